@@ -1,0 +1,26 @@
+/* The command-line tool: the only code that prints or chooses an exit status. */
+#ifndef ST_CLI_H
+#define ST_CLI_H
+
+/* Exit statuses of SPEC.md. */
+enum {
+    EXIT_ALL_DONE = 0,
+    EXIT_SOME_FAILED = 1,
+    EXIT_BAD_USAGE = 2,
+    EXIT_INTERNAL = 3
+};
+
+typedef struct cli_command {
+    const char *name;
+    const char *synopsis; /* one line for the overview */
+    const char *help;     /* full text for COMMAND --help */
+    int (*run)(int argc, char **argv); /* argv[0] is the command name; NULL: not built yet */
+} cli_command;
+
+/* Prints "skintrack: <message>" on stderr and returns status. */
+int cli_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The exit status for a library status code: input problems are 2, bugs 3. */
+int cli_exit_for(int st_code);
+
+#endif

@@ -1,0 +1,46 @@
+#include "cli/commands.h"
+
+#include <stddef.h>
+
+#define SHARED_OPTIONS                                                                   \
+    "  --pixel-mm MM          size of a baseline pixel in mm (overrides series.json)\n"  \
+    "  --roi X,Y,W,H          region of interest in baseline pixels\n"                   \
+    "  --modality M           photo | height | stereo\n"                                 \
+    "  --height-scale UM      micrometres per height-map unit\n"                         \
+    "  --max-pixels N         refuse larger images before decoding (default 200000000)\n" \
+    "  -j N                   threads (default: all cores)\n"
+
+const cli_command cli_commands[] = {
+    {"analyze", "one series folder into a report and data",
+     "usage: skintrack analyze SERIES_DIR [-o OUT] [options]\n\n"
+     "Registers every session onto the baseline, measures every metric in the same patch\n"
+     "of skin and writes metrics.json, metrics.csv, report.html, report.pdf and images/.\n\n"
+     "options:\n  -o OUT                 output folder (default: SERIES_DIR.out)\n" SHARED_OPTIONS,
+     NULL},
+    {"batch", "every series under a root folder",
+     "usage: skintrack batch ROOT [-o OUT] [-j N] [--shard K/N]\n\n"
+     "Analyses every direct subfolder of ROOT as a series into OUT/<series>/ and writes\n"
+     "OUT/index.html, OUT/summary.csv and OUT/results.db. A second run re-analyses only\n"
+     "what changed.\n\n"
+     "options:\n  -o OUT                 output folder\n"
+     "  --shard K/N            only the K-th of N deterministic shares of the series\n" SHARED_OPTIONS,
+     NULL},
+    {"metrics", "measure one image (no registration), JSON on stdout",
+     "usage: skintrack metrics IMAGE [--json] [--raw] [options]\n\n"
+     "Measures one image and prints a session-like JSON object (metrics, quality,\n"
+     "detections).\n\n"
+     "options:\n  --json                 JSON output (the default)\n"
+     "  --raw                  measure the image exactly as given: no flattening, no colour\n"
+     "                         normalisation, the whole image as ROI\n" SHARED_OPTIONS,
+     cmd_metrics},
+    {"register", "register MOVING onto FIXED: transform and its quality",
+     "usage: skintrack register FIXED MOVING [-o ALIGNED] [--json]\n\n"
+     "Finds the matrix mapping MOVING pixels to FIXED pixels and reports its quality;\n"
+     "-o writes MOVING warped into FIXED's frame.\n",
+     NULL},
+    {"merge", "merge result databases of shards",
+     "usage: skintrack merge OUT_DB SHARD_DB...\n\n"
+     "Joins the results databases of batch shards into OUT_DB (idempotent).\n",
+     NULL},
+    {NULL, NULL, NULL, NULL},
+};

@@ -1,0 +1,11 @@
+/* The table of commands; each command's code lives in cmd_<name>.c. */
+#ifndef ST_CLI_COMMANDS_H
+#define ST_CLI_COMMANDS_H
+
+#include "cli/cli.h"
+
+extern const cli_command cli_commands[]; /* ends with a zeroed entry */
+
+int cmd_metrics(int argc, char **argv);
+
+#endif

@@ -1,0 +1,27 @@
+#include "core/alloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void *st_aligned_alloc(size_t bytes)
+{
+    if (bytes == 0)
+        bytes = ST_ALIGN;
+    if (bytes > (size_t)-1 - ST_ALIGN)
+        return NULL;
+    size_t rounded = (bytes + ST_ALIGN - 1) & ~(size_t)(ST_ALIGN - 1);
+    return aligned_alloc(ST_ALIGN, rounded);
+}
+
+void st_aligned_free(void *p) { free(p); }
+
+float *st_alloc_floats(size_t n)
+{
+    size_t bytes;
+    if (st_mul_size(n, sizeof(float), &bytes))
+        return NULL;
+    float *p = st_aligned_alloc(bytes);
+    if (p)
+        memset(p, 0, bytes);
+    return p;
+}

@@ -1,0 +1,90 @@
+#define _POSIX_C_SOURCE 200809L
+#include "core/atomic_file.h"
+#include "core/error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int st_afile_open(st_afile *af, const char *path, st_err *err)
+{
+    memset(af, 0, sizeof *af);
+    size_t n = strlen(path);
+    if (n + 16 >= sizeof af->tmp)
+        return st_err_set(err, ST_EINVAL, "%s: path too long", path);
+    memcpy(af->path, path, n + 1);
+    /* Hidden name in the same folder: a crash leaves only a dot-file behind. */
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
+    snprintf(af->tmp, sizeof af->tmp, "%.*s.%s.XXXXXX", (int)dir_len, path,
+             path + dir_len);
+    int fd = mkstemp(af->tmp); /* mode 0600 */
+    if (fd < 0)
+        return st_err_set(err, ST_EIO, "%s: cannot create temporary file (%s)", path,
+                          strerror(errno));
+    af->fp = fdopen(fd, "wb");
+    if (!af->fp) {
+        int e = errno;
+        close(fd);
+        unlink(af->tmp);
+        return st_err_set(err, ST_EIO, "%s: cannot open (%s)", path, strerror(e));
+    }
+    return ST_OK;
+}
+
+int st_afile_commit(st_afile *af, st_err *err)
+{
+    if (!af->fp)
+        return st_err_set(err, ST_EINTERNAL, "%s: commit without open", af->path);
+    int failed = ferror(af->fp) || fflush(af->fp) != 0 || fsync(fileno(af->fp)) != 0;
+    int e = errno;
+    if (!failed) {
+        /* Final files get the usual permissions (umask applies); only the
+         * temporary is private. */
+        mode_t um = umask(0);
+        umask(um);
+        failed = fchmod(fileno(af->fp), 0644 & ~um) != 0;
+        e = errno;
+    }
+    if (fclose(af->fp) != 0 && !failed) {
+        failed = 1;
+        e = errno;
+    }
+    af->fp = NULL;
+    if (!failed && rename(af->tmp, af->path) != 0) {
+        failed = 1;
+        e = errno;
+    }
+    if (failed) {
+        unlink(af->tmp);
+        return st_err_set(err, ST_EIO, "%s: cannot write (%s)", af->path, strerror(e));
+    }
+    return ST_OK;
+}
+
+void st_afile_abort(st_afile *af)
+{
+    if (af->fp) {
+        fclose(af->fp);
+        af->fp = NULL;
+    }
+    if (af->tmp[0])
+        unlink(af->tmp);
+}
+
+int st_atomic_write(const char *path, const void *data, size_t size, st_err *err)
+{
+    st_afile af;
+    int rc = st_afile_open(&af, path, err);
+    if (rc)
+        return rc;
+    if (size && fwrite(data, 1, size, af.fp) != size) {
+        int e = errno;
+        st_afile_abort(&af);
+        return st_err_set(err, ST_EIO, "%s: cannot write (%s)", path, strerror(e));
+    }
+    return st_afile_commit(&af, err);
+}

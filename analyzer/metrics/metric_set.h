@@ -1,0 +1,65 @@
+/* What every metric family produces: named values with units (SPEC.md names,
+ * e.g. "roughness.sq", unit "rel" or "um"), plus the detection lists.
+ * The series stage and the writers only ever see these types. */
+#ifndef ST_METRIC_SET_H
+#define ST_METRIC_SET_H
+
+#include <stddef.h>
+#include "skintrack/skintrack.h"
+
+#define ST_METRIC_NAME_MAX 48
+#define ST_METRIC_UNIT_MAX 16
+
+typedef struct st_metric {
+    char name[ST_METRIC_NAME_MAX];
+    char unit[ST_METRIC_UNIT_MAX]; /* "rel", "um", "mm", "%", "deg", "bits", "" (none) ... */
+    double value;
+} st_metric;
+
+typedef struct st_metric_set {
+    st_metric *items;
+    size_t count, cap;
+} st_metric_set;
+
+/* Adds or replaces `name`. Non-finite values are refused with ST_EINTERNAL:
+ * a metric that cannot be computed is left out, never written as NaN. */
+int st_metric_set_put(st_metric_set *set, const char *name, double value, const char *unit,
+                      st_err *err);
+const st_metric *st_metric_set_find(const st_metric_set *set, const char *name);
+void st_metric_set_clear(st_metric_set *set); /* frees items */
+/* Sorted by name, so outputs do not depend on the order families ran in. */
+void st_metric_set_sort(st_metric_set *set);
+
+/* ---- detections, in the coordinates of the measured image (baseline pixels
+ * once the session is registered) --------------------------------------- */
+typedef struct st_pore {
+    double x, y, d_mm; /* d_mm in pixels when uncalibrated */
+} st_pore;
+
+typedef struct st_scar {
+    double x, y;          /* centroid */
+    double area_mm2;
+    double max_depth, mean_depth; /* rel or µm, as the surface */
+    double volume_mm3;    /* height modalities; 0 for photos */
+    double length_mm, width_mm; /* extent along / across the main axis */
+    char type[12];        /* "icepick", "boxcar", "rolling", "stretch" */
+} st_scar;
+
+typedef struct st_wrinkle {
+    double x0, y0, x1, y1; /* end points of the line's main axis */
+    double length_mm, width_mm, depth;
+    double angle_deg;      /* 0 = horizontal, counter-clockwise positive */
+} st_wrinkle;
+
+typedef struct st_detections {
+    st_pore *pores;
+    size_t n_pores;
+    st_scar *scars;
+    size_t n_scars;
+    st_wrinkle *wrinkles;
+    size_t n_wrinkles;
+} st_detections;
+
+void st_detections_clear(st_detections *d); /* frees the lists */
+
+#endif

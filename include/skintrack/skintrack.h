@@ -1,0 +1,123 @@
+/* skintrack — measured progress from clinical skin photo series.
+ *
+ * Public API. Conventions (after libspng and TurboJPEG 3):
+ *  - every fallible function returns an st_status (ST_OK == 0) and fills an
+ *    st_err the caller owns; the library never prints, never exits and keeps
+ *    no hidden global state, so independent calls are safe on separate threads;
+ *  - inputs are const, sizes are size_t or int with overflow checks inside.
+ */
+#ifndef SKINTRACK_H
+#define SKINTRACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(SKINTRACK_BUILDING) && defined(__GNUC__)
+#define ST_API __attribute__((visibility("default")))
+#else
+#define ST_API
+#endif
+
+#define ST_VERSION_STRING "0.1.0"
+#define ST_VERSION_MAJOR 0
+#define ST_VERSION_MINOR 1
+#define ST_VERSION_PATCH 0
+
+/* A short, stable list of status codes. */
+typedef enum st_status {
+    ST_OK = 0,
+    ST_EINVAL = 1,     /* bad argument or option */
+    ST_EIO = 2,        /* cannot read or write a file */
+    ST_EFORMAT = 3,    /* corrupt, truncated or unsupported data */
+    ST_ETOOBIG = 4,    /* over a size limit (e.g. --max-pixels) */
+    ST_ENOMEM = 5,     /* allocation failed */
+    ST_EREGISTER = 6,  /* registration failed */
+    ST_EINTERNAL = 7   /* a bug: should not happen */
+} st_status;
+
+/* Error detail: the code and one line that names the file and the cause. */
+#define ST_ERR_MSG_MAX 512
+typedef struct st_err {
+    int code;
+    char msg[ST_ERR_MSG_MAX];
+} st_err;
+
+ST_API const char *st_version(void);
+ST_API const char *st_status_name(int code);
+
+/* Unit of the values of an image. Photos hold sRGB-encoded values in [0, 1]
+ * (ST_UNIT_REL); height maps hold micrometres (ST_UNIT_UM). */
+typedef enum st_unit { ST_UNIT_REL = 0, ST_UNIT_UM = 1 } st_unit;
+
+/* One image type for the whole pipeline: planar float32.
+ * Sample (x, y) of channel c lives at data[((size_t)c * height + y) * stride + x].
+ * stride is in floats and a multiple of 8, and data is 32-byte aligned, so
+ * every row of every plane starts on a 32-byte boundary (AVX2 loads).
+ * Padding floats at the end of a row are zero after st_image_new.
+ * channels is 1 (gray / height) or 3 (R, G, B). */
+typedef struct st_image {
+    int width, height, channels;
+    size_t stride;
+    float *data;
+    double pixel_mm;  /* physical size of one pixel; 0 = uncalibrated */
+    st_unit unit;
+} st_image;
+
+/* Largest width or height accepted anywhere (a sanity bound, not a memory limit). */
+#define ST_MAX_DIMENSION 65535
+
+ST_API int st_image_new(int width, int height, int channels, st_image **out, st_err *err);
+ST_API void st_image_free(st_image *img);
+ST_API int st_image_clone(const st_image *src, st_image **out, st_err *err);
+
+static inline float *st_image_row(const st_image *img, int channel, int y)
+{
+    return img->data + ((size_t)channel * (size_t)img->height + (size_t)y) * img->stride;
+}
+
+/* ---- image I/O ---------------------------------------------------------- */
+
+#define ST_DEFAULT_MAX_PIXELS 200000000ull
+
+typedef struct st_load_opts {
+    uint64_t max_pixels;  /* 0 = ST_DEFAULT_MAX_PIXELS; checked from the header */
+    int raw_counts;       /* 1: keep integer sample values (0..255 or 0..65535)
+                             instead of scaling to [0, 1]; used for height maps */
+    int ignore_exif;      /* 1: do not apply the EXIF orientation */
+} st_load_opts;
+
+/* What the file said about itself, besides the pixels. */
+typedef struct st_image_info {
+    int file_width, file_height;  /* as stored, before orientation */
+    int bit_depth;                /* 8 or 16 */
+    int source_channels;          /* 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA */
+    int is_palette;
+    int exif_orientation;         /* 1..8, 1 if absent */
+    char datetime_original[20];   /* "YYYY:MM:DD HH:MM:SS" or "" */
+    char format[8];               /* "jpeg" or "png" */
+} st_image_info;
+
+/* Loads a JPEG or PNG (by content, not by name). Alpha is dropped; palette
+ * and gray+alpha are expanded; EXIF orientation is applied unless disabled.
+ * info may be NULL. */
+ST_API int st_image_load(const char *path, const st_load_opts *opts, st_image **out,
+                         st_image_info *info, st_err *err);
+/* Same from memory; name is used in messages only. */
+ST_API int st_image_load_mem(const void *data, size_t size, const char *name,
+                             const st_load_opts *opts, st_image **out, st_image_info *info,
+                             st_err *err);
+
+/* Writers: values in [0, 1] are scaled to the bit depth and clamped. Files are
+ * written to a temporary name beside the target and renamed; no metadata
+ * (EXIF, text chunks) is ever written. */
+ST_API int st_image_save_png(const st_image *img, const char *path, int bit_depth, st_err *err);
+ST_API int st_image_save_jpeg(const st_image *img, const char *path, int quality, st_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

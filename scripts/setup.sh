@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what skintrack needs to build (and, with --test, to run its test
+# suite) from Debian's packages. Idempotent: only missing packages are
+# installed, and nothing is touched when all are present.
+set -euo pipefail
+
+build_pkgs=(build-essential cmake pkg-config
+  libturbojpeg0-dev libpng-dev libfftw3-dev libopencv-dev libopencv-contrib-dev
+  libcjson-dev libsqlite3-dev libcairo2-dev libexif-dev libssl-dev)
+# Tests: sanitizer and fuzzing runtimes, PDF to PNG pages, headless browser,
+# memcheck, and the sqlite3 shell for database checks.
+test_pkgs=(clang libclang-rt-14-dev poppler-utils chromium valgrind sqlite3 python3)
+
+want=("${build_pkgs[@]}")
+[[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  echo "setup: all ${#want[@]} packages present"
+  exit 0
+fi
+echo "setup: installing ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
