@@ -1,0 +1,73 @@
+/* The pixel kernels every stage runs on. Each has a scalar reference in
+ * simd/generic/ (the documentation of what it computes) and SSE2 / AVX2
+ * versions in simd/x86/, chosen once at run time (CPU detection, then the
+ * SKINTRACK_SIMD=scalar|sse2|avx2 override). Callers only see these entry
+ * points.
+ *
+ * Conventions: single-channel float32 planes given as (pointer, stride in
+ * floats, width, height); src and dst may not overlap unless stated; borders
+ * are mirrored with the edge sample repeated (…cba|abc…, OpenCV's
+ * BORDER_REFLECT); `threads` <= 0 means all cores, and results are identical
+ * for every thread count. */
+#ifndef ST_SIMD_KERNELS_H
+#define ST_SIMD_KERNELS_H
+
+#include <stddef.h>
+
+typedef enum st_simd_path { ST_SIMD_SCALAR = 0, ST_SIMD_SSE2 = 1, ST_SIMD_AVX2 = 2 } st_simd_path;
+
+/* The path in use (after detection and the environment override). */
+st_simd_path st_simd_active(void);
+/* Paths this CPU can run, as a bit mask of 1 << path (scalar always). */
+unsigned st_simd_available(void);
+const char *st_simd_name(st_simd_path path);
+/* Test and benchmark hook: force a path for subsequent calls in this process
+ * (returns -1 if the CPU cannot run it). Not for library users. */
+int st_simd_force(st_simd_path path);
+
+/* ---- colour (inputs are sRGB-encoded values in [0, 1]) ---------------------- */
+/* IEC 61966-2-1 sRGB decoding, element-wise over n values. */
+void st_srgb_to_linear(const float *in, float *out, size_t n);
+/* Luminance Y used for texture: Rec. 709 weights on the encoded values,
+ * 0.2126 R + 0.7152 G + 0.0722 B, so a gray image keeps its values. */
+void st_luminance(const float *r, const float *g, const float *b, float *y, size_t n);
+/* CIE L*a*b* (D65 white, 2° observer) from sRGB-encoded R, G, B. */
+void st_srgb_to_lab(const float *r, const float *g, const float *b, float *L, float *a,
+                    float *bstar, size_t n);
+
+/* ---- filters ----------------------------------------------------------------- */
+/* Separable Gaussian, kernel radius ceil(3 sigma), normalised; sigma > 0.
+ * src == dst is allowed. Returns 0 or an ST_E* code (ST_ENOMEM). */
+int st_gaussian_blur(const float *src, size_t sstride, float *dst, size_t dstride, int w, int h,
+                     double sigma, int threads);
+/* Mean over a (2r+1)^2 box, mirrored borders. src == dst allowed. */
+int st_box_filter(const float *src, size_t sstride, float *dst, size_t dstride, int w, int h,
+                  int radius, int threads);
+/* Summed-area table in double precision: ii is (w+1) x (h+1), ii[0][*] = ii[*][0] = 0. */
+int st_integral_image(const float *src, size_t sstride, double *ii, int w, int h);
+/* 3x3 gradients (unnormalised kernels: Sobel [-1 0 1; -2 0 2; -1 0 1],
+ * Scharr [-3 0 3; -10 0 10; -3 0 3]); gx, gy may be NULL. */
+void st_sobel(const float *src, size_t sstride, float *gx, float *gy, size_t dstride, int w, int h);
+void st_scharr(const float *src, size_t sstride, float *gx, float *gy, size_t dstride, int w, int h);
+/* 5-point Laplacian [0 1 0; 1 -4 1; 0 1 0]. */
+void st_laplacian(const float *src, size_t sstride, float *dst, size_t dstride, int w, int h);
+/* 2x downsample: each output pixel is the mean of a 2x2 block (odd last
+ * row/column: mirrored); dst is ((w+1)/2) x ((h+1)/2). */
+void st_downsample2x(const float *src, size_t sstride, int w, int h, float *dst, size_t dstride);
+
+/* ---- sampling -------------------------------------------------------------------- */
+/* Value at real coordinates (pixel centres at integers); outside the image:
+ * `outside`. Bicubic is Keys' a = -0.5 (Catmull-Rom). */
+float st_sample_bilinear(const float *src, size_t sstride, int w, int h, double x, double y,
+                         float outside);
+float st_sample_bicubic(const float *src, size_t sstride, int w, int h, double x, double y,
+                        float outside);
+/* Warps src into a dst grid: dst(x, y) = src(M · [x y 1]) with M the 3x3
+ * matrix (row-major) mapping DESTINATION pixels to SOURCE pixels; bicubic;
+ * samples outside src get `outside`. valid (may be NULL) gets 1 where the
+ * source point was inside, else 0. */
+int st_warp_perspective(const float *src, size_t sstride, int sw, int sh, float *dst,
+                        size_t dstride, int dw, int dh, const double m[9], float outside,
+                        unsigned char *valid, int threads);
+
+#endif
