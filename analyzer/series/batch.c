@@ -163,7 +163,14 @@ int st_batch_run(const char *root, const char *out, const st_batch_opts *opts,
     if (rc)
         return rc;
     char db_path[4096];
-    snprintf(db_path, sizeof db_path, "%s/results.db", out);
+    /* Shards may run at once on several machines over one shared OUT: each
+     * keeps its own database (SQLite must not be shared over a network file
+     * system), and `skintrack merge` joins them into OUT/results.db. */
+    if (opts->shard_n > 1)
+        snprintf(db_path, sizeof db_path, "%s/results.shard-%d-of-%d.db", out, opts->shard_k,
+                 opts->shard_n);
+    else
+        snprintf(db_path, sizeof db_path, "%s/results.db", out);
     if ((rc = st_db_open(db_path, &b.db, err)) ||
         (rc = st_db_run_begin(b.db, opts->options_text, &b.run_id, err))) {
         st_db_close(b.db);

@@ -175,7 +175,7 @@ static void test_shards_and_merge(void)
     for (int k = 1; k <= 2; k++) {
         char o[1300];
         snprintf(o, sizeof o, "%s/shard%d", out, k);
-        snprintf(shard_db[k - 1], sizeof shard_db[k - 1], "%s/results.db", o);
+        snprintf(shard_db[k - 1], sizeof shard_db[k - 1], "%s/results.shard-%d-of-2.db", o, k);
         unlink(shard_db[k - 1]);
         st_batch_result r;
         batch(root, o, &f, k, 2, "photo", &r);
