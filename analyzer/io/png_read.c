@@ -176,15 +176,20 @@ static uint32_t be32(const unsigned char *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Bytes of IDAT payload present in the file (a cut chunk counts what is there). */
-static uint64_t idat_bytes(const unsigned char *d, size_t size)
+/* Bytes of IDAT payload in the file, or -1 if a chunk before IEND claims
+ * more bytes than the file has left. The whole file is in memory, so such
+ * a chunk is a cut (or forged) file; refusing it here also stops libpng
+ * 1.6 from allocating the claimed length (up to 2 GB for eXIf) first. */
+static int64_t idat_bytes(const unsigned char *d, size_t size)
 {
-    uint64_t total = 0;
+    int64_t total = 0;
     for (size_t pos = 8; pos + 8 <= size;) {
         uint64_t len = be32(d + pos), left = size - pos - 8;
+        if (len + 4 > left)
+            return -1;
         if (!memcmp(d + pos + 4, "IDAT", 4))
-            total += len < left ? len : left;
-        if (!memcmp(d + pos + 4, "IEND", 4) || len + 4 > left)
+            total += (int64_t)len;
+        if (!memcmp(d + pos + 4, "IEND", 4))
             break;
         pos += 8 + (size_t)len + 4;
     }
@@ -211,7 +216,11 @@ static int precheck_ihdr(const st_decode_req *req, st_err *err)
     if (ctype > 6 || !samples[ctype] || depth < 1 || depth > 16)
         return ST_OK; /* invalid IHDR: libpng names it */
     uint64_t pixel_bytes = ((uint64_t)w * h * samples[ctype] * depth) / 8u;
-    uint64_t idat = idat_bytes(d, req->size);
+    int64_t have = idat_bytes(d, req->size);
+    if (have < 0)
+        return st_err_set(err, ST_EFORMAT, "%s: truncated PNG data (a chunk runs past the end)",
+                          req->name);
+    uint64_t idat = (uint64_t)have;
     if (pixel_bytes / 1032u > idat + 1u)
         return st_err_set(err, ST_EFORMAT, "%s: truncated PNG data (%llu bytes of image data cannot hold %ux%u pixels)",
                           req->name, (unsigned long long)idat, (unsigned)w, (unsigned)h);
