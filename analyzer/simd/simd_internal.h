@@ -29,6 +29,8 @@ typedef struct st_simd_fns {
     /* box filter column sums: acc += s;  acc = (acc + add) - sub */
     void (*rows_add)(float *acc, const float *s, int n);
     void (*rows_slide)(float *acc, const float *add, const float *sub, int n);
+    /* horizontal box sums of 4 rows at once: generic/filter_px.h st_box_h_row */
+    void (*box_h4)(const float *const pad[4], int w, int r, double inv, float *const dst[4]);
     /* 3x3 gradients over columns [x0, x1), 1 <= x0, x1 <= w - 1 (rows a, b, c
      * are y-1, y, y+1); we/wm are the edge and middle weights (Sobel 1, 2;
      * Scharr 3, 10); gx or gy may be NULL. */
@@ -57,6 +59,8 @@ const st_simd_fns *st_simd_fns_of(st_simd_path path);
                          float *dst, int n);                                                   \
     void st_rows_add_##sfx(float *acc, const float *s, int n);                                 \
     void st_rows_slide_##sfx(float *acc, const float *add, const float *sub, int n);           \
+    void st_box_h4_##sfx(const float *const pad[4], int w, int r, double inv,                  \
+                         float *const dst[4]);                                                 \
     void st_grad3_##sfx(const float *a, const float *b, const float *c, float *gx, float *gy,  \
                         int x0, int x1, float we, float wm);                                   \
     void st_laplace_##sfx(const float *a, const float *b, const float *c, float *dst, int x0,  \
