@@ -3,10 +3,15 @@
  * scalar path; Gaussian blur (sigma 2, 8, 32) against OpenCV's GaussianBlur
  * on one thread on the same data; JPEG and PNG decode speed through
  * st_image_load_mem. Times are medians of several runs: wall clock, and the
- * thread's CPU time (steadier on a loaded machine; ratios use it for
- * single-threaded runs).
+ * process CPU time (steadier on a loaded machine; ratios use it for
+ * single-threaded runs, wall time for the 2-thread warp).
  *
- * usage: bench_kernels [--reps N] [--small]   (--small: 1000x750, for a smoke run) */
+ * usage: bench_kernels [--reps N] [--small] [--only NAME] [--path P]
+ *   --small      1000x750 (3 MB a plane: cache-resident; the full image is
+ *                memory-bound for the light kernels)
+ *   --only NAME  only kernels whose name starts with NAME, and no blur/decode
+ *                comparison (for callgrind: instruction counts per path)
+ *   --path P     only path P (scalar, sse2, avx2) */
 #define _POSIX_C_SOURCE 200809L
 #include "core/alloc.h"
 #include "cv/cv_wrap.h"
@@ -53,7 +58,7 @@ static timing time_it(kernel_fn fn, bench_data *d, int reps)
     double wall[32], cpu[32];
     if (reps > 32)
         reps = 32;
-    fn(d); /* warm-up: page faults, plan of the caches */
+    fn(d); /* warm-up: page faults, caches */
     for (int i = 0; i < reps; i++) {
         double w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
         fn(d);
@@ -177,19 +182,23 @@ static void bench_decode(const bench_data *d, int reps)
         size_t got = buf ? fread(buf, 1, (size_t)size, fp) : 0;
         fclose(fp);
         remove(path);
-        double t[32];
+        double t[32], c[32];
         int n = reps > 32 ? 32 : reps, ok = got == (size_t)size;
         for (int i = 0; i < n && ok; i++) {
             st_image *out = NULL;
-            double t0 = now(CLOCK_MONOTONIC);
+            double t0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
             ok = st_image_load_mem(buf, (size_t)size, path, NULL, &out, NULL, &err) == 0;
             t[i] = now(CLOCK_MONOTONIC) - t0;
+            c[i] = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
             st_image_free(out);
         }
         if (ok) {
             qsort(t, (size_t)n, sizeof *t, cmp_double);
-            printf("decode %-4s  %6.1f MB file  %8.1f ms  %7.1f MP/s\n", fmt[f], (double)size / 1e6,
-                   1e3 * t[n / 2], (double)d->w * d->h / 1e6 / t[n / 2]);
+            qsort(c, (size_t)n, sizeof *c, cmp_double);
+            double mp = (double)d->w * d->h / 1e6;
+            printf("decode %-4s %5.1f MB file: wall %7.1f ms (%5.1f MP/s), cpu %7.1f ms (%5.1f MP/s)\n",
+                   fmt[f], (double)size / 1e6, 1e3 * t[n / 2], mp / t[n / 2], 1e3 * c[n / 2],
+                   mp / c[n / 2]);
         } else
             printf("decode %-4s  failed: %s\n", fmt[f], err.msg);
         free(buf);
@@ -200,12 +209,22 @@ static void bench_decode(const bench_data *d, int reps)
 
 int main(int argc, char **argv)
 {
-    int reps = 5, w = 4000, h = 3000;
+    int reps = 5, w = 4000, h = 3000, only_path = -1;
+    const char *only = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--reps") && i + 1 < argc)
             reps = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--small"))
             w = 1000, h = 750;
+        else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+            only = argv[++i];
+        else if (!strcmp(argv[i], "--path") && i + 1 < argc) {
+            const char *p = argv[++i];
+            only_path = !strcmp(p, "avx2") ? ST_SIMD_AVX2 : !strcmp(p, "sse2") ? ST_SIMD_SSE2 : ST_SIMD_SCALAR;
+        } else {
+            fprintf(stderr, "usage: %s [--reps N] [--small] [--only NAME] [--path P]\n", argv[0]);
+            return 2;
+        }
     }
     if (reps < 1)
         reps = 1;
@@ -225,8 +244,10 @@ int main(int argc, char **argv)
            "x scalar");
     for (int k = 0; k < N_KERNELS; k++) {
         double scalar_cpu = 0;
+        if (only && strncmp(kernels[k].name, only, strlen(only)))
+            continue;
         for (int p = 0; p <= ST_SIMD_AVX2; p++) {
-            if (!(avail & (1u << p)))
+            if (!(avail & (1u << p)) || (only_path >= 0 && p != only_path))
                 continue;
             st_simd_force((st_simd_path)p);
             int r = p == ST_SIMD_SCALAR && reps > 3 ? 3 : reps;
@@ -235,11 +256,17 @@ int main(int argc, char **argv)
             double v = kernels[k].threads > 1 ? t.wall : t.cpu;
             if (p == ST_SIMD_SCALAR)
                 scalar_cpu = v;
-            printf("%-16s %3d %-7s %10.2f %10.2f %8.2f\n", kernels[k].name, kernels[k].threads,
-                   st_simd_name((st_simd_path)p), 1e3 * t.wall, 1e3 * t.cpu, scalar_cpu / v);
+            printf("%-16s %3d %-7s %10.2f %10.2f ", kernels[k].name, kernels[k].threads,
+                   st_simd_name((st_simd_path)p), 1e3 * t.wall, 1e3 * t.cpu);
+            if (scalar_cpu > 0)
+                printf("%8.2f\n", scalar_cpu / v);
+            else
+                printf("%8s\n", "-");
             fflush(stdout);
         }
     }
+    if (only)
+        return 0;
     st_simd_force(st_simd_available() & 4 ? ST_SIMD_AVX2 : ST_SIMD_SCALAR);
     printf("\nGaussian blur, one thread, active path %s vs OpenCV GaussianBlur (BORDER_REFLECT)\n",
            st_simd_name(st_simd_active()));

@@ -9,13 +9,14 @@
 #include "simd/simd_internal.h"
 
 void st_grad3_c(const float *a, const float *b, const float *c, float *gx, float *gy, int x0,
-                int x1, float we, float wm)
+                int x1, float we, float wm, int stream)
 {
     for (int x = x0; x < x1; x++)
         st_grad3_px(a, b, c, x - 1, x, x + 1, we, wm, gx ? gx + x : NULL, gy ? gy + x : NULL);
 }
 
-void st_laplace_c(const float *a, const float *b, const float *c, float *dst, int x0, int x1)
+void st_laplace_c(const float *a, const float *b, const float *c, float *dst, int x0, int x1,
+                  int stream)
 {
     for (int x = x0; x < x1; x++)
         dst[x] = st_laplace_px(a, b, c, x - 1, x, x + 1);
