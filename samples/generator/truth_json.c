@@ -21,19 +21,16 @@ static int in_roi(const int r[4], double x, double y)
     return x >= r[0] && x < r[0] + r[2] && y >= r[1] && y < r[1] + r[3];
 }
 
+/* Pores are many: one compact row each, fields as named by "pore_fields". */
 static cJSON *pores_json(const skingen_skin *skin, const skingen_state *s, const int roi[4])
 {
     int n;
     const skingen_pore *p = skingen_skin_pores(skin, &n);
     cJSON *a = cJSON_CreateArray();
     for (int i = 0; i < n; i++) {
-        cJSON *o = cJSON_CreateObject();
-        add_num(o, "x", p[i].x);
-        add_num(o, "y", p[i].y);
-        add_num(o, "d_mm", p[i].d_mm * s->pore_size);
-        add_num(o, "depth_um", p[i].depth_um * s->pore_size);
-        cJSON_AddBoolToObject(o, "in_roi", in_roi(roi, p[i].x, p[i].y));
-        cJSON_AddItemToArray(a, o);
+        double row[5] = {sg_round(p[i].x, 7), sg_round(p[i].y, 7), sg_round(p[i].d_mm * s->pore_size, 5),
+                         sg_round(p[i].depth_um * s->pore_size, 5), in_roi(roi, p[i].x, p[i].y)};
+        cJSON_AddItemToArray(a, sg_json_numbers(row, 5, 0));
     }
     return a;
 }
@@ -264,6 +261,10 @@ static cJSON *header_json(const skingen_series_spec *spec)
     add_num(sk, "ita_deg", p->ita_deg);
     if (p->chart.enabled)
         cJSON_AddItemToObject(root, "chart", chart_json(p));
+    cJSON *pf = cJSON_AddArrayToObject(root, "pore_fields");
+    static const char *const fields[5] = {"x", "y", "d_mm", "depth_um", "in_roi"};
+    for (int i = 0; i < 5; i++)
+        cJSON_AddItemToArray(pf, cJSON_CreateString(fields[i]));
     return root;
 }
 
