@@ -95,7 +95,7 @@ int skingen_render_height(const skingen_skin *skin, const skingen_state *s,
     double px = p->pixel_mm, box[4];
     if (s->features & SKINGEN_F_RELIEF) {
         field_ctx f = {skin, s, c, img};
-        st_parallel_for(0, c->height, 16, relief_rows, &f);
+        st_parallel_for(c->threads, c->height, 16, relief_rows, &f);
     }
     if (s->features & SKINGEN_F_PORES)
         for (int i = 0; i < p->n_pores; i++) {
@@ -202,7 +202,7 @@ int sg_render_lab(const skingen_skin *skin, const skingen_state *s, const skinge
     if (rc || (rc = st_image_new(c->width, c->height, 3, out, err)))
         return rc;
     field_ctx f = {skin, s, c, *out};
-    st_parallel_for(0, c->height, 16, tone_rows, &f);
+    st_parallel_for(c->threads, c->height, 16, tone_rows, &f);
     splat_features_lab(skin, s, c, minv, *out);
     (*out)->pixel_mm = session_pixel_mm(skin, c);
     return ST_OK;
@@ -249,7 +249,7 @@ int sg_render_linear_albedo(const skingen_skin *skin, const skingen_state *s,
     if (rc)
         return rc;
     field_ctx f = {skin, s, c, *out};
-    st_parallel_for(0, c->height, 16, lab_to_linear_rows, &f);
+    st_parallel_for(c->threads, c->height, 16, lab_to_linear_rows, &f);
     if ((s->features & SKINGEN_F_CHART) && skin->p.chart.enabled) {
         double minv[9];
         skingen_matrix_invert(c->matrix, minv);
