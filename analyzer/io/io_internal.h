@@ -34,7 +34,10 @@ int st_png_decode(const st_decode_req *req, st_image **out, st_image_info *info,
  * APP1 "Exif\0\0" segment, without decoding. Returns 1 if an SOF was seen. */
 typedef struct st_jpeg_markers {
     int have_sof;
+    int truncated; /* the data ended before SOS or EOI */
     unsigned width, height, components, precision;
+    int arithmetic;      /* SOF9..SOF15: arithmetic coding */
+    uint64_t min_blocks; /* fewest 8x8 blocks of any component (0: unknown) */
     const unsigned char *exif; /* APP1 payload starting with "Exif\0\0", or NULL */
     size_t exif_size;
 } st_jpeg_markers;
