@@ -106,21 +106,51 @@ static double rho_at(const acf_map *m, int tx, int ty)
     return m->a[(size_t)iy * m->fw + ix] / (m->a0 * wgt);
 }
 
-static double rho_bilinear(const acf_map *m, double x, double y)
+/* The normalised ACF on the lags |tx|, |ty| <= r of the search, each lag
+ * computed once, when a direction march first needs it (INFINITY: not yet). */
+typedef struct rho_grid {
+    const acf_map *m;
+    float *v;
+    int r, n; /* n = 2r + 1 */
+} rho_grid;
+
+static int rho_grid_make(const acf_map *m, int r, rho_grid *g)
+{
+    g->m = m;
+    g->r = r;
+    g->n = 2 * r + 1;
+    size_t cells = (size_t)g->n * g->n;
+    g->v = malloc(cells * sizeof *g->v);
+    if (!g->v)
+        return -1;
+    for (size_t i = 0; i < cells; i++)
+        g->v[i] = INFINITY;
+    return 0;
+}
+
+static inline float rho_cell(rho_grid *g, int tx, int ty)
+{
+    float *p = g->v + (size_t)(ty + g->r) * g->n + tx + g->r;
+    if (isinf(*p))
+        *p = (float)rho_at(g->m, tx, ty);
+    return *p;
+}
+
+static double rho_bilinear(rho_grid *g, double x, double y)
 {
     int x0 = (int)floor(x), y0 = (int)floor(y);
     double fx = x - x0, fy = y - y0;
-    return (1 - fy) * ((1 - fx) * rho_at(m, x0, y0) + fx * rho_at(m, x0 + 1, y0)) +
-           fy * ((1 - fx) * rho_at(m, x0, y0 + 1) + fx * rho_at(m, x0 + 1, y0 + 1));
+    return (1 - fy) * ((1 - fx) * rho_cell(g, x0, y0) + fx * rho_cell(g, x0 + 1, y0)) +
+           fy * ((1 - fx) * rho_cell(g, x0, y0 + 1) + fx * rho_cell(g, x0 + 1, y0 + 1));
 }
 
 /* Lag (pixels) at which the ACF first falls to s along direction th, or
  * INFINITY if it does not within rmax. */
-static double decay_length(const acf_map *m, double th, double s, double step, double rmax)
+static double decay_length(rho_grid *g, double th, double s, double step, double rmax)
 {
     double c = cos(th), sn = sin(th), prev = 1.0;
     for (double r = step; r <= rmax; r += step) {
-        double v = rho_bilinear(m, r * c, r * sn);
+        double v = rho_bilinear(g, r * c, r * sn);
         if (isnan(v))
             return INFINITY;
         if (v <= s)
@@ -152,7 +182,11 @@ int st_acf_params(st_fft *fft, st_spectrum *s, const unsigned char *mask, size_t
         win1d_acf(wa.wx, s->w, s->window);
         win1d_acf(wa.wy, s->h, s->window);
     }
-    acf = st_fft_alloc_real((size_t)s->fw * s->fh);
+    /* The spectrum's input buffer is free now: the ACF goes there. */
+    acf = s->real;
+    s->real = NULL;
+    if (!acf)
+        acf = st_fft_alloc_real((size_t)s->fw * s->fh);
     if (!acf) {
         rc = st_err_set(err, ST_ENOMEM, "acf: out of memory");
         goto done;
@@ -164,12 +198,18 @@ int st_acf_params(st_fft *fft, st_spectrum *s, const unsigned char *mask, size_t
     if (!(m.a0 > 0))
         goto done; /* flat surface: no decay to measure */
     double rmax = o->max_frac * (s->w < s->h ? s->w : s->h);
+    rho_grid g;
+    if (rho_grid_make(&m, (int)ceil(rmax) + 1, &g)) {
+        rc = st_err_set(err, ST_ENOMEM, "acf: out of memory");
+        goto done;
+    }
     double lo = INFINITY, hi = 0;
     for (int k = 0; k < o->n_dirs; k++) {
-        double r = decay_length(&m, M_PI * k / o->n_dirs, o->s, o->step_px, rmax);
+        double r = decay_length(&g, M_PI * k / o->n_dirs, o->s, o->step_px, rmax);
         lo = r < lo ? r : lo;
         hi = r > hi ? r : hi;
     }
+    free(g.v);
     if (isfinite(lo)) {
         *sal_px = lo;
         *str = isfinite(hi) ? lo / hi : 0.0;

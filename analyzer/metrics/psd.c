@@ -130,8 +130,9 @@ int st_spectrum_compute(st_fft *fft, const float *z, size_t stride, int w, int h
         goto done;
     pow_ctx pc = {F, hw, (float)(1.0 / ((double)fw * fh * sw2))};
     st_run_blocks(threads, fh, power_block, &pc);
-    *out = (st_spectrum){w, h, fw, fh, hw, px, F, sw2, window};
+    *out = (st_spectrum){w, h, fw, fh, hw, px, F, buf, sw2, window};
     F = NULL;
+    buf = NULL;
 done:
     free(wx);
     free(wy);
@@ -145,7 +146,9 @@ void st_spectrum_free(st_spectrum *s)
 {
     if (s) {
         st_fft_free_buf(s->F);
+        st_fft_free_buf(s->real);
         s->F = NULL;
+        s->real = NULL;
     }
 }
 

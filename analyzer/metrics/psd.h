@@ -26,6 +26,7 @@ typedef struct st_spectrum {
     int fw, fh, hw; /* FFT size (st_fft_good_size) and hw = fw/2 + 1 */
     double px;      /* pixel size in length units (mm; 1 when uncalibrated) */
     st_complex *F;  /* fh x hw half plane: [0] = normalised power, [1] = 0 */
+    float *real;    /* fw x fh scratch (the windowed input), reused by the ACF */
     double sum_w2;  /* Σ (win·mask)² over the data */
     st_window window;
 } st_spectrum;
