@@ -1,13 +1,14 @@
 /* Benchmark: every roughness and texture metric of a 12 MP plane, tiles
  * included, with the split between the FFT work (spectrum + ACF of the ROI),
  * GLCM, LBP and the per-tile roughness.
- *   bench_surface [width height pixel_mm threads runs]   (4000 3000 0.05 2 3)
+ *   bench_surface [width height pixel_mm threads runs [notiles]]   (4000 3000 0.05 2 3)
  * Prints the best of `runs` (the first run also creates the FFTW plans). */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <time.h>
 
@@ -51,6 +52,7 @@ int main(int argc, char **argv)
     st_surface_opts o = {0};
     o.threads = threads;
     o.fft = fft;
+    o.no_tiles = argc > 6 && !strcmp(argv[6], "notiles");
     st_surface_timing best = {0};
     double best_cpu = 0;
     int ntiles = 0;

@@ -8,37 +8,14 @@
 #include "core/alloc.h"
 #include "core/error.h"
 
-/* Autocorrelation of the window·mask, normalised to 1 at zero lag: either
- * separable 1-D sums (no mask) or through the FFT (mask). */
+/* Autocorrelation of the window·mask, normalised to 1 at zero lag: the
+ * separable 1-D autocorrelations of a window cache (no mask), or the FFT of
+ * window·mask (mask). */
 typedef struct win_acf {
-    double *wx, *wy; /* separable: lags 0..w−1, 0..h−1 */
-    float *full;     /* masked: fw x fh, circular lags */
+    const st_window_cache *wc; /* windows and their 1-D autocorrelations */
+    float *full;               /* masked: fw x fh, circular lags */
     double full0;
 } win_acf;
-
-static void win1d_acf(double *out, int n, st_window kind)
-{
-    double *w = malloc((size_t)n * sizeof *w);
-    if (!w) {
-        for (int t = 0; t < n; t++)
-            out[t] = 1.0 - (double)t / n;
-        return;
-    }
-    for (int i = 0; i < n; i++) {
-        double s = sin(M_PI * (i + 0.5) / n);
-        w[i] = kind == ST_WINDOW_HANN ? s * s : 1.0;
-    }
-    double w0 = 0;
-    for (int t = 0; t < n; t++) {
-        double acc = 0;
-        for (int i = 0; i + t < n; i++)
-            acc += w[i] * w[i + t];
-        if (t == 0)
-            w0 = acc;
-        out[t] = acc / w0;
-    }
-    free(w);
-}
 
 static int masked_win_acf(st_fft *fft, const st_spectrum *s, const unsigned char *mask,
                           size_t mstride, win_acf *wa, st_err *err)
@@ -46,25 +23,16 @@ static int masked_win_acf(st_fft *fft, const st_spectrum *s, const unsigned char
     size_t nreal = (size_t)s->fw * s->fh, ncplx = (size_t)s->hw * s->fh;
     float *buf = st_fft_alloc_real(nreal);
     st_complex *G = st_fft_alloc_complex(ncplx);
-    double *wx = malloc((size_t)s->w * sizeof *wx), *wy = malloc((size_t)s->h * sizeof *wy);
     int rc = ST_OK;
-    if (!buf || !G || !wx || !wy) {
+    if (!buf || !G) {
         rc = st_err_set(err, ST_ENOMEM, "acf: out of memory");
         goto done;
-    }
-    for (int i = 0; i < s->w; i++) {
-        double v = sin(M_PI * (i + 0.5) / s->w);
-        wx[i] = s->window == ST_WINDOW_HANN ? v * v : 1.0;
-    }
-    for (int i = 0; i < s->h; i++) {
-        double v = sin(M_PI * (i + 0.5) / s->h);
-        wy[i] = s->window == ST_WINDOW_HANN ? v * v : 1.0;
     }
     memset(buf, 0, nreal * sizeof *buf);
     for (int y = 0; y < s->h; y++)
         for (int x = 0; x < s->w; x++)
             if (mask[(size_t)y * mstride + x])
-                buf[(size_t)y * s->fw + x] = (float)(wx[x] * wy[y]);
+                buf[(size_t)y * s->fw + x] = (float)(wa->wc->wx[x] * wa->wc->wy[y]);
     if ((rc = st_fft_r2c(fft, s->fw, s->fh, buf, G, err)))
         goto done;
     for (size_t i = 0; i < ncplx; i++) {
@@ -79,8 +47,6 @@ static int masked_win_acf(st_fft *fft, const st_spectrum *s, const unsigned char
 done:
     st_fft_free_buf(buf);
     st_fft_free_buf(G);
-    free(wx);
-    free(wy);
     return rc;
 }
 
@@ -100,7 +66,7 @@ static double rho_at(const acf_map *m, int tx, int ty)
     if (m->wa->full)
         wgt = m->wa->full[(size_t)iy * m->fw + ix] / m->wa->full0;
     else
-        wgt = m->wa->wx[abs(tx)] * m->wa->wy[abs(ty)];
+        wgt = m->wa->wc->ax[abs(tx)] * m->wa->wc->ay[abs(ty)];
     if (!(wgt > 0.05))
         return NAN;
     return m->a[(size_t)iy * m->fw + ix] / (m->a0 * wgt);
@@ -166,22 +132,17 @@ int st_acf_params(st_fft *fft, st_spectrum *s, const unsigned char *mask, size_t
     (void)threads;
     *sal_px = NAN;
     *str = NAN;
-    win_acf wa = {0};
+    win_acf wa = {s->wc, NULL, 0};
+    st_window_cache own = {0};
     float *acf = NULL;
     int rc = ST_OK;
-    if (mask) {
-        if ((rc = masked_win_acf(fft, s, mask, mstride, &wa, err)))
-            return rc;
-    } else {
-        wa.wx = malloc((size_t)s->w * sizeof *wa.wx);
-        wa.wy = malloc((size_t)s->h * sizeof *wa.wy);
-        if (!wa.wx || !wa.wy) {
-            rc = st_err_set(err, ST_ENOMEM, "acf: out of memory");
-            goto done;
-        }
-        win1d_acf(wa.wx, s->w, s->window);
-        win1d_acf(wa.wy, s->h, s->window);
+    if (!wa.wc) {
+        if (st_window_cache_make(s->w, s->h, s->window, &own))
+            return st_err_set(err, ST_ENOMEM, "acf: out of memory");
+        wa.wc = &own;
     }
+    if (mask && (rc = masked_win_acf(fft, s, mask, mstride, &wa, err)))
+        goto done;
     /* The spectrum's input buffer is free now: the ACF goes there. */
     acf = s->real;
     s->real = NULL;
@@ -215,8 +176,7 @@ int st_acf_params(st_fft *fft, st_spectrum *s, const unsigned char *mask, size_t
         *str = isfinite(hi) ? lo / hi : 0.0;
     }
 done:
-    free(wa.wx);
-    free(wa.wy);
+    st_window_cache_free(&own);
     st_fft_free_buf(wa.full);
     st_fft_free_buf(acf);
     return rc;
