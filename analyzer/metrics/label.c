@@ -72,14 +72,21 @@ int st_det_label8(const unsigned char *bin, int w, int h, int32_t *labels, int *
         return st_err_set(err, ST_ENOMEM, "labels: out of memory");
     int32_t next = first_pass(bin, w, h, labels, parent);
     /* Resolve to consecutive final labels in scan order (deterministic). */
+    int32_t *final_of = malloc(((size_t)next + 1) * sizeof *final_of);
+    if (!final_of) {
+        free(parent);
+        return st_err_set(err, ST_ENOMEM, "labels: out of memory");
+    }
     int32_t final = 0;
     for (int32_t i = 1; i < next; i++) {
+        /* Roots precede their members, so a root's number is known first. */
         int32_t r = find_root(parent, i);
-        parent[i] = (r == i) ? ++final : parent[r];
+        final_of[i] = (r == i) ? ++final : final_of[r];
     }
     for (size_t i = 0; i < n; i++)
         if (labels[i])
-            labels[i] = parent[labels[i]];
+            labels[i] = final_of[labels[i]];
+    free(final_of);
     free(parent);
     *count = (int)final;
     return ST_OK;
