@@ -1,0 +1,48 @@
+/* A walk over JPEG marker segments (ITU-T T.81 Annex B) up to the first
+ * scan: the frame size from SOFn, so the pixel limit is checked before
+ * libjpeg sees the file, and the EXIF APP1 segment (EXIF 2.32 §4.5.4). A
+ * broken structure just ends the walk; the decoder then reports it. */
+#include "io/io_internal.h"
+
+#include <string.h>
+
+static unsigned be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+
+/* SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC). */
+static int is_sof(unsigned m) { return m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc; }
+
+void st_jpeg_scan_markers(const unsigned char *data, size_t size, st_jpeg_markers *m)
+{
+    memset(m, 0, sizeof *m);
+    size_t pos = 2; /* after SOI */
+    while (pos + 4 <= size) {
+        if (data[pos] != 0xff)
+            return;
+        while (pos + 1 < size && data[pos + 1] == 0xff) /* fill bytes, B.1.1.2 */
+            pos++;
+        if (pos + 4 > size)
+            return;
+        unsigned marker = data[pos + 1];
+        pos += 2;
+        if (marker == 0x01 || marker == 0xd8 || (marker >= 0xd0 && marker <= 0xd7))
+            continue; /* stand-alone markers */
+        if (marker == 0xd9 || marker == 0xda)
+            return; /* EOI or SOS: the header part is over */
+        unsigned len = be16(data + pos);
+        if (len < 2 || len > size - pos)
+            return;
+        const unsigned char *seg = data + pos + 2;
+        size_t seg_len = len - 2u;
+        if (marker == 0xe1 && !m->exif && seg_len >= 6 && !memcmp(seg, "Exif\0\0", 6)) {
+            m->exif = seg;
+            m->exif_size = seg_len;
+        } else if (is_sof(marker) && !m->have_sof && seg_len >= 6) {
+            m->have_sof = 1;
+            m->precision = seg[0];
+            m->height = be16(seg + 1);
+            m->width = be16(seg + 3);
+            m->components = seg[5];
+        }
+        pos += len;
+    }
+}
