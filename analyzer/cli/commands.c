@@ -40,7 +40,8 @@ const cli_command cli_commands[] = {
      NULL},
     {"merge", "merge result databases of shards",
      "usage: skintrack merge OUT_DB SHARD_DB...\n\n"
-     "Joins the results databases of batch shards into OUT_DB (idempotent).\n",
-     NULL},
+     "Joins the results databases of batch shards into OUT_DB (idempotent) and\n"
+     "regenerates index.html and summary.csv beside OUT_DB.\n",
+     cmd_merge},
     {NULL, NULL, NULL, NULL},
 };

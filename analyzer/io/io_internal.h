@@ -34,6 +34,7 @@ int st_png_decode(const st_decode_req *req, st_image **out, st_image_info *info,
  * APP1 "Exif\0\0" segment, without decoding. Returns 1 if an SOF was seen. */
 typedef struct st_jpeg_markers {
     int have_sof;
+    int truncated; /* the data ended before SOS or EOI */
     unsigned width, height, components, precision;
     const unsigned char *exif; /* APP1 payload starting with "Exif\0\0", or NULL */
     size_t exif_size;

@@ -29,12 +29,18 @@ static int precheck(const st_decode_req *req, st_image_info *info, st_err *err)
     st_jpeg_scan_markers(req->data, req->size, &m);
     if (m.exif)
         st_exif_read(m.exif, m.exif_size, 1, &info->exif_orientation, info->datetime_original);
-    if (!m.have_sof)
-        return ST_OK; /* libjpeg will say what is wrong */
-    if (m.height == 0)
+    if (m.have_sof && m.height == 0)
         return st_err_set(err, ST_EFORMAT, "%s: JPEG without a height in SOF (DNL) is not supported",
                           req->name);
-    return st_io_check_size(req->name, "JPEG", m.width, m.height, req->max_pixels, err);
+    if (m.have_sof) {
+        int rc = st_io_check_size(req->name, "JPEG", m.width, m.height, req->max_pixels, err);
+        if (rc)
+            return rc;
+    }
+    /* libjpeg would read a fake EOI here and report an empty image. */
+    if (m.truncated)
+        return st_err_set(err, ST_EFORMAT, "%s: truncated JPEG data", req->name);
+    return ST_OK; /* anything else: libjpeg says what is wrong */
 }
 
 static int decode_pixels(tjhandle tj, const st_decode_req *req, int w, int h, int pf,
@@ -74,9 +80,15 @@ int st_jpeg_decode(const st_decode_req *req, st_image **out, st_image_info *info
     tjhandle tj = tjInitDecompress();
     if (!tj)
         return st_err_set(err, ST_ENOMEM, "%s: cannot start the JPEG decoder", req->name);
-    int w, h, subsamp, cs;
+    /* TurboJPEG 2.1 returns success without touching these for a tables-only
+     * stream (SOI, EOI), so they start at "nothing". */
+    int w = 0, h = 0, subsamp = -1, cs = -1;
     if (tjDecompressHeader3(tj, req->data, (unsigned long)req->size, &w, &h, &subsamp, &cs) != 0) {
         rc = decode_error(tj, req->name, "header", err);
+        goto done;
+    }
+    if (w < 1 || h < 1) { /* e.g. SOI, EOI: tables only */
+        rc = st_err_set(err, ST_EFORMAT, "%s: no image frame in the JPEG data", req->name);
         goto done;
     }
     rc = st_io_check_size(req->name, "JPEG", (uint64_t)w, (uint64_t)h, req->max_pixels, err);

@@ -15,21 +15,32 @@ void st_jpeg_scan_markers(const unsigned char *data, size_t size, st_jpeg_marker
 {
     memset(m, 0, sizeof *m);
     size_t pos = 2; /* after SOI */
-    while (pos + 4 <= size) {
-        if (data[pos] != 0xff)
+    m->truncated = 1; /* until SOS or EOI is reached */
+    while (pos + 2 <= size) {
+        if (data[pos] != 0xff) {
+            m->truncated = 0; /* broken, not short: libjpeg names it */
             return;
-        while (pos + 1 < size && data[pos + 1] == 0xff) /* fill bytes, B.1.1.2 */
+        }
+        while (pos + 2 < size && data[pos + 1] == 0xff) /* fill bytes, B.1.1.2 */
             pos++;
-        if (pos + 4 > size)
+        if (pos + 2 > size)
             return;
         unsigned marker = data[pos + 1];
         pos += 2;
         if (marker == 0x01 || marker == 0xd8 || (marker >= 0xd0 && marker <= 0xd7))
             continue; /* stand-alone markers */
-        if (marker == 0xd9 || marker == 0xda)
+        if (marker == 0xd9 || marker == 0xda) {
+            m->truncated = 0;
             return; /* EOI or SOS: the header part is over */
+        }
+        if (pos + 2 > size)
+            return;
         unsigned len = be16(data + pos);
-        if (len < 2 || len > size - pos)
+        if (len < 2) {
+            m->truncated = 0;
+            return;
+        }
+        if (len > size - pos)
             return;
         const unsigned char *seg = data + pos + 2;
         size_t seg_len = len - 2u;

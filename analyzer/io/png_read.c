@@ -60,6 +60,8 @@ static int job_fail(const png_job *job, st_err *err)
     const char *name = job->req->name;
     if (job->truncated)
         return st_err_set(err, ST_EFORMAT, "%s: truncated PNG data", name);
+    if (strstr(job->why, "IEND: out of place"))
+        return st_err_set(err, ST_EFORMAT, "%s: PNG without image data (no IDAT)", name);
     const char *crc = strstr(job->why, ": CRC error");
     if (crc)
         return st_err_set(err, ST_EFORMAT, "%s: PNG chunk CRC error (%.*s)", name,
@@ -169,10 +171,26 @@ static int run(png_job *job, st_image_info *info, st_err *err)
     return ST_OK;
 }
 
+/* The size in IHDR, checked before libpng runs: libpng only hands IHDR
+ * over once it reaches IDAT, and a file made to claim 100000x100000 need
+ * not have one. */
+static int precheck_ihdr(const st_decode_req *req, st_err *err)
+{
+    const unsigned char *d = req->data;
+    if (req->size < 8 + 8 + 13 || memcmp(d + 8, "\0\0\0\15IHDR", 8) != 0)
+        return ST_OK; /* libpng will say what is wrong */
+    uint32_t w = (uint32_t)d[16] << 24 | (uint32_t)d[17] << 16 | (uint32_t)d[18] << 8 | d[19];
+    uint32_t h = (uint32_t)d[20] << 24 | (uint32_t)d[21] << 16 | (uint32_t)d[22] << 8 | d[23];
+    return st_io_check_size(req->name, "PNG", w, h, req->max_pixels, err);
+}
+
 int st_png_decode(const st_decode_req *req, st_image **out, st_image_info *info, st_err *err)
 {
     *out = NULL;
     memcpy(info->format, "png", 4);
+    int rc = precheck_ihdr(req, err);
+    if (rc)
+        return rc;
     png_job job;
     memset(&job, 0, sizeof job);
     job.req = req;
@@ -183,7 +201,7 @@ int st_png_decode(const st_decode_req *req, st_image **out, st_image_info *info,
         png_destroy_read_struct(job.png ? &job.png : NULL, NULL, NULL);
         return st_err_set(err, ST_ENOMEM, "%s: cannot start the PNG decoder", req->name);
     }
-    int rc = run(&job, info, err);
+    rc = run(&job, info, err);
     png_destroy_read_struct(&job.png, &job.info, NULL);
     free(job.rows);
     free(job.raw);
