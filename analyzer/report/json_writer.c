@@ -218,7 +218,7 @@ static void extras_obj(jb *b, cJSON *o, const st_session_result *s)
             num_array(b, p, "power", s->psd.power, s->psd.n);
         }
     }
-    const st_tile_grid *g = &s->tiles;
+    const st_tile_maps *g = &s->tiles;
     if (g->n_maps) {
         cJSON *t = chk(b, cJSON_AddObjectToObject(o, "tiles"));
         cJSON *maps = NULL;

@@ -33,11 +33,11 @@ typedef struct st_tile_map {
     double *values;        /* rows × cols, row-major; NaN = tile outside the mask */
 } st_tile_map;
 
-typedef struct st_tile_grid {
+typedef struct st_tile_maps {
     int x0, y0, tile_px, cols, rows;
     st_tile_map *maps;
     size_t n_maps;
-} st_tile_grid;
+} st_tile_maps;
 
 /* The radial power spectral density of the session's surface. */
 typedef struct st_psd_curve {
@@ -59,7 +59,7 @@ typedef struct st_session_result {
     size_t n_shots;
     st_detections det;     /* baseline pixels */
     st_psd_curve psd;
-    st_tile_grid tiles;
+    st_tile_maps tiles;
     char image_aligned[128]; /* relative to OUT, "" when not written */
     char image_overlay[128];
 } st_session_result;
