@@ -1,0 +1,251 @@
+/* GLCM and LBP over the plane and its tiles in one pass per family. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/error.h"
+#include "core/parallel.h"
+#include "metrics/blocks.h"
+#include "metrics/lbp.h"
+#include "metrics/tiles.h"
+
+#define MARGIN_ROWS 64
+
+typedef struct strip {
+    int ya, yb, trow; /* rows [ya, yb); tile row, or -1 outside the grid */
+} strip;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+static int add_rows(strip *s, int n, int ya, int yb)
+{
+    for (int y = ya; y < yb; y += MARGIN_ROWS)
+        s[n++] = (strip){y, y + MARGIN_ROWS < yb ? y + MARGIN_ROWS : yb, -1};
+    return n;
+}
+
+static strip *make_strips(const st_tile_layout *tl, int h, int *count)
+{
+    strip *s = malloc(((size_t)h / MARGIN_ROWS + 3 + (size_t)tl->ny) * sizeof *s);
+    if (!s)
+        return NULL;
+    int n = 0;
+    if (tl->nx > 0 && tl->ny > 0) {
+        n = add_rows(s, n, 0, tl->y0);
+        for (int ty = 0; ty < tl->ny; ty++)
+            s[n++] = (strip){tl->y0 + ty * tl->ts, tl->y0 + (ty + 1) * tl->ts, ty};
+        n = add_rows(s, n, tl->y0 + tl->ny * tl->ts, h);
+    } else {
+        n = add_rows(s, n, 0, h);
+    }
+    *count = n;
+    return s;
+}
+
+typedef struct tex_ctx {
+    const float *tex;
+    size_t stride;
+    int w, h, d;
+    const unsigned char *mask;
+    size_t mstride;
+    const st_tile_layout *tl;
+    const unsigned char *valid;
+    const strip *strips;
+    const int *tcol;
+    unsigned char *lev;       /* w x h levels */
+    double *tile_vals;        /* ntiles x ST_TV_COUNT or NULL */
+    uint32_t *glcm_tot;       /* nstrips x DIRS x CELLS */
+    uint64_t *lbp_tot;        /* nstrips x BINS */
+    int failed;
+} tex_ctx;
+
+static void quantize_block(void *arg, int b, int y0, int y1)
+{
+    (void)b;
+    tex_ctx *c = arg;
+    for (int y = y0; y < y1; y++)
+        st_glcm_quantize_row(c->tex + (size_t)y * c->stride,
+                             c->mask ? c->mask + (size_t)y * c->mstride : NULL, c->w,
+                             c->lev + (size_t)y * c->w);
+}
+
+static void count_strip(const tex_ctx *c, const strip *s, uint32_t *tiles, uint32_t *rest)
+{
+    int dx[ST_GLCM_DIRS], dy[ST_GLCM_DIRS];
+    st_glcm_offsets(c->d, dx, dy);
+    for (int y = s->ya; y < s->yb; y++) {
+        const unsigned char *row = c->lev + (size_t)y * c->w;
+        for (int k = 0; k < ST_GLCM_DIRS; k++) {
+            int qy = y + dy[k];
+            if (qy < 0 || qy >= c->h)
+                continue;
+            const unsigned char *qrow = c->lev + (size_t)qy * c->w;
+            int same_row = s->trow >= 0 && qy >= s->ya; /* dy <= 0 */
+            int x0 = dx[k] < 0 ? -dx[k] : 0, x1 = dx[k] > 0 ? c->w - dx[k] : c->w;
+            uint32_t *r = rest + (size_t)k * ST_GLCM_CELLS;
+            for (int x = x0; x < x1; x++) {
+                unsigned a = row[x], b = qrow[x + dx[k]];
+                if (a == ST_LEVEL_NONE || b == ST_LEVEL_NONE)
+                    continue;
+                int t = c->tcol[x];
+                if (same_row && t >= 0 && c->tcol[x + dx[k]] == t)
+                    tiles[((size_t)t * ST_GLCM_DIRS + k) * ST_GLCM_CELLS + a * ST_GLCM_LEVELS + b]++;
+                else
+                    r[a * ST_GLCM_LEVELS + b]++;
+            }
+        }
+    }
+}
+
+static void glcm_band(void *arg, int begin, int end)
+{
+    tex_ctx *c = arg;
+    int nx = c->tl->nx;
+    size_t per_tile = (size_t)ST_GLCM_DIRS * ST_GLCM_CELLS;
+    uint32_t *tiles = malloc(((size_t)nx + 1) * per_tile * sizeof *tiles);
+    if (!tiles) {
+        c->failed = 1;
+        return;
+    }
+    for (int si = begin; si < end; si++) {
+        const strip *s = &c->strips[si];
+        uint32_t *tot = c->glcm_tot + (size_t)si * per_tile;
+        size_t ntile_here = s->trow >= 0 ? (size_t)nx : 0;
+        memset(tiles, 0, ntile_here * per_tile * sizeof *tiles);
+        memset(tot, 0, per_tile * sizeof *tot);
+        count_strip(c, s, tiles, tot);
+        for (size_t tx = 0; tx < ntile_here; tx++) {
+            const uint32_t *tc = tiles + tx * per_tile;
+            for (size_t i = 0; i < per_tile; i++)
+                tot[i] += tc[i];
+            size_t t = (size_t)s->trow * nx + tx;
+            if (c->tile_vals && c->valid[t])
+                st_glcm_features((const uint32_t(*)[ST_GLCM_CELLS])tc,
+                                 c->tile_vals + t * ST_TV_COUNT);
+        }
+    }
+    free(tiles);
+}
+
+static void lbp_band(void *arg, int begin, int end)
+{
+    tex_ctx *c = arg;
+    int nx = c->tl->nx;
+    unsigned char *codes = malloc((size_t)c->w);
+    uint64_t *hist = malloc(((size_t)nx + 1) * ST_LBP_BINS * sizeof *hist);
+    if (!codes || !hist) {
+        free(codes);
+        free(hist);
+        c->failed = 1;
+        return;
+    }
+    for (int si = begin; si < end; si++) {
+        const strip *s = &c->strips[si];
+        uint64_t *tot = c->lbp_tot + (size_t)si * ST_LBP_BINS;
+        memset(hist, 0, ((size_t)nx + 1) * ST_LBP_BINS * sizeof *hist);
+        for (int y = s->ya > 1 ? s->ya : 1; y < s->yb && y < c->h - 1; y++) {
+            st_lbp_row(c->tex, c->stride, c->w, y, c->mask, c->mstride, codes);
+            for (int x = 1; x < c->w - 1; x++) {
+                if (codes[x] == ST_LBP_NONE)
+                    continue;
+                int t = s->trow >= 0 ? c->tcol[x] : -1;
+                hist[(size_t)(t + 1) * ST_LBP_BINS + codes[x]]++;
+            }
+        }
+        for (int k = 0; k < ST_LBP_BINS; k++) {
+            tot[k] = 0;
+            for (int t = 0; t <= nx; t++)
+                tot[k] += hist[(size_t)t * ST_LBP_BINS + k];
+        }
+        if (s->trow < 0 || !c->tile_vals)
+            continue;
+        for (int tx = 0; tx < nx; tx++) {
+            size_t t = (size_t)s->trow * nx + tx;
+            if (c->valid[t])
+                c->tile_vals[t * ST_TV_COUNT + ST_TV_LBP_ENTROPY] =
+                    st_lbp_entropy(hist + (size_t)(tx + 1) * ST_LBP_BINS);
+        }
+    }
+    free(codes);
+    free(hist);
+}
+
+static int *tile_columns(const st_tile_layout *tl, int w)
+{
+    int *tcol = malloc((size_t)w * sizeof *tcol);
+    if (tcol)
+        for (int x = 0; x < w; x++) {
+            int rel = x - tl->x0;
+            tcol[x] = (tl->nx > 0 && rel >= 0 && rel < tl->nx * tl->ts) ? rel / tl->ts : -1;
+        }
+    return tcol;
+}
+
+int st_texture_measure(const float *tex, size_t stride, int w, int h, const unsigned char *mask,
+                       size_t mstride, int d, const st_tile_layout *tl,
+                       const unsigned char *valid, int threads, double global[ST_TV_COUNT],
+                       double *tile_vals, double *glcm_seconds, double *lbp_seconds,
+                       st_err *err)
+{
+    for (int k = 0; k < ST_TV_COUNT; k++)
+        global[k] = NAN;
+    size_t ntiles = (size_t)tl->nx * tl->ny;
+    if (tile_vals)
+        for (size_t i = 0; i < ntiles * ST_TV_COUNT; i++)
+            tile_vals[i] = NAN;
+    int nstrips = 0;
+    strip *strips = make_strips(tl, h, &nstrips);
+    tex_ctx c = {tex, stride, w, h, d < 1 ? 1 : d, mask, mstride, tl, valid, strips, NULL,
+                 NULL, tile_vals, NULL, NULL, 0};
+    int *tcol = tile_columns(tl, w);
+    c.tcol = tcol;
+    c.lev = malloc((size_t)w * h);
+    c.glcm_tot = malloc((size_t)nstrips * ST_GLCM_DIRS * ST_GLCM_CELLS * sizeof *c.glcm_tot);
+    c.lbp_tot = malloc((size_t)nstrips * ST_LBP_BINS * sizeof *c.lbp_tot);
+    int rc = ST_OK;
+    if (!strips || !tcol || !c.lev || !c.glcm_tot || !c.lbp_tot) {
+        rc = st_err_set(err, ST_ENOMEM, "texture: out of memory");
+        goto done;
+    }
+    double t0 = now_s();
+    st_run_blocks(threads, h, quantize_block, &c);
+    (void)st_parallel_for(threads, nstrips, 1, glcm_band, &c);
+    st_glcm_counts total; /* 16 KiB */
+    memset(total, 0, sizeof total);
+    for (int s = 0; s < nstrips; s++) {
+        const uint32_t *p = c.glcm_tot + (size_t)s * ST_GLCM_DIRS * ST_GLCM_CELLS;
+        for (int k = 0; k < ST_GLCM_DIRS; k++)
+            for (int i = 0; i < ST_GLCM_CELLS; i++)
+                total[k][i] += p[k * ST_GLCM_CELLS + i];
+    }
+    st_glcm_features((const uint32_t(*)[ST_GLCM_CELLS])total, global);
+    double t1 = now_s();
+    (void)st_parallel_for(threads, nstrips, 1, lbp_band, &c);
+    uint64_t hist[ST_LBP_BINS] = {0};
+    for (int s = 0; s < nstrips; s++)
+        for (int k = 0; k < ST_LBP_BINS; k++)
+            hist[k] += c.lbp_tot[(size_t)s * ST_LBP_BINS + k];
+    global[ST_TV_LBP_ENTROPY] = st_lbp_entropy(hist);
+    double t2 = now_s();
+    if (glcm_seconds)
+        *glcm_seconds = t1 - t0;
+    if (lbp_seconds)
+        *lbp_seconds = t2 - t1;
+    if (c.failed)
+        rc = st_err_set(err, ST_ENOMEM, "texture: out of memory in a worker");
+done:
+    free(strips);
+    free(tcol);
+    free(c.lev);
+    free(c.glcm_tot);
+    free(c.lbp_tot);
+    return rc;
+}
