@@ -259,6 +259,10 @@ static void offset_detections(st_detections *d, double dx, double dy)
         d->wrinkles[k].y0 += dy;
         d->wrinkles[k].x1 += dx;
         d->wrinkles[k].y1 += dy;
+        for (size_t p = 0; p < d->wrinkles[k].n_path; p++) {
+            d->wrinkles[k].path[2 * p] += dx;
+            d->wrinkles[k].path[2 * p + 1] += dy;
+        }
     }
 }
 
