@@ -184,11 +184,16 @@ done:
 
 double st_texture_direction(const st_spectrum_sums *sums)
 {
+    /* The angular spectrum of a random surface is spiky at 1° (few
+     * frequency samples per degree near the origin): the peak is searched
+     * on the spectrum summed over ±APS_SMOOTH degrees, then refined. */
+    enum { APS_SMOOTH = 5, APS_REFINE = 15 };
     int best = -1;
     double best_v = 0;
     for (int a = 0; a < ST_APS_BINS; a++) {
-        double v = sums->aps[(a + ST_APS_BINS - 1) % ST_APS_BINS] + 2 * sums->aps[a] +
-                   sums->aps[(a + 1) % ST_APS_BINS];
+        double v = 0;
+        for (int d = -APS_SMOOTH; d <= APS_SMOOTH; d++)
+            v += sums->aps[(a + d + ST_APS_BINS) % ST_APS_BINS];
         if (v > best_v) {
             best_v = v;
             best = a;
@@ -197,7 +202,7 @@ double st_texture_direction(const st_spectrum_sums *sums)
     if (best < 0)
         return NAN;
     double c = 0, sn = 0;
-    for (int d = -10; d <= 10; d++) {
+    for (int d = -APS_REFINE; d <= APS_REFINE; d++) {
         int a = (best + d + ST_APS_BINS) % ST_APS_BINS;
         c += sums->aps_c[a];
         sn += sums->aps_s[a];

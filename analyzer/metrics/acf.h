@@ -33,9 +33,9 @@ int st_acf_params(st_fft *fft, st_spectrum *s, const unsigned char *mask, size_t
  * from the image x axis as displayed. ISO 25178-2 §4.2.3 takes the angle of
  * the maximum of the angular power spectrum; the spectrum's maximum lies
  * across the lay (a groove along y puts its power on the fx axis), so the
- * lay is that angle + 90°. The peak found on 1° bins (smoothed over three
- * bins) is refined with the power-weighted mean doubled angle of the bins
- * within ±10° of it. Returns NaN if the spectrum holds no power. */
+ * lay is that angle + 90°. The peak is searched on 1° bins summed over
+ * ±5° (a random surface's angular spectrum is spiky at 1°), then refined
+ * with the power-weighted mean doubled angle of the bins within ±15°. Returns NaN if the spectrum holds no power. */
 double st_texture_direction(const st_spectrum_sums *sums);
 
 #endif
