@@ -12,9 +12,71 @@
 #include "series/analyze_int.h"
 #include "series/stages.h"
 
+/* Linear-light luminance of a photo (Rec. 709 weights on decoded sRGB):
+ * photometric stereo needs intensities proportional to irradiance. */
+static int linear_luminance(const st_image *img, st_image **out, st_err *err)
+{
+    int rc = st_image_new(img->width, img->height, 1, out, err);
+    for (int y = 0; !rc && y < img->height; y++) {
+        float *o = st_image_row(*out, 0, y);
+        for (int x = 0; x < img->width; x++) {
+            double lin[3];
+            for (int ch = 0; ch < 3; ch++) {
+                double v = st_image_row(img, img->channels == 3 ? ch : 0, y)[x];
+                lin[ch] = v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+            }
+            o[x] = (float)(0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]);
+        }
+    }
+    return rc;
+}
+
+/* A stereo session: every lit photo, then the height map they give. */
+static int load_stereo(analyze_ctx *c, size_t i, st_image **height, st_err *err)
+{
+    const st_series *s = &c->series;
+    const st_scan_session *sc = &s->sessions[i];
+    size_t n = sc->files.count;
+    if (n < 3 || (size_t)sc->n_lights != n)
+        return st_err_set(err, ST_EINVAL, "%s: a stereo session needs >= 3 photos, each with a light direction in series.json",
+                          sc->files.items[0]);
+    st_image **lum = calloc(n, sizeof *lum);
+    if (!lum)
+        return st_err_set(err, ST_ENOMEM, "out of memory");
+    int rc = ST_OK;
+    for (size_t k = 0; k < n && !rc; k++) {
+        char path[8192];
+        st_image *img = NULL;
+        st_load_opts lo = {0};
+        lo.max_pixels = c->opts->max_pixels;
+        snprintf(path, sizeof path, "%s/%s", s->dir, sc->files.items[k]);
+        rc = st_image_load(path, &lo, &img, NULL, err);
+        if (!rc)
+            rc = linear_luminance(img, &lum[k], err);
+        if (!rc && k > 0 && (lum[k]->width != lum[0]->width || lum[k]->height != lum[0]->height))
+            rc = st_err_set(err, ST_EFORMAT, "%s: not the size of %s", sc->files.items[k], sc->files.items[0]);
+        st_image_free(img);
+    }
+    if (!rc)
+        rc = stg_photostereo((const st_image *const *)lum, (const double(*)[3])sc->lights, (int)n, s->pixel_mm,
+                             c->opts->threads, height, err);
+    for (size_t k = 0; k < n; k++)
+        st_image_free(lum[k]);
+    free(lum);
+    return rc;
+}
+
 int shot_load(analyze_ctx *c, size_t i, size_t j, st_image **img, st_err *err)
 {
     const st_series *s = &c->series;
+    if (s->modality == ST_MODALITY_STEREO) {
+        double t0 = st_now();
+        int rc = load_stereo(c, i, img, err);
+        c->res->times.load += st_now() - t0;
+        if (!rc)
+            (*img)->pixel_mm = s->pixel_mm;
+        return rc;
+    }
     char path[8192];
     snprintf(path, sizeof path, "%s/%s", s->dir, s->sessions[i].files.items[j]);
     st_load_opts lo = {0};
@@ -121,7 +183,8 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
 int shot_register_session(analyze_ctx *c, size_t i, st_err *err)
 {
     const st_scan_session *sc = &c->series.sessions[i];
-    size_t n = sc->files.count;
+    /* A stereo session is one measurement made of all its photos. */
+    size_t n = c->series.modality == ST_MODALITY_STEREO ? 1 : sc->files.count;
     c->shots[i] = calloc(n, sizeof **c->shots);
     if (!c->shots[i])
         return st_err_set(err, ST_ENOMEM, "out of memory");

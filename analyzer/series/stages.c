@@ -62,17 +62,52 @@ static int is_identity(const double m[9])
     return 1;
 }
 
+#if HAVE_REGISTER
+/* A copy of a 1-channel plane mapped linearly onto [0, 1] (min to max). */
+static int unit_range(const st_image *in, st_image **out, st_err *err)
+{
+    int rc = st_image_clone(in, out, err);
+    if (rc)
+        return rc;
+    float lo = INFINITY, hi = -INFINITY;
+    for (int y = 0; y < in->height; y++) {
+        const float *row = st_image_row(in, 0, y);
+        for (int x = 0; x < in->width; x++) {
+            lo = fminf(lo, row[x]);
+            hi = fmaxf(hi, row[x]);
+        }
+    }
+    float k = hi > lo ? 1.0f / (hi - lo) : 1.0f;
+    for (int y = 0; y < in->height; y++) {
+        float *row = st_image_row(*out, 0, y);
+        for (int x = 0; x < in->width; x++)
+            row[x] = (row[x] - lo) * k;
+    }
+    return ST_OK;
+}
+#endif
+
 int stg_register(const st_image *fixed, const st_image *moving, st_modality mod, int threads,
                  st_registration_info *info, st_err *err)
 {
     memset(info, 0, sizeof *info);
 #if HAVE_REGISTER
-    (void)mod;
     st_register_opts o;
     st_register_opts_default(&o);
     o.threads = threads;
     st_registration r;
-    int rc = st_register_pair(fixed, moving, &o, &r, err);
+    st_image *f01 = NULL, *m01 = NULL;
+    int rc = ST_OK;
+    if (mod != ST_MODALITY_PHOTO) {
+        /* Height maps: the registration works on values in [0, 1]. */
+        rc = unit_range(fixed, &f01, err);
+        if (!rc)
+            rc = unit_range(moving, &m01, err);
+    }
+    if (!rc)
+        rc = st_register_pair(f01 ? f01 : fixed, m01 ? m01 : moving, &o, &r, err);
+    st_image_free(f01);
+    st_image_free(m01);
     if (rc)
         return rc;
     snprintf(info->status, sizeof info->status, "%s", st_reg_status_name(r.status));
