@@ -42,18 +42,48 @@ static int make_dir(const char *path, st_err *err)
     return ST_OK;
 }
 
-/* OUT must not be the series folder or inside it: input folders are never written. */
+/* The absolute form of a path that may not exist yet: its deepest existing
+ * ancestor resolved (symlinks included), the rest appended. */
+static int resolve_future(const char *path, char out[PATH_MAX])
+{
+    char head[PATH_MAX], rest[PATH_MAX] = "", tmp[PATH_MAX];
+    snprintf(head, sizeof head, "%s", path);
+    while (!realpath(head[0] ? head : ".", out)) {
+        char *slash = strrchr(head, '/');
+        const char *last = slash ? slash + 1 : head;
+        snprintf(tmp, sizeof tmp, "%s%s%s", last, rest[0] ? "/" : "", rest);
+        snprintf(rest, sizeof rest, "%s", tmp);
+        if (!slash)
+            head[0] = 0;
+        else if (slash == head)
+            head[1] = 0; /* "/" */
+        else
+            *slash = 0;
+        if (!head[0] && !realpath(".", out))
+            return -1;
+        if (!head[0])
+            break;
+    }
+    if (rest[0]) {
+        size_t len = strlen(out);
+        snprintf(out + len, PATH_MAX - len, "%s%s", len > 1 ? "/" : "", rest);
+    }
+    return 0;
+}
+
+/* OUT must not be the series folder or inside it: input folders are never
+ * written, not even an empty folder, so this is checked before creating OUT. */
 static int prepare_out(const char *dir, const char *out, int images, st_err *err)
 {
     char rd[PATH_MAX], ro[PATH_MAX], img[4200];
-    int rc = make_dir(out, err);
-    if (rc)
-        return rc;
-    if (!realpath(dir, rd) || !realpath(out, ro))
+    if (!realpath(dir, rd) || resolve_future(out, ro))
         return st_err_set(err, ST_EIO, "%s: cannot resolve (%s)", out, strerror(errno));
     size_t n = strlen(rd);
     if (!strncmp(ro, rd, n) && (ro[n] == 0 || ro[n] == '/'))
         return st_err_set(err, ST_EINVAL, "%s: the output folder may not lie inside the series folder %s", out, dir);
+    int rc = make_dir(out, err);
+    if (rc)
+        return rc;
     snprintf(img, sizeof img, "%s/images", out);
     return images ? make_dir(img, err) : ST_OK;
 }
@@ -109,6 +139,11 @@ static int build_roi(analyze_ctx *c, st_err *err)
     int rc;
     if (s->has_roi) {
         rc = st_mask_from_rect(c->base->width, c->base->height, s->roi, &c->mask, err);
+        if (rc) {
+            char why[ST_ERR_MSG_MAX];
+            snprintf(why, sizeof why, "%s", err->msg);
+            return st_err_set(err, rc, "%s/%s: %s", s->dir, s->sessions[0].files.items[c->base_shot], why);
+        }
     } else if (s->modality == ST_MODALITY_PHOTO) {
         const char *why = NULL;
         rc = st_skin_mask(c->base, &c->mask, &why, c->opts->threads, err);
