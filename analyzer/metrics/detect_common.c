@@ -240,3 +240,73 @@ void st_det_hessian(const float *s, int w, int h, int x, int y, float *dxx, floa
     *dyy = rp[x] - 2.0f * r[x] + rm[x];
     *dxy = 0.25f * (rp[xp] - rp[xm] - rm[xp] + rm[xm]);
 }
+
+int st_det_local_mean(const float *v, const float *wt, int w, int h, double sigma_px,
+                      int threads, float *out)
+{
+    int levels = 0;
+    while (sigma_px / (double)(1 << levels) > 8.0 && (w >> (levels + 1)) >= 8 &&
+           (h >> (levels + 1)) >= 8)
+        levels++;
+    int cw, ch;
+    float *ones = NULL;
+    if (!wt) {
+        ones = st_det_alloc(w, h);
+        if (!ones)
+            return ST_ENOMEM;
+        for (size_t i = 0; i < (size_t)w * h; i++)
+            ones[i] = 1.0f;
+        wt = ones;
+    }
+    /* Downsample v*wt and wt, so the coarse value is the weighted mean. */
+    float *vw = st_det_alloc(w, h);
+    int rc = vw ? ST_OK : ST_ENOMEM;
+    for (size_t i = 0; !rc && i < (size_t)w * h; i++)
+        vw[i] = v[i] * wt[i];
+    float *vc = rc ? NULL : st_det_pyr_down(vw, w, h, levels, &cw, &ch);
+    float *wc = rc ? NULL : st_det_pyr_down(wt, w, h, levels, &cw, &ch);
+    float *tmp = rc ? NULL : st_det_alloc(cw, ch);
+    if (!rc && (!vc || !wc || !tmp))
+        rc = ST_ENOMEM;
+    if (!rc) {
+        for (size_t i = 0; i < (size_t)cw * ch; i++)
+            vc[i] = wc[i] > 0 ? vc[i] / wc[i] : 0.0f;
+        rc = st_det_masked_blur(vc, wc, vc, tmp, cw, ch, sigma_px / (double)(1 << levels), threads);
+    }
+    if (!rc)
+        st_det_pyr_up(vc, cw, ch, levels, out, w, h, threads);
+    st_aligned_free(ones);
+    st_aligned_free(vw);
+    st_aligned_free(vc);
+    st_aligned_free(wc);
+    st_aligned_free(tmp);
+    return rc;
+}
+
+int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b)
+{
+    int w = rgb->width;
+    float *tmp = st_det_alloc(w, 3);
+    if (!tmp)
+        return ST_ENOMEM;
+    for (int y = 0; y < rgb->height; y++) {
+        size_t o = (size_t)y * w;
+        st_srgb_to_lab(st_image_row(rgb, 0, y), st_image_row(rgb, 1, y), st_image_row(rgb, 2, y),
+                       L ? L + o : tmp, a ? a + o : tmp + w, b ? b + o : tmp + 2 * (size_t)w,
+                       (size_t)w);
+    }
+    st_aligned_free(tmp);
+    return ST_OK;
+}
+
+int st_det_linear_rg(const st_image *rgb, float *r, float *g)
+{
+    int w = rgb->width;
+    for (int y = 0; y < rgb->height; y++) {
+        size_t o = (size_t)y * w;
+        st_srgb_to_linear(st_image_row(rgb, 0, y), r + o, (size_t)w);
+        if (g)
+            st_srgb_to_linear(st_image_row(rgb, 1, y), g + o, (size_t)w);
+    }
+    return ST_OK;
+}

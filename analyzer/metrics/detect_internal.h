@@ -38,6 +38,12 @@ double st_det_quantile(const float *v, size_t n, double q);
  * w*h scratch buffer; dst may equal v. */
 int st_det_masked_blur(const float *v, const float *wt, float *dst, float *tmp, int w, int h,
                        double sigma, int threads);
+/* Wide local mean: normalised convolution with a Gaussian of sigma_px
+ * (full-resolution pixels) computed on a mean pyramid (coarse sigma ~8 px)
+ * and upsampled bilinearly; wt (w*h, may be NULL = all ones) weighs the
+ * samples. */
+int st_det_local_mean(const float *v, const float *wt, int w, int h, double sigma_px,
+                      int threads, float *out);
 /* levels times 2x mean downsampling; returns a new buffer and its size. */
 float *st_det_pyr_down(const float *src, int w, int h, int levels, int *ow, int *oh);
 /* Bilinear upsampling of a (cw, ch) plane made by `levels` 2x steps back to
@@ -56,6 +62,11 @@ int st_det_label8(const unsigned char *bin, int w, int h, int32_t *labels, int *
 /* ---- thin.c --------------------------------------------------------------- */
 /* Zhang & Suen (1984) thinning of bin (1 = object), in place. */
 int st_det_thin(unsigned char *bin, int w, int h, st_err *err);
+
+/* Lab planes (w*h each) of the ROI's photo; NULL planes are skipped. */
+int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b);
+/* Linear R and G planes (w*h each) of the photo. */
+int st_det_linear_rg(const st_image *rgb, float *r, float *g);
 
 /* Seconds from a monotonic clock. */
 double st_det_now(void);
