@@ -30,12 +30,12 @@ const char *stg_missing(void)
 {
     static const char *text = ""
 #if !HAVE_REGISTER
-        "not in this build: registration and flattening (sessions other than the baseline cannot be measured); "
+        "not in this build: registration and flattening (sessions other than the baseline cannot be measured) "
 #endif
 #if !HAVE_QUALITY
-        "not in this build: photo quality control; "
+        "not in this build: photo quality control"
 #endif
-        "not in this build: wrinkles, pigment and redness detection";
+        "";
     return text;
 }
 
@@ -213,10 +213,9 @@ int stg_detect(const st_image *rgb, const st_image *surface, const unsigned char
     in.modality = mod == ST_MODALITY_PHOTO ? ST_DETECT_PHOTO
                   : mod == ST_MODALITY_HEIGHT ? ST_DETECT_HEIGHT
                                               : ST_DETECT_STEREO;
-    int rc = st_pores_detect(&in, threads, out, dets, err);
-    if (!rc)
-        rc = st_scars_detect(&in, threads, 0, out, dets, err);
-    return rc;
+    st_detect_opts o = {0};
+    o.threads = threads;
+    return st_detect_all(&in, &o, out, dets, err);
 }
 
 int stg_photostereo(const st_image *const *images, const double (*lights)[3], int n,
