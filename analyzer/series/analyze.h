@@ -15,6 +15,7 @@
 typedef struct st_stage_times {
     double scan, load, quality, registration, roi, warp, normalise, surface, detect, tiles,
         images, write, total;
+    double detect_family[5]; /* pores, scars, wrinkles, pigment, redness */
 } st_stage_times;
 
 typedef struct st_analyze_opts {

@@ -354,7 +354,8 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
     c->res->times.surface += st_now() - t;
     t = st_now();
     if (!rc)
-        rc = stg_detect(patch, surface, m, s->modality, c->opts->threads, &out->metrics, &out->det, err);
+        rc = stg_detect(patch, surface, m, s->modality, c->opts->threads, &out->metrics, &out->det,
+                        c->res->times.detect_family, err);
     c->res->times.detect += st_now() - t;
     if (!rc)
         offset_detections(&out->det, c->box[0], c->box[1]);

@@ -201,7 +201,8 @@ int stg_surface(const st_image *surface, const unsigned char *mask, st_modality 
 }
 
 int stg_detect(const st_image *rgb, const st_image *surface, const unsigned char *mask,
-               st_modality mod, int threads, st_metric_set *out, st_detections *dets, st_err *err)
+               st_modality mod, int threads, st_metric_set *out, st_detections *dets,
+               double family_seconds[5], st_err *err)
 {
     st_detect_input in = {0};
     in.rgb = rgb;
@@ -215,7 +216,10 @@ int stg_detect(const st_image *rgb, const st_image *surface, const unsigned char
                                               : ST_DETECT_STEREO;
     st_detect_opts o = {0};
     o.threads = threads;
-    return st_detect_all(&in, &o, out, dets, err);
+    int rc = st_detect_all(&in, &o, out, dets, err);
+    for (int k = 0; k < 5; k++)
+        family_seconds[k] += o.family_seconds[k];
+    return rc;
 }
 
 int stg_photostereo(const st_image *const *images, const double (*lights)[3], int n,
