@@ -7,5 +7,6 @@
 extern const cli_command cli_commands[]; /* ends with a zeroed entry */
 
 int cmd_metrics(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif
