@@ -47,10 +47,24 @@ static void log_axis(double lo, double hi, double *a0, double *a1, double *t, in
         t[(*nt)++] = v;
 }
 
-st_chart_frame st_chart_layout(double w, double h)
+st_chart_frame st_chart_layout(const st_chart *c, double w, double h)
 {
-    st_chart_frame f = {58, 30, w - 14, h - 76};
+    int rows = c->legend_rows > 0 ? c->legend_rows : 1;
+    st_chart_frame f = {58, 30, w - 14, h - 56 - 15.0 * (rows - 1)};
     return f;
+}
+
+void st_chart_legend_pos(const st_chart *c, double w, double h, int k, double *x, double *y)
+{
+    st_chart_frame f = st_chart_layout(c, w, h);
+    *x = 58 + (k % 2) * (w - 58) / 2;
+    *y = f.bottom + 50 + 15.0 * (k / 2);
+}
+
+static void count_legend(st_chart *c)
+{
+    int items = c->nser + (c->nmarks ? 1 : 0);
+    c->legend_rows = (items + 1) / 2;
 }
 
 double st_chart_px(const st_chart *c, const st_chart_frame *f, double x)
@@ -163,7 +177,10 @@ int st_chart_trend(const st_rp_model *m, int family, st_chart *c)
         c->empty_msg = "not available: none of this family's metrics were measured";
         return 0;
     }
+    count_legend(c);
     ylo = fmin(ylo, 0), yhi = fmax(yhi, 0);
+    double pad = 0.06 * (yhi - ylo);
+    ylo -= pad, yhi += pad;
     nice_axis(xlo, xhi, &c->x0, &c->x1, c->xt, &c->nxt);
     nice_axis(ylo, yhi, &c->y0, &c->y1, c->yt, &c->nyt);
     return 0;
@@ -208,6 +225,7 @@ int st_chart_psd(const st_rp_model *m, st_chart *c)
         c->empty_msg = "not available: this analysis did not export the radial spectrum";
         return 0;
     }
+    count_legend(c);
     log_axis(xlo, xhi, &c->x0, &c->x1, c->xt, &c->nxt);
     log_axis(ylo, yhi, &c->y0, &c->y1, c->yt, &c->nyt);
     return 0;

@@ -36,10 +36,12 @@ typedef struct st_chart {
     st_chart_mark *marks;               /* failed sessions */
     size_t nmarks;
     int zero_line;
+    int legend_rows;                    /* two legend items per row */
     const char *empty_msg;              /* non-NULL: nothing to draw, say why */
 } st_chart;
 
-/* Plot frame inside a w×h box (title above, axis labels below/left). */
+/* Plot frame inside a w×h box (title above, axis labels and legend below).
+ * Legend item k sits at st_chart_legend_pos. */
 typedef struct st_chart_frame { double left, top, right, bottom; } st_chart_frame;
 
 /* Percent change since baseline of the family's chart metrics against days
@@ -49,7 +51,8 @@ int st_chart_trend(const st_rp_model *m, int family, st_chart *c);
 int st_chart_psd(const st_rp_model *m, st_chart *c);
 void st_chart_free(st_chart *c);
 
-st_chart_frame st_chart_layout(double w, double h);
+st_chart_frame st_chart_layout(const st_chart *c, double w, double h);
+void st_chart_legend_pos(const st_chart *c, double w, double h, int k, double *x, double *y);
 /* Data → frame coordinates (log applied here). */
 double st_chart_px(const st_chart *c, const st_chart_frame *f, double x);
 double st_chart_py(const st_chart *c, const st_chart_frame *f, double y);

@@ -265,9 +265,9 @@ void st_html_beforeafter(st_sbuf *b, const st_rp_model *m)
 {
     int li = st_rp_latest(m);
     double dmax = max_scar_depth(m);
-    st_sbuf_put(b, "<section id=\"beforeafter\"><h2>Before and after</h2><p class=\"sub\">"
+    st_sbuf_put(b, "<section id=\"beforeafter\" class=\"show-ov\"><h2>Before and after</h2><p class=\"sub\">"
                    "Baseline and latest measured session, aligned onto the same patch of skin."
-                   "</p><div class=\"controls\"><label><input type=\"checkbox\" id=\"show-ov\"> "
+                   "</p><div class=\"controls\"><label><input type=\"checkbox\" id=\"show-ov\" checked> "
                    "Show detected pores, scars and lines</label></div><div class=\"pair\">");
     int have_b = photo_figure(b, m, (size_t)m->baseline, "baseline photo");
     int have_l = 0;

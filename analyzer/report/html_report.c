@@ -20,6 +20,7 @@ static const char *verdict_class(st_rp_verdict v)
     case ST_V_NOT_SIGNIFICANT: return "ns";
     case ST_V_UNCHANGED: return "unchanged";
     case ST_V_NEUTRAL: return "changed";
+    case ST_V_UNTESTED: return "ns";
     default: return "na";
     }
 }
@@ -62,8 +63,11 @@ static void html_header(st_sbuf *b, const st_rp_model *m)
     char cal[160], sessions[160];
     st_rp_calibration_text(m, cal, sizeof cal);
     const st_rp_session *first = &m->sessions[m->baseline], *last = &m->sessions[m->n_sessions - 1];
-    snprintf(sessions, sizeof sessions, "%zu (%s to %s)", m->n_sessions,
-             first->date[0] ? first->date : "?", last->date[0] ? last->date : "?");
+    if (first->date[0] && last->date[0])
+        snprintf(sessions, sizeof sessions, "%zu (%s to %s)", m->n_sessions, first->date,
+                 last->date);
+    else
+        snprintf(sessions, sizeof sessions, "%zu (dates unknown)", m->n_sessions);
     st_sbuf_put(b, "<section id=\"header\"><h1>Skin progress report</h1><p class=\"sub\">");
     st_sbuf_html(b, m->name[0] ? m->name : "treatment series");
     st_sbuf_put(b, " · measured changes after microneedling, compared with the baseline "
@@ -75,7 +79,9 @@ static void html_header(st_sbuf *b, const st_rp_model *m)
                                                             : "photograph");
     fact(b, "Calibration", cal);
     fact(b, "Sessions", sessions);
-    fact(b, "Date of analysis", st_rp_analysis_date(m));
+    char when[64];
+    st_rp_analysis_date(m, when, sizeof when);
+    fact(b, "Date of analysis", when);
     st_sbuf_put(b, "</dl>");
     html_timeline(b, m);
     st_sbuf_put(b, "</section>");
@@ -142,17 +148,39 @@ static void emit_li(void *ctx, const char *note)
     st_sbuf_put(ctx, "</li>");
 }
 
+/* Flags start lower-case in metrics.json; a list item reads better capitalised. */
+static void emit_flag(st_sbuf *b, const char *flag)
+{
+    st_sbuf_put(b, "<li>");
+    if (flag[0] >= 'a' && flag[0] <= 'z') {
+        char c[2] = {(char)(flag[0] - 32), 0};
+        st_sbuf_put(b, c);
+        flag++;
+    }
+    st_sbuf_html(b, flag);
+    st_sbuf_put(b, "</li>");
+}
+
 static void html_warnings(st_sbuf *b, const st_rp_model *m)
 {
     st_sbuf tmp = {0};
     size_t n = st_rp_session_warnings(m, emit_li, &tmp);
-    for (size_t i = 0; i < m->n_flags; i++, n++)
-        emit_li(&tmp, m->flags[i]);
-    if (n) {
+    if (n || m->n_flags) {
         st_sbuf_put(b, "<section id=\"warnings\" class=\"warn\"><h2>Warnings and guideline "
-                       "checks</h2><ul class=\"notes\">");
-        st_sbuf_putn(b, tmp.data, tmp.len);
-        st_sbuf_put(b, "</ul></section>");
+                       "checks</h2>");
+        if (n) {
+            st_sbuf_put(b, "<h3 class=\"sublist\">Sessions</h3><ul class=\"notes\">");
+            st_sbuf_putn(b, tmp.data, tmp.len);
+            st_sbuf_put(b, "</ul>");
+        }
+        if (m->n_flags) {
+            st_sbuf_put(b, "<h3 class=\"sublist\">Checks reported by the analysis (treatment "
+                           "guidelines, photo quality, alignment)</h3><ul class=\"notes\">");
+            for (size_t i = 0; i < m->n_flags; i++)
+                emit_flag(b, m->flags[i]);
+            st_sbuf_put(b, "</ul>");
+        }
+        st_sbuf_put(b, "</section>");
     }
     b->oom |= tmp.oom;
     st_sbuf_free(&tmp);
@@ -169,7 +197,8 @@ static void html_trends(st_sbuf *b, const st_rp_model *m)
 {
     st_sbuf_put(b, "<section id=\"trends\"><h2>Trends</h2><p class=\"sub\">Change since "
                    "baseline per session (dots), with the least-squares trend (dotted). "
-                   "Lower is better for every metric drawn here except skin tone.</p>"
+                   "Lower is better for every metric drawn here; failed sessions are marked and left "
+                   "out of the trend.</p>"
                    "<div class=\"charts\">");
     for (int k = 0; k < ST_RP_SUMMARY_FAMILIES; k++) {
         st_chart c;
@@ -205,8 +234,10 @@ int st_html_report_render(const st_rp_model *m, st_sbuf *b, st_err *err)
     st_html_beforeafter(b, m);
     html_trends(b, m);
     st_html_table(b, m);
+    char when[64];
+    st_rp_analysis_date(m, when, sizeof when);
     st_sbuf_put(b, "<footer>Date of analysis ");
-    st_sbuf_html(b, st_rp_analysis_date(m));
+    st_sbuf_html(b, when);
     st_sbuf_put(b, " · ");
     st_sbuf_html(b, m->tool_name[0] ? m->tool_name : "skintrack");
     st_sbuf_put(b, " ");

@@ -92,7 +92,7 @@ void st_html_table(st_sbuf *b, const st_rp_model *m)
                    "session; below it the change since baseline (green: better, red: worse, "
                    "grey: no better direction or under 0.5 %). Last column: trend per 30 "
                    "days.</p><div class=\"tablewrap\"><table><thead><tr><th>Metric</th>"
-                   "<th>Unit</th>");
+                   "<th class=\"u\">Unit</th>");
     for (size_t i = 0; i < m->n_sessions; i++) {
         st_rp_session_name(m, i, name, sizeof name);
         st_sbuf_put(b, "<th>");

@@ -87,23 +87,17 @@ static void pdf_series(cairo_t *cr, const st_chart *c, const st_chart_frame *f,
     }
 }
 
-/* Legend below the axis label, wrapping onto a second row when needed. */
+/* Legend below the axis label, two items per row. */
 static void pdf_legend(cairo_t *cr, const st_chart *c, double w, double h)
 {
-    double x = 58, y = h - 26, dash[] = {4, 3};
-    st_pdf_font(cr, ST_PDF_REGULAR, 10.5);
+    double dash[] = {4, 3};
+    st_pdf_font(cr, ST_PDF_REGULAR, 9.5);
     for (int k = 0; k <= c->nser; k++) {
         int fail = k == c->nser;
         if (fail && !c->nmarks)
             break;
-        const char *label = fail ? "failed session (left out)" : c->ser[k].label;
-        cairo_text_extents_t e;
-        cairo_text_extents(cr, label, &e);
-        double iw = 19 + e.x_advance;
-        if (x > 58 && x + iw > w) {
-            x = 58;
-            y += 16;
-        }
+        double x, y;
+        st_chart_legend_pos(c, w, h, k, &x, &y);
         if (fail) {
             st_pdf_rgb(cr, 0xA8231A);
             cairo_set_dash(cr, dash, 2, 0);
@@ -118,8 +112,7 @@ static void pdf_legend(cairo_t *cr, const st_chart *c, double w, double h)
             cairo_fill(cr);
         }
         st_pdf_rgb(cr, 0x1D2733);
-        st_pdf_text(cr, x + 19, y, 0, label);
-        x += iw + 14;
+        st_pdf_text(cr, x + 19, y, 0, fail ? "failed session (left out)" : c->ser[k].label);
     }
 }
 
@@ -132,7 +125,7 @@ void st_pdf_chart(cairo_t *cr, const st_chart *c, double x, double y, double w, 
     cairo_translate(cr, x, y);
     cairo_scale(cr, sc, sc);
     double bh = h / sc;
-    st_chart_frame f = st_chart_layout(ST_CHART_BOX_W, bh);
+    st_chart_frame f = st_chart_layout(c, ST_CHART_BOX_W, bh);
     st_pdf_rgb(cr, 0x1D2733);
     st_pdf_font(cr, ST_PDF_BOLD, 13);
     st_pdf_text(cr, 0, 16, 0, c->title);

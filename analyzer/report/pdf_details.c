@@ -18,7 +18,7 @@ void st_pdf_charts_pages(st_pdf_ctx *p)
                         "Change since baseline per session (dots) with the least-squares trend "
                         "(dotted line). Lower is better for every metric drawn here; failed "
                         "sessions are marked and left out of the trend.") + 8;
-    double w = (ST_PDF_CW - 14) / 2, h = 168;
+    double w = (ST_PDF_CW - 14) / 2, h = 156;
     for (int k = 0; k <= ST_RP_SUMMARY_FAMILIES; k++) {
         st_chart c;
         int ok = k < ST_RP_SUMMARY_FAMILIES ? st_chart_trend(p->m, st_rp_summary_family(k), &c)
@@ -28,13 +28,23 @@ void st_pdf_charts_pages(st_pdf_ctx *p)
         if (ok == 0)
             st_pdf_chart(p->cr, &c, ST_PDF_MARGIN + (k % 2) * (w + 14), p->y, w, h);
         st_chart_free(&c);
+        if (k == ST_RP_SUMMARY_FAMILIES) {
+            st_pdf_rgb(p->cr, 0x3A4653);
+            st_pdf_font(p->cr, ST_PDF_REGULAR, 8.5);
+            st_pdf_para(p->cr, ST_PDF_MARGIN + w + 26, p->y + 24, w - 20, 11.5,
+                        "The spectrum splits the surface into wavelengths: right is fine texture, "
+                        "left is coarse relief. A smoother surface after treatment shows as the "
+                        "latest curve (dashed) lying below the baseline at the wavelengths that "
+                        "improved. Both curves come from the same aligned patch of skin.");
+        }
         if (k % 2 == 1 || k == ST_RP_SUMMARY_FAMILIES)
             p->y += h + 12;
     }
 }
 
-static void photo_with_overlay(st_pdf_ctx *p, int si, double x, double w, double h)
+static double photo_with_overlay(st_pdf_ctx *p, int si, double x, double w, double h)
 {
+    double used = h;
     const st_rp_model *m = p->m;
     char cap[200], name[96];
     cairo_surface_t *img = si >= 0 ? st_pdf_load_image(m, m->sessions[si].images[ST_IMG_ALIGNED])
@@ -42,6 +52,7 @@ static void photo_with_overlay(st_pdf_ctx *p, int si, double x, double w, double
     if (img) {
         double r[4];
         st_pdf_image_fit(p->cr, img, x, p->y, w, h, r);
+        used = r[3];
         st_pdf_overlay(p->cr, m, &m->sessions[si], cairo_image_surface_get_width(img),
                        cairo_image_surface_get_height(img), r);
         cairo_surface_destroy(img);
@@ -55,8 +66,9 @@ static void photo_with_overlay(st_pdf_ctx *p, int si, double x, double w, double
                  s->n_scars, s->n_wrinkles);
         st_pdf_rgb(p->cr, 0x5B6775);
         st_pdf_font(p->cr, ST_PDF_REGULAR, 8);
-        st_pdf_text(p->cr, x + w / 2, p->y + h + 11, 1, cap);
+        st_pdf_text(p->cr, x + w / 2, p->y + used + 11, 1, cap);
     }
+    return used;
 }
 
 static void detection_key(st_pdf_ctx *p)
@@ -108,55 +120,69 @@ static void tile_grid(cairo_t *cr, const st_rp_tiles *t, double x, double y, dou
         }
 }
 
-/* Baseline and latest maps of one tiled metric on one colour scale. */
-static void tile_pair(st_pdf_ctx *p, const st_rp_tiles *tb, const st_rp_tiles *tl)
+/* Baseline and latest maps of one tiled metric on one colour scale, in the
+ * half-page column starting at x; returns the height used. */
+static double tile_pair(st_pdf_ctx *p, const st_rp_tiles *tb, const st_rp_tiles *tl, double x)
 {
     const st_rp_tiles *both[2] = {tb, tl}, *any = tb ? tb : tl;
-    double lo = INFINITY, hi = -INFINITY, w = 150;
+    double lo = INFINITY, hi = -INFINITY, w = (ST_PDF_CW / 2 - 24) / 2;
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; both[k] && i < (size_t)both[k]->rows * (size_t)both[k]->cols; i++)
             if (isfinite(both[k]->values[i]))
                 lo = fmin(lo, both[k]->values[i]), hi = fmax(hi, both[k]->values[i]);
-    double h = w * any->rows / any->cols;
-    st_pdf_need(p, h + 50);
+    double h = w * any->rows / any->cols, y = p->y;
     const st_rp_metric_info *info = st_rp_metric_info_find(any->metric);
     char title[128];
     snprintf(title, sizeof title, "%s per tile", info ? info->label : any->metric);
     st_pdf_rgb(p->cr, 0x1D2733);
     st_pdf_font(p->cr, ST_PDF_BOLD, 9.5);
-    st_pdf_text(p->cr, ST_PDF_MARGIN, p->y + 10, 0, title);
-    p->y += 16;
+    st_pdf_text(p->cr, x, y + 10, 0, title);
+    y += 16;
     for (int k = 0; k < 2; k++) {
-        double x = ST_PDF_MARGIN + k * (w + 16);
+        double xx = x + k * (w + 8);
         if (both[k])
-            tile_grid(p->cr, both[k], x, p->y, w, lo, hi);
+            tile_grid(p->cr, both[k], xx, y, w, lo, hi);
         else
-            st_pdf_not_available(p->cr, x, p->y, w, h, "no tile values for this session");
+            st_pdf_not_available(p->cr, xx, y, w, h, "no tile values for this session");
         st_pdf_rgb(p->cr, 0x5B6775);
         st_pdf_font(p->cr, ST_PDF_REGULAR, 8);
-        st_pdf_text(p->cr, x + w / 2, p->y + h + 11, 1, k ? "latest" : "baseline");
+        st_pdf_text(p->cr, xx + w / 2, y + h + 11, 1, k ? "latest" : "baseline");
     }
     if (isfinite(lo))
-        st_pdf_scale(p->cr, ST_SCALE_VIRIDIS, ST_PDF_MARGIN + 2 * (w + 16), p->y + h / 2, 150, lo,
-                     hi, any->unit);
-    p->y += h + 22;
+        st_pdf_scale(p->cr, ST_SCALE_VIRIDIS, x, y + h + 20, 2 * w + 8, lo, hi, any->unit);
+    return h + 56;
 }
 
 static void tile_maps(st_pdf_ctx *p, int li)
 {
     const st_rp_session *sb = &p->m->sessions[p->m->baseline];
     const st_rp_session *sl = li >= 0 ? &p->m->sessions[li] : NULL;
-    int shown = 0;
+    const st_rp_tiles *pairs[64][2];
+    size_t n = 0;
+    for (size_t i = 0; i < sb->n_tiles && n < 64; i++, n++)
+        pairs[n][0] = &sb->tiles[i], pairs[n][1] = find_tiles(sl, sb->tiles[i].metric);
+    for (size_t i = 0; sl && i < sl->n_tiles && n < 64; i++)
+        if (!find_tiles(sb, sl->tiles[i].metric))
+            pairs[n][0] = NULL, pairs[n++][1] = &sl->tiles[i];
     st_pdf_heading(p, "Maps per tile");
-    for (size_t i = 0; i < sb->n_tiles; i++, shown++)
-        tile_pair(p, &sb->tiles[i], find_tiles(sl, sb->tiles[i].metric));
-    for (size_t i = 0; sl && i < sl->n_tiles; i++)
-        if (!find_tiles(sb, sl->tiles[i].metric) && ++shown)
-            tile_pair(p, NULL, &sl->tiles[i]);
-    if (!shown) {
+    if (!n) {
         st_pdf_not_available(p->cr, ST_PDF_MARGIN, p->y, ST_PDF_CW, 40,
                              "Tile maps not available: this analysis did not export per-tile values");
         p->y += 50;
+        return;
+    }
+    st_pdf_rgb(p->cr, 0x5B6775);
+    st_pdf_font(p->cr, ST_PDF_REGULAR, 8.5);
+    p->y += st_pdf_para(p->cr, ST_PDF_MARGIN, p->y, ST_PDF_CW, 11,
+                        "The measured patch is cut into tiles; each square shows that tile's "
+                        "value, on one colour scale for baseline and latest session.") + 6;
+    for (size_t i = 0; i < n; i += 2) {
+        st_pdf_need(p, 170);
+        double used = tile_pair(p, pairs[i][0], pairs[i][1], ST_PDF_MARGIN);
+        if (i + 1 < n)
+            used = fmax(used, tile_pair(p, pairs[i + 1][0], pairs[i + 1][1],
+                                        ST_PDF_MARGIN + ST_PDF_CW / 2 + 12));
+        p->y += used;
     }
 }
 
@@ -166,26 +192,26 @@ void st_pdf_images_pages(st_pdf_ctx *p)
     int li = st_rp_latest(m);
     double w = (ST_PDF_CW - 10) / 2, h = 230;
     st_pdf_heading(p, "Before and after: detections");
-    photo_with_overlay(p, m->baseline, ST_PDF_MARGIN, w, h);
+    double used = photo_with_overlay(p, m->baseline, ST_PDF_MARGIN, w, h);
     if (li >= 0)
-        photo_with_overlay(p, li, ST_PDF_MARGIN + w + 10, w, h);
+        used = fmax(used, photo_with_overlay(p, li, ST_PDF_MARGIN + w + 10, w, h));
     else
         st_pdf_not_available(p->cr, ST_PDF_MARGIN + w + 10, p->y, w, h,
                              "Follow-up photo not available: no follow-up session could be measured");
-    p->y += h + 16;
+    p->y += used + 18;
     detection_key(p);
     st_pdf_heading(p, "Difference map");
     cairo_surface_t *d = li >= 0 ? st_pdf_load_image(m, m->sessions[li].images[ST_IMG_DIFF]) : NULL;
     if (d) {
         double r[4];
-        st_pdf_image_fit(p->cr, d, ST_PDF_MARGIN, p->y, w, 180, r);
+        st_pdf_image_fit(p->cr, d, ST_PDF_MARGIN, p->y, w, 190, r);
         cairo_surface_destroy(d);
         st_pdf_rgb(p->cr, 0x3A4653);
         st_pdf_font(p->cr, ST_PDF_REGULAR, 8.5);
         st_pdf_para(p->cr, ST_PDF_MARGIN + w + 12, p->y + 4, w - 12, 11,
                     "Latest minus baseline after alignment and light correction. Uniform areas "
                     "did not change; the colour key is part of the image.");
-        p->y += 190;
+        p->y += r[3] + 14;
     } else {
         st_pdf_not_available(p->cr, ST_PDF_MARGIN, p->y, ST_PDF_CW, 40,
                              li < 0 ? "Difference map not available: no follow-up session could be measured"

@@ -30,6 +30,7 @@ double st_pdf_text(cairo_t *cr, double x, double y, int align, const char *s)
     double w = e.x_advance;
     cairo_move_to(cr, align == 1 ? x - w / 2 : align == 2 ? x - w : x, y);
     cairo_show_text(cr, s);
+    cairo_new_path(cr); /* show_text leaves a current point; drop it */
     return w;
 }
 
@@ -64,6 +65,7 @@ double st_pdf_para(cairo_t *cr, double x, double y, double w, double line_h, con
         line[best - start] = '\0';
         cairo_move_to(cr, x, yy);
         cairo_show_text(cr, line);
+        cairo_new_path(cr);
         yy += line_h;
         start = best + 1;
     }
@@ -146,7 +148,7 @@ void st_pdf_image_fit(cairo_t *cr, cairo_surface_t *img, double x, double y, dou
 {
     int iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
     double sc = fmin(w / iw, h / ih);
-    double dw = iw * sc, dh = ih * sc, dx = x + (w - dw) / 2, dy = y + (h - dh) / 2;
+    double dw = iw * sc, dh = ih * sc, dx = x + (w - dw) / 2, dy = y;
     cairo_save(cr);
     cairo_rectangle(cr, dx, dy, dw, dh);
     cairo_clip(cr);
@@ -176,6 +178,7 @@ void st_pdf_overlay(cairo_t *cr, const st_rp_model *m, const st_rp_session *s, i
         const st_rp_scar *q = &s->scars[k];
         double rad = fmax(st_rp_mm_to_px(m, sqrt(fmax(q->area_mm2, 0) / ST_PI)) * sc, 2.5);
         unsigned col = st_colour_scale(ST_SCALE_DEPTH, dmax > 0 ? q->max_depth / dmax : 0);
+        cairo_new_sub_path(cr);
         cairo_arc(cr, r[0] + (q->x - ox) * sc, r[1] + (q->y - oy) * sc, rad, 0, 2 * ST_PI);
         cairo_set_source_rgba(cr, ((col >> 16) & 255) / 255.0, ((col >> 8) & 255) / 255.0,
                               (col & 255) / 255.0, 0.45);

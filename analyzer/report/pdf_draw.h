@@ -20,7 +20,7 @@ void st_pdf_round_rect(cairo_t *cr, double x, double y, double w, double h, doub
 
 /* A session image decoded for cairo (NULL if absent or unreadable). */
 cairo_surface_t *st_pdf_load_image(const st_rp_model *m, const char *rel);
-/* Draws img scaled to fit (x, y, w, h), centred; returns the drawn rectangle
+/* Draws img scaled to fit (x, y, w, h), centred across, top-aligned; returns the drawn rectangle
  * through out[4] (x, y, w, h) for overlays. */
 void st_pdf_image_fit(cairo_t *cr, cairo_surface_t *img, double x, double y, double w,
                       double h, double out[4]);

@@ -19,8 +19,9 @@
 void st_pdf_footer(st_pdf_ctx *p)
 {
     cairo_t *cr = p->cr;
-    char left[160], right[48];
-    snprintf(left, sizeof left, "Date of analysis %s · %s %s", st_rp_analysis_date(p->m),
+    char left[200], right[48], when[64];
+    st_rp_analysis_date(p->m, when, sizeof when);
+    snprintf(left, sizeof left, "Date of analysis %s · %s %s", when,
              p->m->tool_name[0] ? p->m->tool_name : "skintrack", p->m->tool_version);
     if (p->total > 0)
         snprintf(right, sizeof right, "page %d of %d", p->page, p->total);

@@ -20,7 +20,8 @@ static void header(st_pdf_ctx *p)
 {
     cairo_t *cr = p->cr;
     const st_rp_model *m = p->m;
-    char line[512], cal[160];
+    char line[512], cal[160], when[64];
+    st_rp_analysis_date(m, when, sizeof when);
     st_pdf_rgb(cr, 0x1D2733);
     st_pdf_font(cr, ST_PDF_BOLD, 20);
     st_pdf_text(cr, ST_PDF_MARGIN, p->y + 18, 0, "Skin progress report");
@@ -35,7 +36,7 @@ static void header(st_pdf_ctx *p)
              strcmp(m->modality, "height") == 0   ? "height map (3-D imaging)"
              : strcmp(m->modality, "stereo") == 0 ? "photometric stereo"
                                                   : "photographs",
-             cal, m->n_sessions, st_rp_analysis_date(m));
+             cal, m->n_sessions, when);
     st_pdf_font(cr, ST_PDF_REGULAR, 9);
     p->y += st_pdf_para(cr, ST_PDF_MARGIN, p->y, ST_PDF_CW, 12, line) + 6;
 }
@@ -45,7 +46,7 @@ static void timeline(st_pdf_ctx *p)
     cairo_t *cr = p->cr;
     const st_rp_model *m = p->m;
     size_t n = m->n_sessions;
-    double x0 = ST_PDF_MARGIN + 30, x1 = ST_PDF_W - ST_PDF_MARGIN - 30, y = p->y + 10;
+    double x0 = ST_PDF_MARGIN + 36, x1 = ST_PDF_W - ST_PDF_MARGIN - 36, y = p->y + 10;
     double dmax = 0;
     for (size_t i = 0; i < n; i++)
         if (isfinite(m->sessions[i].days))
@@ -74,11 +75,17 @@ static void timeline(st_pdf_ctx *p)
         st_pdf_rgb(cr, 0x5B6775);
         st_pdf_text(cr, x, y + 25, 1, s->failed ? "not measured" : s->date[0] ? s->date : "date unknown");
         st_rp_treatment_text(s, tx, sizeof tx);
-        if (strlen(tx) > 28)
-            strcpy(tx + 25, "…");
+        char *comma = strstr(tx, ", ");
+        if (comma)
+            *comma = '\0';
         st_pdf_text(cr, x, y + 34, 1, tx);
+        if (comma) {
+            if (strlen(comma + 2) > 30)
+                strcpy(comma + 2 + 27, "…");
+            st_pdf_text(cr, x, y + 43, 1, comma + 2);
+        }
     }
-    p->y += 50;
+    p->y += 58;
 }
 
 static void index_box(st_pdf_ctx *p)
@@ -144,8 +151,10 @@ static void before_after(st_pdf_ctx *p, double h)
     int li = st_rp_latest(m);
     double w = (ST_PDF_CW - 10) / 2;
     int which[2] = {m->baseline, li};
+    double used = 0, caps[2] = {0, 0};
+    char captext[2][160];
     for (int k = 0; k < 2; k++) {
-        double x = ST_PDF_MARGIN + k * (w + 10), r[4];
+        double x = ST_PDF_MARGIN + k * (w + 10), r[4] = {0, 0, w, h};
         char cap[160], name[96];
         cairo_surface_t *img = which[k] >= 0
                                    ? st_pdf_load_image(m, m->sessions[which[k]].images[ST_IMG_ALIGNED])
@@ -153,6 +162,7 @@ static void before_after(st_pdf_ctx *p, double h)
         if (img) {
             st_pdf_image_fit(p->cr, img, x, p->y, w, h, r);
             cairo_surface_destroy(img);
+            used = fmax(used, r[3]);
         } else {
             st_pdf_not_available(p->cr, x, p->y, w, h,
                                  which[k] < 0 ? "Follow-up photo not available: no follow-up "
@@ -167,11 +177,16 @@ static void before_after(st_pdf_ctx *p, double h)
         } else {
             snprintf(cap, sizeof cap, "latest session");
         }
-        st_pdf_rgb(p->cr, 0x5B6775);
-        st_pdf_font(p->cr, ST_PDF_REGULAR, 8);
-        st_pdf_text(p->cr, x + w / 2, p->y + h + 11, 1, cap);
+        caps[k] = x + w / 2;
+        snprintf(captext[k], sizeof captext[k], "%s", cap);
     }
-    p->y += h + 20;
+    if (used == 0)
+        used = h;
+    st_pdf_rgb(p->cr, 0x5B6775);
+    st_pdf_font(p->cr, ST_PDF_REGULAR, 8);
+    for (int k = 0; k < 2; k++)
+        st_pdf_text(p->cr, caps[k], p->y + used + 11, 1, captext[k]);
+    p->y += used + 22;
 }
 
 void st_pdf_summary_page(st_pdf_ctx *p)

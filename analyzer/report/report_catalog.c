@@ -121,8 +121,7 @@ const char *const *st_rp_family_chart(st_rp_family f)
                                     NULL};
     static const char *const w[] = {"wrinkles.length_mm_cm2", "wrinkles.mean_width_mm",
                                     "wrinkles.depth_index", NULL};
-    static const char *const g[] = {"pigment.ita_sd", "pigment.spot_area_fraction",
-                                    "pigment.melanin_index", NULL};
+    static const char *const g[] = {"pigment.ita_sd", "pigment.spot_area_fraction", NULL};
     static const char *const e[] = {"redness.erythema_index", "redness.area_fraction", NULL};
     static const char *const none[] = {NULL};
     switch (f) {
@@ -187,7 +186,7 @@ void st_rp_fmt_pct(char *out, size_t n, double pct)
     if (!isfinite(pct))
         snprintf(out, n, "—");
     else if (pct < 0 && fabs(pct) >= 0.05)
-        snprintf(out, n, "\xe2\x88\x92%.1f %%", fabs(pct));
+        snprintf(out, n, "\xe2\x88\x92%.1f\xc2\xa0%%", fabs(pct));
     else
-        snprintf(out, n, "+%.1f %%", fabs(pct) < 0.05 ? 0.0 : pct);
+        snprintf(out, n, "+%.1f\xc2\xa0%%", fabs(pct) < 0.05 ? 0.0 : pct);
 }

@@ -22,6 +22,7 @@ const char *st_rp_verdict_text(st_rp_verdict v)
     case ST_V_UNCHANGED: return "unchanged";
     case ST_V_NOT_SIGNIFICANT: return "not significant";
     case ST_V_NEUTRAL: return "changed";
+    case ST_V_UNTESTED: return "not tested";
     default: return "not measured";
     }
 }
@@ -71,6 +72,8 @@ void st_rp_summarise_family(const st_rp_model *m, int family, st_rp_family_summa
         o->verdict = ST_V_NOT_SIGNIFICANT;
     else if (info->better == 0)
         o->verdict = ST_V_NEUTRAL;
+    else if (!has_ci)
+        o->verdict = ST_V_UNTESTED;
     else
         o->verdict = (c * info->better > 0) ? ST_V_IMPROVED : ST_V_WORSENED;
     char pct[32], lo[32], hi[32];
@@ -84,7 +87,7 @@ void st_rp_summarise_family(const st_rp_model *m, int family, st_rp_family_summa
             st_rp_fmt_pct(lo, sizeof lo, o->lo);
             st_rp_fmt_pct(hi, sizeof hi, o->hi);
             snprintf(o->sentence + k, sizeof o->sentence - (size_t)k,
-                     " (95 %% interval %s to %s)%s.", lo, hi,
+                     " (95\xc2\xa0%% interval %s to %s)%s.", lo, hi,
                      o->verdict == ST_V_NOT_SIGNIFICANT ? ": not significant" : "");
         } else {
             snprintf(o->sentence + k, sizeof o->sentence - (size_t)k,
@@ -105,7 +108,7 @@ void st_rp_index_sentence(const st_rp_model *m, char *out, size_t n, st_rp_verdi
     }
     st_rp_fmt_value(val, sizeof val, m->index_value);
     if (!isfinite(m->index_lo) || !isfinite(m->index_hi)) {
-        *v = ST_V_NEUTRAL;
+        *v = ST_V_UNTESTED;
         snprintf(out, n, "Remodeling index %s %% (no interval available).", val);
         return;
     }
@@ -116,7 +119,7 @@ void st_rp_index_sentence(const st_rp_model *m, char *out, size_t n, st_rp_verdi
     else
         *v = m->index_value > 0 ? ST_V_IMPROVED : ST_V_WORSENED;
     snprintf(out, n,
-             "Remodeling index %s %% (95 %% interval %s to %s %%): %s. Positive values mean "
+             "Remodeling index %s\xc2\xa0%% (95\xc2\xa0%% interval %s to %s\xc2\xa0%%): %s. Positive values mean "
              "smoother skin, fewer or shallower scars, smaller pores and fewer lines.",
              val, lo, hi,
              *v == ST_V_NOT_SIGNIFICANT ? "the change is not significant"
@@ -198,9 +201,15 @@ size_t st_rp_session_warnings(const st_rp_model *m, void (*emit)(void *, const c
     return k;
 }
 
-const char *st_rp_analysis_date(const st_rp_model *m)
+void st_rp_analysis_date(const st_rp_model *m, char *out, size_t n)
 {
-    return m->run_date[0] ? m->run_date : "not recorded";
+    const char *d = m->run_date;
+    int Y, M, D, h, mi;
+    if (sscanf(d, "%4d-%2d-%2dT%2d:%2d", &Y, &M, &D, &h, &mi) == 5)
+        snprintf(out, n, "%04d-%02d-%02d %02d:%02d%s", Y, M, D, h, mi,
+                 strchr(d, 'Z') ? " UTC" : "");
+    else
+        snprintf(out, n, "%s", d[0] ? d : "not recorded");
 }
 
 void st_rp_session_name(const st_rp_model *m, size_t i, char *out, size_t n)

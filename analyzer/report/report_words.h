@@ -13,7 +13,8 @@ typedef enum st_rp_verdict {
     ST_V_WORSENED,
     ST_V_UNCHANGED,   /* |change| < 0.5 % */
     ST_V_NOT_SIGNIFICANT, /* the 95 % interval includes 0 */
-    ST_V_NEUTRAL      /* a change with no better direction */
+    ST_V_NEUTRAL,     /* a change with no better direction */
+    ST_V_UNTESTED     /* a change with no interval: direction only, not tested */
 } st_rp_verdict;
 
 typedef struct st_rp_family_summary {
@@ -45,8 +46,9 @@ size_t st_rp_series_notes(const st_rp_model *m, void (*emit)(void *ctx, const ch
 /* Every session warning (failed, registration, quality) in plain words. */
 size_t st_rp_session_warnings(const st_rp_model *m,
                               void (*emit)(void *ctx, const char *note), void *ctx);
-/* The analysis date for footers: tool.run_date, else "not recorded". */
-const char *st_rp_analysis_date(const st_rp_model *m);
+/* The analysis date for footers from tool.run_date ("2026-04-07 09:30 UTC"),
+ * else "not recorded". */
+void st_rp_analysis_date(const st_rp_model *m, char *out, size_t n);
 /* "session 2" / "baseline" / the label from metrics.json. */
 void st_rp_session_name(const st_rp_model *m, size_t i, char *out, size_t n);
 

@@ -67,34 +67,28 @@ static void svg_series(st_sbuf *b, const st_chart *c, const st_chart_frame *f,
                        st_chart_px(c, f, s->x[i]), st_chart_py(c, f, s->y[i]), col);
 }
 
-/* Legend below the axis label, wrapping onto a second row when needed. */
+/* Legend below the axis label, two items per row. */
 static void svg_legend(st_sbuf *b, const st_chart *c, double w, double h)
 {
-    double x = 58, y = h - 26;
     for (int k = 0; k <= c->nser; k++) {
         int fail = k == c->nser;
         if (fail && !c->nmarks)
             break;
-        const char *label = fail ? "failed session (left out)" : c->ser[k].label;
-        double iw = 27 + 6.1 * (double)strlen(label);
-        if (x > 58 && x + iw > w) {
-            x = 58;
-            y += 16;
-        }
+        double x, y;
+        st_chart_legend_pos(c, w, h, k, &x, &y);
         if (fail)
             st_sbuf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
                               "class=\"failmark\"/>", x + 7, y - 11, x + 7, y + 2);
         else
             st_sbuf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"4\" "
                               "fill=\"#%06X\"/>", x, y - 6, st_chart_colour(c->ser[k].colour));
-        svg_text(b, x + 19, y, "start", "legend", label);
-        x += iw + 12;
+        svg_text(b, x + 19, y, "start", "legend", fail ? "failed session (left out)" : c->ser[k].label);
     }
 }
 
 void st_svg_chart(st_sbuf *b, const st_chart *c, double w, double h)
 {
-    st_chart_frame f = st_chart_layout(w, h);
+    st_chart_frame f = st_chart_layout(c, w, h);
     st_sbuf_printf(b, "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"",
                    w, h);
     st_sbuf_html(b, c->title);

@@ -84,7 +84,7 @@ def build(meta, table, plan, drop=(), units=None, flags=(), index=None, ci=None,
         if dets_by: ses["detections"] = dets_by(s["effect"])
         if psd:
             f = [0.05 * 1.35 ** i for i in range(20)]
-            a = 1 - 0.25 * s["effect"]
+            a = 1 - 0.55 * s["effect"]
             ses["psd"] = {"freq_per_mm": [float(f"{x:.5g}") for x in f],
                           "power": [float(f"{2e-4 * x ** -2.6 * (a if x > 0.5 else 1):.5g}") for x in f]}
         if tiles:
