@@ -3,6 +3,7 @@
  * metrics.json. A series that cannot be read is still listed, as failed. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/atomic_file.h"
@@ -58,12 +59,20 @@ static void url_segment(st_sbuf *b, const char *s)
     }
 }
 
+/* The shortest of %.15g..%.17g that reads back as the same double. */
 static void csv_num(st_sbuf *b, double v)
 {
-    if (isfinite(v))
-        st_sbuf_printf(b, ",%.17g", v);
-    else
+    char t[40];
+    if (!isfinite(v)) {
         st_sbuf_put(b, ",");
+        return;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(t, sizeof t, "%.*g", prec, v);
+        if (strtod(t, NULL) == v)
+            break;
+    }
+    st_sbuf_printf(b, ",%s", t);
 }
 
 static void html_head(st_sbuf *h)
