@@ -87,7 +87,7 @@ static void overlay_svg(st_sbuf *b, const st_rp_model *m, const st_rp_session *s
         double r = st_rp_mm_to_px(m, sqrt(fmax(q->area_mm2, 0) / 3.14159265358979323846));
         unsigned col = st_colour_scale(ST_SCALE_DEPTH, dmax > 0 ? q->max_depth / dmax : 0);
         st_sbuf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"#%06X\" "
-                          "fill-opacity=\".45\" stroke=\"#%06X\" stroke-width=\"%.1f\"/>",
+                          "fill-opacity=\".3\" stroke=\"#%06X\" stroke-width=\"%.1f\"/>",
                        q->x - ox, q->y - oy, fmax(r, 3 * lw), col, col, lw * 1.5);
     }
     for (size_t k = 0; k < s->n_wrinkles; k++) {

@@ -129,9 +129,11 @@ static void html_summary(st_sbuf *b, const st_rp_model *m)
                           "b-%s\">%s</span></h3><div class=\"pct\"",
                        cls, fs.family, st_rp_family_title((st_rp_family)fs.family), cls,
                        st_rp_verdict_text(fs.verdict));
-        if (fs.metric >= 0)
-            st_sbuf_printf(b, " data-metric=\"%s\" data-v=\"%.17g\">%s", m->metric_names[fs.metric],
-                           fs.change, pct);
+        if (fs.metric >= 0) {
+            st_sbuf_put(b, " data-metric=\"");
+            st_sbuf_html(b, m->metric_names[fs.metric]);
+            st_sbuf_printf(b, "\" data-v=\"%.17g\">%s", fs.change, pct);
+        }
         else
             st_sbuf_put(b, ">not available");
         st_sbuf_put(b, "</div><p>");

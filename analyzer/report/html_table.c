@@ -32,8 +32,9 @@ static void value_cell(st_sbuf *b, const st_rp_model *m, size_t si, size_t mi)
         return;
     }
     st_rp_fmt_value(txt, sizeof txt, v);
-    st_sbuf_printf(b, "<td data-m=\"%s\" data-s=\"%d\" data-v=\"%.17g\"", m->metric_names[mi],
-                   s->index, v);
+    st_sbuf_put(b, "<td data-m=\"");
+    st_sbuf_html(b, m->metric_names[mi]);
+    st_sbuf_printf(b, "\" data-s=\"%d\" data-v=\"%.17g\"", s->index, v);
     if (isfinite(c))
         st_sbuf_printf(b, " data-c=\"%.17g\"", c);
     st_sbuf_printf(b, ">%s", txt);

@@ -181,7 +181,7 @@ void st_pdf_overlay(cairo_t *cr, const st_rp_model *m, const st_rp_session *s, i
         cairo_new_sub_path(cr);
         cairo_arc(cr, r[0] + (q->x - ox) * sc, r[1] + (q->y - oy) * sc, rad, 0, 2 * ST_PI);
         cairo_set_source_rgba(cr, ((col >> 16) & 255) / 255.0, ((col >> 8) & 255) / 255.0,
-                              (col & 255) / 255.0, 0.45);
+                              (col & 255) / 255.0, 0.3);
         cairo_fill_preserve(cr);
         st_pdf_rgb(cr, col);
         cairo_stroke(cr);

@@ -42,6 +42,26 @@ static void *pool_alloc(st_rp_pool *p, size_t n, size_t size)
     return mem;
 }
 
+/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
+ * surrogates, at most U+10FFFF), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t n = s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
+               : s[0] >= 0xF0 && s[0] <= 0xF4                                  ? 4
+                                                                               : 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if ((n == 3 && s[0] == 0xE0 && s[1] < 0xA0) || (n == 3 && s[0] == 0xED && s[1] >= 0xA0) ||
+        (n == 4 && s[0] == 0xF0 && s[1] < 0x90) || (n == 4 && s[0] == 0xF4 && s[1] >= 0x90))
+        return 0;
+    return n;
+}
+
+/* A pooled copy; invalid UTF-8 bytes become '?' so every renderer (cairo
+ * refuses invalid UTF-8) gets text it can show. */
 static const char *pool_str(st_rp_pool *p, const char *s)
 {
     if (!s)
@@ -50,7 +70,18 @@ static const char *pool_str(st_rp_pool *p, const char *s)
     char *d = pool_alloc(p, n + 1, 1);
     if (!d)
         return "";
-    memcpy(d, s, n + 1);
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        size_t k = utf8_len(u + i);
+        if (k == 0) {
+            d[i++] = '?';
+            continue;
+        }
+        memcpy(d + i, u + i, k);
+        i += k;
+    }
+    d[n] = '\0';
     return d;
 }
 

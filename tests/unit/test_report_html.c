@@ -213,6 +213,28 @@ static void test_height(void)
     st_rp_model_free(&m);
 }
 
+/* A metric name or unit from JSON is text too, even inside attributes. */
+static void test_hostile_keys(void)
+{
+    const char *json =
+        "{\"schema\": \"skintrack/1\", \"series\": {\"area\": \"</title><b>\"}, \"sessions\": ["
+        "{\"index\": 0, \"days\": 0, \"metrics\": {\"x\\\"><img src=x onerror=alert(1)>\": "
+        "{\"value\": 1, \"unit\": \"<u>\"}}},"
+        "{\"index\": 1, \"days\": 30, \"metrics\": {\"x\\\"><img src=x onerror=alert(1)>\": "
+        "{\"value\": 2, \"unit\": \"<u>\"}}, \"change\": {\"x\\\"><img src=x onerror=alert(1)>\": 100}}]}";
+    st_rp_model m;
+    st_err err = {0};
+    CHECK_EQ_INT(st_rp_model_parse(json, strlen(json), "x", &m, &err), ST_OK);
+    CHECK_EQ_INT(m.n_metrics, 1);
+    st_sbuf b = {0};
+    CHECK_EQ_INT(st_html_report_render(&m, &b, &err), ST_OK);
+    CHECK(b.data && strstr(b.data, "<img src=x") == NULL);
+    CHECK(b.data && strstr(b.data, "<u>") == NULL && strstr(b.data, "</title><b>") == NULL);
+    CHECK(b.data && strstr(b.data, "data-m=\"x&quot;&gt;&lt;img src=x onerror=alert(1)&gt;\"") != NULL);
+    st_sbuf_free(&b);
+    st_rp_model_free(&m);
+}
+
 static void test_buffer(void)
 {
     st_sbuf b = {0};
@@ -232,6 +254,7 @@ static void test_buffer(void)
 int main(void)
 {
     test_buffer();
+    test_hostile_keys();
     test_demo();
     test_uncal();
     test_height();

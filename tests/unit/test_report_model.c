@@ -188,6 +188,12 @@ static void test_bad_input(void)
     CHECK(strcmp(m.patient, "") == 0);
     CHECK_EQ_INT(st_rp_latest(&m), -1);
     st_rp_model_free(&m);
+    /* invalid UTF-8 (a lone continuation byte, an overlong '/') becomes '?' */
+    const char *bad = "{\"schema\": \"skintrack/1\", \"series\": {\"patient\": \"A\x80" "B\xc0\xaf" "C\\u00e9\"},"
+                      " \"sessions\": [{}]}";
+    CHECK_EQ_INT(st_rp_model_parse(bad, strlen(bad), "x", &m, &err), ST_OK);
+    CHECK(strcmp(m.patient, "A?B??C\xc3\xa9") == 0);
+    st_rp_model_free(&m);
 }
 
 int main(void)

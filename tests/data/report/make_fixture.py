@@ -147,13 +147,19 @@ uncal = build({"name": "walk-in <Müller & Söhne>", "patient": "Anna \"Ann\" O'
     PHOTO, uncal_plan, drop=uncal_drop, index=(6.1, -2.4, 14.0), psd=False, tiles=False,
     flags=["session dates are unknown: no date in series.json, file names or EXIF; file-name order used"])
 
+def height_dets(d):
+    """Scar depths in micrometres, as a height series reports them."""
+    d = json.loads(json.dumps(d))
+    for s in d["scars"]: s["max_depth"] = round(s["max_depth"] * 1000, 1)
+    return d
+
 HEIGHT = {k: v for k, v in PHOTO.items() if not k.startswith(("pigment.", "redness."))}
 HEIGHT["scars.volume"] = (0.41, "mm3", 0.72)
 hunits = {k: "um" for k in HEIGHT if HEIGHT[k][1] == "rel"}
 hunits["roughness.sdq"] = ""
 HEIGHT = {k: ((v[0] * 1000 if hunits.get(k) == "um" else v[0]), v[1], v[2]) for k, v in HEIGHT.items()}
 height = build({"name": "R-17-scar-study", "patient": "R-17", "area": "right temple (atrophic acne scars)",
-                "modality": "height", "pixel_mm": 0.02, "calibrated": True, "roi": [0, 0, 320, 240], "baseline": 0},
+                "modality": "height", "pixel_mm": 0.05, "calibrated": True, "roi": [0, 0, 320, 240], "baseline": 0},
     HEIGHT,
     [{"index": 0, "date": "2025-09-01", "days": 0, "label": "baseline", "files": ["2025-09-01.png"], "effect": 0.0,
       "treatment": {"setting": "home", "needle_mm": 0.5}},
@@ -161,7 +167,7 @@ height = build({"name": "R-17-scar-study", "patient": "R-17", "area": "right tem
       "treatment": {"setting": "home", "needle_mm": 1.0}},
      {"index": 2, "date": "2025-11-03", "days": 63, "label": "week 9", "files": ["2025-11-03.png"], "effect": 0.6,
       "treatment": {"setting": "home", "needle_mm": 0.5}}],
-    units=hunits, index=(11.0, 3.5, 18.4), dets_by=lambda e: det["1.0" if e < 0.5 else "0.7"],
+    units=hunits, index=(11.0, 3.5, 18.4), dets_by=lambda e: height_dets(det["1.0" if e < 0.5 else "0.7"]),
     flags=["session 1: home device with 1.0 mm needles; home use is limited to needles of 0.5 mm or less"])
 
 for name, doc in (("demo", demo), ("uncal", uncal), ("height", height)):
