@@ -80,15 +80,19 @@ static void html_head(st_sbuf *h)
     st_sbuf_printf(h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta "
                       "name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>"
                       "Skin progress — all series</title><style>%s"
-                      "th[data-k]{cursor:pointer;user-select:none}th[data-k]:after{content:' ⇅';"
-                      "color:#9aa5b1}td.fail{color:var(--bad);font-weight:600}"
+                      "main{max-width:1280px}th[data-k]{cursor:pointer;user-select:none}"
+                      "th[data-k]:after{content:' \\21C5';color:#9aa5b1}td.fail{color:var(--bad);"
+                      "font-weight:600;white-space:normal}th.t,td.t{text-align:left;"
+                      "white-space:normal;min-width:110px}"
                       "</style></head><body><main><section><h1>Skin progress — all series</h1>"
-                      "<p class=\"sub\">Click a column title to sort. Changes are the latest "
-                      "measured session against baseline, in percent (lower is better).</p>"
+                      "<p class=\"sub\">Click a column title to sort. Remodeling index: positive is "
+                      "better. Changes: latest measured session against baseline, in percent; "
+                      "lower is better. Grey: the 95 %% interval includes zero.</p>"
                       "<div class=\"tablewrap\"><table id=\"series\"><thead><tr>"
-                      "<th data-k=\"s\">Series</th><th data-k=\"s\">Patient</th><th data-k=\"s\">"
-                      "Area</th><th data-k=\"s\">Status</th><th data-k=\"n\">Sessions</th>"
-                      "<th data-k=\"n\">Remodeling index %%</th>",
+                      "<th data-k=\"s\" class=\"t\">Series</th><th data-k=\"s\" class=\"t\">"
+                      "Patient</th><th data-k=\"s\" class=\"t\">Area</th><th data-k=\"s\" "
+                      "class=\"t\">Status</th><th data-k=\"n\">Sessions</th><th data-k=\"n\">"
+                      "Remodeling index</th>",
                    st_html_css);
     for (size_t k = 0; k < N_KEYS; k++)
         st_sbuf_printf(h, "<th data-k=\"n\">%s</th>",
@@ -96,15 +100,25 @@ static void html_head(st_sbuf *h)
     st_sbuf_put(h, "</tr></thead><tbody>");
 }
 
-static void html_cell_num(st_sbuf *h, double v, int pct)
+/* A number cell; pct cells are coloured by direction (every key metric is
+ * lower-is-better), index cells by sign (positive = improvement); grey when
+ * the 95 % interval [lo, hi] includes zero. */
+static void html_cell_num(st_sbuf *h, double v, int pct, double lo, double hi)
 {
     char t[48];
     if (!isfinite(v)) {
         st_sbuf_put(h, "<td data-v=\"\" class=\"neutral\">—</td>");
         return;
     }
-    pct ? st_rp_fmt_pct(t, sizeof t, v) : st_rp_fmt_value(t, sizeof t, v);
-    st_sbuf_printf(h, "<td data-v=\"%.17g\">%s</td>", v, t);
+    int ns = isfinite(lo) && isfinite(hi) && lo <= 0 && hi >= 0;
+    const char *cls = fabs(v) < 0.5 || ns ? "neutral" : (pct ? v < 0 : v > 0) ? "down-good" : "up-bad";
+    if (pct)
+        st_rp_fmt_pct(t, sizeof t, v);
+    else {
+        st_rp_fmt_value(t, sizeof t, v);
+        strcat(t, "\xc2\xa0%");
+    }
+    st_sbuf_printf(h, "<td data-v=\"%.17g\" class=\"%s\">%s</td>", v, cls, t);
 }
 
 static void add_series(st_sbuf *h, st_sbuf *csv, const char *dir)
@@ -121,20 +135,22 @@ static void add_series(st_sbuf *h, st_sbuf *csv, const char *dir)
     if (!ok)
         snprintf(status, sizeof status, "failed: %s", e.msg);
     else
-        snprintf(status, sizeof status, failed ? "%zu session(s) failed" : "ok", failed);
-    st_sbuf_put(h, "<tr><td><a href=\"");
+        snprintf(status, sizeof status, failed == 0 ? "ok"
+                                        : failed == 1 ? "1 session failed"
+                                                      : "%zu sessions failed", failed);
+    st_sbuf_put(h, "<tr><td class=\"t\"><a href=\"");
     url_segment(h, name);
     st_sbuf_put(h, "/report.html\">");
     st_sbuf_html(h, ok && m.name[0] ? m.name : name);
-    st_sbuf_put(h, "</a></td><td>");
+    st_sbuf_put(h, "</a></td><td class=\"t\">");
     st_sbuf_html(h, ok ? m.patient : "");
-    st_sbuf_put(h, "</td><td>");
+    st_sbuf_put(h, "</td><td class=\"t\">");
     st_sbuf_html(h, ok ? m.area : "");
-    st_sbuf_printf(h, "</td><td class=\"%s\">", ok && !failed ? "qc-ok" : ok ? "qc-warn" : "fail");
+    st_sbuf_printf(h, "</td><td class=\"t %s\">", ok && !failed ? "qc-ok" : ok ? "qc-warn" : "fail");
     st_sbuf_html(h, status);
     st_sbuf_printf(h, "</td><td data-v=\"%zu\">%zu</td>", ok ? m.n_sessions : 0,
                    ok ? m.n_sessions : 0);
-    html_cell_num(h, ok ? m.index_value : NAN, 0);
+    html_cell_num(h, ok ? m.index_value : NAN, 0, ok ? m.index_lo : NAN, ok ? m.index_hi : NAN);
     csv_field(csv, name);
     st_sbuf_put(csv, ",");
     csv_field(csv, ok ? m.patient : "");
@@ -149,7 +165,7 @@ static void add_series(st_sbuf *h, st_sbuf *csv, const char *dir)
     for (size_t k = 0; k < N_KEYS; k++) {
         int mi = ok ? st_rp_metric_index(&m, key_metrics[k]) : -1;
         double v = mi >= 0 && li >= 0 ? m.sessions[li].changes[mi] : NAN;
-        html_cell_num(h, v, 1);
+        html_cell_num(h, v, 1, mi >= 0 ? m.ci_lo[mi] : NAN, mi >= 0 ? m.ci_hi[mi] : NAN);
         csv_num(csv, v);
     }
     st_sbuf_put(h, "</tr>\n");

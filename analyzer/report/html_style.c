@@ -89,11 +89,15 @@ const char st_html_css[] =
     ".pair,.cards{grid-template-columns:1fr}.charts{grid-template-columns:1fr}h1{font-size:22px}"
     ".index .big{font-size:36px}}\n"
     "@media (min-width:641px) and (max-width:900px){.cards{grid-template-columns:1fr 1fr}}\n"
-    "@media print{@page{size:A4;margin:14mm}body{background:#fff;font-size:11pt}"
-    "main{max-width:none;padding:0}section{border:0;padding:0;margin:0 0 10mm;"
-    "break-inside:avoid-page}.controls,.cmp,button{display:none}"
-    ".charts{grid-template-columns:1fr 1fr}.card,.badge{-webkit-print-color-adjust:exact;"
-    "print-color-adjust:exact}thead th{position:static}#table{break-before:page}}\n";
+    "@media print{@page{size:A4;margin:12mm}body{background:#fff;font-size:10pt}"
+    "main{max-width:none;padding:0}section{border:0;padding:0;margin:0 0 8mm}"
+    ".controls,.cmp,button{display:none}h2{break-after:avoid}"
+    ".card,.index,figure,svg.chart,ol.timeline li,tr{break-inside:avoid}"
+    ".cards{grid-template-columns:repeat(3,1fr)}.charts{grid-template-columns:1fr 1fr}"
+    "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}thead th{position:static}"
+    ".tablewrap{overflow:visible}table{font-size:7.5pt}th,td{padding:2px 4px;"
+    "white-space:normal}th:first-child,td:first-child{min-width:0}"
+    "#table,#trends{break-before:page}}\n";
 
 /* Slider, blink, overlay toggle, and a check that every image decoded (a
  * broken one is named in the title, so headless tests can see it). */

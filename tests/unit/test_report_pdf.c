@@ -148,9 +148,9 @@ static void test_batch(const char *tmp)
     char *html = slurp(path, &n);
     CHECK(html != NULL);
     if (html) {
-        CHECK_EQ_INT(count(html, n, "<tr><td><a href="), 4);
+        CHECK_EQ_INT(count(html, n, "<tr><td class=\"t\"><a href="), 4);
         CHECK(strstr(html, "href=\"demo/report.html\"") != NULL);
-        CHECK(strstr(html, "class=\"fail\">failed: ") != NULL);
+        CHECK(strstr(html, "class=\"t fail\">failed: ") != NULL);
         CHECK(strstr(html, "<script>alert") == NULL);
         CHECK(strstr(html, "http") == NULL);
     }
@@ -163,7 +163,7 @@ static void test_batch(const char *tmp)
         /* demo row: index and latest roughness change equal metrics.json */
         const char *row = strstr(csv, "\r\ndemo,");
         double idx = NAN, lo = NAN, hi = NAN, rq = NAN;
-        CHECK(row && sscanf(row, "\r\ndemo,P-0042,left cheek,1 session(s) failed,4,%lf,%lf,%lf,%lf",
+        CHECK(row && sscanf(row, "\r\ndemo,P-0042,left cheek,1 session failed,4,%lf,%lf,%lf,%lf",
                             &idx, &lo, &hi, &rq) == 4);
         CHECK(idx == 14.2 && lo == 9.8 && hi == 18.1);
         size_t jn;
