@@ -15,8 +15,9 @@ const cli_command cli_commands[] = {
      "usage: skintrack analyze SERIES_DIR [-o OUT] [options]\n\n"
      "Registers every session onto the baseline, measures every metric in the same patch\n"
      "of skin and writes metrics.json, metrics.csv, report.html, report.pdf and images/.\n\n"
-     "options:\n  -o OUT                 output folder (default: SERIES_DIR.out)\n" SHARED_OPTIONS,
-     NULL},
+     "options:\n  -o OUT                 output folder (default: SERIES_DIR.out)\n"
+     "  --no-images            do not write images/\n" SHARED_OPTIONS,
+     cmd_analyze},
     {"batch", "every series under a root folder",
      "usage: skintrack batch ROOT [-o OUT] [-j N] [--shard K/N]\n\n"
      "Analyses every direct subfolder of ROOT as a series into OUT/<series>/ and writes\n"

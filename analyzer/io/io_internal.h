@@ -36,6 +36,8 @@ typedef struct st_jpeg_markers {
     int have_sof;
     int truncated; /* the data ended before SOS or EOI */
     unsigned width, height, components, precision;
+    int arithmetic;      /* SOF9..SOF15: arithmetic coding */
+    uint64_t min_blocks; /* fewest 8x8 blocks of any component (0: unknown) */
     const unsigned char *exif; /* APP1 payload starting with "Exif\0\0", or NULL */
     size_t exif_size;
 } st_jpeg_markers;

@@ -36,6 +36,13 @@ static int precheck(const st_decode_req *req, st_image_info *info, st_err *err)
         int rc = st_io_check_size(req->name, "JPEG", m.width, m.height, req->max_pixels, err);
         if (rc)
             return rc;
+        /* Huffman coding spends at least one bit per block on the DC of
+         * every block of a component in its first scan (T.81 F.1.2.1, G.1.2.1),
+         * and a file must have such a scan: fewer bits than blocks cannot
+         * be a whole image, so no pixel buffer is made for it. */
+        if (!m.arithmetic && m.min_blocks > (uint64_t)req->size * 8u)
+            return st_err_set(err, ST_EFORMAT, "%s: truncated JPEG data (%zu bytes cannot hold %ux%u pixels)",
+                              req->name, req->size, m.width, m.height);
     }
     /* libjpeg would read a fake EOI here and report an empty image. */
     if (m.truncated)

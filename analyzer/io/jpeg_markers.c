@@ -8,6 +8,31 @@
 
 static unsigned be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
 
+/* Blocks of the component with the fewest (T.81 A.2.1: a component spans
+ * ceil(X * Hi / Hmax) x ceil(Y * Vi / Vmax) samples); 0 if the sampling
+ * factors are invalid (libjpeg then refuses the file). */
+static uint64_t fewest_blocks(const unsigned char *seg, size_t seg_len, uint64_t w, uint64_t h)
+{
+    unsigned nc = seg[5], hmax = 0, vmax = 0;
+    if (nc == 0 || seg_len < 6 + 3u * nc)
+        return 0;
+    for (unsigned i = 0; i < nc; i++) {
+        unsigned hi = seg[6 + 3 * i + 1] >> 4, vi = seg[6 + 3 * i + 1] & 15u;
+        if (hi < 1 || hi > 4 || vi < 1 || vi > 4)
+            return 0;
+        hmax = hi > hmax ? hi : hmax;
+        vmax = vi > vmax ? vi : vmax;
+    }
+    uint64_t fewest = UINT64_MAX;
+    for (unsigned i = 0; i < nc; i++) {
+        unsigned hi = seg[6 + 3 * i + 1] >> 4, vi = seg[6 + 3 * i + 1] & 15u;
+        uint64_t cw = (w * hi + hmax - 1) / hmax, ch = (h * vi + vmax - 1) / vmax;
+        uint64_t blocks = ((cw + 7) / 8) * ((ch + 7) / 8);
+        fewest = blocks < fewest ? blocks : fewest;
+    }
+    return fewest;
+}
+
 /* SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC). */
 static int is_sof(unsigned m) { return m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc; }
 
@@ -53,6 +78,8 @@ void st_jpeg_scan_markers(const unsigned char *data, size_t size, st_jpeg_marker
             m->height = be16(seg + 1);
             m->width = be16(seg + 3);
             m->components = seg[5];
+            m->arithmetic = marker >= 0xc9;
+            m->min_blocks = fewest_blocks(seg, seg_len, m->width, m->height);
         }
         pos += len;
     }

@@ -171,17 +171,60 @@ static int run(png_job *job, st_image_info *info, st_err *err)
     return ST_OK;
 }
 
-/* The size in IHDR, checked before libpng runs: libpng only hands IHDR
- * over once it reaches IDAT, and a file made to claim 100000x100000 need
- * not have one. */
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Bytes of IDAT payload in the file, or -1 if a chunk before IEND claims
+ * more bytes than the file has left. The whole file is in memory, so such
+ * a chunk is a cut (or forged) file; refusing it here also stops libpng
+ * 1.6 from allocating the claimed length (up to 2 GB for eXIf) first. */
+static int64_t idat_bytes(const unsigned char *d, size_t size)
+{
+    int64_t total = 0;
+    for (size_t pos = 8; pos + 8 <= size;) {
+        uint64_t len = be32(d + pos), left = size - pos - 8;
+        if (len + 4 > left)
+            return -1;
+        if (!memcmp(d + pos + 4, "IDAT", 4))
+            total += (int64_t)len;
+        if (!memcmp(d + pos + 4, "IEND", 4))
+            break;
+        pos += 8 + (size_t)len + 4;
+    }
+    return total;
+}
+
+/* The header, checked before libpng runs (libpng hands IHDR over only when
+ * it reaches IDAT, and a file made to claim 100000x100000 need not have
+ * one): the size limits, then whether the compressed data could hold that
+ * many pixels at all. Deflate expands at most 1032:1 (RFC 1951: a 258-byte
+ * match in two 1-bit codes), so fewer IDAT bytes than pixel bytes / 1032 is
+ * a cut or forged file, refused without a pixel buffer. */
 static int precheck_ihdr(const st_decode_req *req, st_err *err)
 {
     const unsigned char *d = req->data;
     if (req->size < 8 + 8 + 13 || memcmp(d + 8, "\0\0\0\15IHDR", 8) != 0)
         return ST_OK; /* libpng will say what is wrong */
-    uint32_t w = (uint32_t)d[16] << 24 | (uint32_t)d[17] << 16 | (uint32_t)d[18] << 8 | d[19];
-    uint32_t h = (uint32_t)d[20] << 24 | (uint32_t)d[21] << 16 | (uint32_t)d[22] << 8 | d[23];
-    return st_io_check_size(req->name, "PNG", w, h, req->max_pixels, err);
+    uint32_t w = be32(d + 16), h = be32(d + 20);
+    int rc = st_io_check_size(req->name, "PNG", w, h, req->max_pixels, err);
+    if (rc)
+        return rc;
+    static const unsigned samples[7] = {1, 0, 3, 1, 2, 0, 4}; /* per colour type */
+    unsigned depth = d[24], ctype = d[25];
+    if (ctype > 6 || !samples[ctype] || depth < 1 || depth > 16)
+        return ST_OK; /* invalid IHDR: libpng names it */
+    uint64_t pixel_bytes = ((uint64_t)w * h * samples[ctype] * depth) / 8u;
+    int64_t have = idat_bytes(d, req->size);
+    if (have < 0)
+        return st_err_set(err, ST_EFORMAT, "%s: truncated PNG data (a chunk runs past the end)",
+                          req->name);
+    uint64_t idat = (uint64_t)have;
+    if (pixel_bytes / 1032u > idat + 1u)
+        return st_err_set(err, ST_EFORMAT, "%s: truncated PNG data (%llu bytes of image data cannot hold %ux%u pixels)",
+                          req->name, (unsigned long long)idat, (unsigned)w, (unsigned)h);
+    return ST_OK;
 }
 
 int st_png_decode(const st_decode_req *req, st_image **out, st_image_info *info, st_err *err)

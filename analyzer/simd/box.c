@@ -4,10 +4,12 @@
  * (rows_add / rows_slide kernels, bit-identical on every path), restarted
  * from a direct sum at the start of every block of rows. Blocks are fixed in
  * absolute row numbers, so the float rounding of the running sums, and the
- * output, do not depend on the thread count. The horizontal sum of each
- * column-sum row is a running sum in double (scalar, shared by every path). */
+ * output, do not depend on the thread count. The horizontal sums are
+ * running sums in double along each row (box_h4 kernel: four rows at once,
+ * so the SIMD paths run four independent sums in the lanes of a vector). */
 #include "core/alloc.h"
 #include "core/parallel.h"
+#include "simd/generic/filter_px.h"
 #include "simd/simd_internal.h"
 #include "skintrack/skintrack.h"
 
@@ -25,21 +27,13 @@ typedef struct box_job {
     atomic_int failed;
 } box_job;
 
-/* dst[x] = mean of the 2r+1 mirrored samples of acc around x, scaled by inv. */
-static void box_row_h(const float *acc, int w, int r, double inv, float *pad, float *dst)
+/* Mirrors acc into pad (r samples each side). */
+static void pad_row(const float *acc, int w, int r, float *pad)
 {
     memcpy(pad + r, acc, (size_t)w * sizeof *pad);
     for (int i = 1; i <= r; i++) {
         pad[r - i] = acc[st_reflect(-i, w)];
         pad[r + w - 1 + i] = acc[st_reflect(w - 1 + i, w)];
-    }
-    double s = 0.0;
-    for (int i = 0; i <= 2 * r; i++)
-        s += (double)pad[i];
-    dst[0] = (float)(s * inv);
-    for (int x = 1; x < w; x++) {
-        s += (double)pad[x + 2 * r] - (double)pad[x - 1];
-        dst[x] = (float)(s * inv);
     }
 }
 
@@ -52,27 +46,38 @@ static void box_blocks(void *ctx, int b0, int b1)
 {
     box_job *job = ctx;
     const int w = job->w, r = job->r;
+    const size_t pw = ((size_t)w + 2u * (size_t)r + 7u) & ~(size_t)7u;
     float *acc = st_alloc_floats((size_t)w);
-    float *pad = st_alloc_floats((size_t)w + 2u * (size_t)r);
-    if (!acc || !pad) {
+    float *pads = st_alloc_floats(4u * pw);
+    if (!acc || !pads) {
         atomic_store(&job->failed, 1);
         goto done;
     }
-    double inv = 1.0 / ((double)(2 * r + 1) * (double)(2 * r + 1));
+    const double inv = 1.0 / ((double)(2 * r + 1) * (double)(2 * r + 1));
+    const float *pad[4] = {pads, pads + pw, pads + 2 * pw, pads + 3 * pw};
+    float *out[4];
     for (int b = b0; b < b1; b++) {
         int yb = b * job->block, ye = yb + job->block < job->h ? yb + job->block : job->h;
         memset(acc, 0, (size_t)w * sizeof *acc);
         for (int j = -r; j <= r; j++)
             job->f->rows_add(acc, src_row(job, yb + j), w);
+        /* column sums row by row; row sums four rows at a time */
         for (int y = yb; y < ye; y++) {
             if (y > yb)
                 job->f->rows_slide(acc, src_row(job, y + r), src_row(job, y - r - 1), w);
-            box_row_h(acc, w, r, inv, pad, job->dst + (size_t)y * job->dstride);
+            int q = (y - yb) & 3;
+            pad_row(acc, w, r, (float *)pad[q]);
+            out[q] = job->dst + (size_t)y * job->dstride;
+            if (q == 3)
+                job->f->box_h4(pad, w, r, inv, out);
+            else if (y == ye - 1)
+                for (int i = 0; i <= q; i++)
+                    st_box_h_row(pad[i], w, r, inv, out[i]);
         }
     }
 done:
     st_aligned_free(acc);
-    st_aligned_free(pad);
+    st_aligned_free(pads);
 }
 
 int st_box_filter(const float *src, size_t sstride, float *dst, size_t dstride, int w, int h,

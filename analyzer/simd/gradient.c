@@ -11,6 +11,7 @@ static void grad3(const float *src, size_t sstride, float *gx, float *gy, size_t
                   int h, float we, float wm)
 {
     const st_simd_fns *f = st_simd_fns_get();
+    const int stream = (size_t)w * (size_t)h >= ST_STREAM_MIN_FLOATS;
     for (int y = 0; y < h; y++) {
         const float *a = src + (size_t)st_reflect(y - 1, h) * sstride;
         const float *b = src + (size_t)y * sstride;
@@ -20,7 +21,7 @@ static void grad3(const float *src, size_t sstride, float *gx, float *gy, size_t
         int last = w - 1;
         st_grad3_px(a, b, c, 0, 0, st_reflect(1, w), we, wm, ox, oy);
         if (last > 0) {
-            f->grad3(a, b, c, ox, oy, 1, last, we, wm);
+            f->grad3(a, b, c, ox, oy, 1, last, we, wm, stream);
             st_grad3_px(a, b, c, last - 1, last, last, we, wm, ox ? ox + last : NULL,
                         oy ? oy + last : NULL);
         }
@@ -40,6 +41,7 @@ void st_scharr(const float *src, size_t sstride, float *gx, float *gy, size_t ds
 void st_laplacian(const float *src, size_t sstride, float *dst, size_t dstride, int w, int h)
 {
     const st_simd_fns *f = st_simd_fns_get();
+    const int stream = (size_t)w * (size_t)h >= ST_STREAM_MIN_FLOATS;
     for (int y = 0; y < h; y++) {
         const float *a = src + (size_t)st_reflect(y - 1, h) * sstride;
         const float *b = src + (size_t)y * sstride;
@@ -48,7 +50,7 @@ void st_laplacian(const float *src, size_t sstride, float *dst, size_t dstride, 
         int last = w - 1;
         o[0] = st_laplace_px(a, b, c, 0, 0, st_reflect(1, w));
         if (last > 0) {
-            f->laplace(a, b, c, o, 1, last);
+            f->laplace(a, b, c, o, 1, last, stream);
             o[last] = st_laplace_px(a, b, c, last - 1, last, last);
         }
     }

@@ -29,12 +29,16 @@ typedef struct st_simd_fns {
     /* box filter column sums: acc += s;  acc = (acc + add) - sub */
     void (*rows_add)(float *acc, const float *s, int n);
     void (*rows_slide)(float *acc, const float *add, const float *sub, int n);
+    /* horizontal box sums of 4 rows at once: generic/filter_px.h st_box_h_row */
+    void (*box_h4)(const float *const pad[4], int w, int r, double inv, float *const dst[4]);
     /* 3x3 gradients over columns [x0, x1), 1 <= x0, x1 <= w - 1 (rows a, b, c
      * are y-1, y, y+1); we/wm are the edge and middle weights (Sobel 1, 2;
-     * Scharr 3, 10); gx or gy may be NULL. */
+     * Scharr 3, 10); gx or gy may be NULL. stream: the image is large
+     * (ST_STREAM_MIN_FLOATS), outputs may bypass the cache. */
     void (*grad3)(const float *a, const float *b, const float *c, float *gx, float *gy, int x0,
-                  int x1, float we, float wm);
-    void (*laplace)(const float *a, const float *b, const float *c, float *dst, int x0, int x1);
+                  int x1, float we, float wm, int stream);
+    void (*laplace)(const float *a, const float *b, const float *c, float *dst, int x0, int x1,
+                    int stream);
     /* n output pixels from full 2x2 blocks of rows a, b */
     void (*down2)(const float *a, const float *b, float *dst, int n);
     /* one destination row of st_warp_perspective */
@@ -57,10 +61,12 @@ const st_simd_fns *st_simd_fns_of(st_simd_path path);
                          float *dst, int n);                                                   \
     void st_rows_add_##sfx(float *acc, const float *s, int n);                                 \
     void st_rows_slide_##sfx(float *acc, const float *add, const float *sub, int n);           \
+    void st_box_h4_##sfx(const float *const pad[4], int w, int r, double inv,                  \
+                         float *const dst[4]);                                                 \
     void st_grad3_##sfx(const float *a, const float *b, const float *c, float *gx, float *gy,  \
-                        int x0, int x1, float we, float wm);                                   \
+                        int x0, int x1, float we, float wm, int stream);                       \
     void st_laplace_##sfx(const float *a, const float *b, const float *c, float *dst, int x0,  \
-                          int x1);                                                             \
+                          int x1, int stream);                                                 \
     void st_down2_##sfx(const float *a, const float *b, float *dst, int n);                    \
     void st_warp_row_##sfx(const float *src, size_t sstride, int sw, int sh, const double m[9], \
                            int y, float *dst, unsigned char *valid, int dw, float outside);
@@ -68,6 +74,12 @@ const st_simd_fns *st_simd_fns_of(st_simd_path path);
 ST_DECLARE_PATH(c)
 ST_DECLARE_PATH(sse2)
 ST_DECLARE_PATH(avx2)
+
+/* Outputs of at least this many floats (16 MB) are written with
+ * non-temporal stores by the SIMD paths where the layout allows: they
+ * cannot stay in the cache anyway, and skipping the read-for-ownership cuts
+ * the memory traffic of the light, bandwidth-bound kernels. */
+#define ST_STREAM_MIN_FLOATS ((size_t)1 << 22)
 
 /* BORDER_REFLECT index (…cba|abc…), periodic for offsets beyond one length. */
 static inline int st_reflect(int i, int n)

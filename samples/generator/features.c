@@ -76,7 +76,17 @@ double sg_eval_wrinkle(const void *f, double u, double v, double pixel_mm)
     return taper * exp(-0.5 * (d / sigma) * (d / sigma));
 }
 
-/* Half strength at r_mm: 2^-(r/r_mm)^2, cut at 3 r_mm. */
+/* Brown spots (lentigines) have sharper rims than redness: 2^-(r/r_mm)^4,
+ * cut at 2 r_mm (∫ dA = π r_mm² · ½√(π/ln 2)). */
+double sg_eval_spot(const void *f, double u, double v, double pixel_mm)
+{
+    const skingen_patch *p = f;
+    double r = hypot(u - p->x, v - p->y) * pixel_mm / p->r_mm;
+    return r >= 2.0 ? 0.0 : exp2(-r * r * r * r);
+}
+
+/* Redness: half strength at r_mm, 2^-(r/r_mm)^2, cut at 3 r_mm
+ * (∫ dA = π r_mm² / ln 2). */
 double sg_eval_patch(const void *f, double u, double v, double pixel_mm)
 {
     const skingen_patch *p = f;

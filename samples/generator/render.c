@@ -148,13 +148,13 @@ static void tone_rows(void *vctx, int y0, int y1)
 }
 
 static void splat_patch_lab(st_image *lab, const skingen_camera *c, const double minv[9],
-                            const skingen_patch *q, double px, double gain)
+                            const skingen_patch *q, double px, double gain, sg_eval_fn fn)
 {
     double box[4];
     sg_patch_box(q, px, box);
     const double d[3] = {q->dL, q->da, q->db};
     for (int k = 0; k < 3; k++)
-        sg_splat(st_image_row(lab, k, 0), lab->stride, c, minv, box, sg_eval_patch, q, px,
+        sg_splat(st_image_row(lab, k, 0), lab->stride, c, minv, box, fn, q, px,
                  gain * d[k]);
 }
 
@@ -168,9 +168,9 @@ static void splat_features_lab(const skingen_skin *skin, const skingen_state *s,
     float *L = lab->data, *A = st_image_row(lab, 1, 0);
     if (s->features & SKINGEN_F_COLOUR) {
         for (int i = 0; i < p->n_spots; i++)
-            splat_patch_lab(lab, c, minv, &skin->spots[i], px, s->spots);
+            splat_patch_lab(lab, c, minv, &skin->spots[i], px, s->spots, sg_eval_spot);
         for (int i = 0; i < p->n_redness; i++)
-            splat_patch_lab(lab, c, minv, &skin->redness[i], px, s->redness);
+            splat_patch_lab(lab, c, minv, &skin->redness[i], px, s->redness, sg_eval_patch);
     }
     if (s->features & SKINGEN_F_PORES)
         for (int i = 0; i < p->n_pores; i++) {

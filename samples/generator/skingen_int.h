@@ -40,6 +40,7 @@ double sg_eval_pore(const void *f, double u, double v, double pixel_mm);
 double sg_eval_scar(const void *f, double u, double v, double pixel_mm);
 double sg_eval_wrinkle(const void *f, double u, double v, double pixel_mm);
 double sg_eval_patch(const void *f, double u, double v, double pixel_mm);
+double sg_eval_spot(const void *f, double u, double v, double pixel_mm);
 void sg_pore_box(const skingen_pore *p, double scale, double pixel_mm, double box[4]);
 void sg_scar_box(const skingen_scar *s, double pixel_mm, double box[4]);
 void sg_wrinkle_box(const skingen_wrinkle *w, double pixel_mm, double box[4]);

@@ -192,7 +192,7 @@ static void feature_truth(const skingen_skin *skin, const skingen_state *s, cons
         t->wrinkle_length_mm += hypot(w->x1 - w->x0, w->y1 - w->y0) * p->pixel_mm;
     }
     t->wrinkle_mean_depth_um = t->wrinkles_in_roi ? depth / t->wrinkles_in_roi : 0.0;
-    /* ∫ 2^-(r/r0)² dA = π r0² / ln 2 */
+    /* ∫ 2^-(r/r0)² dA = π r0² / ln 2; spots: ∫ 2^-(r/r0)⁴ dA = π r0² ½√(π/ln 2) */
     for (int i = 0; i < p->n_redness; i++)
         if (in_roi(r, p->redness[i].x, p->redness[i].y))
             t->redness_strength += s->redness * p->redness[i].da * M_PI *
@@ -200,7 +200,7 @@ static void feature_truth(const skingen_skin *skin, const skingen_state *s, cons
     for (int i = 0; i < p->n_spots; i++)
         if (in_roi(r, p->spots[i].x, p->spots[i].y))
             t->spot_strength += s->spots * fabs(p->spots[i].dL) * M_PI * p->spots[i].r_mm *
-                                p->spots[i].r_mm / M_LN2;
+                                p->spots[i].r_mm * 0.5 * sqrt(M_PI / M_LN2);
 }
 
 int skingen_truth_compute(const skingen_skin *skin, const skingen_state *s, const int roi[4],

@@ -122,6 +122,7 @@ static void make_png_cases(const char *dir)
     header_png(dir, "bad_bit_depth.png", 16, 16, 3, 0, 0);
     header_png(dir, "short_idat.png", 16, 16, 8, 0, 1);
     header_png(dir, "no_idat.png", 16, 16, 8, 0, 0);
+    header_png(dir, "forged_8000x8000.png", 8000, 8000, 8, 2, 1);
     mb_free(&p);
     mb_free(&t);
     mb_free(&c);
@@ -140,6 +141,7 @@ static void make_jpeg_cases(const char *dir)
     save(dir, "bad_entropy.jpg", c.data, c.size);
     header_jpeg(dir, "huge_65535x65535.jpg", 65535, 65535);
     header_jpeg(dir, "sof_height0_dnl.jpg", 64, 0);
+    header_jpeg(dir, "forged_8000x8000.jpg", 8000, 8000);
     static const unsigned char soi_eoi[] = {0xff, 0xd8, 0xff, 0xd9};
     save(dir, "no_frame.jpg", soi_eoi, sizeof soi_eoi);
     /* CMYK: TurboJPEG writes an Adobe YCCK file from CMYK pixels. */

@@ -113,6 +113,36 @@ static void paths_identical(void)
     }
 }
 
+/* Long runs take the non-temporal store branch (ST_STREAM_MIN_FLOATS). */
+static void long_paths_identical(void)
+{
+    const size_t n = ((size_t)1 << 22) + 5;
+    float *in = malloc((n + 1) * sizeof(float)), *ref = malloc((n + 1) * sizeof(float));
+    float *got = malloc((n + 2) * sizeof(float));
+    uint32_t seed = 99;
+    for (size_t i = 0; i <= n; i++)
+        in[i] = test_rand01(&seed);
+    st_simd_force(ST_SIMD_SCALAR);
+    st_srgb_to_linear(in + 1, ref, n);
+    FOR_EACH_PATH(p)
+    {
+        st_simd_force(p);
+        st_srgb_to_linear(in + 1, got + 1, n);
+        CHECK_MSG(!memcmp(ref, got + 1, n * sizeof(float)), "long srgb %s", st_simd_name(p));
+    }
+    st_simd_force(ST_SIMD_SCALAR);
+    st_luminance(in, in + 1, in, ref, n);
+    FOR_EACH_PATH(p)
+    {
+        st_simd_force(p);
+        st_luminance(in, in + 1, in, got + 1, n);
+        CHECK_MSG(!memcmp(ref, got + 1, n * sizeof(float)), "long luminance %s", st_simd_name(p));
+    }
+    free(in);
+    free(ref);
+    free(got);
+}
+
 int main(void)
 {
     printf("simd paths: scalar%s%s, active %s\n",
@@ -125,5 +155,6 @@ int main(void)
         known_answers();
     }
     paths_identical();
+    long_paths_identical();
     return test_summary();
 }

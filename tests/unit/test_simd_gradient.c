@@ -90,6 +90,38 @@ static void paths_identical(void)
     }
 }
 
+/* Large planes take the non-temporal store branch (ST_STREAM_MIN_FLOATS):
+ * 2050 x 2047 with an odd stride and an unaligned start. */
+static void large_paths_identical(void)
+{
+    const int w = 2050, h = 2047;
+    test_plane src = test_plane_new(w, h, 3, 1, 5);
+    test_plane rx = test_plane_new(w, h, 6, 0, 0), ry = test_plane_new(w, h, 6, 0, 0);
+    test_plane gx = test_plane_new(w, h, 6, 0, 0), gy = test_plane_new(w, h, 6, 0, 0);
+    st_simd_force(ST_SIMD_SCALAR);
+    st_scharr(src.p, src.stride, rx.p, ry.p, rx.stride, w, h);
+    FOR_EACH_PATH(p)
+    {
+        st_simd_force(p);
+        st_scharr(src.p, src.stride, gx.p, gy.p, gx.stride, w, h);
+        CHECK_MSG(test_identical(rx.p, rx.stride, gx.p, gx.stride, w, h) &&
+                      test_identical(ry.p, ry.stride, gy.p, gy.stride, w, h),
+                  "large scharr %s", st_simd_name(p));
+    }
+    st_simd_force(ST_SIMD_SCALAR);
+    st_laplacian(src.p, src.stride, rx.p, rx.stride, w, h);
+    FOR_EACH_PATH(p)
+    {
+        st_simd_force(p);
+        st_laplacian(src.p, src.stride, gx.p, gx.stride, w, h);
+        CHECK_MSG(test_identical(rx.p, rx.stride, gx.p, gx.stride, w, h), "large laplacian %s",
+                  st_simd_name(p));
+    }
+    test_plane *all[] = {&src, &rx, &ry, &gx, &gy};
+    for (int i = 0; i < 5; i++)
+        test_plane_free(all[i]);
+}
+
 int main(void)
 {
     CHECK(simd_env_respected());
@@ -99,5 +131,6 @@ int main(void)
         known_answers();
     }
     paths_identical();
+    large_paths_identical();
     return test_summary();
 }

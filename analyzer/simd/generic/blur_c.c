@@ -5,7 +5,12 @@
  * Vertical: the same sum down a column, over 2r+1 row pointers.
  * The sum runs j = 1..r. SSE2 repeats it exactly; AVX2 uses fused
  * multiply-adds, so it differs by rounding only (|d| <= 2e-6 relative to
- * the row's range, tests/unit/test_simd_filters.c). */
+ * the row's range, tests/unit/test_simd_blur.c). */
+/* On x86 the reference stays scalar: it is the baseline the SIMD paths are
+ * measured against, and what SKINTRACK_SIMD=scalar promises. */
+#if ST_HAVE_X86_SIMD && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-tree-vectorize")
+#endif
 #include "simd/generic/filter_px.h"
 #include "simd/simd_internal.h"
 

@@ -1,6 +1,11 @@
 /* Colour conversions, scalar reference. What is computed is spelled out in
  * colour_px.h: IEC 61966-2-1 sRGB decoding, Rec. 709 luminance on encoded
  * values, and CIE L*a*b* (CIE 15:2004) against the D65 white. */
+/* On x86 the reference stays scalar: it is the baseline the SIMD paths are
+ * measured against, and what SKINTRACK_SIMD=scalar promises. */
+#if ST_HAVE_X86_SIMD && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-tree-vectorize")
+#endif
 #include "simd/generic/colour_px.h"
 #include "simd/simd_internal.h"
 

@@ -13,6 +13,33 @@ static inline float st_conv_h_px(const float *p, const float *k, int r)
     return acc;
 }
 
+/* Horizontal box sum of one row padded by r mirrored samples each side
+ * (sample x at pad[x + r]): a running sum in double, s(0) = sum of pad[0..2r]
+ * in order, s(x) = s(x-1) + (pad[x+2r] - pad[x-1]); dst[x] = (float)(s inv). */
+static inline double st_box_h_start(const float *pad, int r)
+{
+    double s = 0.0;
+    for (int i = 0; i <= 2 * r; i++)
+        s += (double)pad[i];
+    return s;
+}
+
+static inline void st_box_h_tail(const float *pad, int x0, int w, int r, double inv, double s,
+                                 float *dst)
+{
+    for (int x = x0; x < w; x++) {
+        s = s + ((double)pad[x + 2 * r] - (double)pad[x - 1]);
+        dst[x] = (float)(s * inv);
+    }
+}
+
+static inline void st_box_h_row(const float *pad, int w, int r, double inv, float *dst)
+{
+    double s = st_box_h_start(pad, r);
+    dst[0] = (float)(s * inv);
+    st_box_h_tail(pad, 1, w, r, inv, s, dst);
+}
+
 /* 3x3 derivative pair at column x with left/right columns xl, xr:
  * gx = we (dA + dC) + wm dB with d = right - left on rows A (y-1), B, C (y+1);
  * gy = we (eL + eR) + wm eM with e = C - A on columns left, right, middle. */

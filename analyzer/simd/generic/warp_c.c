@@ -1,6 +1,11 @@
 /* One destination row of the perspective warp, scalar reference:
  * dst(x, y) = bicubic src at M [x y 1]^T (warp_px.h), `outside` where that
  * point is not within the source's sample centres. */
+/* On x86 the reference stays scalar: it is the baseline the SIMD paths are
+ * measured against, and what SKINTRACK_SIMD=scalar promises. */
+#if ST_HAVE_X86_SIMD && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-tree-vectorize")
+#endif
 #include "simd/generic/warp_px.h"
 #include "simd/simd_internal.h"
 

@@ -52,21 +52,36 @@ static inline vf v_dot3(vf r, vf g, vf b, float kr, float kg, float kb)
 void ST_FN(srgb_to_linear)(const float *in, float *out, size_t n)
 {
     size_t i = 0;
+    if (n >= ST_STREAM_MIN_FLOATS && in != out) {
+        for (; i < n && !st_valigned(out + i); i++)
+            out[i] = st_srgb_to_linear_px(in[i]);
+        for (; i + VW <= n; i += VW)
+            vstream(out + i, v_srgb_to_linear(vload(in + i)));
+        _mm_sfence();
+    }
     for (; i + VW <= n; i += VW)
         vstore(out + i, v_srgb_to_linear(vload(in + i)));
     for (; i < n; i++)
         out[i] = st_srgb_to_linear_px(in[i]);
 }
 
+static inline vf v_luminance(vf r, vf g, vf b)
+{
+    return vadd(g, vadd(vmul(vset1(0.2126f), vsub(r, g)), vmul(vset1(0.0722f), vsub(b, g))));
+}
+
 void ST_FN(luminance)(const float *r, const float *g, const float *b, float *y, size_t n)
 {
     size_t i = 0;
-    for (; i + VW <= n; i += VW) {
-        vf vg = vload(g + i);
-        vf d = vadd(vmul(vset1(0.2126f), vsub(vload(r + i), vg)),
-                    vmul(vset1(0.0722f), vsub(vload(b + i), vg)));
-        vstore(y + i, vadd(vg, d));
+    if (n >= ST_STREAM_MIN_FLOATS) {
+        for (; i < n && !st_valigned(y + i); i++)
+            y[i] = st_luminance_px(r[i], g[i], b[i]);
+        for (; i + VW <= n; i += VW)
+            vstream(y + i, v_luminance(vload(r + i), vload(g + i), vload(b + i)));
+        _mm_sfence();
     }
+    for (; i + VW <= n; i += VW)
+        vstore(y + i, v_luminance(vload(r + i), vload(g + i), vload(b + i)));
     for (; i < n; i++)
         y[i] = st_luminance_px(r[i], g[i], b[i]);
 }

@@ -33,6 +33,7 @@ typedef __m256i vi;
 #define vcast_f(v) _mm256_castsi256_ps(v)
 #define vcvt_i2f(v) _mm256_cvtepi32_ps(v)
 #define vcvtt_f2i(v) _mm256_cvttps_epi32(v)
+#define vstream(p, v) _mm256_stream_ps(p, v)
 #elif defined(ST_VEC_SSE2)
 #define ST_FN(name) st_##name##_sse2
 #define VW 4
@@ -58,8 +59,15 @@ static inline __m128 st_sse2_select(__m128 mask, __m128 a, __m128 b)
 #define vcast_f(v) _mm_castsi128_ps(v)
 #define vcvt_i2f(v) _mm_cvtepi32_ps(v)
 #define vcvtt_f2i(v) _mm_cvttps_epi32(v)
+#define vstream(p, v) _mm_stream_ps(p, v)
 #else
 #error "define ST_VEC_SSE2 or ST_VEC_AVX2 before including vec.h"
 #endif
+
+/* Non-temporal stores need VW-float alignment; the scalar head loops of the
+ * kernels run until st_valigned, and an sfence makes the stores visible
+ * before the kernel returns. */
+#include <stdint.h>
+#define st_valigned(p) ((((uintptr_t)(p)) & (VW * sizeof(float) - 1)) == 0)
 
 #endif
