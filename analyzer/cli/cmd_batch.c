@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "cli/options.h"
+#include "cli/shared_opts.h"
 #include "cli/progress_bar.h"
 #include "series/analyze.h"
 #include "series/batch.h"
@@ -23,15 +23,35 @@ static void on_signal(int sig)
 }
 
 typedef struct batch_cli {
-    cli_shared_opts shared;
+    st_analyze_opts analyze;
     cli_progress bar;
 } batch_cli;
+
+/* A canonical text of the options that change results (part of every series
+ * fingerprint and of the runs table): the same options give the same text.
+ * -j is left out on purpose: results do not depend on it. */
+static void options_text(const st_analyze_opts *o, char *buf, size_t len)
+{
+    const st_series_overrides *ov = &o->ov;
+    int n = snprintf(buf, len, "max-pixels=%llu", (unsigned long long)o->max_pixels);
+    if (ov->has_pixel_mm && n < (int)len)
+        n += snprintf(buf + n, len - (size_t)n, " pixel-mm=%.9g", ov->pixel_mm);
+    if (ov->has_roi && n < (int)len)
+        n += snprintf(buf + n, len - (size_t)n, " roi=%d,%d,%d,%d", ov->roi[0], ov->roi[1],
+                      ov->roi[2], ov->roi[3]);
+    if (ov->has_modality && n < (int)len)
+        n += snprintf(buf + n, len - (size_t)n, " modality=%s", st_modality_name(ov->modality));
+    if (ov->has_height_scale && n < (int)len)
+        snprintf(buf + n, len - (size_t)n, " height-scale=%.9g", ov->height_um_per_unit);
+}
 
 static int analyze_one(const char *series_dir, const char *out_dir, int threads, void *ctx,
                        st_err *err)
 {
     const batch_cli *b = ctx;
-    st_analyze_opts o = {.ov = b->shared.ov, .max_pixels = b->shared.max_pixels, .threads = threads};
+    st_analyze_opts o = b->analyze;
+    o.threads = threads;
+    o.progress = NULL; /* the batch draws its own bar */
     return st_analyze_series(series_dir, out_dir, &o, NULL, err);
 }
 
@@ -50,7 +70,7 @@ static int parse(int argc, char **argv, batch_cli *b, const char **root, const c
                  int *k, int *n)
 {
     for (int i = 1; i < argc; i++) {
-        int used = cli_parse_shared(argc, argv, &i, &b->shared);
+        int used = cli_shared_option(argc, argv, &i, &b->analyze);
         if (used < 0)
             return -1;
         if (used)
@@ -85,11 +105,11 @@ int cmd_batch(int argc, char **argv)
         out = default_out;
     }
     char options[512];
-    cli_shared_text(&b.shared, options, sizeof options);
+    options_text(&b.analyze, options, sizeof options);
     cli_progress_init(&b.bar);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
-    st_batch_opts o = {.threads = b.shared.threads, .shard_k = k, .shard_n = n,
+    st_batch_opts o = {.threads = b.analyze.threads, .shard_k = k, .shard_n = n,
                        .options_text = options, .analyze = analyze_one, .analyze_ctx = &b,
                        .cancel = &cancel_requested, .progress = on_progress, .progress_ctx = &b};
     st_batch_result r;
