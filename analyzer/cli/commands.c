@@ -25,7 +25,7 @@ const cli_command cli_commands[] = {
      "what changed.\n\n"
      "options:\n  -o OUT                 output folder\n"
      "  --shard K/N            only the K-th of N deterministic shares of the series\n" SHARED_OPTIONS,
-     NULL},
+     cmd_batch},
     {"metrics", "measure one image (no registration), JSON on stdout",
      "usage: skintrack metrics IMAGE [--json] [--raw] [options]\n\n"
      "Measures one image and prints a session-like JSON object (metrics, quality,\n"
