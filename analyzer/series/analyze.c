@@ -19,6 +19,7 @@
 #include "core/error.h"
 #include "report/csv_writer.h"
 #include "report/json_writer.h"
+#include "report/report.h"
 #include "series/analyze_int.h"
 #include "series/guidelines.h"
 #include "series/stages.h"
@@ -276,6 +277,10 @@ static int write_outputs(analyze_ctx *c, st_err *err)
         snprintf(path, sizeof path, "%s/metrics.csv", c->out);
         rc = st_metrics_csv_write(&c->result, path, err);
     }
+    /* The report is rendered from the metrics.json just written, so what the
+     * clinician reads is exactly what the data files say. */
+    if (!rc)
+        rc = st_report_write(c->out, err);
     c->res->times.write += st_now() - t;
     return rc;
 }
