@@ -36,8 +36,13 @@ const cli_command cli_commands[] = {
     {"register", "register MOVING onto FIXED: transform and its quality",
      "usage: skintrack register FIXED MOVING [-o ALIGNED] [--json]\n\n"
      "Finds the matrix mapping MOVING pixels to FIXED pixels and reports its quality;\n"
-     "-o writes MOVING warped into FIXED's frame.\n",
-     NULL},
+     "-o writes MOVING warped into FIXED's frame (bicubic; .png or .jpg).\n\n"
+     "options:\n  -o ALIGNED             aligned image (not written when registration fails)\n"
+     "  --json                 print the registration object of SPEC.md\n"
+     "  --max-pixels N         refuse larger images before decoding (default 200000000)\n"
+     "  -j N                   threads (default: all cores)\n\n"
+     "exit status: 0 ok or warn, 1 fail (the images do not match), 2 unreadable input\n",
+     cmd_register},
     {"merge", "merge result databases of shards",
      "usage: skintrack merge OUT_DB SHARD_DB...\n\n"
      "Joins the results databases of batch shards into OUT_DB (idempotent) and\n"
