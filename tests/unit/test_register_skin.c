@@ -77,7 +77,7 @@ static void aligned_pairs(skingen_skin *skin, const st_image *base, int persp, i
         ok += r.status == ST_REG_OK;
         sum += mean;
         worst = max > worst ? max : worst;
-        CHECK_MSG(r.status == ST_REG_OK && mean <= (persp ? 0.5 : 0.3) && max <= 1.0,
+        CHECK_MSG(r.status == ST_REG_OK && max <= 1.0,
                   "pair %d%s: %s (%s) model %s ncc %.3f overlap %.2f corner error mean %.3f max %.3f",
                   i, persp ? " (perspective)" : "", st_reg_status_name(r.status), r.message,
                   st_reg_model_name(r.model), r.ncc, r.overlap, mean, max);
