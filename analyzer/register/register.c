@@ -56,6 +56,7 @@ typedef struct reg_ctx {
     st_pyramid pf, pm;
     int lf, lc; /* fine and coarse levels */
     int mw, mh; /* full-size moving image */
+    double t_verify; /* seconds spent verifying candidates */
 } reg_ctx;
 
 /* ECC from the coarse level down to the fine one; m is full resolution.
@@ -118,7 +119,10 @@ static int evaluate(reg_ctx *c, double m[9], candidate *cand, st_err *err)
         return ST_OK; /* this path found nothing: cand stays invalid */
     if (rc)
         return st_err_set(err, rc, "%s", e2.msg);
-    if ((rc = verify(c, m, &cand->ncc, &cand->overlap, err)))
+    double t = now();
+    rc = verify(c, m, &cand->ncc, &cand->overlap, err);
+    c->t_verify += now() - t;
+    if (rc)
         return rc;
     memcpy(cand->m, m, sizeof cand->m);
     cand->valid = 1;
@@ -222,7 +226,7 @@ static int run_paths(reg_ctx *c, st_fft *fft, st_registration *out, candidate *b
     candidate a = {0}, b = {0};
     if ((rc = evaluate(c, m, &a, err)))
         return rc;
-    out->times.refine = now() - t;
+    out->times.refine = now() - t - c->t_verify;
     *best = a;
     if (needs_fallback(c, &a, psr)) {
         t = now();
@@ -232,7 +236,7 @@ static int run_paths(reg_ctx *c, st_fft *fft, st_registration *out, candidate *b
             *best = b;
             out->used_fallback = 1;
         }
-        out->times.fallback = now() - t;
+        out->times.fallback = now() - t; /* verification of this path included */
     }
     return ST_OK;
 }
@@ -277,9 +281,8 @@ int st_register_pair(const st_image *fixed, const st_image *moving, const st_reg
     st_fft_free(fft);
     if (rc)
         goto done;
-    t = now();
     judge(&c, &best, out);
-    out->times.verify = now() - t;
+    out->times.verify = c.t_verify;
 done:
     st_pyramid_free(&c.pf);
     st_pyramid_free(&c.pm);
