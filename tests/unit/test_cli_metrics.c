@@ -52,11 +52,12 @@ static void write_sinusoid(const char *path, int w, int h, double c, double amp,
 static void test_raw_photo_sinusoid(const char *dir)
 {
     /* 8-bit gray: Y = value/255 under --raw (SPEC.md). Amplitude 50/255 about
-     * mid-grey, wavelength 16 px = 0.8 mm at 0.05 mm/px: the medium band. */
+     * mid-grey, wavelength 64 px = 0.8 mm at 0.0125 mm/px: the medium band.
+     * 64 samples a period keep the sampled Sa within 0.1 % of 2A/pi. */
     char path[1200], args[1400];
     snprintf(path, sizeof path, "%s/sine8.png", dir);
-    write_sinusoid(path, 256, 256, 128.0 / 255, 50.0 / 255, 16.0, 8);
-    snprintf(args, sizeof args, "metrics '%s' --json --raw --pixel-mm 0.05", path);
+    write_sinusoid(path, 256, 256, 128.0 / 255, 50.0 / 255, 64.0, 8);
+    snprintf(args, sizeof args, "metrics '%s' --json --raw --pixel-mm 0.0125", path);
     int status;
     cJSON *doc = run_cli(args, &status);
     CHECK_EQ_INT(status, 0);
