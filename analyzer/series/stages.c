@@ -30,7 +30,7 @@ const char *stg_missing(void)
 {
     static const char *text = ""
 #if !HAVE_REGISTER
-        "not in this build: registration and flattening (sessions other than the baseline cannot be measured) "
+        "not in this build: registration and flattening (sessions other than the baseline cannot be measured); "
 #endif
 #if !HAVE_QUALITY
         "not in this build: photo quality control"

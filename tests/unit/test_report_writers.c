@@ -143,7 +143,9 @@ static void test_json(void)
     if (fp)
         fclose(fp);
     buf[n] = 0;
-    CHECK(n > 100 && buf[n - 1] == '\n' && cJSON_Parse(buf) != NULL);
+    cJSON *back = cJSON_Parse(buf);
+    CHECK(n > 100 && buf[n - 1] == '\n' && back != NULL);
+    cJSON_Delete(back);
 }
 
 static void test_csv(void)
