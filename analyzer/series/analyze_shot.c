@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "series/analyze_int.h"
+#include "simd/kernels.h"
 #include "series/stages.h"
 
 /* Linear-light luminance of a photo (Rec. 709 weights on decoded sRGB):
@@ -157,6 +158,8 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
         }
         c->base = img; /* the reference every session is registered onto */
         c->base_shot = j;
+        c->frame_w = img->width;
+        c->frame_h = img->height;
         set_identity(sh->matrix);
         sh->reg = (st_registration_info){"ok", "identity", {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, 1, 1, ""};
         sh->ok = 1;
@@ -273,35 +276,30 @@ static void match_colour(analyze_ctx *c, st_image *rgb, const unsigned char *m, 
         c->have_ref_means = 1;
 }
 
-/* Rec. 709 luminance of the encoded values (the kernels' definition). */
+/* Rec. 709 luminance of the encoded values (simd/kernels.h). */
 static int luminance(const st_image *rgb, st_image **out, st_err *err)
 {
     int rc = st_image_new(rgb->width, rgb->height, 1, out, err);
     if (rc)
         return rc;
-    for (int y = 0; y < rgb->height; y++) {
-        const float *r = st_image_row(rgb, 0, y), *g = st_image_row(rgb, 1, y), *b = st_image_row(rgb, 2, y);
-        float *o = st_image_row(*out, 0, y);
-        for (int x = 0; x < rgb->width; x++)
-            o[x] = 0.2126f * r[x] + 0.7152f * g[x] + 0.0722f * b[x];
-    }
+    for (int y = 0; y < rgb->height; y++)
+        st_luminance(st_image_row(rgb, 0, y), st_image_row(rgb, 1, y), st_image_row(rgb, 2, y),
+                     st_image_row(*out, 0, y), (size_t)rgb->width);
     (*out)->pixel_mm = rgb->pixel_mm;
     (*out)->unit = ST_UNIT_REL;
     return ST_OK;
 }
 
-/* Photo patch -> (normalised rgb, flattened luminance). */
-static int normalise(analyze_ctx *c, st_image **patch, const unsigned char *m, int is_reference,
+/* Photo patch -> flattened, colour-matched rgb (in place) and its luminance,
+ * the surface of SPEC.md ("flattened luminance"). */
+static int normalise(analyze_ctx *c, st_image *patch, const unsigned char *m, int is_reference,
                      st_image **surface, st_err *err)
 {
     double t = st_now();
-    st_image *flat = NULL;
-    int rc = stg_flatten(*patch, c->base->width, c->base->height, c->opts->threads, &flat, err);
+    int rc = stg_flatten(patch, c->frame_w, c->frame_h, c->opts->threads, err);
     if (!rc) {
-        st_image_free(*patch);
-        *patch = flat;
-        match_colour(c, flat, m, is_reference);
-        rc = luminance(flat, surface, err);
+        match_colour(c, patch, m, is_reference);
+        rc = luminance(patch, surface, err);
     }
     c->res->times.normalise += st_now() - t;
     return rc;
@@ -342,7 +340,7 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
     st_image *patch = NULL, *surface = NULL;
     int rc = patch_of(c, i, j, &patch, err);
     if (!rc && s->modality == ST_MODALITY_PHOTO)
-        rc = normalise(c, &patch, m, is_ref, &surface, err);
+        rc = normalise(c, patch, m, is_ref, &surface, err);
     else if (!rc) {
         surface = patch; /* height maps are measured as they are, in µm */
         patch = NULL;

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/error.h"
+#include "simd/kernels.h"
 #include "metrics/detect.h"
 #include "metrics/surface.h"
 
@@ -159,14 +161,33 @@ int stg_warp_box(const st_image *moving, const double m[9], const int box[4], in
 #endif
 }
 
-int stg_flatten(const st_image *in, int frame_w, int frame_h, int threads, st_image **out,
-                st_err *err)
+int stg_flatten(st_image *rgb, int frame_w, int frame_h, int threads, st_err *err)
 {
 #if HAVE_REGISTER
-    return st_flatten_image(in, st_flatten_default_sigma(frame_w, frame_h), threads, out, err);
+    int w = rgb->width, h = rgb->height, rc = ST_OK;
+    size_t n = (size_t)w * (size_t)h;
+    float *y = st_alloc_floats(n), *flat = st_alloc_floats(n);
+    if (!y || !flat)
+        rc = st_err_set(err, ST_ENOMEM, "flatten: out of memory (%dx%d)", w, h);
+    for (int r = 0; !rc && r < h; r++)
+        st_luminance(st_image_row(rgb, 0, r), st_image_row(rgb, 1, r), st_image_row(rgb, 2, r),
+                     y + (size_t)r * w, (size_t)w);
+    if (!rc)
+        rc = st_flatten_plane(y, (size_t)w, w, h, st_flatten_default_sigma(frame_w, frame_h), flat,
+                              (size_t)w, threads, err);
+    for (int r = 0; !rc && r < h; r++)
+        for (int x = 0; x < w; x++) {
+            size_t i = (size_t)r * w + x;
+            float g = y[i] > 1e-6f ? flat[i] / y[i] : 1.0f;
+            for (int c = 0; c < 3; c++)
+                st_image_row(rgb, c, r)[x] *= g;
+        }
+    st_aligned_free(y);
+    st_aligned_free(flat);
+    return rc;
 #else
-    (void)frame_w, (void)frame_h, (void)threads;
-    return st_image_clone(in, out, err);
+    (void)rgb, (void)frame_w, (void)frame_h, (void)threads, (void)err;
+    return ST_OK;
 #endif
 }
 

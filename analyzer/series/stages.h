@@ -24,9 +24,10 @@ int stg_register(const st_image *fixed, const st_image *moving, st_modality mod,
 int stg_warp_box(const st_image *moving, const double m[9], const int box[4], int threads,
                  st_image **out, st_err *err);
 
-/* Illumination flattening of a photo crop (sigma from the full frame size). */
-int stg_flatten(const st_image *in, int frame_w, int frame_h, int threads, st_image **out,
-                st_err *err);
+/* Illumination flattening of a photo crop, in place: every channel is
+ * divided by the light field of the luminance (sigma from the full frame
+ * size), so colour ratios are kept. */
+int stg_flatten(st_image *rgb, int frame_w, int frame_h, int threads, st_err *err);
 
 /* Surface metrics (roughness.*, texture.*) of a 1-channel surface inside
  * mask, and its radial PSD. Returns ST_OK and adds nothing when the surface
