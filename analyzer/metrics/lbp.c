@@ -3,13 +3,17 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* riu2 label of an 8-bit pattern. */
-static inline unsigned char riu2(unsigned p)
-{
-    unsigned rot = ((p >> 1) | (p << 7)) & 0xffu;
-    int transitions = __builtin_popcount(p ^ rot);
-    return (unsigned char)(transitions <= 2 ? __builtin_popcount(p) : 9);
-}
+/* riu2 label of every 8-bit pattern: the number of 1 bits when the pattern
+ * has at most two 0/1 transitions (circularly), else 9. */
+static const unsigned char riu2_table[256] = {
+    0, 1, 1, 2, 1, 9, 2, 3, 1, 9, 9, 9, 2, 9, 3, 4, 1, 9, 9, 9, 9, 9, 9, 9, 2, 9, 9, 9, 3, 9, 4, 5,
+    1, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 2, 9, 9, 9, 9, 9, 9, 9, 3, 9, 9, 9, 4, 9, 5, 6,
+    1, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
+    2, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 3, 9, 9, 9, 9, 9, 9, 9, 4, 9, 9, 9, 5, 9, 6, 7,
+    1, 2, 9, 3, 9, 9, 9, 4, 9, 9, 9, 9, 9, 9, 9, 5, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 6,
+    9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 7,
+    2, 3, 9, 4, 9, 9, 9, 5, 9, 9, 9, 9, 9, 9, 9, 6, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 7,
+    3, 4, 9, 5, 9, 9, 9, 6, 9, 9, 9, 9, 9, 9, 9, 7, 4, 5, 9, 6, 9, 9, 9, 7, 5, 6, 9, 7, 6, 7, 7, 8};
 
 static int neighbourhood_inside(const unsigned char *mask, size_t mstride, int x, int y)
 {
@@ -47,7 +51,7 @@ void st_lbp_row(const float *img, size_t stride, int w, int y, const unsigned ch
         unsigned p = 0;
         for (int k = 0; k < 8; k++)
             p |= (unsigned)(g[k] >= 0) << k;
-        codes[x] = riu2(p);
+        codes[x] = riu2_table[p];
     }
 }
 

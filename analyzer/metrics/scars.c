@@ -9,9 +9,9 @@
  * peaks, so scar-free skin has zero mean depth. depth = reference - height.
  * Local roughness: the RMS of the depth of the skin (scars excluded) in the
  * same window. A scar is a connected region deeper than max(30 µm, 3 x local
- * roughness) with at least pi * 0.25^2 mm^2 of it; its outline is grown down
- * on a smoother depth map down to just above its noise (hysteresis, Canny
- * 1986), so that the area and volume include the walls. The maximum is read
+ * roughness) of at least pi * 0.25^2 mm^2 (SPEC.md): its area and volume are
+ * those of that region, so a scar's shallow rim (above the threshold) is
+ * not counted, as the definition says. The maximum is read
  * after smoothing at a tenth of the scar's radius (less below 1 mm), so that the roughness on
  * its floor does not raise it. Classes follow Jacob, Dover & Kaminer
  * (JAAD 45(1), 2001): icepick < 2 mm, boxcar with steep walls, rolling with
@@ -40,8 +40,7 @@ typedef struct scar_maps {
     float *hs;     /* lightly smoothed surface */
     float *depth;  /* reference - hs */
     float *rough;  /* local RMS roughness */
-    float *seg;    /* depth smoothed for the outline (walls) */
-    double seg_noise; /* robust SD of seg on the skin */
+    float *raw;    /* the surface as given */
     float *wt_c;   /* coarse weights: ROI, scars excluded */
 } scar_maps;
 
@@ -50,7 +49,7 @@ static void maps_free(scar_maps *m)
     st_aligned_free(m->hs);
     st_aligned_free(m->depth);
     st_aligned_free(m->rough);
-    st_aligned_free(m->seg);
+    st_aligned_free(m->raw);
     st_aligned_free(m->wt_c);
 }
 
@@ -226,7 +225,7 @@ static int build_maps(const st_detect_input *in, double floor_depth, int threads
            (m->h >> (m->levels + 1)) >= 8)
         m->levels++;
     m->sigma_ref_c = sref_px / (double)(1 << m->levels);
-    float *raw = st_det_alloc(m->w, m->h);
+    float *raw = m->raw = st_det_alloc(m->w, m->h);
     m->hs = st_det_alloc(m->w, m->h);
     m->depth = st_det_alloc(m->w, m->h);
     m->rough = st_det_alloc(m->w, m->h);
@@ -247,49 +246,32 @@ static int build_maps(const st_detect_input *in, double floor_depth, int threads
         rc = reference(m, roi_c, floor_depth, threads);
     if (!rc)
         rc = roughness(m, raw, threads);
-    /* The outline is traced on a smoother depth map so that the low
-     * (wall) threshold can sit close to zero without following noise. */
-    if (!rc && !(m->seg = st_det_alloc(m->w, m->h)))
-        rc = ST_ENOMEM;
-    if (!rc)
-        rc = st_gaussian_blur(m->depth, (size_t)m->w, m->seg, (size_t)m->w, m->w, m->h,
-                              m->pmm > 0 ? fmax(1.0, 0.1 / m->pmm) : 3.0, threads);
-    if (!rc)
-        m->seg_noise = st_det_robust_sigma(m->seg, (size_t)m->w * m->h);
-    st_aligned_free(raw);
     st_aligned_free(roi_c);
     return rc;
 }
 
 typedef struct region {
-    double n, n_high, sx, sy, sxx, syy, sxy, sum_d, max_d, grad_sum, grad_n;
+    double n, sx, sy, sxx, syy, sxy, sum_d, max_d, grad_sum, grad_n;
     int x0, y0, x1, y1; /* bounding box, inclusive */
 } region;
 
-/* Hysteresis mask: 2 = deeper than the scar threshold, 1 = the walls: the
- * smoothed depth above a quarter of the floor and 2.5 SDs of its noise, and
- * the unsmoothed depth above half that (the smoothing would otherwise carry
- * steep walls outwards). */
+/* The scar mask of SPEC.md: deeper than max(floor, 3 x local roughness). */
 static unsigned char *threshold(const st_detect_input *in, const scar_maps *m,
                                 double floor_depth)
 {
     unsigned char *bin = malloc((size_t)m->w * m->h);
     if (!bin)
         return NULL;
-    double t_low = fmax(0.25 * floor_depth, 2.5 * m->seg_noise);
     for (int y = 0; y < m->h; y++)
         for (int x = 0; x < m->w; x++) {
             size_t i = (size_t)y * m->w + x;
             double t = fmax(floor_depth, ROUGH_FACTOR * m->rough[i]);
-            bin[i] = !st_det_inside(in, x, y) ? 0
-                     : m->depth[i] > t                              ? 2
-                     : (m->seg[i] > t_low && m->depth[i] > 0.5 * t_low);
+            bin[i] = st_det_inside(in, x, y) && m->depth[i] > t;
         }
     return bin;
 }
 
-static void region_moments(const scar_maps *m, const unsigned char *bin, const int32_t *lab,
-                           region *r)
+static void region_moments(const scar_maps *m, const int32_t *lab, region *r)
 {
     for (int y = 0; y < m->h; y++)
         for (int x = 0; x < m->w; x++) {
@@ -307,7 +289,6 @@ static void region_moments(const scar_maps *m, const unsigned char *bin, const i
             g->y0 = y < g->y0 ? y : g->y0;
             g->y1 = y > g->y1 ? y : g->y1;
             g->n += 1;
-            g->n_high += bin[i] == 2;
             g->sx += x;
             g->sy += y;
             g->sxx += (double)x * x;
@@ -345,9 +326,13 @@ static double smoothed_max(const scar_maps *m, const int32_t *lab, int32_t id, c
     float *patch = st_det_alloc(bw, bh);
     if (!patch)
         return g->max_d;
+    /* Unsmoothed depth (reference - surface): the only smoothing is the
+     * one chosen here for this scar's size. */
     for (int y = 0; y < bh; y++)
-        memcpy(patch + (size_t)y * bw, m->depth + (size_t)(y0 + y) * m->w + x0,
-               (size_t)bw * sizeof *patch);
+        for (int x = 0; x < bw; x++) {
+            size_t i = (size_t)(y0 + y) * m->w + x0 + x;
+            patch[(size_t)y * bw + x] = m->depth[i] + m->hs[i] - m->raw[i];
+        }
     double mx = g->max_d;
     if (!st_gaussian_blur(patch, (size_t)bw, patch, (size_t)bw, bw, bh, sigma, 1)) {
         mx = -INFINITY;
@@ -364,7 +349,7 @@ static double smoothed_max(const scar_maps *m, const int32_t *lab, int32_t id, c
 static int describe(const region *g, double pmm, double min_area_px, double depth_to_mm,
                     st_scar *s)
 {
-    if (g->n_high < min_area_px)
+    if (g->n < min_area_px)
         return 0;
     double mx = g->sx / g->n, my = g->sy / g->n;
     double cxx = g->sxx / g->n - mx * mx, cyy = g->syy / g->n - my * my;
@@ -480,9 +465,9 @@ int st_scars_detect(const st_detect_input *in, int threads, int keep_labels_map,
         rc = st_err_set(err, ST_ENOMEM, "scars: out of memory for %d regions", nl);
         goto done;
     }
-    region_moments(&m, bin, lab, r);
+    region_moments(&m, lab, r);
     for (int i = 0; i < nl; i++) {
-        if (r[i].n_high <= 0)
+        if (r[i].n <= 0)
             continue;
         /* Smoothing for the maximum: a tenth of the radius, less for scars
          * under 1 mm in radius, whose narrow (icepick) tips it would cut. */

@@ -1,6 +1,7 @@
 /* GLCM and LBP over the plane and its tiles in one pass per family. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +65,7 @@ typedef struct tex_ctx {
     double *tile_vals;        /* ntiles x ST_TV_COUNT or NULL */
     uint32_t *glcm_tot;       /* nstrips x DIRS x CELLS */
     uint64_t *lbp_tot;        /* nstrips x BINS */
-    int failed;
+    atomic_int failed;
 } tex_ctx;
 
 static void quantize_block(void *arg, int b, int y0, int y1)
@@ -160,7 +161,7 @@ static void glcm_band(void *arg, int begin, int end)
     /* Zeroed once; drain_tile leaves every tile's counts at zero again. */
     uint32_t *tiles = calloc(((size_t)nx + 1) * per_tile, sizeof *tiles);
     if (!tiles) {
-        c->failed = 1;
+        atomic_store(&c->failed, 1);
         return;
     }
     for (int si = begin; si < end; si++) {
@@ -190,7 +191,7 @@ static void lbp_band(void *arg, int begin, int end)
     if (!codes || !hist) {
         free(codes);
         free(hist);
-        c->failed = 1;
+        atomic_store(&c->failed, 1);
         return;
     }
     for (int si = begin; si < end; si++) {
@@ -285,7 +286,7 @@ int st_texture_measure(const float *tex, size_t stride, int w, int h, const unsi
         *glcm_seconds = t1 - t0;
     if (lbp_seconds)
         *lbp_seconds = t2 - t1;
-    if (c.failed)
+    if (atomic_load(&c.failed))
         rc = st_err_set(err, ST_ENOMEM, "texture: out of memory in a worker");
 done:
     free(strips);

@@ -157,6 +157,8 @@ typedef struct skingen_camera {
     double shot_noise;      /* shot-noise SD at value 1, linear units */
     double blur_px;         /* Gaussian optical blur SD, session px (0: none) */
     uint64_t noise_seed;
+    int threads;            /* render threads (<= 0: all cores); the bytes
+                               are the same for every value */
 } skingen_camera;
 
 /* Identity matrix, light from above-left at 45°, neutral gains, mild

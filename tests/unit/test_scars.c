@@ -1,5 +1,7 @@
 /* Scars on height maps: every scar >= 1 mm found, none on scar-free skin,
- * max depth within 10 %, volume and area within 15 %; plus the photo index. */
+ * max depth within 10 %, volume (the whole depression's) and area (deeper
+ * than SPEC.md's 30 µm threshold, the scar's definition) within 15 %; plus
+ * the photo index. */
 #include <stdlib.h>
 
 #include "detect_synth.h"
@@ -68,7 +70,7 @@ static st_image *make_height(double sq, int with_scars, scar_truth *t)
                 if (d > 0) {
                     t[s].cx += xm * d;
                     t[s].cy += ym * d;
-                    t[s].area_mm2 += PMM * PMM;
+                    t[s].area_mm2 += d > 30.0 ? PMM * PMM : 0.0;
                     t[s].vol_mm3 += d * 1e-3 * PMM * PMM;
                     t[s].max_um = fmax(t[s].max_um, d);
                     t[s].reach = t[s].vol_mm3; /* weight sum placeholder */
