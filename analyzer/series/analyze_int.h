@@ -39,6 +39,7 @@ typedef struct analyze_ctx {
     int have_ref_means;
     double ref_means[3];       /* the baseline's flattened channel means in the mask */
     st_tile_sums tiles[2];     /* baseline, remodeling session */
+    st_image *base_small;      /* the baseline patch as shown in images/ (luminance) */
     size_t photos_done, photos_total;
     int remodel_session;       /* latest session that passed pass 1; -1 none */
     int fam_present[ST_FAM_COUNT]; /* the family was measured in both sessions */

@@ -364,7 +364,8 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
         rc = st_tiles_compute(surface->data, surface->stride, m, surface->width, surface->height, c->box[0],
                               c->box[1], s->pixel_mm, &out->det, s->modality == ST_MODALITY_PHOTO, ts, err);
         if (!rc)
-            rc = st_tiles_to_grid(ts, &c->result.sessions[i].tiles, err);
+            rc = st_tiles_to_grid(ts, surface->unit == ST_UNIT_UM ? "um" : "rel",
+                                  s->modality == ST_MODALITY_PHOTO ? "rel.mm2" : "mm3", &c->result.sessions[i].tiles, err);
     }
     c->res->times.tiles += st_now() - t;
     t = st_now();

@@ -50,7 +50,7 @@ def main():
         failures += 0 if ok else 1
 
     for s, t in zip(got["sessions"], truth["sessions"]):
-        check(s["status"] == "ok", "session %d measured (%s)" % (s["index"], s["reason"]))
+        check(s["status"] == "ok", "session %d measured (%s)" % (s["index"], s["error"]))
         w, h = t["camera"]["size"]
         worst = 0.0
         for x, y in ((0, 0), (w - 1, 0), (0, h - 1), (w - 1, h - 1)):

@@ -107,8 +107,8 @@ static void test_json(void)
     const cJSON *s0 = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "sessions"), 0);
     const cJSON *s1 = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "sessions"), 1);
     CHECK(!strcmp(keys(s0, k, sizeof k),
-                  "index,date,days,label,files,status,reason,registration,quality,metrics,detections,"));
-    CHECK(!strcmp(keys(s1, k, sizeof k), "index,date,days,label,files,treatment,status,reason,registration,"
+                  "index,date,days,label,files,status,error,registration,quality,metrics,detections,"));
+    CHECK(!strcmp(keys(s1, k, sizeof k), "index,date,days,label,files,treatment,status,error,registration,"
                                          "quality,metrics,change,repeatability,shots,detections,"));
     CHECK_NEAR(cJSON_GetObjectItem(s1, "days")->valuedouble, 35, 0);
     CHECK(!strcmp(keys(cJSON_GetObjectItem(s1, "registration"), k, sizeof k),
