@@ -83,9 +83,12 @@ static int refine_levels(reg_ctx *c, double m[9], st_err *err)
         /* An affine pass first at the coarsest level widens the basin of the
          * 8-parameter homography. */
         if (l == c->lc && model == ST_MODEL_HOMOGRAPHY)
-            rc = st_refine_ecc(&f, &mv, ST_MODEL_AFFINE, 50, mask, ml, NULL, err);
+            rc = st_refine_ecc(&f, &mv, ST_MODEL_AFFINE, 30, mask, ml, NULL, err);
+        /* Below the coarse level the start is already within a fraction of
+         * a pixel: a few Gauss-Newton steps converge (and each costs a full
+         * pass over a large level). */
         if (!rc)
-            rc = st_refine_ecc(&f, &mv, model, l == c->lc ? 50 : 20, mask, ml, NULL, err);
+            rc = st_refine_ecc(&f, &mv, model, l == c->lc ? 30 : 8, mask, ml, NULL, err);
         st_aligned_free(mask);
         if (!rc)
             st_mat3_level_to_full(ml, l, l, m);
