@@ -19,6 +19,7 @@
 #include "core/error.h"
 #include "report/csv_writer.h"
 #include "report/json_writer.h"
+#include "report/report.h"
 #include "series/analyze_int.h"
 #include "series/guidelines.h"
 #include "series/stages.h"
@@ -277,6 +278,10 @@ static int write_outputs(analyze_ctx *c, st_err *err)
         rc = st_metrics_csv_write(&c->result, path, err);
     }
     c->res->times.write += st_now() - t;
+    t = st_now();
+    if (!rc && !c->opts->no_report)
+        rc = st_report_write(c->out, err);
+    c->res->times.report += st_now() - t;
     return rc;
 }
 

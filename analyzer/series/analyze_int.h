@@ -32,6 +32,7 @@ typedef struct analyze_ctx {
     st_image *base;            /* the reference photo, full frame, kept throughout */
     size_t base_shot;          /* which photo of the baseline session it is */
     int frame_w, frame_h;      /* the baseline frame (kept after base is released) */
+    double base_sharpness;     /* the reference photo's, for the blur check */
     st_image *held;            /* the last registered photo, kept to skip a second decode */
     size_t held_session, held_shot;
     st_mask mask;              /* measured patch, baseline frame */

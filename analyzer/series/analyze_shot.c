@@ -142,7 +142,8 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
     sh->w = img->width;
     sh->h = img->height;
     double t = st_now();
-    rc = stg_quality(img, c->series.modality, c->opts->threads, &sh->quality, &sh->qmetrics, err);
+    rc = stg_quality(img, c->series.modality, c->base ? c->base_sharpness : 0.0, &sh->quality, &sh->qmetrics,
+                     err);
     c->res->times.quality += st_now() - t;
     if (rc || !strcmp(sh->quality.status, "fail")) {
         snprintf(sh->reason, sizeof sh->reason, "quality: %s",
@@ -157,6 +158,7 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
             return ST_OK;
         }
         c->base = img; /* the reference every session is registered onto */
+        c->base_sharpness = sh->quality.sharpness;
         c->base_shot = j;
         c->frame_w = img->width;
         c->frame_h = img->height;

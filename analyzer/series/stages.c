@@ -12,6 +12,7 @@
 #include "simd/kernels.h"
 #include "metrics/detect.h"
 #include "metrics/surface.h"
+#include "series/photo_quality.h"
 
 #if __has_include("register/register.h")
 #include "register/flatten.h"
@@ -22,12 +23,6 @@
 #define HAVE_REGISTER 0
 #endif
 
-#if __has_include("metrics/quality.h")
-#include "metrics/quality.h"
-#define HAVE_QUALITY 1
-#else
-#define HAVE_QUALITY 0
-#endif
 
 const char *stg_missing(void)
 {
@@ -35,25 +30,48 @@ const char *stg_missing(void)
 #if !HAVE_REGISTER
         "not in this build: registration and flattening (sessions other than the baseline cannot be measured); "
 #endif
-#if !HAVE_QUALITY
-        "not in this build: photo quality control"
-#endif
         "";
     return text;
 }
 
-int stg_quality(const st_image *img, st_modality mod, int threads, st_quality_info *q,
+int stg_quality(const st_image *img, st_modality mod, double base_sharpness, st_quality_info *q,
                 st_metric_set *metrics, st_err *err)
 {
-    (void)mod;
-    (void)threads;
-    (void)metrics;
-    (void)err;
-    (void)img;
     strcpy(q->status, "ok");
-    q->sharpness = NAN; /* printed as null: not measured */
-    q->clipped_pct = NAN;
-    return ST_OK;
+    q->sharpness = q->clipped_pct = NAN; /* printed as null: not measured */
+    if (mod != ST_MODALITY_PHOTO)
+        return ST_OK; /* height maps and stereo sets: no photo checks */
+    st_photo_quality pq;
+    int rc = st_photo_quality_measure(img, &pq, err);
+    if (!rc)
+        rc = st_metric_set_put(metrics, "quality.sharpness", pq.sharpness, "", err);
+    if (!rc)
+        rc = st_metric_set_put(metrics, "quality.clipped_pct", pq.clipped_pct, "%", err);
+    if (!rc)
+        rc = st_metric_set_put(metrics, "quality.exposure", pq.exposure, "", err);
+    if (rc)
+        return rc;
+    q->sharpness = pq.sharpness;
+    q->clipped_pct = pq.clipped_pct;
+    int fail = 0, warn = 0;
+    if (pq.clipped_pct > ST_QC_CLIP_FAIL_PCT || pq.clipped_pct > ST_QC_CLIP_WARN_PCT) {
+        fail |= pq.clipped_pct > ST_QC_CLIP_FAIL_PCT;
+        warn = 1;
+        rc = st_strlist_addf(&q->messages, err, "%.1f %% of the pixels are clipped", pq.clipped_pct);
+    }
+    if (!rc && (pq.exposure < ST_QC_EXPOSURE_MIN || pq.exposure > ST_QC_EXPOSURE_MAX)) {
+        fail = 1;
+        rc = st_strlist_addf(&q->messages, err, "%s (mean luminance %.2f)",
+                             pq.exposure < ST_QC_EXPOSURE_MIN ? "under-exposed" : "over-exposed", pq.exposure);
+    }
+    double rel = base_sharpness > 0 ? pq.sharpness / base_sharpness : 1.0;
+    if (!rc && rel < ST_QC_SHARP_WARN) {
+        fail |= rel < ST_QC_SHARP_FAIL;
+        warn = 1;
+        rc = st_strlist_addf(&q->messages, err, "blurred: sharpness %.0f %% of the baseline's", 100 * rel);
+    }
+    strcpy(q->status, fail ? "fail" : warn ? "warn" : "ok");
+    return rc;
 }
 
 static int is_identity(const double m[9])

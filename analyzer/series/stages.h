@@ -11,8 +11,9 @@
 #include "series/result.h"
 
 /* Quality of one photo as loaded: q's status/sharpness/clipped_pct/messages
- * and the quality.* metrics. */
-int stg_quality(const st_image *img, st_modality mod, int threads, st_quality_info *q,
+ * and the quality.* metrics. base_sharpness: the baseline photo's (0 for the
+ * baseline itself), against which blur is judged. */
+int stg_quality(const st_image *img, st_modality mod, double base_sharpness, st_quality_info *q,
                 st_metric_set *metrics, st_err *err);
 
 /* Registers moving onto fixed (photos in [0, 1]; height maps are scaled to
