@@ -16,7 +16,8 @@ const cli_command cli_commands[] = {
      "Registers every session onto the baseline, measures every metric in the same patch\n"
      "of skin and writes metrics.json, metrics.csv, report.html, report.pdf and images/.\n\n"
      "options:\n  -o OUT                 output folder (default: SERIES_DIR.out)\n"
-     "  --no-images            do not write images/\n" SHARED_OPTIONS,
+     "  --no-images            do not write images/\n"
+     "  --no-report            do not write report.html and report.pdf\n" SHARED_OPTIONS,
      cmd_analyze},
     {"batch", "every series under a root folder",
      "usage: skintrack batch ROOT [-o OUT] [-j N] [--shard K/N]\n\n"
