@@ -34,7 +34,9 @@ static double metric(const cJSON *doc, const char *name, const char **unit)
     return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
-/* A vertical-crest sinusoid z = c + A sin(2 pi x / wavelength_px). */
+/* A vertical-crest sinusoid z = c + A cos(2 pi (x - xc) / wavelength_px),
+ * even about the image centre xc, so the least-squares plane that every
+ * roughness metric removes first (ISO 25178-2) takes nothing from it. */
 static void write_sinusoid(const char *path, int w, int h, double c, double amp, double wl_px,
                            int bit_depth)
 {
@@ -43,7 +45,7 @@ static void write_sinusoid(const char *path, int w, int h, double c, double amp,
     st_image_new(w, h, 1, &img, &err);
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)
-            st_image_row(img, 0, y)[x] = (float)(c + amp * sin(2 * M_PI * x / wl_px));
+            st_image_row(img, 0, y)[x] = (float)(c + amp * cos(2 * M_PI * (x - 0.5 * (w - 1)) / wl_px));
     int rc = st_image_save_png(img, path, bit_depth, &err);
     CHECK_MSG(rc == ST_OK, "%s", err.msg);
     st_image_free(img);
