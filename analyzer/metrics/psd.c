@@ -17,12 +17,16 @@ static void make_window(double *win, int n, st_window kind)
     }
 }
 
-static void window_acf(const double *win, int n, double *out)
+static void window_acf(const double *win, int n, int max_lag, double *out)
 {
     double w0 = 0;
     for (int i = 0; i < n; i++)
         w0 += win[i] * win[i];
     for (int t = 0; t < n; t++) {
+        if (t > max_lag) {
+            out[t] = 0.0;
+            continue;
+        }
         double acc = 0;
         for (int i = 0; i + t < n; i++)
             acc += win[i] * win[i + t];
@@ -30,9 +34,12 @@ static void window_acf(const double *win, int n, double *out)
     }
 }
 
-int st_window_cache_make(int w, int h, st_window kind, st_window_cache *wc)
+int st_window_cache_make(int w, int h, st_window kind, int max_lag, st_window_cache *wc)
 {
     memset(wc, 0, sizeof *wc);
+    if (max_lag < 0)
+        max_lag = w > h ? w : h;
+    wc->max_lag = max_lag;
     wc->w = w;
     wc->h = h;
     wc->kind = kind;
@@ -46,8 +53,8 @@ int st_window_cache_make(int w, int h, st_window kind, st_window_cache *wc)
     }
     make_window(wc->wx, w, kind);
     make_window(wc->wy, h, kind);
-    window_acf(wc->wx, w, wc->ax);
-    window_acf(wc->wy, h, wc->ay);
+    window_acf(wc->wx, w, max_lag, wc->ax);
+    window_acf(wc->wy, h, max_lag, wc->ay);
     return 0;
 }
 

@@ -27,10 +27,12 @@ typedef struct st_window_cache {
     int w, h;
     st_window kind;
     double *wx, *wy; /* window samples */
-    double *ax, *ay; /* Σ_i w_i w_{i+t} / Σ_i w_i², lags 0..n−1 */
+    double *ax, *ay; /* Σ_i w_i w_{i+t} / Σ_i w_i², lags 0..max_lag (0 beyond) */
+    int max_lag;
 } st_window_cache;
 
-int st_window_cache_make(int w, int h, st_window kind, st_window_cache *wc);
+/* max_lag bounds the autocorrelation lags computed (cost n·max_lag); < 0: all. */
+int st_window_cache_make(int w, int h, st_window kind, int max_lag, st_window_cache *wc);
 void st_window_cache_free(st_window_cache *wc);
 
 typedef struct st_spectrum {

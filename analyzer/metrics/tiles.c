@@ -128,7 +128,7 @@ int st_roughness_tiles(st_fft *fft, const float *z, size_t stride, int w, int h,
     c.cfg.acf.step_px = 1.0;
     c.cfg.aps_rmin = 2;
     st_window_cache wc;
-    if (st_window_cache_make(tl->ts, tl->ts, cfg->window, &wc))
+    if (st_window_cache_make(tl->ts, tl->ts, cfg->window, -1, &wc))
         return st_err_set(err, ST_ENOMEM, "tiles: out of memory");
     c.cfg.wcache = &wc; /* one set of windows for every tile */
     (void)st_parallel_for(threads, tl->nx * tl->ny, 4, tile_band, &c);
