@@ -73,8 +73,18 @@ typedef struct st_spectrum_sums {
     double aps[ST_APS_BINS], aps_c[ST_APS_BINS], aps_s[ST_APS_BINS];
 } st_spectrum_sums;
 
+/* The per-bin geometry (radial and angular bin, band membership) of a
+ * w x h spectrum with these bands, made once for many same-sized regions. */
+typedef struct st_spectrum_geom st_spectrum_geom;
+st_spectrum_geom *st_spectrum_geom_new(int w, int h, double px, const double (*bands)[2],
+                                       int nbands, double aps_rmin);
+void st_spectrum_geom_free(st_spectrum_geom *g);
+
+/* geom: NULL, or one made for this size, pixel, bands and aps_rmin (the
+ * same sums either way; it only saves recomputing the geometry). */
 int st_spectrum_reduce(const st_spectrum *s, const double (*bands)[2], int nbands,
-                       double aps_rmin, int threads, st_spectrum_sums *out);
+                       double aps_rmin, const st_spectrum_geom *geom, int threads,
+                       st_spectrum_sums *out);
 void st_spectrum_sums_free(st_spectrum_sums *sums);
 
 /* Radial PSD as a density (unit²·length²): mean power over each annulus
