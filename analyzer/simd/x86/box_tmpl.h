@@ -13,18 +13,19 @@ void ST_FN(rows_add)(float *acc, const float *s, int n)
         acc[x] = acc[x] + s[x];
 }
 
-void ST_FN(rows_slide)(float *acc, const float *add, const float *sub, int n)
+void ST_FN(rows_slide)(float *out, const float *acc, const float *add, const float *sub, int n)
 {
     int x = 0;
     for (; x + VW <= n; x += VW)
-        vstore(acc + x, vsub(vadd(vload(acc + x), vload(add + x)), vload(sub + x)));
+        vstore(out + x, vsub(vadd(vload(acc + x), vload(add + x)), vload(sub + x)));
     for (; x < n; x++)
-        acc[x] = (acc[x] + add[x]) - sub[x];
+        out[x] = (acc[x] + add[x]) - sub[x];
 }
 
-/* Four rows' running sums side by side: 4x4 blocks of the padded rows are
- * transposed so that a vector holds one column of the four rows; the sums
- * run in double, in the reference's order (generic/filter_px.h). */
+/* Eight rows' running sums side by side, as two groups of four: 4x4 blocks
+ * of the padded rows are transposed so that a vector holds one column of
+ * four rows; the sums run in double, in the reference's order
+ * (generic/filter_px.h). */
 #if defined(ST_VEC_AVX2)
 typedef __m256d sum4;
 #define SUM4_LOAD(d) _mm256_loadu_pd(d)
@@ -58,38 +59,49 @@ static inline __m128 SUM4_OUT(sum4 s, __m128d inv)
 typedef __m128d inv4;
 #endif
 
-void ST_FN(box_h4)(const float *const pad[4], int w, int r, double inv, float *const dst[4])
+/* Four columns of four rows: transpose, four steps of the running sums,
+ * transpose back and store. */
+static inline sum4 box_cols4(const float *const *pad, float *const *dst, int x, int r, sum4 s,
+                             inv4 vinv)
 {
-    double s0[4];
-    for (int i = 0; i < 4; i++) {
+    __m128 a0 = _mm_loadu_ps(pad[0] + x + 2 * r), a1 = _mm_loadu_ps(pad[1] + x + 2 * r);
+    __m128 a2 = _mm_loadu_ps(pad[2] + x + 2 * r), a3 = _mm_loadu_ps(pad[3] + x + 2 * r);
+    __m128 b0 = _mm_loadu_ps(pad[0] + x - 1), b1 = _mm_loadu_ps(pad[1] + x - 1);
+    __m128 b2 = _mm_loadu_ps(pad[2] + x - 1), b3 = _mm_loadu_ps(pad[3] + x - 1);
+    _MM_TRANSPOSE4_PS(a0, a1, a2, a3);
+    _MM_TRANSPOSE4_PS(b0, b1, b2, b3);
+    s = SUM4_STEP(s, a0, b0);
+    __m128 o0 = SUM4_OUT(s, vinv);
+    s = SUM4_STEP(s, a1, b1);
+    __m128 o1 = SUM4_OUT(s, vinv);
+    s = SUM4_STEP(s, a2, b2);
+    __m128 o2 = SUM4_OUT(s, vinv);
+    s = SUM4_STEP(s, a3, b3);
+    __m128 o3 = SUM4_OUT(s, vinv);
+    _MM_TRANSPOSE4_PS(o0, o1, o2, o3);
+    _mm_storeu_ps(dst[0] + x, o0);
+    _mm_storeu_ps(dst[1] + x, o1);
+    _mm_storeu_ps(dst[2] + x, o2);
+    _mm_storeu_ps(dst[3] + x, o3);
+    return s;
+}
+
+void ST_FN(box_h8)(const float *const pad[8], int w, int r, double inv, float *const dst[8])
+{
+    double s0[8];
+    for (int i = 0; i < 8; i++) {
         s0[i] = st_box_h_start(pad[i], r);
         dst[i][0] = (float)(s0[i] * inv);
     }
-    sum4 s = SUM4_LOAD(s0);
+    sum4 sa = SUM4_LOAD(s0), sb = SUM4_LOAD(s0 + 4);
     const inv4 vinv = SUM4_INV(inv);
     int x = 1;
     for (; x + 4 <= w; x += 4) {
-        __m128 a0 = _mm_loadu_ps(pad[0] + x + 2 * r), a1 = _mm_loadu_ps(pad[1] + x + 2 * r);
-        __m128 a2 = _mm_loadu_ps(pad[2] + x + 2 * r), a3 = _mm_loadu_ps(pad[3] + x + 2 * r);
-        __m128 b0 = _mm_loadu_ps(pad[0] + x - 1), b1 = _mm_loadu_ps(pad[1] + x - 1);
-        __m128 b2 = _mm_loadu_ps(pad[2] + x - 1), b3 = _mm_loadu_ps(pad[3] + x - 1);
-        _MM_TRANSPOSE4_PS(a0, a1, a2, a3);
-        _MM_TRANSPOSE4_PS(b0, b1, b2, b3);
-        s = SUM4_STEP(s, a0, b0);
-        __m128 o0 = SUM4_OUT(s, vinv);
-        s = SUM4_STEP(s, a1, b1);
-        __m128 o1 = SUM4_OUT(s, vinv);
-        s = SUM4_STEP(s, a2, b2);
-        __m128 o2 = SUM4_OUT(s, vinv);
-        s = SUM4_STEP(s, a3, b3);
-        __m128 o3 = SUM4_OUT(s, vinv);
-        _MM_TRANSPOSE4_PS(o0, o1, o2, o3);
-        _mm_storeu_ps(dst[0] + x, o0);
-        _mm_storeu_ps(dst[1] + x, o1);
-        _mm_storeu_ps(dst[2] + x, o2);
-        _mm_storeu_ps(dst[3] + x, o3);
+        sa = box_cols4(pad, dst, x, r, sa, vinv);
+        sb = box_cols4(pad + 4, dst + 4, x, r, sb, vinv);
     }
-    SUM4_STORE(s0, s);
-    for (int i = 0; i < 4; i++)
+    SUM4_STORE(s0, sa);
+    SUM4_STORE(s0 + 4, sb);
+    for (int i = 0; i < 8; i++)
         st_box_h_tail(pad[i], x, w, r, inv, s0[i], dst[i]);
 }
