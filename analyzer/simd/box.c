@@ -103,25 +103,3 @@ int st_box_filter(const float *src, size_t sstride, float *dst, size_t dstride, 
     st_aligned_free(copy);
     return atomic_load(&job.failed) ? ST_ENOMEM : ST_OK;
 }
-
-/* Summed-area table (Crow 1984) in double: ii(x+1, y+1) = sum of src over
- * [0, x] x [0, y]. A sequential recurrence, the same on every path. */
-int st_integral_image(const float *src, size_t sstride, double *ii, int w, int h)
-{
-    if (!src || !ii || w < 1 || h < 1 || sstride < (size_t)w)
-        return ST_EINVAL;
-    size_t iw = (size_t)w + 1u;
-    memset(ii, 0, iw * sizeof *ii);
-    for (int y = 0; y < h; y++) {
-        const float *s = src + (size_t)y * sstride;
-        const double *prev = ii + (size_t)y * iw;
-        double *row = ii + (size_t)(y + 1) * iw;
-        double run = 0.0;
-        row[0] = 0.0;
-        for (int x = 0; x < w; x++) {
-            run += (double)s[x];
-            row[x + 1] = prev[x + 1] + run;
-        }
-    }
-    return ST_OK;
-}

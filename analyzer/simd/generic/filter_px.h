@@ -40,6 +40,18 @@ static inline void st_box_h_row(const float *pad, int w, int r, double inv, floa
     st_box_h_tail(pad, 1, w, r, inv, s, dst);
 }
 
+/* One row of the summed-area table (Crow 1984) from column x0 on, in double:
+ * run = s[0] + ... + s[x] accumulated in order, row[x+1] = prev[x+1] + run,
+ * where prev is the table row above. */
+static inline void st_integral_row(const float *s, const double *prev, double *row, int x0, int w,
+                                   double run)
+{
+    for (int x = x0; x < w; x++) {
+        run += (double)s[x];
+        row[x + 1] = prev[x + 1] + run;
+    }
+}
+
 /* 3x3 derivative pair at column x with left/right columns xl, xr:
  * gx = we (dA + dC) + wm dB with d = right - left on rows A (y-1), B, C (y+1);
  * gy = we (eL + eR) + wm eM with e = C - A on columns left, right, middle. */
