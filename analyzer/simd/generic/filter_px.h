@@ -3,8 +3,15 @@
 #ifndef ST_SIMD_FILTER_PX_H
 #define ST_SIMD_FILTER_PX_H
 
-/* Symmetric convolution at one sample: k0 c + sum_j k_j (left_j + right_j),
- * accumulated j = 1..r. `at(j)` is the sample at offset j. */
+/* The SIMD code relies on these formulas being rounded operation by
+ * operation: no fused multiply-adds (GCC does not contract in ISO C mode;
+ * clang would, where FMA is enabled). */
+#ifdef __clang__
+#pragma clang fp contract(off)
+#endif
+
+/* Symmetric convolution at the sample p points to:
+ * k0 p[0] + sum_j k_j (p[-j] + p[j]), accumulated j = 1..r. */
 static inline float st_conv_h_px(const float *p, const float *k, int r)
 {
     float acc = k[0] * p[0];
