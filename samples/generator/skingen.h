@@ -225,8 +225,8 @@ int skingen_truth_compute(const skingen_skin *skin, const skingen_state *s, cons
  * removed (the reference the truth uses; tests call it on rendered maps). */
 int skingen_sq_sa(const st_image *img, const int roi[4], double *sq, double *sa, st_err *err);
 
-/* ColorChecker Classic 24 patches, sRGB 8-bit (X-Rite, after Nov. 2014),
- * row-major from "dark skin" to "black". */
+/* ColorChecker Classic 24 patches, sRGB 8-bit as X-Rite publishes them
+ * (#735244 "dark skin" ... #343434 "black"), row-major. */
 extern const unsigned char skingen_checker_srgb[24][3];
 extern const char *const skingen_checker_names[24];
 /* Centre of patch i (0..23) in baseline px. */
