@@ -17,6 +17,49 @@ static void make_window(double *win, int n, st_window kind)
     }
 }
 
+static void window_acf(const double *win, int n, double *out)
+{
+    double w0 = 0;
+    for (int i = 0; i < n; i++)
+        w0 += win[i] * win[i];
+    for (int t = 0; t < n; t++) {
+        double acc = 0;
+        for (int i = 0; i + t < n; i++)
+            acc += win[i] * win[i + t];
+        out[t] = acc / w0;
+    }
+}
+
+int st_window_cache_make(int w, int h, st_window kind, st_window_cache *wc)
+{
+    memset(wc, 0, sizeof *wc);
+    wc->w = w;
+    wc->h = h;
+    wc->kind = kind;
+    wc->wx = malloc((size_t)w * sizeof *wc->wx);
+    wc->wy = malloc((size_t)h * sizeof *wc->wy);
+    wc->ax = malloc((size_t)w * sizeof *wc->ax);
+    wc->ay = malloc((size_t)h * sizeof *wc->ay);
+    if (!wc->wx || !wc->wy || !wc->ax || !wc->ay) {
+        st_window_cache_free(wc);
+        return -1;
+    }
+    make_window(wc->wx, w, kind);
+    make_window(wc->wy, h, kind);
+    window_acf(wc->wx, w, wc->ax);
+    window_acf(wc->wy, h, wc->ay);
+    return 0;
+}
+
+void st_window_cache_free(st_window_cache *wc)
+{
+    free(wc->wx);
+    free(wc->wy);
+    free(wc->ax);
+    free(wc->ay);
+    memset(wc, 0, sizeof *wc);
+}
+
 typedef struct fill_ctx {
     const float *z;
     size_t stride;
@@ -88,7 +131,7 @@ static void power_block(void *arg, int b, int y0, int y1)
 
 int st_spectrum_compute(st_fft *fft, const float *z, size_t stride, int w, int h,
                         const unsigned char *mask, size_t mstride, double px, st_window window,
-                        int threads, st_spectrum *out, st_err *err)
+                        const st_window_cache *wc, int threads, st_spectrum *out, st_err *err)
 {
     memset(out, 0, sizeof *out);
     int fw = st_fft_good_size(w), fh = st_fft_good_size(h), hw = fw / 2 + 1;
@@ -96,19 +139,24 @@ int st_spectrum_compute(st_fft *fft, const float *z, size_t stride, int w, int h
     if (w < 2 || h < 2 || st_mul_size((size_t)fw, (size_t)fh, &nreal) ||
         st_mul_size((size_t)hw, (size_t)fh, &ncplx))
         return st_err_set(err, ST_EINVAL, "psd: bad size %dx%d", w, h);
-    double *wx = malloc((size_t)w * sizeof *wx), *wy = malloc((size_t)h * sizeof *wy);
+    if (wc && (wc->w != w || wc->h != h || wc->kind != window))
+        wc = NULL;
+    double *wx = wc ? NULL : malloc((size_t)w * sizeof *wx);
+    double *wy = wc ? NULL : malloc((size_t)h * sizeof *wy);
     int nb = st_block_count(h);
     double *part = calloc((size_t)nb * 3, sizeof *part);
     float *buf = st_fft_alloc_real(nreal);
     st_complex *F = st_fft_alloc_complex(ncplx);
     int rc = ST_OK;
-    if (!wx || !wy || !part || !buf || !F) {
+    if ((!wc && (!wx || !wy)) || !part || !buf || !F) {
         rc = st_err_set(err, ST_ENOMEM, "psd: out of memory for a %dx%d spectrum", fw, fh);
         goto done;
     }
-    make_window(wx, w, window);
-    make_window(wy, h, window);
-    fill_ctx fc = {z, stride, w, mask, mstride, wx, wy, 0, buf, fw, part};
+    if (!wc) {
+        make_window(wx, w, window);
+        make_window(wy, h, window);
+    }
+    fill_ctx fc = {z, stride, w, mask, mstride, wc ? wc->wx : wx, wc ? wc->wy : wy, 0, buf, fw, part};
     st_run_blocks(threads, h, weigh_block, &fc);
     double sw = 0, swz = 0, sw2 = 0;
     for (int b = 0; b < nb; b++) {
@@ -130,8 +178,9 @@ int st_spectrum_compute(st_fft *fft, const float *z, size_t stride, int w, int h
         goto done;
     pow_ctx pc = {F, hw, (float)(1.0 / ((double)fw * fh * sw2))};
     st_run_blocks(threads, fh, power_block, &pc);
-    *out = (st_spectrum){w, h, fw, fh, hw, px, F, sw2, window};
+    *out = (st_spectrum){w, h, fw, fh, hw, px, F, buf, sw2, window, wc};
     F = NULL;
+    buf = NULL;
 done:
     free(wx);
     free(wy);
@@ -145,7 +194,9 @@ void st_spectrum_free(st_spectrum *s)
 {
     if (s) {
         st_fft_free_buf(s->F);
+        st_fft_free_buf(s->real);
         s->F = NULL;
+        s->real = NULL;
     }
 }
 
@@ -188,13 +239,16 @@ static void reduce_block(void *arg, int b, int y0, int y1)
     double *p = c->part + (size_t)b * c->stride;
     double *rsum = p, *rcnt = p + c->nr, *band = rcnt + c->nr, *total = band + c->nbands;
     double *aps = total + 1, *apc = aps + ST_APS_BINS, *apsn = apc + ST_APS_BINS;
-    double flo[ST_SPECTRUM_MAX_BANDS], fhi[ST_SPECTRUM_MAX_BANDS];
+    /* Band limits as squared frequencies: no square root for the test. */
+    double flo2[ST_SPECTRUM_MAX_BANDS], fhi2[ST_SPECTRUM_MAX_BANDS];
     for (int k = 0; k < c->nbands; k++) {
-        flo[k] = 1.0 / c->bands[k][1];
-        fhi[k] = 1.0 / c->bands[k][0];
+        flo2[k] = 1.0 / (c->bands[k][1] * c->bands[k][1]);
+        fhi2[k] = 1.0 / (c->bands[k][0] * c->bands[k][0]);
     }
+    const double fnyq2 = c->fnyq * c->fnyq, inv_df = 1.0 / c->df;
+    const double to_bin = ST_APS_BINS / M_PI;
     for (int ky = y0; ky < y1; ky++) {
-        double fy = (ky <= s->fh / 2 ? ky : ky - s->fh) * c->dfy;
+        double fy = (ky <= s->fh / 2 ? ky : ky - s->fh) * c->dfy, fy2 = fy * fy;
         const st_complex *row = s->F + (size_t)ky * s->hw;
         for (int kx = 0; kx < s->hw; kx++) {
             if (kx == 0 && ky == 0)
@@ -203,14 +257,14 @@ static void reduce_block(void *arg, int b, int y0, int y1)
              * that are their own mirror image. */
             double wgt = (kx == 0 || (s->fw % 2 == 0 && kx == s->fw / 2)) ? 1.0 : 2.0;
             double pw = row[kx][0] * wgt;
-            double fx = kx * c->dfx, f2 = fx * fx + fy * fy, f = sqrt(f2);
+            double fx = kx * c->dfx, fx2 = fx * fx, f2 = fx2 + fy2;
             *total += pw;
             for (int k = 0; k < c->nbands; k++)
-                if (f > flo[k] && f <= fhi[k])
+                if (f2 > flo2[k] && f2 <= fhi2[k])
                     band[k] += pw;
-            if (f > c->fnyq)
+            if (f2 > fnyq2)
                 continue;
-            size_t r = (size_t)(f / c->df + 0.5);
+            size_t r = (size_t)(sqrt(f2) * inv_df + 0.5);
             if (r < c->nr) {
                 rsum[r] += pw;
                 rcnt[r] += wgt;
@@ -218,12 +272,12 @@ static void reduce_block(void *arg, int b, int y0, int y1)
             if (f2 < c->aps_rmin2)
                 continue;
             /* Wave vector direction, counter-clockwise as displayed (y down). */
-            double th = half_angle(fx, -fy);
-            int bin = (int)(th * (ST_APS_BINS / M_PI));
+            int bin = (int)(half_angle(fx, -fy) * to_bin);
             bin = bin < 0 ? 0 : (bin >= ST_APS_BINS ? ST_APS_BINS - 1 : bin);
+            double q = pw / f2;
             aps[bin] += pw;
-            apc[bin] += pw * (fx * fx - fy * fy) / f2;
-            apsn[bin] += pw * (-2.0 * fx * fy) / f2;
+            apc[bin] += q * (fx2 - fy2);
+            apsn[bin] += q * (-2.0 * fx * fy);
         }
     }
 }

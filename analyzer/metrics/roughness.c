@@ -50,7 +50,7 @@ static int spectral_params(st_fft *fft, const float *z, size_t stride, int w, in
 {
     st_spectrum s;
     int rc = st_spectrum_compute(fft, z, stride, w, h, mask, mstride, c->px, c->window,
-                                 c->threads, &s, err);
+                                 c->wcache, c->threads, &s, err);
     if (rc)
         return rc;
     double bands[3][2];

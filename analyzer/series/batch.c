@@ -65,6 +65,11 @@ static int one_series(batch_state *b, const char *name, int *skipped, size_t *ph
                (!strcmp(old_status, "failed") || file_exists(json));
     if (rc || *skipped) {
         st_series_files_free(&files);
+        if (!rc && !strcmp(old_status, "partial")) {
+            pthread_mutex_lock(&b->lock);
+            b->result->partial++;
+            pthread_mutex_unlock(&b->lock);
+        }
         if (rc || strcmp(old_status, "failed"))
             return rc;
         return st_err_set(err, ST_EFORMAT, "%s: failed in an earlier run with the same inputs "
@@ -88,8 +93,11 @@ static int one_series(batch_state *b, const char *name, int *skipped, size_t *ph
                         .n_metrics = imp.n_metrics};
     st_err db_err;
     int db_rc = st_db_store_series(b->db, &rec, &db_err);
-    if (!status && imp.n_failed_sessions)
+    if (!status && imp.n_failed_sessions) {
+        pthread_mutex_lock(&b->lock);
         b->result->partial++;
+        pthread_mutex_unlock(&b->lock);
+    }
     st_imported_free(&imp);
     st_series_files_free(&files);
     if (db_rc) {

@@ -22,7 +22,7 @@ static void test_parseval(void)
     CHECK_EQ_INT(st_height_params(z, (size_t)w, w, h, NULL, 0, 1, &hs), 0);
     st_spectrum s;
     st_err err;
-    CHECK_EQ_INT(st_spectrum_compute(fft, z, (size_t)w, w, h, NULL, 0, 0.05, ST_WINDOW_NONE, 2,
+    CHECK_EQ_INT(st_spectrum_compute(fft, z, (size_t)w, w, h, NULL, 0, 0.05, ST_WINDOW_NONE, NULL, 2,
                                      &s, &err), 0);
     st_spectrum_sums sums;
     CHECK_EQ_INT(st_spectrum_reduce(&s, NULL, 0, 3, 2, &sums), 0);
@@ -31,7 +31,7 @@ static void test_parseval(void)
     st_spectrum_sums_free(&sums);
     st_spectrum_free(&s);
     /* With the Hann window the sum estimates Sq² (stationary surface). */
-    CHECK_EQ_INT(st_spectrum_compute(fft, z, (size_t)w, w, h, NULL, 0, 0.05, ST_WINDOW_HANN, 2,
+    CHECK_EQ_INT(st_spectrum_compute(fft, z, (size_t)w, w, h, NULL, 0, 0.05, ST_WINDOW_HANN, NULL, 2,
                                      &s, &err), 0);
     CHECK_EQ_INT(st_spectrum_reduce(&s, NULL, 0, 3, 2, &sums), 0);
     CHECK_REL(sqrt(sums.total_ms), hs.sq, 0.03);

@@ -20,9 +20,9 @@ static inline int warp_coords4(const double m[9], int x, double y, int sw, int s
     _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(_mm256_set1_pd(a), xv),                          \
                                 _mm256_mul_pd(_mm256_set1_pd(b), yv)),                         \
                   _mm256_set1_pd(c))
-    __m256d W = LIN(m[6], m[7], m[8]);
-    __m256d xs = _mm256_div_pd(LIN(m[0], m[1], m[2]), W);
-    __m256d ys = _mm256_div_pd(LIN(m[3], m[4], m[5]), W);
+    __m256d inv = _mm256_div_pd(_mm256_set1_pd(1.0), LIN(m[6], m[7], m[8]));
+    __m256d xs = _mm256_mul_pd(LIN(m[0], m[1], m[2]), inv);
+    __m256d ys = _mm256_mul_pd(LIN(m[3], m[4], m[5]), inv);
 #undef LIN
     __m256d in = _mm256_and_pd(
         _mm256_and_pd(_mm256_cmp_pd(xs, _mm256_setzero_pd(), _CMP_GE_OQ),
@@ -50,9 +50,9 @@ static inline int warp_coords4(const double m[9], int x, double y, int sw, int s
 #define LIN(a, b, c)                                                                          \
     _mm_add_pd(_mm_add_pd(_mm_mul_pd(_mm_set1_pd(a), xv), _mm_mul_pd(_mm_set1_pd(b), yv)),     \
                _mm_set1_pd(c))
-        __m128d W = LIN(m[6], m[7], m[8]);
-        __m128d xs = _mm_div_pd(LIN(m[0], m[1], m[2]), W);
-        __m128d ys = _mm_div_pd(LIN(m[3], m[4], m[5]), W);
+        __m128d inv = _mm_div_pd(_mm_set1_pd(1.0), LIN(m[6], m[7], m[8]));
+        __m128d xs = _mm_mul_pd(LIN(m[0], m[1], m[2]), inv);
+        __m128d ys = _mm_mul_pd(LIN(m[3], m[4], m[5]), inv);
 #undef LIN
         __m128d in = _mm_and_pd(
             _mm_and_pd(_mm_cmpge_pd(xs, _mm_setzero_pd()), _mm_cmple_pd(xs, _mm_set1_pd(sw - 1))),
