@@ -15,8 +15,9 @@ const cli_command cli_commands[] = {
      "usage: skintrack analyze SERIES_DIR [-o OUT] [options]\n\n"
      "Registers every session onto the baseline, measures every metric in the same patch\n"
      "of skin and writes metrics.json, metrics.csv, report.html, report.pdf and images/.\n\n"
-     "options:\n  -o OUT                 output folder (default: SERIES_DIR.out)\n" SHARED_OPTIONS,
-     NULL},
+     "options:\n  -o OUT                 output folder (default: SERIES_DIR.out)\n"
+     "  --no-images            do not write images/\n" SHARED_OPTIONS,
+     cmd_analyze},
     {"batch", "every series under a root folder",
      "usage: skintrack batch ROOT [-o OUT] [-j N] [--shard K/N]\n\n"
      "Analyses every direct subfolder of ROOT as a series into OUT/<series>/ and writes\n"
@@ -24,7 +25,7 @@ const cli_command cli_commands[] = {
      "what changed.\n\n"
      "options:\n  -o OUT                 output folder\n"
      "  --shard K/N            only the K-th of N deterministic shares of the series\n" SHARED_OPTIONS,
-     NULL},
+     cmd_batch},
     {"metrics", "measure one image (no registration), JSON on stdout",
      "usage: skintrack metrics IMAGE [--json] [--raw] [options]\n\n"
      "Measures one image and prints a session-like JSON object (metrics, quality,\n"
@@ -46,7 +47,8 @@ const cli_command cli_commands[] = {
      cmd_report},
     {"merge", "merge result databases of shards",
      "usage: skintrack merge OUT_DB SHARD_DB...\n\n"
-     "Joins the results databases of batch shards into OUT_DB (idempotent).\n",
-     NULL},
+     "Joins the results databases of batch shards into OUT_DB (idempotent) and\n"
+     "regenerates index.html and summary.csv beside OUT_DB.\n",
+     cmd_merge},
     {NULL, NULL, NULL, NULL},
 };

@@ -61,6 +61,9 @@ void st_detections_clear(st_detections *d)
 {
     free(d->pores);
     free(d->scars);
+    for (size_t i = 0; d->wrinkles && i < d->n_wrinkles; i++)
+        free(d->wrinkles[i].path);
     free(d->wrinkles);
+    free(d->scar_labels);
     memset(d, 0, sizeof *d);
 }

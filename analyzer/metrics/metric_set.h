@@ -5,6 +5,7 @@
 #define ST_METRIC_SET_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "skintrack/skintrack.h"
 
 #define ST_METRIC_NAME_MAX 48
@@ -43,12 +44,16 @@ typedef struct st_scar {
     double volume_mm3;    /* height modalities; 0 for photos */
     double length_mm, width_mm; /* extent along / across the main axis */
     char type[12];        /* "icepick", "boxcar", "rolling", "stretch" */
+    double angle_deg;     /* main axis: 0 = horizontal, counter-clockwise positive */
+    double steepness;     /* mean wall slope x equivalent radius / max depth (1 = cone) */
 } st_scar;
 
 typedef struct st_wrinkle {
     double x0, y0, x1, y1; /* end points of the line's main axis */
     double length_mm, width_mm, depth;
     double angle_deg;      /* 0 = horizontal, counter-clockwise positive */
+    double *path;          /* polyline along the line: n_path (x, y) pairs, or NULL */
+    size_t n_path;
 } st_wrinkle;
 
 typedef struct st_detections {
@@ -58,8 +63,12 @@ typedef struct st_detections {
     size_t n_scars;
     st_wrinkle *wrinkles;
     size_t n_wrinkles;
+    /* Optional (overlays): scar i covers the pixels labelled i + 1 in this
+     * labels_width x labels_height map, 0 elsewhere; NULL when not kept. */
+    int32_t *scar_labels;
+    int labels_width, labels_height;
 } st_detections;
 
-void st_detections_clear(st_detections *d); /* frees the lists */
+void st_detections_clear(st_detections *d); /* frees the lists, paths and labels */
 
 #endif

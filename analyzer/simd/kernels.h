@@ -8,7 +8,15 @@
  * floats, width, height); src and dst may not overlap unless stated; borders
  * are mirrored with the edge sample repeated (…cba|abc…, OpenCV's
  * BORDER_REFLECT); `threads` <= 0 means all cores, and results are identical
- * for every thread count. */
+ * for every thread count.
+ *
+ * Agreement between paths (tests/unit/test_simd_*.c): every kernel is
+ * bit-identical on scalar, SSE2 and AVX2, except the Gaussian blur on AVX2,
+ * which uses fused multiply-adds (within 2e-6 of the scalar path for data in
+ * [0, 1]). The integral image is one sequential, memory-bound recurrence and
+ * has no SIMD version; the point samplers are scalar (st_warp_perspective is
+ * the vectorised way to sample many points). Outputs of 4 Mi floats or more
+ * are written with non-temporal stores by the light kernels. */
 #ifndef ST_SIMD_KERNELS_H
 #define ST_SIMD_KERNELS_H
 
@@ -26,24 +34,32 @@ const char *st_simd_name(st_simd_path path);
 int st_simd_force(st_simd_path path);
 
 /* ---- colour (inputs are sRGB-encoded values in [0, 1]) ---------------------- */
-/* IEC 61966-2-1 sRGB decoding, element-wise over n values. */
+/* IEC 61966-2-1 sRGB decoding, element-wise over n values (in == out
+ * allowed); within 4e-7 of the exact formula on [0, 1]. */
 void st_srgb_to_linear(const float *in, float *out, size_t n);
 /* Luminance Y used for texture: Rec. 709 weights on the encoded values,
  * 0.2126 R + 0.7152 G + 0.0722 B, so a gray image keeps its values. */
 void st_luminance(const float *r, const float *g, const float *b, float *y, size_t n);
-/* CIE L*a*b* (D65 white, 2° observer) from sRGB-encoded R, G, B. */
+/* CIE L*a*b* (D65 white, 2° observer) from sRGB-encoded R, G, B; within
+ * 1e-4 of the exact formulas; sRGB white gives (100, 0, 0). */
 void st_srgb_to_lab(const float *r, const float *g, const float *b, float *L, float *a,
                     float *bstar, size_t n);
 
 /* ---- filters ----------------------------------------------------------------- */
-/* Separable Gaussian, kernel radius ceil(3 sigma), normalised; sigma > 0.
- * src == dst is allowed. Returns 0 or an ST_E* code (ST_ENOMEM). */
+/* Separable Gaussian, kernel radius ceil(3 sigma), normalised (the sampled
+ * Gaussian divided by its sum, as OpenCV's getGaussianKernel); 0 < sigma
+ * <= 1e4. A direct convolution: equal to the exact one up to float rounding
+ * (within 1e-4 of OpenCV's GaussianBlur, BORDER_REFLECT). src == dst is
+ * allowed (overlapping planes are blurred from a copy).
+ * Returns 0 or an ST_E* code (ST_EINVAL, ST_ENOMEM). */
 int st_gaussian_blur(const float *src, size_t sstride, float *dst, size_t dstride, int w, int h,
                      double sigma, int threads);
-/* Mean over a (2r+1)^2 box, mirrored borders. src == dst allowed. */
+/* Mean over a (2r+1)^2 box, mirrored borders, r >= 0. src == dst allowed.
+ * Returns 0, ST_EINVAL or ST_ENOMEM. */
 int st_box_filter(const float *src, size_t sstride, float *dst, size_t dstride, int w, int h,
                   int radius, int threads);
-/* Summed-area table in double precision: ii is (w+1) x (h+1), ii[0][*] = ii[*][0] = 0. */
+/* Summed-area table in double precision: ii is (w+1) x (h+1) contiguous
+ * (row stride w+1), ii[0][*] = ii[*][0] = 0. Returns 0 or ST_EINVAL. */
 int st_integral_image(const float *src, size_t sstride, double *ii, int w, int h);
 /* 3x3 gradients (unnormalised kernels: Sobel [-1 0 1; -2 0 2; -1 0 1],
  * Scharr [-3 0 3; -10 0 10; -3 0 3]); gx, gy may be NULL. */
@@ -56,16 +72,20 @@ void st_laplacian(const float *src, size_t sstride, float *dst, size_t dstride, 
 void st_downsample2x(const float *src, size_t sstride, int w, int h, float *dst, size_t dstride);
 
 /* ---- sampling -------------------------------------------------------------------- */
-/* Value at real coordinates (pixel centres at integers); outside the image:
- * `outside`. Bicubic is Keys' a = -0.5 (Catmull-Rom). */
+/* Value at real coordinates (pixel centres at integers); a point outside
+ * [0, w-1] x [0, h-1] (or NaN) gives `outside`. Bicubic is Keys' a = -0.5
+ * (Catmull-Rom); neighbours beyond the edge repeat the edge sample. At
+ * integer positions both return the sample exactly. */
 float st_sample_bilinear(const float *src, size_t sstride, int w, int h, double x, double y,
                          float outside);
 float st_sample_bicubic(const float *src, size_t sstride, int w, int h, double x, double y,
                         float outside);
 /* Warps src into a dst grid: dst(x, y) = src(M · [x y 1]) with M the 3x3
  * matrix (row-major) mapping DESTINATION pixels to SOURCE pixels; bicubic;
- * samples outside src get `outside`. valid (may be NULL) gets 1 where the
- * source point was inside, else 0. */
+ * samples outside src get `outside`. valid (may be NULL; dw x dh bytes,
+ * row stride dw) gets 1 where the source point was inside, else 0.
+ * Each pixel equals st_sample_bicubic at its source point.
+ * Returns 0 or ST_EINVAL (bad size, non-finite matrix). */
 int st_warp_perspective(const float *src, size_t sstride, int sw, int sh, float *dst,
                         size_t dstride, int dw, int dh, const double m[9], float outside,
                         unsigned char *valid, int threads);

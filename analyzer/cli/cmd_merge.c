@@ -1,0 +1,31 @@
+/* skintrack merge OUT_DB SHARD_DB...: join the results databases of batch
+ * shards. Idempotent: merging the same shard twice changes nothing. */
+#include <stdio.h>
+
+#include "cli/commands.h"
+#include "series/results_db.h"
+
+int cmd_merge(int argc, char **argv)
+{
+    if (argc < 3)
+        return cli_fail(EXIT_BAD_USAGE, "merge: usage: skintrack merge OUT_DB SHARD_DB...");
+    st_db *db;
+    st_err err;
+    if (st_db_open(argv[1], &db, &err))
+        return cli_fail(cli_exit_for(err.code), "%s", err.msg);
+    int status = EXIT_ALL_DONE;
+    for (int i = 2; i < argc; i++) {
+        if (st_db_merge(db, argv[i], &err)) {
+            cli_fail(EXIT_SOME_FAILED, "%s", err.msg);
+            status = EXIT_SOME_FAILED;
+        }
+    }
+    char **names;
+    size_t n = 0;
+    if (!st_db_series_names(db, &names, &n, &err)) {
+        fprintf(stderr, "skintrack: merged %d shard(s) into %s: %zu series\n", argc - 2, argv[1], n);
+        st_db_free_names(names, n);
+    }
+    st_db_close(db);
+    return status;
+}

@@ -1,0 +1,43 @@
+/* The detection family's entry point: runs pores, scars, wrinkles,
+ * pigmentation and redness on one measured image and times each. */
+#include "metrics/detect.h"
+
+#include "core/error.h"
+#include "metrics/detect_internal.h"
+
+int st_detect_all(const st_detect_input *in, st_detect_opts *opts, st_metric_set *out,
+                  st_detections *dets, st_err *err)
+{
+    int rc = st_det_check_input(in, "detections", err);
+    if (rc)
+        return rc;
+    unsigned fam = (opts && opts->families) ? opts->families : ST_DETECT_ALL;
+    int threads = opts ? opts->threads : 0, keep = opts ? opts->keep_scar_labels : 0;
+    for (int k = 0; k < 5 && opts; k++)
+        opts->family_seconds[k] = 0.0;
+    for (int k = 0; k < 5 && !rc; k++) {
+        if (!(fam >> k & 1u))
+            continue;
+        double t0 = st_det_now();
+        switch (1u << k) {
+        case ST_DETECT_PORES:
+            rc = st_pores_detect(in, threads, out, dets, err);
+            break;
+        case ST_DETECT_SCARS:
+            rc = st_scars_detect(in, threads, keep, out, dets, err);
+            break;
+        case ST_DETECT_WRINKLES:
+            rc = st_wrinkles_detect(in, threads, out, dets, err);
+            break;
+        case ST_DETECT_PIGMENT:
+            rc = st_pigment_measure(in, threads, out, err);
+            break;
+        default:
+            rc = st_redness_measure(in, threads, out, err);
+            break;
+        }
+        if (opts)
+            opts->family_seconds[k] = st_det_now() - t0;
+    }
+    return rc;
+}

@@ -1,0 +1,312 @@
+/* Plumbing shared by the detection families: input checks, robust
+ * statistics, normalised convolution, mean pyramids, Hessians. */
+#define _POSIX_C_SOURCE 200809L
+#include "metrics/detect_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/parallel.h"
+#include "simd/kernels.h"
+
+double st_det_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+double st_det_pixel_mm(const st_detect_input *in)
+{
+    if (in->pixel_mm > 0.0)
+        return in->pixel_mm;
+    return in->surface && in->surface->pixel_mm > 0.0 ? in->surface->pixel_mm : 0.0;
+}
+
+size_t st_det_roi_count(const st_detect_input *in)
+{
+    const st_image *s = in->surface;
+    if (!in->mask)
+        return (size_t)s->width * (size_t)s->height;
+    size_t n = 0;
+    for (int y = 0; y < s->height; y++)
+        for (int x = 0; x < s->width; x++)
+            n += st_det_inside(in, x, y) != 0;
+    return n;
+}
+
+int st_det_check_input(const st_detect_input *in, const char *family, st_err *err)
+{
+    if (!in || !in->surface || !in->surface->data)
+        return st_err_set(err, ST_EINVAL, "%s: no surface given", family);
+    if (in->surface->channels != 1)
+        return st_err_set(err, ST_EINVAL, "%s: surface has %d channels (1 expected)", family,
+                          in->surface->channels);
+    if (in->mask && in->mask_stride && in->mask_stride < (size_t)in->surface->width)
+        return st_err_set(err, ST_EINVAL, "%s: mask stride %zu below width %d", family,
+                          in->mask_stride, in->surface->width);
+    if (in->rgb && (in->rgb->channels != 3 || in->rgb->width != in->surface->width ||
+                    in->rgb->height != in->surface->height))
+        return st_err_set(err, ST_EINVAL, "%s: photo is not a %dx%d RGB image", family,
+                          in->surface->width, in->surface->height);
+    return ST_OK;
+}
+
+float *st_det_alloc(int w, int h)
+{
+    size_t n;
+    if (w < 1 || h < 1 || st_mul_size((size_t)w, (size_t)h, &n) ||
+        st_mul_size(n, sizeof(float), &n))
+        return NULL;
+    return st_alloc_floats((size_t)w * (size_t)h);
+}
+
+void st_det_copy_plane(const st_image *img, int channel, float *dst)
+{
+    for (int y = 0; y < img->height; y++)
+        memcpy(dst + (size_t)y * (size_t)img->width, st_image_row(img, channel, y),
+               (size_t)img->width * sizeof(float));
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* Evenly spaced sample (at most ~1e6 values), sorted; caller frees. */
+static float *sorted_sample(const float *v, size_t n, size_t *m)
+{
+    size_t step = n > 1000000 ? n / 1000000 + 1 : 1;
+    size_t k = (n + step - 1) / step;
+    float *s = malloc((k ? k : 1) * sizeof *s);
+    if (!s)
+        return NULL;
+    size_t j = 0;
+    for (size_t i = 0; i < n; i += step)
+        if (isfinite(v[i]))
+            s[j++] = v[i];
+    qsort(s, j, sizeof *s, cmp_float);
+    *m = j;
+    return s;
+}
+
+double st_det_quantile(const float *v, size_t n, double q)
+{
+    size_t m = 0;
+    float *s = sorted_sample(v, n, &m);
+    if (!s || m == 0) {
+        free(s);
+        return 0.0;
+    }
+    double pos = q * (double)(m - 1);
+    size_t i = (size_t)pos;
+    double f = pos - (double)i, r = s[i];
+    if (i + 1 < m)
+        r += f * ((double)s[i + 1] - s[i]);
+    free(s);
+    return r;
+}
+
+double st_det_robust_sigma(const float *v, size_t n)
+{
+    size_t m = 0;
+    float *s = sorted_sample(v, n, &m);
+    if (!s || m == 0) {
+        free(s);
+        return 0.0;
+    }
+    float med = s[m / 2];
+    for (size_t i = 0; i < m; i++)
+        s[i] = fabsf(s[i] - med);
+    qsort(s, m, sizeof *s, cmp_float);
+    double mad = s[m / 2];
+    free(s);
+    return 1.4826 * mad;
+}
+
+int st_det_masked_blur(const float *v, const float *wt, float *dst, float *tmp, int w, int h,
+                       double sigma, int threads)
+{
+    size_t n = (size_t)w * (size_t)h;
+    float *num = st_det_alloc(w, h);
+    if (!num)
+        return ST_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        num[i] = v[i] * wt[i];
+    int rc = st_gaussian_blur(num, (size_t)w, num, (size_t)w, w, h, sigma, threads);
+    if (!rc)
+        rc = st_gaussian_blur(wt, (size_t)w, tmp, (size_t)w, w, h, sigma, threads);
+    if (!rc) {
+        /* Far inside a large excluded hole the weights underflow: fall back
+         * to the plain blur there (it is only reached for holes > ~6 sigma). */
+        int need_plain = 0;
+        for (size_t i = 0; i < n; i++)
+            need_plain |= tmp[i] < 1e-6f;
+        if (need_plain) {
+            float *plain = st_det_alloc(w, h);
+            if (!plain) {
+                st_aligned_free(num);
+                return ST_ENOMEM;
+            }
+            rc = st_gaussian_blur(v, (size_t)w, plain, (size_t)w, w, h, sigma, threads);
+            for (size_t i = 0; i < n; i++)
+                dst[i] = tmp[i] < 1e-6f ? plain[i] : num[i] / tmp[i];
+            st_aligned_free(plain);
+        } else {
+            for (size_t i = 0; i < n; i++)
+                dst[i] = num[i] / tmp[i];
+        }
+    }
+    st_aligned_free(num);
+    return rc;
+}
+
+float *st_det_pyr_down(const float *src, int w, int h, int levels, int *ow, int *oh)
+{
+    float *cur = st_det_alloc(w, h);
+    if (!cur)
+        return NULL;
+    memcpy(cur, src, (size_t)w * (size_t)h * sizeof *cur);
+    for (int l = 0; l < levels; l++) {
+        int nw = (w + 1) / 2, nh = (h + 1) / 2;
+        float *next = st_det_alloc(nw, nh);
+        if (!next) {
+            st_aligned_free(cur);
+            return NULL;
+        }
+        st_downsample2x(cur, (size_t)w, w, h, next, (size_t)nw);
+        st_aligned_free(cur);
+        cur = next;
+        w = nw;
+        h = nh;
+    }
+    *ow = w;
+    *oh = h;
+    return cur;
+}
+
+typedef struct up_ctx {
+    const float *coarse;
+    int cw, ch, w, h;
+    double scale;
+    float *dst;
+} up_ctx;
+
+static void up_rows(void *arg, int y0, int y1)
+{
+    const up_ctx *c = arg;
+    for (int y = y0; y < y1; y++) {
+        /* A coarse pixel i covers fine pixels [i*s, (i+1)*s): its centre is at
+         * fine coordinate (i + 0.5) * s - 0.5. */
+        double cy = (y + 0.5) / c->scale - 0.5;
+        cy = cy < 0 ? 0 : (cy > c->ch - 1 ? c->ch - 1 : cy);
+        int y0i = (int)cy, y1i = y0i + 1 < c->ch ? y0i + 1 : y0i;
+        float fy = (float)(cy - y0i);
+        const float *r0 = c->coarse + (size_t)y0i * c->cw, *r1 = c->coarse + (size_t)y1i * c->cw;
+        float *out = c->dst + (size_t)y * c->w;
+        for (int x = 0; x < c->w; x++) {
+            double cx = (x + 0.5) / c->scale - 0.5;
+            cx = cx < 0 ? 0 : (cx > c->cw - 1 ? c->cw - 1 : cx);
+            int x0i = (int)cx, x1i = x0i + 1 < c->cw ? x0i + 1 : x0i;
+            float fx = (float)(cx - x0i);
+            float top = r0[x0i] + fx * (r0[x1i] - r0[x0i]);
+            float bot = r1[x0i] + fx * (r1[x1i] - r1[x0i]);
+            out[x] = top + fy * (bot - top);
+        }
+    }
+}
+
+void st_det_pyr_up(const float *coarse, int cw, int ch, int levels, float *dst, int w, int h,
+                   int threads)
+{
+    up_ctx c = {coarse, cw, ch, w, h, (double)(1 << levels), dst};
+    st_parallel_for(threads, h, 64, up_rows, &c);
+}
+
+static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : (v > hi ? hi : v); }
+
+void st_det_hessian(const float *s, int w, int h, int x, int y, float *dxx, float *dyy,
+                    float *dxy)
+{
+    int xm = clampi(x - 1, 0, w - 1), xp = clampi(x + 1, 0, w - 1);
+    int ym = clampi(y - 1, 0, h - 1), yp = clampi(y + 1, 0, h - 1);
+    const float *r = s + (size_t)y * w, *rm = s + (size_t)ym * w, *rp = s + (size_t)yp * w;
+    *dxx = r[xp] - 2.0f * r[x] + r[xm];
+    *dyy = rp[x] - 2.0f * r[x] + rm[x];
+    *dxy = 0.25f * (rp[xp] - rp[xm] - rm[xp] + rm[xm]);
+}
+
+int st_det_local_mean(const float *v, const float *wt, int w, int h, double sigma_px,
+                      int threads, float *out)
+{
+    int levels = 0;
+    while (sigma_px / (double)(1 << levels) > 8.0 && (w >> (levels + 1)) >= 8 &&
+           (h >> (levels + 1)) >= 8)
+        levels++;
+    int cw, ch;
+    float *ones = NULL;
+    if (!wt) {
+        ones = st_det_alloc(w, h);
+        if (!ones)
+            return ST_ENOMEM;
+        for (size_t i = 0; i < (size_t)w * h; i++)
+            ones[i] = 1.0f;
+        wt = ones;
+    }
+    /* Downsample v*wt and wt, so the coarse value is the weighted mean. */
+    float *vw = st_det_alloc(w, h);
+    int rc = vw ? ST_OK : ST_ENOMEM;
+    for (size_t i = 0; !rc && i < (size_t)w * h; i++)
+        vw[i] = v[i] * wt[i];
+    float *vc = rc ? NULL : st_det_pyr_down(vw, w, h, levels, &cw, &ch);
+    float *wc = rc ? NULL : st_det_pyr_down(wt, w, h, levels, &cw, &ch);
+    float *tmp = rc ? NULL : st_det_alloc(cw, ch);
+    if (!rc && (!vc || !wc || !tmp))
+        rc = ST_ENOMEM;
+    if (!rc) {
+        for (size_t i = 0; i < (size_t)cw * ch; i++)
+            vc[i] = wc[i] > 0 ? vc[i] / wc[i] : 0.0f;
+        rc = st_det_masked_blur(vc, wc, vc, tmp, cw, ch, sigma_px / (double)(1 << levels), threads);
+    }
+    if (!rc)
+        st_det_pyr_up(vc, cw, ch, levels, out, w, h, threads);
+    st_aligned_free(ones);
+    st_aligned_free(vw);
+    st_aligned_free(vc);
+    st_aligned_free(wc);
+    st_aligned_free(tmp);
+    return rc;
+}
+
+int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b)
+{
+    int w = rgb->width;
+    float *tmp = st_det_alloc(w, 3);
+    if (!tmp)
+        return ST_ENOMEM;
+    for (int y = 0; y < rgb->height; y++) {
+        size_t o = (size_t)y * w;
+        st_srgb_to_lab(st_image_row(rgb, 0, y), st_image_row(rgb, 1, y), st_image_row(rgb, 2, y),
+                       L ? L + o : tmp, a ? a + o : tmp + w, b ? b + o : tmp + 2 * (size_t)w,
+                       (size_t)w);
+    }
+    st_aligned_free(tmp);
+    return ST_OK;
+}
+
+int st_det_linear_rg(const st_image *rgb, float *r, float *g)
+{
+    int w = rgb->width;
+    for (int y = 0; y < rgb->height; y++) {
+        size_t o = (size_t)y * w;
+        st_srgb_to_linear(st_image_row(rgb, 0, y), r + o, (size_t)w);
+        if (g)
+            st_srgb_to_linear(st_image_row(rgb, 1, y), g + o, (size_t)w);
+    }
+    return ST_OK;
+}

@@ -1,0 +1,74 @@
+/* Plumbing shared by the detection families (not part of the stage's API):
+ * input access, robust statistics, masked smoothing, pyramids, Hessians,
+ * connected components and thinning. */
+#ifndef ST_METRICS_DETECT_INTERNAL_H
+#define ST_METRICS_DETECT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metrics/detect.h"
+
+/* ---- detect_common.c ---------------------------------------------------- */
+/* Pixel size in mm from the input (0 when uncalibrated). */
+double st_det_pixel_mm(const st_detect_input *in);
+/* 1 when (x, y) is inside the ROI. */
+static inline int st_det_inside(const st_detect_input *in, int x, int y)
+{
+    if (!in->mask)
+        return 1;
+    size_t ms = in->mask_stride ? in->mask_stride : (size_t)in->surface->width;
+    return in->mask[(size_t)y * ms + (size_t)x] != 0;
+}
+/* Number of ROI pixels. */
+size_t st_det_roi_count(const st_detect_input *in);
+/* Checks the common input (surface present, 1 channel, mask size). */
+int st_det_check_input(const st_detect_input *in, const char *family, st_err *err);
+/* w*h float buffer (stride w), with a checked size; NULL on failure. */
+float *st_det_alloc(int w, int h);
+/* Copies a surface plane into a w*h buffer. */
+void st_det_copy_plane(const st_image *img, int channel, float *dst);
+/* Robust standard deviation: 1.4826 x median absolute deviation of up to
+ * ~1e6 evenly spaced samples of v (Hampel 1974). */
+double st_det_robust_sigma(const float *v, size_t n);
+/* The q-quantile (0..1) of up to ~1e6 evenly spaced samples of v. */
+double st_det_quantile(const float *v, size_t n, double q);
+/* Normalised convolution (Knutsson & Westin 1993): blur(v*wt) / blur(wt) with
+ * a Gaussian of sigma; where blur(wt) ~ 0 the plain blur is used. tmp is a
+ * w*h scratch buffer; dst may equal v. */
+int st_det_masked_blur(const float *v, const float *wt, float *dst, float *tmp, int w, int h,
+                       double sigma, int threads);
+/* Wide local mean: normalised convolution with a Gaussian of sigma_px
+ * (full-resolution pixels) computed on a mean pyramid (coarse sigma ~8 px)
+ * and upsampled bilinearly; wt (w*h, may be NULL = all ones) weighs the
+ * samples. */
+int st_det_local_mean(const float *v, const float *wt, int w, int h, double sigma_px,
+                      int threads, float *out);
+/* levels times 2x mean downsampling; returns a new buffer and its size. */
+float *st_det_pyr_down(const float *src, int w, int h, int levels, int *ow, int *oh);
+/* Bilinear upsampling of a (cw, ch) plane made by `levels` 2x steps back to
+ * (w, h): pixel centres line up as the 2x2 means imply. */
+void st_det_pyr_up(const float *coarse, int cw, int ch, int levels, float *dst, int w, int h,
+                   int threads);
+/* Hessian by central differences of a smoothed plane (reflected borders). */
+void st_det_hessian(const float *s, int w, int h, int x, int y, float *dxx, float *dyy,
+                    float *dxy);
+
+/* ---- label.c -------------------------------------------------------------- */
+/* 8-connected components of bin != 0: labels 1..count, 0 = background. */
+int st_det_label8(const unsigned char *bin, int w, int h, int32_t *labels, int *count,
+                  st_err *err);
+
+/* ---- thin.c --------------------------------------------------------------- */
+/* Zhang & Suen (1984) thinning of bin (1 = object), in place. */
+int st_det_thin(unsigned char *bin, int w, int h, st_err *err);
+
+/* Lab planes (w*h each) of the ROI's photo; NULL planes are skipped. */
+int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b);
+/* Linear R and G planes (w*h each) of the photo. */
+int st_det_linear_rg(const st_image *rgb, float *r, float *g);
+
+/* Seconds from a monotonic clock. */
+double st_det_now(void);
+
+#endif

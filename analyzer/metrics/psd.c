@@ -1,0 +1,385 @@
+#define _DEFAULT_SOURCE /* M_PI */
+#include "metrics/psd.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "metrics/blocks.h"
+
+static void make_window(double *win, int n, st_window kind)
+{
+    for (int i = 0; i < n; i++) {
+        double s = sin(M_PI * (i + 0.5) / n);
+        win[i] = kind == ST_WINDOW_HANN ? s * s : 1.0;
+    }
+}
+
+static void window_acf(const double *win, int n, double *out)
+{
+    double w0 = 0;
+    for (int i = 0; i < n; i++)
+        w0 += win[i] * win[i];
+    for (int t = 0; t < n; t++) {
+        double acc = 0;
+        for (int i = 0; i + t < n; i++)
+            acc += win[i] * win[i + t];
+        out[t] = acc / w0;
+    }
+}
+
+int st_window_cache_make(int w, int h, st_window kind, st_window_cache *wc)
+{
+    memset(wc, 0, sizeof *wc);
+    wc->w = w;
+    wc->h = h;
+    wc->kind = kind;
+    wc->wx = malloc((size_t)w * sizeof *wc->wx);
+    wc->wy = malloc((size_t)h * sizeof *wc->wy);
+    wc->ax = malloc((size_t)w * sizeof *wc->ax);
+    wc->ay = malloc((size_t)h * sizeof *wc->ay);
+    if (!wc->wx || !wc->wy || !wc->ax || !wc->ay) {
+        st_window_cache_free(wc);
+        return -1;
+    }
+    make_window(wc->wx, w, kind);
+    make_window(wc->wy, h, kind);
+    window_acf(wc->wx, w, wc->ax);
+    window_acf(wc->wy, h, wc->ay);
+    return 0;
+}
+
+void st_window_cache_free(st_window_cache *wc)
+{
+    free(wc->wx);
+    free(wc->wy);
+    free(wc->ax);
+    free(wc->ay);
+    memset(wc, 0, sizeof *wc);
+}
+
+typedef struct fill_ctx {
+    const float *z;
+    size_t stride;
+    int w;
+    const unsigned char *mask;
+    size_t mstride;
+    const double *wx, *wy;
+    double mean;
+    float *out; /* fw-wide rows */
+    int fw;
+    double *part; /* blocks x 3: Σwm, Σwm·z, Σ(wm)² */
+} fill_ctx;
+
+static void weigh_block(void *arg, int b, int y0, int y1)
+{
+    const fill_ctx *c = arg;
+    double sw = 0, swz = 0, sw2 = 0;
+    for (int y = y0; y < y1; y++) {
+        const float *row = c->z + (size_t)y * c->stride;
+        const unsigned char *m = c->mask ? c->mask + (size_t)y * c->mstride : NULL;
+        double rw = 0, rwz = 0, rw2 = 0;
+        for (int x = 0; x < c->w; x++) {
+            if (m && !m[x])
+                continue;
+            double wv = c->wx[x];
+            rw += wv;
+            rwz += wv * row[x];
+            rw2 += wv * wv;
+        }
+        sw += rw * c->wy[y];
+        swz += rwz * c->wy[y];
+        sw2 += rw2 * c->wy[y] * c->wy[y];
+    }
+    c->part[b * 3] = sw;
+    c->part[b * 3 + 1] = swz;
+    c->part[b * 3 + 2] = sw2;
+}
+
+static void fill_block(void *arg, int b, int y0, int y1)
+{
+    (void)b;
+    const fill_ctx *c = arg;
+    for (int y = y0; y < y1; y++) {
+        const float *row = c->z + (size_t)y * c->stride;
+        const unsigned char *m = c->mask ? c->mask + (size_t)y * c->mstride : NULL;
+        float *o = c->out + (size_t)y * c->fw;
+        for (int x = 0; x < c->w; x++)
+            o[x] = (m && !m[x]) ? 0.0f : (float)(c->wx[x] * c->wy[y] * (row[x] - c->mean));
+        memset(o + c->w, 0, (size_t)(c->fw - c->w) * sizeof *o);
+    }
+}
+
+typedef struct pow_ctx {
+    st_complex *F;
+    int hw;
+    float scale;
+} pow_ctx;
+
+static void power_block(void *arg, int b, int y0, int y1)
+{
+    (void)b;
+    const pow_ctx *c = arg;
+    for (size_t i = (size_t)y0 * c->hw; i < (size_t)y1 * c->hw; i++) {
+        float re = c->F[i][0], im = c->F[i][1];
+        c->F[i][0] = (re * re + im * im) * c->scale;
+        c->F[i][1] = 0.0f;
+    }
+}
+
+int st_spectrum_compute(st_fft *fft, const float *z, size_t stride, int w, int h,
+                        const unsigned char *mask, size_t mstride, double px, st_window window,
+                        const st_window_cache *wc, int threads, st_spectrum *out, st_err *err)
+{
+    memset(out, 0, sizeof *out);
+    int fw = st_fft_good_size(w), fh = st_fft_good_size(h), hw = fw / 2 + 1;
+    size_t nreal, ncplx;
+    if (w < 2 || h < 2 || st_mul_size((size_t)fw, (size_t)fh, &nreal) ||
+        st_mul_size((size_t)hw, (size_t)fh, &ncplx))
+        return st_err_set(err, ST_EINVAL, "psd: bad size %dx%d", w, h);
+    if (wc && (wc->w != w || wc->h != h || wc->kind != window))
+        wc = NULL;
+    double *wx = wc ? NULL : malloc((size_t)w * sizeof *wx);
+    double *wy = wc ? NULL : malloc((size_t)h * sizeof *wy);
+    int nb = st_block_count(h);
+    double *part = calloc((size_t)nb * 3, sizeof *part);
+    float *buf = st_fft_alloc_real(nreal);
+    st_complex *F = st_fft_alloc_complex(ncplx);
+    int rc = ST_OK;
+    if ((!wc && (!wx || !wy)) || !part || !buf || !F) {
+        rc = st_err_set(err, ST_ENOMEM, "psd: out of memory for a %dx%d spectrum", fw, fh);
+        goto done;
+    }
+    if (!wc) {
+        make_window(wx, w, window);
+        make_window(wy, h, window);
+    }
+    fill_ctx fc = {z, stride, w, mask, mstride, wc ? wc->wx : wx, wc ? wc->wy : wy, 0, buf, fw, part};
+    st_run_blocks(threads, h, weigh_block, &fc);
+    double sw = 0, swz = 0, sw2 = 0;
+    for (int b = 0; b < nb; b++) {
+        sw += part[b * 3];
+        swz += part[b * 3 + 1];
+        sw2 += part[b * 3 + 2];
+    }
+    if (!(sw > 0)) {
+        rc = st_err_set(err, ST_EINVAL, "psd: no pixel inside the mask");
+        goto done;
+    }
+    /* Removing the window-weighted mean empties the DC bin exactly, so no
+     * DC leakage reaches the low-frequency bins through the window. */
+    fc.mean = swz / sw;
+    st_run_blocks(threads, h, fill_block, &fc);
+    memset(buf + (size_t)h * fw, 0, (size_t)(fh - h) * fw * sizeof *buf);
+    rc = st_fft_r2c(fft, fw, fh, buf, F, err);
+    if (rc)
+        goto done;
+    pow_ctx pc = {F, hw, (float)(1.0 / ((double)fw * fh * sw2))};
+    st_run_blocks(threads, fh, power_block, &pc);
+    *out = (st_spectrum){w, h, fw, fh, hw, px, F, buf, sw2, window, wc};
+    F = NULL;
+    buf = NULL;
+done:
+    free(wx);
+    free(wy);
+    free(part);
+    st_fft_free_buf(buf);
+    st_fft_free_buf(F);
+    return rc;
+}
+
+void st_spectrum_free(st_spectrum *s)
+{
+    if (s) {
+        st_fft_free_buf(s->F);
+        st_fft_free_buf(s->real);
+        s->F = NULL;
+        s->real = NULL;
+    }
+}
+
+/* atan on [0, 1], minimax polynomial (|error| < 1e-5 rad): only used to
+ * pick a 1° bin, so the error only moves a few samples to a neighbour bin. */
+static inline double atan01(double t)
+{
+    double t2 = t * t;
+    return t * (0.99986600 + t2 * (-0.33029950 + t2 * (0.18014100 + t2 * (-0.08513300 + t2 * 0.02083510))));
+}
+
+/* Angle of (x, y) in [0, π). */
+static inline double half_angle(double x, double y)
+{
+    if (y < 0 || (y == 0 && x < 0)) {
+        x = -x;
+        y = -y;
+    }
+    double ax = fabs(x), a;
+    a = ax >= y ? atan01(y / ax) : M_PI_2 - atan01(ax / y);
+    return x < 0 ? M_PI - a : a;
+}
+
+typedef struct red_ctx {
+    const st_spectrum *s;
+    const double (*bands)[2];
+    int nbands;
+    double aps_rmin2;
+    size_t nr;
+    double df, dfx, dfy, fnyq;
+    size_t stride; /* doubles per block partial */
+    double *part;
+} red_ctx;
+
+/* Partial layout: rsum[nr], rcnt[nr], band[nb], total, aps[3][180]. */
+static void reduce_block(void *arg, int b, int y0, int y1)
+{
+    const red_ctx *c = arg;
+    const st_spectrum *s = c->s;
+    double *p = c->part + (size_t)b * c->stride;
+    double *rsum = p, *rcnt = p + c->nr, *band = rcnt + c->nr, *total = band + c->nbands;
+    double *aps = total + 1, *apc = aps + ST_APS_BINS, *apsn = apc + ST_APS_BINS;
+    /* Band limits as squared frequencies: no square root for the test. */
+    double flo2[ST_SPECTRUM_MAX_BANDS], fhi2[ST_SPECTRUM_MAX_BANDS];
+    for (int k = 0; k < c->nbands; k++) {
+        flo2[k] = 1.0 / (c->bands[k][1] * c->bands[k][1]);
+        fhi2[k] = 1.0 / (c->bands[k][0] * c->bands[k][0]);
+    }
+    const double fnyq2 = c->fnyq * c->fnyq, inv_df = 1.0 / c->df;
+    const double to_bin = ST_APS_BINS / M_PI;
+    for (int ky = y0; ky < y1; ky++) {
+        double fy = (ky <= s->fh / 2 ? ky : ky - s->fh) * c->dfy, fy2 = fy * fy;
+        const st_complex *row = s->F + (size_t)ky * s->hw;
+        for (int kx = 0; kx < s->hw; kx++) {
+            if (kx == 0 && ky == 0)
+                continue;
+            /* The half plane stands for both halves, except the columns
+             * that are their own mirror image. */
+            double wgt = (kx == 0 || (s->fw % 2 == 0 && kx == s->fw / 2)) ? 1.0 : 2.0;
+            double pw = row[kx][0] * wgt;
+            double fx = kx * c->dfx, fx2 = fx * fx, f2 = fx2 + fy2;
+            *total += pw;
+            for (int k = 0; k < c->nbands; k++)
+                if (f2 > flo2[k] && f2 <= fhi2[k])
+                    band[k] += pw;
+            if (f2 > fnyq2)
+                continue;
+            size_t r = (size_t)(sqrt(f2) * inv_df + 0.5);
+            if (r < c->nr) {
+                rsum[r] += pw;
+                rcnt[r] += wgt;
+            }
+            if (f2 < c->aps_rmin2)
+                continue;
+            /* Wave vector direction, counter-clockwise as displayed (y down). */
+            int bin = (int)(half_angle(fx, -fy) * to_bin);
+            bin = bin < 0 ? 0 : (bin >= ST_APS_BINS ? ST_APS_BINS - 1 : bin);
+            double q = pw / f2;
+            aps[bin] += pw;
+            apc[bin] += q * (fx2 - fy2);
+            apsn[bin] += q * (-2.0 * fx * fy);
+        }
+    }
+}
+
+int st_spectrum_reduce(const st_spectrum *s, const double (*bands)[2], int nbands,
+                       double aps_rmin, int threads, st_spectrum_sums *out)
+{
+    memset(out, 0, sizeof *out);
+    if (nbands > ST_SPECTRUM_MAX_BANDS)
+        return -1;
+    red_ctx c = {.s = s, .bands = bands, .nbands = nbands};
+    c.dfx = 1.0 / (s->fw * s->px);
+    c.dfy = 1.0 / (s->fh * s->px);
+    c.df = c.dfx > c.dfy ? c.dfx : c.dfy;
+    c.fnyq = 0.5 / s->px * (1 + 1e-9);
+    c.nr = (size_t)floor(0.5 / s->px / c.df + 1e-9) + 1;
+    c.aps_rmin2 = (aps_rmin * c.df) * (aps_rmin * c.df);
+    c.stride = 2 * c.nr + (size_t)nbands + 1 + 3 * ST_APS_BINS;
+    int nb = st_block_count(s->fh);
+    c.part = calloc((size_t)nb * c.stride, sizeof *c.part);
+    out->rsum = calloc(c.nr, sizeof *out->rsum);
+    out->rcnt = calloc(c.nr, sizeof *out->rcnt);
+    if (!c.part || !out->rsum || !out->rcnt) {
+        free(c.part);
+        st_spectrum_sums_free(out);
+        return -1;
+    }
+    st_run_blocks(threads, s->fh, reduce_block, &c);
+    out->nr = c.nr;
+    out->df = c.df;
+    for (int b = 0; b < nb; b++) {
+        const double *p = c.part + (size_t)b * c.stride;
+        for (size_t r = 0; r < c.nr; r++) {
+            out->rsum[r] += p[r];
+            out->rcnt[r] += p[c.nr + r];
+        }
+        const double *band = p + 2 * c.nr;
+        for (int k = 0; k < nbands; k++)
+            out->band_ms[k] += band[k];
+        out->total_ms += band[nbands];
+        const double *aps = band + nbands + 1;
+        for (int a = 0; a < ST_APS_BINS; a++) {
+            out->aps[a] += aps[a];
+            out->aps_c[a] += aps[ST_APS_BINS + a];
+            out->aps_s[a] += aps[2 * ST_APS_BINS + a];
+        }
+    }
+    free(c.part);
+    return 0;
+}
+
+void st_spectrum_sums_free(st_spectrum_sums *sums)
+{
+    free(sums->rsum);
+    free(sums->rcnt);
+    sums->rsum = sums->rcnt = NULL;
+}
+
+int st_radial_psd(const st_spectrum *s, const st_spectrum_sums *sums, double **freq,
+                  double **psd, size_t *n)
+{
+    *freq = *psd = NULL;
+    *n = 0;
+    if (sums->nr < 2)
+        return -1;
+    size_t m = sums->nr - 1;
+    double *f = malloc(m * sizeof *f), *p = malloc(m * sizeof *p);
+    if (!f || !p) {
+        free(f);
+        free(p);
+        return -1;
+    }
+    double cell = 1.0 / (s->fw * s->px) / (s->fh * s->px);
+    for (size_t k = 0; k < m; k++) {
+        f[k] = (double)(k + 1) * sums->df;
+        p[k] = sums->rcnt[k + 1] > 0 ? sums->rsum[k + 1] / sums->rcnt[k + 1] / cell : 0.0;
+    }
+    *freq = f;
+    *psd = p;
+    *n = m;
+    return 0;
+}
+
+int st_psd_slope(const double *freq, const double *psd, size_t n, double f_lo, double f_hi,
+                 double *slope)
+{
+    double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    int used = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (freq[k] < f_lo * (1 - 1e-9) || freq[k] > f_hi * (1 + 1e-9) || !(psd[k] > 0))
+            continue;
+        double wgt = 1.0 / freq[k], x = log10(freq[k]), y = log10(psd[k]);
+        sw += wgt;
+        sx += wgt * x;
+        sy += wgt * y;
+        sxx += wgt * x * x;
+        sxy += wgt * x * y;
+        used++;
+    }
+    double den = sw * sxx - sx * sx;
+    if (used < 3 || !(den > 0))
+        return -1;
+    *slope = (sw * sxy - sx * sy) / den;
+    return 0;
+}

@@ -1,0 +1,97 @@
+/* The windowed 2-D power spectrum of a levelled surface, and what is read
+ * from it: the radial (azimuthally averaged) PSD, the RMS of wavelength
+ * bands, the angular power spectrum, and the log-log slope of the PSD with
+ * the fractal dimension it implies. All FFTs go through fft/fft.h.
+ *
+ * Normalisation (Parseval): with f = win·mask·(z − z̄_w) zero-padded to
+ * fw x fh, power[k] = |F[k]|² / (fw·fh·Σ(win·mask)²), so the sum of power
+ * over the whole frequency plane is the window-weighted mean square of z:
+ * exactly Sq² without a window, and an unbiased estimate of it with one.
+ * A sinusoid of amplitude A therefore puts A²/2 into the bins around its
+ * frequency, and the RMS of a band that holds them is A/√2. */
+#ifndef ST_METRICS_PSD_H
+#define ST_METRICS_PSD_H
+
+#include <stddef.h>
+
+#include "fft/fft.h"
+
+typedef enum st_window {
+    ST_WINDOW_HANN = 0, /* separable Hann, w(i) = sin²(π(i + ½)/n) */
+    ST_WINDOW_NONE = 1  /* rectangular (periodic surfaces, Parseval checks) */
+} st_window;
+
+/* Windows of one size and their normalised autocorrelations, made once and
+ * shared by many same-sized regions (tiles). */
+typedef struct st_window_cache {
+    int w, h;
+    st_window kind;
+    double *wx, *wy; /* window samples */
+    double *ax, *ay; /* Σ_i w_i w_{i+t} / Σ_i w_i², lags 0..n−1 */
+} st_window_cache;
+
+int st_window_cache_make(int w, int h, st_window kind, st_window_cache *wc);
+void st_window_cache_free(st_window_cache *wc);
+
+typedef struct st_spectrum {
+    int w, h;       /* data size */
+    int fw, fh, hw; /* FFT size (st_fft_good_size) and hw = fw/2 + 1 */
+    double px;      /* pixel size in length units (mm; 1 when uncalibrated) */
+    st_complex *F;  /* fh x hw half plane: [0] = normalised power, [1] = 0 */
+    float *real;    /* fw x fh scratch (the windowed input), reused by the ACF */
+    double sum_w2;  /* Σ (win·mask)² over the data */
+    st_window window;
+    const st_window_cache *wc; /* the cache it was made with, or NULL */
+} st_spectrum;
+
+/* Computes the spectrum of z (w x h, mask NULL = all pixels). threads
+ * parallelises the window pass; FFTW uses the handle's threads. wc (may be
+ * NULL) supplies precomputed windows of this size and kind; it must outlive
+ * the spectrum. */
+int st_spectrum_compute(st_fft *fft, const float *z, size_t stride, int w, int h,
+                        const unsigned char *mask, size_t mstride, double px, st_window window,
+                        const st_window_cache *wc, int threads, st_spectrum *out, st_err *err);
+void st_spectrum_free(st_spectrum *s);
+
+#define ST_SPECTRUM_MAX_BANDS 4
+#define ST_APS_BINS 180
+
+/* Everything read from the spectrum in one pass. Bands are wavelength
+ * ranges [lo, hi) in length units. The angular power spectrum bins the
+ * power by the direction of the wave vector (1° bins, counter-clockwise
+ * from the image x axis as displayed, y down), from radius aps_rmin radial
+ * bins up to Nyquist; aps_c/aps_s hold Σ power·cos 2θ and Σ power·sin 2θ so
+ * that a direction can be refined below the bin width. */
+typedef struct st_spectrum_sums {
+    size_t nr;          /* radial bins: k = 0 .. nr−1, frequency k·df */
+    double df;          /* radial bin width (1/length) */
+    double *rsum, *rcnt; /* Σ power and count per radial bin (full plane) */
+    double band_ms[ST_SPECTRUM_MAX_BANDS];
+    double total_ms;    /* Σ power over the whole plane (Parseval) */
+    double aps[ST_APS_BINS], aps_c[ST_APS_BINS], aps_s[ST_APS_BINS];
+} st_spectrum_sums;
+
+int st_spectrum_reduce(const st_spectrum *s, const double (*bands)[2], int nbands,
+                       double aps_rmin, int threads, st_spectrum_sums *out);
+void st_spectrum_sums_free(st_spectrum_sums *sums);
+
+/* Radial PSD as a density (unit²·length²): mean power over each annulus
+ * divided by the frequency cell area. freq and psd get n = nr − 1 entries
+ * (the DC bin is left out); the caller frees them. */
+int st_radial_psd(const st_spectrum *s, const st_spectrum_sums *sums, double **freq,
+                  double **psd, size_t *n);
+
+/* Least-squares slope of log10 psd against log10 f over f in [f_lo, f_hi],
+ * each point weighted by 1/f so that every octave counts the same
+ * (Jacobs, Junge & Pastewka 2017, Surf. Topogr. Metrol. Prop. 5 013001).
+ * Returns 0, or -1 with fewer than 3 usable points. */
+int st_psd_slope(const double *freq, const double *psd, size_t n, double f_lo, double f_hi,
+                 double *slope);
+
+/* Fractal dimension of a 2-D isotropic self-affine surface from the slope
+ * −β of its azimuthally averaged 2-D PSD: PSD ∝ f^−β with β = 2H + 2 and
+ * D = 3 − H (Persson et al. 2005, J. Phys.: Condens. Matter 17 R1, eq. 7;
+ * Jacobs et al. 2017 §2.3), hence D = (8 − β)/2 = (8 + slope)/2. */
+static inline double st_fractal_dim_from_slope(double slope) { return 0.5 * (8.0 + slope); }
+
+#endif

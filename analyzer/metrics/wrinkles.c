@@ -1,0 +1,494 @@
+/* Wrinkles and fine lines: dark (low) lines 0.05-1 mm wide.
+ *
+ * Valley measure from the Hessian of the Gaussian-smoothed surface at
+ * several scales (Frangi et al., "Multiscale vessel enhancement filtering",
+ * MICCAI 1998; here the simpler line measure sigma^2 (l1 - |l2|) for l1 > 0,
+ * which is zero on round blobs such as pores and on flat or planar skin).
+ * Each scale's response is divided by its robust noise level; the best scale
+ * per pixel gives the orientation. Hysteresis (Canny 1986) keeps lines that
+ * reach 5 noise SDs somewhere and follows them down to 2.5; Zhang-Suen
+ * thinning gives centre lines. Length counts each centre-line pixel as
+ * 1 / max(|cos t|, |sin t|) pixels along the local direction t, which is
+ * exact for digital straight lines; width and depth are read across the
+ * line on the surface (full width at half depth). */
+#define _DEFAULT_SOURCE /* M_PI */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/parallel.h"
+#include "metrics/detect_internal.h"
+#include "simd/kernels.h"
+
+#define W_MIN_MM 0.05
+#define W_MAX_MM 1.0
+#define SCALE_STEP 1.4142
+#define T_HIGH 5.0
+#define T_LOW 2.5
+#define MIN_LEN_MM 0.5
+
+typedef struct line_maps {
+    int w, h, level;   /* working grid: the surface at 2^level */
+    double px_mm;      /* working pixel in mm (or in full pixels if uncalibrated) */
+    float *surf;       /* working surface, lightly smoothed */
+    float *snr;        /* best response / its noise */
+    float *best;       /* best raw response */
+    float *theta;      /* line direction at the best scale, rad, ccw from +x */
+    float *sigma;      /* best scale, working px */
+} line_maps;
+
+static void maps_free(line_maps *m)
+{
+    st_aligned_free(m->surf);
+    st_aligned_free(m->snr);
+    st_aligned_free(m->best);
+    st_aligned_free(m->theta);
+    st_aligned_free(m->sigma);
+}
+
+/* Hessian (sigma^2-normalised) and gradient magnitude (sigma-normalised)
+ * of one scale on its own pyramid level; a border of 2 sigma, where the
+ * mirrored extension bends ramps into false valleys, gets no response. */
+static int scale_hessian(const float *lvl, int w, int h, double s_lvl, float *xx, float *yy,
+                         float *xy, float *gm, int threads)
+{
+    float *b = st_det_alloc(w, h);
+    if (!b)
+        return ST_ENOMEM;
+    int rc = st_gaussian_blur(lvl, (size_t)w, b, (size_t)w, w, h, s_lvl, threads);
+    float s2 = (float)(s_lvl * s_lvl), s1 = (float)s_lvl;
+    int border = (int)ceil(2.0 * s_lvl);
+    for (int y = 0; y < h && !rc; y++)
+        for (int x = 0; x < w; x++) {
+            float a, c, d;
+            size_t i = (size_t)y * w + x;
+            if (x < border || y < border || x >= w - border || y >= h - border) {
+                xx[i] = yy[i] = xy[i] = 0.0f;
+                gm[i] = INFINITY;
+                continue;
+            }
+            st_det_hessian(b, w, h, x, y, &a, &c, &d);
+            float gx = 0.5f * (b[i + 1] - b[i - 1]), gy = 0.5f * (b[i + w] - b[i - w]);
+            xx[i] = s2 * a;
+            yy[i] = s2 * c;
+            xy[i] = s2 * d;
+            gm[i] = s1 * sqrtf(gx * gx + gy * gy);
+        }
+    st_aligned_free(b);
+    return rc;
+}
+
+/* Line response and direction from a normalised Hessian and gradient. The
+ * gradient term removes the toes of edges (a pore's rim, a shadow border),
+ * where the curvature across is as large as at a valley but the surface is
+ * still sloping; at a valley's centre line the gradient vanishes. */
+static inline float line_response(float a, float c, float b, float g, float *theta)
+{
+    float tr = 0.5f * (a + c), dd = sqrtf(0.25f * (a - c) * (a - c) + b * b);
+    float l1 = tr + dd, l2 = tr - dd;
+    /* The l1 eigenvector is across the line, at 0.5 atan2(2b, a - c) in
+     * image axes (y down); the line runs at +90 deg, and counter-clockwise
+     * on screen flips the sign. */
+    *theta = -(0.5f * atan2f(2.0f * b, a - c) + (float)M_PI_2);
+    float r = l1 - fabsf(l2) - 2.0f * g;
+    return l1 > 0 && r > 0 ? r : 0.0f;
+}
+
+/* Runs one scale and keeps, per working pixel, the best response. */
+static int run_scale(line_maps *m, const float *lvl, int lw, int lh, int up, double sigma,
+                     int threads)
+{
+    size_t n = (size_t)m->w * m->h;
+    float *xx = st_det_alloc(lw, lh), *yy = st_det_alloc(lw, lh), *xy = st_det_alloc(lw, lh);
+    float *gm = st_det_alloc(lw, lh);
+    float *ux = NULL, *uy = NULL, *uxy = NULL, *ugm = NULL;
+    int rc = (xx && yy && xy && gm) ? ST_OK : ST_ENOMEM;
+    if (!rc)
+        rc = scale_hessian(lvl, lw, lh, sigma / (double)(1 << up), xx, yy, xy, gm, threads);
+    if (!rc && up) {
+        ux = st_det_alloc(m->w, m->h);
+        uy = st_det_alloc(m->w, m->h);
+        uxy = st_det_alloc(m->w, m->h);
+        ugm = st_det_alloc(m->w, m->h);
+        if (!ux || !uy || !uxy || !ugm)
+            rc = ST_ENOMEM;
+        else {
+            /* Infinite border gradients would smear: finite stand-in. */
+            for (size_t i = 0; i < (size_t)lw * lh; i++)
+                gm[i] = fminf(gm[i], 1e30f);
+            st_det_pyr_up(xx, lw, lh, up, ux, m->w, m->h, threads);
+            st_det_pyr_up(yy, lw, lh, up, uy, m->w, m->h, threads);
+            st_det_pyr_up(xy, lw, lh, up, uxy, m->w, m->h, threads);
+            st_det_pyr_up(gm, lw, lh, up, ugm, m->w, m->h, threads);
+        }
+    }
+    if (!rc) {
+        const float *a = up ? ux : xx, *c = up ? uy : yy, *b = up ? uxy : xy, *g = up ? ugm : gm;
+        float *resp = up ? ux : xx; /* overwritten in place below */
+        float *th = st_det_alloc(m->w, m->h);
+        if (!th)
+            rc = ST_ENOMEM;
+        /* Noise level of this scale: the robust SD of the normalised
+         * Laplacian, symmetric about zero on skin without lines (the line
+         * response itself is mostly clipped to zero, so its MAD is not). */
+        double noise = 0.0;
+        if (th) {
+            for (size_t i = 0; i < n; i++)
+                th[i] = a[i] + c[i];
+            noise = st_det_robust_sigma(th, n);
+        }
+        for (size_t i = 0; i < n && !rc; i++)
+            resp[i] = line_response(a[i], c[i], b[i], g[i], &th[i]);
+        if (!rc) {
+            float inv = noise > 0 ? (float)(1.0 / noise) : 0.0f;
+            for (size_t i = 0; i < n; i++)
+                if (resp[i] > m->best[i]) {
+                    m->best[i] = resp[i];
+                    m->snr[i] = resp[i] * inv;
+                    m->theta[i] = th[i];
+                    m->sigma[i] = (float)sigma;
+                }
+        }
+        st_aligned_free(th);
+    }
+    st_aligned_free(xx);
+    st_aligned_free(yy);
+    st_aligned_free(xy);
+    st_aligned_free(ux);
+    st_aligned_free(uy);
+    st_aligned_free(uxy);
+    st_aligned_free(gm);
+    st_aligned_free(ugm);
+    return rc;
+}
+
+/* Working grid (smallest scale >= 1 px), then every scale on a pyramid. */
+static int build_maps(const st_detect_input *in, int threads, line_maps *m)
+{
+    memset(m, 0, sizeof *m);
+    int W = in->surface->width, H = in->surface->height;
+    double pmm = st_det_pixel_mm(in);
+    /* A bar of width w answers best at sigma = w / 2. */
+    double s_min = pmm > 0 ? 0.5 * W_MIN_MM / pmm : 1.0, s_max = pmm > 0 ? 0.5 * W_MAX_MM / pmm : 8.0;
+    while (s_min / (double)(1 << (m->level + 1)) >= 1.0 && (W >> (m->level + 1)) >= 32 &&
+           (H >> (m->level + 1)) >= 32)
+        m->level++;
+    double f = (double)(1 << m->level);
+    m->px_mm = (pmm > 0 ? pmm : 1.0) * f;
+    float *full = st_det_alloc(W, H);
+    if (!full)
+        return ST_ENOMEM;
+    st_det_copy_plane(in->surface, 0, full);
+    m->surf = st_det_pyr_down(full, W, H, m->level, &m->w, &m->h);
+    st_aligned_free(full);
+    m->snr = st_det_alloc(m->w, m->h);
+    m->best = st_det_alloc(m->w, m->h);
+    m->theta = st_det_alloc(m->w, m->h);
+    m->sigma = st_det_alloc(m->w, m->h);
+    if (!m->surf || !m->snr || !m->best || !m->theta || !m->sigma)
+        return ST_ENOMEM;
+    s_min = fmax(1.0, s_min / f);
+    s_max = fmax(s_min, s_max / f);
+    float *lvl = st_det_alloc(m->w, m->h);
+    if (!lvl)
+        return ST_ENOMEM;
+    memcpy(lvl, m->surf, (size_t)m->w * m->h * sizeof *lvl);
+    int lw = m->w, lh = m->h, up = 0, rc = ST_OK;
+    for (double s = s_min; s <= s_max * 1.0001 && !rc; s *= SCALE_STEP) {
+        while (s / (double)(1 << up) > 2.0 && lw >= 32 && lh >= 32) {
+            float *next = st_det_pyr_down(lvl, lw, lh, 1, &lw, &lh);
+            st_aligned_free(lvl);
+            lvl = next;
+            if (!lvl)
+                return ST_ENOMEM;
+            up++;
+        }
+        rc = run_scale(m, lvl, lw, lh, up, s, threads);
+    }
+    st_aligned_free(lvl);
+    /* The measuring surface: a little smoothing against pixel noise. */
+    if (!rc)
+        rc = st_gaussian_blur(m->surf, (size_t)m->w, m->surf, (size_t)m->w, m->w, m->h, 0.7, threads);
+    return rc;
+}
+
+/* Hysteresis on the SNR inside the ROI, then thinning: the centre lines. */
+static int centre_lines(const st_detect_input *in, const line_maps *m, unsigned char **out,
+                        st_err *err)
+{
+    size_t n = (size_t)m->w * m->h;
+    unsigned char *bin = malloc(n);
+    int32_t *lab = malloc(n * sizeof *lab);
+    float *peak = NULL;
+    int nl = 0, rc = (bin && lab) ? ST_OK : st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
+    int f = 1 << m->level;
+    for (int y = 0; y < m->h && !rc; y++)
+        for (int x = 0; x < m->w; x++) {
+            int fx = x * f + f / 2, fy = y * f + f / 2;
+            fx = fx < in->surface->width ? fx : in->surface->width - 1;
+            fy = fy < in->surface->height ? fy : in->surface->height - 1;
+            bin[(size_t)y * m->w + x] = m->snr[(size_t)y * m->w + x] > T_LOW && st_det_inside(in, fx, fy);
+        }
+    if (!rc)
+        rc = st_det_label8(bin, m->w, m->h, lab, &nl, err);
+    if (!rc && !(peak = calloc((size_t)nl + 1, sizeof *peak)))
+        rc = st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
+    for (size_t i = 0; i < n && !rc; i++)
+        if (lab[i] && m->snr[i] > peak[lab[i]])
+            peak[lab[i]] = m->snr[i];
+    for (size_t i = 0; i < n && !rc; i++)
+        bin[i] = lab[i] && peak[lab[i]] >= T_HIGH;
+    if (!rc)
+        rc = st_det_thin(bin, m->w, m->h, err);
+    free(lab);
+    free(peak);
+    if (rc) {
+        free(bin);
+        return rc;
+    }
+    *out = bin;
+    return ST_OK;
+}
+
+typedef struct line_acc {
+    double len, wsum, dsum, mcount, sx, sy, sxx, syy, sxy, npx, c2, s2;
+} line_acc;
+
+/* Full width at half depth and depth across the line at (x, y). */
+static int profile(const line_maps *m, int x, int y, double theta, double sigma, double *width,
+                   double *depth)
+{
+    double nx = sin(theta), ny = cos(theta); /* normal, image axes */
+    double reach = 3.0 * sigma + 2.0;
+    float out = NAN;
+    double v0 = st_sample_bilinear(m->surf, (size_t)m->w, m->w, m->h, x, y, out);
+    double va = st_sample_bilinear(m->surf, (size_t)m->w, m->w, m->h, x + reach * nx, y + reach * ny, out);
+    double vb = st_sample_bilinear(m->surf, (size_t)m->w, m->w, m->h, x - reach * nx, y - reach * ny, out);
+    if (isnan(v0) || isnan(va) || isnan(vb))
+        return 0;
+    double bg = 0.5 * (va + vb), d = bg - v0;
+    if (!(d > 0))
+        return 0;
+    double half = bg - 0.5 * d, side[2] = {reach, reach};
+    for (int s = 0; s < 2; s++) {
+        double sg = s ? -1.0 : 1.0, prev = v0;
+        for (double t = 0.25; t <= reach; t += 0.25) {
+            double v = st_sample_bilinear(m->surf, (size_t)m->w, m->w, m->h, x + sg * t * nx,
+                                          y + sg * t * ny, (float)bg);
+            if (v >= half) {
+                side[s] = t - 0.25 + 0.25 * (half - prev) / (v - prev);
+                break;
+            }
+            prev = v;
+        }
+    }
+    *width = side[0] + side[1];
+    *depth = d;
+    return 1;
+}
+
+static void accumulate(const line_maps *m, int x, int y, line_acc *a)
+{
+    size_t i = (size_t)y * m->w + x;
+    double t = m->theta[i];
+    double step = 1.0 / fmax(fabs(cos(t)), fabs(sin(t)));
+    double wd, dp;
+    a->len += step;
+    a->npx += 1;
+    a->c2 += step * cos(2.0 * t);
+    a->s2 += step * sin(2.0 * t);
+    a->sx += x;
+    a->sy += y;
+    a->sxx += (double)x * x;
+    a->syy += (double)y * y;
+    a->sxy += (double)x * y;
+    if (profile(m, x, y, t, m->sigma[i], &wd, &dp)) {
+        a->wsum += wd * step;
+        a->dsum += dp * step;
+        a->mcount += step;
+    }
+}
+
+typedef struct proj_pt {
+    double u, x, y;
+} proj_pt;
+
+static int cmp_proj(const void *a, const void *b)
+{
+    double p = ((const proj_pt *)a)->u, q = ((const proj_pt *)b)->u;
+    return (p > q) - (p < q);
+}
+
+/* Wrinkle record: main axis by second moments, the path as means of bins
+ * of ~4 working pixels along that axis, in full-resolution pixels. */
+static int make_wrinkle(const line_maps *m, const line_acc *a, proj_pt *pts, size_t np,
+                        st_wrinkle *w)
+{
+    double f = (double)(1 << m->level), mx = a->sx / a->npx, my = a->sy / a->npx;
+    double cxx = a->sxx / a->npx - mx * mx, cyy = a->syy / a->npx - my * my;
+    double cxy = a->sxy / a->npx - mx * my;
+    double phi = 0.5 * atan2(2.0 * cxy, cxx - cyy), ux = cos(phi), uy = sin(phi);
+    for (size_t i = 0; i < np; i++)
+        pts[i].u = (pts[i].x - mx) * ux + (pts[i].y - my) * uy;
+    qsort(pts, np, sizeof *pts, cmp_proj);
+    size_t bins = (size_t)ceil((pts[np - 1].u - pts[0].u) / 4.0) + 1;
+    memset(w, 0, sizeof *w);
+    w->path = malloc(2 * (bins + 2) * sizeof *w->path);
+    if (!w->path)
+        return ST_ENOMEM;
+    size_t i = 0;
+    while (i < np) {
+        double u0 = pts[i].u, sx = 0, sy = 0;
+        size_t k = 0;
+        for (; i < np && pts[i].u < u0 + 4.0; i++, k++) {
+            sx += pts[i].x;
+            sy += pts[i].y;
+        }
+        w->path[2 * w->n_path] = (sx / k + 0.5) * f - 0.5;
+        w->path[2 * w->n_path + 1] = (sy / k + 0.5) * f - 0.5;
+        w->n_path++;
+    }
+    w->x0 = (pts[0].x + 0.5) * f - 0.5;
+    w->y0 = (pts[0].y + 0.5) * f - 0.5;
+    w->x1 = (pts[np - 1].x + 0.5) * f - 0.5;
+    w->y1 = (pts[np - 1].y + 0.5) * f - 0.5;
+    w->length_mm = a->len * m->px_mm;
+    w->width_mm = a->mcount > 0 ? a->wsum / a->mcount * m->px_mm : 0.0;
+    w->depth = a->mcount > 0 ? a->dsum / a->mcount : 0.0;
+    w->angle_deg = 0.5 * atan2(a->s2, a->c2) * 180.0 / M_PI;
+    return ST_OK;
+}
+
+typedef struct line_totals {
+    double len, wsum, dsum, mcount, c2, s2;
+    size_t count;
+} line_totals;
+
+/* Labels the centre lines, measures each, keeps those >= MIN_LEN_MM. */
+static int measure_lines(const line_maps *m, unsigned char *skel, st_detections *dets,
+                         line_totals *tot, st_err *err)
+{
+    size_t n = (size_t)m->w * m->h;
+    int32_t *lab = malloc(n * sizeof *lab);
+    int nl = 0, rc = lab ? st_det_label8(skel, m->w, m->h, lab, &nl, err)
+                         : st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
+    line_acc *acc = NULL;
+    size_t *start = NULL;
+    proj_pt *pts = NULL;
+    st_wrinkle *wr = NULL;
+    if (!rc) {
+        acc = calloc((size_t)nl + 1, sizeof *acc);
+        start = calloc((size_t)nl + 2, sizeof *start);
+        if (!acc || !start)
+            rc = st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
+    }
+    for (int y = 0; y < m->h && !rc; y++)
+        for (int x = 0; x < m->w; x++)
+            if (lab[(size_t)y * m->w + x]) {
+                accumulate(m, x, y, &acc[lab[(size_t)y * m->w + x]]);
+                start[lab[(size_t)y * m->w + x] + 1]++;
+            }
+    size_t total = 0;
+    for (int k = 1; k <= nl + 1 && !rc; k++) {
+        start[k] += start[k - 1];
+        total = start[k];
+    }
+    if (!rc && (!(pts = malloc((total ? total : 1) * sizeof *pts)) ||
+                !(wr = calloc((size_t)nl + 1, sizeof *wr))))
+        rc = st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
+    if (!rc) {
+        size_t *fill = start; /* advanced per label while filling */
+        for (int y = 0; y < m->h; y++)
+            for (int x = 0; x < m->w; x++) {
+                int32_t l = lab[(size_t)y * m->w + x];
+                if (l)
+                    pts[fill[l]++] = (proj_pt){0, x, y};
+            }
+    }
+    /* After filling, start[l] is the end of label l and start[l-1] its start. */
+    size_t kept = 0;
+    for (int k = 1; k <= nl && !rc; k++) {
+        const line_acc *a = &acc[k];
+        if (a->len * m->px_mm < MIN_LEN_MM)
+            continue;
+        size_t b = start[k - 1], e = start[k];
+        rc = make_wrinkle(m, a, pts + b, e - b, &wr[kept]);
+        if (rc) {
+            rc = st_err_set(err, rc, "wrinkles: out of memory");
+            break;
+        }
+        kept++;
+        tot->len += a->len;
+        tot->wsum += a->wsum;
+        tot->dsum += a->dsum;
+        tot->mcount += a->mcount;
+        tot->c2 += a->c2;
+        tot->s2 += a->s2;
+    }
+    tot->count = kept;
+    if (!rc && dets) {
+        for (size_t i = 0; dets->wrinkles && i < dets->n_wrinkles; i++)
+            free(dets->wrinkles[i].path);
+        free(dets->wrinkles);
+        dets->wrinkles = wr;
+        dets->n_wrinkles = kept;
+        wr = NULL;
+    }
+    for (size_t i = 0; wr && i < kept; i++)
+        free(wr[i].path);
+    free(wr);
+    free(pts);
+    free(acc);
+    free(start);
+    free(lab);
+    return rc;
+}
+
+static int put_metrics(const st_detect_input *in, st_metric_set *out, const line_totals *t,
+                       const line_maps *m, st_err *err)
+{
+    double pmm = st_det_pixel_mm(in);
+    size_t roi = st_det_roi_count(in);
+    int um = in->unit == ST_UNIT_UM && in->modality != ST_DETECT_PHOTO;
+    int rc = st_metric_set_put(out, "wrinkles.count", (double)t->count, "", err);
+    if (!rc && pmm > 0 && roi)
+        rc = st_metric_set_put(out, "wrinkles.length_mm_cm2",
+                               t->len * m->px_mm / ((double)roi * pmm * pmm / 100.0), "mm/cm2", err);
+    if (!rc && t->mcount > 0)
+        rc = st_metric_set_put(out, "wrinkles.mean_width_mm", t->wsum / t->mcount * m->px_mm,
+                               pmm > 0 ? "mm" : "px", err);
+    if (!rc)
+        rc = st_metric_set_put(out, "wrinkles.depth_index", t->mcount > 0 ? t->dsum / t->mcount : 0.0,
+                               um ? "um" : "rel", err);
+    if (!rc && t->len > 0)
+        rc = st_metric_set_put(out, "wrinkles.orientation_deg",
+                               0.5 * atan2(t->s2, t->c2) * 180.0 / M_PI, "deg", err);
+    return rc;
+}
+
+int st_wrinkles_detect(const st_detect_input *in, int threads, st_metric_set *out,
+                       st_detections *dets, st_err *err)
+{
+    int rc = st_det_check_input(in, "wrinkles", err);
+    if (rc)
+        return rc;
+    line_maps m;
+    unsigned char *skel = NULL;
+    line_totals tot = {0};
+    rc = build_maps(in, threads, &m);
+    if (rc) {
+        rc = st_err_set(err, rc, "wrinkles: line filter failed (%s)", st_status_name(rc));
+        goto done;
+    }
+    rc = centre_lines(in, &m, &skel, err);
+    if (!rc)
+        rc = measure_lines(&m, skel, dets, &tot, err);
+    if (!rc)
+        rc = put_metrics(in, out, &tot, &m, err);
+done:
+    free(skel);
+    maps_free(&m);
+    return rc;
+}

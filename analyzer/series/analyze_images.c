@@ -1,0 +1,135 @@
+/* images/: per session the aligned patch (what was measured, after light and
+ * colour normalisation) and the same with its detections drawn, both in the
+ * patch's frame at most IMG_MAX_SIDE pixels a side. Written without EXIF
+ * through the io stage (temporary name + rename). */
+#define _DEFAULT_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "series/analyze_int.h"
+
+#define IMG_MAX_SIDE 1600
+#define IMG_QUALITY 90
+
+/* Block-mean reduction by an integer factor; gray sources become RGB. */
+static int reduce(const st_image *src, int f, st_image **out, st_err *err)
+{
+    int w = (src->width + f - 1) / f, h = (src->height + f - 1) / f;
+    int rc = st_image_new(w, h, 3, out, err);
+    if (rc)
+        return rc;
+    for (int c = 0; c < 3; c++) {
+        int sc = src->channels == 3 ? c : 0;
+        for (int y = 0; y < h; y++) {
+            float *o = st_image_row(*out, c, y);
+            for (int x = 0; x < w; x++) {
+                double s = 0;
+                int n = 0;
+                for (int yy = y * f; yy < (y + 1) * f && yy < src->height; yy++) {
+                    const float *row = st_image_row(src, sc, yy);
+                    for (int xx = x * f; xx < (x + 1) * f && xx < src->width; xx++, n++)
+                        s += row[xx];
+                }
+                o[x] = (float)(s / n);
+            }
+        }
+    }
+    return ST_OK;
+}
+
+/* A height map shown over its range (min to max of the reduced patch). */
+static void stretch(st_image *img)
+{
+    float lo = INFINITY, hi = -INFINITY;
+    for (int y = 0; y < img->height; y++) {
+        const float *row = st_image_row(img, 0, y);
+        for (int x = 0; x < img->width; x++) {
+            lo = fminf(lo, row[x]);
+            hi = fmaxf(hi, row[x]);
+        }
+    }
+    float span = hi > lo ? hi - lo : 1;
+    for (int c = 0; c < 3; c++)
+        for (int y = 0; y < img->height; y++) {
+            float *row = st_image_row(img, c, y);
+            for (int x = 0; x < img->width; x++)
+                row[x] = (row[x] - lo) / span;
+        }
+}
+
+static void dot(st_image *img, int x, int y, const float rgb[3])
+{
+    if (x < 0 || y < 0 || x >= img->width || y >= img->height)
+        return;
+    for (int c = 0; c < 3; c++)
+        st_image_row(img, c, y)[x] = rgb[c];
+}
+
+static void circle(st_image *img, double cx, double cy, double r, const float rgb[3])
+{
+    if (r < 1.5)
+        r = 1.5;
+    int steps = (int)(2 * M_PI * r) + 8;
+    for (int k = 0; k < steps; k++) {
+        double a = 2 * M_PI * k / steps;
+        dot(img, (int)lround(cx + r * cos(a)), (int)lround(cy + r * sin(a)), rgb);
+    }
+}
+
+static void line(st_image *img, double x0, double y0, double x1, double y1, const float rgb[3])
+{
+    int steps = (int)fmax(fabs(x1 - x0), fabs(y1 - y0)) + 1;
+    for (int k = 0; k <= steps; k++) {
+        double t = (double)k / steps;
+        dot(img, (int)lround(x0 + t * (x1 - x0)), (int)lround(y0 + t * (y1 - y0)), rgb);
+    }
+}
+
+static void draw(st_image *img, const st_detections *d, double ox, double oy, double f, double px_mm)
+{
+    static const float green[3] = {0.1f, 0.9f, 0.2f}, red[3] = {1.0f, 0.15f, 0.1f}, blue[3] = {0.2f, 0.5f, 1.0f};
+    double mm = px_mm > 0 ? px_mm : 1.0;
+    /* Detection coordinates are baseline pixels; the image is the patch
+     * reduced by f: pixel centre x maps to (x - ox + 0.5) / f - 0.5. */
+#define MAPX(x) (((x) - ox + 0.5) / f - 0.5)
+#define MAPY(y) (((y) - oy + 0.5) / f - 0.5)
+    for (size_t k = 0; k < d->n_pores; k++)
+        circle(img, MAPX(d->pores[k].x), MAPY(d->pores[k].y), 0.5 * d->pores[k].d_mm / mm / f, green);
+    for (size_t k = 0; k < d->n_scars; k++)
+        circle(img, MAPX(d->scars[k].x), MAPY(d->scars[k].y), sqrt(d->scars[k].area_mm2 / M_PI) / mm / f, red);
+    for (size_t k = 0; k < d->n_wrinkles; k++)
+        line(img, MAPX(d->wrinkles[k].x0), MAPY(d->wrinkles[k].y0), MAPX(d->wrinkles[k].x1),
+             MAPY(d->wrinkles[k].y1), blue);
+#undef MAPX
+#undef MAPY
+}
+
+int images_write_session(analyze_ctx *c, size_t i, const st_image *rgb, const st_image *surface,
+                         const st_detections *det, st_err *err)
+{
+    const st_image *src = rgb ? rgb : surface;
+    int side = src->width > src->height ? src->width : src->height;
+    int f = (side + IMG_MAX_SIDE - 1) / IMG_MAX_SIDE;
+    st_image *small = NULL;
+    int rc = reduce(src, f, &small, err);
+    if (rc)
+        return rc;
+    if (!rgb)
+        stretch(small);
+    st_session_result *sr = &c->result.sessions[i];
+    char path[4400];
+    snprintf(sr->image_aligned, sizeof sr->image_aligned, "images/session_%02zu_aligned.jpg", i);
+    snprintf(path, sizeof path, "%s/%s", c->out, sr->image_aligned);
+    rc = st_image_save_jpeg(small, path, IMG_QUALITY, err);
+    if (!rc) {
+        draw(small, det, c->box[0], c->box[1], f, c->series.pixel_mm);
+        snprintf(sr->image_overlay, sizeof sr->image_overlay, "images/session_%02zu_overlay.jpg", i);
+        snprintf(path, sizeof path, "%s/%s", c->out, sr->image_overlay);
+        rc = st_image_save_jpeg(small, path, IMG_QUALITY, err);
+    }
+    st_image_free(small);
+    return rc;
+}

@@ -1,0 +1,205 @@
+#define _POSIX_C_SOURCE 200809L
+#include "series/batch.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "core/error.h"
+#include "core/parallel.h"
+#include "series/batch_plan.h"
+#include "series/metrics_import.h"
+#include "series/results_db.h"
+
+typedef struct batch_state {
+    const char *root, *out;
+    const st_batch_opts *opts;
+    st_db *db;
+    int64_t run_id;
+    char **names;
+    size_t count, next;
+    int inner_threads;
+    pthread_mutex_t lock;
+    st_batch_result *result;
+    struct timespec t0;
+    int fatal;      /* a database error: stop starting new series */
+    st_err fatal_err;
+} batch_state;
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+static int file_exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* Analyses (or skips) one series and stores it; returns the series status. */
+static int one_series(batch_state *b, const char *name, int *skipped, size_t *photos, st_err *err)
+{
+    char dir[4096], out_dir[4096], json[4200];
+    snprintf(dir, sizeof dir, "%s/%s", b->root, name);
+    snprintf(out_dir, sizeof out_dir, "%s/%s", b->out, name);
+    snprintf(json, sizeof json, "%s/metrics.json", out_dir);
+    st_series_files files;
+    int rc = st_series_fingerprint(dir, name, b->opts->options_text, b->db, &files, err);
+    if (rc)
+        return rc;
+    *photos = files.count;
+    char old_fp[65], old_status[16];
+    int found = 0;
+    rc = st_db_series_state(b->db, name, old_fp, old_status, &found, err);
+    /* Unchanged inputs and options: the stored result stands (a failure too:
+     * the same inputs would fail the same way). A success whose outputs were
+     * deleted is analysed again. */
+    *skipped = !rc && found && !strcmp(old_fp, files.fingerprint) &&
+               (!strcmp(old_status, "failed") || file_exists(json));
+    if (rc || *skipped) {
+        st_series_files_free(&files);
+        if (!rc && !strcmp(old_status, "partial")) {
+            pthread_mutex_lock(&b->lock);
+            b->result->partial++;
+            pthread_mutex_unlock(&b->lock);
+        }
+        if (rc || strcmp(old_status, "failed"))
+            return rc;
+        return st_err_set(err, ST_EFORMAT, "%s: failed in an earlier run with the same inputs "
+                          "(reason in results.db)", dir);
+    }
+    if (mkdir(out_dir, 0755) != 0 && errno != EEXIST) {
+        st_series_files_free(&files);
+        return st_err_set(err, ST_EIO, "%s: cannot create (%s)", out_dir, strerror(errno));
+    }
+    int status = b->opts->analyze(dir, out_dir, b->inner_threads, b->opts->analyze_ctx, err);
+    st_imported imp = {0};
+    if (!status)
+        status = st_metrics_import(json, &imp, err);
+    st_db_series rec = {.name = name, .dir = dir, .fingerprint = files.fingerprint,
+                        .status = status ? "failed" : (imp.n_failed_sessions ? "partial" : "ok"),
+                        .message = status ? err->msg : "", .run_id = b->run_id,
+                        .has_index = imp.has_index, .remodeling_index = imp.remodeling_index,
+                        .ci_lo = imp.ci_lo, .ci_hi = imp.ci_hi, .images = files.files,
+                        .n_images = files.count, .sessions = imp.sessions,
+                        .n_sessions = imp.n_sessions, .metrics = imp.metrics,
+                        .n_metrics = imp.n_metrics};
+    st_err db_err;
+    int db_rc = st_db_store_series(b->db, &rec, &db_err);
+    if (!status && imp.n_failed_sessions) {
+        pthread_mutex_lock(&b->lock);
+        b->result->partial++;
+        pthread_mutex_unlock(&b->lock);
+    }
+    st_imported_free(&imp);
+    st_series_files_free(&files);
+    if (db_rc) {
+        pthread_mutex_lock(&b->lock);
+        b->fatal = 1;
+        b->fatal_err = db_err;
+        pthread_mutex_unlock(&b->lock);
+    }
+    return status;
+}
+
+static void report_progress(batch_state *b, const char *name, int status, const st_err *err)
+{
+    if (!b->opts->progress)
+        return;
+    st_batch_progress p = {.done = b->result->analysed + b->result->skipped + b->result->failed,
+                           .total = b->count, .skipped = b->result->skipped,
+                           .failed = b->result->failed, .photos = b->result->photos,
+                           .elapsed_s = seconds_since(&b->t0), .series = name,
+                           .series_status = status, .message = status ? err->msg : ""};
+    b->opts->progress(&p, b->opts->progress_ctx);
+}
+
+static void worker(void *ctx, int begin, int end)
+{
+    batch_state *b = ctx;
+    (void)begin;
+    (void)end;
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        int stop = b->fatal || b->next >= b->count || (b->opts->cancel && *b->opts->cancel);
+        size_t i = b->next++;
+        pthread_mutex_unlock(&b->lock);
+        if (stop)
+            return;
+        st_err err;
+        st_err_clear(&err);
+        int skipped = 0;
+        size_t photos = 0;
+        int status = one_series(b, b->names[i], &skipped, &photos, &err);
+        pthread_mutex_lock(&b->lock);
+        if (status)
+            b->result->failed++;
+        else if (skipped)
+            b->result->skipped++;
+        else {
+            b->result->analysed++;
+            b->result->photos += photos;
+        }
+        report_progress(b, b->names[i], status, &err);
+        pthread_mutex_unlock(&b->lock);
+    }
+}
+
+/* One band per worker: st_parallel_for gives each worker the whole queue. */
+static void run_workers(batch_state *b, int workers)
+{
+    st_parallel_for(workers, workers, 1, worker, b);
+}
+
+int st_batch_run(const char *root, const char *out, const st_batch_opts *opts,
+                 st_batch_result *result, st_err *err)
+{
+    memset(result, 0, sizeof *result);
+    if (!opts->analyze)
+        return st_err_set(err, ST_EINVAL, "batch: no analysis function");
+    if (mkdir(out, 0755) != 0 && errno != EEXIST)
+        return st_err_set(err, ST_EIO, "%s: cannot create output folder (%s)", out, strerror(errno));
+    batch_state b = {.root = root, .out = out, .opts = opts, .result = result};
+    int rc = st_batch_list(root, opts->shard_k, opts->shard_n, &b.names, &b.count, err);
+    if (rc)
+        return rc;
+    char db_path[4096];
+    /* Shards may run at once on several machines over one shared OUT: each
+     * keeps its own database (SQLite must not be shared over a network file
+     * system), and `skintrack merge` joins them into OUT/results.db. */
+    if (opts->shard_n > 1)
+        snprintf(db_path, sizeof db_path, "%s/results.shard-%d-of-%d.db", out, opts->shard_k,
+                 opts->shard_n);
+    else
+        snprintf(db_path, sizeof db_path, "%s/results.db", out);
+    if ((rc = st_db_open(db_path, &b.db, err)) ||
+        (rc = st_db_run_begin(b.db, opts->options_text, &b.run_id, err))) {
+        st_db_close(b.db);
+        st_db_free_names(b.names, b.count);
+        return rc;
+    }
+    result->total = b.count;
+    pthread_mutex_init(&b.lock, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &b.t0);
+    int threads = opts->threads > 0 ? opts->threads : st_cpu_count();
+    int workers = b.count < (size_t)threads ? (int)b.count : threads;
+    b.inner_threads = workers > 0 ? threads / workers : 1;
+    if (workers > 0)
+        run_workers(&b, workers);
+    result->cancelled = opts->cancel && *opts->cancel;
+    rc = b.fatal ? st_err_set(err, b.fatal_err.code, "%s", b.fatal_err.msg) : ST_OK;
+    const char *status = b.fatal ? "error" : result->cancelled ? "interrupted"
+                         : result->failed ? "some failed" : "ok";
+    st_db_run_end(b.db, b.run_id, status, NULL);
+    pthread_mutex_destroy(&b.lock);
+    st_db_close(b.db);
+    st_db_free_names(b.names, b.count);
+    return rc;
+}

@@ -1,0 +1,51 @@
+/* `skintrack batch`: every series under a root folder, in parallel, with an
+ * incremental results database. The batch is a scheduler: the analysis of one
+ * series is the caller's function (the CLI passes the analyze pipeline), so
+ * the scheduling, skipping and storing are the same whatever is measured. */
+#ifndef ST_BATCH_H
+#define ST_BATCH_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "skintrack/skintrack.h"
+
+/* Analyses one series folder into out_dir (which exists), using up to
+ * `threads` threads, and writes out_dir/metrics.json. Returns ST_OK when the
+ * series was analysed (even if some of its sessions failed), else an error
+ * with its message in err. Must be safe to call from several threads. */
+typedef int (*st_series_fn)(const char *series_dir, const char *out_dir, int threads, void *ctx,
+                            st_err *err);
+
+typedef struct st_batch_progress {
+    size_t done, total, skipped, failed;
+    size_t photos;        /* images analysed so far (skipped series excluded) */
+    double elapsed_s;
+    const char *series;   /* the series just finished */
+    int series_status;    /* ST_OK or its error code */
+    const char *message;  /* its error message, "" when ok */
+} st_batch_progress;
+
+typedef struct st_batch_opts {
+    int threads;                 /* <= 0: all cores; split across series, never oversubscribed */
+    int shard_k, shard_n;        /* shard_n <= 1: everything */
+    const char *options_text;    /* analysis options as text: part of every fingerprint */
+    st_series_fn analyze;
+    void *analyze_ctx;
+    volatile sig_atomic_t *cancel; /* set to non-zero (e.g. by SIGINT): no new series start */
+    void (*progress)(const st_batch_progress *p, void *ctx); /* called under a lock */
+    void *progress_ctx;
+} st_batch_opts;
+
+typedef struct st_batch_result {
+    size_t total, analysed, skipped, failed, partial;
+    size_t photos;
+    int cancelled;
+} st_batch_result;
+
+/* Returns ST_OK when the batch ran (even if series failed: see result), or
+ * an error that stopped it (unreadable root, database problems). */
+int st_batch_run(const char *root, const char *out, const st_batch_opts *opts,
+                 st_batch_result *result, st_err *err);
+
+#endif

@@ -1,0 +1,381 @@
+#define _POSIX_C_SOURCE 200809L
+#include "series/results_db.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/error.h"
+
+struct st_db {
+    sqlite3 *sql;
+    pthread_mutex_t lock;
+    char path[1024];
+};
+
+static const char *const schema_sql =
+    "CREATE TABLE IF NOT EXISTS runs ("
+    " id INTEGER PRIMARY KEY, tool_version TEXT NOT NULL, options TEXT NOT NULL,"
+    " started TEXT NOT NULL, ended TEXT, status TEXT,"
+    " UNIQUE(started, options, tool_version));"
+    "CREATE TABLE IF NOT EXISTS series ("
+    " name TEXT PRIMARY KEY, dir TEXT NOT NULL, fingerprint TEXT NOT NULL,"
+    " status TEXT NOT NULL, message TEXT NOT NULL, run_started TEXT,"
+    " remodeling_index REAL, ci_lo REAL, ci_hi REAL, analyzed TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS sessions ("
+    " series TEXT NOT NULL REFERENCES series(name) ON DELETE CASCADE,"
+    " idx INTEGER NOT NULL, date TEXT, days INTEGER, label TEXT, status TEXT, message TEXT,"
+    " PRIMARY KEY(series, idx));"
+    "CREATE TABLE IF NOT EXISTS images ("
+    " series TEXT NOT NULL REFERENCES series(name) ON DELETE CASCADE,"
+    " path TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER,"
+    " PRIMARY KEY(series, path));"
+    "CREATE TABLE IF NOT EXISTS metrics ("
+    " series TEXT NOT NULL REFERENCES series(name) ON DELETE CASCADE,"
+    " session INTEGER NOT NULL, name TEXT NOT NULL, value REAL NOT NULL, unit TEXT,"
+    " change_pct REAL, PRIMARY KEY(series, session, name));";
+
+static int sql_fail(st_db *db, st_err *err, const char *what)
+{
+    return st_err_set(err, ST_EIO, "%s: %s (%s)", db->path, what, sqlite3_errmsg(db->sql));
+}
+
+static int exec(st_db *db, const char *sql, st_err *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db->sql, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        int rc = st_err_set(err, ST_EIO, "%s: %s", db->path, msg ? msg : "SQL error");
+        sqlite3_free(msg);
+        return rc;
+    }
+    return ST_OK;
+}
+
+static int user_version(st_db *db, int *version)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    int ok = sqlite3_step(st) == SQLITE_ROW;
+    *version = ok ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    return ok ? 0 : -1;
+}
+
+int st_db_open(const char *path, st_db **out, st_err *err)
+{
+    *out = NULL;
+    st_db *db = calloc(1, sizeof *db);
+    if (!db)
+        return st_err_set(err, ST_ENOMEM, "%s: out of memory", path);
+    snprintf(db->path, sizeof db->path, "%s", path);
+    pthread_mutex_init(&db->lock, NULL);
+    int rc = ST_OK;
+    if (sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        rc = sql_fail(db, err, "cannot open results database");
+        goto fail;
+    }
+    sqlite3_busy_timeout(db->sql, 10000);
+    /* WAL + NORMAL: a committed transaction survives a killed process. */
+    if ((rc = exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                       "PRAGMA foreign_keys=ON;", err)))
+        goto fail;
+    int version;
+    if (user_version(db, &version)) {
+        rc = sql_fail(db, err, "not a results database");
+        goto fail;
+    }
+    if (version != 0 && version != ST_DB_SCHEMA_VERSION) {
+        rc = st_err_set(err, ST_EFORMAT, "%s: results database schema version %d, this "
+                        "skintrack reads version %d", path, version, ST_DB_SCHEMA_VERSION);
+        goto fail;
+    }
+    if ((rc = exec(db, "BEGIN IMMEDIATE", err)))
+        goto fail;
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version=%d", ST_DB_SCHEMA_VERSION);
+    if ((rc = exec(db, schema_sql, err)) || (rc = exec(db, sql, err)) ||
+        (rc = exec(db, "COMMIT", err))) {
+        exec(db, "ROLLBACK", NULL);
+        goto fail;
+    }
+    *out = db;
+    return ST_OK;
+fail:
+    st_db_close(db);
+    return rc;
+}
+
+void st_db_close(st_db *db)
+{
+    if (!db)
+        return;
+    sqlite3_close(db->sql);
+    pthread_mutex_destroy(&db->lock);
+    free(db);
+}
+
+static void utc_now(char buf[32])
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    size_t n = strftime(buf, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf + n, 32 - n, ".%06ldZ", ts.tv_nsec / 1000);
+}
+
+/* Prepares sql, binds text/int/double parameters from a format string
+ * ('t' text, 'i' int64, 'd' double, 'n' null), steps once. Returns the
+ * sqlite3 result code of the step (SQLITE_DONE or SQLITE_ROW). */
+typedef union bind_val {
+    const char *t;
+    int64_t i;
+    double d;
+} bind_val;
+
+static int run_stmt(st_db *db, const char *sql, const char *types, const bind_val *vals)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
+        return SQLITE_ERROR;
+    for (int k = 0; types[k]; k++) {
+        switch (types[k]) {
+        case 't': sqlite3_bind_text(st, k + 1, vals[k].t ? vals[k].t : "", -1, SQLITE_TRANSIENT); break;
+        case 'i': sqlite3_bind_int64(st, k + 1, vals[k].i); break;
+        case 'd': sqlite3_bind_double(st, k + 1, vals[k].d); break;
+        default: sqlite3_bind_null(st, k + 1); break;
+        }
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int st_db_run_begin(st_db *db, const char *options, int64_t *run_id, st_err *err)
+{
+    char now[32];
+    utc_now(now);
+    pthread_mutex_lock(&db->lock);
+    bind_val v[] = {{.t = ST_VERSION_STRING}, {.t = options}, {.t = now}};
+    int rc = run_stmt(db, "INSERT INTO runs(tool_version, options, started) VALUES(?,?,?)", "ttt", v);
+    *run_id = sqlite3_last_insert_rowid(db->sql);
+    int out = rc == SQLITE_DONE ? ST_OK : sql_fail(db, err, "cannot record the run");
+    pthread_mutex_unlock(&db->lock);
+    return out;
+}
+
+int st_db_run_end(st_db *db, int64_t run_id, const char *status, st_err *err)
+{
+    char now[32];
+    utc_now(now);
+    pthread_mutex_lock(&db->lock);
+    bind_val v[] = {{.t = now}, {.t = status}, {.i = run_id}};
+    int rc = run_stmt(db, "UPDATE runs SET ended=?, status=? WHERE id=?", "tti", v);
+    int out = rc == SQLITE_DONE ? ST_OK : sql_fail(db, err, "cannot close the run");
+    pthread_mutex_unlock(&db->lock);
+    return out;
+}
+
+/* Copies column 0 and 1 of the first row of a one-text-parameter query. */
+static int query_two_texts(st_db *db, const char *sql, const char *const *params, int nparams,
+                           char *a, size_t alen, char *b, size_t blen, int *found)
+{
+    sqlite3_stmt *st;
+    *found = 0;
+    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    for (int k = 0; k < nparams; k++)
+        sqlite3_bind_text(st, k + 1, params[k], -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *found = 1;
+        const unsigned char *x = sqlite3_column_text(st, 0), *y = sqlite3_column_text(st, 1);
+        snprintf(a, alen, "%s", x ? (const char *)x : "");
+        if (b)
+            snprintf(b, blen, "%s", y ? (const char *)y : "");
+    }
+    sqlite3_finalize(st);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : -1;
+}
+
+int st_db_series_state(st_db *db, const char *name, char fingerprint[65], char status[16],
+                       int *found, st_err *err)
+{
+    pthread_mutex_lock(&db->lock);
+    const char *p[] = {name};
+    int rc = query_two_texts(db, "SELECT fingerprint, status FROM series WHERE name=?", p, 1,
+                             fingerprint, 65, status, 16, found);
+    int out = rc ? sql_fail(db, err, "cannot read series state") : ST_OK;
+    pthread_mutex_unlock(&db->lock);
+    return out;
+}
+
+int st_db_cached_sha(st_db *db, const char *series, const char *path, uint64_t size,
+                     int64_t mtime_ns, char sha256[65], int *found, st_err *err)
+{
+    char size_s[32], mtime_s[32];
+    snprintf(size_s, sizeof size_s, "%llu", (unsigned long long)size);
+    snprintf(mtime_s, sizeof mtime_s, "%lld", (long long)mtime_ns);
+    const char *p[] = {series, path, size_s, mtime_s};
+    pthread_mutex_lock(&db->lock);
+    int rc = query_two_texts(db,
+                             "SELECT sha256, '' FROM images WHERE series=? AND path=? AND "
+                             "size=CAST(? AS INTEGER) AND mtime_ns=CAST(? AS INTEGER)",
+                             p, 4, sha256, 65, NULL, 0, found);
+    int out = rc ? sql_fail(db, err, "cannot read image hashes") : ST_OK;
+    pthread_mutex_unlock(&db->lock);
+    return out;
+}
+
+static int store_children(st_db *db, const st_db_series *r)
+{
+    for (size_t i = 0; i < r->n_sessions; i++) {
+        const st_db_session *s = &r->sessions[i];
+        bind_val v[] = {{.t = r->name}, {.i = s->index}, {.t = s->date}, {.i = s->days},
+                        {.t = s->label}, {.t = s->status}, {.t = s->message}};
+        if (run_stmt(db, "INSERT INTO sessions VALUES(?,?,?,?,?,?,?)", "titittt", v) != SQLITE_DONE)
+            return -1;
+    }
+    for (size_t i = 0; i < r->n_images; i++) {
+        const st_db_image *m = &r->images[i];
+        bind_val v[] = {{.t = r->name}, {.t = m->path}, {.t = m->sha256}, {.i = (int64_t)m->size},
+                        {.i = m->mtime_ns}};
+        if (run_stmt(db, "INSERT INTO images VALUES(?,?,?,?,?)", "tttii", v) != SQLITE_DONE)
+            return -1;
+    }
+    for (size_t i = 0; i < r->n_metrics; i++) {
+        const st_db_metric *m = &r->metrics[i];
+        bind_val v[] = {{.t = r->name}, {.i = m->session}, {.t = m->name}, {.d = m->value},
+                        {.t = m->unit}, {.d = m->change_pct}};
+        if (run_stmt(db, "INSERT INTO metrics VALUES(?,?,?,?,?,?)", m->has_change ? "titdtd" : "titdtn",
+                     v) != SQLITE_DONE)
+            return -1;
+    }
+    return 0;
+}
+
+int st_db_store_series(st_db *db, const st_db_series *r, st_err *err)
+{
+    char now[32];
+    utc_now(now);
+    pthread_mutex_lock(&db->lock);
+    int rc = exec(db, "BEGIN IMMEDIATE", err);
+    if (rc)
+        goto out;
+    bind_val del[] = {{.t = r->name}};
+    bind_val v[] = {{.t = r->name}, {.t = r->dir}, {.t = r->fingerprint}, {.t = r->status},
+                    {.t = r->message}, {.i = r->run_id}, {.d = r->remodeling_index},
+                    {.d = r->ci_lo}, {.d = r->ci_hi}, {.t = now}};
+    const char *types = r->has_index ? "tttttidddt" : "tttttinnnt";
+    if (run_stmt(db, "DELETE FROM series WHERE name=?", "t", del) != SQLITE_DONE ||
+        run_stmt(db, "INSERT INTO series VALUES(?,?,?,?,?,"
+                     "(SELECT started FROM runs WHERE id=?),?,?,?,?)", types, v) != SQLITE_DONE ||
+        store_children(db, r)) {
+        rc = sql_fail(db, err, "cannot store series");
+        exec(db, "ROLLBACK", NULL);
+        goto out;
+    }
+    rc = exec(db, "COMMIT", err);
+out:
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+int st_db_merge(st_db *db, const char *shard_path, st_err *err)
+{
+    /* The shard must be a results database of our schema: open it on its own
+     * first, which checks the version and gives a clear message. */
+    st_db *shard;
+    int rc = st_db_open(shard_path, &shard, err);
+    if (rc)
+        return rc;
+    st_db_close(shard);
+    pthread_mutex_lock(&db->lock);
+    sqlite3_stmt *st;
+    rc = ST_OK;
+    if (sqlite3_prepare_v2(db->sql, "ATTACH DATABASE ? AS shard", -1, &st, NULL) != SQLITE_OK) {
+        rc = sql_fail(db, err, "cannot attach shard");
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, shard_path, -1, SQLITE_TRANSIENT);
+    int step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE) {
+        rc = sql_fail(db, err, "cannot attach shard");
+        goto out;
+    }
+    /* Children go with their series (ON DELETE CASCADE), so replacing a
+     * series row first and then copying its children is idempotent. */
+    rc = exec(db,
+              "BEGIN IMMEDIATE;"
+              "INSERT OR IGNORE INTO runs(tool_version, options, started, ended, status)"
+              " SELECT tool_version, options, started, ended, status FROM shard.runs;"
+              "DELETE FROM main.series WHERE name IN (SELECT name FROM shard.series);"
+              "INSERT INTO main.series SELECT * FROM shard.series;"
+              "INSERT INTO main.sessions SELECT * FROM shard.sessions;"
+              "INSERT INTO main.images SELECT * FROM shard.images;"
+              "INSERT INTO main.metrics SELECT * FROM shard.metrics;"
+              "COMMIT;",
+              err);
+    if (rc)
+        exec(db, "ROLLBACK", NULL);
+    exec(db, "DETACH DATABASE shard", NULL);
+    if (rc)
+        st_err_set(err, rc, "%s: cannot merge shard %s", db->path, shard_path);
+out:
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+int st_db_series_names(st_db *db, char ***names, size_t *count, st_err *err)
+{
+    *names = NULL;
+    *count = 0;
+    pthread_mutex_lock(&db->lock);
+    sqlite3_stmt *st;
+    int rc = ST_OK;
+    if (sqlite3_prepare_v2(db->sql, "SELECT name FROM series ORDER BY name", -1, &st, NULL) !=
+        SQLITE_OK) {
+        rc = sql_fail(db, err, "cannot list series");
+        goto out;
+    }
+    size_t cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (*count == cap) {
+            cap = cap ? 2 * cap : 16;
+            char **grown = realloc(*names, cap * sizeof *grown);
+            if (!grown) {
+                rc = st_err_set(err, ST_ENOMEM, "%s: out of memory", db->path);
+                break;
+            }
+            *names = grown;
+        }
+        char *copy = strdup((const char *)sqlite3_column_text(st, 0));
+        if (!copy) {
+            rc = st_err_set(err, ST_ENOMEM, "%s: out of memory", db->path);
+            break;
+        }
+        (*names)[(*count)++] = copy;
+    }
+    sqlite3_finalize(st);
+    if (rc) {
+        st_db_free_names(*names, *count);
+        *names = NULL;
+        *count = 0;
+    }
+out:
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+void st_db_free_names(char **names, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        free(names[i]);
+    free(names);
+}

@@ -1,0 +1,231 @@
+/* Adapters onto the other stages (see stages.h). A stage whose code is not
+ * in this build is left out, never imitated: its metrics are absent and
+ * stg_missing() names it for the series' notes. */
+#include "series/stages.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "metrics/detect.h"
+#include "metrics/surface.h"
+
+#if __has_include("register/register.h")
+#include "register/flatten.h"
+#include "register/register.h"
+#define HAVE_REGISTER 1
+#else
+#define HAVE_REGISTER 0
+#endif
+
+#if __has_include("metrics/quality.h")
+#include "metrics/quality.h"
+#define HAVE_QUALITY 1
+#else
+#define HAVE_QUALITY 0
+#endif
+
+const char *stg_missing(void)
+{
+    static const char *text = ""
+#if !HAVE_REGISTER
+        "not in this build: registration and flattening (sessions other than the baseline cannot be measured) "
+#endif
+#if !HAVE_QUALITY
+        "not in this build: photo quality control"
+#endif
+        "";
+    return text;
+}
+
+int stg_quality(const st_image *img, st_modality mod, int threads, st_quality_info *q,
+                st_metric_set *metrics, st_err *err)
+{
+    (void)mod;
+    (void)threads;
+    (void)metrics;
+    (void)err;
+    (void)img;
+    strcpy(q->status, "ok");
+    q->sharpness = NAN; /* printed as null: not measured */
+    q->clipped_pct = NAN;
+    return ST_OK;
+}
+
+static int is_identity(const double m[9])
+{
+    static const double id[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+    for (int k = 0; k < 9; k++)
+        if (m[k] != id[k])
+            return 0;
+    return 1;
+}
+
+#if HAVE_REGISTER
+/* A copy of a 1-channel plane mapped linearly onto [0, 1] (min to max). */
+static int unit_range(const st_image *in, st_image **out, st_err *err)
+{
+    int rc = st_image_clone(in, out, err);
+    if (rc)
+        return rc;
+    float lo = INFINITY, hi = -INFINITY;
+    for (int y = 0; y < in->height; y++) {
+        const float *row = st_image_row(in, 0, y);
+        for (int x = 0; x < in->width; x++) {
+            lo = fminf(lo, row[x]);
+            hi = fmaxf(hi, row[x]);
+        }
+    }
+    float k = hi > lo ? 1.0f / (hi - lo) : 1.0f;
+    for (int y = 0; y < in->height; y++) {
+        float *row = st_image_row(*out, 0, y);
+        for (int x = 0; x < in->width; x++)
+            row[x] = (row[x] - lo) * k;
+    }
+    return ST_OK;
+}
+#endif
+
+int stg_register(const st_image *fixed, const st_image *moving, st_modality mod, int threads,
+                 st_registration_info *info, st_err *err)
+{
+    memset(info, 0, sizeof *info);
+#if HAVE_REGISTER
+    st_register_opts o;
+    st_register_opts_default(&o);
+    o.threads = threads;
+    st_registration r;
+    st_image *f01 = NULL, *m01 = NULL;
+    int rc = ST_OK;
+    if (mod != ST_MODALITY_PHOTO) {
+        /* Height maps: the registration works on values in [0, 1]. */
+        rc = unit_range(fixed, &f01, err);
+        if (!rc)
+            rc = unit_range(moving, &m01, err);
+    }
+    if (!rc)
+        rc = st_register_pair(f01 ? f01 : fixed, m01 ? m01 : moving, &o, &r, err);
+    st_image_free(f01);
+    st_image_free(m01);
+    if (rc)
+        return rc;
+    snprintf(info->status, sizeof info->status, "%s", st_reg_status_name(r.status));
+    snprintf(info->model, sizeof info->model, "%s", st_reg_model_name(r.model));
+    for (int k = 0; k < 9; k++)
+        info->matrix[k / 3][k % 3] = r.matrix[k];
+    info->ncc = r.ncc;
+    info->overlap = r.overlap;
+    snprintf(info->message, sizeof info->message, "%s", r.message);
+    return ST_OK;
+#else
+    (void)fixed, (void)moving, (void)mod, (void)threads, (void)err;
+    strcpy(info->status, "fail");
+    strcpy(info->model, "none");
+    info->ncc = info->overlap = NAN;
+    strcpy(info->message, "registration is not in this build");
+    return ST_OK;
+#endif
+}
+
+static int crop(const st_image *in, const int box[4], st_image **out, st_err *err)
+{
+    int rc = st_image_new(box[2], box[3], in->channels, out, err);
+    if (rc)
+        return rc;
+    for (int c = 0; c < in->channels; c++)
+        for (int y = 0; y < box[3]; y++)
+            memcpy(st_image_row(*out, c, y), st_image_row(in, c, y + box[1]) + box[0],
+                   (size_t)box[2] * sizeof(float));
+    (*out)->pixel_mm = in->pixel_mm;
+    (*out)->unit = in->unit;
+    return ST_OK;
+}
+
+int stg_warp_box(const st_image *moving, const double m[9], const int box[4], int threads,
+                 st_image **out, st_err *err)
+{
+    if (is_identity(m))
+        return crop(moving, box, out, err);
+#if HAVE_REGISTER
+    /* Into the box: first the session -> baseline matrix, then the shift
+     * of the box's origin to (0, 0). */
+    double shift[9] = {1, 0, -box[0], 0, 1, -box[1], 0, 0, 1}, mb[9];
+    st_mat3_mul(shift, m, mb);
+    return st_warp_to_baseline(moving, mb, box[2], box[3], 0.0f, out, NULL, threads, err);
+#else
+    (void)threads;
+    return st_err_set(err, ST_EINTERNAL, "warp: registration is not in this build");
+#endif
+}
+
+int stg_flatten(const st_image *in, int frame_w, int frame_h, int threads, st_image **out,
+                st_err *err)
+{
+#if HAVE_REGISTER
+    return st_flatten_image(in, st_flatten_default_sigma(frame_w, frame_h), threads, out, err);
+#else
+    (void)frame_w, (void)frame_h, (void)threads;
+    return st_image_clone(in, out, err);
+#endif
+}
+
+int stg_surface(const st_image *surface, const unsigned char *mask, st_modality mod, int threads,
+                st_metric_set *out, st_psd_curve *psd, st_err *err)
+{
+    (void)mod;
+    st_surface_input in = {0};
+    in.data = surface->data;
+    in.stride = surface->stride;
+    in.width = surface->width;
+    in.height = surface->height;
+    in.mask = mask;
+    in.mask_stride = (size_t)surface->width;
+    in.pixel_mm = surface->pixel_mm;
+    in.unit = surface->unit;
+    st_surface_opts o = {0};
+    o.threads = threads;
+    o.no_tiles = 1; /* the series keeps its own tile sums (series/tiles.h) */
+    st_surface_extras x = {0};
+    int rc = st_measure_surface(&in, &o, out, psd ? &x : NULL, err);
+    if (!rc && psd && x.psd.n) {
+        psd->freq_per_mm = x.psd.freq;
+        psd->power = x.psd.psd;
+        psd->n = x.psd.n;
+        x.psd.freq = x.psd.psd = NULL; /* moved */
+        x.psd.n = 0;
+    }
+    if (psd)
+        st_surface_extras_free(&x);
+    return rc;
+}
+
+int stg_detect(const st_image *rgb, const st_image *surface, const unsigned char *mask,
+               st_modality mod, int threads, st_metric_set *out, st_detections *dets,
+               double family_seconds[5], st_err *err)
+{
+    st_detect_input in = {0};
+    in.rgb = rgb;
+    in.surface = surface;
+    in.mask = mask;
+    in.mask_stride = (size_t)surface->width;
+    in.pixel_mm = surface->pixel_mm;
+    in.unit = surface->unit;
+    in.modality = mod == ST_MODALITY_PHOTO ? ST_DETECT_PHOTO
+                  : mod == ST_MODALITY_HEIGHT ? ST_DETECT_HEIGHT
+                                              : ST_DETECT_STEREO;
+    st_detect_opts o = {0};
+    o.threads = threads;
+    int rc = st_detect_all(&in, &o, out, dets, err);
+    for (int k = 0; k < 5; k++)
+        family_seconds[k] += o.family_seconds[k];
+    return rc;
+}
+
+int stg_photostereo(const st_image *const *images, const double (*lights)[3], int n,
+                    double pixel_mm, int threads, st_image **height, st_err *err)
+{
+    st_photostereo_opts o = {0};
+    o.threads = threads;
+    return st_photostereo(images, lights, n, pixel_mm, &o, height, NULL, err);
+}

@@ -1,0 +1,3 @@
+/* blur kernels for AVX2: see x86/blur_tmpl.h. */
+#define ST_VEC_AVX2
+#include "simd/x86/blur_tmpl.h"

@@ -1,0 +1,3 @@
+/* box kernels for SSE2: see x86/box_tmpl.h. */
+#define ST_VEC_SSE2
+#include "simd/x86/box_tmpl.h"

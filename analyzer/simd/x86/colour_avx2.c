@@ -1,0 +1,3 @@
+/* colour kernels for AVX2: see x86/colour_tmpl.h. */
+#define ST_VEC_AVX2
+#include "simd/x86/colour_tmpl.h"

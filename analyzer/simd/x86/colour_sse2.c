@@ -1,0 +1,3 @@
+/* colour kernels for SSE2: see x86/colour_tmpl.h. */
+#define ST_VEC_SSE2
+#include "simd/x86/colour_tmpl.h"

@@ -1,0 +1,3 @@
+/* downsample kernels for SSE2: see x86/downsample_tmpl.h. */
+#define ST_VEC_SSE2
+#include "simd/x86/downsample_tmpl.h"

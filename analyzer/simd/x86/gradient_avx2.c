@@ -1,0 +1,3 @@
+/* gradient kernels for AVX2: see x86/gradient_tmpl.h. */
+#define ST_VEC_AVX2
+#include "simd/x86/gradient_tmpl.h"

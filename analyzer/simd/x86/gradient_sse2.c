@@ -1,0 +1,3 @@
+/* gradient kernels for SSE2: see x86/gradient_tmpl.h. */
+#define ST_VEC_SSE2
+#include "simd/x86/gradient_tmpl.h"

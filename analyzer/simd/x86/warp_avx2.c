@@ -1,0 +1,3 @@
+/* warp kernels for AVX2: see x86/warp_tmpl.h. */
+#define ST_VEC_AVX2
+#include "simd/x86/warp_tmpl.h"

@@ -1,0 +1,3 @@
+/* warp kernels for SSE2: see x86/warp_tmpl.h. */
+#define ST_VEC_SSE2
+#include "simd/x86/warp_tmpl.h"

@@ -1,0 +1,17 @@
+/* The demo and benchmark series the skingen program writes. */
+#ifndef SKINGEN_RECIPES_H
+#define SKINGEN_RECIPES_H
+
+#include "skingen_series.h"
+
+/* A calibrated 4-session professional course photographed with a chart. */
+void recipe_photo_course(skingen_series_spec *s, int width, int height, double pixel_mm,
+                         uint64_t seed);
+/* Height maps of an atrophic-scar course (3 sessions). */
+void recipe_height_scars(skingen_series_spec *s);
+/* Photometric stereo, 4 lights per session, 3 sessions. */
+void recipe_stereo(skingen_series_spec *s);
+/* 4 sessions, the third blurred and the fourth a photo of something else. */
+void recipe_bad_session(skingen_series_spec *s);
+
+#endif

@@ -1,0 +1,164 @@
+/* Power spectrum: Parseval, fractal dimension of fBm surfaces, the radial
+ * PSD output, and the ISO 16610-61 Gaussian S/L filters. */
+#include "metrics/gfilter.h"
+#include "metrics/height_params.h"
+#include "metrics/psd.h"
+#include "metrics/surface.h"
+#include "surface_synth.h"
+#include "test_util.h"
+
+static st_fft *fft;
+
+/* Sum of the spectrum = mean square of the heights (Parseval), exactly with
+ * a rectangular window, on a non-periodic random surface of odd size. */
+static void test_parseval(void)
+{
+    const int w = 211, h = 143;
+    float *z = malloc(sizeof(float) * w * h);
+    synth_rng r = {11};
+    for (int i = 0; i < w * h; i++)
+        z[i] = (float)(synth_gauss(&r) + (i % 7 == 0 ? 1.5 : 0.0));
+    st_height_stats hs;
+    CHECK_EQ_INT(st_height_params(z, (size_t)w, w, h, NULL, 0, 1, &hs), 0);
+    st_spectrum s;
+    st_err err;
+    CHECK_EQ_INT(st_spectrum_compute(fft, z, (size_t)w, w, h, NULL, 0, 0.05, ST_WINDOW_NONE, NULL, 2,
+                                     &s, &err), 0);
+    st_spectrum_sums sums;
+    CHECK_EQ_INT(st_spectrum_reduce(&s, NULL, 0, 3, 2, &sums), 0);
+    CHECK_REL(sqrt(sums.total_ms), hs.sq, 0.005);
+    CHECK_REL(sqrt(sums.total_ms), hs.sq, 1e-5); /* float FFT: far tighter than required */
+    st_spectrum_sums_free(&sums);
+    st_spectrum_free(&s);
+    /* With the Hann window the sum estimates Sq² (stationary surface). */
+    CHECK_EQ_INT(st_spectrum_compute(fft, z, (size_t)w, w, h, NULL, 0, 0.05, ST_WINDOW_HANN, NULL, 2,
+                                     &s, &err), 0);
+    CHECK_EQ_INT(st_spectrum_reduce(&s, NULL, 0, 3, 2, &sums), 0);
+    CHECK_REL(sqrt(sums.total_ms), hs.sq, 0.03);
+    st_spectrum_sums_free(&sums);
+    st_spectrum_free(&s);
+    free(z);
+}
+
+/* fBm by spectral synthesis, PSD ∝ f^−β with β = 8 − 2D: the measured
+ * fractal dimension is D ± 0.05. */
+static void test_fractal(void)
+{
+    const int n = 512;
+    const double D[3] = {2.2, 2.5, 2.8};
+    float *z = malloc(sizeof(float) * n * n);
+    for (int k = 0; k < 3; k++) {
+        double beta = 8.0 - 2.0 * D[k];
+        CHECK_EQ_INT(synth_spectral(fft, z, n, n, synth_psd_power, &beta, 1.0, 100 + k), 0);
+        st_surface_input in = {z, (size_t)n, n, n, NULL, 0, 0.05, ST_UNIT_UM};
+        st_surface_opts o = {0};
+        o.no_tiles = 1;
+        o.fft = fft;
+        st_metric_set ms = {0};
+        st_surface_extras x;
+        st_err err;
+        CHECK_EQ_INT(st_measure_surface(&in, &o, &ms, &x, &err), 0);
+        const st_metric *fd = st_metric_set_find(&ms, "roughness.fractal_dim");
+        const st_metric *sl = st_metric_set_find(&ms, "roughness.psd_slope");
+        CHECK(fd && sl);
+        if (fd && sl) {
+            CHECK_NEAR(fd->value, D[k], 0.05);
+            CHECK_NEAR(sl->value, -beta, 0.1);
+        }
+        /* The radial PSD output: 1/mm up to Nyquist (10/mm), stated fit band. */
+        CHECK(x.psd.n > 100);
+        CHECK(!strcmp(x.psd.freq_unit, "1/mm"));
+        CHECK(!strcmp(x.psd.psd_unit, "um2.mm2"));
+        CHECK_NEAR(x.psd.freq[x.psd.n - 1], 10.0, 1e-9);
+        CHECK_NEAR(x.psd.fit_lo, 0.5, 1e-9);  /* 2 mm */
+        CHECK_NEAR(x.psd.fit_hi, 5.0, 1e-9);  /* 4 px = 0.2 mm */
+        st_surface_extras_free(&x);
+        st_metric_set_clear(&ms);
+    }
+    free(z);
+}
+
+/* Radial PSD level: white noise of variance σ² on px² cells has the flat
+ * density σ²·px² (PSD integrates to the variance over the Nyquist square). */
+static void test_radial_level(void)
+{
+    const int n = 256;
+    const double px = 0.02, sigma = 2.0;
+    float *z = malloc(sizeof(float) * n * n);
+    synth_rng r = {5};
+    for (int i = 0; i < n * n; i++)
+        z[i] = (float)(sigma * synth_gauss(&r));
+    st_surface_input in = {z, (size_t)n, n, n, NULL, 0, px, ST_UNIT_UM};
+    st_surface_opts o = {0};
+    o.no_tiles = 1;
+    o.fft = fft;
+    st_metric_set ms = {0};
+    st_surface_extras x;
+    st_err err;
+    CHECK_EQ_INT(st_measure_surface(&in, &o, &ms, &x, &err), 0);
+    double mean = 0;
+    size_t cnt = 0;
+    for (size_t k = 10; k < x.psd.n; k++, cnt++)
+        mean += x.psd.psd[k];
+    mean /= (double)cnt;
+    CHECK_REL(mean, sigma * sigma * px * px, 0.03);
+    const st_metric *sl = st_metric_set_find(&ms, "roughness.psd_slope");
+    CHECK(sl && fabs(sl->value) < 0.15); /* flat */
+    st_surface_extras_free(&x);
+    st_metric_set_clear(&ms);
+    free(z);
+}
+
+static double rms(const float *z, int w, int h, int border)
+{
+    double s = 0;
+    int n = 0;
+    for (int y = border; y < h - border; y++)
+        for (int x = border; x < w - border; x++, n++)
+            s += (double)z[y * w + x] * z[y * w + x];
+    return sqrt(s / n);
+}
+
+/* ISO 16610-61: the Gaussian passes 50 % of the amplitude at its cut-off;
+ * S-filter keeps long waves, L-filter keeps short ones. */
+static void test_filters(void)
+{
+    const int n = 256;
+    const double A = 1.0;
+    float *z = malloc(sizeof(float) * n * n);
+    st_err err;
+    static const struct {
+        double lam, ls, lc, gain;
+    } cases[] = {
+        {8.0, 8.0, 0.0, 0.5},      /* S-filter at its cut-off */
+        {64.0, 4.0, 0.0, 0.9973},  /* long wave through S: exp(−ln2·(4/64)²) */
+        {64.0, 0.0, 64.0, 0.5},    /* L-filter at its cut-off: 1 − 0.5 */
+        {8.0, 0.0, 128.0, 1.0},    /* short wave through L: 1 − exp(−ln2·16²) */
+    };
+    const double a2 = log(2.0) / M_PI;
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        synth_sinusoid(z, n, n, A, cases[c].lam, 30.0, 0.0);
+        CHECK_EQ_INT(st_gaussian_sl_filter(fft, z, (size_t)n, n, n, cases[c].ls, cases[c].lc, &err), 0);
+        double r = cases[c].ls / cases[c].lam, q = cases[c].lc / cases[c].lam;
+        double expect = (cases[c].ls > 0 ? exp(-M_PI * a2 * r * r) : 1.0) *
+                        (cases[c].lc > 0 ? 1.0 - exp(-M_PI * a2 * q * q) : 1.0);
+        CHECK_NEAR(expect, cases[c].gain, 1e-3); /* the table above is right */
+        /* Away from the borders (reflection is exact only for symmetric waves). */
+        CHECK_REL(rms(z, n, n, 40), A * expect / sqrt(2.0), 0.01);
+    }
+    CHECK_EQ_INT(st_gaussian_sl_filter(fft, z, (size_t)n, n, n, 10.0, 5.0, &err), ST_EINVAL);
+    free(z);
+}
+
+int main(void)
+{
+    st_err err;
+    if (st_fft_new(2, &fft, &err))
+        return 1;
+    test_parseval();
+    test_fractal();
+    test_radial_level();
+    test_filters();
+    st_fft_free(fft);
+    return test_summary();
+}

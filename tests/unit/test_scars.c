@@ -1,0 +1,191 @@
+/* Scars on height maps: every scar >= 1 mm found, none on scar-free skin,
+ * max depth within 10 %, volume (the whole depression's) and area (deeper
+ * than SPEC.md's 30 µm threshold, the scar's definition) within 15 %; plus
+ * the photo index. */
+#include <stdlib.h>
+
+#include "detect_synth.h"
+#include "metrics/detect.h"
+#include "simd/kernels.h"
+#include "test_util.h"
+
+#define PMM 0.02
+#define N 600
+
+typedef struct scar_truth {
+    double cx, cy, reach, area_mm2, vol_mm3, max_um;
+    const char *type;
+} scar_truth;
+
+/* Depth profiles (µm, positive = below the skin) at (x, y) in mm. */
+static double scar_depth(int k, double x, double y)
+{
+    double r;
+    switch (k) {
+    case 0: /* rolling: paraboloid cap, 3 mm across, 120 µm */
+        r = hypot(x - 3.0, y - 3.0);
+        return r < 1.5 ? 120.0 * (1.0 - r * r / 2.25) : 0.0;
+    case 1: /* boxcar: flat 2 mm floor, 0.1 mm walls, 150 µm */
+        r = hypot(x - 8.5, y - 3.0);
+        return r < 1.0 ? 150.0 : r < 1.1 ? 150.0 * (1.1 - r) / 0.1 : 0.0;
+    case 2: /* icepick: cone 1 mm across, 200 µm */
+        r = hypot(x - 3.0, y - 8.5);
+        return r < 0.5 ? 200.0 * (1.0 - r / 0.5) : 0.0;
+    default: { /* stretch mark: 5 mm x 1 mm groove at 30 degrees, 80 µm */
+        double c = cos(M_PI / 6), s = sin(M_PI / 6), dx = x - 8.0, dy = y - 8.5;
+        double u = dx * c - dy * s, v = dx * s + dy * c; /* y down: ccw is -y */
+        if (fabs(u) > 2.5 || fabs(v) > 0.5)
+            return 0.0;
+        double end = fabs(u) > 2.0 ? cos((fabs(u) - 2.0) / 0.5 * M_PI / 2) : 1.0;
+        return 80.0 * end * cos(v / 0.5 * M_PI / 2);
+    }
+    }
+}
+
+/* Correlated roughness (Sq ~ sq µm) + a tilt and a bowl; scars optional. */
+static st_image *make_height(double sq, int with_scars, scar_truth *t)
+{
+    st_image *img = NULL;
+    st_err err = {0};
+    st_image_new(N, N, 1, &img, &err);
+    img->pixel_mm = PMM;
+    img->unit = ST_UNIT_UM;
+    synth_add_noise(img, 1.0, 3);
+    st_gaussian_blur(img->data, img->stride, img->data, img->stride, N, N, 3.0, 1);
+    double s2 = 0;
+    for (int y = 0; y < N; y++)
+        for (int x = 0; x < N; x++)
+            s2 += st_image_row(img, 0, y)[x] * st_image_row(img, 0, y)[x];
+    double k = sq / sqrt(s2 / (N * N));
+    for (int i = 0; i < 4; i++)
+        t[i] = (scar_truth){0};
+    const char *types[4] = {"rolling", "boxcar", "icepick", "stretch"};
+    for (int y = 0; y < N; y++) {
+        float *row = st_image_row(img, 0, y);
+        for (int x = 0; x < N; x++) {
+            double xm = x * PMM, ym = y * PMM;
+            double v = row[x] * k + 4.0 * xm + 0.8 * (xm - 6) * (ym - 6);
+            for (int s = 0; s < 4 && with_scars; s++) {
+                double d = scar_depth(s, xm, ym);
+                if (d > 0) {
+                    t[s].cx += xm * d;
+                    t[s].cy += ym * d;
+                    t[s].area_mm2 += d > 30.0 ? PMM * PMM : 0.0;
+                    t[s].vol_mm3 += d * 1e-3 * PMM * PMM;
+                    t[s].max_um = fmax(t[s].max_um, d);
+                    t[s].reach = t[s].vol_mm3; /* weight sum placeholder */
+                }
+                v -= d;
+            }
+            row[x] = (float)v;
+        }
+    }
+    for (int s = 0; s < 4; s++) {
+        t[s].type = types[s];
+        if (t[s].vol_mm3 > 0) {
+            double wsum = t[s].vol_mm3 / (1e-3 * PMM * PMM);
+            t[s].cx /= wsum * PMM;
+            t[s].cy /= wsum * PMM;
+        }
+        t[s].reach = 0.6 / PMM;
+    }
+    return img;
+}
+
+static void test_height_scars(void)
+{
+    scar_truth t[4];
+    st_image *img = make_height(8.0, 1, t);
+    st_detect_input in = {.surface = img, .unit = ST_UNIT_UM, .modality = ST_DETECT_HEIGHT};
+    st_metric_set ms = {0};
+    st_detections d = {0};
+    st_err err = {0};
+    CHECK_EQ_INT(st_scars_detect(&in, 2, 1, &ms, &d, &err), ST_OK);
+    printf("found %zu scars\n", d.n_scars);
+    for (size_t j = 0; j < d.n_scars; j++)
+        printf("  %.1f,%.1f %s max %.1f area %.3f L %.2f W %.2f\n", d.scars[j].x*PMM, d.scars[j].y*PMM, d.scars[j].type, d.scars[j].max_depth, d.scars[j].area_mm2, d.scars[j].length_mm, d.scars[j].width_mm);
+    double tot_area = 0, tot_vol = 0;
+    for (int s = 0; s < 4; s++) {
+        const st_scar *hit = NULL;
+        for (size_t j = 0; j < d.n_scars; j++)
+            if (hypot(d.scars[j].x - t[s].cx, d.scars[j].y - t[s].cy) < t[s].reach)
+                hit = &d.scars[j];
+        CHECK_MSG(hit != NULL, "scar %s not found", t[s].type);
+        tot_area += t[s].area_mm2;
+        tot_vol += t[s].vol_mm3;
+        if (!hit)
+            continue;
+        printf("%-8s as %-8s: max %.1f/%.1f um, area %.3f/%.3f mm2, vol %.5f/%.5f mm3, "
+               "L %.2f W %.2f mm, angle %.1f, steep %.2f\n",
+               t[s].type, hit->type, hit->max_depth, t[s].max_um, hit->area_mm2, t[s].area_mm2,
+               hit->volume_mm3, t[s].vol_mm3, hit->length_mm, hit->width_mm, hit->angle_deg,
+               hit->steepness);
+        CHECK_REL(hit->max_depth, t[s].max_um, 0.10);
+        CHECK_REL(hit->area_mm2, t[s].area_mm2, 0.15);
+        CHECK_REL(hit->volume_mm3, t[s].vol_mm3, 0.15);
+        CHECK(!strcmp(hit->type, t[s].type));
+    }
+    CHECK_EQ_INT(d.n_scars, 4);
+    const st_metric *m = st_metric_set_find(&ms, "scars.volume");
+    CHECK(m && !strcmp(m->unit, "mm3"));
+    CHECK(m && fabs(m->value - tot_vol) <= 0.15 * tot_vol);
+    m = st_metric_set_find(&ms, "scars.max_depth");
+    CHECK(m && fabs(m->value - 200.0) <= 20.0 && !strcmp(m->unit, "um"));
+    m = st_metric_set_find(&ms, "scars.area_mm2");
+    CHECK(m && fabs(m->value - tot_area) <= 0.15 * tot_area);
+    CHECK(d.scar_labels != NULL && d.labels_width == N);
+    st_metric_set_clear(&ms);
+    st_detections_clear(&d);
+    st_image_free(img);
+}
+
+static void test_scar_free(void)
+{
+    scar_truth t[4];
+    st_image *img = make_height(12.0, 0, t);
+    st_detect_input in = {.surface = img, .unit = ST_UNIT_UM, .modality = ST_DETECT_HEIGHT};
+    st_metric_set ms = {0};
+    st_detections d = {0};
+    st_err err = {0};
+    CHECK_EQ_INT(st_scars_detect(&in, 1, 0, &ms, &d, &err), ST_OK);
+    CHECK_EQ_INT(d.n_scars, 0);
+    const st_metric *m = st_metric_set_find(&ms, "scars.count");
+    CHECK(m && m->value == 0.0);
+    st_metric_set_clear(&ms);
+    st_detections_clear(&d);
+    st_image_free(img);
+}
+
+/* Photos: a shaded depression gives a scar with a relative depth. */
+static void test_photo_index(void)
+{
+    st_image *img = NULL;
+    st_err err = {0};
+    st_image_new(300, 300, 1, &img, &err);
+    for (int y = 0; y < 300; y++)
+        for (int x = 0; x < 300; x++) {
+            double r = hypot(x - 150.0, y - 150.0) * PMM;
+            st_image_row(img, 0, y)[x] = (float)(0.6 - (r < 1.0 ? 0.1 * (1 - r * r) : 0.0));
+        }
+    synth_add_noise(img, 0.01, 5);
+    st_detect_input in = {.surface = img, .pixel_mm = PMM, .modality = ST_DETECT_PHOTO};
+    st_metric_set ms = {0};
+    st_detections d = {0};
+    CHECK_EQ_INT(st_scars_detect(&in, 1, 0, &ms, &d, &err), ST_OK);
+    CHECK_EQ_INT(d.n_scars, 1);
+    const st_metric *m = st_metric_set_find(&ms, "scars.max_depth");
+    CHECK(m && !strcmp(m->unit, "rel") && fabs(m->value - 0.1) < 0.015);
+    m = st_metric_set_find(&ms, "scars.volume");
+    CHECK(m && !strcmp(m->unit, "rel"));
+    st_metric_set_clear(&ms);
+    st_detections_clear(&d);
+    st_image_free(img);
+}
+
+int main(void)
+{
+    test_height_scars();
+    test_scar_free();
+    test_photo_index();
+    return test_summary();
+}
