@@ -176,8 +176,17 @@ int st_chart_trend(const st_rp_model *m, int family, st_chart *c)
             c->marks[c->nmarks++] = (st_chart_mark){session_x(m, i), "failed"};
     double xlo, xhi, ylo, yhi;
     range_of(c, 0, &xlo, &xhi, &ylo, &yhi);
+    size_t most = 0;
+    for (int k = 0; k < c->nser; k++)
+        most = c->ser[k].n > most ? c->ser[k].n : most;
     if (c->nser == 0 || !isfinite(ylo)) {
         c->empty_msg = "not available: none of this family's metrics were measured";
+        return 0;
+    }
+    if (most < 2) {
+        c->empty_msg = st_rp_latest(m) < 0
+                           ? "not available: no follow-up session could be measured"
+                           : "not available: no change could be computed (baseline value zero)";
         return 0;
     }
     count_legend(c);

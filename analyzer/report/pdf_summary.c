@@ -112,7 +112,7 @@ static void index_box(st_pdf_ctx *p)
     cairo_fill(cr);
     st_pdf_rgb(cr, ink);
     st_pdf_font(cr, ST_PDF_BOLD, 28);
-    st_rp_fmt_value(val, sizeof val, p->m->index_value);
+    snprintf(val, sizeof val, "%.1f", p->m->index_value);
     double w = st_pdf_text(cr, ST_PDF_MARGIN + 14, p->y + 40,
                            0, isfinite(p->m->index_value) ? val : "—");
     st_pdf_font(cr, ST_PDF_BOLD, 13);
@@ -168,7 +168,7 @@ static void before_after(st_pdf_ctx *p, double h)
         double x = ST_PDF_MARGIN + k * (w + 10), r[4] = {0, 0, w, h};
         char cap[160], name[96];
         cairo_surface_t *img = which[k] >= 0
-                                   ? st_pdf_load_image(m, m->sessions[which[k]].images[ST_IMG_ALIGNED])
+                                   ? st_rp_load_image(m, m->sessions[which[k]].images[ST_IMG_ALIGNED])
                                    : NULL;
         if (img) {
             st_pdf_image_fit(p->cr, img, x, p->y, w, h, r);
