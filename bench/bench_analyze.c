@@ -68,14 +68,15 @@ int main(int argc, char **argv)
     printf("  scan          %7.3f s\n  load (decode) %7.3f s\n  quality       %7.3f s\n"
            "  registration  %7.3f s\n  roi           %7.3f s\n  warp          %7.3f s\n"
            "  normalise     %7.3f s\n  surface       %7.3f s\n  detect        %7.3f s\n"
-           "  tiles         %7.3f s\n  images        %7.3f s\n  write         %7.3f s\n",
+           "  tiles         %7.3f s\n  images        %7.3f s\n  write         %7.3f s\n"
+           "  report        %7.3f s\n",
            t->scan, t->load, t->quality, t->registration, t->roi, t->warp, t->normalise, t->surface,
-           t->detect, t->tiles, t->images, t->write);
+           t->detect, t->tiles, t->images, t->write, t->report);
     printf("  detect by family: pores %.3f, scars %.3f, wrinkles %.3f, pigment %.3f, redness %.3f s\n",
            t->detect_family[0], t->detect_family[1], t->detect_family[2], t->detect_family[3],
            t->detect_family[4]);
     double other = wall - (t->scan + t->load + t->quality + t->registration + t->roi + t->warp +
-                           t->normalise + t->surface + t->detect + t->tiles + t->images + t->write);
+                           t->normalise + t->surface + t->detect + t->tiles + t->images + t->write + t->report);
     printf("  (other)       %7.3f s\n", other);
     printf("total %.3f s wall, %.3f s per photo (target <= 1.0)\n", wall, n_photos ? wall / n_photos : 0);
     printf("plain decoding of the same photos: %.3f s (%.3f s per photo); analyze / decode = %.1f\n", decode,

@@ -36,6 +36,8 @@ int cmd_analyze(int argc, char **argv)
             out = argv[++i];
         } else if (!strcmp(argv[i], "--no-images")) {
             o.no_images = 1;
+        } else if (!strcmp(argv[i], "--no-report")) {
+            o.no_report = 1;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return cli_fail(EXIT_BAD_USAGE, "analyze: unknown option '%s' (try skintrack analyze --help)", argv[i]);
         } else if (!dir) {

@@ -11,5 +11,6 @@ int cmd_analyze(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_register(int argc, char **argv);
 
 #endif

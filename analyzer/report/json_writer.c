@@ -208,6 +208,8 @@ static void extras_obj(jb *b, cJSON *o, const st_session_result *s)
         cJSON *im = chk(b, cJSON_AddObjectToObject(o, "images"));
         if (im && s->image_aligned[0])
             str(b, im, "aligned", s->image_aligned);
+        if (im && s->image_diff[0])
+            str(b, im, "diff", s->image_diff);
         if (im && s->image_overlay[0])
             str(b, im, "overlay", s->image_overlay);
     }
@@ -219,19 +221,18 @@ static void extras_obj(jb *b, cJSON *o, const st_session_result *s)
         }
     }
     const st_tile_maps *g = &s->tiles;
-    if (g->n_maps) {
-        cJSON *t = chk(b, cJSON_AddObjectToObject(o, "tiles"));
-        cJSON *maps = NULL;
-        if (t) {
-            num(b, t, "x0", g->x0, ST_SIG_MATRIX);
-            num(b, t, "y0", g->y0, ST_SIG_MATRIX);
-            num(b, t, "tile_px", g->tile_px, ST_SIG_MATRIX);
-            num(b, t, "cols", g->cols, ST_SIG_MATRIX);
-            num(b, t, "rows", g->rows, ST_SIG_MATRIX);
-            maps = chk(b, cJSON_AddObjectToObject(t, "maps"));
-        }
-        for (size_t i = 0; maps && i < g->n_maps; i++)
-            num_array(b, maps, g->maps[i].name, g->maps[i].values, (size_t)g->cols * (size_t)g->rows);
+    cJSON *t = g->n_maps ? chk(b, cJSON_AddObjectToObject(o, "tiles")) : NULL;
+    for (size_t i = 0; t && i < g->n_maps; i++) {
+        cJSON *mo = chk(b, cJSON_AddObjectToObject(t, g->maps[i].name));
+        if (!mo)
+            break;
+        str(b, mo, "unit", g->maps[i].unit);
+        num(b, mo, "rows", g->rows, ST_SIG_MATRIX);
+        num(b, mo, "cols", g->cols, ST_SIG_MATRIX);
+        num(b, mo, "x0", g->x0, ST_SIG_MATRIX);
+        num(b, mo, "y0", g->y0, ST_SIG_MATRIX);
+        num(b, mo, "tile_px", g->tile_px, ST_SIG_MATRIX);
+        num_array(b, mo, "values", g->maps[i].values, (size_t)g->cols * (size_t)g->rows);
     }
 }
 
@@ -270,7 +271,7 @@ static void session_obj(jb *b, cJSON *arr, const st_session_result *s, size_t in
     strings(b, o, "files", &sc->files);
     treatment_obj(b, o, &sc->treatment);
     str(b, o, "status", s->failed ? "failed" : "ok");
-    str(b, o, "reason", s->reason);
+    str(b, o, "error", s->reason);
     registration_obj(b, o, &s->reg);
     quality_obj(b, o, &s->quality);
     metric_obj(b, o, "metrics", &s->metrics, 1);
@@ -343,4 +344,25 @@ int st_metrics_json_write(const st_series_result *r, const char *path, st_err *e
     int rc = st_atomic_write(path, text, n + 1, err);
     cJSON_free(text);
     return rc;
+}
+
+char *st_image_json_render(const st_session_result *s, const char *file, const char *modality,
+                           st_err *err)
+{
+    /* `skintrack metrics --json`: one session-like object (SPEC.md). */
+    jb b = {0};
+    cJSON *root = chk(&b, cJSON_CreateObject());
+    if (root) {
+        str(&b, root, "file", file);
+        str(&b, root, "modality", modality);
+        metric_obj(&b, root, "metrics", &s->metrics, 1);
+        quality_obj(&b, root, &s->quality);
+        detections_obj(&b, root, &s->det);
+        extras_obj(&b, root, s);
+    }
+    char *text = (root && !b.oom) ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    if (!text)
+        st_err_set(err, ST_ENOMEM, "%s: out of memory", file);
+    return text;
 }

@@ -19,6 +19,7 @@
 #include "core/error.h"
 #include "report/csv_writer.h"
 #include "report/json_writer.h"
+#include "report/report.h"
 #include "series/analyze_int.h"
 #include "series/guidelines.h"
 #include "series/stages.h"
@@ -277,6 +278,12 @@ static int write_outputs(analyze_ctx *c, st_err *err)
         rc = st_metrics_csv_write(&c->result, path, err);
     }
     c->res->times.write += st_now() - t;
+    t = st_now();
+    /* The report is rendered from the metrics.json just written, so what the
+     * clinician reads is exactly what the data files say. */
+    if (!rc && !c->opts->no_report)
+        rc = st_report_write(c->out, err);
+    c->res->times.report += st_now() - t;
     return rc;
 }
 
@@ -312,6 +319,7 @@ static void ctx_free(analyze_ctx *c)
     st_image_free(c->base);
     st_image_free(c->held);
     st_mask_free(&c->mask);
+    st_image_free(c->base_small);
     st_tiles_free(&c->tiles[0]);
     st_tiles_free(&c->tiles[1]);
 }
@@ -364,8 +372,19 @@ static int run(analyze_ctx *c, st_err *err)
             c->remodel_session = (int)i;
             break;
         }
-    for (size_t i = 0; i < n && !rc && c->base; i++)
-        if (first_ok(c, i))
+    /* Pass 2 order: the baseline (the colour reference and the first tiles),
+     * then the session whose photo is still in memory, then the rest; the
+     * baseline photo is released once measured. Results do not depend on
+     * the order: each session's values go to its own slot. */
+    if (!rc && c->base && first_ok(c, 0))
+        rc = shot_measure_session(c, 0, err);
+    st_image_free(c->base);
+    c->base = NULL;
+    size_t held = c->held ? c->held_session : 0;
+    if (!rc && held > 0 && first_ok(c, held))
+        rc = shot_measure_session(c, held, err);
+    for (size_t i = 1; i < n && !rc && c->mask.px; i++)
+        if (i != held && first_ok(c, i))
             rc = shot_measure_session(c, i, err);
     for (size_t i = 0; i < n && c->shots[i]; i++)
         settle_session(c, i);

@@ -14,7 +14,7 @@
 /* Wall time of each stage, seconds, summed over the series. */
 typedef struct st_stage_times {
     double scan, load, quality, registration, roi, warp, normalise, surface, detect, tiles,
-        images, write, total;
+        images, write, report, total;
     double detect_family[5]; /* pores, scars, wrinkles, pigment, redness */
 } st_stage_times;
 
@@ -23,6 +23,7 @@ typedef struct st_analyze_opts {
     uint64_t max_pixels;    /* 0: ST_DEFAULT_MAX_PIXELS */
     int threads;            /* <= 0: all cores */
     int no_images;          /* 1: do not write images/ */
+    int no_report;          /* 1: do not write report.html and report.pdf */
     /* Called after each photo (on the calling thread); may be NULL. */
     void (*progress)(void *ctx, size_t done, size_t total, const char *file);
     void *progress_ctx;

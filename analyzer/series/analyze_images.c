@@ -107,29 +107,85 @@ static void draw(st_image *img, const st_detections *d, double ox, double oy, do
 #undef MAPY
 }
 
+/* Luminance (or the height) of the shown image, one channel. */
+static int plane_of(const st_image *small, int from_rgb, st_image **out, st_err *err)
+{
+    int rc = st_image_new(small->width, small->height, 1, out, err);
+    for (int y = 0; !rc && y < small->height; y++) {
+        float *o = st_image_row(*out, 0, y);
+        const float *r = st_image_row(small, 0, y), *g = st_image_row(small, 1, y), *b = st_image_row(small, 2, y);
+        for (int x = 0; x < small->width; x++)
+            o[x] = from_rgb ? 0.2126f * r[x] + 0.7152f * g[x] + 0.0722f * b[x] : r[x];
+    }
+    return rc;
+}
+
+/* Difference to the baseline on a diverging scale: white = unchanged, red =
+ * brighter (higher), blue = darker (lower); full colour at 3 SD of the
+ * baseline's values, so the scale follows the skin's own contrast. */
+static int diff_image(const st_image *base, const st_image *cur, st_image **out, st_err *err)
+{
+    double s = 0, s2 = 0, n = (double)base->width * base->height;
+    for (int y = 0; y < base->height; y++)
+        for (int x = 0; x < base->width; x++) {
+            double v = st_image_row(base, 0, y)[x];
+            s += v;
+            s2 += v * v;
+        }
+    double sd = sqrt(fmax(s2 / n - (s / n) * (s / n), 1e-12)), scale = 3 * sd;
+    int rc = st_image_new(base->width, base->height, 3, out, err);
+    for (int y = 0; !rc && y < base->height; y++)
+        for (int x = 0; x < base->width; x++) {
+            double t = (st_image_row(cur, 0, y)[x] - st_image_row(base, 0, y)[x]) / scale;
+            t = t < -1 ? -1 : t > 1 ? 1 : t;
+            float rgb[3] = {(float)(t < 0 ? 1 + t : 1), (float)(1 - fabs(t)), (float)(t > 0 ? 1 - t : 1)};
+            for (int c = 0; c < 3; c++)
+                st_image_row(*out, c, y)[x] = rgb[c];
+        }
+    return rc;
+}
+
+static int save(analyze_ctx *c, const st_image *img, char *rel, size_t cap, size_t i, const char *what,
+                st_err *err)
+{
+    char path[4400];
+    snprintf(rel, cap, "images/session_%02zu_%s.jpg", i, what);
+    snprintf(path, sizeof path, "%s/%s", c->out, rel);
+    return st_image_save_jpeg(img, path, IMG_QUALITY, err);
+}
+
 int images_write_session(analyze_ctx *c, size_t i, const st_image *rgb, const st_image *surface,
                          const st_detections *det, st_err *err)
 {
     const st_image *src = rgb ? rgb : surface;
     int side = src->width > src->height ? src->width : src->height;
     int f = (side + IMG_MAX_SIDE - 1) / IMG_MAX_SIDE;
-    st_image *small = NULL;
+    st_image *small = NULL, *plane = NULL, *diff = NULL;
     int rc = reduce(src, f, &small, err);
     if (rc)
         return rc;
     if (!rgb)
         stretch(small);
     st_session_result *sr = &c->result.sessions[i];
-    char path[4400];
-    snprintf(sr->image_aligned, sizeof sr->image_aligned, "images/session_%02zu_aligned.jpg", i);
-    snprintf(path, sizeof path, "%s/%s", c->out, sr->image_aligned);
-    rc = st_image_save_jpeg(small, path, IMG_QUALITY, err);
+    rc = save(c, small, sr->image_aligned, sizeof sr->image_aligned, i, "aligned", err);
+    if (!rc)
+        rc = plane_of(small, rgb != NULL, &plane, err);
+    if (!rc && i == 0) {
+        st_image_free(c->base_small);
+        c->base_small = plane;
+        plane = NULL;
+    } else if (!rc && c->base_small && c->base_small->width == plane->width &&
+               c->base_small->height == plane->height) {
+        rc = diff_image(c->base_small, plane, &diff, err);
+        if (!rc)
+            rc = save(c, diff, sr->image_diff, sizeof sr->image_diff, i, "diff", err);
+    }
     if (!rc) {
         draw(small, det, c->box[0], c->box[1], f, c->series.pixel_mm);
-        snprintf(sr->image_overlay, sizeof sr->image_overlay, "images/session_%02zu_overlay.jpg", i);
-        snprintf(path, sizeof path, "%s/%s", c->out, sr->image_overlay);
-        rc = st_image_save_jpeg(small, path, IMG_QUALITY, err);
+        rc = save(c, small, sr->image_overlay, sizeof sr->image_overlay, i, "overlay", err);
     }
     st_image_free(small);
+    st_image_free(plane);
+    st_image_free(diff);
     return rc;
 }

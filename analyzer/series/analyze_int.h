@@ -31,6 +31,8 @@ typedef struct analyze_ctx {
     char out[4096];
     st_image *base;            /* the reference photo, full frame, kept throughout */
     size_t base_shot;          /* which photo of the baseline session it is */
+    int frame_w, frame_h;      /* the baseline frame (kept after base is released) */
+    double base_sharpness;     /* the reference photo's, for the blur check */
     st_image *held;            /* the last registered photo, kept to skip a second decode */
     size_t held_session, held_shot;
     st_mask mask;              /* measured patch, baseline frame */
@@ -38,6 +40,7 @@ typedef struct analyze_ctx {
     int have_ref_means;
     double ref_means[3];       /* the baseline's flattened channel means in the mask */
     st_tile_sums tiles[2];     /* baseline, remodeling session */
+    st_image *base_small;      /* the baseline patch as shown in images/ (luminance) */
     size_t photos_done, photos_total;
     int remodel_session;       /* latest session that passed pass 1; -1 none */
     int fam_present[ST_FAM_COUNT]; /* the family was measured in both sessions */

@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "series/analyze_int.h"
+#include "simd/kernels.h"
 #include "series/stages.h"
 
 /* Linear-light luminance of a photo (Rec. 709 weights on decoded sRGB):
@@ -141,7 +142,8 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
     sh->w = img->width;
     sh->h = img->height;
     double t = st_now();
-    rc = stg_quality(img, c->series.modality, c->opts->threads, &sh->quality, &sh->qmetrics, err);
+    rc = stg_quality(img, c->series.modality, c->base ? c->base_sharpness : 0.0, &sh->quality, &sh->qmetrics,
+                     err);
     c->res->times.quality += st_now() - t;
     if (rc || !strcmp(sh->quality.status, "fail")) {
         snprintf(sh->reason, sizeof sh->reason, "quality: %s",
@@ -156,7 +158,10 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
             return ST_OK;
         }
         c->base = img; /* the reference every session is registered onto */
+        c->base_sharpness = sh->quality.sharpness;
         c->base_shot = j;
+        c->frame_w = img->width;
+        c->frame_h = img->height;
         set_identity(sh->matrix);
         sh->reg = (st_registration_info){"ok", "identity", {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, 1, 1, ""};
         sh->ok = 1;
@@ -273,35 +278,30 @@ static void match_colour(analyze_ctx *c, st_image *rgb, const unsigned char *m, 
         c->have_ref_means = 1;
 }
 
-/* Rec. 709 luminance of the encoded values (the kernels' definition). */
+/* Rec. 709 luminance of the encoded values (simd/kernels.h). */
 static int luminance(const st_image *rgb, st_image **out, st_err *err)
 {
     int rc = st_image_new(rgb->width, rgb->height, 1, out, err);
     if (rc)
         return rc;
-    for (int y = 0; y < rgb->height; y++) {
-        const float *r = st_image_row(rgb, 0, y), *g = st_image_row(rgb, 1, y), *b = st_image_row(rgb, 2, y);
-        float *o = st_image_row(*out, 0, y);
-        for (int x = 0; x < rgb->width; x++)
-            o[x] = 0.2126f * r[x] + 0.7152f * g[x] + 0.0722f * b[x];
-    }
+    for (int y = 0; y < rgb->height; y++)
+        st_luminance(st_image_row(rgb, 0, y), st_image_row(rgb, 1, y), st_image_row(rgb, 2, y),
+                     st_image_row(*out, 0, y), (size_t)rgb->width);
     (*out)->pixel_mm = rgb->pixel_mm;
     (*out)->unit = ST_UNIT_REL;
     return ST_OK;
 }
 
-/* Photo patch -> (normalised rgb, flattened luminance). */
-static int normalise(analyze_ctx *c, st_image **patch, const unsigned char *m, int is_reference,
+/* Photo patch -> flattened, colour-matched rgb (in place) and its luminance,
+ * the surface of SPEC.md ("flattened luminance"). */
+static int normalise(analyze_ctx *c, st_image *patch, const unsigned char *m, int is_reference,
                      st_image **surface, st_err *err)
 {
     double t = st_now();
-    st_image *flat = NULL;
-    int rc = stg_flatten(*patch, c->base->width, c->base->height, c->opts->threads, &flat, err);
+    int rc = stg_flatten(patch, c->frame_w, c->frame_h, c->opts->threads, err);
     if (!rc) {
-        st_image_free(*patch);
-        *patch = flat;
-        match_colour(c, flat, m, is_reference);
-        rc = luminance(flat, surface, err);
+        match_colour(c, patch, m, is_reference);
+        rc = luminance(patch, surface, err);
     }
     c->res->times.normalise += st_now() - t;
     return rc;
@@ -342,7 +342,7 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
     st_image *patch = NULL, *surface = NULL;
     int rc = patch_of(c, i, j, &patch, err);
     if (!rc && s->modality == ST_MODALITY_PHOTO)
-        rc = normalise(c, &patch, m, is_ref, &surface, err);
+        rc = normalise(c, patch, m, is_ref, &surface, err);
     else if (!rc) {
         surface = patch; /* height maps are measured as they are, in µm */
         patch = NULL;
@@ -366,7 +366,8 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
         rc = st_tiles_compute(surface->data, surface->stride, m, surface->width, surface->height, c->box[0],
                               c->box[1], s->pixel_mm, &out->det, s->modality == ST_MODALITY_PHOTO, ts, err);
         if (!rc)
-            rc = st_tiles_to_grid(ts, &c->result.sessions[i].tiles, err);
+            rc = st_tiles_to_grid(ts, surface->unit == ST_UNIT_UM ? "um" : "rel",
+                                  s->modality == ST_MODALITY_PHOTO ? "rel.mm2" : "mm3", &c->result.sessions[i].tiles, err);
     }
     c->res->times.tiles += st_now() - t;
     t = st_now();

@@ -30,6 +30,7 @@ typedef struct st_shot_result {
 /* Per-tile values of one metric on the ROI grid (baseline pixels). */
 typedef struct st_tile_map {
     char name[ST_METRIC_NAME_MAX];
+    char unit[ST_METRIC_UNIT_MAX];
     double *values;        /* rows × cols, row-major; NaN = tile outside the mask */
 } st_tile_map;
 
@@ -62,6 +63,7 @@ typedef struct st_session_result {
     st_tile_maps tiles;
     char image_aligned[128]; /* relative to OUT, "" when not written */
     char image_overlay[128];
+    char image_diff[128];      /* luminance difference to the baseline patch */
 } st_session_result;
 
 typedef struct st_series_result {
@@ -77,6 +79,7 @@ typedef struct st_series_result {
 } st_series_result;
 
 void st_series_result_free(st_series_result *r);
+void st_session_result_free(st_session_result *s);
 
 /* change, trend_per_30d, repeatability flags and the remodeling index's
  * point of comparison, from the sessions' metrics (pure maths over them). */

@@ -11,8 +11,9 @@
 #include "series/result.h"
 
 /* Quality of one photo as loaded: q's status/sharpness/clipped_pct/messages
- * and the quality.* metrics. */
-int stg_quality(const st_image *img, st_modality mod, int threads, st_quality_info *q,
+ * and the quality.* metrics. base_sharpness: the baseline photo's (0 for the
+ * baseline itself), against which blur is judged. */
+int stg_quality(const st_image *img, st_modality mod, double base_sharpness, st_quality_info *q,
                 st_metric_set *metrics, st_err *err);
 
 /* Registers moving onto fixed (photos in [0, 1]; height maps are scaled to
@@ -24,9 +25,10 @@ int stg_register(const st_image *fixed, const st_image *moving, st_modality mod,
 int stg_warp_box(const st_image *moving, const double m[9], const int box[4], int threads,
                  st_image **out, st_err *err);
 
-/* Illumination flattening of a photo crop (sigma from the full frame size). */
-int stg_flatten(const st_image *in, int frame_w, int frame_h, int threads, st_image **out,
-                st_err *err);
+/* Illumination flattening of a photo crop, in place: every channel is
+ * divided by the light field of the luminance (sigma from the full frame
+ * size), so colour ratios are kept. */
+int stg_flatten(st_image *rgb, int frame_w, int frame_h, int threads, st_err *err);
 
 /* Surface metrics (roughness.*, texture.*) of a 1-channel surface inside
  * mask, and its radial PSD. Returns ST_OK and adds nothing when the surface

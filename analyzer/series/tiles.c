@@ -1,6 +1,7 @@
 #include "series/tiles.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,9 +155,11 @@ int st_tiles_compute(const float *z, size_t stride, const unsigned char *mask, i
     return ST_OK;
 }
 
-int st_tiles_to_grid(const st_tile_sums *t, st_tile_maps *g, st_err *err)
+int st_tiles_to_grid(const st_tile_sums *t, const char *surface_unit, const char *scar_unit,
+                     st_tile_maps *g, st_err *err)
 {
-    static const char *names[3] = {"roughness.sq", "pores.count", "scars.depth_volume"};
+    static const char *names[3] = {"roughness.sq", "pores.count", "scars.volume"};
+    const char *units[3] = {surface_unit, "", scar_unit};
     memset(g, 0, sizeof *g);
     g->x0 = t->x0;
     g->y0 = t->y0;
@@ -169,6 +172,7 @@ int st_tiles_to_grid(const st_tile_sums *t, st_tile_maps *g, st_err *err)
     g->n_maps = 3;
     for (int k = 0; k < 3; k++) {
         strcpy(g->maps[k].name, names[k]);
+        snprintf(g->maps[k].unit, sizeof g->maps[k].unit, "%s", units[k]);
         g->maps[k].values = malloc(t->n * sizeof(double));
         if (!g->maps[k].values)
             return st_err_set(err, ST_ENOMEM, "tiles: out of memory");

@@ -36,6 +36,7 @@ void st_tiles_free(st_tile_sums *t);
 
 /* Tile maps for the report (roughness.sq per tile, pore and scar counts per
  * tile), NaN where a tile is not valid. */
-int st_tiles_to_grid(const st_tile_sums *t, st_tile_maps *grid, st_err *err);
+int st_tiles_to_grid(const st_tile_sums *t, const char *surface_unit, const char *scar_unit,
+                     st_tile_maps *grid, st_err *err);
 
 #endif

@@ -23,10 +23,10 @@ bad = 0
 for s, t in zip(got["sessions"], truth["sessions"]):
     want_fail = t["defect"] != "none"
     failed = s["status"] == "failed"
-    ok = failed == want_fail and (not failed or s["reason"]) and (failed or s["metrics"])
+    ok = failed == want_fail and (not failed or s["error"]) and (failed or s["metrics"])
     if failed:
         ok = ok and not s["metrics"] and "change" not in s or ok and not s.get("change")
-    print(("ok   " if ok else "FAIL ") + "session %d (%s): %s %s" % (s["index"], t["defect"], s["status"], s["reason"]))
+    print(("ok   " if ok else "FAIL ") + "session %d (%s): %s %s" % (s["index"], t["defect"], s["status"], s["error"]))
     bad += not ok
 m1 = got["sessions"][1]
 ok = "roughness.sq" in m1["change"]

@@ -126,7 +126,7 @@ static void test_tiles(void)
     CHECK_NEAR(t.fam_num[ST_FAM_SCARS][2 * 4 + 3], 1.0, 1e-12); /* area × mean depth */
     CHECK_NEAR(t.fam_num[ST_FAM_WRINKLES][0], 12.0, 1e-12);    /* midpoint (40, 0): tile 1 */
     st_tile_maps g;
-    CHECK_EQ_INT(st_tiles_to_grid(&t, &g, &err), ST_OK);
+    CHECK_EQ_INT(st_tiles_to_grid(&t, "rel", "rel.mm2", &g, &err), ST_OK);
     CHECK(g.n_maps == 3 && !strcmp(g.maps[0].name, "roughness.sq"));
     CHECK_NEAR(g.maps[0].values[5], a, 1e-6);
     for (size_t k = 0; k < g.n_maps; k++)
