@@ -46,12 +46,9 @@ static int photo_surface(const st_measure_image_opts *o, st_image **rgb, st_imag
                          st_err *err)
 {
     if (!o->raw) {
-        st_image *flat;
-        int rc = stg_flatten(*rgb, (*rgb)->width, (*rgb)->height, o->threads, &flat, err);
+        int rc = stg_flatten(*rgb, (*rgb)->width, (*rgb)->height, o->threads, err);
         if (rc)
             return rc;
-        st_image_free(*rgb);
-        *rgb = flat;
     }
     return luminance_of(*rgb, surface, err);
 }
