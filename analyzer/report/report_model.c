@@ -362,8 +362,11 @@ static void parse_session(st_rp_model *m, st_rp_session *s, const cJSON *js, int
     s->fail_reason = pool_str(p, s->failed ? why : "");
     s->values = pool_nans(p, m->n_metrics + 1);
     s->changes = pool_nans(p, m->n_metrics + 1);
-    const cJSON *mo = jobj(js, "metrics"), *ch = jobj(js, "change");
-    for (size_t i = 0; s->values && s->changes && i < m->n_metrics; i++) {
+    s->spread = pool_nans(p, m->n_metrics + 1);
+    const cJSON *mo = jobj(js, "metrics"), *ch = jobj(js, "change"), *rp = jobj(js, "repeatability");
+    for (size_t i = 0; s->values && s->changes && s->spread && i < m->n_metrics; i++) {
+        const cJSON *r = cJSON_GetObjectItemCaseSensitive(rp, m->metric_names[i]);
+        s->spread[i] = cJSON_IsNumber(r) ? r->valuedouble : jnum(r, "value");
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(mo, m->metric_names[i]);
         s->values[i] = jnum(v, "value");
         s->changes[i] = jnum(ch, m->metric_names[i]);

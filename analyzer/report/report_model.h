@@ -16,6 +16,7 @@
  *                              "tiles_<name>": .., "origin": [x0, y0], "scale": f}:
  *                              paths relative to OUT; origin/scale place the
  *                              image in baseline pixels (for drawing detections)
+ *   session.repeatability     {"roughness.sq": SD over the repeat shots, ...}
  *   series.notes, series.dates_unknown
  *   progress.change_ci95      {"roughness.sq": [lo, hi]}: 95 % interval of the
  *                              latest session's change in percent
@@ -60,6 +61,7 @@ typedef struct st_rp_session {
     const char **q_messages;
     size_t n_q_messages;
     double *values, *changes; /* per model metric; NAN if absent */
+    double *spread;           /* SD over repeat shots (session.repeatability); NAN if absent */
     st_rp_pore *pores;
     size_t n_pores;
     st_rp_scar *scars;

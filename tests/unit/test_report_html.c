@@ -145,6 +145,9 @@ static void test_demo(void)
     check_embedded_image(html, &m);
     CHECK(count(html, "src=\"data:image/png;base64,") >= 4);
     CHECK(strstr(html, "<svg class=\"ov\"") != NULL); /* detections over the photos */
+    /* repeatability of session 1 (two photos): roughness.sq SD as in metrics.json */
+    CHECK(strstr(html, "repeat photos of this session\">±\xc2\xa0") != NULL);
+    CHECK_EQ_INT(count(html, "repeat photos of this session"), 17);
     CHECK(count(html, "src=\"data:image/jpeg;base64,") == 0); /* s1 (jpg) is neither baseline nor latest */
     /* the failed session is named with its reason, in the table and the chart */
     CHECK(strstr(html, "Session 2 (2026-03-02) could not be measured") != NULL);

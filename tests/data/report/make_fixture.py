@@ -92,6 +92,9 @@ def build(meta, table, plan, drop=(), units=None, flags=(), index=None, ci=None,
                 [None if r * 4 + c == 3 else
                  float(f"{table[m][0] * (1 + (table[m][2] - 1) * s['effect']) * (0.7 + 0.6 * ((r * 4 + c) * 0.37 % 1)):.5g}")
                  for r in range(3) for c in range(4)] for m in ("roughness.sq", "scars.mean_depth")}}
+        if s.get("repeat"):  # several photos of one session: SD over the shots
+            ses["repeatability"] = {k: float(f"{abs(v['value']) * 0.021:.4g}") for k, v in met.items()
+                                    if k.startswith("roughness.")}
         if s.get("images"):
             ses["images"] = s["images"]
         sessions.append(ses)
@@ -125,7 +128,8 @@ demo = build({"name": "P-0042-cheek", "patient": "P-0042", "area": "left cheek",
     PHOTO,
     [{"index": 0, "date": "2026-01-05", "days": 0, "label": "baseline", "files": ["2026-01-05.jpg"], "effect": 0.0, "treatment": tx,
       "images": {"aligned": "images/s0_aligned.png", "origin": [0, 0], "scale": 1}},
-     {"index": 1, "date": "2026-02-09", "days": 35, "label": "session 1", "files": ["2026-02-09.jpg"], "effect": 0.4,
+     {"index": 1, "date": "2026-02-09", "days": 35, "label": "session 1", "files": ["2026-02-09_a.jpg", "2026-02-09_b.jpg"],
+      "effect": 0.4, "repeat": True,
       "images": {"aligned": "images/s1_aligned.jpg", "origin": [0, 0], "scale": 1},
       "treatment": {"setting": "professional", "needle_mm": 1.5, "adjuncts": []}},
      {"index": 2, "date": "2026-03-02", "days": 56, "label": "session 2", "files": ["2026-03-02.jpg"],
