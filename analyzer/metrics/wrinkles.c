@@ -6,8 +6,8 @@
  * which is zero on round blobs such as pores and on flat or planar skin).
  * Each scale's response is divided by its robust noise level; the best scale
  * per pixel gives the orientation. Hysteresis (Canny 1986) keeps lines that
- * reach 5 noise SDs somewhere and follows them down to 2.5; Zhang-Suen
- * thinning gives centre lines. Length counts each centre-line pixel as
+ * reach 5 noise SDs somewhere and follows them down to 2; non-maximum
+ * suppression across the line gives centre lines. Length counts each centre-line pixel as
  * 1 / max(|cos t|, |sin t|) pixels along the local direction t, which is
  * exact for digital straight lines; width and depth are read across the
  * line on the surface (full width at half depth). */
@@ -26,8 +26,9 @@
 #define W_MAX_MM 1.0
 #define SCALE_STEP 1.4142
 #define T_HIGH 5.0
-#define T_LOW 2.5
+#define T_LOW 2.0
 #define MIN_LEN_MM 0.5
+#define SIDE_BALANCE 0.35 /* smaller / larger rise of the two sides of a valley */
 
 typedef struct line_maps {
     int w, h, level;   /* working grid: the surface at 2^level */
@@ -92,7 +93,7 @@ static inline float line_response(float a, float c, float b, float g, float *the
      * image axes (y down); the line runs at +90 deg, and counter-clockwise
      * on screen flips the sign. */
     *theta = -(0.5f * atan2f(2.0f * b, a - c) + (float)M_PI_2);
-    float r = l1 - fabsf(l2) - 2.0f * g;
+    float r = l1 - fabsf(l2) - 1.0f * g;
     return l1 > 0 && r > 0 ? r : 0.0f;
 }
 
@@ -214,7 +215,33 @@ static int build_maps(const st_detect_input *in, int threads, line_maps *m)
     return rc;
 }
 
-/* Hysteresis on the SNR inside the ROI, then thinning: the centre lines. */
+/* Centre lines: pixels of the mask whose response is a maximum across the
+ * line (non-maximum suppression along the normal, as Canny 1986 does for
+ * edges; Steger 1998 for lines), one pixel wide and without the spurs that
+ * thinning leaves at the ends. */
+static void centre_nms(const line_maps *m, unsigned char *bin)
+{
+    size_t n = (size_t)m->w * m->h;
+    unsigned char *keep = malloc(n);
+    if (!keep)
+        return; /* the caller's mask stays: wider lines, still counted */
+    for (int y = 0; y < m->h; y++)
+        for (int x = 0; x < m->w; x++) {
+            size_t i = (size_t)y * m->w + x;
+            keep[i] = 0;
+            if (!bin[i])
+                continue;
+            double t = m->theta[i], nx = sin(t), ny = cos(t);
+            float r = m->best[i];
+            float a = st_sample_bilinear(m->best, (size_t)m->w, m->w, m->h, x + nx, y + ny, 0.0f);
+            float b = st_sample_bilinear(m->best, (size_t)m->w, m->w, m->h, x - nx, y - ny, 0.0f);
+            keep[i] = r >= a && r > b;
+        }
+    memcpy(bin, keep, n);
+    free(keep);
+}
+
+/* Hysteresis on the SNR inside the ROI, then centre lines. */
 static int centre_lines(const st_detect_input *in, const line_maps *m, unsigned char **out,
                         st_err *err)
 {
@@ -241,7 +268,7 @@ static int centre_lines(const st_detect_input *in, const line_maps *m, unsigned 
     for (size_t i = 0; i < n && !rc; i++)
         bin[i] = lab[i] && peak[lab[i]] >= T_HIGH;
     if (!rc)
-        rc = st_det_thin(bin, m->w, m->h, err);
+        centre_nms(m, bin);
     free(lab);
     free(peak);
     if (rc) {
@@ -268,9 +295,12 @@ static int profile(const line_maps *m, int x, int y, double theta, double sigma,
     double vb = st_sample_bilinear(m->surf, (size_t)m->w, m->w, m->h, x - reach * nx, y - reach * ny, out);
     if (isnan(v0) || isnan(va) || isnan(vb))
         return 0;
-    double bg = 0.5 * (va + vb), d = bg - v0;
-    if (!(d > 0))
+    /* A valley rises on both sides; the toe of an edge (the rim of a dark
+     * spot, a shadow's border) rises on one side only. */
+    double ra = va - v0, rb = vb - v0;
+    if (!(ra > 0 && rb > 0) || fmin(ra, rb) < SIDE_BALANCE * fmax(ra, rb))
         return 0;
+    double bg = 0.5 * (va + vb), d = bg - v0;
     double half = bg - 0.5 * d, side[2] = {reach, reach};
     for (int s = 0; s < 2; s++) {
         double sg = s ? -1.0 : 1.0, prev = v0;
@@ -295,6 +325,8 @@ static void accumulate(const line_maps *m, int x, int y, line_acc *a)
     double t = m->theta[i];
     double step = 1.0 / fmax(fabs(cos(t)), fabs(sin(t)));
     double wd, dp;
+    if (!profile(m, x, y, t, m->sigma[i], &wd, &dp))
+        return; /* not a valley here: not part of a line's length */
     a->len += step;
     a->npx += 1;
     a->c2 += step * cos(2.0 * t);
@@ -304,11 +336,9 @@ static void accumulate(const line_maps *m, int x, int y, line_acc *a)
     a->sxx += (double)x * x;
     a->syy += (double)y * y;
     a->sxy += (double)x * y;
-    if (profile(m, x, y, t, m->sigma[i], &wd, &dp)) {
-        a->wsum += wd * step;
-        a->dsum += dp * step;
-        a->mcount += step;
-    }
+    a->wsum += wd * step;
+    a->dsum += dp * step;
+    a->mcount += step;
 }
 
 typedef struct proj_pt {

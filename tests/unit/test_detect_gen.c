@@ -207,8 +207,68 @@ static void test_pores_photo(void)
     skingen_skin_free(skin);
 }
 
+/* Wrinkles on a generated height map (fine relief, pores): total length
+ * within 20 %, dominant orientation within 5 degrees; width and depth
+ * index near the truth. */
+static void test_wrinkles_height(void)
+{
+    const double pmm = 0.04;
+    const int w = 400, h = 360;
+    skingen_params p;
+    skingen_params_default(&p, 31, w, h, pmm);
+    /* three lines at about -25 deg on screen (y down: +25 deg in image axes) */
+    const skingen_wrinkle wr[3] = {{60, 80, 300, 192, 0.30, 50},
+                                   {90, 170, 330, 282, 0.25, 40},
+                                   {40, 260, 200, 335, 0.35, 60}};
+    p.wrinkles = wr;
+    p.n_wrinkles = 3;
+    p.n_scars = 0;
+    p.sq_um = SQ_UM;
+    p.fbm_max_mm = FBM_MM;
+    skingen_skin *skin = make_skin(&p);
+    skingen_state s;
+    skingen_state_baseline(&s);
+    skingen_camera c;
+    skingen_camera_default(&c, w, h, 3);
+    st_image *hm = NULL;
+    st_err err = {0};
+    CHECK_EQ_INT(skingen_render_height(skin, &s, &c, &hm, &err), ST_OK);
+    st_detect_input in = {.surface = hm, .unit = ST_UNIT_UM, .modality = ST_DETECT_HEIGHT};
+    st_metric_set ms = {0};
+    st_detections d = {0};
+    CHECK_EQ_INT(st_wrinkles_detect(&in, 2, &ms, &d, &err), ST_OK);
+    save_overlay(hm, &d, pmm, "wrinkles_found");
+    double len = 0, ang = 0, wid = 0, dep = 0;
+    for (int i = 0; i < 3; i++) {
+        len += hypot(wr[i].x1 - wr[i].x0, wr[i].y1 - wr[i].y0) * pmm;
+        wid += wr[i].width_mm / 3;
+        dep += wr[i].depth_um / 3;
+    }
+    ang = -atan2(wr[0].y1 - wr[0].y0, wr[0].x1 - wr[0].x0) * 180.0 / M_PI;
+    const st_metric *ml = st_metric_set_find(&ms, "wrinkles.length_mm_cm2");
+    const st_metric *mo = st_metric_set_find(&ms, "wrinkles.orientation_deg");
+    const st_metric *mw = st_metric_set_find(&ms, "wrinkles.mean_width_mm");
+    const st_metric *md = st_metric_set_find(&ms, "wrinkles.depth_index");
+    CHECK(ml && mo && mw && md);
+    if (ml && mo && mw && md) {
+        double area_cm2 = w * h * pmm * pmm / 100.0;
+        printf("generated wrinkles: %zu lines, length %.2f/%.2f mm, orientation %.1f/%.1f deg, "
+               "width %.3f/%.3f mm, depth %.1f/%.1f um\n",
+               d.n_wrinkles, ml->value * area_cm2, len, mo->value, ang, mw->value, wid, md->value, dep);
+        CHECK_REL(ml->value * area_cm2, len, 0.20);
+        CHECK_NEAR(mo->value, ang, 5.0);
+        CHECK_REL(mw->value, wid, 0.35);
+        CHECK_REL(md->value, dep, 0.35);
+    }
+    st_metric_set_clear(&ms);
+    st_detections_clear(&d);
+    st_image_free(hm);
+    skingen_skin_free(skin);
+}
+
 int main(void)
 {
+    test_wrinkles_height();
     test_scars_height();
     test_pores_photo();
     return test_summary();
