@@ -1,6 +1,6 @@
 /* Plumbing shared by the detection families (not part of the stage's API):
  * input access, robust statistics, masked smoothing, pyramids, Hessians,
- * connected components and thinning. */
+ * connected components. */
 #ifndef ST_METRICS_DETECT_INTERNAL_H
 #define ST_METRICS_DETECT_INTERNAL_H
 
@@ -58,10 +58,6 @@ void st_det_hessian(const float *s, int w, int h, int x, int y, float *dxx, floa
 /* 8-connected components of bin != 0: labels 1..count, 0 = background. */
 int st_det_label8(const unsigned char *bin, int w, int h, int32_t *labels, int *count,
                   st_err *err);
-
-/* ---- thin.c --------------------------------------------------------------- */
-/* Zhang & Suen (1984) thinning of bin (1 = object), in place. */
-int st_det_thin(unsigned char *bin, int w, int h, st_err *err);
 
 /* Lab planes (w*h each) of the ROI's photo; NULL planes are skipped. */
 int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b);
