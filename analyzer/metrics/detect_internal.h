@@ -29,9 +29,11 @@ float *st_det_alloc(int w, int h);
 /* Copies a surface plane into a w*h buffer. */
 void st_det_copy_plane(const st_image *img, int channel, float *dst);
 /* Robust standard deviation: 1.4826 x median absolute deviation of up to
- * ~1e6 evenly spaced samples of v (Hampel 1974). */
+ * ~65536 evenly spaced samples of v (Hampel 1974). */
 double st_det_robust_sigma(const float *v, size_t n);
-/* The q-quantile (0..1) of up to ~1e6 evenly spaced samples of v. */
+/* k-th smallest of v[0..n) by Hoare's selection (v is reordered). */
+float st_det_select(float *v, size_t n, size_t k);
+/* The q-quantile (0..1) of up to ~65536 evenly spaced samples of v. */
 double st_det_quantile(const float *v, size_t n, double q);
 /* Normalised convolution (Knutsson & Westin 1993): blur(v*wt) / blur(wt) with
  * a Gaussian of sigma; where blur(wt) ~ 0 the plain blur is used. tmp is a

@@ -193,12 +193,10 @@ static void ring_stats(const float *s, int w, int h, double cx, double cy, doubl
         *sd = INFINITY;
         return;
     }
-    qsort(buf, n, sizeof *buf, cmp_float);
-    *med = buf[n / 2];
+    *med = st_det_select(buf, n, n / 2);
     for (size_t i = 0; i < n; i++)
         buf[i] = fabsf(buf[i] - (float)*med);
-    qsort(buf, n, sizeof *buf, cmp_float);
-    *sd = 1.4826 * buf[n / 2];
+    *sd = 1.4826 * st_det_select(buf, n, n / 2);
 }
 
 #define N_DIR 16
@@ -208,11 +206,14 @@ static void ring_stats(const float *s, int w, int h, double cx, double cy, doubl
 static void radial(const float *s, int w, int h, double cx, double cy, double r, double bg,
                    double level, double *median, double *share, double *maxd)
 {
+    /* cos and sin of 2 pi k / 16 */
+    static const double cs[N_DIR] = {1, 0.92387953, 0.70710678, 0.38268343, 0, -0.38268343,
+                                     -0.70710678, -0.92387953, -1, -0.92387953, -0.70710678,
+                                     -0.38268343, 0, 0.38268343, 0.70710678, 0.92387953};
     float v[N_DIR];
     int dark = 0;
     for (int k = 0; k < N_DIR; k++) {
-        double a = 2.0 * M_PI * k / N_DIR;
-        double x = cx + r * cos(a), y = cy + r * sin(a);
+        double x = cx + r * cs[k], y = cy + r * cs[(k + 12) % N_DIR];
         float sv = st_sample_bilinear(s, (size_t)w, w, h, x, y, (float)bg);
         v[k] = (float)(bg - sv);
         dark += v[k] > level;

@@ -28,6 +28,7 @@
 #define T_HIGH 5.0
 #define T_LOW 2.0
 #define MIN_LEN_MM 0.5
+#define GRAD_WEIGHT 1.0f
 #define SIDE_BALANCE 0.35 /* smaller / larger rise of the two sides of a valley */
 
 typedef struct line_maps {
@@ -36,7 +37,7 @@ typedef struct line_maps {
     float *surf;       /* working surface, lightly smoothed */
     float *snr;        /* best response / its noise */
     float *best;       /* best raw response */
-    float *theta;      /* line direction at the best scale, rad, ccw from +x */
+    float *h2b, *hamc; /* 2 Hxy and Hxx - Hyy at the best scale (direction) */
     float *sigma;      /* best scale, working px */
 } line_maps;
 
@@ -45,7 +46,8 @@ static void maps_free(line_maps *m)
     st_aligned_free(m->surf);
     st_aligned_free(m->snr);
     st_aligned_free(m->best);
-    st_aligned_free(m->theta);
+    st_aligned_free(m->h2b);
+    st_aligned_free(m->hamc);
     st_aligned_free(m->sigma);
 }
 
@@ -81,20 +83,24 @@ static int scale_hessian(const float *lvl, int w, int h, double s_lvl, float *xx
     return rc;
 }
 
-/* Line response and direction from a normalised Hessian and gradient. The
- * gradient term removes the toes of edges (a pore's rim, a shadow border),
- * where the curvature across is as large as at a valley but the surface is
- * still sloping; at a valley's centre line the gradient vanishes. */
-static inline float line_response(float a, float c, float b, float g, float *theta)
+/* Line response from a normalised Hessian and gradient. The gradient term
+ * removes the toes of edges (a pore's rim, a shadow border), where the
+ * curvature across is as large as at a valley but the surface is still
+ * sloping; at a valley's centre line the gradient vanishes. */
+static inline float line_response(float a, float c, float b, float g)
 {
     float tr = 0.5f * (a + c), dd = sqrtf(0.25f * (a - c) * (a - c) + b * b);
     float l1 = tr + dd, l2 = tr - dd;
-    /* The l1 eigenvector is across the line, at 0.5 atan2(2b, a - c) in
-     * image axes (y down); the line runs at +90 deg, and counter-clockwise
-     * on screen flips the sign. */
-    *theta = -(0.5f * atan2f(2.0f * b, a - c) + (float)M_PI_2);
-    float r = l1 - fabsf(l2) - 1.0f * g;
+    float r = l1 - fabsf(l2) - GRAD_WEIGHT * g;
     return l1 > 0 && r > 0 ? r : 0.0f;
+}
+
+/* Line direction at pixel i (rad, counter-clockwise on screen from +x): the
+ * l1 eigenvector is across the line, at 0.5 atan2(2b, a - c) in image axes
+ * (y down); the line runs at +90 degrees, and y down flips the sign. */
+static inline double line_theta(const struct line_maps *m, size_t i)
+{
+    return -(0.5 * atan2(m->h2b[i], m->hamc[i]) + M_PI_2);
 }
 
 /* Runs one scale and keeps, per working pixel, the best response. */
@@ -127,8 +133,7 @@ static int run_scale(line_maps *m, const float *lvl, int lw, int lh, int up, dou
     }
     if (!rc) {
         const float *a = up ? ux : xx, *c = up ? uy : yy, *b = up ? uxy : xy, *g = up ? ugm : gm;
-        float *resp = up ? ux : xx; /* overwritten in place below */
-        float *th = st_det_alloc(m->w, m->h);
+        float *th = st_det_alloc(m->w, m->h); /* scratch */
         if (!th)
             rc = ST_ENOMEM;
         /* Noise level of this scale: the robust SD of the normalised
@@ -141,14 +146,15 @@ static int run_scale(line_maps *m, const float *lvl, int lw, int lh, int up, dou
             noise = st_det_robust_sigma(th, n);
         }
         for (size_t i = 0; i < n && !rc; i++)
-            resp[i] = line_response(a[i], c[i], b[i], g[i], &th[i]);
+            th[i] = line_response(a[i], c[i], b[i], g[i]);
         if (!rc) {
             float inv = noise > 0 ? (float)(1.0 / noise) : 0.0f;
             for (size_t i = 0; i < n; i++)
-                if (resp[i] > m->best[i]) {
-                    m->best[i] = resp[i];
-                    m->snr[i] = resp[i] * inv;
-                    m->theta[i] = th[i];
+                if (th[i] > m->best[i]) {
+                    m->best[i] = th[i];
+                    m->snr[i] = th[i] * inv;
+                    m->h2b[i] = 2.0f * b[i];
+                    m->hamc[i] = a[i] - c[i];
                     m->sigma[i] = (float)sigma;
                 }
         }
@@ -186,9 +192,10 @@ static int build_maps(const st_detect_input *in, int threads, line_maps *m)
     st_aligned_free(full);
     m->snr = st_det_alloc(m->w, m->h);
     m->best = st_det_alloc(m->w, m->h);
-    m->theta = st_det_alloc(m->w, m->h);
+    m->h2b = st_det_alloc(m->w, m->h);
+    m->hamc = st_det_alloc(m->w, m->h);
     m->sigma = st_det_alloc(m->w, m->h);
-    if (!m->surf || !m->snr || !m->best || !m->theta || !m->sigma)
+    if (!m->surf || !m->snr || !m->best || !m->h2b || !m->hamc || !m->sigma)
         return ST_ENOMEM;
     s_min = fmax(1.0, s_min / f);
     s_max = fmax(s_min, s_max / f);
@@ -231,7 +238,7 @@ static void centre_nms(const line_maps *m, unsigned char *bin)
             keep[i] = 0;
             if (!bin[i])
                 continue;
-            double t = m->theta[i], nx = sin(t), ny = cos(t);
+            double t = line_theta(m, i), nx = sin(t), ny = cos(t);
             float r = m->best[i];
             float a = st_sample_bilinear(m->best, (size_t)m->w, m->w, m->h, x + nx, y + ny, 0.0f);
             float b = st_sample_bilinear(m->best, (size_t)m->w, m->w, m->h, x - nx, y - ny, 0.0f);
@@ -322,7 +329,7 @@ static int profile(const line_maps *m, int x, int y, double theta, double sigma,
 static void accumulate(const line_maps *m, int x, int y, line_acc *a)
 {
     size_t i = (size_t)y * m->w + x;
-    double t = m->theta[i];
+    double t = line_theta(m, i);
     double step = 1.0 / fmax(fabs(cos(t)), fabs(sin(t)));
     double wd, dp;
     if (!profile(m, x, y, t, m->sigma[i], &wd, &dp))
