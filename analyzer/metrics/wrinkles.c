@@ -103,71 +103,108 @@ static inline double line_theta(const struct line_maps *m, size_t i)
     return -(0.5 * atan2(m->h2b[i], m->hamc[i]) + M_PI_2);
 }
 
+typedef struct scale_ctx {
+    line_maps *m;
+    const float *xx, *yy, *xy, *gm; /* this scale's level: lw x lh */
+    int lw, lh;
+    double f;    /* level pixel / working pixel */
+    float inv;   /* 1 / noise */
+    float sigma;
+} scale_ctx;
+
+/* Bilinear weights of working row or column i on a level 2^k coarser (the
+ * pixel centres of 2x2 means, as st_det_pyr_up places them). */
+static inline void coarse_pos(int i, double f, int n, int *i0, int *i1, float *t)
+{
+    double c = (i + 0.5) / f - 0.5;
+    c = c < 0 ? 0 : (c > n - 1 ? n - 1 : c);
+    *i0 = (int)c;
+    *i1 = *i0 + 1 < n ? *i0 + 1 : *i0;
+    *t = (float)(c - *i0);
+}
+
+static inline float lerp2(const float *p, int w, int x0, int x1, int y0, int y1, float tx, float ty)
+{
+    const float *r0 = p + (size_t)y0 * w, *r1 = p + (size_t)y1 * w;
+    float a = r0[x0] + tx * (r0[x1] - r0[x0]), b = r1[x0] + tx * (r1[x1] - r1[x0]);
+    return a + ty * (b - a);
+}
+
+/* Response of this scale at every working pixel (Hessian interpolated from
+ * its level), kept where it beats the scales before. */
+static void scale_rows(void *arg, int y0, int y1)
+{
+    const scale_ctx *c = arg;
+    line_maps *m = c->m;
+    for (int y = y0; y < y1; y++) {
+        int cy0, cy1;
+        float ty;
+        coarse_pos(y, c->f, c->lh, &cy0, &cy1, &ty);
+        for (int x = 0; x < m->w; x++) {
+            int cx0, cx1;
+            float tx;
+            coarse_pos(x, c->f, c->lw, &cx0, &cx1, &tx);
+            float a = lerp2(c->xx, c->lw, cx0, cx1, cy0, cy1, tx, ty);
+            float cc = lerp2(c->yy, c->lw, cx0, cx1, cy0, cy1, tx, ty);
+            float b = lerp2(c->xy, c->lw, cx0, cx1, cy0, cy1, tx, ty);
+            float g = lerp2(c->gm, c->lw, cx0, cx1, cy0, cy1, tx, ty);
+            float r = line_response(a, cc, b, g);
+            size_t i = (size_t)y * m->w + x;
+            if (r > m->best[i]) {
+                m->best[i] = r;
+                m->snr[i] = r * c->inv;
+                m->h2b[i] = 2.0f * b;
+                m->hamc[i] = a - cc;
+                m->sigma[i] = c->sigma;
+            }
+        }
+    }
+}
+
 /* Runs one scale and keeps, per working pixel, the best response. */
 static int run_scale(line_maps *m, const float *lvl, int lw, int lh, int up, double sigma,
                      int threads)
 {
-    size_t n = (size_t)m->w * m->h;
+    size_t nl = (size_t)lw * lh;
     float *xx = st_det_alloc(lw, lh), *yy = st_det_alloc(lw, lh), *xy = st_det_alloc(lw, lh);
-    float *gm = st_det_alloc(lw, lh);
-    float *ux = NULL, *uy = NULL, *uxy = NULL, *ugm = NULL;
-    int rc = (xx && yy && xy && gm) ? ST_OK : ST_ENOMEM;
+    float *gm = st_det_alloc(lw, lh), *lap = st_det_alloc(lw, lh);
+    int rc = (xx && yy && xy && gm && lap) ? ST_OK : ST_ENOMEM;
     if (!rc)
         rc = scale_hessian(lvl, lw, lh, sigma / (double)(1 << up), xx, yy, xy, gm, threads);
-    if (!rc && up) {
-        ux = st_det_alloc(m->w, m->h);
-        uy = st_det_alloc(m->w, m->h);
-        uxy = st_det_alloc(m->w, m->h);
-        ugm = st_det_alloc(m->w, m->h);
-        if (!ux || !uy || !uxy || !ugm)
-            rc = ST_ENOMEM;
-        else {
-            /* Infinite border gradients would smear: finite stand-in. */
-            for (size_t i = 0; i < (size_t)lw * lh; i++)
-                gm[i] = fminf(gm[i], 1e30f);
-            st_det_pyr_up(xx, lw, lh, up, ux, m->w, m->h, threads);
-            st_det_pyr_up(yy, lw, lh, up, uy, m->w, m->h, threads);
-            st_det_pyr_up(xy, lw, lh, up, uxy, m->w, m->h, threads);
-            st_det_pyr_up(gm, lw, lh, up, ugm, m->w, m->h, threads);
-        }
-    }
     if (!rc) {
-        const float *a = up ? ux : xx, *c = up ? uy : yy, *b = up ? uxy : xy, *g = up ? ugm : gm;
-        float *th = st_det_alloc(m->w, m->h); /* scratch */
-        if (!th)
-            rc = ST_ENOMEM;
         /* Noise level of this scale: the robust SD of the normalised
          * Laplacian, symmetric about zero on skin without lines (the line
-         * response itself is mostly clipped to zero, so its MAD is not). */
-        double noise = 0.0;
-        if (th) {
-            for (size_t i = 0; i < n; i++)
-                th[i] = a[i] + c[i];
-            noise = st_det_robust_sigma(th, n);
+         * response itself is mostly clipped to zero, so its MAD is not).
+         * Infinite border gradients get a finite stand-in for interpolation. */
+        for (size_t i = 0; i < nl; i++) {
+            lap[i] = xx[i] + yy[i];
+            gm[i] = fminf(gm[i], 1e30f);
         }
-        for (size_t i = 0; i < n && !rc; i++)
-            th[i] = line_response(a[i], c[i], b[i], g[i]);
-        if (!rc) {
-            float inv = noise > 0 ? (float)(1.0 / noise) : 0.0f;
-            for (size_t i = 0; i < n; i++)
-                if (th[i] > m->best[i]) {
-                    m->best[i] = th[i];
-                    m->snr[i] = th[i] * inv;
-                    m->h2b[i] = 2.0f * b[i];
-                    m->hamc[i] = a[i] - c[i];
-                    m->sigma[i] = (float)sigma;
-                }
+        scale_ctx c = {m, xx, yy, xy, gm, lw, lh, (double)(1 << up), 0.0f, (float)sigma};
+        /* ... measured on the working grid, where the response is compared
+         * (interpolation from a coarser level smooths it). */
+        size_t nw = (size_t)m->w * m->h, step = nw / 65536 + 1, k = 0;
+        float *smp = malloc((nw / step + 1) * sizeof *smp);
+        if (!smp)
+            rc = ST_ENOMEM;
+        for (size_t i = 0; smp && i < nw; i += step) {
+            int x = (int)(i % (size_t)m->w), y = (int)(i / (size_t)m->w), x0, x1, y0, y1;
+            float tx, ty;
+            coarse_pos(x, c.f, lw, &x0, &x1, &tx);
+            coarse_pos(y, c.f, lh, &y0, &y1, &ty);
+            smp[k++] = lerp2(lap, lw, x0, x1, y0, y1, tx, ty);
         }
-        st_aligned_free(th);
+        double noise = smp ? st_det_robust_sigma(smp, k) : 0.0;
+        free(smp);
+        c.inv = noise > 0 ? (float)(1.0 / noise) : 0.0f;
+        if (!rc)
+            st_parallel_for(threads, m->h, 64, scale_rows, &c);
     }
     st_aligned_free(xx);
     st_aligned_free(yy);
     st_aligned_free(xy);
-    st_aligned_free(ux);
-    st_aligned_free(uy);
-    st_aligned_free(uxy);
     st_aligned_free(gm);
-    st_aligned_free(ugm);
+    st_aligned_free(lap);
     return rc;
 }
 

@@ -343,8 +343,55 @@ static void test_photostereo_gen(void)
     skingen_skin_free(skin);
 }
 
+/* Same input, same bytes, whatever the thread count: every family on a
+ * generated photo with 1 and 2 threads. */
+static void test_thread_determinism(void)
+{
+    const double pmm = 0.03;
+    const int w = 300, h = 260;
+    skingen_params p;
+    skingen_params_default(&p, 5, w, h, pmm);
+    skingen_skin *skin = make_skin(&p);
+    skingen_state s;
+    skingen_state_baseline(&s);
+    skingen_camera c;
+    skingen_camera_default(&c, w, h, 2);
+    st_image *rgb = NULL;
+    st_err err = {0};
+    CHECK_EQ_INT(skingen_render_photo(skin, &s, &c, &rgb, &err), ST_OK);
+    st_image *lum = flat_luminance(rgb, pmm);
+    st_detect_input in = {.rgb = rgb, .surface = lum, .pixel_mm = pmm};
+    st_metric_set ms[2] = {{0}};
+    st_detections d[2] = {{0}};
+    for (int k = 0; k < 2; k++) {
+        st_detect_opts o = {.threads = k + 1, .keep_scar_labels = 1};
+        CHECK_EQ_INT(st_detect_all(&in, &o, &ms[k], &d[k], &err), ST_OK);
+    }
+    CHECK_EQ_INT(ms[0].count, ms[1].count);
+    for (size_t i = 0; i < ms[0].count && ms[0].count == ms[1].count; i++)
+        CHECK_MSG(!memcmp(&ms[0].items[i], &ms[1].items[i], sizeof ms[0].items[i]), "%s differs",
+                  ms[0].items[i].name);
+    CHECK(d[0].n_pores == d[1].n_pores &&
+          !memcmp(d[0].pores, d[1].pores, d[0].n_pores * sizeof *d[0].pores));
+    CHECK(d[0].n_scars == d[1].n_scars &&
+          !memcmp(d[0].scars, d[1].scars, d[0].n_scars * sizeof *d[0].scars));
+    CHECK_EQ_INT(d[0].n_wrinkles, d[1].n_wrinkles);
+    for (size_t i = 0; i < d[0].n_wrinkles && d[0].n_wrinkles == d[1].n_wrinkles; i++)
+        CHECK(d[0].wrinkles[i].length_mm == d[1].wrinkles[i].length_mm &&
+              d[0].wrinkles[i].n_path == d[1].wrinkles[i].n_path);
+    CHECK(ms[0].count >= 15);
+    for (int k = 0; k < 2; k++) {
+        st_metric_set_clear(&ms[k]);
+        st_detections_clear(&d[k]);
+    }
+    st_image_free(lum);
+    st_image_free(rgb);
+    skingen_skin_free(skin);
+}
+
 int main(void)
 {
+    test_thread_determinism();
     test_photostereo_gen();
     test_wrinkles_height();
     test_scars_height();
