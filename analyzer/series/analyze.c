@@ -6,7 +6,9 @@
  * most two full-resolution images (a loaded photo and its warped patch). */
 #define _DEFAULT_SOURCE
 /* Messages are cut at their buffer size on purpose. */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 #include "series/analyze.h"
 
 #include <errno.h>

@@ -2,7 +2,9 @@
  * the measured patch, normalise light and colour, measure (pass 2). */
 #define _POSIX_C_SOURCE 200809L
 /* Messages are cut at their buffer size on purpose. */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
