@@ -23,10 +23,12 @@ series=$ST_SRC_DIR/samples/demo/height-scars
 cmp "$work/h1/metrics.json" "$work/h2/metrics.json"
 cmp "$work/h1/metrics.csv" "$work/h2/metrics.csv"
 echo "ok   height course: metrics.json and metrics.csv identical with -j 1 and -j 2"
-python3 "$check" "$work/h1/metrics.json" "$series/truth.json"
+status=0
+python3 "$check" "$work/h1/metrics.json" "$series/truth.json" || status=1
 
 course=$ST_SRC_DIR/samples/demo/photo-course
 "$ST_CLI" analyze "$course" -o "$work/p1" -j 2 2>"$work/p1.log" || { cat "$work/p1.log"; exit 1; }
 [[ -s $work/p1/images/session_00_aligned.jpg && -s $work/p1/images/session_03_diff.jpg ]]
 [[ -s $work/p1/report.html && -s $work/p1/report.pdf ]]
-python3 "$check" "$work/p1/metrics.json" "$course/truth.json" --no-changes
+python3 "$check" "$work/p1/metrics.json" "$course/truth.json" --no-changes || status=1
+exit $status
