@@ -358,3 +358,24 @@ int st_metrics_json_write(const st_series_result *r, const char *path, st_err *e
     cJSON_free(text);
     return rc;
 }
+
+char *st_image_json_render(const st_session_result *s, const char *file, const char *modality,
+                           st_err *err)
+{
+    /* `skintrack metrics --json`: one session-like object (SPEC.md). */
+    jb b = {0};
+    cJSON *root = chk(&b, cJSON_CreateObject());
+    if (root) {
+        str(&b, root, "file", file);
+        str(&b, root, "modality", modality);
+        metric_obj(&b, root, "metrics", &s->metrics, 1);
+        quality_obj(&b, root, &s->quality);
+        detections_obj(&b, root, &s->det);
+        extras_obj(&b, root, s);
+    }
+    char *text = (root && !b.oom) ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    if (!text)
+        st_err_set(err, ST_ENOMEM, "%s: out of memory", file);
+    return text;
+}

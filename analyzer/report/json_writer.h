@@ -28,4 +28,10 @@ char *st_metrics_json_render(const st_series_result *r, st_err *err);
 /* Renders and writes atomically to path. */
 int st_metrics_json_write(const st_series_result *r, const char *path, st_err *err);
 
+/* One image's measurement (`skintrack metrics --json`): "file", "modality",
+ * "metrics", "quality", "detections" and the extras of a session ("psd").
+ * NUL-terminated; the caller frees. */
+char *st_image_json_render(const st_session_result *s, const char *file, const char *modality,
+                           st_err *err);
+
 #endif

@@ -35,8 +35,14 @@ void st_pdf_footer(st_pdf_ctx *p)
     st_pdf_rgb(cr, 0x5B6775);
     st_pdf_font(cr, ST_PDF_REGULAR, 7.5);
     st_pdf_text(cr, ST_PDF_MARGIN, ST_PDF_H - 22, 0, left);
-    st_pdf_text(cr, ST_PDF_W / 2, ST_PDF_H - 22, 1, p->m->patient[0] ? p->m->patient : "");
-    st_pdf_text(cr, ST_PDF_W - ST_PDF_MARGIN, ST_PDF_H - 22, 2, right);
+    char who[200], name[48];
+    size_t k = strlen(p->m->patient);
+    if (k > 40)
+        for (k = 40; k > 0 && ((unsigned char)p->m->patient[k] & 0xC0) == 0x80; k--)
+            ; /* cut on a UTF-8 character boundary */
+    snprintf(name, sizeof name, "%.*s", (int)k, p->m->patient);
+    snprintf(who, sizeof who, "%s%s · %s", name, p->m->patient[k] ? "…" : "", right);
+    st_pdf_text(cr, ST_PDF_W - ST_PDF_MARGIN, ST_PDF_H - 22, 2, p->m->patient[0] ? who : right);
 }
 
 void st_pdf_new_page(st_pdf_ctx *p)

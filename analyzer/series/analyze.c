@@ -279,6 +279,8 @@ static int write_outputs(analyze_ctx *c, st_err *err)
     }
     c->res->times.write += st_now() - t;
     t = st_now();
+    /* The report is rendered from the metrics.json just written, so what the
+     * clinician reads is exactly what the data files say. */
     if (!rc && !c->opts->no_report)
         rc = st_report_write(c->out, err);
     c->res->times.report += st_now() - t;

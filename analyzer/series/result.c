@@ -5,7 +5,7 @@
 
 #include "core/error.h"
 
-static void session_free(st_session_result *s)
+void st_session_result_free(st_session_result *s)
 {
     st_strlist_free(&s->quality.messages);
     st_metric_set_clear(&s->metrics);
@@ -26,7 +26,7 @@ static void session_free(st_session_result *s)
 void st_series_result_free(st_series_result *r)
 {
     for (size_t i = 0; i < r->n_sessions; i++)
-        session_free(&r->sessions[i]);
+        st_session_result_free(&r->sessions[i]);
     free(r->sessions);
     st_metric_set_clear(&r->trend);
     st_strlist_free(&r->flags);

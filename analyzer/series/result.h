@@ -79,6 +79,7 @@ typedef struct st_series_result {
 } st_series_result;
 
 void st_series_result_free(st_series_result *r);
+void st_session_result_free(st_session_result *s);
 
 /* change, trend_per_30d, repeatability flags and the remodeling index's
  * point of comparison, from the sessions' metrics (pure maths over them). */
