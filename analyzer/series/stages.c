@@ -10,13 +10,22 @@
 #include "simd/kernels.h"
 #include "metrics/detect.h"
 #include "metrics/surface.h"
-#include "series/photo_quality.h"
+#include "metrics/quality.h"
 
 #include "register/flatten.h"
 #include "register/register.h"
 
 #define ST_REG_FINE_MAX_DIM 2048
 
+
+/* A session's focus is judged against its baseline's as well as on its own:
+ * how sharp skin looks depends on the skin and the camera, so the absolute
+ * thresholds of metrics/quality.h only catch the worst cases, while a
+ * follow-up photo far softer than the baseline cannot support a texture
+ * claim. Sharpness is a variance (of the Laplacian), so these ratios are the
+ * squares of 0.65 and 0.4 of the Laplacian's RMS. */
+#define QC_SHARP_REL_WARN (0.65 * 0.65)
+#define QC_SHARP_REL_FAIL (0.40 * 0.40)
 
 int stg_quality(const st_image *img, st_modality mod, double base_sharpness, st_quality_info *q,
                 st_metric_set *metrics, st_err *err)
@@ -25,36 +34,22 @@ int stg_quality(const st_image *img, st_modality mod, double base_sharpness, st_
     q->sharpness = q->clipped_pct = NAN; /* printed as null: not measured */
     if (mod != ST_MODALITY_PHOTO)
         return ST_OK; /* height maps and stereo sets: no photo checks */
-    st_photo_quality pq;
-    int rc = st_photo_quality_measure(img, &pq, err);
-    if (!rc)
-        rc = st_metric_set_put(metrics, "quality.sharpness", pq.sharpness, "", err);
-    if (!rc)
-        rc = st_metric_set_put(metrics, "quality.clipped_pct", pq.clipped_pct, "%", err);
-    if (!rc)
-        rc = st_metric_set_put(metrics, "quality.exposure", pq.exposure, "", err);
+    st_quality pq;
+    int rc = st_quality_measure(img, &pq, metrics, err);
     if (rc)
         return rc;
     q->sharpness = pq.sharpness;
     q->clipped_pct = pq.clipped_pct;
-    int fail = 0, warn = 0;
-    if (pq.clipped_pct > ST_QC_CLIP_FAIL_PCT || pq.clipped_pct > ST_QC_CLIP_WARN_PCT) {
-        fail |= pq.clipped_pct > ST_QC_CLIP_FAIL_PCT;
-        warn = 1;
-        rc = st_strlist_addf(&q->messages, err, "%.1f %% of the pixels are clipped", pq.clipped_pct);
-    }
-    if (!rc && (pq.exposure < ST_QC_EXPOSURE_MIN || pq.exposure > ST_QC_EXPOSURE_MAX)) {
-        fail = 1;
-        rc = st_strlist_addf(&q->messages, err, "%s (mean luminance %.2f)",
-                             pq.exposure < ST_QC_EXPOSURE_MIN ? "under-exposed" : "over-exposed", pq.exposure);
-    }
+    int status = pq.status; /* 0 ok, 1 warn, 2 fail */
+    for (int k = 0; k < pq.n_messages && !rc; k++)
+        rc = st_strlist_addf(&q->messages, err, "%s", pq.messages[k]);
     double rel = base_sharpness > 0 ? pq.sharpness / base_sharpness : 1.0;
-    if (!rc && rel < ST_QC_SHARP_WARN) {
-        fail |= rel < ST_QC_SHARP_FAIL;
-        warn = 1;
-        rc = st_strlist_addf(&q->messages, err, "blurred: sharpness %.0f %% of the baseline's", 100 * rel);
+    if (!rc && rel < QC_SHARP_REL_WARN) {
+        status = rel < QC_SHARP_REL_FAIL ? 2 : (status > 1 ? status : 1);
+        rc = st_strlist_addf(&q->messages, err, "blurred: sharpness %.0f %% of the baseline's",
+                             100 * rel);
     }
-    strcpy(q->status, fail ? "fail" : warn ? "warn" : "ok");
+    strcpy(q->status, status == 2 ? "fail" : status == 1 ? "warn" : "ok");
     return rc;
 }
 
