@@ -104,6 +104,8 @@ const char st_html_css[] =
  * broken one is named in the title, so headless tests can see it). */
 const char st_html_js[] =
     "(function(){var d=document;"
+    "d.querySelectorAll('img[data-copy]').forEach(function(i){"
+    "var s=d.querySelector('#'+i.dataset.copy+' img');if(s)i.src=s.src;});"
     "var r=d.getElementById('cmp-range'),t=d.querySelector('.cmp img.top'),"
     "c=d.querySelector('.cmp .cut');"
     "function set(v){if(t){t.style.clipPath='inset(0 0 0 '+v+'%)';c.style.left=v+'%';}}"
