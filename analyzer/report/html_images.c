@@ -223,7 +223,7 @@ static void tile_pair(st_sbuf *b, const st_rp_model *m, const st_rp_tiles *tb,
                 lo = fmin(lo, both[k]->values[i]), hi = fmax(hi, both[k]->values[i]);
     st_sbuf_put(b, "<figure><h3>");
     st_sbuf_html(b, st_rp_tile_label(metric));
-    st_sbuf_put(b, " per tile</h3><div class=\"pair\">");
+    st_sbuf_put(b, " per tile</h3><div class=\"pair tiles\">");
     for (int k = 0; k < 2; k++) {
         st_sbuf_printf(b, "<div>%s", k ? "<figcaption>latest</figcaption>"
                                        : "<figcaption>baseline</figcaption>");
