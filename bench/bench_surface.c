@@ -75,8 +75,8 @@ int main(int argc, char **argv)
         st_surface_extras_free(&x);
         st_metric_set_clear(&ms);
     }
-    printf("bench_surface: %dx%d (%.1f MP), pixel %.3f mm, %d threads, %d tiles of %.1f mm, %zu metrics\n",
-           w, h, w * (double)h / 1e6, px, threads, ntiles, 2.0, nmetrics);
+    printf("bench_surface: %dx%d (%.1f MP), pixel %.3f mm, %d threads, %d tiles of %s, %zu metrics\n",
+           w, h, w * (double)h / 1e6, px, threads, ntiles, px > 0 ? "2 mm" : "64 px", nmetrics);
     printf("  total %.3f s wall, %.3f s CPU (best of %d; target <= 0.4 s wall on 2 cores)\n",
            best.total, best_cpu, runs);
     printf("  prep (plane) %.3f s | FFT (PSD+ACF) %.3f s | GLCM %.3f s | LBP %.3f s | tiles %.3f s | other %.3f s\n",

@@ -136,8 +136,12 @@ int st_acf_params(st_fft *fft, st_spectrum *s, const unsigned char *mask, size_t
     st_window_cache own = {0};
     float *acf = NULL;
     int rc = ST_OK;
+    double rmax = o->max_frac * (s->w < s->h ? s->w : s->h);
+    int rgrid = (int)ceil(rmax) + 1; /* lags the search can touch */
+    if (wa.wc && wa.wc->max_lag < rgrid)
+        wa.wc = NULL;
     if (!wa.wc) {
-        if (st_window_cache_make(s->w, s->h, s->window, &own))
+        if (st_window_cache_make(s->w, s->h, s->window, rgrid, &own))
             return st_err_set(err, ST_ENOMEM, "acf: out of memory");
         wa.wc = &own;
     }
@@ -158,9 +162,8 @@ int st_acf_params(st_fft *fft, st_spectrum *s, const unsigned char *mask, size_t
     acf_map m = {acf, s->fw, s->fh, acf[0], &wa};
     if (!(m.a0 > 0))
         goto done; /* flat surface: no decay to measure */
-    double rmax = o->max_frac * (s->w < s->h ? s->w : s->h);
     rho_grid g;
-    if (rho_grid_make(&m, (int)ceil(rmax) + 1, &g)) {
+    if (rho_grid_make(&m, rgrid, &g)) {
         rc = st_err_set(err, ST_ENOMEM, "acf: out of memory");
         goto done;
     }

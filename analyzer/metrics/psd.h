@@ -27,10 +27,12 @@ typedef struct st_window_cache {
     int w, h;
     st_window kind;
     double *wx, *wy; /* window samples */
-    double *ax, *ay; /* Σ_i w_i w_{i+t} / Σ_i w_i², lags 0..n−1 */
+    double *ax, *ay; /* Σ_i w_i w_{i+t} / Σ_i w_i², lags 0..max_lag (0 beyond) */
+    int max_lag;
 } st_window_cache;
 
-int st_window_cache_make(int w, int h, st_window kind, st_window_cache *wc);
+/* max_lag bounds the autocorrelation lags computed (cost n·max_lag); < 0: all. */
+int st_window_cache_make(int w, int h, st_window kind, int max_lag, st_window_cache *wc);
 void st_window_cache_free(st_window_cache *wc);
 
 typedef struct st_spectrum {
@@ -71,8 +73,18 @@ typedef struct st_spectrum_sums {
     double aps[ST_APS_BINS], aps_c[ST_APS_BINS], aps_s[ST_APS_BINS];
 } st_spectrum_sums;
 
+/* The per-bin geometry (radial and angular bin, band membership) of a
+ * w x h spectrum with these bands, made once for many same-sized regions. */
+typedef struct st_spectrum_geom st_spectrum_geom;
+st_spectrum_geom *st_spectrum_geom_new(int w, int h, double px, const double (*bands)[2],
+                                       int nbands, double aps_rmin);
+void st_spectrum_geom_free(st_spectrum_geom *g);
+
+/* geom: NULL, or one made for this size, pixel, bands and aps_rmin (the
+ * same sums either way; it only saves recomputing the geometry). */
 int st_spectrum_reduce(const st_spectrum *s, const double (*bands)[2], int nbands,
-                       double aps_rmin, int threads, st_spectrum_sums *out);
+                       double aps_rmin, const st_spectrum_geom *geom, int threads,
+                       st_spectrum_sums *out);
 void st_spectrum_sums_free(st_spectrum_sums *sums);
 
 /* Radial PSD as a density (unit²·length²): mean power over each annulus

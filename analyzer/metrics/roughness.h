@@ -31,6 +31,7 @@ typedef struct st_rough_cfg {
     int remove_plane;   /* 1: level the region first (tiles); 0: already levelled */
     int keep_radial;    /* 1: return the radial PSD */
     const st_window_cache *wcache; /* windows of the region's size, or NULL */
+    const st_spectrum_geom *geom;  /* spectrum geometry of that size, or NULL */
     int threads;
 } st_rough_cfg;
 

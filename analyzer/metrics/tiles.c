@@ -128,12 +128,16 @@ int st_roughness_tiles(st_fft *fft, const float *z, size_t stride, int w, int h,
     c.cfg.acf.step_px = 1.0;
     c.cfg.aps_rmin = 2;
     st_window_cache wc;
-    if (st_window_cache_make(tl->ts, tl->ts, cfg->window, &wc))
+    if (st_window_cache_make(tl->ts, tl->ts, cfg->window, -1, &wc))
         return st_err_set(err, ST_ENOMEM, "tiles: out of memory");
     c.cfg.wcache = &wc; /* one set of windows for every tile */
+    st_spectrum_geom *geom = st_spectrum_geom_new(tl->ts, tl->ts, cfg->px, st_rough_bands_mm,
+                                                  cfg->calibrated ? 3 : 0, c.cfg.aps_rmin);
+    c.cfg.geom = geom; /* NULL (no memory) only costs time */
     (void)st_parallel_for(threads, tl->nx * tl->ny, 4, tile_band, &c);
     pthread_mutex_destroy(&c.lock);
     st_window_cache_free(&wc);
+    st_spectrum_geom_free(geom);
     if (c.rc) {
         if (c.err.msg[0])
             return st_err_set(err, c.rc, "tiles: %s", c.err.msg);

@@ -20,6 +20,10 @@
 /* A translation correlation peak this many sidelobe SDs above the mean is
  * a confident coarse estimate (random textures give 4-6). */
 #define COARSE_PSR_MIN 8.0
+/* ECC starts on the level whose larger side is <= this: Gauss-Newton on an
+ * 8-parameter model converges slowly from a start several pixels off, and
+ * a pixel at 256 px is a quarter pixel at 1024. */
+#define ECC_START_DIM 256
 
 void st_register_opts_default(st_register_opts *o)
 {
@@ -55,9 +59,20 @@ typedef struct reg_ctx {
     st_register_opts o;
     st_pyramid pf, pm;
     int lf, lc; /* fine and coarse levels */
+    int le;     /* level ECC starts on (<= ECC_START_DIM px, at least lc) */
     int mw, mh; /* full-size moving image */
     double t_verify; /* seconds spent verifying candidates */
 } reg_ctx;
+
+/* ECC iterations on a w x h level: each level halves the remaining error,
+ * so small levels get many cheap iterations and large ones a few costly
+ * ones (a budget of about 5e6 pixel-iterations, 5..40). ECC stops
+ * earlier once the correlation gains less than 1e-6 per step. */
+static int ecc_iterations(int w, int h)
+{
+    double n = 5e6 / ((double)w * h);
+    return n < 5 ? 5 : (n > 40 ? 40 : (int)n);
+}
 
 /* ECC from the coarse level down to the fine one; m is full resolution.
  * Returns ST_OK, ST_EREGISTER (did not converge) or an error. */
@@ -65,7 +80,7 @@ static int refine_levels(reg_ctx *c, double m[9], st_err *err)
 {
     st_reg_model model = c->o.max_model;
     int rc = ST_OK;
-    for (int l = c->lc; l >= c->lf && !rc; l--) {
+    for (int l = c->le; l >= c->lf && !rc; l--) {
         st_plane f = st_pyramid_plane(&c->pf, l), mv = st_pyramid_plane(&c->pm, l);
         double ml[9];
         st_mat3_full_to_level(m, l, l, ml);
@@ -83,13 +98,13 @@ static int refine_levels(reg_ctx *c, double m[9], st_err *err)
         }
         /* An affine pass first at the coarsest level widens the basin of the
          * 8-parameter homography. */
-        if (l == c->lc && model == ST_MODEL_HOMOGRAPHY)
+        if (l == c->le && model == ST_MODEL_HOMOGRAPHY)
             rc = st_refine_ecc(&f, &mv, ST_MODEL_AFFINE, 30, mask, ml, NULL, err);
         /* Below the coarse level the start is already within a fraction of
          * a pixel: a few Gauss-Newton steps converge (and each costs a full
          * pass over a large level). */
         if (!rc)
-            rc = st_refine_ecc(&f, &mv, model, l == c->lc ? 30 : 8, mask, ml, NULL, err);
+            rc = st_refine_ecc(&f, &mv, model, ecc_iterations(f.w, f.h), mask, ml, NULL, err);
         st_aligned_free(mask);
         if (!rc)
             st_mat3_level_to_full(ml, l, l, m);
@@ -259,15 +274,17 @@ int st_register_pair(const st_image *fixed, const st_image *moving, const st_reg
     c.lc = st_pyramid_level_for(big_w, big_h, c.o.coarse_max_dim);
     c.lf = st_pyramid_level_for(big_w, big_h, c.o.fine_max_dim);
     c.lf = c.lf > c.lc ? c.lc : c.lf;
+    c.le = st_pyramid_level_for(big_w, big_h, ECC_START_DIM);
+    c.le = c.le < c.lc ? c.lc : c.le;
     int small = fixed->width < moving->width ? fixed->width : moving->width;
     int small_h = fixed->height < moving->height ? fixed->height : moving->height;
-    if ((small >> c.lc) < 32 || (small_h >> c.lc) < 32)
+    if ((small >> c.le) < 32 || (small_h >> c.le) < 32)
         return st_err_set(err, ST_EINVAL, "registration: images too small (%dx%d and %dx%d)",
                           fixed->width, fixed->height, moving->width, moving->height);
     double t = now();
     int rc;
-    if ((rc = st_pyramid_build(fixed, c.lf, c.lc, c.o.threads, &c.pf, err)) ||
-        (rc = st_pyramid_build(moving, c.lf, c.lc, c.o.threads, &c.pm, err)))
+    if ((rc = st_pyramid_build(fixed, c.lf, c.le, c.o.threads, &c.pf, err)) ||
+        (rc = st_pyramid_build(moving, c.lf, c.le, c.o.threads, &c.pm, err)))
         goto done;
     out->times.pyramid = now() - t;
     st_fft *fft = NULL;

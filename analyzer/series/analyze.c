@@ -6,7 +6,9 @@
  * most two full-resolution images (a loaded photo and its warped patch). */
 #define _DEFAULT_SOURCE
 /* Messages are cut at their buffer size on purpose. */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 #include "series/analyze.h"
 
 #include <errno.h>
@@ -335,8 +337,6 @@ static int setup(analyze_ctx *c, const char *dir, const char *out, st_err *err)
     rc = prepare_out(c->series.dir, out, !c->opts->no_images, err);
     if (!rc)
         rc = st_strlist_extend(&c->res->notes, &c->series.notes, err);
-    if (!rc && stg_missing()[0])
-        rc = note(c, err, stg_missing());
     size_t n = c->series.n_sessions;
     c->shots = calloc(n, sizeof *c->shots);
     c->n_shots = calloc(n, sizeof *c->n_shots);

@@ -2,7 +2,9 @@
  * the measured patch, normalise light and colour, measure (pass 2). */
 #define _POSIX_C_SOURCE 200809L
 /* Messages are cut at their buffer size on purpose. */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,10 +180,16 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
     for (int k = 0; k < 9; k++)
         sh->matrix[k] = sh->reg.matrix[k / 3][k % 3];
     sh->ok = 1;
-    st_image_free(c->held); /* keep the latest photo: pass 2 may start with it */
-    c->held = img;
-    c->held_session = i;
-    c->held_shot = j;
+    /* The last photo of pass 1 stays in memory (pass 2 measures it first,
+     * without a second decode); any other is released at once, so pass 1
+     * holds only the baseline and the photo being registered. */
+    if (i + 1 == c->series.n_sessions && j + 1 == c->n_shots[i]) {
+        c->held = img;
+        c->held_session = i;
+        c->held_shot = j;
+    } else {
+        st_image_free(img);
+    }
     return ST_OK;
 }
 

@@ -1,6 +1,4 @@
-/* Adapters onto the other stages (see stages.h). A stage whose code is not
- * in this build is left out, never imitated: its metrics are absent and
- * stg_missing() names it for the series' notes. */
+/* Adapters onto the other stages (see stages.h). */
 #include "series/stages.h"
 
 #include <math.h>
@@ -14,25 +12,11 @@
 #include "metrics/surface.h"
 #include "series/photo_quality.h"
 
-#if __has_include("register/register.h")
 #include "register/flatten.h"
 #include "register/register.h"
-#define HAVE_REGISTER 1
+
 #define ST_REG_FINE_MAX_DIM 2048
-#else
-#define HAVE_REGISTER 0
-#endif
 
-
-const char *stg_missing(void)
-{
-    static const char *text = ""
-#if !HAVE_REGISTER
-        "not in this build: registration and flattening (sessions other than the baseline cannot be measured); "
-#endif
-        "";
-    return text;
-}
 
 int stg_quality(const st_image *img, st_modality mod, double base_sharpness, st_quality_info *q,
                 st_metric_set *metrics, st_err *err)
@@ -83,7 +67,6 @@ static int is_identity(const double m[9])
     return 1;
 }
 
-#if HAVE_REGISTER
 /* A copy of a 1-channel plane mapped linearly onto [0, 1] (min to max). */
 static int unit_range(const st_image *in, st_image **out, st_err *err)
 {
@@ -106,19 +89,17 @@ static int unit_range(const st_image *in, st_image **out, st_err *err)
     }
     return ST_OK;
 }
-#endif
 
 int stg_register(const st_image *fixed, const st_image *moving, st_modality mod, int threads,
                  st_registration_info *info, st_err *err)
 {
     memset(info, 0, sizeof *info);
-#if HAVE_REGISTER
     st_register_opts o;
     st_register_opts_default(&o);
     o.threads = threads;
-    /* The refinement's default 1024 px level leaves ~0.8 px at the corners
-     * of a 1600 px photo course; a 2048 px level keeps them under 0.5 px
-     * (SPEC-level accuracy for the series), at some cost for 12 MP photos. */
+    /* The refinement's default 1024 px level left 0.5–0.8 px at the corners
+     * of the 1600 px demo photo course, a 2048 px level 0.3–0.4 px; the cost
+     * is a finer ECC level for 12 MP photos. */
     o.fine_max_dim = ST_REG_FINE_MAX_DIM;
     st_registration r;
     st_image *f01 = NULL, *m01 = NULL;
@@ -143,14 +124,6 @@ int stg_register(const st_image *fixed, const st_image *moving, st_modality mod,
     info->overlap = r.overlap;
     snprintf(info->message, sizeof info->message, "%s", r.message);
     return ST_OK;
-#else
-    (void)fixed, (void)moving, (void)mod, (void)threads, (void)err;
-    strcpy(info->status, "fail");
-    strcpy(info->model, "none");
-    info->ncc = info->overlap = NAN;
-    strcpy(info->message, "registration is not in this build");
-    return ST_OK;
-#endif
 }
 
 static int crop(const st_image *in, const int box[4], st_image **out, st_err *err)
@@ -172,21 +145,15 @@ int stg_warp_box(const st_image *moving, const double m[9], const int box[4], in
 {
     if (is_identity(m))
         return crop(moving, box, out, err);
-#if HAVE_REGISTER
     /* Into the box: first the session -> baseline matrix, then the shift
      * of the box's origin to (0, 0). */
     double shift[9] = {1, 0, -box[0], 0, 1, -box[1], 0, 0, 1}, mb[9];
     st_mat3_mul(shift, m, mb);
     return st_warp_to_baseline(moving, mb, box[2], box[3], 0.0f, out, NULL, threads, err);
-#else
-    (void)threads;
-    return st_err_set(err, ST_EINTERNAL, "warp: registration is not in this build");
-#endif
 }
 
 int stg_flatten(st_image *rgb, int frame_w, int frame_h, int threads, st_err *err)
 {
-#if HAVE_REGISTER
     int w = rgb->width, h = rgb->height, rc = ST_OK;
     size_t n = (size_t)w * (size_t)h;
     float *y = st_alloc_floats(n), *flat = st_alloc_floats(n);
@@ -208,10 +175,6 @@ int stg_flatten(st_image *rgb, int frame_w, int frame_h, int threads, st_err *er
     st_aligned_free(y);
     st_aligned_free(flat);
     return rc;
-#else
-    (void)rgb, (void)frame_w, (void)frame_h, (void)threads, (void)err;
-    return ST_OK;
-#endif
 }
 
 int stg_surface(const st_image *surface, const unsigned char *mask, st_modality mod, int threads,

@@ -19,7 +19,7 @@ mkdir -p "$work"
 
 series=$ST_SRC_DIR/samples/demo/height-scars
 "$ST_CLI" analyze "$series" -o "$work/h1" -j 1 2>"$work/h1.log" || { cat "$work/h1.log"; exit 1; }
-"$ST_CLI" analyze "$series" -o "$work/h2" -j 2 --no-images 2>/dev/null
+"$ST_CLI" analyze "$series" -o "$work/h2" -j 2 --no-report 2>/dev/null
 cmp "$work/h1/metrics.json" "$work/h2/metrics.json"
 cmp "$work/h1/metrics.csv" "$work/h2/metrics.csv"
 echo "ok   height course: metrics.json and metrics.csv identical with -j 1 and -j 2"

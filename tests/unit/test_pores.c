@@ -12,8 +12,9 @@ typedef struct truth {
     double x, y, d_px;
 } truth;
 
-/* Pores on a jittered grid, diameters 0.08-0.45 mm, contrast 0.10-0.20 on
- * a background lit from one side; returns the pore count. */
+/* Pores on a jittered grid: funnels darkening as (1 - rho^2)^2 out to the
+ * rim (diameter 0.08-0.45 mm), contrast 0.10-0.20, on a background lit
+ * from one side; returns the pore count. */
 static int make_photo(st_image *img, truth *t, int max_t, uint64_t seed)
 {
     synth_rng r = {seed};
@@ -35,8 +36,9 @@ static int make_photo(st_image *img, truth *t, int max_t, uint64_t seed)
             double v = 0.45 + 0.3 * x / img->width + 0.05 * y / img->height;
             for (int i = 0; i < n; i++) {
                 double rad = t[i].d_px / 2;
-                if (fabs(x - t[i].x) <= rad + 1 && fabs(y - t[i].y) <= rad + 1)
-                    v -= contrast[i] * synth_disk_cover(x, y, t[i].x, t[i].y, rad);
+                double r2 = ((x - t[i].x) * (x - t[i].x) + (y - t[i].y) * (y - t[i].y)) / (rad * rad);
+                if (r2 < 1.0)
+                    v -= contrast[i] * (1.0 - r2) * (1.0 - r2);
             }
             row[x] = (float)v;
         }
