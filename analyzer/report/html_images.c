@@ -122,7 +122,7 @@ static int photo_figure(st_sbuf *b, const st_rp_model *m, size_t si, const char 
     int w, h;
     st_rp_session_name(m, si, name, sizeof name);
     snprintf(alt, sizeof alt, "%s: %s", name, what);
-    st_sbuf_put(b, "<figure><div class=\"ph\">");
+    st_sbuf_printf(b, "<figure><div class=\"ph\" id=\"ph-%zu\">", si);
     int ok = embed_img(b, m, s->images[ST_IMG_ALIGNED], alt, NULL, &w, &h), ow, oh;
     /* Frame unknown: the analysis' own overlay image, if any, instead. */
     if (ok && !overlay_svg(b, m, s, w, h) && s->images[ST_IMG_OVERLAY][0]) {
@@ -142,16 +142,29 @@ static int photo_figure(st_sbuf *b, const st_rp_model *m, size_t si, const char 
     return ok;
 }
 
+/* An <img> whose pixels the page's script copies from the photo in
+ * #ph-<si>, so each photo is embedded once however often it is shown. */
+static void copied_img(st_sbuf *b, const st_rp_model *m, size_t si, const char *alt, const char *cls)
+{
+    size_t n;
+    int w = 0, h = 0;
+    const char *mime;
+    unsigned char *data = st_rp_read_asset(m, m->sessions[si].images[ST_IMG_ALIGNED], &n);
+    if (data)
+        image_dims(data, n, &w, &h, &mime);
+    free(data);
+    st_sbuf_printf(b, "<img%s%s%s width=\"%d\" height=\"%d\" data-copy=\"ph-%zu\" alt=\"%s\">",
+                   cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "", w, h, si, alt);
+}
+
 static void comparison(st_sbuf *b, const st_rp_model *m, int li)
 {
-    int w, h;
     st_sbuf_put(b, "<div class=\"controls\"><label>Baseline ◀</label><input type=\"range\" "
                    "id=\"cmp-range\" min=\"0\" max=\"100\" value=\"50\" aria-label=\"Compare "
                    "baseline and latest\"><label>▶ Latest</label><button id=\"blink\" "
                    "type=\"button\">Blink</button></div><div class=\"cmp\">");
-    embed_img(b, m, m->sessions[m->baseline].images[ST_IMG_ALIGNED], "baseline (comparison)",
-              NULL, &w, &h);
-    embed_img(b, m, m->sessions[li].images[ST_IMG_ALIGNED], "latest (comparison)", "top", &w, &h);
+    copied_img(b, m, (size_t)m->baseline, "baseline (comparison)", NULL);
+    copied_img(b, m, (size_t)li, "latest (comparison)", "top");
     st_sbuf_put(b, "<div class=\"cut\"></div></div>");
 }
 
@@ -210,7 +223,7 @@ static void tile_pair(st_sbuf *b, const st_rp_model *m, const st_rp_tiles *tb,
                 lo = fmin(lo, both[k]->values[i]), hi = fmax(hi, both[k]->values[i]);
     st_sbuf_put(b, "<figure><h3>");
     st_sbuf_html(b, st_rp_tile_label(metric));
-    st_sbuf_put(b, " per tile</h3><div class=\"pair\">");
+    st_sbuf_put(b, " per tile</h3><div class=\"pair tiles\">");
     for (int k = 0; k < 2; k++) {
         st_sbuf_printf(b, "<div>%s", k ? "<figcaption>latest</figcaption>"
                                        : "<figcaption>baseline</figcaption>");

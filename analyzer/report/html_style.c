@@ -88,7 +88,9 @@ const char st_html_css[] =
     "footer{color:var(--muted);font-size:12.5px;text-align:center;margin-top:8px}\n"
     "@media (max-width:640px){main{padding:12px 10px}section{padding:14px 12px}"
     ".pair,.cards{grid-template-columns:1fr}.charts{grid-template-columns:1fr}h1{font-size:22px}"
-    ".index .big{font-size:36px}}\n"
+    ".index .big{font-size:36px}svg.chart .tick{font-size:16px}"
+    "svg.chart .axis{font-size:16px}svg.chart .legend{font-size:12px}svg.chart .title{"
+    "font-size:20px}.pair.tiles{grid-template-columns:1fr 1fr}}\n"
     "@media (min-width:641px) and (max-width:900px){.cards{grid-template-columns:1fr 1fr}}\n"
     "@media print{@page{size:A4;margin:12mm}body{background:#fff;font-size:10pt}"
     "main{max-width:none;padding:0}section{border:0;padding:0;margin:0 0 8mm}"
@@ -104,6 +106,8 @@ const char st_html_css[] =
  * broken one is named in the title, so headless tests can see it). */
 const char st_html_js[] =
     "(function(){var d=document;"
+    "d.querySelectorAll('img[data-copy]').forEach(function(i){"
+    "var s=d.querySelector('#'+i.dataset.copy+' img');if(s)i.src=s.src;});"
     "var r=d.getElementById('cmp-range'),t=d.querySelector('.cmp img.top'),"
     "c=d.querySelector('.cmp .cut');"
     "function set(v){if(t){t.style.clipPath='inset(0 0 0 '+v+'%)';c.style.left=v+'%';}}"

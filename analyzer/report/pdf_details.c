@@ -47,8 +47,7 @@ static double photo_with_overlay(st_pdf_ctx *p, int si, double x, double w, doub
     double used = h;
     const st_rp_model *m = p->m;
     char cap[200], name[96];
-    cairo_surface_t *img = si >= 0 ? st_rp_load_image(m, m->sessions[si].images[ST_IMG_ALIGNED])
-                                   : NULL;
+    cairo_surface_t *img = st_pdf_aligned(p, si);
     if (img) {
         double r[4];
         st_pdf_image_fit(p->cr, img, x, p->y, w, h, r);
@@ -62,7 +61,6 @@ static double photo_with_overlay(st_pdf_ctx *p, int si, double x, double w, doub
                 cairo_surface_destroy(ov);
             }
         }
-        cairo_surface_destroy(img);
     } else {
         st_pdf_not_available(p->cr, x, p->y, w, h, "Photo not available");
     }

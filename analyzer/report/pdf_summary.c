@@ -167,12 +167,9 @@ static void before_after(st_pdf_ctx *p, double h)
     for (int k = 0; k < 2; k++) {
         double x = ST_PDF_MARGIN + k * (w + 10), r[4] = {0, 0, w, h};
         char cap[160], name[96];
-        cairo_surface_t *img = which[k] >= 0
-                                   ? st_rp_load_image(m, m->sessions[which[k]].images[ST_IMG_ALIGNED])
-                                   : NULL;
+        cairo_surface_t *img = st_pdf_aligned(p, which[k]);
         if (img) {
             st_pdf_image_fit(p->cr, img, x, p->y, w, h, r);
-            cairo_surface_destroy(img);
             used = fmax(used, r[3]);
         } else {
             st_pdf_not_available(p->cr, x, p->y, w, h,

@@ -143,7 +143,8 @@ static void test_demo(void)
     check_cells(html, "data/report/demo/metrics.json");
     check_self_contained(html);
     check_embedded_image(html, &m);
-    CHECK(count(html, "src=\"data:image/png;base64,") >= 4);
+    CHECK_EQ_INT(count(html, "src=\"data:image/png;base64,"), 3); /* s0, s3, diff: once each */
+    CHECK(strstr(html, "data-copy=\"ph-0\"") && strstr(html, "data-copy=\"ph-3\""));
     CHECK(strstr(html, "<svg class=\"ov\"") != NULL); /* detections over the photos */
     /* repeatability of session 1 (two photos): roughness.sq SD as in metrics.json */
     CHECK(strstr(html, "repeat photos of this session\">±\xc2\xa0") != NULL);
