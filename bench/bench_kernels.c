@@ -207,36 +207,12 @@ static void bench_decode(const bench_data *d, int reps)
     st_image_free(img);
 }
 
-int main(int argc, char **argv)
+/* Every kernel on every path (or the ones asked for), with the speed-up. */
+static void kernel_table(bench_data *dp, int reps, const char *only, int only_path)
 {
-    int reps = 5, w = 4000, h = 3000, only_path = -1;
-    const char *only = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--reps") && i + 1 < argc)
-            reps = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--small"))
-            w = 1000, h = 750;
-        else if (!strcmp(argv[i], "--only") && i + 1 < argc)
-            only = argv[++i];
-        else if (!strcmp(argv[i], "--path") && i + 1 < argc) {
-            const char *p = argv[++i];
-            only_path = !strcmp(p, "avx2") ? ST_SIMD_AVX2 : !strcmp(p, "sse2") ? ST_SIMD_SSE2 : ST_SIMD_SCALAR;
-        } else {
-            fprintf(stderr, "usage: %s [--reps N] [--small] [--only NAME] [--path P]\n", argv[0]);
-            return 2;
-        }
-    }
-    if (reps < 1)
-        reps = 1;
-    bench_data d;
-    if (bench_alloc(&d, w, h)) {
-        fprintf(stderr, "bench: out of memory\n");
-        return 1;
-    }
-    fill(&d);
-    stcv_set_threads(1);
+    bench_data d = *dp;
     unsigned avail = st_simd_available();
-    printf("image %dx%d RGB float32, medians of %d runs; paths:", w, h, reps);
+    printf("image %dx%d RGB float32, medians of %d runs; paths:", d.w, d.h, reps);
     for (int p = 0; p <= ST_SIMD_AVX2; p++)
         if (avail & (1u << p))
             printf(" %s", st_simd_name((st_simd_path)p));
@@ -265,8 +241,12 @@ int main(int argc, char **argv)
             fflush(stdout);
         }
     }
-    if (only)
-        return 0;
+}
+
+/* Our blur (AVX2, else the best path) against OpenCV's on one thread. */
+static void blur_vs_opencv(bench_data *dp, int reps)
+{
+    bench_data d = *dp;
     st_simd_force(st_simd_available() & 4 ? ST_SIMD_AVX2 : ST_SIMD_SCALAR);
     printf("\nGaussian blur, one thread, active path %s vs OpenCV GaussianBlur (BORDER_REFLECT)\n",
            st_simd_name(st_simd_active()));
@@ -285,6 +265,40 @@ int main(int argc, char **argv)
                1e3 * a.cpu, 1e3 * b.wall, 1e3 * b.cpu, a.cpu / b.cpu, md);
         fflush(stdout);
     }
+}
+
+int main(int argc, char **argv)
+{
+    int reps = 5, w = 4000, h = 3000, only_path = -1;
+    const char *only = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--reps") && i + 1 < argc)
+            reps = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--small"))
+            w = 1000, h = 750;
+        else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+            only = argv[++i];
+        else if (!strcmp(argv[i], "--path") && i + 1 < argc) {
+            const char *p = argv[++i];
+            only_path = !strcmp(p, "avx2") ? ST_SIMD_AVX2 : !strcmp(p, "sse2") ? ST_SIMD_SSE2 : ST_SIMD_SCALAR;
+        } else {
+            fprintf(stderr, "usage: %s [--reps N] [--small] [--only NAME] [--path P]\n", argv[0]);
+            return 2;
+        }
+    }
+    if (reps < 1)
+        reps = 1;
+    bench_data d;
+    if (bench_alloc(&d, w, h)) {
+        fprintf(stderr, "bench: out of memory\n");
+        return 1;
+    }
+    fill(&d);
+    stcv_set_threads(1);
+    kernel_table(&d, reps, only, only_path);
+    if (only)
+        return 0;
+    blur_vs_opencv(&d, reps);
     printf("\n");
     bench_decode(&d, reps);
     return 0;

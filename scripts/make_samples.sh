@@ -11,7 +11,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build}
 gen=$build/samples/generator/skingen
-if [[ ! -x $gen ]]; then
+# Always bring the generator up to date: a stale binary would write stale samples.
+if [[ -f $build/CMakeCache.txt ]]; then
+  cmake --build "$build" --target skingen -j "$(nproc)" >/dev/null
+else
   BUILD_DIR=$build bash "$root/scripts/build.sh"
 fi
 

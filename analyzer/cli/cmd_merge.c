@@ -1,8 +1,10 @@
 /* skintrack merge OUT_DB SHARD_DB...: join the results databases of batch
  * shards. Idempotent: merging the same shard twice changes nothing. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/commands.h"
+#include "series/batch.h"
 #include "series/results_db.h"
 
 int cmd_merge(int argc, char **argv)
@@ -20,12 +22,24 @@ int cmd_merge(int argc, char **argv)
             status = EXIT_SOME_FAILED;
         }
     }
+    /* The overview beside OUT_DB covers every series the database now holds. */
     char **names;
     size_t n = 0;
-    if (!st_db_series_names(db, &names, &n, &err)) {
-        fprintf(stderr, "skintrack: merged %d shard(s) into %s: %zu series\n", argc - 2, argv[1], n);
-        st_db_free_names(names, n);
+    char out[4096];
+    snprintf(out, sizeof out, "%s", argv[1]);
+    char *slash = strrchr(out, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        snprintf(out, sizeof out, ".");
+    if (st_db_series_names(db, &names, &n, &err) || st_batch_write_index(out, names, n, &err)) {
+        cli_fail(EXIT_SOME_FAILED, "%s", err.msg);
+        status = EXIT_SOME_FAILED;
+    } else {
+        fprintf(stderr, "skintrack: merged %d shard(s) into %s: %zu series; overview in %s/index.html\n",
+                argc - 2, argv[1], n, out);
     }
+    st_db_free_names(names, n);
     st_db_close(db);
     return status;
 }

@@ -7,7 +7,10 @@
 extern const cli_command cli_commands[]; /* ends with a zeroed entry */
 
 int cmd_metrics(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_register(int argc, char **argv);
 
 #endif

@@ -18,6 +18,47 @@ int stcv_gaussian_blur(const float *src, float *dst, int w, int h, size_t stride
 /* Number of threads OpenCV may use (0 or 1: single-threaded). */
 void stcv_set_threads(int n);
 
+
+/* ---- registration (analyzer/register) ------------------------------------ */
+
+/* Motion models of the ECC refinement (OpenCV's MOTION_* values). */
+enum { STCV_MOTION_TRANSLATION = 0, STCV_MOTION_EUCLIDEAN = 1, STCV_MOTION_AFFINE = 2,
+       STCV_MOTION_HOMOGRAPHY = 3 };
+
+/* Enhanced Correlation Coefficient maximisation (Evangelidis & Psarakis 2008,
+ * cv::findTransformECC). warp (3x3 row-major, in: initial guess, out: result)
+ * maps TEMPLATE pixel coordinates to IMAGE pixel coordinates, pixel centres at
+ * integers; for the affine and Euclidean models its last row stays 0 0 1.
+ * tmask (tw x th bytes, may be NULL) selects the template pixels used.
+ * gauss_size: odd Gaussian pre-filter size (0: none). *cc gets the final
+ * correlation coefficient. Returns 0, 6 when ECC did not converge (images
+ * unrelated or not overlapping), 7 on any other OpenCV error. */
+int stcv_find_transform_ecc(const float *tpl, size_t tstride, int tw, int th, const float *img,
+                            size_t istride, int iw, int ih, const unsigned char *tmask,
+                            int motion, int max_iter, double eps, int gauss_size,
+                            double warp[9], double *cc, char *err, size_t errlen);
+
+/* Feature matching for the registration fallback: ORB key points (Rublee et
+ * al. 2011) on both images (scaled to 8 bits by their own 0.5/99.5 %
+ * percentiles), Hamming brute-force matching with Lowe's ratio test (0.8),
+ * then a RANSAC homography (3 px reprojection threshold). h (3x3 row-major)
+ * maps MOVING pixels to FIXED pixels. *n_matches / *n_inliers (may be NULL)
+ * get the ratio-test matches and the RANSAC inliers. Returns 0, 6 when too
+ * few matches (< 8) or no homography was found, 7 on an OpenCV error. */
+int stcv_match_features(const float *fixed, size_t fstride, int fw, int fh, const float *moving,
+                        size_t mstride, int mw, int mh, int max_features, double h[9],
+                        int *n_matches, int *n_inliers, char *err, size_t errlen);
+
+/* ColorChecker Classic (24 patches) detection with cv::mcc::CCheckerDetector.
+ * Input: planar sRGB-encoded R, G, B in [0, 1] (stride in floats). Output:
+ * patch_rgb[24][3], the mean encoded R, G, B of each patch in the chart's
+ * standard order (1 = dark skin ... 24 = black), and box[8], the chart's four
+ * corners (x, y). *cost (may be NULL) is the detector's fit cost (lower is
+ * better). Returns 0, 6 when no chart was found, 7 on an OpenCV error. */
+int stcv_detect_colorchecker(const float *r, const float *g, const float *b, size_t stride, int w,
+                             int h, double patch_rgb[24][3], double box[8], double *cost,
+                             char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

@@ -105,7 +105,9 @@ static int read_file(const char *path, unsigned char **buf, size_t *size, st_err
 {
     *buf = NULL;
     *size = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO named like a photo must not hang the batch in
+     * open(); it is refused below. Reads from regular files ignore it. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return st_err_set(err, ST_EIO, "%s: cannot open (%s)", path, strerror(errno));
     struct stat st;

@@ -32,6 +32,9 @@ static int precheck(const st_decode_req *req, st_image_info *info, st_err *err)
     if (m.have_sof && m.height == 0)
         return st_err_set(err, ST_EFORMAT, "%s: JPEG without a height in SOF (DNL) is not supported",
                           req->name);
+    if (m.have_sof && m.precision != 8)
+        return st_err_set(err, ST_EFORMAT, "%s: %u-bit JPEG is not supported (8-bit only)",
+                          req->name, m.precision);
     if (m.have_sof) {
         int rc = st_io_check_size(req->name, "JPEG", m.width, m.height, req->max_pixels, err);
         if (rc)

@@ -33,7 +33,7 @@ static int hash_fd(int fd, EVP_MD_CTX *ctx, unsigned char *buf, uint64_t *total)
 int st_sha256_file(const char *path, char hex[65], uint64_t *size, st_err *err)
 {
     hex[0] = '\0';
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block */
     if (fd < 0)
         return st_err_set(err, ST_EIO, "%s: cannot open (%s)", path, strerror(errno));
     struct stat st;

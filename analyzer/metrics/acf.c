@@ -8,37 +8,14 @@
 #include "core/alloc.h"
 #include "core/error.h"
 
-/* Autocorrelation of the window·mask, normalised to 1 at zero lag: either
- * separable 1-D sums (no mask) or through the FFT (mask). */
+/* Autocorrelation of the window·mask, normalised to 1 at zero lag: the
+ * separable 1-D autocorrelations of a window cache (no mask), or the FFT of
+ * window·mask (mask). */
 typedef struct win_acf {
-    double *wx, *wy; /* separable: lags 0..w−1, 0..h−1 */
-    float *full;     /* masked: fw x fh, circular lags */
+    const st_window_cache *wc; /* windows and their 1-D autocorrelations */
+    float *full;               /* masked: fw x fh, circular lags */
     double full0;
 } win_acf;
-
-static void win1d_acf(double *out, int n, st_window kind)
-{
-    double *w = malloc((size_t)n * sizeof *w);
-    if (!w) {
-        for (int t = 0; t < n; t++)
-            out[t] = 1.0 - (double)t / n;
-        return;
-    }
-    for (int i = 0; i < n; i++) {
-        double s = sin(M_PI * (i + 0.5) / n);
-        w[i] = kind == ST_WINDOW_HANN ? s * s : 1.0;
-    }
-    double w0 = 0;
-    for (int t = 0; t < n; t++) {
-        double acc = 0;
-        for (int i = 0; i + t < n; i++)
-            acc += w[i] * w[i + t];
-        if (t == 0)
-            w0 = acc;
-        out[t] = acc / w0;
-    }
-    free(w);
-}
 
 static int masked_win_acf(st_fft *fft, const st_spectrum *s, const unsigned char *mask,
                           size_t mstride, win_acf *wa, st_err *err)
@@ -46,25 +23,16 @@ static int masked_win_acf(st_fft *fft, const st_spectrum *s, const unsigned char
     size_t nreal = (size_t)s->fw * s->fh, ncplx = (size_t)s->hw * s->fh;
     float *buf = st_fft_alloc_real(nreal);
     st_complex *G = st_fft_alloc_complex(ncplx);
-    double *wx = malloc((size_t)s->w * sizeof *wx), *wy = malloc((size_t)s->h * sizeof *wy);
     int rc = ST_OK;
-    if (!buf || !G || !wx || !wy) {
+    if (!buf || !G) {
         rc = st_err_set(err, ST_ENOMEM, "acf: out of memory");
         goto done;
-    }
-    for (int i = 0; i < s->w; i++) {
-        double v = sin(M_PI * (i + 0.5) / s->w);
-        wx[i] = s->window == ST_WINDOW_HANN ? v * v : 1.0;
-    }
-    for (int i = 0; i < s->h; i++) {
-        double v = sin(M_PI * (i + 0.5) / s->h);
-        wy[i] = s->window == ST_WINDOW_HANN ? v * v : 1.0;
     }
     memset(buf, 0, nreal * sizeof *buf);
     for (int y = 0; y < s->h; y++)
         for (int x = 0; x < s->w; x++)
             if (mask[(size_t)y * mstride + x])
-                buf[(size_t)y * s->fw + x] = (float)(wx[x] * wy[y]);
+                buf[(size_t)y * s->fw + x] = (float)(wa->wc->wx[x] * wa->wc->wy[y]);
     if ((rc = st_fft_r2c(fft, s->fw, s->fh, buf, G, err)))
         goto done;
     for (size_t i = 0; i < ncplx; i++) {
@@ -79,8 +47,6 @@ static int masked_win_acf(st_fft *fft, const st_spectrum *s, const unsigned char
 done:
     st_fft_free_buf(buf);
     st_fft_free_buf(G);
-    free(wx);
-    free(wy);
     return rc;
 }
 
@@ -100,27 +66,57 @@ static double rho_at(const acf_map *m, int tx, int ty)
     if (m->wa->full)
         wgt = m->wa->full[(size_t)iy * m->fw + ix] / m->wa->full0;
     else
-        wgt = m->wa->wx[abs(tx)] * m->wa->wy[abs(ty)];
+        wgt = m->wa->wc->ax[abs(tx)] * m->wa->wc->ay[abs(ty)];
     if (!(wgt > 0.05))
         return NAN;
     return m->a[(size_t)iy * m->fw + ix] / (m->a0 * wgt);
 }
 
-static double rho_bilinear(const acf_map *m, double x, double y)
+/* The normalised ACF on the lags |tx|, |ty| <= r of the search, each lag
+ * computed once, when a direction march first needs it (INFINITY: not yet). */
+typedef struct rho_grid {
+    const acf_map *m;
+    float *v;
+    int r, n; /* n = 2r + 1 */
+} rho_grid;
+
+static int rho_grid_make(const acf_map *m, int r, rho_grid *g)
+{
+    g->m = m;
+    g->r = r;
+    g->n = 2 * r + 1;
+    size_t cells = (size_t)g->n * g->n;
+    g->v = malloc(cells * sizeof *g->v);
+    if (!g->v)
+        return -1;
+    for (size_t i = 0; i < cells; i++)
+        g->v[i] = INFINITY;
+    return 0;
+}
+
+static inline float rho_cell(rho_grid *g, int tx, int ty)
+{
+    float *p = g->v + (size_t)(ty + g->r) * g->n + tx + g->r;
+    if (isinf(*p))
+        *p = (float)rho_at(g->m, tx, ty);
+    return *p;
+}
+
+static double rho_bilinear(rho_grid *g, double x, double y)
 {
     int x0 = (int)floor(x), y0 = (int)floor(y);
     double fx = x - x0, fy = y - y0;
-    return (1 - fy) * ((1 - fx) * rho_at(m, x0, y0) + fx * rho_at(m, x0 + 1, y0)) +
-           fy * ((1 - fx) * rho_at(m, x0, y0 + 1) + fx * rho_at(m, x0 + 1, y0 + 1));
+    return (1 - fy) * ((1 - fx) * rho_cell(g, x0, y0) + fx * rho_cell(g, x0 + 1, y0)) +
+           fy * ((1 - fx) * rho_cell(g, x0, y0 + 1) + fx * rho_cell(g, x0 + 1, y0 + 1));
 }
 
 /* Lag (pixels) at which the ACF first falls to s along direction th, or
  * INFINITY if it does not within rmax. */
-static double decay_length(const acf_map *m, double th, double s, double step, double rmax)
+static double decay_length(rho_grid *g, double th, double s, double step, double rmax)
 {
     double c = cos(th), sn = sin(th), prev = 1.0;
     for (double r = step; r <= rmax; r += step) {
-        double v = rho_bilinear(m, r * c, r * sn);
+        double v = rho_bilinear(g, r * c, r * sn);
         if (isnan(v))
             return INFINITY;
         if (v <= s)
@@ -136,23 +132,26 @@ int st_acf_params(st_fft *fft, st_spectrum *s, const unsigned char *mask, size_t
     (void)threads;
     *sal_px = NAN;
     *str = NAN;
-    win_acf wa = {0};
+    win_acf wa = {s->wc, NULL, 0};
+    st_window_cache own = {0};
     float *acf = NULL;
     int rc = ST_OK;
-    if (mask) {
-        if ((rc = masked_win_acf(fft, s, mask, mstride, &wa, err)))
-            return rc;
-    } else {
-        wa.wx = malloc((size_t)s->w * sizeof *wa.wx);
-        wa.wy = malloc((size_t)s->h * sizeof *wa.wy);
-        if (!wa.wx || !wa.wy) {
-            rc = st_err_set(err, ST_ENOMEM, "acf: out of memory");
-            goto done;
-        }
-        win1d_acf(wa.wx, s->w, s->window);
-        win1d_acf(wa.wy, s->h, s->window);
+    double rmax = o->max_frac * (s->w < s->h ? s->w : s->h);
+    int rgrid = (int)ceil(rmax) + 1; /* lags the search can touch */
+    if (wa.wc && wa.wc->max_lag < rgrid)
+        wa.wc = NULL;
+    if (!wa.wc) {
+        if (st_window_cache_make(s->w, s->h, s->window, rgrid, &own))
+            return st_err_set(err, ST_ENOMEM, "acf: out of memory");
+        wa.wc = &own;
     }
-    acf = st_fft_alloc_real((size_t)s->fw * s->fh);
+    if (mask && (rc = masked_win_acf(fft, s, mask, mstride, &wa, err)))
+        goto done;
+    /* The spectrum's input buffer is free now: the ACF goes there. */
+    acf = s->real;
+    s->real = NULL;
+    if (!acf)
+        acf = st_fft_alloc_real((size_t)s->fw * s->fh);
     if (!acf) {
         rc = st_err_set(err, ST_ENOMEM, "acf: out of memory");
         goto done;
@@ -163,20 +162,24 @@ int st_acf_params(st_fft *fft, st_spectrum *s, const unsigned char *mask, size_t
     acf_map m = {acf, s->fw, s->fh, acf[0], &wa};
     if (!(m.a0 > 0))
         goto done; /* flat surface: no decay to measure */
-    double rmax = o->max_frac * (s->w < s->h ? s->w : s->h);
+    rho_grid g;
+    if (rho_grid_make(&m, rgrid, &g)) {
+        rc = st_err_set(err, ST_ENOMEM, "acf: out of memory");
+        goto done;
+    }
     double lo = INFINITY, hi = 0;
     for (int k = 0; k < o->n_dirs; k++) {
-        double r = decay_length(&m, M_PI * k / o->n_dirs, o->s, o->step_px, rmax);
+        double r = decay_length(&g, M_PI * k / o->n_dirs, o->s, o->step_px, rmax);
         lo = r < lo ? r : lo;
         hi = r > hi ? r : hi;
     }
+    free(g.v);
     if (isfinite(lo)) {
         *sal_px = lo;
         *str = isfinite(hi) ? lo / hi : 0.0;
     }
 done:
-    free(wa.wx);
-    free(wa.wy);
+    st_window_cache_free(&own);
     st_fft_free_buf(wa.full);
     st_fft_free_buf(acf);
     return rc;

@@ -47,21 +47,42 @@ void st_glcm_count(const unsigned char *lev, size_t lstride, int w, int h, int d
     }
 }
 
+int st_glcm_level_range(const uint32_t counts[ST_GLCM_CELLS], int *lo, int *hi)
+{
+    uint32_t rows[ST_GLCM_LEVELS] = {0}, cols[ST_GLCM_LEVELS] = {0};
+    for (int i = 0; i < ST_GLCM_LEVELS; i++)
+        for (int j = 0; j < ST_GLCM_LEVELS; j++) {
+            rows[i] |= counts[i * ST_GLCM_LEVELS + j];
+            cols[j] |= counts[i * ST_GLCM_LEVELS + j];
+        }
+    *lo = ST_GLCM_LEVELS;
+    *hi = -1;
+    for (int i = 0; i < ST_GLCM_LEVELS; i++)
+        if (rows[i] | cols[i]) {
+            *lo = i < *lo ? i : *lo;
+            *hi = i;
+        }
+    return *lo <= *hi ? 0 : -1;
+}
+
 int st_glcm_direction_features(const uint32_t counts[ST_GLCM_CELLS], double feat[ST_GLCM_NFEAT])
 {
-    double n = 0;
-    for (int i = 0; i < ST_GLCM_CELLS; i++)
-        n += counts[i];
     for (int k = 0; k < ST_GLCM_NFEAT; k++)
         feat[k] = NAN;
-    if (n <= 0)
+    int lo, hi;
+    if (st_glcm_level_range(counts, &lo, &hi))
         return -1;
+    double n = 0;
+    for (int i = lo; i <= hi; i++)
+        for (int j = lo; j <= hi; j++)
+            n += counts[i * ST_GLCM_LEVELS + j];
     /* Symmetric matrix P + Pᵀ, normalised by its total 2n. */
     const double inv = 1.0 / (2.0 * n);
     double marg[ST_GLCM_LEVELS] = {0};
     double con = 0, dis = 0, hom = 0, asm_ = 0, ent = 0;
-    for (int i = 0; i < ST_GLCM_LEVELS; i++) {
-        for (int j = 0; j < ST_GLCM_LEVELS; j++) {
+    /* Only the occupied block [lo, hi]² can hold pairs. */
+    for (int i = lo; i <= hi; i++) {
+        for (int j = lo; j <= hi; j++) {
             uint32_t s = counts[i * ST_GLCM_LEVELS + j] + counts[j * ST_GLCM_LEVELS + i];
             if (!s)
                 continue;
@@ -87,10 +108,10 @@ int st_glcm_direction_features(const uint32_t counts[ST_GLCM_CELLS], double feat
     if (!(var > 1e-15))
         return 0;
     double cov = 0;
-    for (int i = 0; i < ST_GLCM_LEVELS; i++) {
+    for (int i = lo; i <= hi; i++) {
         if (marg[i] == 0)
             continue;
-        for (int j = 0; j < ST_GLCM_LEVELS; j++) {
+        for (int j = lo; j <= hi; j++) {
             uint32_t s = counts[i * ST_GLCM_LEVELS + j] + counts[j * ST_GLCM_LEVELS + i];
             if (s)
                 cov += (i - mu) * (j - mu) * s * inv;

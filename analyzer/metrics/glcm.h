@@ -36,6 +36,10 @@ void st_glcm_offsets(int d, int dx[ST_GLCM_DIRS], int dy[ST_GLCM_DIRS]);
 void st_glcm_count(const unsigned char *lev, size_t lstride, int w, int h, int d,
                    st_glcm_counts c);
 
+/* Smallest and largest level that occurs in one direction's counts (as
+ * first or second pixel); returns 0, or -1 (lo > hi) when there are none. */
+int st_glcm_level_range(const uint32_t counts[ST_GLCM_CELLS], int *lo, int *hi);
+
 /* Features of one direction's counts. Returns -1 if there are no pairs,
  * else 1 if correlation is defined (σ > 0) and 0 if not (feat[CORRELATION]
  * is then NaN). */

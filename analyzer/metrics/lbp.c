@@ -3,13 +3,17 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* riu2 label of an 8-bit pattern. */
-static inline unsigned char riu2(unsigned p)
-{
-    unsigned rot = ((p >> 1) | (p << 7)) & 0xffu;
-    int transitions = __builtin_popcount(p ^ rot);
-    return (unsigned char)(transitions <= 2 ? __builtin_popcount(p) : 9);
-}
+/* riu2 label of every 8-bit pattern: the number of 1 bits when the pattern
+ * has at most two 0/1 transitions (circularly), else 9. */
+static const unsigned char riu2_table[256] = {
+    0, 1, 1, 2, 1, 9, 2, 3, 1, 9, 9, 9, 2, 9, 3, 4, 1, 9, 9, 9, 9, 9, 9, 9, 2, 9, 9, 9, 3, 9, 4, 5,
+    1, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 2, 9, 9, 9, 9, 9, 9, 9, 3, 9, 9, 9, 4, 9, 5, 6,
+    1, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
+    2, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 3, 9, 9, 9, 9, 9, 9, 9, 4, 9, 9, 9, 5, 9, 6, 7,
+    1, 2, 9, 3, 9, 9, 9, 4, 9, 9, 9, 9, 9, 9, 9, 5, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 6,
+    9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 7,
+    2, 3, 9, 4, 9, 9, 9, 5, 9, 9, 9, 9, 9, 9, 9, 6, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 7,
+    3, 4, 9, 5, 9, 9, 9, 6, 9, 9, 9, 9, 9, 9, 9, 7, 4, 5, 9, 6, 9, 9, 9, 7, 5, 6, 9, 7, 6, 7, 7, 8};
 
 static int neighbourhood_inside(const unsigned char *mask, size_t mstride, int x, int y)
 {
@@ -26,28 +30,28 @@ static int neighbourhood_inside(const unsigned char *mask, size_t mstride, int x
 void st_lbp_row(const float *img, size_t stride, int w, int y, const unsigned char *mask,
                 size_t mstride, unsigned char *codes)
 {
-    static const double a = 0.70710678118654752440; /* cos 45° */
-    const double ww = a * (1 - a), wd = a * a;
+    /* Bilinear weights of a diagonal neighbour at (cos 45°, sin 45°). */
+    const float a = 0.70710678f, ww = a * (1 - a), wd = a * a;
     const float *up = img + (size_t)(y - 1) * stride, *row = img + (size_t)y * stride,
                 *dn = img + (size_t)(y + 1) * stride;
     codes[0] = codes[w - 1] = ST_LBP_NONE;
     for (int x = 1; x < w - 1; x++) {
-        if (!neighbourhood_inside(mask, mstride, x, y)) {
+        if (mask && !neighbourhood_inside(mask, mstride, x, y)) {
             codes[x] = ST_LBP_NONE;
             continue;
         }
         float c = row[x];
         /* Differences to the centre first: an interpolated diagonal of a flat
          * patch is then exactly 0 (bit 1), whatever the rounding. */
-        double e = row[x + 1] - c, n = up[x] - c, wv = row[x - 1] - c, s = dn[x] - c;
-        double ne = up[x + 1] - c, nw = up[x - 1] - c, sw = dn[x - 1] - c, se = dn[x + 1] - c;
+        float e = row[x + 1] - c, n = up[x] - c, wv = row[x - 1] - c, s = dn[x] - c;
+        float ne = up[x + 1] - c, nw = up[x - 1] - c, sw = dn[x - 1] - c, se = dn[x + 1] - c;
         /* p = 0..7 at angles 45°·p, counter-clockwise from +x (y up on screen). */
-        double g[8] = {e, ww * (e + n) + wd * ne, n, ww * (n + wv) + wd * nw,
+        float g[8] = {e, ww * (e + n) + wd * ne, n, ww * (n + wv) + wd * nw,
                        wv, ww * (wv + s) + wd * sw, s, ww * (s + e) + wd * se};
         unsigned p = 0;
         for (int k = 0; k < 8; k++)
             p |= (unsigned)(g[k] >= 0) << k;
-        codes[x] = riu2(p);
+        codes[x] = riu2_table[p];
     }
 }
 

@@ -67,3 +67,26 @@ void st_detections_clear(st_detections *d)
     free(d->scar_labels);
     memset(d, 0, sizeof *d);
 }
+
+void st_detections_offset(st_detections *d, double dx, double dy)
+{
+    for (size_t k = 0; k < d->n_pores; k++) {
+        d->pores[k].x += dx;
+        d->pores[k].y += dy;
+    }
+    for (size_t k = 0; k < d->n_scars; k++) {
+        d->scars[k].x += dx;
+        d->scars[k].y += dy;
+    }
+    for (size_t k = 0; k < d->n_wrinkles; k++) {
+        st_wrinkle *w = &d->wrinkles[k];
+        w->x0 += dx;
+        w->y0 += dy;
+        w->x1 += dx;
+        w->y1 += dy;
+        for (size_t p = 0; p < w->n_path; p++) {
+            w->path[2 * p] += dx;
+            w->path[2 * p + 1] += dy;
+        }
+    }
+}

@@ -70,5 +70,7 @@ typedef struct st_detections {
 } st_detections;
 
 void st_detections_clear(st_detections *d); /* frees the lists, paths and labels */
+/* Moves every detection by (dx, dy): from a crop's pixels to the frame's. */
+void st_detections_offset(st_detections *d, double dx, double dy);
 
 #endif

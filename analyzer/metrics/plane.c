@@ -18,6 +18,49 @@ typedef struct fit_ctx {
     double *part; /* blocks x NSUM */
 } fit_ctx;
 
+/* Row sums n, Σx, Σx², Σz, Σx·z in centred x. */
+static void row_sums(const float *row, const unsigned char *m, int w, double xc, double r[5])
+{
+    if (!m) {
+        /* No mask: n, Σx, Σx² of a full row are known; four partial sums
+         * (added in a fixed order) break the dependency chain. */
+        double a[4] = {0}, b[4] = {0};
+        int x = 0;
+        for (; x + 4 <= w; x += 4)
+            for (int k = 0; k < 4; k++) {
+                double v = row[x + k];
+                a[k] += v;
+                b[k] += (x + k - xc) * v;
+            }
+        for (; x < w; x++) {
+            a[0] += row[x];
+            b[0] += (x - xc) * row[x];
+        }
+        r[0] = w;
+        r[1] = 0;
+        r[2] = (double)w * ((double)w * w - 1) / 12.0;
+        r[3] = (a[0] + a[1]) + (a[2] + a[3]);
+        r[4] = (b[0] + b[1]) + (b[2] + b[3]);
+        return;
+    }
+    double n = 0, sx = 0, sxx = 0, sz = 0, sxz = 0;
+    for (int x = 0; x < w; x++) {
+        if (!m[x])
+            continue;
+        double xx = x - xc, v = row[x];
+        n += 1;
+        sx += xx;
+        sxx += xx * xx;
+        sz += v;
+        sxz += xx * v;
+    }
+    r[0] = n;
+    r[1] = sx;
+    r[2] = sxx;
+    r[3] = sz;
+    r[4] = sxz;
+}
+
 static void fit_block(void *arg, int b, int y0, int y1)
 {
     const fit_ctx *c = arg;
@@ -26,28 +69,17 @@ static void fit_block(void *arg, int b, int y0, int y1)
     for (int y = y0; y < y1; y++) {
         const float *row = c->z + (size_t)y * c->stride;
         const unsigned char *m = c->mask ? c->mask + (size_t)y * c->mstride : NULL;
-        double yy = y - yc;
-        /* Row sums first: fewer double multiplications per pixel. */
-        double n = 0, sx = 0, sxx = 0, sz = 0, sxz = 0;
-        for (int x = 0; x < c->w; x++) {
-            if (m && !m[x])
-                continue;
-            double xx = x - xc, v = row[x];
-            n += 1;
-            sx += xx;
-            sxx += xx * xx;
-            sz += v;
-            sxz += xx * v;
-        }
-        s[0] += n;
-        s[1] += sx;
-        s[2] += n * yy;
-        s[3] += sxx;
-        s[4] += sx * yy;
-        s[5] += n * yy * yy;
-        s[6] += sz;
-        s[7] += sxz;
-        s[8] += sz * yy;
+        double yy = y - yc, r[5];
+        row_sums(row, m, c->w, xc, r);
+        s[0] += r[0];
+        s[1] += r[1];
+        s[2] += r[0] * yy;
+        s[3] += r[2];
+        s[4] += r[1] * yy;
+        s[5] += r[0] * yy * yy;
+        s[6] += r[3];
+        s[7] += r[4];
+        s[8] += r[3] * yy;
     }
     memcpy(c->part + (size_t)b * NSUM, s, sizeof s);
 }

@@ -2,6 +2,7 @@
 #include "metrics/psd.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,56 @@ static void make_window(double *win, int n, st_window kind)
         double s = sin(M_PI * (i + 0.5) / n);
         win[i] = kind == ST_WINDOW_HANN ? s * s : 1.0;
     }
+}
+
+static void window_acf(const double *win, int n, int max_lag, double *out)
+{
+    double w0 = 0;
+    for (int i = 0; i < n; i++)
+        w0 += win[i] * win[i];
+    for (int t = 0; t < n; t++) {
+        if (t > max_lag) {
+            out[t] = 0.0;
+            continue;
+        }
+        double acc = 0;
+        for (int i = 0; i + t < n; i++)
+            acc += win[i] * win[i + t];
+        out[t] = acc / w0;
+    }
+}
+
+int st_window_cache_make(int w, int h, st_window kind, int max_lag, st_window_cache *wc)
+{
+    memset(wc, 0, sizeof *wc);
+    if (max_lag < 0)
+        max_lag = w > h ? w : h;
+    wc->max_lag = max_lag;
+    wc->w = w;
+    wc->h = h;
+    wc->kind = kind;
+    wc->wx = malloc((size_t)w * sizeof *wc->wx);
+    wc->wy = malloc((size_t)h * sizeof *wc->wy);
+    wc->ax = malloc((size_t)w * sizeof *wc->ax);
+    wc->ay = malloc((size_t)h * sizeof *wc->ay);
+    if (!wc->wx || !wc->wy || !wc->ax || !wc->ay) {
+        st_window_cache_free(wc);
+        return -1;
+    }
+    make_window(wc->wx, w, kind);
+    make_window(wc->wy, h, kind);
+    window_acf(wc->wx, w, max_lag, wc->ax);
+    window_acf(wc->wy, h, max_lag, wc->ay);
+    return 0;
+}
+
+void st_window_cache_free(st_window_cache *wc)
+{
+    free(wc->wx);
+    free(wc->wy);
+    free(wc->ax);
+    free(wc->ay);
+    memset(wc, 0, sizeof *wc);
 }
 
 typedef struct fill_ctx {
@@ -88,7 +139,7 @@ static void power_block(void *arg, int b, int y0, int y1)
 
 int st_spectrum_compute(st_fft *fft, const float *z, size_t stride, int w, int h,
                         const unsigned char *mask, size_t mstride, double px, st_window window,
-                        int threads, st_spectrum *out, st_err *err)
+                        const st_window_cache *wc, int threads, st_spectrum *out, st_err *err)
 {
     memset(out, 0, sizeof *out);
     int fw = st_fft_good_size(w), fh = st_fft_good_size(h), hw = fw / 2 + 1;
@@ -96,19 +147,24 @@ int st_spectrum_compute(st_fft *fft, const float *z, size_t stride, int w, int h
     if (w < 2 || h < 2 || st_mul_size((size_t)fw, (size_t)fh, &nreal) ||
         st_mul_size((size_t)hw, (size_t)fh, &ncplx))
         return st_err_set(err, ST_EINVAL, "psd: bad size %dx%d", w, h);
-    double *wx = malloc((size_t)w * sizeof *wx), *wy = malloc((size_t)h * sizeof *wy);
+    if (wc && (wc->w != w || wc->h != h || wc->kind != window))
+        wc = NULL;
+    double *wx = wc ? NULL : malloc((size_t)w * sizeof *wx);
+    double *wy = wc ? NULL : malloc((size_t)h * sizeof *wy);
     int nb = st_block_count(h);
     double *part = calloc((size_t)nb * 3, sizeof *part);
     float *buf = st_fft_alloc_real(nreal);
     st_complex *F = st_fft_alloc_complex(ncplx);
     int rc = ST_OK;
-    if (!wx || !wy || !part || !buf || !F) {
+    if ((!wc && (!wx || !wy)) || !part || !buf || !F) {
         rc = st_err_set(err, ST_ENOMEM, "psd: out of memory for a %dx%d spectrum", fw, fh);
         goto done;
     }
-    make_window(wx, w, window);
-    make_window(wy, h, window);
-    fill_ctx fc = {z, stride, w, mask, mstride, wx, wy, 0, buf, fw, part};
+    if (!wc) {
+        make_window(wx, w, window);
+        make_window(wy, h, window);
+    }
+    fill_ctx fc = {z, stride, w, mask, mstride, wc ? wc->wx : wx, wc ? wc->wy : wy, 0, buf, fw, part};
     st_run_blocks(threads, h, weigh_block, &fc);
     double sw = 0, swz = 0, sw2 = 0;
     for (int b = 0; b < nb; b++) {
@@ -130,8 +186,9 @@ int st_spectrum_compute(st_fft *fft, const float *z, size_t stride, int w, int h
         goto done;
     pow_ctx pc = {F, hw, (float)(1.0 / ((double)fw * fh * sw2))};
     st_run_blocks(threads, fh, power_block, &pc);
-    *out = (st_spectrum){w, h, fw, fh, hw, px, F, sw2, window};
+    *out = (st_spectrum){w, h, fw, fh, hw, px, F, buf, sw2, window, wc};
     F = NULL;
+    buf = NULL;
 done:
     free(wx);
     free(wy);
@@ -145,7 +202,9 @@ void st_spectrum_free(st_spectrum *s)
 {
     if (s) {
         st_fft_free_buf(s->F);
+        st_fft_free_buf(s->real);
         s->F = NULL;
+        s->real = NULL;
     }
 }
 
@@ -169,98 +228,199 @@ static inline double half_angle(double x, double y)
     return x < 0 ? M_PI - a : a;
 }
 
+/* Geometry of one half-plane bin: everything the reduction needs except
+ * the power, so that same-sized spectra (tiles) compute it once. */
+struct st_bin_geom {
+    double wgt;          /* 2 for a bin standing for its mirror image, else 1; 0 = DC */
+    double c2, s2;       /* cos 2θ, sin 2θ of the wave vector */
+    int r;               /* radial bin, -1 beyond Nyquist or past the last bin */
+    short a;             /* angular bin, -1 when inside aps_rmin */
+    unsigned char bands; /* bit k: inside band k */
+};
+
+typedef struct geom_params {
+    int fw, fh, hw, nbands;
+    double dfx, dfy, df, fnyq2, aps_rmin2, flo2[ST_SPECTRUM_MAX_BANDS], fhi2[ST_SPECTRUM_MAX_BANDS];
+    size_t nr;
+} geom_params;
+
+static void geom_params_make(int fw, int fh, double px, const double (*bands)[2], int nbands,
+                             double aps_rmin, geom_params *g)
+{
+    memset(g, 0, sizeof *g);
+    g->fw = fw;
+    g->fh = fh;
+    g->hw = fw / 2 + 1;
+    g->nbands = nbands;
+    g->dfx = 1.0 / (fw * px);
+    g->dfy = 1.0 / (fh * px);
+    g->df = g->dfx > g->dfy ? g->dfx : g->dfy;
+    double fnyq = 0.5 / px * (1 + 1e-9);
+    g->fnyq2 = fnyq * fnyq;
+    g->nr = (size_t)floor(0.5 / px / g->df + 1e-9) + 1;
+    g->aps_rmin2 = (aps_rmin * g->df) * (aps_rmin * g->df);
+    /* Band limits as squared frequencies: no square root for the test. */
+    for (int k = 0; k < nbands; k++) {
+        g->flo2[k] = 1.0 / (bands[k][1] * bands[k][1]);
+        g->fhi2[k] = 1.0 / (bands[k][0] * bands[k][0]);
+    }
+}
+
+static void geom_row(const geom_params *g, int ky, struct st_bin_geom *out)
+{
+    double fy = (ky <= g->fh / 2 ? ky : ky - g->fh) * g->dfy, fy2 = fy * fy;
+    const double inv_df = 1.0 / g->df, to_bin = ST_APS_BINS / M_PI;
+    for (int kx = 0; kx < g->hw; kx++) {
+        struct st_bin_geom *b = &out[kx];
+        double fx = kx * g->dfx, fx2 = fx * fx, f2 = fx2 + fy2;
+        /* The half plane stands for both halves, except the columns that
+         * are their own mirror image. */
+        b->wgt = (kx == 0 && ky == 0) ? 0.0
+                 : (kx == 0 || (g->fw % 2 == 0 && kx == g->fw / 2)) ? 1.0 : 2.0;
+        b->bands = 0;
+        for (int k = 0; k < g->nbands; k++)
+            if (f2 > g->flo2[k] && f2 <= g->fhi2[k])
+                b->bands |= (unsigned char)(1u << k);
+        b->r = -1;
+        b->a = -1;
+        b->c2 = b->s2 = 0;
+        if (f2 > g->fnyq2 || b->wgt == 0)
+            continue;
+        size_t r = (size_t)(sqrt(f2) * inv_df + 0.5);
+        b->r = r < g->nr ? (int)r : -1;
+        if (f2 < g->aps_rmin2)
+            continue;
+        /* Wave vector direction, counter-clockwise as displayed (y down). */
+        int bin = (int)(half_angle(fx, -fy) * to_bin);
+        b->a = (short)(bin < 0 ? 0 : (bin >= ST_APS_BINS ? ST_APS_BINS - 1 : bin));
+        b->c2 = (fx2 - fy2) / f2;
+        b->s2 = -2.0 * fx * fy / f2;
+    }
+}
+
+struct st_spectrum_geom {
+    geom_params p;
+    struct st_bin_geom *bins; /* fh x hw */
+};
+
+st_spectrum_geom *st_spectrum_geom_new(int w, int h, double px, const double (*bands)[2],
+                                       int nbands, double aps_rmin)
+{
+    st_spectrum_geom *g = calloc(1, sizeof *g);
+    if (!g || nbands > ST_SPECTRUM_MAX_BANDS) {
+        free(g);
+        return NULL;
+    }
+    geom_params_make(st_fft_good_size(w), st_fft_good_size(h), px, bands, nbands, aps_rmin, &g->p);
+    g->bins = malloc((size_t)g->p.fh * g->p.hw * sizeof *g->bins);
+    if (!g->bins) {
+        free(g);
+        return NULL;
+    }
+    for (int ky = 0; ky < g->p.fh; ky++)
+        geom_row(&g->p, ky, g->bins + (size_t)ky * g->p.hw);
+    return g;
+}
+
+void st_spectrum_geom_free(st_spectrum_geom *g)
+{
+    if (g) {
+        free(g->bins);
+        free(g);
+    }
+}
+
 typedef struct red_ctx {
     const st_spectrum *s;
-    const double (*bands)[2];
-    int nbands;
-    double aps_rmin2;
-    size_t nr;
-    double df, dfx, dfy, fnyq;
+    const geom_params *g;
+    const struct st_bin_geom *bins; /* whole plane, or NULL: per row */
     size_t stride; /* doubles per block partial */
     double *part;
+    atomic_int failed;
 } red_ctx;
 
 /* Partial layout: rsum[nr], rcnt[nr], band[nb], total, aps[3][180]. */
 static void reduce_block(void *arg, int b, int y0, int y1)
 {
-    const red_ctx *c = arg;
+    red_ctx *c = arg;
     const st_spectrum *s = c->s;
+    const geom_params *g = c->g;
     double *p = c->part + (size_t)b * c->stride;
-    double *rsum = p, *rcnt = p + c->nr, *band = rcnt + c->nr, *total = band + c->nbands;
+    double *rsum = p, *rcnt = p + g->nr, *band = rcnt + g->nr, *total = band + g->nbands;
     double *aps = total + 1, *apc = aps + ST_APS_BINS, *apsn = apc + ST_APS_BINS;
-    double flo[ST_SPECTRUM_MAX_BANDS], fhi[ST_SPECTRUM_MAX_BANDS];
-    for (int k = 0; k < c->nbands; k++) {
-        flo[k] = 1.0 / c->bands[k][1];
-        fhi[k] = 1.0 / c->bands[k][0];
+    struct st_bin_geom *own = c->bins ? NULL : malloc((size_t)g->hw * sizeof *own);
+    if (!c->bins && !own) {
+        atomic_store(&c->failed, 1);
+        return;
     }
     for (int ky = y0; ky < y1; ky++) {
-        double fy = (ky <= s->fh / 2 ? ky : ky - s->fh) * c->dfy;
+        const struct st_bin_geom *gr = c->bins ? c->bins + (size_t)ky * g->hw : own;
+        if (own)
+            geom_row(g, ky, own);
         const st_complex *row = s->F + (size_t)ky * s->hw;
-        for (int kx = 0; kx < s->hw; kx++) {
-            if (kx == 0 && ky == 0)
-                continue;
-            /* The half plane stands for both halves, except the columns
-             * that are their own mirror image. */
-            double wgt = (kx == 0 || (s->fw % 2 == 0 && kx == s->fw / 2)) ? 1.0 : 2.0;
-            double pw = row[kx][0] * wgt;
-            double fx = kx * c->dfx, f2 = fx * fx + fy * fy, f = sqrt(f2);
+        for (int kx = 0; kx < g->hw; kx++) {
+            const struct st_bin_geom *e = &gr[kx];
+            double pw = row[kx][0] * e->wgt;
             *total += pw;
-            for (int k = 0; k < c->nbands; k++)
-                if (f > flo[k] && f <= fhi[k])
+            for (int k = 0; k < g->nbands; k++)
+                if (e->bands >> k & 1u)
                     band[k] += pw;
-            if (f > c->fnyq)
+            if (e->r < 0)
                 continue;
-            size_t r = (size_t)(f / c->df + 0.5);
-            if (r < c->nr) {
-                rsum[r] += pw;
-                rcnt[r] += wgt;
-            }
-            if (f2 < c->aps_rmin2)
+            rsum[e->r] += pw;
+            rcnt[e->r] += e->wgt;
+            if (e->a < 0)
                 continue;
-            /* Wave vector direction, counter-clockwise as displayed (y down). */
-            double th = half_angle(fx, -fy);
-            int bin = (int)(th * (ST_APS_BINS / M_PI));
-            bin = bin < 0 ? 0 : (bin >= ST_APS_BINS ? ST_APS_BINS - 1 : bin);
-            aps[bin] += pw;
-            apc[bin] += pw * (fx * fx - fy * fy) / f2;
-            apsn[bin] += pw * (-2.0 * fx * fy) / f2;
+            aps[e->a] += pw;
+            apc[e->a] += pw * e->c2;
+            apsn[e->a] += pw * e->s2;
         }
     }
+    free(own);
 }
 
 int st_spectrum_reduce(const st_spectrum *s, const double (*bands)[2], int nbands,
-                       double aps_rmin, int threads, st_spectrum_sums *out)
+                       double aps_rmin, const st_spectrum_geom *geom, int threads,
+                       st_spectrum_sums *out)
 {
     memset(out, 0, sizeof *out);
     if (nbands > ST_SPECTRUM_MAX_BANDS)
         return -1;
-    red_ctx c = {.s = s, .bands = bands, .nbands = nbands};
-    c.dfx = 1.0 / (s->fw * s->px);
-    c.dfy = 1.0 / (s->fh * s->px);
-    c.df = c.dfx > c.dfy ? c.dfx : c.dfy;
-    c.fnyq = 0.5 / s->px * (1 + 1e-9);
-    c.nr = (size_t)floor(0.5 / s->px / c.df + 1e-9) + 1;
-    c.aps_rmin2 = (aps_rmin * c.df) * (aps_rmin * c.df);
-    c.stride = 2 * c.nr + (size_t)nbands + 1 + 3 * ST_APS_BINS;
+    geom_params gp;
+    red_ctx c = {.s = s};
+    if (geom && geom->p.fw == s->fw && geom->p.fh == s->fh && geom->p.nbands == nbands) {
+        c.g = &geom->p;
+        c.bins = geom->bins;
+    } else {
+        geom_params_make(s->fw, s->fh, s->px, bands, nbands, aps_rmin, &gp);
+        c.g = &gp;
+    }
+    size_t nr = c.g->nr;
+    c.stride = 2 * nr + (size_t)nbands + 1 + 3 * ST_APS_BINS;
     int nb = st_block_count(s->fh);
     c.part = calloc((size_t)nb * c.stride, sizeof *c.part);
-    out->rsum = calloc(c.nr, sizeof *out->rsum);
-    out->rcnt = calloc(c.nr, sizeof *out->rcnt);
+    out->rsum = calloc(nr, sizeof *out->rsum);
+    out->rcnt = calloc(nr, sizeof *out->rcnt);
     if (!c.part || !out->rsum || !out->rcnt) {
         free(c.part);
         st_spectrum_sums_free(out);
         return -1;
     }
     st_run_blocks(threads, s->fh, reduce_block, &c);
-    out->nr = c.nr;
-    out->df = c.df;
+    if (atomic_load(&c.failed)) {
+        free(c.part);
+        st_spectrum_sums_free(out);
+        return -1;
+    }
+    out->nr = nr;
+    out->df = c.g->df;
     for (int b = 0; b < nb; b++) {
         const double *p = c.part + (size_t)b * c.stride;
-        for (size_t r = 0; r < c.nr; r++) {
+        for (size_t r = 0; r < nr; r++) {
             out->rsum[r] += p[r];
-            out->rcnt[r] += p[c.nr + r];
+            out->rcnt[r] += p[nr + r];
         }
-        const double *band = p + 2 * c.nr;
+        const double *band = p + 2 * nr;
         for (int k = 0; k < nbands; k++)
             out->band_ms[k] += band[k];
         out->total_ms += band[nbands];

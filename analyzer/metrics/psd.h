@@ -21,20 +21,38 @@ typedef enum st_window {
     ST_WINDOW_NONE = 1  /* rectangular (periodic surfaces, Parseval checks) */
 } st_window;
 
+/* Windows of one size and their normalised autocorrelations, made once and
+ * shared by many same-sized regions (tiles). */
+typedef struct st_window_cache {
+    int w, h;
+    st_window kind;
+    double *wx, *wy; /* window samples */
+    double *ax, *ay; /* Σ_i w_i w_{i+t} / Σ_i w_i², lags 0..max_lag (0 beyond) */
+    int max_lag;
+} st_window_cache;
+
+/* max_lag bounds the autocorrelation lags computed (cost n·max_lag); < 0: all. */
+int st_window_cache_make(int w, int h, st_window kind, int max_lag, st_window_cache *wc);
+void st_window_cache_free(st_window_cache *wc);
+
 typedef struct st_spectrum {
     int w, h;       /* data size */
     int fw, fh, hw; /* FFT size (st_fft_good_size) and hw = fw/2 + 1 */
     double px;      /* pixel size in length units (mm; 1 when uncalibrated) */
     st_complex *F;  /* fh x hw half plane: [0] = normalised power, [1] = 0 */
+    float *real;    /* fw x fh scratch (the windowed input), reused by the ACF */
     double sum_w2;  /* Σ (win·mask)² over the data */
     st_window window;
+    const st_window_cache *wc; /* the cache it was made with, or NULL */
 } st_spectrum;
 
 /* Computes the spectrum of z (w x h, mask NULL = all pixels). threads
- * parallelises the window pass; FFTW uses the handle's threads. */
+ * parallelises the window pass; FFTW uses the handle's threads. wc (may be
+ * NULL) supplies precomputed windows of this size and kind; it must outlive
+ * the spectrum. */
 int st_spectrum_compute(st_fft *fft, const float *z, size_t stride, int w, int h,
                         const unsigned char *mask, size_t mstride, double px, st_window window,
-                        int threads, st_spectrum *out, st_err *err);
+                        const st_window_cache *wc, int threads, st_spectrum *out, st_err *err);
 void st_spectrum_free(st_spectrum *s);
 
 #define ST_SPECTRUM_MAX_BANDS 4
@@ -55,8 +73,18 @@ typedef struct st_spectrum_sums {
     double aps[ST_APS_BINS], aps_c[ST_APS_BINS], aps_s[ST_APS_BINS];
 } st_spectrum_sums;
 
+/* The per-bin geometry (radial and angular bin, band membership) of a
+ * w x h spectrum with these bands, made once for many same-sized regions. */
+typedef struct st_spectrum_geom st_spectrum_geom;
+st_spectrum_geom *st_spectrum_geom_new(int w, int h, double px, const double (*bands)[2],
+                                       int nbands, double aps_rmin);
+void st_spectrum_geom_free(st_spectrum_geom *g);
+
+/* geom: NULL, or one made for this size, pixel, bands and aps_rmin (the
+ * same sums either way; it only saves recomputing the geometry). */
 int st_spectrum_reduce(const st_spectrum *s, const double (*bands)[2], int nbands,
-                       double aps_rmin, int threads, st_spectrum_sums *out);
+                       double aps_rmin, const st_spectrum_geom *geom, int threads,
+                       st_spectrum_sums *out);
 void st_spectrum_sums_free(st_spectrum_sums *sums);
 
 /* Radial PSD as a density (unit²·length²): mean power over each annulus

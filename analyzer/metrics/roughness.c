@@ -50,7 +50,7 @@ static int spectral_params(st_fft *fft, const float *z, size_t stride, int w, in
 {
     st_spectrum s;
     int rc = st_spectrum_compute(fft, z, stride, w, h, mask, mstride, c->px, c->window,
-                                 c->threads, &s, err);
+                                 c->wcache, c->threads, &s, err);
     if (rc)
         return rc;
     double bands[3][2];
@@ -59,7 +59,7 @@ static int spectral_params(st_fft *fft, const float *z, size_t stride, int w, in
             bands[k][e] = st_rough_bands_mm[k][e];
     st_spectrum_sums sums;
     if (st_spectrum_reduce(&s, (const double(*)[2])bands, c->calibrated ? 3 : 0, c->aps_rmin,
-                           c->threads, &sums)) {
+                           c->geom, c->threads, &sums)) {
         st_spectrum_free(&s);
         return st_err_set(err, ST_ENOMEM, "psd: out of memory");
     }

@@ -30,6 +30,8 @@ typedef struct st_rough_cfg {
     double aps_rmin;    /* radial bins left out of the angular spectrum */
     int remove_plane;   /* 1: level the region first (tiles); 0: already levelled */
     int keep_radial;    /* 1: return the radial PSD */
+    const st_window_cache *wcache; /* windows of the region's size, or NULL */
+    const st_spectrum_geom *geom;  /* spectrum geometry of that size, or NULL */
     int threads;
 } st_rough_cfg;
 

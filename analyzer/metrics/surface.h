@@ -37,6 +37,13 @@
  * the radial PSD is per pixel ("1/px"); the band RMS values are defined in
  * mm and are therefore absent; tiles are 64 px (tile_px).
  *
+ * roughness.std is a direction in [0, 180): a percent change of it means
+ * nothing (0° and 179° are 1° apart); compare it as an angle, or leave it
+ * out of change/trend tables. Photo roughness is a luminance index: its
+ * percent change follows the shading of the relief, not the height itself
+ * (an L-filter of ~1 mm, o.lcut_mm, keeps the illumination and pigment
+ * residue out of it).
+ *
  * Absent, not zero: a metric that cannot be measured (flat surface, band
  * longer than the ROI or beyond Nyquist, no decay of the ACF within the
  * search radius) is not put in the set.
@@ -101,8 +108,11 @@ typedef struct st_tile_grid {
     int *n_valid;
 } st_tile_grid;
 
+/* Where the time went (seconds, wall): prep = levelling and filters, fft =
+ * the ROI's spectrum, PSD readings and ACF, glcm / lbp = texture over the
+ * ROI and its tiles, tiles = per-tile roughness, total = the whole call. */
 typedef struct st_surface_timing {
-    double prep, fft, glcm, lbp, tiles, total; /* seconds, wall */
+    double prep, fft, glcm, lbp, tiles, total;
 } st_surface_timing;
 
 typedef struct st_surface_extras {

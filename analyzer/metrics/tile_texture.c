@@ -1,6 +1,7 @@
 /* GLCM and LBP over the plane and its tiles in one pass per family. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +65,7 @@ typedef struct tex_ctx {
     double *tile_vals;        /* ntiles x ST_TV_COUNT or NULL */
     uint32_t *glcm_tot;       /* nstrips x DIRS x CELLS */
     uint64_t *lbp_tot;        /* nstrips x BINS */
-    int failed;
+    atomic_int failed;
 } tex_ctx;
 
 static void quantize_block(void *arg, int b, int y0, int y1)
@@ -75,6 +76,43 @@ static void quantize_block(void *arg, int b, int y0, int y1)
         st_glcm_quantize_row(c->tex + (size_t)y * c->stride,
                              c->mask ? c->mask + (size_t)y * c->mstride : NULL, c->w,
                              c->lev + (size_t)y * c->w);
+}
+
+/* Pairs (row[x], qrow[x + dx]) for x in [xa, xb) into cnt. Levels are < 32
+ * and ST_LEVEL_NONE has bit 7 set, so one test rejects either pixel. */
+static void count_run(const unsigned char *row, const unsigned char *qrow, int dx, int xa, int xb,
+                      uint32_t *cnt)
+{
+    for (int x = xa; x < xb; x++) {
+        unsigned a = row[x], b = qrow[x + dx];
+        if ((a | b) & 0x80u)
+            continue;
+        cnt[a * ST_GLCM_LEVELS + b]++;
+    }
+}
+
+/* One row and direction of a tile row: each tile's inner pairs go to the
+ * tile, pairs that cross a tile edge or lie in the margins to rest. */
+static void count_tiled_row(const tex_ctx *c, const unsigned char *row, const unsigned char *qrow,
+                            int k, int dx, int xa, int xb, uint32_t *tiles, uint32_t *rest)
+{
+    const st_tile_layout *tl = c->tl;
+    int ts = tl->ts, ad = dx < 0 ? -dx : dx;
+    int x = xa;
+    for (int t = 0; t < tl->nx; t++) {
+        int sa = tl->x0 + t * ts, sb = sa + ts;
+        /* x in [ia, ib) keeps x + dx inside [sa, sb) */
+        int ia = dx < 0 ? sa + ad : sa, ib = dx > 0 ? sb - ad : sb;
+        ia = ia > xa ? ia : xa;
+        ib = ib < xb ? ib : xb;
+        if (ib <= ia)
+            continue;
+        count_run(row, qrow, dx, x, ia, rest);
+        count_run(row, qrow, dx, ia, ib,
+                  tiles + ((size_t)t * ST_GLCM_DIRS + k) * ST_GLCM_CELLS);
+        x = ib;
+    }
+    count_run(row, qrow, dx, x, xb, rest);
 }
 
 static void count_strip(const tex_ctx *c, const strip *s, uint32_t *tiles, uint32_t *rest)
@@ -88,20 +126,30 @@ static void count_strip(const tex_ctx *c, const strip *s, uint32_t *tiles, uint3
             if (qy < 0 || qy >= c->h)
                 continue;
             const unsigned char *qrow = c->lev + (size_t)qy * c->w;
-            int same_row = s->trow >= 0 && qy >= s->ya; /* dy <= 0 */
-            int x0 = dx[k] < 0 ? -dx[k] : 0, x1 = dx[k] > 0 ? c->w - dx[k] : c->w;
+            int xa = dx[k] < 0 ? -dx[k] : 0, xb = dx[k] > 0 ? c->w - dx[k] : c->w;
             uint32_t *r = rest + (size_t)k * ST_GLCM_CELLS;
-            for (int x = x0; x < x1; x++) {
-                unsigned a = row[x], b = qrow[x + dx[k]];
-                if (a == ST_LEVEL_NONE || b == ST_LEVEL_NONE)
-                    continue;
-                int t = c->tcol[x];
-                if (same_row && t >= 0 && c->tcol[x + dx[k]] == t)
-                    tiles[((size_t)t * ST_GLCM_DIRS + k) * ST_GLCM_CELLS + a * ST_GLCM_LEVELS + b]++;
-                else
-                    r[a * ST_GLCM_LEVELS + b]++;
-            }
+            if (s->trow >= 0 && qy >= s->ya) /* dy <= 0: same tile row */
+                count_tiled_row(c, row, qrow, k, dx[k], xa, xb, tiles, r);
+            else
+                count_run(row, qrow, dx[k], xa, xb, r);
         }
+    }
+}
+
+/* Adds a tile's counts to the strip total and clears them, visiting only
+ * the occupied block of each direction (a 2 mm tile holds a few levels). */
+static void drain_tile(uint32_t *tc, uint32_t *tot)
+{
+    for (int k = 0; k < ST_GLCM_DIRS; k++) {
+        uint32_t *src = tc + (size_t)k * ST_GLCM_CELLS, *dst = tot + (size_t)k * ST_GLCM_CELLS;
+        int lo, hi;
+        if (st_glcm_level_range(src, &lo, &hi))
+            continue;
+        for (int i = lo; i <= hi; i++)
+            for (int j = lo; j <= hi; j++) {
+                dst[i * ST_GLCM_LEVELS + j] += src[i * ST_GLCM_LEVELS + j];
+                src[i * ST_GLCM_LEVELS + j] = 0;
+            }
     }
 }
 
@@ -110,26 +158,25 @@ static void glcm_band(void *arg, int begin, int end)
     tex_ctx *c = arg;
     int nx = c->tl->nx;
     size_t per_tile = (size_t)ST_GLCM_DIRS * ST_GLCM_CELLS;
-    uint32_t *tiles = malloc(((size_t)nx + 1) * per_tile * sizeof *tiles);
+    /* Zeroed once; drain_tile leaves every tile's counts at zero again. */
+    uint32_t *tiles = calloc(((size_t)nx + 1) * per_tile, sizeof *tiles);
     if (!tiles) {
-        c->failed = 1;
+        atomic_store(&c->failed, 1);
         return;
     }
     for (int si = begin; si < end; si++) {
         const strip *s = &c->strips[si];
         uint32_t *tot = c->glcm_tot + (size_t)si * per_tile;
         size_t ntile_here = s->trow >= 0 ? (size_t)nx : 0;
-        memset(tiles, 0, ntile_here * per_tile * sizeof *tiles);
         memset(tot, 0, per_tile * sizeof *tot);
         count_strip(c, s, tiles, tot);
         for (size_t tx = 0; tx < ntile_here; tx++) {
-            const uint32_t *tc = tiles + tx * per_tile;
-            for (size_t i = 0; i < per_tile; i++)
-                tot[i] += tc[i];
+            uint32_t *tc = tiles + tx * per_tile;
             size_t t = (size_t)s->trow * nx + tx;
             if (c->tile_vals && c->valid[t])
                 st_glcm_features((const uint32_t(*)[ST_GLCM_CELLS])tc,
                                  c->tile_vals + t * ST_TV_COUNT);
+            drain_tile(tc, tot);
         }
     }
     free(tiles);
@@ -144,7 +191,7 @@ static void lbp_band(void *arg, int begin, int end)
     if (!codes || !hist) {
         free(codes);
         free(hist);
-        c->failed = 1;
+        atomic_store(&c->failed, 1);
         return;
     }
     for (int si = begin; si < end; si++) {
@@ -239,7 +286,7 @@ int st_texture_measure(const float *tex, size_t stride, int w, int h, const unsi
         *glcm_seconds = t1 - t0;
     if (lbp_seconds)
         *lbp_seconds = t2 - t1;
-    if (c.failed)
+    if (atomic_load(&c.failed))
         rc = st_err_set(err, ST_ENOMEM, "texture: out of memory in a worker");
 done:
     free(strips);

@@ -1,6 +1,7 @@
 #include "metrics/tiles.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,9 +56,22 @@ typedef struct rt_ctx {
     const st_tile_layout *tl;
     const unsigned char *valid;
     double *vals;
+    pthread_mutex_t lock; /* guards rc and err */
     int rc;
     st_err err;
 } rt_ctx;
+
+/* Keeps the first failure; the tile stays unmeasured. */
+static void record_failure(rt_ctx *c, int rc, const st_err *e)
+{
+    pthread_mutex_lock(&c->lock);
+    if (!c->rc) {
+        c->rc = rc;
+        if (e)
+            c->err = *e;
+    }
+    pthread_mutex_unlock(&c->lock);
+}
 
 static void tile_band(void *arg, int begin, int end)
 {
@@ -66,7 +80,7 @@ static void tile_band(void *arg, int begin, int end)
     float *scratch = malloc((size_t)ts * ts * sizeof *scratch);
     unsigned char *m = c->mask ? malloc((size_t)ts * ts) : NULL;
     if (!scratch || (c->mask && !m)) {
-        c->rc = ST_ENOMEM;
+        record_failure(c, ST_ENOMEM, NULL);
         free(scratch);
         free(m);
         return;
@@ -86,11 +100,7 @@ static void tile_band(void *arg, int begin, int end)
         int rc = st_roughness_region(c->fft, c->z + (size_t)y0 * c->stride + x0, c->stride, ts, ts,
                                      m, (size_t)ts, &c->cfg, scratch, &r, &e);
         if (rc) {
-            /* Keep the first failure; the tile stays unmeasured. */
-            if (!c->rc) {
-                c->rc = rc;
-                c->err = e;
-            }
+            record_failure(c, rc, &e);
             continue;
         }
         memcpy(out, r.v, sizeof r.v);
@@ -106,11 +116,28 @@ int st_roughness_tiles(st_fft *fft, const float *z, size_t stride, int w, int h,
 {
     (void)w;
     (void)h;
-    rt_ctx c = {fft, z, stride, mask, mstride, *cfg, tl, valid, tile_vals, ST_OK, {0}};
+    rt_ctx c = {fft, z, stride, mask, mstride, *cfg, tl, valid, tile_vals,
+                PTHREAD_MUTEX_INITIALIZER, ST_OK, {0}};
     c.cfg.threads = 1;
     c.cfg.remove_plane = 1;
     c.cfg.keep_radial = 0;
+    /* A tile's ACF is searched out to 0.3·side (12 px for 2 mm at 0.05 mm):
+     * 1 px steps and 2° between directions resolve that, at a sixteenth of
+     * the ROI's cost per tile. */
+    c.cfg.acf.n_dirs = 90;
+    c.cfg.acf.step_px = 1.0;
+    c.cfg.aps_rmin = 2;
+    st_window_cache wc;
+    if (st_window_cache_make(tl->ts, tl->ts, cfg->window, -1, &wc))
+        return st_err_set(err, ST_ENOMEM, "tiles: out of memory");
+    c.cfg.wcache = &wc; /* one set of windows for every tile */
+    st_spectrum_geom *geom = st_spectrum_geom_new(tl->ts, tl->ts, cfg->px, st_rough_bands_mm,
+                                                  cfg->calibrated ? 3 : 0, c.cfg.aps_rmin);
+    c.cfg.geom = geom; /* NULL (no memory) only costs time */
     (void)st_parallel_for(threads, tl->nx * tl->ny, 4, tile_band, &c);
+    pthread_mutex_destroy(&c.lock);
+    st_window_cache_free(&wc);
+    st_spectrum_geom_free(geom);
     if (c.rc) {
         if (c.err.msg[0])
             return st_err_set(err, c.rc, "tiles: %s", c.err.msg);

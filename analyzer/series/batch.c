@@ -10,7 +10,9 @@
 #include <time.h>
 
 #include "core/error.h"
+#include "core/fs.h"
 #include "core/parallel.h"
+#include "report/report.h"
 #include "series/batch_plan.h"
 #include "series/metrics_import.h"
 #include "series/results_db.h"
@@ -65,6 +67,11 @@ static int one_series(batch_state *b, const char *name, int *skipped, size_t *ph
                (!strcmp(old_status, "failed") || file_exists(json));
     if (rc || *skipped) {
         st_series_files_free(&files);
+        if (!rc && !strcmp(old_status, "partial")) {
+            pthread_mutex_lock(&b->lock);
+            b->result->partial++;
+            pthread_mutex_unlock(&b->lock);
+        }
         if (rc || strcmp(old_status, "failed"))
             return rc;
         return st_err_set(err, ST_EFORMAT, "%s: failed in an earlier run with the same inputs "
@@ -88,8 +95,11 @@ static int one_series(batch_state *b, const char *name, int *skipped, size_t *ph
                         .n_metrics = imp.n_metrics};
     st_err db_err;
     int db_rc = st_db_store_series(b->db, &rec, &db_err);
-    if (!status && imp.n_failed_sessions)
+    if (!status && imp.n_failed_sessions) {
+        pthread_mutex_lock(&b->lock);
         b->result->partial++;
+        pthread_mutex_unlock(&b->lock);
+    }
     st_imported_free(&imp);
     st_series_files_free(&files);
     if (db_rc) {
@@ -150,16 +160,38 @@ static void run_workers(batch_state *b, int workers)
     st_parallel_for(workers, workers, 1, worker, b);
 }
 
+int st_batch_write_index(const char *out, char *const *names, size_t count, st_err *err)
+{
+    char **dirs = calloc(count ? count : 1, sizeof *dirs);
+    if (!dirs)
+        return st_err_set(err, ST_ENOMEM, "%s: out of memory", out);
+    int rc = ST_OK;
+    for (size_t i = 0; i < count && !rc; i++) {
+        size_t len = strlen(out) + strlen(names[i]) + 2;
+        if (!(dirs[i] = malloc(len)))
+            rc = st_err_set(err, ST_ENOMEM, "%s: out of memory", out);
+        else
+            snprintf(dirs[i], len, "%s/%s", out, names[i]);
+    }
+    if (!rc)
+        rc = st_batch_index_write(out, (const char *const *)dirs, count, err);
+    for (size_t i = 0; i < count; i++)
+        free(dirs[i]);
+    free(dirs);
+    return rc;
+}
+
 int st_batch_run(const char *root, const char *out, const st_batch_opts *opts,
                  st_batch_result *result, st_err *err)
 {
     memset(result, 0, sizeof *result);
     if (!opts->analyze)
         return st_err_set(err, ST_EINVAL, "batch: no analysis function");
-    if (mkdir(out, 0755) != 0 && errno != EEXIST)
-        return st_err_set(err, ST_EIO, "%s: cannot create output folder (%s)", out, strerror(errno));
+    int rc = st_mkdir_p(out, err);
+    if (rc)
+        return rc;
     batch_state b = {.root = root, .out = out, .opts = opts, .result = result};
-    int rc = st_batch_list(root, opts->shard_k, opts->shard_n, &b.names, &b.count, err);
+    rc = st_batch_list(root, opts->shard_k, opts->shard_n, &b.names, &b.count, err);
     if (rc)
         return rc;
     char db_path[4096];
@@ -190,6 +222,10 @@ int st_batch_run(const char *root, const char *out, const st_batch_opts *opts,
     const char *status = b.fatal ? "error" : result->cancelled ? "interrupted"
                          : result->failed ? "some failed" : "ok";
     st_db_run_end(b.db, b.run_id, status, NULL);
+    /* The overview lists every series of this root (or shard) that has
+     * outputs; a sharded run leaves it to `skintrack merge`. */
+    if (!rc && opts->shard_n <= 1)
+        rc = st_batch_write_index(out, b.names, b.count, err);
     pthread_mutex_destroy(&b.lock);
     st_db_close(b.db);
     st_db_free_names(b.names, b.count);

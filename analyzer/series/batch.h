@@ -48,4 +48,7 @@ typedef struct st_batch_result {
 int st_batch_run(const char *root, const char *out, const st_batch_opts *opts,
                  st_batch_result *result, st_err *err);
 
+/* OUT/index.html and OUT/summary.csv over the series folders OUT/<name>. */
+int st_batch_write_index(const char *out, char *const *names, size_t count, st_err *err);
+
 #endif

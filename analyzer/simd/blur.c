@@ -1,7 +1,8 @@
 /* Separable Gaussian blur: the driver around the conv_h / conv_v kernels.
  *
  * Each row band (core/parallel.h) filters its rows horizontally into a ring
- * of 2r + B rows (B output rows per block), then filters a block vertically
+ * of 2r + B rows (B output rows per block; the whole image instead when
+ * that is no taller), then filters a block vertically
  * in column strips narrow enough for the strip's 2r + B rows to stay in the
  * L2 cache, which keeps large sigmas (r = 96 at sigma 32) from streaming the
  * whole ring per output row. A band recomputes the r halo rows it shares with
@@ -49,41 +50,69 @@ static int strip_width(int w, int rows)
     return s >= (size_t)w ? w : (int)s;
 }
 
+/* Where the horizontally filtered row of absolute row j lives: a ring slot,
+ * or, when the whole image is held (ring as tall as the image), the row of
+ * its mirror image, so mirrored rows are filtered once. */
+typedef struct hrows {
+    float *buf;
+    size_t rs;
+    int R, base, full, h;
+} hrows;
+
+static float *hrow(const hrows *t, int j)
+{
+    int slot = t->full ? st_reflect(j, t->h) : (j - t->base) % t->R;
+    return t->buf + (size_t)slot * t->rs;
+}
+
+static void filter_rows(const blur_job *job, const hrows *t, int from, int to, float *pad)
+{
+    for (int j = from; j < to; j++) {
+        pad_row(job->src + (size_t)st_reflect(j, job->h) * job->sstride, job->w, job->r, pad);
+        job->f->conv_h(pad, job->k, job->r, hrow(t, j), job->w);
+    }
+}
+
 static void blur_band(void *ctx, int y0, int y1)
 {
     blur_job *job = ctx;
-    const int w = job->w, r = job->r, R = 2 * r + BLUR_BLOCK;
-    const size_t rs = ((size_t)w + 7u) & ~(size_t)7u;
-    float *ring = st_aligned_alloc((size_t)R * rs * sizeof(float));
+    const int w = job->w, r = job->r, taps = 2 * r + 1;
+    /* output rows per block: fewer for long kernels, to bound the pointer table */
+    const int block = taps > 16384 / 8 ? 8 : (16384 / taps > BLUR_BLOCK ? BLUR_BLOCK : 16384 / taps);
+    hrows t = {NULL, ((size_t)w + 7u) & ~(size_t)7u, 2 * r + block, y0 - r, 0, job->h};
+    if (t.R >= job->h) {
+        t.full = 1;
+        t.R = job->h;
+    }
+    t.buf = st_aligned_alloc((size_t)t.R * t.rs * sizeof(float));
     float *pad = st_aligned_alloc(((size_t)w + 2u * (size_t)r) * sizeof(float));
-    const float **ptr = malloc((size_t)BLUR_BLOCK * (size_t)(2 * r + 1) * sizeof *ptr);
-    if (!ring || !pad || !ptr) {
+    const float **ptr = malloc((size_t)block * (size_t)taps * sizeof *ptr);
+    if (!t.buf || !pad || !ptr) {
         atomic_store(&job->failed, 1);
         goto done;
     }
-    const int base = y0 - r;    /* absolute row held in ring slot 0 at the start */
-    int next = base;            /* next absolute row to filter horizontally */
-    const int strip = strip_width(w, R);
-    for (int yb = y0; yb < y1; yb += BLUR_BLOCK) {
-        int ye = yb + BLUR_BLOCK < y1 ? yb + BLUR_BLOCK : y1;
-        for (; next < ye + r; next++) {
-            const float *srow = job->src + (size_t)st_reflect(next, job->h) * job->sstride;
-            pad_row(srow, w, r, pad);
-            job->f->conv_h(pad, job->k, r, ring + (size_t)((next - base) % R) * rs, w);
+    int next = t.full ? y1 + r : y0 - r; /* next absolute row to filter horizontally */
+    if (t.full)
+        filter_rows(job, &t, 0, job->h, pad);
+    const int strip = strip_width(w, t.R);
+    for (int yb = y0; yb < y1; yb += block) {
+        int ye = yb + block < y1 ? yb + block : y1;
+        if (next < ye + r) {
+            filter_rows(job, &t, next, ye + r, pad);
+            next = ye + r;
         }
         for (int y = yb; y < ye; y++)
-            for (int i = 0; i <= 2 * r; i++)
-                ptr[(size_t)(y - yb) * (size_t)(2 * r + 1) + (size_t)i] =
-                    ring + (size_t)((y - r + i - base) % R) * rs;
+            for (int i = 0; i < taps; i++)
+                ptr[(size_t)(y - yb) * (size_t)taps + (size_t)i] = hrow(&t, y - r + i);
         for (int x0 = 0; x0 < w; x0 += strip) {
             int n = x0 + strip < w ? strip : w - x0;
             for (int y = yb; y < ye; y++)
-                job->f->conv_v(ptr + (size_t)(y - yb) * (size_t)(2 * r + 1), job->k, r,
-                               (size_t)x0, job->dst + (size_t)y * job->dstride + x0, n);
+                job->f->conv_v(ptr + (size_t)(y - yb) * (size_t)taps, job->k, r, (size_t)x0,
+                               job->dst + (size_t)y * job->dstride + x0, n);
         }
     }
 done:
-    st_aligned_free(ring);
+    st_aligned_free(t.buf);
     st_aligned_free(pad);
     free(ptr);
 }

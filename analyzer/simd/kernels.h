@@ -13,7 +13,9 @@
  * Agreement between paths (tests/unit/test_simd_*.c): every kernel is
  * bit-identical on scalar, SSE2 and AVX2, except the Gaussian blur on AVX2,
  * which uses fused multiply-adds (within 2e-6 of the scalar path for data in
- * [0, 1]). */
+ * [0, 1]). The point samplers are scalar (st_warp_perspective is the
+ * vectorised way to sample many points). Outputs of 4 Mi floats or more are
+ * written with non-temporal stores by the light kernels. */
 #ifndef ST_SIMD_KERNELS_H
 #define ST_SIMD_KERNELS_H
 
@@ -35,10 +37,13 @@ int st_simd_force(st_simd_path path);
  * allowed); within 4e-7 of the exact formula on [0, 1]. */
 void st_srgb_to_linear(const float *in, float *out, size_t n);
 /* Luminance Y used for texture: Rec. 709 weights on the encoded values,
- * 0.2126 R + 0.7152 G + 0.0722 B, so a gray image keeps its values. */
+ * 0.2126 R + 0.7152 G + 0.0722 B, arranged so that a gray pixel (R = G = B)
+ * keeps its value exactly. */
 void st_luminance(const float *r, const float *g, const float *b, float *y, size_t n);
-/* CIE L*a*b* (D65 white, 2° observer) from sRGB-encoded R, G, B; within
- * 1e-4 of the exact formulas; sRGB white gives (100, 0, 0). */
+/* CIE L*a*b* (CIE 15:2004; D65 white, 2° observer) from sRGB-encoded R, G,
+ * B through linear RGB and the 4-digit IEC 61966-2-1 XYZ matrix; powers to
+ * float precision. sRGB white gives (100, 0, 0); the primaries are within
+ * 0.05 of published values. */
 void st_srgb_to_lab(const float *r, const float *g, const float *b, float *L, float *a,
                     float *bstar, size_t n);
 

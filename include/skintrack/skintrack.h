@@ -79,7 +79,23 @@ static inline float *st_image_row(const st_image *img, int channel, int y)
     return img->data + ((size_t)channel * (size_t)img->height + (size_t)y) * img->stride;
 }
 
-/* ---- image I/O ---------------------------------------------------------- */
+/* ---- image I/O (analyzer/io) -------------------------------------------
+ * JPEG (TurboJPEG) and PNG (libpng), recognised by content, never by name.
+ * Gray files give 1 channel, everything else 3 (R, G, B); alpha and tRNS are
+ * dropped, palettes expanded, 1/2/4-bit gray widened to 8 bits by bit
+ * replication (PNG spec 13.12). Values are sRGB-encoded as stored: v/255 or
+ * v/65535 (correctly rounded), or the integer counts with raw_counts. 16-bit
+ * files keep all 16 bits. unit is ST_UNIT_REL and pixel_mm 0 after loading.
+ *
+ * Errors (one line, starting with the file name):
+ *   ST_EIO      cannot open or read, a directory, not a regular file;
+ *   ST_EFORMAT  empty, truncated, wrong signature, corrupt data, any PNG
+ *               chunk CRC error, CMYK or 12-bit JPEG, or a file whose
+ *               compressed data is too short to hold the pixels its header
+ *               claims;
+ *   ST_ETOOBIG  width x height > max_pixels, or a side > ST_MAX_DIMENSION.
+ * Size checks use the header only: no pixel buffer is allocated for a file
+ * that fails them. A damaged EXIF block is ignored (orientation 1, no date). */
 
 #define ST_DEFAULT_MAX_PIXELS 200000000ull
 
@@ -93,27 +109,31 @@ typedef struct st_load_opts {
 /* What the file said about itself, besides the pixels. */
 typedef struct st_image_info {
     int file_width, file_height;  /* as stored, before orientation */
-    int bit_depth;                /* 8 or 16 */
-    int source_channels;          /* 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA */
+    int bit_depth;                /* 8 or 16 (1/2/4-bit PNGs report 8) */
+    int source_channels;          /* 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA (palette: 3) */
     int is_palette;
-    int exif_orientation;         /* 1..8, 1 if absent */
-    char datetime_original[20];   /* "YYYY:MM:DD HH:MM:SS" or "" */
+    int exif_orientation;         /* 1..8, 1 if absent (reported even with ignore_exif) */
+    char datetime_original[20];   /* EXIF DateTimeOriginal "YYYY:MM:DD HH:MM:SS" or "" */
     char format[8];               /* "jpeg" or "png" */
 } st_image_info;
 
-/* Loads a JPEG or PNG (by content, not by name). Alpha is dropped; palette
- * and gray+alpha are expanded; EXIF orientation is applied unless disabled.
- * info may be NULL. */
+/* Loads a JPEG or PNG file; EXIF orientation (JPEG APP1 or PNG eXIf) is
+ * applied unless disabled, so width/height are as displayed. opts and info
+ * may be NULL. On error *out is NULL. */
 ST_API int st_image_load(const char *path, const st_load_opts *opts, st_image **out,
                          st_image_info *info, st_err *err);
-/* Same from memory; name is used in messages only. */
+/* Same from memory; name is used in messages only (NULL: "(memory)"). */
 ST_API int st_image_load_mem(const void *data, size_t size, const char *name,
                              const st_load_opts *opts, st_image **out, st_image_info *info,
                              st_err *err);
 
-/* Writers: values in [0, 1] are scaled to the bit depth and clamped. Files are
- * written to a temporary name beside the target and renamed; no metadata
- * (EXIF, text chunks) is ever written. */
+/* Writers for 1- or 3-channel images: values in [0, 1] are scaled to the
+ * bit depth, rounded and clamped (NaN -> 0); an image of raw counts or
+ * micrometres must be rescaled by the caller. Files are written to a
+ * temporary name beside the target and renamed; no metadata (EXIF, text,
+ * time chunks) is ever written, so the same pixels give the same bytes.
+ * PNG: bit_depth 8 or 16. JPEG: quality 1..100, 4:4:4 chroma (no
+ * subsampling: colour is measured), 8-bit. Errors: ST_EINVAL, ST_EIO. */
 ST_API int st_image_save_png(const st_image *img, const char *path, int bit_depth, st_err *err);
 ST_API int st_image_save_jpeg(const st_image *img, const char *path, int quality, st_err *err);
 

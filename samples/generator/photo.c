@@ -88,10 +88,10 @@ int skingen_render_photo(const skingen_skin *skin, const skingen_state *s,
     if ((rc = sg_render_linear_albedo(skin, s, c, &rgb, err)))
         goto done;
     shade_ctx sc = {c, h, rgb, h->pixel_mm};
-    st_parallel_for(0, c->height, 16, shade_rows, &sc);
+    st_parallel_for(c->threads, c->height, 16, shade_rows, &sc);
     if (c->blur_px > 0 && (rc = skingen_blur(rgb, c->blur_px, err)))
         goto done;
-    st_parallel_for(0, c->height, 16, noise_rows, &sc);
+    st_parallel_for(c->threads, c->height, 16, noise_rows, &sc);
     rgb->unit = ST_UNIT_REL;
     *out = rgb;
     rgb = NULL;

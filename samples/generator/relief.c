@@ -116,7 +116,7 @@ done:
  * skin's primary and secondary lines. */
 static void add_furrows(const float *f, float *acc, size_t n, double weight)
 {
-    const double w = 0.2; /* groove half-width in units of the field's RMS */
+    const double w = 0.5; /* groove half-width in units of the field's RMS: ~0.05 mm */
     for (size_t i = 0; i < n; i++) {
         double t = f[i] / w;
         acc[i] -= (float)(weight * exp(-0.5 * t * t));

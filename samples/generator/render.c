@@ -95,7 +95,7 @@ int skingen_render_height(const skingen_skin *skin, const skingen_state *s,
     double px = p->pixel_mm, box[4];
     if (s->features & SKINGEN_F_RELIEF) {
         field_ctx f = {skin, s, c, img};
-        st_parallel_for(0, c->height, 16, relief_rows, &f);
+        st_parallel_for(c->threads, c->height, 16, relief_rows, &f);
     }
     if (s->features & SKINGEN_F_PORES)
         for (int i = 0; i < p->n_pores; i++) {
@@ -124,23 +124,29 @@ int skingen_render_height(const skingen_skin *skin, const skingen_state *s,
     return ST_OK;
 }
 
+/* Base tone + low-frequency unevenness (more melanin: darker and yellower)
+ * + cavity darkening: furrows hold shadow and debris, so the albedo is a
+ * little darker where the relief is low (0.03 L* per µm). */
 static void tone_rows(void *vctx, int y0, int y1)
 {
     const field_ctx *f = vctx;
     const skingen_skin *skin = f->skin;
     double sd = (f->s->features & SKINGEN_F_COLOUR) ? skin->p.tone_sd_L : 0.0;
+    unsigned both = SKINGEN_F_COLOUR | SKINGEN_F_RELIEF;
+    double cavity = (f->s->features & both) == both ? 0.03 * f->s->relief : 0.0;
     for (int y = y0; y < y1; y++) {
         float *L = st_image_row(f->img, 0, y), *A = st_image_row(f->img, 1, y),
               *B = st_image_row(f->img, 2, y);
         for (int x = 0; x < f->c->width; x++) {
-            double t = 0;
+            double t = 0, dl = 0;
             if (sd > 0) {
                 double u, v;
                 skingen_map(f->c->matrix, x, y, &u, &v);
                 t = sd * sg_tile_sample(skin->tone, skin->tw, skin->th, u, v);
+                if (cavity > 0)
+                    dl = cavity * sg_tile_sample(skin->relief, skin->tw, skin->th, u, v);
             }
-            /* more melanin: darker and yellower */
-            L[x] = (float)(skin->lab0[0] + t);
+            L[x] = (float)(skin->lab0[0] + t + dl);
             A[x] = (float)(skin->lab0[1] - 0.1 * t);
             B[x] = (float)(skin->lab0[2] - 0.4 * t);
         }
@@ -202,7 +208,7 @@ int sg_render_lab(const skingen_skin *skin, const skingen_state *s, const skinge
     if (rc || (rc = st_image_new(c->width, c->height, 3, out, err)))
         return rc;
     field_ctx f = {skin, s, c, *out};
-    st_parallel_for(0, c->height, 16, tone_rows, &f);
+    st_parallel_for(c->threads, c->height, 16, tone_rows, &f);
     splat_features_lab(skin, s, c, minv, *out);
     (*out)->pixel_mm = session_pixel_mm(skin, c);
     return ST_OK;
@@ -243,13 +249,13 @@ static void chart_paint(void *ctx, int x, int y, double u, double v)
 
 /* Linear-light albedo (3 planes), the chart painted on top. */
 int sg_render_linear_albedo(const skingen_skin *skin, const skingen_state *s,
-                                const skingen_camera *c, st_image **out, st_err *err)
+                            const skingen_camera *c, st_image **out, st_err *err)
 {
     int rc = sg_render_lab(skin, s, c, out, err);
     if (rc)
         return rc;
     field_ctx f = {skin, s, c, *out};
-    st_parallel_for(0, c->height, 16, lab_to_linear_rows, &f);
+    st_parallel_for(c->threads, c->height, 16, lab_to_linear_rows, &f);
     if ((s->features & SKINGEN_F_CHART) && skin->p.chart.enabled) {
         double minv[9];
         skingen_matrix_invert(c->matrix, minv);

@@ -1,12 +1,19 @@
-/* Shared by the fuzz targets: the load options they all use. Pixel limits
+/* Shared by the fuzz targets (include it first): the load options they all
+ * use, and a scratch file for targets whose API takes a path. Pixel limits
  * are small so that a fuzzed header cannot ask for gigabytes (libFuzzer's
  * default RSS limit is 2 GB); orientation is applied (ignore_exif = 0). */
 #ifndef ST_FUZZ_COMMON_H
 #define ST_FUZZ_COMMON_H
 
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "skintrack/skintrack.h"
 
@@ -36,6 +43,41 @@ static inline void st_fuzz_load(const uint8_t *data, size_t size, const char *na
         __builtin_trap(); /* an error returns no image and a one-line message */
     }
     st_image_free(img);
+}
+
+/* For targets whose API takes a path (a series folder with its
+ * series.json, the metrics command on an image file): writes the input to
+ * NAME inside a private folder made once per process (mkdtemp under $TMPDIR
+ * or /tmp) and returns that folder, or NULL. The file is replaced on each
+ * call; the folder is removed at exit if the target put nothing else there. */
+static char st_fuzz_dir_[512];
+
+static inline void st_fuzz_cleanup_(void)
+{
+    if (st_fuzz_dir_[0])
+        rmdir(st_fuzz_dir_);
+}
+
+static inline const char *st_fuzz_write_file(const char *name, const uint8_t *data, size_t size)
+{
+    if (!st_fuzz_dir_[0]) {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(st_fuzz_dir_, sizeof st_fuzz_dir_, "%s/st_fuzz.XXXXXX", tmp ? tmp : "/tmp");
+        if (!mkdtemp(st_fuzz_dir_)) {
+            st_fuzz_dir_[0] = '\0';
+            return NULL;
+        }
+        atexit(st_fuzz_cleanup_);
+    }
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", st_fuzz_dir_, name);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return NULL;
+    size_t w = size ? fwrite(data, 1, size, f) : 0;
+    if (fclose(f) != 0 || w != size)
+        return NULL;
+    return st_fuzz_dir_;
 }
 
 #endif

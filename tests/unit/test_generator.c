@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "skingen.h"
 #include "skingen_series.h"
 #include "test_util.h"
@@ -250,6 +252,143 @@ static void test_determinism(void)
     CHECK(hash[0] != hash[2]);
 }
 
+/* The same bytes whatever the number of render threads. */
+static void test_threads(void)
+{
+    st_err err;
+    skingen_params p;
+    skingen_params_default(&p, 31, 150, 200, 0.05);
+    skingen_skin *skin = make_skin(&p, &err);
+    skingen_state s;
+    skingen_state_baseline(&s);
+    uint64_t hash[3];
+    for (int i = 0; i < 3; i++) {
+        skingen_camera c;
+        skingen_camera_default(&c, 150, 200, 4);
+        skingen_matrix_camera(c.matrix, 150, 200, -3, 2, -2.0, 0.98, 1e-5, 0);
+        c.threads = 1 + 2 * i;
+        st_image *img = NULL;
+        CHECK(skingen_render_photo(skin, &s, &c, &img, &err) == ST_OK);
+        hash[i] = fnv(img);
+        st_image_free(img);
+    }
+    CHECK(hash[0] == hash[1] && hash[1] == hash[2]);
+    skingen_skin_free(skin);
+}
+
+/* Photometric stereo: I = albedo · max(0, n·l) exactly (flat skin, n = z). */
+static void test_lambert(void)
+{
+    st_err err;
+    skingen_params p;
+    skingen_params_default(&p, 8, 64, 48, 0.05);
+    skingen_skin *skin = make_skin(&p, &err);
+    skingen_state s;
+    skingen_state_baseline(&s);
+    s.features = 0;
+    skingen_camera c;
+    skingen_camera_default(&c, 64, 48, 2);
+    c.noise = c.shot_noise = c.blur_px = 0;
+    c.lambert_exact = 1;
+    const double l[3] = {0.5, 0.0, 0.8660254037844386};
+    memcpy(c.light, l, sizeof l);
+    st_image *alb = NULL, *img = NULL;
+    CHECK(skingen_render_albedo(skin, &s, &c, &alb, &err) == ST_OK);
+    CHECK(skingen_render_photo(skin, &s, &c, &img, &err) == ST_OK);
+    for (int k = 0; k < 3; k++) {
+        double a = st_image_row(alb, k, 20)[30], v = st_image_row(img, k, 20)[30];
+        double lin_a = a <= 0.04045 ? a / 12.92 : pow((a + 0.055) / 1.055, 2.4);
+        double lin_v = v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+        CHECK_REL(lin_v, lin_a * l[2], 1e-5);
+    }
+    st_image_free(alb);
+    st_image_free(img);
+    skingen_skin_free(skin);
+}
+
+static cJSON *load_json(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    return cJSON_Parse(buf);
+}
+
+/* A written height series: the PNG holds the rendered µm (scale, offset),
+ * truth.json the exact matrix and the scar's change, series.json the dates. */
+static void test_series_files(void)
+{
+    static skingen_series_spec s;
+    memset(&s, 0, sizeof s);
+    s.patient = "T-1";
+    s.start_date = "2026-01-05";
+    s.modality = SKINGEN_HEIGHT;
+    s.write_series_json = 1;
+    s.height_um_per_unit = 0.02;
+    s.height_offset_um = 1000.0;
+    skingen_params_default(&s.skin, 3, 200, 150, 0.05);
+    static const skingen_scar scar = {SKINGEN_BOXCAR, 100, 75, 3.0, 0.9, 10, 250};
+    s.skin.scars = &scar, s.skin.n_scars = 1, s.skin.n_wrinkles = 0;
+    s.n_sessions = 2;
+    for (int i = 0; i < 2; i++) {
+        skingen_camera_default(&s.sessions[i].camera, 200, 150, 10 + (uint64_t)i);
+        skingen_state_baseline(&s.sessions[i].state);
+        s.sessions[i].day = 35 * i;
+    }
+    skingen_matrix_camera(s.sessions[1].camera.matrix, 200, 150, 4.5, -3.25, 2.0, 1.02, 0, 0);
+    s.sessions[1].state.scar_depth = 0.7;
+    char dir[1100], path[1200];
+    snprintf(dir, sizeof dir, "%s/series", test_tmpdir("generator"));
+    st_err err;
+    int rc = skingen_write_series(&s, dir, &err);
+    CHECK_MSG(rc == ST_OK, "%s", err.msg);
+
+    st_load_opts o = {0};
+    o.raw_counts = 1;
+    st_image *file = NULL, *ref = NULL;
+    skingen_skin *skin = make_skin(&s.skin, &err);
+    snprintf(path, sizeof path, "%s/2026-02-09.png", dir);
+    CHECK(st_image_load(path, &o, &file, NULL, &err) == ST_OK);
+    CHECK(skingen_render_height(skin, &s.sessions[1].state, &s.sessions[1].camera, &ref, &err) == ST_OK);
+    double worst = 0;
+    for (int y = 0; file && ref && y < 150; y++)
+        for (int x = 0; x < 200; x++)
+            worst = fmax(worst, fabs(st_image_row(file, 0, y)[x] * 0.02 - 1000.0 -
+                                     st_image_row(ref, 0, y)[x]));
+    CHECK_MSG(worst <= 0.0101, "height file differs from the render by %.4f um", worst);
+
+    snprintf(path, sizeof path, "%s/truth.json", dir);
+    cJSON *truth = load_json(path);
+    CHECK(truth != NULL);
+    cJSON *s1 = cJSON_GetArrayItem(cJSON_GetObjectItem(truth, "sessions"), 1);
+    cJSON *m = cJSON_GetObjectItem(s1, "matrix");
+    for (int r = 0; r < 3; r++)
+        for (int k = 0; k < 3; k++)
+            CHECK_NEAR(cJSON_GetArrayItem(cJSON_GetArrayItem(m, r), k)->valuedouble,
+                       s.sessions[1].camera.matrix[3 * r + k], 1e-12);
+    cJSON *ch = cJSON_GetObjectItem(s1, "change_pct");
+    CHECK_NEAR(cJSON_GetObjectItem(ch, "scars.max_depth_um")->valuedouble, -30.0, 1e-4);
+    cJSON *sc = cJSON_GetArrayItem(cJSON_GetObjectItem(s1, "scars"), 0);
+    CHECK_NEAR(cJSON_GetObjectItem(sc, "max_depth_um")->valuedouble, 175.0, 1e-4);
+    cJSON_Delete(truth);
+
+    snprintf(path, sizeof path, "%s/series.json", dir);
+    cJSON *series = load_json(path);
+    CHECK(series != NULL);
+    CHECK(!strcmp(cJSON_GetObjectItem(series, "modality")->valuestring, "height"));
+    CHECK_NEAR(cJSON_GetObjectItem(series, "height_um_per_unit")->valuedouble, 0.02, 1e-12);
+    cJSON *d1 = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(series, "sessions"), 1), "date");
+    CHECK(d1 && !strcmp(d1->valuestring, "2026-02-09"));
+    cJSON_Delete(series);
+    st_image_free(file);
+    st_image_free(ref);
+    skingen_skin_free(skin);
+}
+
 static void test_dates(void)
 {
     char d[11];
@@ -266,6 +405,9 @@ int main(void)
     test_surface_and_colour();
     test_chart();
     test_determinism();
+    test_threads();
+    test_lambert();
+    test_series_files();
     test_dates();
     return test_summary();
 }

@@ -22,19 +22,32 @@ static void test_parseval(void)
     CHECK_EQ_INT(st_height_params(z, (size_t)w, w, h, NULL, 0, 1, &hs), 0);
     st_spectrum s;
     st_err err;
-    CHECK_EQ_INT(st_spectrum_compute(fft, z, (size_t)w, w, h, NULL, 0, 0.05, ST_WINDOW_NONE, 2,
+    CHECK_EQ_INT(st_spectrum_compute(fft, z, (size_t)w, w, h, NULL, 0, 0.05, ST_WINDOW_NONE, NULL, 2,
                                      &s, &err), 0);
     st_spectrum_sums sums;
-    CHECK_EQ_INT(st_spectrum_reduce(&s, NULL, 0, 3, 2, &sums), 0);
+    CHECK_EQ_INT(st_spectrum_reduce(&s, NULL, 0, 3, NULL, 2, &sums), 0);
     CHECK_REL(sqrt(sums.total_ms), hs.sq, 0.005);
     CHECK_REL(sqrt(sums.total_ms), hs.sq, 1e-5); /* float FFT: far tighter than required */
     st_spectrum_sums_free(&sums);
     st_spectrum_free(&s);
     /* With the Hann window the sum estimates Sq² (stationary surface). */
-    CHECK_EQ_INT(st_spectrum_compute(fft, z, (size_t)w, w, h, NULL, 0, 0.05, ST_WINDOW_HANN, 2,
+    CHECK_EQ_INT(st_spectrum_compute(fft, z, (size_t)w, w, h, NULL, 0, 0.05, ST_WINDOW_HANN, NULL, 2,
                                      &s, &err), 0);
-    CHECK_EQ_INT(st_spectrum_reduce(&s, NULL, 0, 3, 2, &sums), 0);
+    CHECK_EQ_INT(st_spectrum_reduce(&s, NULL, 0, 3, NULL, 2, &sums), 0);
     CHECK_REL(sqrt(sums.total_ms), hs.sq, 0.03);
+    /* A precomputed geometry gives the very same sums. */
+    const double bands[2][2] = {{0.1, 0.5}, {0.5, 2.0}};
+    st_spectrum_sums a, b;
+    st_spectrum_geom *g = st_spectrum_geom_new(w, h, 0.05, bands, 2, 3);
+    CHECK(g != NULL);
+    CHECK_EQ_INT(st_spectrum_reduce(&s, bands, 2, 3, NULL, 2, &a), 0);
+    CHECK_EQ_INT(st_spectrum_reduce(&s, bands, 2, 3, g, 1, &b), 0);
+    CHECK(a.nr == b.nr && !memcmp(a.rsum, b.rsum, a.nr * sizeof *a.rsum));
+    CHECK(!memcmp(a.band_ms, b.band_ms, sizeof a.band_ms) && !memcmp(a.aps_c, b.aps_c, sizeof a.aps_c));
+    CHECK(a.band_ms[0] > 0 && a.band_ms[1] > 0);
+    st_spectrum_sums_free(&a);
+    st_spectrum_sums_free(&b);
+    st_spectrum_geom_free(g);
     st_spectrum_sums_free(&sums);
     st_spectrum_free(&s);
     free(z);
@@ -150,6 +163,43 @@ static void test_filters(void)
     free(z);
 }
 
+/* --lcut/--scut through st_measure_surface (mm to px): a 1 mm L-filter
+ * leaves 4.24 % of a 4 mm wave and keeps a 0.25 mm wave (fine band A/√2 ±
+ * 3 %); a 0.5 mm S-filter then leaves 1/16 of the 0.25 mm wave. */
+static void test_cutoffs_option(void)
+{
+    const int n = 400;
+    const double px = 0.05, A = 1.0;
+    float *z = malloc(sizeof(float) * n * n), *f = malloc(sizeof(float) * n * n);
+    synth_sinusoid(z, n, n, A, 4.0 / px, 20.0, 0.0);
+    synth_sinusoid(f, n, n, A, 0.25 / px, 70.0, 0.0);
+    for (int i = 0; i < n * n; i++)
+        z[i] += f[i];
+    st_surface_input in = {z, (size_t)n, n, n, NULL, 0, px, ST_UNIT_UM};
+    st_surface_opts o = {0};
+    o.no_tiles = 1;
+    o.fft = fft;
+    st_metric_set ms = {0};
+    st_err err;
+    CHECK_EQ_INT(st_measure_surface(&in, &o, &ms, NULL, &err), 0);
+    CHECK_REL(st_metric_set_find(&ms, "roughness.band_coarse")->value, A / sqrt(2.0), 0.03);
+    st_metric_set_clear(&ms);
+    o.lcut_mm = 1.0;
+    CHECK_EQ_INT(st_measure_surface(&in, &o, &ms, NULL, &err), 0);
+    /* The Gaussian L-filter passes 1 − 2^−(λc/λ)² of a long wave: 4.24 % at 4 mm. */
+    CHECK_REL(st_metric_set_find(&ms, "roughness.band_coarse")->value,
+              A * (1 - pow(2.0, -1.0 / 16.0)) / sqrt(2.0), 0.05);
+    CHECK_REL(st_metric_set_find(&ms, "roughness.band_fine")->value, A / sqrt(2.0), 0.03);
+    st_metric_set_clear(&ms);
+    o.scut_mm = 0.5;
+    CHECK_EQ_INT(st_measure_surface(&in, &o, &ms, NULL, &err), 0);
+    /* 0.25 mm at a 0.5 mm S cut-off: exp(−ln2·4) = 1/16 of the amplitude. */
+    CHECK_REL(st_metric_set_find(&ms, "roughness.band_fine")->value, A / 16 / sqrt(2.0), 0.05);
+    st_metric_set_clear(&ms);
+    free(f);
+    free(z);
+}
+
 int main(void)
 {
     st_err err;
@@ -159,6 +209,7 @@ int main(void)
     test_fractal();
     test_radial_level();
     test_filters();
+    test_cutoffs_option();
     st_fft_free(fft);
     return test_summary();
 }

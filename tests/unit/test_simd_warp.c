@@ -59,8 +59,8 @@ static void paths_and_threads(void)
         int ok = 1;
         for (int y = 0; y < h + 1; y++)
             for (int x = 0; x < w + 2; x++) {
-                double W = m[6] * x + m[7] * y + m[8];
-                double xs = (m[0] * x + m[1] * y + m[2]) / W, ys = (m[3] * x + m[4] * y + m[5]) / W;
+                double inv = 1.0 / (m[6] * x + m[7] * y + m[8]);
+                double xs = (m[0] * x + m[1] * y + m[2]) * inv, ys = (m[3] * x + m[4] * y + m[5]) * inv;
                 ok &= ref.p[(size_t)y * ref.stride + x] == st_sample_bicubic(src.p, src.stride, w, h, xs, ys, 0.5f);
             }
         CHECK_MSG(ok, "warp vs sampler %dx%d", w, h);

@@ -3,6 +3,13 @@
 #ifndef ST_SIMD_WARP_PX_H
 #define ST_SIMD_WARP_PX_H
 
+/* The SIMD code relies on these formulas being rounded operation by
+ * operation: no fused multiply-adds (GCC does not contract in ISO C mode;
+ * clang would, where FMA is enabled). */
+#ifdef __clang__
+#pragma clang fp contract(off)
+#endif
+
 #include <math.h>
 #include <stddef.h>
 
@@ -17,14 +24,15 @@ static inline void st_cubic_weights(float t, float w[4])
     w[3] = (t * t) * (0.5f * t - 0.5f);
 }
 
-/* Source position of destination pixel (x, y): M [x y 1]^T, projected. */
+/* Source position of destination pixel (x, y): M [x y 1]^T, projected
+ * (one division, by the homogeneous coordinate). */
 static inline void st_warp_coords(const double m[9], double x, double y, double *xs, double *ys)
 {
     double X = (m[0] * x + m[1] * y) + m[2];
     double Y = (m[3] * x + m[4] * y) + m[5];
-    double W = (m[6] * x + m[7] * y) + m[8];
-    *xs = X / W;
-    *ys = Y / W;
+    double inv = 1.0 / ((m[6] * x + m[7] * y) + m[8]);
+    *xs = X * inv;
+    *ys = Y * inv;
 }
 
 /* Inside means within the sample centres [0, w-1] x [0, h-1] (false for NaN). */

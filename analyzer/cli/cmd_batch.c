@@ -1,0 +1,128 @@
+/* skintrack batch ROOT [-o OUT] [-j N] [--shard K/N]: every series under ROOT. */
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "cli/shared_opts.h"
+#include "cli/progress_bar.h"
+#include "series/analyze.h"
+#include "series/batch.h"
+#include "series/batch_plan.h"
+
+static volatile sig_atomic_t cancel_requested;
+
+/* First SIGINT/SIGTERM: finish running series, start no new one. Second:
+ * the default action (stop now; finished series are already stored). */
+static void on_signal(int sig)
+{
+    cancel_requested = 1;
+    signal(sig, SIG_DFL);
+}
+
+typedef struct batch_cli {
+    st_analyze_opts analyze;
+    cli_progress bar;
+} batch_cli;
+
+/* A canonical text of the options that change results (part of every series
+ * fingerprint and of the runs table): the same options give the same text.
+ * -j is left out on purpose: results do not depend on it. */
+static void options_text(const st_analyze_opts *o, char *buf, size_t len)
+{
+    const st_series_overrides *ov = &o->ov;
+    int n = snprintf(buf, len, "max-pixels=%llu", (unsigned long long)o->max_pixels);
+    if (ov->has_pixel_mm && n < (int)len)
+        n += snprintf(buf + n, len - (size_t)n, " pixel-mm=%.9g", ov->pixel_mm);
+    if (ov->has_roi && n < (int)len)
+        n += snprintf(buf + n, len - (size_t)n, " roi=%d,%d,%d,%d", ov->roi[0], ov->roi[1],
+                      ov->roi[2], ov->roi[3]);
+    if (ov->has_modality && n < (int)len)
+        n += snprintf(buf + n, len - (size_t)n, " modality=%s", st_modality_name(ov->modality));
+    if (ov->has_height_scale && n < (int)len)
+        snprintf(buf + n, len - (size_t)n, " height-scale=%.9g", ov->height_um_per_unit);
+}
+
+static int analyze_one(const char *series_dir, const char *out_dir, int threads, void *ctx,
+                       st_err *err)
+{
+    const batch_cli *b = ctx;
+    st_analyze_opts o = b->analyze;
+    o.threads = threads;
+    o.progress = NULL; /* the batch draws its own bar */
+    return st_analyze_series(series_dir, out_dir, &o, NULL, err);
+}
+
+static void on_progress(const st_batch_progress *p, void *ctx)
+{
+    batch_cli *b = ctx;
+    if (p->series_status) {
+        cli_progress_clear(&b->bar);
+        fprintf(stderr, "skintrack: series %s failed: %s\n", p->series, p->message);
+    }
+    cli_progress_draw(&b->bar, p->done, p->total, p->elapsed_s,
+                      p->elapsed_s > 0 ? (double)p->photos / p->elapsed_s : 0.0, "series");
+}
+
+static int parse(int argc, char **argv, batch_cli *b, const char **root, const char **out,
+                 int *k, int *n)
+{
+    for (int i = 1; i < argc; i++) {
+        int used = cli_shared_option(argc, argv, &i, &b->analyze);
+        if (used < 0)
+            return -1;
+        if (used)
+            continue;
+        if (!strcmp(argv[i], "-o") && i + 1 < argc)
+            *out = argv[++i];
+        else if (!strcmp(argv[i], "--shard") && i + 1 < argc) {
+            if (st_shard_parse(argv[++i], k, n))
+                return cli_fail(-1, "--shard: '%s' is not K/N with 1 <= K <= N", argv[i]);
+        } else if (argv[i][0] == '-')
+            return cli_fail(-1, "batch: unknown option '%s' (see skintrack batch --help)", argv[i]);
+        else if (!*root)
+            *root = argv[i];
+        else
+            return cli_fail(-1, "batch: more than one ROOT ('%s')", argv[i]);
+    }
+    if (!*root)
+        return cli_fail(-1, "batch: usage: skintrack batch ROOT [-o OUT] [-j N] [--shard K/N]");
+    return 0;
+}
+
+int cmd_batch(int argc, char **argv)
+{
+    batch_cli b = {0};
+    const char *root = NULL, *out = NULL;
+    int k = 1, n = 1;
+    if (parse(argc, argv, &b, &root, &out, &k, &n))
+        return EXIT_BAD_USAGE;
+    char default_out[4096];
+    if (!out) {
+        snprintf(default_out, sizeof default_out, "%s.out", root);
+        out = default_out;
+    }
+    char options[512];
+    options_text(&b.analyze, options, sizeof options);
+    cli_progress_init(&b.bar);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    st_batch_opts o = {.threads = b.analyze.threads, .shard_k = k, .shard_n = n,
+                       .options_text = options, .analyze = analyze_one, .analyze_ctx = &b,
+                       .cancel = &cancel_requested, .progress = on_progress, .progress_ctx = &b};
+    st_batch_result r;
+    st_err err;
+    int rc = st_batch_run(root, out, &o, &r, &err);
+    cli_progress_clear(&b.bar);
+    if (rc)
+        return cli_fail(cli_exit_for(rc), "%s", err.msg);
+    fprintf(stderr, "skintrack: %zu series: %zu analysed, %zu skipped (unchanged), %zu failed, "
+                    "%zu with failed sessions; results in %s\n",
+            r.total, r.analysed, r.skipped, r.failed, r.partial, out);
+    if (r.cancelled)
+        fprintf(stderr, "skintrack: interrupted: %zu series not analysed; run again to resume\n",
+                r.total - r.analysed - r.skipped - r.failed);
+    return (r.failed || r.partial || r.cancelled) ? EXIT_SOME_FAILED : EXIT_ALL_DONE;
+}

@@ -1,0 +1,51 @@
+/* skintrack report OUT_DIR...: (re)writes report.html and report.pdf from
+ * the metrics.json that `analyze` left in each OUT_DIR; with --index ROOT,
+ * also ROOT/index.html and ROOT/summary.csv over those folders. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/commands.h"
+#include "report/report.h"
+
+int cmd_report(int argc, char **argv)
+{
+    const char *index_root = NULL;
+    const char *dirs[4096];
+    size_t n = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--index") == 0 && i + 1 < argc)
+            index_root = argv[++i];
+        else if (argv[i][0] == '-')
+            return cli_fail(EXIT_BAD_USAGE, "report: unknown option %s", argv[i]);
+        else if (n < sizeof dirs / sizeof dirs[0])
+            dirs[n++] = argv[i];
+    }
+    if (n == 0)
+        return cli_fail(EXIT_BAD_USAGE, "report: give at least one output folder of analyze");
+    /* Date of analysis: now, or SOURCE_DATE_EPOCH for reproducible builds
+     * (reproducible-builds.org), in UTC. */
+    char when[32];
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    time_t t = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+    struct tm tm;
+    st_report_opts opts = {NULL};
+    if (gmtime_r(&t, &tm) && strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        opts.run_date = when;
+    int status = EXIT_ALL_DONE;
+    for (size_t i = 0; i < n; i++) {
+        st_err err = {0};
+        if (st_report_write_opts(dirs[i], &opts, &err) != ST_OK) {
+            cli_fail(cli_exit_for(err.code), "%s", err.msg);
+            status = EXIT_SOME_FAILED;
+        }
+    }
+    if (index_root) {
+        st_err err = {0};
+        if (st_batch_index_write(index_root, dirs, n, &err) != ST_OK)
+            return cli_fail(cli_exit_for(err.code), "%s", err.msg);
+    }
+    return status;
+}

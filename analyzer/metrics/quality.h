@@ -1,0 +1,39 @@
+/* Quality control of one photo: focus, clipping, exposure (SPEC.md
+ * quality.sharpness, quality.clipped_pct, quality.exposure). */
+#ifndef ST_METRICS_QUALITY_H
+#define ST_METRICS_QUALITY_H
+
+#include "metrics/metric_set.h"
+#include "skintrack/skintrack.h"
+
+/* Thresholds (documented in quality.c and the README):
+ *   sharpness  = variance of the 5-point Laplacian of the luminance (values
+ *                in [0, 1]) after a 2x2 block mean: warn < 1e-3, fail < 2.5e-4
+ *                (set for skin photographed at about 0.05 mm/px);
+ *   clipped_pct = % of pixels with any channel >= 0.99 or luminance <= 0.01:
+ *                warn > 2 %, fail > 15 %;
+ *   exposure   = mean luminance: warn outside [0.15, 0.85], fail outside
+ *                [0.05, 0.95]. */
+#define ST_QC_SHARP_WARN 1e-3
+#define ST_QC_SHARP_FAIL 2.5e-4
+#define ST_QC_CLIP_WARN 2.0
+#define ST_QC_CLIP_FAIL 15.0
+#define ST_QC_EXPO_WARN_LO 0.15
+#define ST_QC_EXPO_WARN_HI 0.85
+#define ST_QC_EXPO_FAIL_LO 0.05
+#define ST_QC_EXPO_FAIL_HI 0.95
+
+#define ST_QC_MAX_MESSAGES 4
+
+typedef struct st_quality {
+    int status; /* 0 ok, 1 warn, 2 fail (as st_reg_status) */
+    double sharpness, clipped_pct, exposure;
+    int n_messages;
+    char messages[ST_QC_MAX_MESSAGES][128];
+} st_quality;
+
+/* Measures img (1 or 3 channels, sRGB-encoded [0, 1]); set (may be NULL)
+ * receives the three quality.* metrics. */
+int st_quality_measure(const st_image *img, st_quality *q, st_metric_set *set, st_err *err);
+
+#endif

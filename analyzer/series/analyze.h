@@ -1,0 +1,49 @@
+/* skintrack analyze: one series folder in, measured progress out
+ * (SPEC.md, "Outputs of analyze"). The library entry the `analyze` and
+ * `batch` commands share. */
+#ifndef ST_SERIES_ANALYZE_H
+#define ST_SERIES_ANALYZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "series/scan.h"
+#include "series/strlist.h"
+#include "skintrack/skintrack.h"
+
+/* Wall time of each stage, seconds, summed over the series. */
+typedef struct st_stage_times {
+    double scan, load, quality, registration, roi, warp, normalise, surface, detect, tiles,
+        images, write, report, total;
+    double detect_family[5]; /* pores, scars, wrinkles, pigment, redness */
+} st_stage_times;
+
+typedef struct st_analyze_opts {
+    st_series_overrides ov; /* command-line values over series.json */
+    uint64_t max_pixels;    /* 0: ST_DEFAULT_MAX_PIXELS */
+    int threads;            /* <= 0: all cores */
+    int no_images;          /* 1: do not write images/ */
+    int no_report;          /* 1: do not write report.html and report.pdf */
+    /* Called after each photo (on the calling thread); may be NULL. */
+    void (*progress)(void *ctx, size_t done, size_t total, const char *file);
+    void *progress_ctx;
+} st_analyze_opts;
+
+typedef struct st_analyze_result {
+    size_t n_sessions, n_failed, n_photos;
+    st_strlist failures;    /* "session 2 (IMG_0412.jpg): registration: ..." */
+    st_strlist notes;       /* ignored files, manifest warnings, ROI notes */
+    st_stage_times times;
+} st_analyze_result;
+
+/* Analyses the series in `dir` into `out` (created if missing; must not be
+ * the series folder or inside it): metrics.json, metrics.csv, images/.
+ * Returns ST_OK when the outputs were written, even if sessions failed
+ * (result->n_failed > 0, each named in result->failures); an error when the
+ * input cannot be read (ST_EIO, ST_EINVAL, ST_EFORMAT), output cannot be
+ * written (ST_EIO) or on a bug (ST_EINTERNAL). result may be NULL. */
+int st_analyze_series(const char *dir, const char *out, const st_analyze_opts *opts,
+                      st_analyze_result *result, st_err *err);
+void st_analyze_result_free(st_analyze_result *r);
+
+#endif

@@ -1,0 +1,191 @@
+/* images/: per session the aligned patch (what was measured, after light and
+ * colour normalisation) and the same with its detections drawn, both in the
+ * patch's frame at most IMG_MAX_SIDE pixels a side. Written without EXIF
+ * through the io stage (temporary name + rename). */
+#define _DEFAULT_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "series/analyze_int.h"
+
+#define IMG_MAX_SIDE 1600
+#define IMG_QUALITY 90
+
+/* Block-mean reduction by an integer factor; gray sources become RGB. */
+static int reduce(const st_image *src, int f, st_image **out, st_err *err)
+{
+    int w = (src->width + f - 1) / f, h = (src->height + f - 1) / f;
+    int rc = st_image_new(w, h, 3, out, err);
+    if (rc)
+        return rc;
+    for (int c = 0; c < 3; c++) {
+        int sc = src->channels == 3 ? c : 0;
+        for (int y = 0; y < h; y++) {
+            float *o = st_image_row(*out, c, y);
+            for (int x = 0; x < w; x++) {
+                double s = 0;
+                int n = 0;
+                for (int yy = y * f; yy < (y + 1) * f && yy < src->height; yy++) {
+                    const float *row = st_image_row(src, sc, yy);
+                    for (int xx = x * f; xx < (x + 1) * f && xx < src->width; xx++, n++)
+                        s += row[xx];
+                }
+                o[x] = (float)(s / n);
+            }
+        }
+    }
+    return ST_OK;
+}
+
+/* A height map shown over its range (min to max of the reduced patch). */
+static void stretch(st_image *img)
+{
+    float lo = INFINITY, hi = -INFINITY;
+    for (int y = 0; y < img->height; y++) {
+        const float *row = st_image_row(img, 0, y);
+        for (int x = 0; x < img->width; x++) {
+            lo = fminf(lo, row[x]);
+            hi = fmaxf(hi, row[x]);
+        }
+    }
+    float span = hi > lo ? hi - lo : 1;
+    for (int c = 0; c < 3; c++)
+        for (int y = 0; y < img->height; y++) {
+            float *row = st_image_row(img, c, y);
+            for (int x = 0; x < img->width; x++)
+                row[x] = (row[x] - lo) / span;
+        }
+}
+
+static void dot(st_image *img, int x, int y, const float rgb[3])
+{
+    if (x < 0 || y < 0 || x >= img->width || y >= img->height)
+        return;
+    for (int c = 0; c < 3; c++)
+        st_image_row(img, c, y)[x] = rgb[c];
+}
+
+static void circle(st_image *img, double cx, double cy, double r, const float rgb[3])
+{
+    if (r < 1.5)
+        r = 1.5;
+    int steps = (int)(2 * M_PI * r) + 8;
+    for (int k = 0; k < steps; k++) {
+        double a = 2 * M_PI * k / steps;
+        dot(img, (int)lround(cx + r * cos(a)), (int)lround(cy + r * sin(a)), rgb);
+    }
+}
+
+static void line(st_image *img, double x0, double y0, double x1, double y1, const float rgb[3])
+{
+    int steps = (int)fmax(fabs(x1 - x0), fabs(y1 - y0)) + 1;
+    for (int k = 0; k <= steps; k++) {
+        double t = (double)k / steps;
+        dot(img, (int)lround(x0 + t * (x1 - x0)), (int)lround(y0 + t * (y1 - y0)), rgb);
+    }
+}
+
+static void draw(st_image *img, const st_detections *d, double ox, double oy, double f, double px_mm)
+{
+    static const float green[3] = {0.1f, 0.9f, 0.2f}, red[3] = {1.0f, 0.15f, 0.1f}, blue[3] = {0.2f, 0.5f, 1.0f};
+    double mm = px_mm > 0 ? px_mm : 1.0;
+    /* Detection coordinates are baseline pixels; the image is the patch
+     * reduced by f: pixel centre x maps to (x - ox + 0.5) / f - 0.5. */
+#define MAPX(x) (((x) - ox + 0.5) / f - 0.5)
+#define MAPY(y) (((y) - oy + 0.5) / f - 0.5)
+    for (size_t k = 0; k < d->n_pores; k++)
+        circle(img, MAPX(d->pores[k].x), MAPY(d->pores[k].y), 0.5 * d->pores[k].d_mm / mm / f, green);
+    for (size_t k = 0; k < d->n_scars; k++)
+        circle(img, MAPX(d->scars[k].x), MAPY(d->scars[k].y), sqrt(d->scars[k].area_mm2 / M_PI) / mm / f, red);
+    for (size_t k = 0; k < d->n_wrinkles; k++)
+        line(img, MAPX(d->wrinkles[k].x0), MAPY(d->wrinkles[k].y0), MAPX(d->wrinkles[k].x1),
+             MAPY(d->wrinkles[k].y1), blue);
+#undef MAPX
+#undef MAPY
+}
+
+/* Luminance (or the height) of the shown image, one channel. */
+static int plane_of(const st_image *small, int from_rgb, st_image **out, st_err *err)
+{
+    int rc = st_image_new(small->width, small->height, 1, out, err);
+    for (int y = 0; !rc && y < small->height; y++) {
+        float *o = st_image_row(*out, 0, y);
+        const float *r = st_image_row(small, 0, y), *g = st_image_row(small, 1, y), *b = st_image_row(small, 2, y);
+        for (int x = 0; x < small->width; x++)
+            o[x] = from_rgb ? 0.2126f * r[x] + 0.7152f * g[x] + 0.0722f * b[x] : r[x];
+    }
+    return rc;
+}
+
+/* Difference to the baseline on a diverging scale: white = unchanged, red =
+ * brighter (higher), blue = darker (lower); full colour at 3 SD of the
+ * baseline's values, so the scale follows the skin's own contrast. */
+static int diff_image(const st_image *base, const st_image *cur, st_image **out, st_err *err)
+{
+    double s = 0, s2 = 0, n = (double)base->width * base->height;
+    for (int y = 0; y < base->height; y++)
+        for (int x = 0; x < base->width; x++) {
+            double v = st_image_row(base, 0, y)[x];
+            s += v;
+            s2 += v * v;
+        }
+    double sd = sqrt(fmax(s2 / n - (s / n) * (s / n), 1e-12)), scale = 3 * sd;
+    int rc = st_image_new(base->width, base->height, 3, out, err);
+    for (int y = 0; !rc && y < base->height; y++)
+        for (int x = 0; x < base->width; x++) {
+            double t = (st_image_row(cur, 0, y)[x] - st_image_row(base, 0, y)[x]) / scale;
+            t = t < -1 ? -1 : t > 1 ? 1 : t;
+            float rgb[3] = {(float)(t < 0 ? 1 + t : 1), (float)(1 - fabs(t)), (float)(t > 0 ? 1 - t : 1)};
+            for (int c = 0; c < 3; c++)
+                st_image_row(*out, c, y)[x] = rgb[c];
+        }
+    return rc;
+}
+
+static int save(analyze_ctx *c, const st_image *img, char *rel, size_t cap, size_t i, const char *what,
+                st_err *err)
+{
+    char path[4400];
+    snprintf(rel, cap, "images/session_%02zu_%s.jpg", i, what);
+    snprintf(path, sizeof path, "%s/%s", c->out, rel);
+    return st_image_save_jpeg(img, path, IMG_QUALITY, err);
+}
+
+int images_write_session(analyze_ctx *c, size_t i, const st_image *rgb, const st_image *surface,
+                         const st_detections *det, st_err *err)
+{
+    const st_image *src = rgb ? rgb : surface;
+    int side = src->width > src->height ? src->width : src->height;
+    int f = (side + IMG_MAX_SIDE - 1) / IMG_MAX_SIDE;
+    st_image *small = NULL, *plane = NULL, *diff = NULL;
+    int rc = reduce(src, f, &small, err);
+    if (rc)
+        return rc;
+    if (!rgb)
+        stretch(small);
+    st_session_result *sr = &c->result.sessions[i];
+    rc = save(c, small, sr->image_aligned, sizeof sr->image_aligned, i, "aligned", err);
+    if (!rc)
+        rc = plane_of(small, rgb != NULL, &plane, err);
+    if (!rc && i == 0) {
+        st_image_free(c->base_small);
+        c->base_small = plane;
+        plane = NULL;
+    } else if (!rc && c->base_small && c->base_small->width == plane->width &&
+               c->base_small->height == plane->height) {
+        rc = diff_image(c->base_small, plane, &diff, err);
+        if (!rc)
+            rc = save(c, diff, sr->image_diff, sizeof sr->image_diff, i, "diff", err);
+    }
+    if (!rc) {
+        draw(small, det, c->box[0], c->box[1], f, c->series.pixel_mm);
+        rc = save(c, small, sr->image_overlay, sizeof sr->image_overlay, i, "overlay", err);
+    }
+    st_image_free(small);
+    st_image_free(plane);
+    st_image_free(diff);
+    return rc;
+}

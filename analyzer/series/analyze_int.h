@@ -1,0 +1,68 @@
+/* Internal state of one series analysis, shared by analyze.c (the order of
+ * steps and the outputs) and analyze_shot.c (one photo: load, QC, register,
+ * then measure). */
+#ifndef ST_SERIES_ANALYZE_INT_H
+#define ST_SERIES_ANALYZE_INT_H
+
+#include <time.h>
+
+#include "series/analyze.h"
+#include "series/result.h"
+#include "series/roi.h"
+#include "series/tiles.h"
+
+/* One photo (or one stereo set) of a session. */
+typedef struct shot_state {
+    int ok;                    /* loaded, QC and registration passed */
+    char reason[400];
+    double matrix[9];          /* session -> baseline */
+    int w, h;                  /* session image size */
+    st_quality_info quality;
+    st_metric_set qmetrics;    /* quality.* */
+    st_registration_info reg;
+} shot_state;
+
+typedef struct analyze_ctx {
+    const st_analyze_opts *opts;
+    st_series series;
+    st_series_result result;
+    shot_state **shots;        /* [session][file or 0 for stereo] */
+    size_t *n_shots;
+    char out[4096];
+    st_image *base;            /* the reference photo, full frame, kept throughout */
+    size_t base_shot;          /* which photo of the baseline session it is */
+    int frame_w, frame_h;      /* the baseline frame (kept after base is released) */
+    double base_sharpness;     /* the reference photo's, for the blur check */
+    st_image *held;            /* the last registered photo, kept to skip a second decode */
+    size_t held_session, held_shot;
+    st_mask mask;              /* measured patch, baseline frame */
+    int box[4];                /* its bounding box */
+    int have_ref_means;
+    double ref_means[3];       /* the baseline's flattened channel means in the mask */
+    st_tile_sums tiles[2];     /* baseline, remodeling session */
+    st_image *base_small;      /* the baseline patch as shown in images/ (luminance) */
+    size_t photos_done, photos_total;
+    int remodel_session;       /* latest session that passed pass 1; -1 none */
+    int fam_present[ST_FAM_COUNT]; /* the family was measured in both sessions */
+    st_analyze_result *res;
+} analyze_ctx;
+
+static inline double st_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Pass 1: load, QC and register every photo of session i. */
+int shot_register_session(analyze_ctx *c, size_t i, st_err *err);
+/* Pass 2: measure the registered photos of session i into the result. */
+int shot_measure_session(analyze_ctx *c, size_t i, st_err *err);
+/* Loads photo j of session i (honours the modality and --max-pixels). */
+int shot_load(analyze_ctx *c, size_t i, size_t j, st_image **img, st_err *err);
+
+/* images/: the aligned patch and its detection overlay (analyze_images.c). */
+int images_write_session(analyze_ctx *c, size_t i, const st_image *rgb, const st_image *surface,
+                         const st_detections *det, st_err *err);
+
+#endif

@@ -1,0 +1,491 @@
+/* One photo through the pipeline: load, QC and register (pass 1); warp into
+ * the measured patch, normalise light and colour, measure (pass 2). */
+#define _POSIX_C_SOURCE 200809L
+/* Messages are cut at their buffer size on purpose. */
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "series/analyze_int.h"
+#include "simd/kernels.h"
+#include "series/stages.h"
+
+/* Linear-light luminance of a photo (Rec. 709 weights on decoded sRGB):
+ * photometric stereo needs intensities proportional to irradiance. */
+static int linear_luminance(const st_image *img, st_image **out, st_err *err)
+{
+    int rc = st_image_new(img->width, img->height, 1, out, err);
+    for (int y = 0; !rc && y < img->height; y++) {
+        float *o = st_image_row(*out, 0, y);
+        for (int x = 0; x < img->width; x++) {
+            double lin[3];
+            for (int ch = 0; ch < 3; ch++) {
+                double v = st_image_row(img, img->channels == 3 ? ch : 0, y)[x];
+                lin[ch] = v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+            }
+            o[x] = (float)(0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]);
+        }
+    }
+    return rc;
+}
+
+/* A stereo session: every lit photo, then the height map they give. */
+static int load_stereo(analyze_ctx *c, size_t i, st_image **height, st_err *err)
+{
+    const st_series *s = &c->series;
+    const st_scan_session *sc = &s->sessions[i];
+    size_t n = sc->files.count;
+    if (n < 3 || (size_t)sc->n_lights != n)
+        return st_err_set(err, ST_EINVAL, "%s: a stereo session needs >= 3 photos, each with a light direction in series.json",
+                          sc->files.items[0]);
+    st_image **lum = calloc(n, sizeof *lum);
+    if (!lum)
+        return st_err_set(err, ST_ENOMEM, "out of memory");
+    int rc = ST_OK;
+    for (size_t k = 0; k < n && !rc; k++) {
+        char path[8192];
+        st_image *img = NULL;
+        st_load_opts lo = {0};
+        lo.max_pixels = c->opts->max_pixels;
+        snprintf(path, sizeof path, "%s/%s", s->dir, sc->files.items[k]);
+        rc = st_image_load(path, &lo, &img, NULL, err);
+        if (!rc)
+            rc = linear_luminance(img, &lum[k], err);
+        if (!rc && k > 0 && (lum[k]->width != lum[0]->width || lum[k]->height != lum[0]->height))
+            rc = st_err_set(err, ST_EFORMAT, "%s: not the size of %s", sc->files.items[k], sc->files.items[0]);
+        st_image_free(img);
+    }
+    if (!rc)
+        rc = stg_photostereo((const st_image *const *)lum, (const double(*)[3])sc->lights, (int)n, s->pixel_mm,
+                             c->opts->threads, height, err);
+    for (size_t k = 0; k < n; k++)
+        st_image_free(lum[k]);
+    free(lum);
+    return rc;
+}
+
+int shot_load(analyze_ctx *c, size_t i, size_t j, st_image **img, st_err *err)
+{
+    const st_series *s = &c->series;
+    if (s->modality == ST_MODALITY_STEREO) {
+        double t0 = st_now();
+        int rc = load_stereo(c, i, img, err);
+        c->res->times.load += st_now() - t0;
+        if (!rc)
+            (*img)->pixel_mm = s->pixel_mm;
+        return rc;
+    }
+    char path[8192];
+    snprintf(path, sizeof path, "%s/%s", s->dir, s->sessions[i].files.items[j]);
+    st_load_opts lo = {0};
+    lo.max_pixels = c->opts->max_pixels;
+    lo.raw_counts = s->modality == ST_MODALITY_HEIGHT;
+    double t = st_now();
+    int rc = st_image_load(path, &lo, img, NULL, err);
+    c->res->times.load += st_now() - t;
+    if (rc)
+        return rc;
+    st_image *im = *img;
+    if (s->modality == ST_MODALITY_HEIGHT) {
+        /* counts × µm per unit = µm (SPEC.md, "Modalities"); one channel */
+        if (im->channels != 1) {
+            st_image_free(im);
+            *img = NULL;
+            return st_err_set(err, ST_EFORMAT, "%s: a height map must be a gray PNG", path);
+        }
+        for (int y = 0; y < im->height; y++) {
+            float *row = st_image_row(im, 0, y);
+            for (int x = 0; x < im->width; x++)
+                row[x] = (float)(row[x] * s->height_um_per_unit);
+        }
+        im->unit = ST_UNIT_UM;
+    } else if (im->channels == 1) {
+        /* A gray photo: three equal channels, so colour families see gray. */
+        st_image *rgb;
+        rc = st_image_new(im->width, im->height, 3, &rgb, err);
+        if (rc) {
+            st_image_free(im);
+            *img = NULL;
+            return rc;
+        }
+        for (int ch = 0; ch < 3; ch++)
+            for (int y = 0; y < im->height; y++)
+                memcpy(st_image_row(rgb, ch, y), st_image_row(im, 0, y), (size_t)im->width * sizeof(float));
+        st_image_free(im);
+        *img = im = rgb;
+    }
+    im->pixel_mm = s->pixel_mm;
+    return ST_OK;
+}
+
+static void set_identity(double m[9])
+{
+    memset(m, 0, 9 * sizeof *m);
+    m[0] = m[4] = m[8] = 1;
+}
+
+/* An error that stops the series (memory, bugs) versus one that fails a photo. */
+static int fatal(int rc) { return rc == ST_ENOMEM || rc == ST_EINTERNAL; }
+
+static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_err *err)
+{
+    st_image *img = NULL;
+    st_err e = {0};
+    int rc = shot_load(c, i, j, &img, &e);
+    if (rc) {
+        snprintf(sh->reason, sizeof sh->reason, "%s", e.msg);
+        return fatal(rc) ? st_err_set(err, rc, "%s", e.msg) : ST_OK;
+    }
+    sh->w = img->width;
+    sh->h = img->height;
+    double t = st_now();
+    rc = stg_quality(img, c->series.modality, c->base ? c->base_sharpness : 0.0, &sh->quality, &sh->qmetrics,
+                     err);
+    c->res->times.quality += st_now() - t;
+    if (rc || !strcmp(sh->quality.status, "fail")) {
+        snprintf(sh->reason, sizeof sh->reason, "quality: %s",
+                 sh->quality.messages.count ? sh->quality.messages.items[0] : "failed");
+        st_image_free(img);
+        return rc;
+    }
+    if (!c->base) {
+        if (i > 0) {
+            snprintf(sh->reason, sizeof sh->reason, "no usable baseline photo to register onto");
+            st_image_free(img);
+            return ST_OK;
+        }
+        c->base = img; /* the reference every session is registered onto */
+        c->base_sharpness = sh->quality.sharpness;
+        c->base_shot = j;
+        c->frame_w = img->width;
+        c->frame_h = img->height;
+        set_identity(sh->matrix);
+        sh->reg = (st_registration_info){"ok", "identity", {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, 1, 1, ""};
+        sh->ok = 1;
+        return ST_OK;
+    }
+    t = st_now();
+    rc = stg_register(c->base, img, c->series.modality, c->opts->threads, &sh->reg, err);
+    c->res->times.registration += st_now() - t;
+    if (rc || !strcmp(sh->reg.status, "fail")) {
+        snprintf(sh->reason, sizeof sh->reason, "registration: %s", rc ? err->msg : sh->reg.message);
+        st_image_free(img);
+        return fatal(rc) ? rc : ST_OK;
+    }
+    for (int k = 0; k < 9; k++)
+        sh->matrix[k] = sh->reg.matrix[k / 3][k % 3];
+    sh->ok = 1;
+    /* The last photo of pass 1 stays in memory (pass 2 measures it first,
+     * without a second decode); any other is released at once, so pass 1
+     * holds only the baseline and the photo being registered. */
+    if (i + 1 == c->series.n_sessions && j + 1 == c->n_shots[i]) {
+        c->held = img;
+        c->held_session = i;
+        c->held_shot = j;
+    } else {
+        st_image_free(img);
+    }
+    return ST_OK;
+}
+
+int shot_register_session(analyze_ctx *c, size_t i, st_err *err)
+{
+    const st_scan_session *sc = &c->series.sessions[i];
+    /* A stereo session is one measurement made of all its photos. */
+    size_t n = c->series.modality == ST_MODALITY_STEREO ? 1 : sc->files.count;
+    c->shots[i] = calloc(n, sizeof **c->shots);
+    if (!c->shots[i])
+        return st_err_set(err, ST_ENOMEM, "out of memory");
+    c->n_shots[i] = n;
+    for (size_t j = 0; j < n; j++) {
+        int rc = register_one(c, i, j, &c->shots[i][j], err);
+        if (c->opts->progress)
+            c->opts->progress(c->opts->progress_ctx, ++c->photos_done, c->photos_total, sc->files.items[j]);
+        if (rc)
+            return rc;
+    }
+    return ST_OK;
+}
+
+/* ---- pass 2 ------------------------------------------------------------ */
+
+/* The photo of shot (i, j) warped into the patch's box. */
+static int patch_of(analyze_ctx *c, size_t i, size_t j, st_image **out, st_err *err)
+{
+    const shot_state *sh = &c->shots[i][j];
+    st_image *img = NULL;
+    int own = 0, rc = ST_OK;
+    if (i == 0 && j == c->base_shot) {
+        img = c->base;
+    } else if (c->held && c->held_session == i && c->held_shot == j) {
+        img = c->held;
+    } else {
+        rc = shot_load(c, i, j, &img, err);
+        own = 1;
+    }
+    if (rc)
+        return rc;
+    double t = st_now();
+    rc = stg_warp_box(img, sh->matrix, c->box, c->opts->threads, out, err);
+    c->res->times.warp += st_now() - t;
+    if (own)
+        st_image_free(img);
+    if (img == c->held) {
+        st_image_free(c->held);
+        c->held = NULL;
+    }
+    return rc;
+}
+
+static unsigned char *mask_box(const analyze_ctx *c)
+{
+    int bw = c->box[2], bh = c->box[3];
+    unsigned char *m = malloc((size_t)bw * bh);
+    for (int y = 0; m && y < bh; y++)
+        memcpy(m + (size_t)y * bw, c->mask.px + (size_t)(y + c->box[1]) * c->mask.w + c->box[0], (size_t)bw);
+    return m;
+}
+
+/* Grey-world against the baseline: each channel scaled so its mean in the
+ * patch equals the baseline's, which removes exposure and white-balance
+ * changes between sessions (the spatial contrasts that pigment and redness
+ * measure are kept). */
+static void match_colour(analyze_ctx *c, st_image *rgb, const unsigned char *m, int is_reference)
+{
+    for (int ch = 0; ch < 3; ch++) {
+        double s = 0;
+        size_t n = 0;
+        for (int y = 0; y < rgb->height; y++) {
+            const float *row = st_image_row(rgb, ch, y);
+            for (int x = 0; x < rgb->width; x++)
+                if (m[(size_t)y * rgb->width + x]) {
+                    s += row[x];
+                    n++;
+                }
+        }
+        double mean = n ? s / (double)n : 0;
+        if (is_reference) {
+            c->ref_means[ch] = mean;
+            continue;
+        }
+        if (!c->have_ref_means || mean <= 0)
+            continue;
+        float g = (float)(c->ref_means[ch] / mean);
+        for (int y = 0; y < rgb->height; y++) {
+            float *row = st_image_row(rgb, ch, y);
+            for (int x = 0; x < rgb->width; x++)
+                row[x] *= g;
+        }
+    }
+    if (is_reference)
+        c->have_ref_means = 1;
+}
+
+/* Rec. 709 luminance of the encoded values (simd/kernels.h). */
+static int luminance(const st_image *rgb, st_image **out, st_err *err)
+{
+    int rc = st_image_new(rgb->width, rgb->height, 1, out, err);
+    if (rc)
+        return rc;
+    for (int y = 0; y < rgb->height; y++)
+        st_luminance(st_image_row(rgb, 0, y), st_image_row(rgb, 1, y), st_image_row(rgb, 2, y),
+                     st_image_row(*out, 0, y), (size_t)rgb->width);
+    (*out)->pixel_mm = rgb->pixel_mm;
+    (*out)->unit = ST_UNIT_REL;
+    return ST_OK;
+}
+
+/* Photo patch -> flattened, colour-matched rgb (in place) and its luminance,
+ * the surface of SPEC.md ("flattened luminance"). */
+static int normalise(analyze_ctx *c, st_image *patch, const unsigned char *m, int is_reference,
+                     st_image **surface, st_err *err)
+{
+    double t = st_now();
+    int rc = stg_flatten(patch, c->frame_w, c->frame_h, c->opts->threads, err);
+    if (!rc) {
+        match_colour(c, patch, m, is_reference);
+        rc = luminance(patch, surface, err);
+    }
+    c->res->times.normalise += st_now() - t;
+    return rc;
+}
+
+static void offset_detections(st_detections *d, double dx, double dy)
+{
+    for (size_t k = 0; k < d->n_pores; k++) {
+        d->pores[k].x += dx;
+        d->pores[k].y += dy;
+    }
+    for (size_t k = 0; k < d->n_scars; k++) {
+        d->scars[k].x += dx;
+        d->scars[k].y += dy;
+    }
+    for (size_t k = 0; k < d->n_wrinkles; k++) {
+        d->wrinkles[k].x0 += dx;
+        d->wrinkles[k].y0 += dy;
+        d->wrinkles[k].x1 += dx;
+        d->wrinkles[k].y1 += dy;
+        for (size_t p = 0; p < d->wrinkles[k].n_path; p++) {
+            d->wrinkles[k].path[2 * p] += dx;
+            d->wrinkles[k].path[2 * p + 1] += dy;
+        }
+    }
+}
+
+typedef struct measured {
+    st_metric_set metrics;
+    st_detections det;
+} measured;
+
+static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *m, measured *out,
+                       int want_tiles, int want_images, st_err *err)
+{
+    const st_series *s = &c->series;
+    int is_ref = i == 0 && j == c->base_shot;
+    st_image *patch = NULL, *surface = NULL;
+    int rc = patch_of(c, i, j, &patch, err);
+    if (!rc && s->modality == ST_MODALITY_PHOTO)
+        rc = normalise(c, patch, m, is_ref, &surface, err);
+    else if (!rc) {
+        surface = patch; /* height maps are measured as they are, in µm */
+        patch = NULL;
+    }
+    double t = st_now();
+    if (!rc)
+        rc = stg_surface(surface, m, s->modality, c->opts->threads, &out->metrics,
+                         want_images ? &c->result.sessions[i].psd : NULL, err);
+    c->res->times.surface += st_now() - t;
+    t = st_now();
+    if (!rc)
+        rc = stg_detect(patch, surface, m, s->modality, c->opts->threads, &out->metrics, &out->det,
+                        c->res->times.detect_family, err);
+    c->res->times.detect += st_now() - t;
+    if (!rc)
+        offset_detections(&out->det, c->box[0], c->box[1]);
+    t = st_now();
+    if (!rc && want_tiles) {
+        st_tile_sums *ts = &c->tiles[i == 0 ? 0 : 1];
+        st_tiles_free(ts);
+        rc = st_tiles_compute(surface->data, surface->stride, m, surface->width, surface->height, c->box[0],
+                              c->box[1], s->pixel_mm, &out->det, s->modality == ST_MODALITY_PHOTO, ts, err);
+        if (!rc)
+            rc = st_tiles_to_grid(ts, surface->unit == ST_UNIT_UM ? "um" : "rel",
+                                  s->modality == ST_MODALITY_PHOTO ? "rel.mm2" : "mm3", &c->result.sessions[i].tiles, err);
+    }
+    c->res->times.tiles += st_now() - t;
+    t = st_now();
+    if (!rc && want_images && !c->opts->no_images)
+        rc = images_write_session(c, i, patch, surface, &out->det, err);
+    c->res->times.images += st_now() - t;
+    st_image_free(patch);
+    st_image_free(surface);
+    return rc;
+}
+
+/* Session value = mean over its measured photos; spread = their SD. */
+static int aggregate(st_session_result *sr, measured *ms, size_t n, st_err *err)
+{
+    const st_metric_set *first = &ms[0].metrics;
+    double *v = malloc(n * sizeof *v);
+    if (!v)
+        return st_err_set(err, ST_ENOMEM, "out of memory");
+    int rc = ST_OK;
+    for (size_t k = 0; k < first->count && !rc; k++) {
+        const st_metric *m = &first->items[k];
+        size_t got = 0;
+        for (size_t j = 0; j < n; j++) {
+            const st_metric *o = st_metric_set_find(&ms[j].metrics, m->name);
+            if (o)
+                v[got++] = o->value;
+        }
+        double mean, sd;
+        st_mean_sd(v, got, &mean, &sd);
+        rc = st_metric_set_put(&sr->metrics, m->name, mean, m->unit, err);
+        if (!rc && n > 1)
+            rc = st_metric_set_put(&sr->spread, m->name, sd, m->unit, err);
+    }
+    free(v);
+    st_metric_set_sort(&sr->metrics);
+    st_metric_set_sort(&sr->spread);
+    return rc;
+}
+
+static int copy_metrics(st_metric_set *dst, const st_metric_set *src, st_err *err)
+{
+    for (size_t k = 0; k < src->count; k++) {
+        int rc = st_metric_set_put(dst, src->items[k].name, src->items[k].value, src->items[k].unit, err);
+        if (rc)
+            return rc;
+    }
+    return ST_OK;
+}
+
+static int keep_shots(st_session_result *sr, const st_scan_session *sc, shot_state *shots, size_t n,
+                      measured *ms, size_t got, st_err *err)
+{
+    if (got < 2)
+        return ST_OK;
+    sr->shots = calloc(got, sizeof *sr->shots);
+    if (!sr->shots)
+        return st_err_set(err, ST_ENOMEM, "out of memory");
+    size_t k = 0;
+    for (size_t j = 0; j < n && k < got; j++) {
+        if (!shots[j].ok)
+            continue;
+        snprintf(sr->shots[k].file, sizeof sr->shots[k].file, "%s", sc->files.items[j]);
+        sr->shots[k].metrics = ms[k].metrics; /* ownership moves */
+        memset(&ms[k].metrics, 0, sizeof ms[k].metrics);
+        st_metric_set_sort(&sr->shots[k].metrics);
+        k++;
+    }
+    sr->n_shots = got;
+    return ST_OK;
+}
+
+int shot_measure_session(analyze_ctx *c, size_t i, st_err *err)
+{
+    const st_scan_session *sc = &c->series.sessions[i];
+    st_session_result *sr = &c->result.sessions[i];
+    size_t n = c->n_shots[i], got = 0;
+    measured *ms = calloc(n, sizeof *ms);
+    unsigned char *m = mask_box(c);
+    int rc = (ms && m) ? ST_OK : st_err_set(err, ST_ENOMEM, "out of memory");
+    for (size_t j = 0; j < n && !rc; j++) {
+        if (!c->shots[i][j].ok)
+            continue;
+        int first = got == 0;
+        int tiles = first && (i == 0 || (int)i == c->remodel_session);
+        rc = measure_one(c, i, j, m, &ms[got], tiles, first, err);
+        if (!rc)
+            rc = copy_metrics(&ms[got].metrics, &c->shots[i][j].qmetrics, err);
+        if (rc && !fatal(rc)) {
+            /* This photo cannot be measured; the session goes on without it. */
+            snprintf(c->shots[i][j].reason, sizeof c->shots[i][j].reason, "measuring: %s", err->msg);
+            c->shots[i][j].ok = 0;
+            st_metric_set_clear(&ms[got].metrics);
+            st_detections_clear(&ms[got].det);
+            rc = ST_OK;
+        } else if (!rc) {
+            got++;
+        }
+        if (c->opts->progress)
+            c->opts->progress(c->opts->progress_ctx, ++c->photos_done, c->photos_total, sc->files.items[j]);
+    }
+    if (!rc && got) {
+        rc = aggregate(sr, ms, got, err);
+        sr->det = ms[0].det;
+        memset(&ms[0].det, 0, sizeof ms[0].det);
+    }
+    if (!rc)
+        rc = keep_shots(sr, sc, c->shots[i], n, ms, got, err);
+    for (size_t k = 0; ms && k < n; k++) {
+        st_metric_set_clear(&ms[k].metrics);
+        st_detections_clear(&ms[k].det);
+    }
+    free(ms);
+    free(m);
+    return rc;
+}

@@ -1,0 +1,107 @@
+#include "series/result.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+
+void st_session_result_free(st_session_result *s)
+{
+    st_strlist_free(&s->quality.messages);
+    st_metric_set_clear(&s->metrics);
+    st_metric_set_clear(&s->spread);
+    st_metric_set_clear(&s->change);
+    for (size_t i = 0; i < s->n_shots; i++)
+        st_metric_set_clear(&s->shots[i].metrics);
+    free(s->shots);
+    st_detections_clear(&s->det);
+    free(s->psd.freq_per_mm);
+    free(s->psd.power);
+    for (size_t i = 0; i < s->tiles.n_maps; i++)
+        free(s->tiles.maps[i].values);
+    free(s->tiles.maps);
+    memset(s, 0, sizeof *s);
+}
+
+void st_series_result_free(st_series_result *r)
+{
+    for (size_t i = 0; i < r->n_sessions; i++)
+        st_session_result_free(&r->sessions[i]);
+    free(r->sessions);
+    st_metric_set_clear(&r->trend);
+    st_strlist_free(&r->flags);
+    memset(r, 0, sizeof *r);
+}
+
+static int session_changes(st_series_result *r, size_t i, st_err *err)
+{
+    const st_metric_set *base = &r->sessions[0].metrics;
+    st_session_result *s = &r->sessions[i];
+    for (size_t k = 0; k < s->metrics.count; k++) {
+        const st_metric *m = &s->metrics.items[k];
+        const st_metric *b = st_metric_set_find(base, m->name);
+        double c;
+        if (!b || st_percent_change(m->value, b->value, &c))
+            continue;
+        int rc = st_metric_set_put(&s->change, m->name, c, "", err);
+        if (rc)
+            return rc;
+    }
+    st_metric_set_sort(&s->change);
+    return ST_OK;
+}
+
+/* Trend of one metric over the baseline (0 days, 0 %) and every measured,
+ * dated session that has a change for it. */
+static int metric_trend(st_series_result *r, const char *name, double *days, double *pct,
+                        st_err *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_sessions; i++) {
+        const st_session_result *s = &r->sessions[i];
+        if (s->failed || !s->scan->date[0])
+            continue;
+        if (i == 0) {
+            days[n] = 0;
+            pct[n++] = 0;
+            continue;
+        }
+        const st_metric *c = st_metric_set_find(&s->change, name);
+        if (c) {
+            days[n] = s->scan->days;
+            pct[n++] = c->value;
+        }
+    }
+    double slope;
+    if (st_trend_per_30d(days, pct, n, &slope))
+        return ST_OK;
+    return st_metric_set_put(&r->trend, name, slope, "%/30d", err);
+}
+
+int st_series_progress(st_series_result *r, st_err *err)
+{
+    if (!r->n_sessions || r->sessions[0].failed)
+        return ST_OK; /* no baseline, no change */
+    int rc = ST_OK;
+    for (size_t i = 1; i < r->n_sessions && !rc; i++)
+        if (!r->sessions[i].failed)
+            rc = session_changes(r, i, err);
+    double *days = malloc(r->n_sessions * sizeof *days), *pct = malloc(r->n_sessions * sizeof *pct);
+    if (!rc && (!days || !pct))
+        rc = st_err_set(err, ST_ENOMEM, "progress: out of memory");
+    const st_metric_set *base = &r->sessions[0].metrics;
+    if (!r->series->dates_unknown && r->sessions[0].scan->date[0])
+        for (size_t k = 0; k < base->count && !rc; k++)
+            rc = metric_trend(r, base->items[k].name, days, pct, err);
+    free(days);
+    free(pct);
+    st_metric_set_sort(&r->trend);
+    /* The index compares the baseline with the latest measured session. */
+    r->remodel_session = -1;
+    for (size_t i = r->n_sessions; i-- > 1;)
+        if (!r->sessions[i].failed) {
+            r->remodel_session = (int)i;
+            break;
+        }
+    return rc;
+}

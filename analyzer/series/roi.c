@@ -1,0 +1,104 @@
+#include "series/roi.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+
+int st_mask_new(int w, int h, st_mask *m, st_err *err)
+{
+    size_t n;
+    memset(m, 0, sizeof *m);
+    if (w <= 0 || h <= 0 || st_mul_size((size_t)w, (size_t)h, &n))
+        return st_err_set(err, ST_EINVAL, "roi: bad mask size %dx%d", w, h);
+    m->px = calloc(n, 1);
+    if (!m->px)
+        return st_err_set(err, ST_ENOMEM, "roi: out of memory for a %dx%d mask", w, h);
+    m->w = w;
+    m->h = h;
+    return ST_OK;
+}
+
+void st_mask_free(st_mask *m)
+{
+    free(m->px);
+    memset(m, 0, sizeof *m);
+}
+
+size_t st_mask_count(const st_mask *m)
+{
+    size_t n = 0, total = (size_t)m->w * (size_t)m->h;
+    for (size_t i = 0; i < total; i++)
+        n += m->px[i] != 0;
+    return n;
+}
+
+int st_mask_bbox(const st_mask *m, int box[4])
+{
+    int x0 = m->w, y0 = m->h, x1 = -1, y1 = -1;
+    for (int y = 0; y < m->h; y++) {
+        const unsigned char *row = m->px + (size_t)y * m->w;
+        for (int x = 0; x < m->w; x++)
+            if (row[x]) {
+                x0 = x < x0 ? x : x0;
+                x1 = x > x1 ? x : x1;
+                y0 = y < y0 ? y : y0;
+                y1 = y;
+            }
+    }
+    if (x1 < 0)
+        return -1;
+    box[0] = x0;
+    box[1] = y0;
+    box[2] = x1 - x0 + 1;
+    box[3] = y1 - y0 + 1;
+    return 0;
+}
+
+int st_mask_from_rect(int w, int h, const int roi[4], st_mask *m, st_err *err)
+{
+    int x0 = roi[0], y0 = roi[1];
+    long x1 = (long)roi[0] + roi[2], y1 = (long)roi[1] + roi[3];
+    if (x1 > w)
+        x1 = w;
+    if (y1 > h)
+        y1 = h;
+    if (x0 >= x1 || y0 >= y1)
+        return st_err_set(err, ST_EINVAL, "roi %d,%d,%d,%d lies outside the %dx%d baseline image", roi[0],
+                          roi[1], roi[2], roi[3], w, h);
+    int rc = st_mask_new(w, h, m, err);
+    if (rc)
+        return rc;
+    for (long y = y0; y < y1; y++)
+        memset(m->px + (size_t)y * w + x0, 1, (size_t)(x1 - x0));
+    return ST_OK;
+}
+
+void st_mask_cut_to_view(st_mask *m, const double a[9], int sw, int sh, double margin)
+{
+    /* The inverse (baseline -> session) by the adjugate; a singular matrix
+     * sees nothing. */
+    double inv[9] = {a[4] * a[8] - a[5] * a[7], a[2] * a[7] - a[1] * a[8], a[1] * a[5] - a[2] * a[4],
+                     a[5] * a[6] - a[3] * a[8], a[0] * a[8] - a[2] * a[6], a[2] * a[3] - a[0] * a[5],
+                     a[3] * a[7] - a[4] * a[6], a[1] * a[6] - a[0] * a[7], a[0] * a[4] - a[1] * a[3]};
+    double det = a[0] * inv[0] + a[1] * inv[3] + a[2] * inv[6];
+    double lo_x = margin, lo_y = margin, hi_x = sw - 1 - margin, hi_y = sh - 1 - margin;
+    for (int y = 0; y < m->h; y++) {
+        unsigned char *row = m->px + (size_t)y * m->w;
+        for (int x = 0; x < m->w; x++) {
+            if (!row[x])
+                continue;
+            double zs = inv[6] * x + inv[7] * y + inv[8];
+            if (det == 0 || fabs(zs) < 1e-12) {
+                row[x] = 0;
+                continue;
+            }
+            double xs = (inv[0] * x + inv[1] * y + inv[2]) / zs;
+            double ys = (inv[3] * x + inv[4] * y + inv[5]) / zs;
+            if (!(xs >= lo_x && xs <= hi_x && ys >= lo_y && ys <= hi_y))
+                row[x] = 0;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+/* The patch of skin every session is measured on (SPEC.md, "Progress"):
+ * a mask in baseline pixels, from the manifest's / --roi rectangle or an
+ * automatic skin mask, cut to the part every registered session sees. */
+#ifndef ST_SERIES_ROI_H
+#define ST_SERIES_ROI_H
+
+#include <stddef.h>
+
+#include "skintrack/skintrack.h"
+
+typedef struct st_mask {
+    int w, h;
+    unsigned char *px; /* w*h, 1 = inside */
+} st_mask;
+
+int st_mask_new(int w, int h, st_mask *m, st_err *err);
+void st_mask_free(st_mask *m);
+size_t st_mask_count(const st_mask *m);
+/* Bounding box x, y, w, h of the set pixels; -1 if empty. */
+int st_mask_bbox(const st_mask *m, int box[4]);
+
+/* The rectangle clipped to the image; ST_EINVAL if nothing is left. */
+int st_mask_from_rect(int w, int h, const int roi[4], st_mask *m, st_err *err);
+
+/* Automatic skin mask of a photo (3 channels, sRGB in [0, 1]): pixels whose
+ * colour is skin-like (Cb/Cr box of Chai & Ngan 1999, widened for uneven
+ * light) and whose local texture is neither flat (background) nor edge-strong
+ * (hair, eyelashes, lips' borders), cleaned by a majority filter and reduced
+ * to its largest connected part with holes kept. Computed on a downsampled
+ * copy. Returns ST_OK with m filled; *note is set to a sentence when the
+ * mask found too little skin and the whole frame was used instead. */
+int st_skin_mask(const st_image *rgb, st_mask *m, const char **note, int threads, st_err *err);
+
+/* Clears the pixels of m a session with matrix `m_sb` (session -> baseline,
+ * row-major) and size sw x sh does not see; `margin` px of the session
+ * border are treated as unseen (the interpolation kernel's reach). */
+void st_mask_cut_to_view(st_mask *m, const double m_sb[9], int sw, int sh, double margin);
+
+#endif

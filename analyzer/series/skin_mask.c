@@ -1,0 +1,212 @@
+/* Automatic skin mask (see roi.h). Works on a copy of at most
+ * SKIN_MAX_SIDE pixels a side: the mask outlines regions millimetres wide,
+ * and the low resolution keeps it to a few milliseconds at 12 MP. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "series/roi.h"
+
+#define SKIN_MAX_SIDE 512
+#define SKIN_MIN_FRACTION 0.05 /* less skin than this: the detector failed */
+#define SKIN_EDGE_FACTOR 4.0   /* local SD above this many times the median: hair, edges */
+
+typedef struct lowres {
+    int w, h, f; /* f: block size (full-res pixels per low-res pixel) */
+    float *r, *g, *b;
+} lowres;
+
+static int make_lowres(const st_image *rgb, lowres *lr)
+{
+    int side = rgb->width > rgb->height ? rgb->width : rgb->height;
+    lr->f = (side + SKIN_MAX_SIDE - 1) / SKIN_MAX_SIDE;
+    lr->w = (rgb->width + lr->f - 1) / lr->f;
+    lr->h = (rgb->height + lr->f - 1) / lr->f;
+    size_t n = (size_t)lr->w * lr->h;
+    lr->r = calloc(3 * n, sizeof(float));
+    if (!lr->r)
+        return -1;
+    lr->g = lr->r + n;
+    lr->b = lr->g + n;
+    float *planes[3] = {lr->r, lr->g, lr->b};
+    for (int c = 0; c < 3; c++) {
+        for (int y = 0; y < rgb->height; y++) {
+            const float *row = st_image_row(rgb, c, y);
+            float *out = planes[c] + (size_t)(y / lr->f) * lr->w;
+            for (int x = 0; x < rgb->width; x++)
+                out[x / lr->f] += row[x];
+        }
+        for (int y = 0; y < lr->h; y++)
+            for (int x = 0; x < lr->w; x++) {
+                int bw = (x + 1) * lr->f <= rgb->width ? lr->f : rgb->width - x * lr->f;
+                int bh = (y + 1) * lr->f <= rgb->height ? lr->f : rgb->height - y * lr->f;
+                planes[c][(size_t)y * lr->w + x] /= (float)(bw * bh);
+            }
+    }
+    return 0;
+}
+
+/* Skin-coloured: the Cb/Cr box of Chai & Ngan (1999, IEEE TCSVT 9(4)),
+ * Cb 77–127, Cr 133–173, widened by 8 levels for colour casts. */
+static int skin_colour(float r, float g, float b)
+{
+    double cb = 128 + 255 * (-0.168736 * r - 0.331264 * g + 0.5 * b);
+    double cr = 128 + 255 * (0.5 * r - 0.418688 * g - 0.081312 * b);
+    double y = 0.299 * r + 0.587 * g + 0.114 * b;
+    return cb >= 69 && cb <= 135 && cr >= 125 && cr <= 181 && y > 0.08 && y < 0.98;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Local SD of luminance over 5x5 at low resolution. */
+static void local_sd(const lowres *lr, float *sd)
+{
+    for (int y = 0; y < lr->h; y++)
+        for (int x = 0; x < lr->w; x++) {
+            double s = 0, s2 = 0;
+            int n = 0;
+            for (int dy = -2; dy <= 2; dy++)
+                for (int dx = -2; dx <= 2; dx++) {
+                    int xx = x + dx, yy = y + dy;
+                    if (xx < 0 || yy < 0 || xx >= lr->w || yy >= lr->h)
+                        continue;
+                    size_t i = (size_t)yy * lr->w + xx;
+                    double v = 0.2126 * lr->r[i] + 0.7152 * lr->g[i] + 0.0722 * lr->b[i];
+                    s += v;
+                    s2 += v * v;
+                    n++;
+                }
+            double m = s / n;
+            sd[(size_t)y * lr->w + x] = (float)sqrt(fmax(s2 / n - m * m, 0));
+        }
+}
+
+/* 5x5 majority vote: removes speckle, closes pinholes of a few pixels. */
+static void majority(const unsigned char *in, unsigned char *out, int w, int h)
+{
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            int on = 0, n = 0;
+            for (int dy = -2; dy <= 2; dy++)
+                for (int dx = -2; dx <= 2; dx++) {
+                    int xx = x + dx, yy = y + dy;
+                    if (xx >= 0 && yy >= 0 && xx < w && yy < h) {
+                        on += in[(size_t)yy * w + xx];
+                        n++;
+                    }
+                }
+            out[(size_t)y * w + x] = 2 * on > n;
+        }
+}
+
+/* Keeps the largest 4-connected component (flood fill with an explicit stack). */
+static int largest_component(unsigned char *m, int w, int h)
+{
+    size_t n = (size_t)w * h, best = 0, best_label = 0;
+    int *label = calloc(n, sizeof *label);
+    size_t *stack = malloc(n * sizeof *stack);
+    if (!label || !stack) {
+        free(label);
+        free(stack);
+        return -1;
+    }
+    int next = 0;
+    for (size_t s = 0; s < n; s++) {
+        if (!m[s] || label[s])
+            continue;
+        size_t top = 0, size = 0;
+        stack[top++] = s;
+        label[s] = ++next;
+        while (top) {
+            size_t i = stack[--top];
+            size++;
+            int x = (int)(i % w), y = (int)(i / w);
+            size_t nb[4] = {i - 1, i + 1, i - w, i + w};
+            int ok[4] = {x > 0, x < w - 1, y > 0, y < h - 1};
+            for (int k = 0; k < 4; k++)
+                if (ok[k] && m[nb[k]] && !label[nb[k]]) {
+                    label[nb[k]] = next;
+                    stack[top++] = nb[k];
+                }
+        }
+        if (size > best) {
+            best = size;
+            best_label = (size_t)next;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        m[i] = m[i] && (size_t)label[i] == best_label;
+    free(label);
+    free(stack);
+    return 0;
+}
+
+static int classify(const lowres *lr, unsigned char *skin)
+{
+    size_t n = (size_t)lr->w * lr->h, k = 0;
+    float *sd = malloc(n * sizeof *sd), *vals = malloc(n * sizeof *vals);
+    unsigned char *tmp = malloc(n);
+    if (!sd || !vals || !tmp) {
+        free(sd);
+        free(vals);
+        free(tmp);
+        return -1;
+    }
+    local_sd(lr, sd);
+    for (size_t i = 0; i < n; i++) {
+        skin[i] = (unsigned char)skin_colour(lr->r[i], lr->g[i], lr->b[i]);
+        if (skin[i])
+            vals[k++] = sd[i];
+    }
+    if (k) {
+        qsort(vals, k, sizeof *vals, cmp_float);
+        float limit = (float)SKIN_EDGE_FACTOR * fmaxf(vals[k / 2], 1e-4f);
+        for (size_t i = 0; i < n; i++)
+            skin[i] = skin[i] && sd[i] <= limit;
+    }
+    majority(skin, tmp, lr->w, lr->h);
+    memcpy(skin, tmp, n);
+    int rc = largest_component(skin, lr->w, lr->h);
+    free(sd);
+    free(vals);
+    free(tmp);
+    return rc;
+}
+
+int st_skin_mask(const st_image *rgb, st_mask *m, const char **note, int threads, st_err *err)
+{
+    (void)threads;
+    *note = NULL;
+    if (rgb->channels != 3)
+        return st_err_set(err, ST_EINVAL, "skin mask: needs a colour photo");
+    int rc = st_mask_new(rgb->width, rgb->height, m, err);
+    if (rc)
+        return rc;
+    lowres lr = {0};
+    unsigned char *skin = NULL;
+    if (make_lowres(rgb, &lr) || !(skin = malloc((size_t)lr.w * lr.h)) || classify(&lr, skin)) {
+        free(lr.r);
+        free(skin);
+        st_mask_free(m);
+        return st_err_set(err, ST_ENOMEM, "skin mask: out of memory");
+    }
+    size_t on = 0, n = (size_t)lr.w * lr.h;
+    for (size_t i = 0; i < n; i++)
+        on += skin[i];
+    if ((double)on < SKIN_MIN_FRACTION * (double)n) {
+        *note = "the automatic skin mask found too little skin; the whole frame is measured";
+        memset(m->px, 1, (size_t)m->w * m->h);
+    } else {
+        for (int y = 0; y < m->h; y++)
+            for (int x = 0; x < m->w; x++)
+                m->px[(size_t)y * m->w + x] = skin[(size_t)(y / lr.f) * lr.w + x / lr.f];
+    }
+    free(lr.r);
+    free(skin);
+    return ST_OK;
+}

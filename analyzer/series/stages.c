@@ -1,0 +1,238 @@
+/* Adapters onto the other stages (see stages.h). */
+#include "series/stages.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "simd/kernels.h"
+#include "metrics/detect.h"
+#include "metrics/surface.h"
+#include "series/photo_quality.h"
+
+#include "register/flatten.h"
+#include "register/register.h"
+
+#define ST_REG_FINE_MAX_DIM 2048
+
+
+int stg_quality(const st_image *img, st_modality mod, double base_sharpness, st_quality_info *q,
+                st_metric_set *metrics, st_err *err)
+{
+    strcpy(q->status, "ok");
+    q->sharpness = q->clipped_pct = NAN; /* printed as null: not measured */
+    if (mod != ST_MODALITY_PHOTO)
+        return ST_OK; /* height maps and stereo sets: no photo checks */
+    st_photo_quality pq;
+    int rc = st_photo_quality_measure(img, &pq, err);
+    if (!rc)
+        rc = st_metric_set_put(metrics, "quality.sharpness", pq.sharpness, "", err);
+    if (!rc)
+        rc = st_metric_set_put(metrics, "quality.clipped_pct", pq.clipped_pct, "%", err);
+    if (!rc)
+        rc = st_metric_set_put(metrics, "quality.exposure", pq.exposure, "", err);
+    if (rc)
+        return rc;
+    q->sharpness = pq.sharpness;
+    q->clipped_pct = pq.clipped_pct;
+    int fail = 0, warn = 0;
+    if (pq.clipped_pct > ST_QC_CLIP_FAIL_PCT || pq.clipped_pct > ST_QC_CLIP_WARN_PCT) {
+        fail |= pq.clipped_pct > ST_QC_CLIP_FAIL_PCT;
+        warn = 1;
+        rc = st_strlist_addf(&q->messages, err, "%.1f %% of the pixels are clipped", pq.clipped_pct);
+    }
+    if (!rc && (pq.exposure < ST_QC_EXPOSURE_MIN || pq.exposure > ST_QC_EXPOSURE_MAX)) {
+        fail = 1;
+        rc = st_strlist_addf(&q->messages, err, "%s (mean luminance %.2f)",
+                             pq.exposure < ST_QC_EXPOSURE_MIN ? "under-exposed" : "over-exposed", pq.exposure);
+    }
+    double rel = base_sharpness > 0 ? pq.sharpness / base_sharpness : 1.0;
+    if (!rc && rel < ST_QC_SHARP_WARN) {
+        fail |= rel < ST_QC_SHARP_FAIL;
+        warn = 1;
+        rc = st_strlist_addf(&q->messages, err, "blurred: sharpness %.0f %% of the baseline's", 100 * rel);
+    }
+    strcpy(q->status, fail ? "fail" : warn ? "warn" : "ok");
+    return rc;
+}
+
+static int is_identity(const double m[9])
+{
+    static const double id[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+    for (int k = 0; k < 9; k++)
+        if (m[k] != id[k])
+            return 0;
+    return 1;
+}
+
+/* A copy of a 1-channel plane mapped linearly onto [0, 1] (min to max). */
+static int unit_range(const st_image *in, st_image **out, st_err *err)
+{
+    int rc = st_image_clone(in, out, err);
+    if (rc)
+        return rc;
+    float lo = INFINITY, hi = -INFINITY;
+    for (int y = 0; y < in->height; y++) {
+        const float *row = st_image_row(in, 0, y);
+        for (int x = 0; x < in->width; x++) {
+            lo = fminf(lo, row[x]);
+            hi = fmaxf(hi, row[x]);
+        }
+    }
+    float k = hi > lo ? 1.0f / (hi - lo) : 1.0f;
+    for (int y = 0; y < in->height; y++) {
+        float *row = st_image_row(*out, 0, y);
+        for (int x = 0; x < in->width; x++)
+            row[x] = (row[x] - lo) * k;
+    }
+    return ST_OK;
+}
+
+int stg_register(const st_image *fixed, const st_image *moving, st_modality mod, int threads,
+                 st_registration_info *info, st_err *err)
+{
+    memset(info, 0, sizeof *info);
+    st_register_opts o;
+    st_register_opts_default(&o);
+    o.threads = threads;
+    /* The refinement's default 1024 px level left 0.5–0.8 px at the corners
+     * of the 1600 px demo photo course, a 2048 px level 0.3–0.4 px; the cost
+     * is a finer ECC level for 12 MP photos. */
+    o.fine_max_dim = ST_REG_FINE_MAX_DIM;
+    st_registration r;
+    st_image *f01 = NULL, *m01 = NULL;
+    int rc = ST_OK;
+    if (mod != ST_MODALITY_PHOTO) {
+        /* Height maps: the registration works on values in [0, 1]. */
+        rc = unit_range(fixed, &f01, err);
+        if (!rc)
+            rc = unit_range(moving, &m01, err);
+    }
+    if (!rc)
+        rc = st_register_pair(f01 ? f01 : fixed, m01 ? m01 : moving, &o, &r, err);
+    st_image_free(f01);
+    st_image_free(m01);
+    if (rc)
+        return rc;
+    snprintf(info->status, sizeof info->status, "%s", st_reg_status_name(r.status));
+    snprintf(info->model, sizeof info->model, "%s", st_reg_model_name(r.model));
+    for (int k = 0; k < 9; k++)
+        info->matrix[k / 3][k % 3] = r.matrix[k];
+    info->ncc = r.ncc;
+    info->overlap = r.overlap;
+    snprintf(info->message, sizeof info->message, "%s", r.message);
+    return ST_OK;
+}
+
+static int crop(const st_image *in, const int box[4], st_image **out, st_err *err)
+{
+    int rc = st_image_new(box[2], box[3], in->channels, out, err);
+    if (rc)
+        return rc;
+    for (int c = 0; c < in->channels; c++)
+        for (int y = 0; y < box[3]; y++)
+            memcpy(st_image_row(*out, c, y), st_image_row(in, c, y + box[1]) + box[0],
+                   (size_t)box[2] * sizeof(float));
+    (*out)->pixel_mm = in->pixel_mm;
+    (*out)->unit = in->unit;
+    return ST_OK;
+}
+
+int stg_warp_box(const st_image *moving, const double m[9], const int box[4], int threads,
+                 st_image **out, st_err *err)
+{
+    if (is_identity(m))
+        return crop(moving, box, out, err);
+    /* Into the box: first the session -> baseline matrix, then the shift
+     * of the box's origin to (0, 0). */
+    double shift[9] = {1, 0, -box[0], 0, 1, -box[1], 0, 0, 1}, mb[9];
+    st_mat3_mul(shift, m, mb);
+    return st_warp_to_baseline(moving, mb, box[2], box[3], 0.0f, out, NULL, threads, err);
+}
+
+int stg_flatten(st_image *rgb, int frame_w, int frame_h, int threads, st_err *err)
+{
+    int w = rgb->width, h = rgb->height, rc = ST_OK;
+    size_t n = (size_t)w * (size_t)h;
+    float *y = st_alloc_floats(n), *flat = st_alloc_floats(n);
+    if (!y || !flat)
+        rc = st_err_set(err, ST_ENOMEM, "flatten: out of memory (%dx%d)", w, h);
+    for (int r = 0; !rc && r < h; r++)
+        st_luminance(st_image_row(rgb, 0, r), st_image_row(rgb, 1, r), st_image_row(rgb, 2, r),
+                     y + (size_t)r * w, (size_t)w);
+    if (!rc)
+        rc = st_flatten_plane(y, (size_t)w, w, h, st_flatten_default_sigma(frame_w, frame_h), flat,
+                              (size_t)w, threads, err);
+    for (int r = 0; !rc && r < h; r++)
+        for (int x = 0; x < w; x++) {
+            size_t i = (size_t)r * w + x;
+            float g = y[i] > 1e-6f ? flat[i] / y[i] : 1.0f;
+            for (int c = 0; c < 3; c++)
+                st_image_row(rgb, c, r)[x] *= g;
+        }
+    st_aligned_free(y);
+    st_aligned_free(flat);
+    return rc;
+}
+
+int stg_surface(const st_image *surface, const unsigned char *mask, st_modality mod, int threads,
+                st_metric_set *out, st_psd_curve *psd, st_err *err)
+{
+    (void)mod;
+    st_surface_input in = {0};
+    in.data = surface->data;
+    in.stride = surface->stride;
+    in.width = surface->width;
+    in.height = surface->height;
+    in.mask = mask;
+    in.mask_stride = (size_t)surface->width;
+    in.pixel_mm = surface->pixel_mm;
+    in.unit = surface->unit;
+    st_surface_opts o = {0};
+    o.threads = threads;
+    o.no_tiles = 1; /* the series keeps its own tile sums (series/tiles.h) */
+    st_surface_extras x = {0};
+    int rc = st_measure_surface(&in, &o, out, psd ? &x : NULL, err);
+    if (!rc && psd && x.psd.n) {
+        psd->freq_per_mm = x.psd.freq;
+        psd->power = x.psd.psd;
+        psd->n = x.psd.n;
+        x.psd.freq = x.psd.psd = NULL; /* moved */
+        x.psd.n = 0;
+    }
+    if (psd)
+        st_surface_extras_free(&x);
+    return rc;
+}
+
+int stg_detect(const st_image *rgb, const st_image *surface, const unsigned char *mask,
+               st_modality mod, int threads, st_metric_set *out, st_detections *dets,
+               double family_seconds[5], st_err *err)
+{
+    st_detect_input in = {0};
+    in.rgb = rgb;
+    in.surface = surface;
+    in.mask = mask;
+    in.mask_stride = (size_t)surface->width;
+    in.pixel_mm = surface->pixel_mm;
+    in.unit = surface->unit;
+    in.modality = mod == ST_MODALITY_PHOTO ? ST_DETECT_PHOTO
+                  : mod == ST_MODALITY_HEIGHT ? ST_DETECT_HEIGHT
+                                              : ST_DETECT_STEREO;
+    st_detect_opts o = {0};
+    o.threads = threads;
+    int rc = st_detect_all(&in, &o, out, dets, err);
+    for (int k = 0; k < 5; k++)
+        family_seconds[k] += o.family_seconds[k];
+    return rc;
+}
+
+int stg_photostereo(const st_image *const *images, const double (*lights)[3], int n,
+                    double pixel_mm, int threads, st_image **height, st_err *err)
+{
+    st_photostereo_opts o = {0};
+    o.threads = threads;
+    return st_photostereo(images, lights, n, pixel_mm, &o, height, NULL, err);
+}

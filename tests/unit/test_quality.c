@@ -1,0 +1,81 @@
+/* Quality control: analytic Laplacian variance, clipping and exposure counts,
+ * and the focus thresholds on generated skin. */
+#define _XOPEN_SOURCE 700
+#include "test_util.h"
+
+#include "metrics/quality.h"
+#include "skingen.h"
+
+static void test_analytic(void)
+{
+    /* y = 0.5 + A sin(w x): the 5-point Laplacian is 2 (cos w - 1) A sin(w x),
+     * whose variance over whole periods is (2 (1 - cos w))^2 A^2 / 2. */
+    int per = 8, w = 8 * per + 2, h = 10; /* < 16: no 2x2 pre-averaging */
+    double A = 0.2, om = 2 * M_PI / per;
+    st_image *img;
+    st_image_new(w, h, 1, &img, NULL);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            st_image_row(img, 0, y)[x] = (float)(0.5 + A * sin(om * (x - 1)));
+    st_quality q;
+    st_metric_set set = {0};
+    CHECK_EQ_INT(st_quality_measure(img, &q, &set, NULL), 0);
+    double k = 2 * (1 - cos(om));
+    CHECK_REL(q.sharpness, k * k * A * A / 2, 1e-4);
+    CHECK_NEAR(q.exposure, 0.5, 3e-3);
+    CHECK_NEAR(q.clipped_pct, 0.0, 1e-12);
+    const st_metric *m = st_metric_set_find(&set, "quality.sharpness");
+    CHECK(m && fabs(m->value - q.sharpness) < 1e-12);
+    CHECK(st_metric_set_find(&set, "quality.clipped_pct") != NULL);
+    CHECK(st_metric_set_find(&set, "quality.exposure") != NULL);
+    /* A tenth of the pixels white, a twentieth black: 15 % clipped. */
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            int i = y * w + x;
+            st_image_row(img, 0, y)[x] = i % 10 == 0 ? 1.0f : (i % 20 == 5 ? 0.0f : 0.5f);
+        }
+    CHECK_EQ_INT(st_quality_measure(img, &q, NULL, NULL), 0);
+    CHECK_NEAR(q.clipped_pct, 15.0, 0.01);
+    CHECK_EQ_INT(q.status, 1);
+    st_metric_set_clear(&set);
+    st_image_free(img);
+}
+
+static void test_focus_on_skin(void)
+{
+    skingen_params p;
+    skingen_params_default(&p, 5, 384, 288, 0.05);
+    skingen_skin *skin;
+    st_err e;
+    CHECK_EQ_INT(skingen_skin_new(&p, &skin, &e), 0);
+    skingen_state s;
+    skingen_state_baseline(&s);
+    skingen_camera c;
+    skingen_camera_default(&c, 384, 288, 3);
+    double prev = 1e9;
+    const double sig[3] = {0.5, 1.2, 3.0};
+    const int want[3] = {0, 1, 2};
+    for (int i = 0; i < 3; i++) {
+        c.blur_px = sig[i];
+        st_image *img;
+        CHECK_EQ_INT(skingen_render_photo(skin, &s, &c, &img, &e), 0);
+        st_quality q;
+        CHECK_EQ_INT(st_quality_measure(img, &q, NULL, NULL), 0);
+        if (getenv("ST_VERBOSE"))
+            fprintf(stderr, "blur %.1f: sharpness %.3g clipped %.2f exposure %.3f\n", sig[i],
+                    q.sharpness, q.clipped_pct, q.exposure);
+        CHECK(q.sharpness < prev);
+        prev = q.sharpness;
+        int focus = q.sharpness < ST_QC_SHARP_FAIL ? 2 : (q.sharpness < ST_QC_SHARP_WARN ? 1 : 0);
+        CHECK_MSG(focus == want[i], "blur %.1f px: sharpness %.3g", sig[i], q.sharpness);
+        st_image_free(img);
+    }
+    skingen_skin_free(skin);
+}
+
+int main(void)
+{
+    test_analytic();
+    test_focus_on_skin();
+    return test_summary();
+}
