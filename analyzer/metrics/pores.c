@@ -22,6 +22,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "metrics/detect_internal.h"
 #include "simd/kernels.h"
 
@@ -100,17 +101,28 @@ static int plane_make(const float *lvl, int w, int h, int level, double sigma, i
     size_t n = (size_t)w * (size_t)h;
     for (size_t i = 0; i < n; i++)
         p->resp[i] *= s2;
+    /* 3x3 maximum, separably: rows into maxf, then columns in place
+     * through a three-row window. */
     for (int y = 0; y < h; y++) {
-        int y0 = y ? y - 1 : y, y1 = y + 1 < h ? y + 1 : y;
-        for (int x = 0; x < w; x++) {
-            int x0 = x ? x - 1 : x, x1 = x + 1 < w ? x + 1 : x;
-            float m = p->resp[(size_t)y0 * w + x0];
-            for (int yy = y0; yy <= y1; yy++)
-                for (int xx = x0; xx <= x1; xx++)
-                    m = fmaxf(m, p->resp[(size_t)yy * w + xx]);
-            p->maxf[(size_t)y * w + x] = m;
-        }
+        const float *r = p->resp + (size_t)y * w;
+        float *o = p->maxf + (size_t)y * w;
+        for (int x = 0; x < w; x++)
+            o[x] = fmaxf(fmaxf(r[x ? x - 1 : x], r[x]), r[x + 1 < w ? x + 1 : x]);
     }
+    float *prev = malloc((size_t)w * 2 * sizeof *prev);
+    if (!prev)
+        return ST_ENOMEM;
+    float *cur = prev + w;
+    memcpy(prev, p->maxf, (size_t)w * sizeof *prev);
+    for (int y = 0; y < h; y++) {
+        float *o = p->maxf + (size_t)y * w;
+        const float *next = p->maxf + (size_t)(y + 1 < h ? y + 1 : y) * w;
+        memcpy(cur, o, (size_t)w * sizeof *cur);
+        for (int x = 0; x < w; x++)
+            o[x] = fmaxf(fmaxf(prev[x], cur[x]), next[x]);
+        memcpy(prev, cur, (size_t)w * sizeof *prev);
+    }
+    free(prev);
     p->thr = RESP_SIGMAS * st_det_robust_sigma(p->resp, n);
     return ST_OK;
 }
@@ -316,6 +328,47 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
     return 1;
 }
 
+typedef struct verify_ctx {
+    const pore_ctx *c;
+    const cand *v;
+    st_pore *p;
+    double *area;
+    unsigned char *ok;
+    size_t buf_len;
+} verify_ctx;
+
+static void verify_band(void *arg, int b, int e)
+{
+    const verify_ctx *v = arg;
+    pore_ctx c = *v->c;
+    c.buf = malloc(v->buf_len * sizeof *c.buf);
+    for (int i = b; i < e; i++)
+        v->ok[i] = c.buf && verify(&c, &v->v[i], &v->p[i], &v->area[i]);
+    free(c.buf);
+}
+
+/* Verifies every candidate (in parallel bands; each result has its own
+ * slot, so the order and the bytes do not depend on the thread count) and
+ * packs the pores to the front of p and area; returns their count. */
+static size_t verify_all(const pore_ctx *c, const cand_list *cl, size_t side, int threads,
+                         st_pore *p, double *area)
+{
+    unsigned char *ok = calloc(cl->n ? cl->n : 1, 1);
+    if (!ok)
+        return 0;
+    verify_ctx v = {c, cl->v, p, area, ok, (side + 4) * (side + 4)};
+    st_parallel_for(threads, (int)cl->n, 256, verify_band, &v);
+    size_t n = 0;
+    for (size_t i = 0; i < cl->n; i++)
+        if (ok[i]) {
+            p[n] = p[i];
+            area[n] = area[i];
+            n++;
+        }
+    free(ok);
+    return n;
+}
+
 /* Greedy suppression: a weaker pore whose centre lies within the radius of
  * a stronger one is the same pore seen at another scale. */
 static size_t suppress(st_pore *p, double *area, size_t n)
@@ -418,8 +471,7 @@ int st_pores_detect(const st_detect_input *in, int threads, st_metric_set *out,
     cand_list cl = {0};
     st_pore *p = NULL;
     double *area = NULL;
-    c.buf = malloc((side + 4) * (side + 4) * sizeof *c.buf);
-    if (!surf || !smooth || !c.buf) {
+    if (!surf || !smooth) {
         rc = st_err_set(err, ST_ENOMEM, "pores: out of memory for %dx%d", w, h);
         goto done;
     }
@@ -442,9 +494,7 @@ int st_pores_detect(const st_detect_input *in, int threads, st_metric_set *out,
         rc = st_err_set(err, ST_ENOMEM, "pores: out of memory for %zu candidates", cl.n);
         goto done;
     }
-    size_t n = 0;
-    for (size_t i = 0; i < cl.n; i++)
-        n += verify(&c, &cl.v[i], &p[n], &area[n]);
+    size_t n = verify_all(&c, &cl, side, threads, p, area);
     n = suppress(p, area, n);
     double sum_d = 0, area_px = 0;
     for (size_t i = 0; i < n; i++) {
@@ -464,7 +514,6 @@ done:
     free(p);
     free(area);
     free(cl.v);
-    free(c.buf);
     st_aligned_free(surf);
     st_aligned_free(smooth);
     return rc;

@@ -103,11 +103,29 @@ static inline double line_theta(const struct line_maps *m, size_t i)
     return -(0.5 * atan2(m->h2b[i], m->hamc[i]) + M_PI_2);
 }
 
+/* Unit normal across the line at pixel i (the l1 eigenvector, image axes),
+ * by half-angle identities instead of trigonometric calls (this runs on
+ * every candidate pixel). */
+static inline void line_normal(const struct line_maps *m, size_t i, double *nx, double *ny)
+{
+    double c2 = m->hamc[i], s2 = m->h2b[i], r = hypot(c2, s2);
+    if (r <= 0) {
+        *nx = 1.0;
+        *ny = 0.0;
+        return;
+    }
+    c2 /= r;
+    *nx = sqrt(fmax(0.0, 0.5 * (1.0 + c2)));
+    *ny = copysign(sqrt(fmax(0.0, 0.5 * (1.0 - c2))), s2);
+}
+
 typedef struct scale_ctx {
     line_maps *m;
     const float *xx, *yy, *xy, *gm; /* this scale's level: lw x lh */
     int lw, lh;
     double f;    /* level pixel / working pixel */
+    const int *cx0, *cx1; /* per working column: level columns and weight */
+    const float *ctx;
     float inv;   /* 1 / noise */
     float sigma;
 } scale_ctx;
@@ -141,9 +159,8 @@ static void scale_rows(void *arg, int y0, int y1)
         float ty;
         coarse_pos(y, c->f, c->lh, &cy0, &cy1, &ty);
         for (int x = 0; x < m->w; x++) {
-            int cx0, cx1;
-            float tx;
-            coarse_pos(x, c->f, c->lw, &cx0, &cx1, &tx);
+            int cx0 = c->cx0[x], cx1 = c->cx1[x];
+            float tx = c->ctx[x];
             float a = lerp2(c->xx, c->lw, cx0, cx1, cy0, cy1, tx, ty);
             float cc = lerp2(c->yy, c->lw, cx0, cx1, cy0, cy1, tx, ty);
             float b = lerp2(c->xy, c->lw, cx0, cx1, cy0, cy1, tx, ty);
@@ -180,7 +197,17 @@ static int run_scale(line_maps *m, const float *lvl, int lw, int lh, int up, dou
             lap[i] = xx[i] + yy[i];
             gm[i] = fminf(gm[i], 1e30f);
         }
-        scale_ctx c = {m, xx, yy, xy, gm, lw, lh, (double)(1 << up), 0.0f, (float)sigma};
+        scale_ctx c = {m, xx, yy, xy, gm, lw, lh, (double)(1 << up), NULL, NULL, NULL,
+                       0.0f, (float)sigma};
+        int *cols = malloc(2 * (size_t)m->w * sizeof *cols);
+        float *cw = malloc((size_t)m->w * sizeof *cw);
+        if (!cols || !cw)
+            rc = ST_ENOMEM;
+        for (int x = 0; !rc && x < m->w; x++)
+            coarse_pos(x, c.f, lw, &cols[x], &cols[m->w + x], &cw[x]);
+        c.cx0 = cols;
+        c.cx1 = cols ? cols + m->w : NULL;
+        c.ctx = cw;
         /* ... measured on the working grid, where the response is compared
          * (interpolation from a coarser level smooths it). */
         size_t nw = (size_t)m->w * m->h, step = nw / 65536 + 1, k = 0;
@@ -199,6 +226,8 @@ static int run_scale(line_maps *m, const float *lvl, int lw, int lh, int up, dou
         c.inv = noise > 0 ? (float)(1.0 / noise) : 0.0f;
         if (!rc)
             st_parallel_for(threads, m->h, 64, scale_rows, &c);
+        free(cols);
+        free(cw);
     }
     st_aligned_free(xx);
     st_aligned_free(yy);
@@ -275,7 +304,8 @@ static void centre_nms(const line_maps *m, unsigned char *bin)
             keep[i] = 0;
             if (!bin[i])
                 continue;
-            double t = line_theta(m, i), nx = sin(t), ny = cos(t);
+            double nx, ny;
+            line_normal(m, i, &nx, &ny);
             float r = m->best[i];
             float a = st_sample_bilinear(m->best, (size_t)m->w, m->w, m->h, x + nx, y + ny, 0.0f);
             float b = st_sample_bilinear(m->best, (size_t)m->w, m->w, m->h, x - nx, y - ny, 0.0f);
