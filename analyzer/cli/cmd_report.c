@@ -25,15 +25,8 @@ int cmd_report(int argc, char **argv)
     }
     if (n == 0)
         return cli_fail(EXIT_BAD_USAGE, "report: give at least one output folder of analyze");
-    /* Date of analysis: now, or SOURCE_DATE_EPOCH for reproducible builds
-     * (reproducible-builds.org), in UTC. */
     char when[32];
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    time_t t = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
-    struct tm tm;
-    st_report_opts opts = {NULL};
-    if (gmtime_r(&t, &tm) && strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm))
-        opts.run_date = when;
+    st_report_opts opts = {cli_run_date(when, sizeof when)};
     int status = EXIT_ALL_DONE;
     for (size_t i = 0; i < n; i++) {
         st_err err = {0};

@@ -283,8 +283,10 @@ static int write_outputs(analyze_ctx *c, st_err *err)
     t = st_now();
     /* The report is rendered from the metrics.json just written, so what the
      * clinician reads is exactly what the data files say. */
-    if (!rc && !c->opts->no_report)
-        rc = st_report_write(c->out, err);
+    if (!rc && !c->opts->no_report) {
+        st_report_opts ro = {c->opts->run_date};
+        rc = st_report_write_opts(c->out, &ro, err);
+    }
     c->res->times.report += st_now() - t;
     return rc;
 }
