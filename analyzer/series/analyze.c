@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "core/error.h"
+#include "core/fs.h"
 #include "report/csv_writer.h"
 #include "report/json_writer.h"
 #include "report/report.h"
@@ -27,23 +28,6 @@
 #include "series/stages.h"
 
 #define MIN_VIEW_FRACTION 0.5 /* a photo must see half the ROI to be measured on it */
-
-static int make_dir(const char *path, st_err *err)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = 0;
-        if (mkdir(tmp, 0755) && errno != EEXIST)
-            return st_err_set(err, ST_EIO, "%s: cannot create (%s)", tmp, strerror(errno));
-        *p = '/';
-    }
-    if (mkdir(tmp, 0755) && errno != EEXIST)
-        return st_err_set(err, ST_EIO, "%s: cannot create (%s)", tmp, strerror(errno));
-    return ST_OK;
-}
 
 /* The absolute form of a path that may not exist yet: its deepest existing
  * ancestor resolved (symlinks included), the rest appended. */
@@ -84,11 +68,11 @@ static int prepare_out(const char *dir, const char *out, int images, st_err *err
     size_t n = strlen(rd);
     if (!strncmp(ro, rd, n) && (ro[n] == 0 || ro[n] == '/'))
         return st_err_set(err, ST_EINVAL, "%s: the output folder may not lie inside the series folder %s", out, dir);
-    int rc = make_dir(out, err);
+    int rc = st_mkdir_p(out, err);
     if (rc)
         return rc;
     snprintf(img, sizeof img, "%s/images", out);
-    return images ? make_dir(img, err) : ST_OK;
+    return images ? st_mkdir_p(img, err) : ST_OK;
 }
 
 static const shot_state *first_ok(const analyze_ctx *c, size_t i)

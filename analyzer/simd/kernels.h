@@ -21,6 +21,8 @@
 
 #include <stddef.h>
 
+#include "skintrack/skintrack.h"
+
 typedef enum st_simd_path { ST_SIMD_SCALAR = 0, ST_SIMD_SSE2 = 1, ST_SIMD_AVX2 = 2 } st_simd_path;
 
 /* The path in use (after detection and the environment override). */
@@ -40,6 +42,9 @@ void st_srgb_to_linear(const float *in, float *out, size_t n);
  * 0.2126 R + 0.7152 G + 0.0722 B, arranged so that a gray pixel (R = G = B)
  * keeps its value exactly. */
 void st_luminance(const float *r, const float *g, const float *b, float *y, size_t n);
+/* The luminance plane of a 3-channel image as a new 1-channel image (same
+ * pixel size, unit "rel"). */
+int st_luminance_image(const st_image *rgb, st_image **out, st_err *err);
 /* CIE L*a*b* (CIE 15:2004; D65 white, 2° observer) from sRGB-encoded R, G,
  * B through linear RGB and the 4-digit IEC 61966-2-1 XYZ matrix; powers to
  * float precision. sRGB white gives (100, 0, 0); the primaries are within
