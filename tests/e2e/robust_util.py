@@ -12,6 +12,10 @@ metadata, and a hash + mtime listing of a folder tree.
                                            carries EXIF/XMP/text metadata
                                            or the marker; exit 1 if any
   robust_util.py tree_state DIR            sha256, size, mtime_ns per file
+  robust_util.py complete DIR              every file under DIR whose name does
+                                           not start with '.' is whole (JSON
+                                           parses, CSV/HTML/PDF/JPEG/PNG end as
+                                           they must); lists temporaries
 """
 import hashlib
 import os
@@ -182,6 +186,44 @@ def tree_state(root):
                                          st.st_mtime_ns))
 
 
+def whole(path):
+    data = open(path, "rb").read()
+    name = path.lower()
+    if name.endswith(".json"):
+        import json
+        json.loads(data.decode("utf-8"))
+        return True
+    if name.endswith(".csv"):
+        return data.endswith(b"\n")
+    if name.endswith(".html"):
+        return data.rstrip().endswith(b"</html>")
+    if name.endswith(".pdf"):
+        return data.startswith(b"%PDF") and b"%%EOF" in data[-1024:]
+    if name.endswith((".jpg", ".jpeg")):
+        return data.startswith(b"\xff\xd8") and data.endswith(b"\xff\xd9")
+    if name.endswith(".png"):
+        return data.startswith(b"\x89PNG") and data[-8:-4] == b"IEND"
+    return True
+
+
+def complete(root):
+    bad = 0
+    for d, _, files in os.walk(root):
+        for name in sorted(files):
+            p = os.path.join(d, name)
+            if name.startswith("."):
+                print("temporary %s" % p)
+                continue
+            try:
+                ok = whole(p)
+            except Exception as e:  # a half JSON file, bad UTF-8
+                ok = False
+            if not ok:
+                print("FAIL %s: not a whole file" % p)
+                bad += 1
+    return 1 if bad else 0
+
+
 def main(argv):
     cmd = argv[1]
     if cmd == "png":
@@ -192,6 +234,8 @@ def main(argv):
         exif_jpeg(argv[2], argv[3])
     elif cmd == "metadata_scan":
         return metadata_scan(argv[2])
+    elif cmd == "complete":
+        return complete(argv[2])
     elif cmd == "tree_state":
         tree_state(argv[2])
     else:
