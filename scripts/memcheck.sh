@@ -16,13 +16,15 @@ command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get ins
 log=$out.valgrind.log
 # One thread: the same code paths, and far less time under valgrind.
 # --errors-for-leak-kinds=definite: "possibly lost" blocks of thread pools
-# and library caches (OpenCV, FFTW, fontconfig) are not ours to fix.
+# and library caches (OpenCV, FFTW, fontconfig) are not ours to fix;
+# scripts/valgrind.supp: fontconfig's per-process font patterns (see there).
 status=0
 valgrind --tool=memcheck --error-exitcode=99 --leak-check=full \
+  --suppressions="$root/scripts/valgrind.supp" \
   --errors-for-leak-kinds=definite --show-leak-kinds=definite \
   --track-origins=no --num-callers=30 --log-file="$log" \
   "$cli" analyze "$series" -o "$out" -j 1 || status=$?
-grep -E "ERROR SUMMARY|definitely lost|indirectly lost|possibly lost" "$log" || true
+grep -E "ERROR SUMMARY|definitely lost|indirectly lost|possibly lost|suppressed:" "$log" || true
 if [[ $status -eq 99 ]]; then
   echo "memcheck found errors or definite leaks: see $log"
   exit 1
