@@ -376,7 +376,8 @@ int st_pores_detect(const st_detect_input *in, int threads, st_metric_set *out,
         goto done;
     }
     c.smooth = smooth;
-    qsort(cl.v, cl.n, sizeof *cl.v, cmp_cand);
+    if (cl.n) /* qsort(NULL, 0, ...) is undefined (UBSan: nonnull) */
+        qsort(cl.v, cl.n, sizeof *cl.v, cmp_cand);
     p = malloc((cl.n ? cl.n : 1) * sizeof *p);
     area = malloc((cl.n ? cl.n : 1) * sizeof *area);
     if (!p || !area) {
