@@ -171,4 +171,22 @@ rows = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
 assert {r["file"] for r in rows} == set(files) and {r["series"] for r in rows} == {sys.argv[3]}
 PY
 
+# --- batch: broken series fail alone, the rest is analysed, exit 1
+broot=$work/batch_root
+rm -rf "$broot" "$work/batch.out"
+mkdir -p "$broot/empty"
+cp -r "$work/base" "$broot/good"
+cp -r "$work/base" "$broot/badjson"; echo '{"roi": "x"}' >"$broot/badjson/series.json"
+cp -r "$work/trunc" "$broot/trunc"
+got=0
+"$ST_CLI" batch "$broot" -o "$work/batch.out" -j 2 2>"$work/batch.err" || got=$?
+if [[ $got -eq 1 ]] && grep -qF "series badjson failed: $broot/badjson/series.json: key 'roi' must be an array" "$work/batch.err" \
+   && grep -qF "series empty failed: $broot/empty: no images" "$work/batch.err" \
+   && grep -qF "2 analysed, 0 skipped (unchanged), 2 failed, 1 with failed sessions" "$work/batch.err" \
+   && [[ -s $work/batch.out/good/metrics.json && -s $work/batch.out/trunc/metrics.json ]]; then
+  echo "ok   batch (exit 1): $(tail -1 "$work/batch.err")"
+else
+  echo "FAIL batch: status $got"; sed 's/^/     | /' "$work/batch.err"; fail=1
+fi
+
 exit $fail
