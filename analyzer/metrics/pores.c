@@ -487,7 +487,7 @@ int st_pores_detect(const st_detect_input *in, int threads, st_metric_set *out,
     }
     c.smooth = smooth;
     c.texture = texture_level(smooth, w, h, d_max_px, threads);
-    if (cl.n)
+    if (cl.n) /* qsort(NULL, 0, ...) is undefined (UBSan: nonnull) */
         qsort(cl.v, cl.n, sizeof *cl.v, cmp_cand);
     p = malloc((cl.n ? cl.n : 1) * sizeof *p);
     area = malloc((cl.n ? cl.n : 1) * sizeof *area);

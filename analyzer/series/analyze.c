@@ -125,11 +125,21 @@ static int build_roi(analyze_ctx *c, st_err *err)
     const st_series *s = &c->series;
     int rc;
     if (s->has_roi) {
+        const char *base_file = s->sessions[0].files.items[c->base_shot];
         rc = st_mask_from_rect(c->base->width, c->base->height, s->roi, &c->mask, err);
         if (rc) {
             char why[ST_ERR_MSG_MAX];
             snprintf(why, sizeof why, "%s", err->msg);
-            return st_err_set(err, rc, "%s/%s: %s", s->dir, s->sessions[0].files.items[c->base_shot], why);
+            return st_err_set(err, rc, "%s/%s: %s", s->dir, base_file, why);
+        }
+        /* A baseline smaller than the ROI: measured on the part inside it,
+         * and said so (the patch is smaller than the one asked for). */
+        if ((long)s->roi[0] + s->roi[2] > c->base->width || (long)s->roi[1] + s->roi[3] > c->base->height) {
+            char text[600];
+            snprintf(text, sizeof text, "%s: roi %d,%d,%d,%d reaches past the %dx%d baseline image; measured on "
+                     "the part inside it", base_file, s->roi[0], s->roi[1], s->roi[2], s->roi[3],
+                     c->base->width, c->base->height);
+            rc = note(c, err, text);
         }
     } else if (s->modality == ST_MODALITY_PHOTO) {
         const char *why = NULL;

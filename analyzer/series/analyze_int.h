@@ -44,6 +44,7 @@ typedef struct analyze_ctx {
     size_t photos_done, photos_total;
     int remodel_session;       /* latest session that passed pass 1; -1 none */
     int fam_present[ST_FAM_COUNT]; /* the family was measured in both sessions */
+    int output_failed;         /* an output could not be written: the run stops */
     st_analyze_result *res;
 } analyze_ctx;
 

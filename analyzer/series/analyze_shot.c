@@ -115,13 +115,18 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
     sh->h = img->height;
     double t = st_now();
     rc = stg_quality(img, c->series.modality, c->base ? c->base_sharpness : 0.0, &sh->quality, &sh->qmetrics,
-                     err);
+                     &e);
     c->res->times.quality += st_now() - t;
     if (rc || !strcmp(sh->quality.status, "fail")) {
-        snprintf(sh->reason, sizeof sh->reason, "quality: %s",
-                 sh->quality.messages.count ? sh->quality.messages.items[0] : "failed");
+        /* A photo the checks cannot even measure (e.g. 1x1 pixel) fails
+         * itself, not the series. */
+        if (rc)
+            snprintf(sh->reason, sizeof sh->reason, "%s", e.msg);
+        else
+            snprintf(sh->reason, sizeof sh->reason, "quality: %s",
+                     sh->quality.messages.count ? sh->quality.messages.items[0] : "failed");
         st_image_free(img);
-        return rc;
+        return fatal(rc) ? st_err_set(err, rc, "%s", e.msg) : ST_OK;
     }
     if (!c->base) {
         if (i > 0) {
@@ -143,7 +148,9 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
     rc = stg_register(c->base, img, c->series.modality, c->opts->threads, &sh->reg, err);
     c->res->times.registration += st_now() - t;
     if (rc || !strcmp(sh->reg.status, "fail")) {
-        snprintf(sh->reason, sizeof sh->reason, "registration: %s", rc ? err->msg : sh->reg.message);
+        const char *why = rc ? err->msg : sh->reg.message;
+        snprintf(sh->reason, sizeof sh->reason, "%s%s", strncmp(why, "registration: ", 14) ? "registration: " : "",
+                 why);
         st_image_free(img);
         return fatal(rc) ? rc : ST_OK;
     }
@@ -313,8 +320,13 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
     }
     c->res->times.tiles += st_now() - t;
     t = st_now();
-    if (!rc && want_images && !c->opts->no_images)
+    if (!rc && want_images && !c->opts->no_images) {
         rc = images_write_session(c, i, patch, surface, &out->det, err);
+        /* An image that cannot be written (read-only folder, full disk) is no
+         * fault of the photo: the run stops, and the metrics.json of an
+         * earlier run stays as it was. */
+        c->output_failed = rc != ST_OK;
+    }
     c->res->times.images += st_now() - t;
     st_image_free(patch);
     st_image_free(surface);
@@ -397,7 +409,7 @@ int shot_measure_session(analyze_ctx *c, size_t i, st_err *err)
         rc = measure_one(c, i, j, m, &ms[got], tiles, first, err);
         if (!rc)
             rc = copy_metrics(&ms[got].metrics, &c->shots[i][j].qmetrics, err);
-        if (rc && !fatal(rc)) {
+        if (rc && !fatal(rc) && !c->output_failed) {
             /* This photo cannot be measured; the session goes on without it. */
             snprintf(c->shots[i][j].reason, sizeof c->shots[i][j].reason, "measuring: %s", err->msg);
             c->shots[i][j].ok = 0;

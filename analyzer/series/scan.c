@@ -299,6 +299,11 @@ int st_series_scan(const char *dir, const st_series_overrides *ov, st_series *s,
     rc = st_strlist_extend(&s->notes, &m.warnings, err);
     if (!rc)
         rc = split_entries(s, &names, &images, err);
+    /* No image at all is an unreadable series, even when series.json names
+     * files: there is nothing to analyse (exit status 2, not a series of
+     * failed sessions). */
+    if (!rc && !images.count)
+        rc = st_err_set(err, ST_EINVAL, "%s: no images (.jpg, .jpeg, .png) in the series folder", s->dir);
     if (!rc && m.n_sessions)
         rc = scan_with_manifest(s, &m, &images, err);
     else if (!rc)

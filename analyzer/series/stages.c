@@ -96,6 +96,12 @@ int stg_register(const st_image *fixed, const st_image *moving, st_modality mod,
      * of the 1600 px demo photo course, a 2048 px level 0.3–0.4 px; the cost
      * is a finer ECC level for 12 MP photos. */
     o.fine_max_dim = ST_REG_FINE_MAX_DIM;
+    /* No FFTW wisdom: plans read from a wisdom file (made by a benchmark,
+     * or another user's cache) compute the same transforms with other
+     * rounding, which moved session matrices by ~1e-6 and the printed
+     * metrics of photo-course (tests/e2e/determinism_slow.sh). The same
+     * input must give the same bytes on every run (SPEC.md). */
+    o.wisdom = "off";
     st_registration r;
     st_image *f01 = NULL, *m01 = NULL;
     int rc = ST_OK;

@@ -105,7 +105,7 @@ static void test_scars_height(void)
     /* the same skin, scars not drawn */
     s.features = SKINGEN_F_ALL & ~SKINGEN_F_SCARS;
     CHECK_EQ_INT(skingen_render_height(skin, &s, &c, &hm, &err), ST_OK);
-    in.surface = hm;
+    in.surface = hm; /* (a call before this line read the freed map: ASan) */
     CHECK_EQ_INT(st_scars_detect(&in, 2, 0, &ms, &d, &err), ST_OK);
     CHECK_EQ_INT(d.n_scars, 0);
     st_metric_set_clear(&ms);

@@ -1,10 +1,15 @@
 /* Symmetric convolution, vectorised (reference: generic/blur_c.c). Four
  * vectors of outputs per pass over the taps, so each broadcast tap serves
  * 4 x VW outputs. The sum runs j = 1..r as in the reference; SSE2 is
- * bit-identical, AVX2 fuses the multiply-add (rounding differences only). */
+ * bit-identical on SSE2 and AVX2: the multiply and the add stay separate
+ * (no FMA), because a fused multiply-add rounds differently and the blur
+ * feeds every printed metric (flattening, detections), which must be the same
+ * bytes on every path (SPEC.md, "Outputs of analyze"). */
 #include "simd/generic/filter_px.h"
 #include "simd/simd_internal.h"
 #include "simd/x86/vec.h"
+
+#define BLUR_MADD(a, b, c) vadd(c, vmul(a, b))
 
 void ST_FN(conv_h)(const float *p, const float *k, int r, float *dst, int n)
 {
@@ -16,10 +21,10 @@ void ST_FN(conv_h)(const float *p, const float *k, int r, float *dst, int n)
         vf a2 = vmul(k0, vload(c + 2 * VW)), a3 = vmul(k0, vload(c + 3 * VW));
         for (int j = 1; j <= r; j++) {
             vf kj = vset1(k[j]);
-            a0 = vfmadd(kj, vadd(vload(c - j), vload(c + j)), a0);
-            a1 = vfmadd(kj, vadd(vload(c - j + VW), vload(c + j + VW)), a1);
-            a2 = vfmadd(kj, vadd(vload(c - j + 2 * VW), vload(c + j + 2 * VW)), a2);
-            a3 = vfmadd(kj, vadd(vload(c - j + 3 * VW), vload(c + j + 3 * VW)), a3);
+            a0 = BLUR_MADD(kj, vadd(vload(c - j), vload(c + j)), a0);
+            a1 = BLUR_MADD(kj, vadd(vload(c - j + VW), vload(c + j + VW)), a1);
+            a2 = BLUR_MADD(kj, vadd(vload(c - j + 2 * VW), vload(c + j + 2 * VW)), a2);
+            a3 = BLUR_MADD(kj, vadd(vload(c - j + 3 * VW), vload(c + j + 3 * VW)), a3);
         }
         vstore(dst + x, a0);
         vstore(dst + x + VW, a1);
@@ -30,7 +35,7 @@ void ST_FN(conv_h)(const float *p, const float *k, int r, float *dst, int n)
         const float *c = p + x + r;
         vf a0 = vmul(k0, vload(c));
         for (int j = 1; j <= r; j++)
-            a0 = vfmadd(vset1(k[j]), vadd(vload(c - j), vload(c + j)), a0);
+            a0 = BLUR_MADD(vset1(k[j]), vadd(vload(c - j), vload(c + j)), a0);
         vstore(dst + x, a0);
     }
     for (; x < n; x++)
@@ -49,10 +54,10 @@ void ST_FN(conv_v)(const float *const *rows, const float *k, int r, size_t x0, f
         for (int j = 1; j <= r; j++) {
             vf kj = vset1(k[j]);
             const float *u = rows[r - j] + x, *d = rows[r + j] + x;
-            a0 = vfmadd(kj, vadd(vload(u), vload(d)), a0);
-            a1 = vfmadd(kj, vadd(vload(u + VW), vload(d + VW)), a1);
-            a2 = vfmadd(kj, vadd(vload(u + 2 * VW), vload(d + 2 * VW)), a2);
-            a3 = vfmadd(kj, vadd(vload(u + 3 * VW), vload(d + 3 * VW)), a3);
+            a0 = BLUR_MADD(kj, vadd(vload(u), vload(d)), a0);
+            a1 = BLUR_MADD(kj, vadd(vload(u + VW), vload(d + VW)), a1);
+            a2 = BLUR_MADD(kj, vadd(vload(u + 2 * VW), vload(d + 2 * VW)), a2);
+            a3 = BLUR_MADD(kj, vadd(vload(u + 3 * VW), vload(d + 3 * VW)), a3);
         }
         vstore(dst + i, a0);
         vstore(dst + i + VW, a1);
@@ -63,7 +68,7 @@ void ST_FN(conv_v)(const float *const *rows, const float *k, int r, size_t x0, f
         size_t x = x0 + (size_t)i;
         vf a0 = vmul(k0, vload(rows[r] + x));
         for (int j = 1; j <= r; j++)
-            a0 = vfmadd(vset1(k[j]), vadd(vload(rows[r - j] + x), vload(rows[r + j] + x)), a0);
+            a0 = BLUR_MADD(vset1(k[j]), vadd(vload(rows[r - j] + x), vload(rows[r + j] + x)), a0);
         vstore(dst + i, a0);
     }
     for (; i < n; i++) {
