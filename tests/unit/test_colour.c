@@ -16,8 +16,6 @@
  * by value or cv::Ptr, and test_register (ECC, ORB through the same wrapper)
  * runs leak-free. Debian's OpenCV has no frame pointers, so the report's
  * stacks end in fastMalloc: that is what is suppressed, in this program only. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void) { return "leak:cv::fastMalloc\n"; }
 
 static const double sharma[34][7] = {
     {50.0000, 2.6772, -79.7751, 50.0000, 0.0000, -82.7485, 2.0425},
@@ -180,7 +178,11 @@ static void test_colorchart(void)
  * frame, which only full unwinding reaches (the fast unwinder stops in
  * libopencv_core); our own allocations stay checked. Unused otherwise. */
 const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void) { return "leak:cv::hal::cvtBGRtoLab\n"; }
+const char *__lsan_default_suppressions(void)
+{
+    return "leak:cv::fastMalloc\n"
+           "leak:cv::hal::cvtBGRtoLab\n";
+}
 const char *__asan_default_options(void);
 const char *__asan_default_options(void) { return "fast_unwind_on_malloc=0"; }
 
