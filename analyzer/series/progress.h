@@ -29,7 +29,7 @@ void st_mean_sd(const double *v, size_t n, double *mean, double *sd);
  *   roughness  V = Sq                  = sqrt(Σ_t Σz² / Σ_t n_pixels)
  *   pores      V = mean pore diameter  = Σ_t Σd / Σ_t count
  *   scars      V = scar volume         = Σ_t volume / n_tiles   (∝ total)
- *   wrinkles   V = line length density = Σ_t length / Σ_t area
+ *   wrinkles   V = line severity       = Σ_t Σ length × depth / Σ_t area
  * Each V is a ratio of sums over the ROI tiles (num_t, den_t), so the same
  * formula gives the index for any multiset of tiles; the 95 % interval is
  * the 2.5 / 97.5 percentile of the index over B paired bootstrap resamples
