@@ -151,7 +151,8 @@ static int evaluate(reg_ctx *c, double m[9], candidate *cand, st_err *err)
         return rc;
     if (c->o.max_model == ST_MODEL_HOMOGRAPHY) {
         st_plane f = st_pyramid_plane(&c->pf, c->lf);
-        double mh[9], ncc_h, overlap_h;
+        /* A homography that does not converge leaves the affine result. */
+        double mh[9], ncc_h = -1.0, overlap_h = 0.0;
         memcpy(mh, m, sizeof mh);
         rc = refine_level(c, c->lf, ST_MODEL_HOMOGRAPHY, 2 * ecc_iterations(f.w, f.h), mh, &e2);
         if (rc && rc != ST_EREGISTER)
