@@ -43,12 +43,12 @@ for t in "${targets[@]}"; do
   if ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
      "$build/tests/fuzz/$t" "${args[@]}" "$work" "$root/tests/fuzz/corpus/$name" >"$log" 2>&1; then
-    grep -E "^stat::(number_of_executed_units|peak_rss_mb)|^Done" "$log" | tr '\n' ' '; echo
-    grep -E "#[0-9]+.*(cov|ft):" "$log" | tail -1
+    { grep -E "^Done" "$log" || true; } | tr -s ' \n' ' '; echo
+    { grep -E "#[0-9]+.*(cov|ft):" "$log" || true; } | tail -1
   else
     status=1
     echo "fuzz: $t FAILED; input in $art/, log $log" >&2
-    grep -E "ERROR|SUMMARY|Test unit written" "$log" | head -20 >&2
+    { grep -E "ERROR|SUMMARY|Test unit written|Slowest unit" "$log" || true; } | head -20 >&2
   fi
 done
 exit $status

@@ -20,6 +20,11 @@ typedef struct cli_command {
 /* Prints "skintrack: <message>" on stderr and returns status. */
 int cli_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The date of analysis for reports: now, or SOURCE_DATE_EPOCH when set
+ * (reproducible-builds.org), as "YYYY-MM-DDTHH:MM:SSZ" in UTC. The library
+ * never reads the clock; the CLI decides. Returns buf, or NULL if unknown. */
+const char *cli_run_date(char *buf, unsigned long len);
+
 /* The exit status for a library status code: input problems are 2, bugs 3. */
 int cli_exit_for(int st_code);
 

@@ -58,6 +58,8 @@ int cmd_analyze(int argc, char **argv)
     }
     if (isatty(STDERR_FILENO))
         o.progress = show_progress;
+    char when[32];
+    o.run_date = cli_run_date(when, sizeof when);
     st_analyze_result res;
     st_err err = {0};
     int rc = st_analyze_series(dir, out, &o, &res, &err);

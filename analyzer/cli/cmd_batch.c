@@ -104,8 +104,9 @@ int cmd_batch(int argc, char **argv)
         snprintf(default_out, sizeof default_out, "%s.out", root);
         out = default_out;
     }
-    char options[512];
+    char options[512], when[32];
     options_text(&b.analyze, options, sizeof options);
+    b.analyze.run_date = cli_run_date(when, sizeof when);
     cli_progress_init(&b.bar);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);

@@ -2,7 +2,10 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 
+#define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
+#include <stdlib.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +20,16 @@ int cli_fail(int status, const char *fmt, ...)
     fputc('\n', stderr);
     va_end(ap);
     return status;
+}
+
+const char *cli_run_date(char *buf, unsigned long len)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    time_t t = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        return NULL;
+    return buf;
 }
 
 int cli_exit_for(int st_code)

@@ -72,16 +72,11 @@ void st_det_copy_plane(const st_image *img, int channel, float *dst)
                (size_t)img->width * sizeof(float));
 }
 
-static int cmp_float(const void *a, const void *b)
+/* Evenly spaced sample (at most ~2^16 values: plenty for a quantile or a
+ * MAD); caller frees. */
+static float *sample(const float *v, size_t n, size_t *m)
 {
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
-/* Evenly spaced sample (at most ~1e6 values), sorted; caller frees. */
-static float *sorted_sample(const float *v, size_t n, size_t *m)
-{
-    size_t step = n > 1000000 ? n / 1000000 + 1 : 1;
+    size_t step = n > 65536 ? n / 65536 + 1 : 1;
     size_t k = (n + step - 1) / step;
     float *s = malloc((k ? k : 1) * sizeof *s);
     if (!s)
@@ -90,24 +85,59 @@ static float *sorted_sample(const float *v, size_t n, size_t *m)
     for (size_t i = 0; i < n; i += step)
         if (isfinite(v[i]))
             s[j++] = v[i];
-    qsort(s, j, sizeof *s, cmp_float);
     *m = j;
     return s;
+}
+
+float st_det_select(float *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        float pivot = v[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                float t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
+    }
+    return v[k];
 }
 
 double st_det_quantile(const float *v, size_t n, double q)
 {
     size_t m = 0;
-    float *s = sorted_sample(v, n, &m);
+    float *s = sample(v, n, &m);
     if (!s || m == 0) {
         free(s);
         return 0.0;
     }
     double pos = q * (double)(m - 1);
     size_t i = (size_t)pos;
-    double f = pos - (double)i, r = s[i];
-    if (i + 1 < m)
-        r += f * ((double)s[i + 1] - s[i]);
+    double f = pos - (double)i, r = st_det_select(s, m, i);
+    if (i + 1 < m && f > 0) {
+        /* the next order statistic is the smallest of the upper part */
+        float nx = s[i + 1];
+        for (size_t k = i + 2; k < m; k++)
+            nx = s[k] < nx ? s[k] : nx;
+        r += f * ((double)nx - r);
+    }
     free(s);
     return r;
 }
@@ -115,16 +145,15 @@ double st_det_quantile(const float *v, size_t n, double q)
 double st_det_robust_sigma(const float *v, size_t n)
 {
     size_t m = 0;
-    float *s = sorted_sample(v, n, &m);
+    float *s = sample(v, n, &m);
     if (!s || m == 0) {
         free(s);
         return 0.0;
     }
-    float med = s[m / 2];
+    float med = st_det_select(s, m, m / 2);
     for (size_t i = 0; i < m; i++)
         s[i] = fabsf(s[i] - med);
-    qsort(s, m, sizeof *s, cmp_float);
-    double mad = s[m / 2];
+    double mad = st_det_select(s, m, m / 2);
     free(s);
     return 1.4826 * mad;
 }

@@ -1,6 +1,6 @@
 /* Plumbing shared by the detection families (not part of the stage's API):
  * input access, robust statistics, masked smoothing, pyramids, Hessians,
- * connected components and thinning. */
+ * connected components. */
 #ifndef ST_METRICS_DETECT_INTERNAL_H
 #define ST_METRICS_DETECT_INTERNAL_H
 
@@ -29,9 +29,11 @@ float *st_det_alloc(int w, int h);
 /* Copies a surface plane into a w*h buffer. */
 void st_det_copy_plane(const st_image *img, int channel, float *dst);
 /* Robust standard deviation: 1.4826 x median absolute deviation of up to
- * ~1e6 evenly spaced samples of v (Hampel 1974). */
+ * ~65536 evenly spaced samples of v (Hampel 1974). */
 double st_det_robust_sigma(const float *v, size_t n);
-/* The q-quantile (0..1) of up to ~1e6 evenly spaced samples of v. */
+/* k-th smallest of v[0..n) by Hoare's selection (v is reordered). */
+float st_det_select(float *v, size_t n, size_t k);
+/* The q-quantile (0..1) of up to ~65536 evenly spaced samples of v. */
 double st_det_quantile(const float *v, size_t n, double q);
 /* Normalised convolution (Knutsson & Westin 1993): blur(v*wt) / blur(wt) with
  * a Gaussian of sigma; where blur(wt) ~ 0 the plain blur is used. tmp is a
@@ -58,10 +60,6 @@ void st_det_hessian(const float *s, int w, int h, int x, int y, float *dxx, floa
 /* 8-connected components of bin != 0: labels 1..count, 0 = background. */
 int st_det_label8(const unsigned char *bin, int w, int h, int32_t *labels, int *count,
                   st_err *err);
-
-/* ---- thin.c --------------------------------------------------------------- */
-/* Zhang & Suen (1984) thinning of bin (1 = object), in place. */
-int st_det_thin(unsigned char *bin, int w, int h, st_err *err);
 
 /* Lab planes (w*h each) of the ROI's photo; NULL planes are skipped. */
 int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b);

@@ -78,27 +78,27 @@ static int subset_pinv(const double (*l)[3], int n, unsigned mask, double *out)
 static void normal_rows(void *arg, int y0, int y1)
 {
     const ps_ctx *c = arg;
-    /* c->n <= PS_MAX_LIGHTS is checked by the caller; the bound is repeated
-     * so the compiler sees row[] stays in range (GCC's -Warray-bounds under
-     * -fsanitize=address failed the build otherwise). */
-    const int nl = c->n < PS_MAX_LIGHTS ? c->n : PS_MAX_LIGHTS;
-    unsigned all = (1u << nl) - 1u;
+    /* n <= PS_MAX_LIGHTS is checked on entry; saying so here lets the
+     * compiler see the row[] bound (GCC's -Warray-bounds otherwise assumes
+     * the shift below allows k up to 31). */
+    const int n = c->n < PS_MAX_LIGHTS ? c->n : PS_MAX_LIGHTS;
+    unsigned all = (1u << n) - 1u;
     for (int y = y0; y < y1; y++) {
         const float *row[PS_MAX_LIGHTS];
-        for (int k = 0; k < nl; k++)
+        for (int k = 0; k < n; k++)
             row[k] = st_image_row(c->img[k], 0, y);
         float *pr = c->p + (size_t)y * c->pw, *qr = c->q + (size_t)y * c->pw;
         for (int x = 0; x < c->w; x++) {
             unsigned mask = 0;
-            for (int k = 0; k < nl; k++)
+            for (int k = 0; k < n; k++)
                 mask |= (unsigned)(row[k][x] > c->lo && row[k][x] < c->hi) << k;
-            const double *pi = c->pinv + (size_t)mask * 3 * c->n;
+            const double *pi = c->pinv + (size_t)mask * 3 * n;
             if (isnan(pi[0]))
-                pi = c->pinv + (size_t)all * 3 * c->n; /* too few good samples: use all */
+                pi = c->pinv + (size_t)all * 3 * n; /* too few good samples: use all */
             double g[3] = {0, 0, 0};
             for (int i = 0; i < 3; i++)
-                for (int k = 0; k < nl; k++)
-                    g[i] += pi[i * c->n + k] * row[k][x];
+                for (int k = 0; k < n; k++)
+                    g[i] += pi[i * n + k] * row[k][x];
             double rho = sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);
             float p = 0.0f, q = 0.0f;
             if (rho > 1e-6 && g[2] > 1e-3 * rho) {

@@ -10,7 +10,11 @@
  * background by a margin over the ring's own variability and be round (both
  * Hessian eigenvalues positive, ratio >= 0.35). The diameter is measured, not
  * taken from the scale: the area of the connected pixels darker than half
- * the centre's contrast, as an equal-area circle. */
+ * the centre's contrast, as an equal-area circle, is the pore's diameter at
+ * half depth; the opening's diameter (where the darkening ends) follows for
+ * a smooth funnel, darkness (1 - rho^2)^2 (rho = r / rim radius, the
+ * generator's pore model), whose half-depth radius is sqrt(1 - 1/sqrt 2) =
+ * 0.541 of the rim's. */
 #define _DEFAULT_SOURCE /* M_PI, M_SQRT2 */
 #include <math.h>
 #include <stdlib.h>
@@ -18,6 +22,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "metrics/detect_internal.h"
 #include "simd/kernels.h"
 
@@ -27,6 +32,9 @@
 #define RESP_SIGMAS 4.0   /* response threshold in robust SDs of the response */
 #define RING_SIGMAS 3.0   /* contrast over the background ring's SD */
 #define MIN_ROUNDNESS 0.35
+#define ARM_RATIO 1.6
+#define TEXTURE_SIGMAS 5.5 /* contrast over the image's texture level */
+#define HALF_DEPTH_RADIUS 0.5412 /* sqrt(1 - 1/sqrt(2)): funnel (1 - rho^2)^2 */
 
 typedef struct scale_plane {
     float *resp, *maxf, *blur; /* normalised LoG, its 3x3 max, the blurred level */
@@ -93,17 +101,28 @@ static int plane_make(const float *lvl, int w, int h, int level, double sigma, i
     size_t n = (size_t)w * (size_t)h;
     for (size_t i = 0; i < n; i++)
         p->resp[i] *= s2;
+    /* 3x3 maximum, separably: rows into maxf, then columns in place
+     * through a three-row window. */
     for (int y = 0; y < h; y++) {
-        int y0 = y ? y - 1 : y, y1 = y + 1 < h ? y + 1 : y;
-        for (int x = 0; x < w; x++) {
-            int x0 = x ? x - 1 : x, x1 = x + 1 < w ? x + 1 : x;
-            float m = p->resp[(size_t)y0 * w + x0];
-            for (int yy = y0; yy <= y1; yy++)
-                for (int xx = x0; xx <= x1; xx++)
-                    m = fmaxf(m, p->resp[(size_t)yy * w + xx]);
-            p->maxf[(size_t)y * w + x] = m;
-        }
+        const float *r = p->resp + (size_t)y * w;
+        float *o = p->maxf + (size_t)y * w;
+        for (int x = 0; x < w; x++)
+            o[x] = fmaxf(fmaxf(r[x ? x - 1 : x], r[x]), r[x + 1 < w ? x + 1 : x]);
     }
+    float *prev = malloc((size_t)w * 2 * sizeof *prev);
+    if (!prev)
+        return ST_ENOMEM;
+    float *cur = prev + w;
+    memcpy(prev, p->maxf, (size_t)w * sizeof *prev);
+    for (int y = 0; y < h; y++) {
+        float *o = p->maxf + (size_t)y * w;
+        const float *next = p->maxf + (size_t)(y + 1 < h ? y + 1 : y) * w;
+        memcpy(cur, o, (size_t)w * sizeof *cur);
+        for (int x = 0; x < w; x++)
+            o[x] = fmaxf(fmaxf(prev[x], cur[x]), next[x]);
+        memcpy(prev, cur, (size_t)w * sizeof *prev);
+    }
+    free(prev);
     p->thr = RESP_SIGMAS * st_det_robust_sigma(p->resp, n);
     return ST_OK;
 }
@@ -160,60 +179,61 @@ static int cmp_cand(const void *a, const void *b)
     return (p->x > q->x) - (p->x < q->x);
 }
 
-/* Background ring statistics around (cx, cy) on the smoothed surface. */
-static void ring_stats(const float *s, int w, int h, double cx, double cy, double r_in,
-                       double r_out, double *mean, double *sd)
+static int cmp_float(const void *a, const void *b)
 {
-    double sum = 0, sum2 = 0;
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median and robust SD (1.4826 MAD) of the surface in the ring
+ * r_in <= r <= r_out around (cx, cy): robust to the furrows crossing it.
+ * buf holds at least (2 r_out + 3)^2 floats. */
+static void ring_stats(const float *s, int w, int h, double cx, double cy, double r_in,
+                       double r_out, float *buf, double *med, double *sd)
+{
     size_t n = 0;
     int x0 = (int)floor(cx - r_out), x1 = (int)ceil(cx + r_out);
     int y0 = (int)floor(cy - r_out), y1 = (int)ceil(cy + r_out);
     for (int y = y0 < 0 ? 0 : y0; y <= y1 && y < h; y++)
         for (int x = x0 < 0 ? 0 : x0; x <= x1 && x < w; x++) {
             double d2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);
-            if (d2 < r_in * r_in || d2 > r_out * r_out)
-                continue;
-            double v = s[(size_t)y * w + x];
-            sum += v;
-            sum2 += v * v;
-            n++;
+            if (d2 >= r_in * r_in && d2 <= r_out * r_out)
+                buf[n++] = s[(size_t)y * w + x];
         }
-    *mean = n ? sum / (double)n : 0.0;
-    *sd = n > 1 ? sqrt(fmax(sum2 / (double)n - *mean * *mean, 0.0)) : INFINITY;
+    if (n < 3) {
+        *med = 0.0;
+        *sd = INFINITY;
+        return;
+    }
+    *med = st_det_select(buf, n, n / 2);
+    for (size_t i = 0; i < n; i++)
+        buf[i] = fabsf(buf[i] - (float)*med);
+    *sd = 1.4826 * st_det_select(buf, n, n / 2);
 }
 
-/* Area (pixels) of the 4-connected region around (cx, cy) darker than lvl,
- * within radius rmax, and its centroid offset (sums in *sx, *sy); stack and
- * seen are scratch of (2 rmax + 1)^2. */
-static size_t dark_area(const float *s, int w, int h, int cx, int cy, int rmax, float lvl,
-                        int *stack, unsigned char *seen, double *sx, double *sy)
+#define N_DIR 16
+
+/* Darkness (bg - value) at radius r in N_DIR directions: the median over
+ * directions, the share of directions darker than `level`, the maximum. */
+static void radial(const float *s, int w, int h, double cx, double cy, double r, double bg,
+                   double level, double *median, double *share, double *maxd)
 {
-    *sx = *sy = 0.0;
-    int side = 2 * rmax + 1;
-    memset(seen, 0, (size_t)side * side);
-    size_t area = 0, top = 0;
-    if (s[(size_t)cy * w + cx] >= lvl)
-        return 0;
-    stack[top++] = rmax * side + rmax;
-    seen[rmax * side + rmax] = 1;
-    while (top) {
-        int k = stack[--top], lx = k % side, ly = k / side;
-        area++;
-        *sx += lx - rmax;
-        *sy += ly - rmax;
-        static const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
-        for (int d = 0; d < 4; d++) {
-            int nx = lx + dx[d], ny = ly + dy[d];
-            int gx = cx - rmax + nx, gy = cy - rmax + ny;
-            if (nx < 0 || ny < 0 || nx >= side || ny >= side || gx < 0 || gy < 0 || gx >= w ||
-                gy >= h || seen[ny * side + nx])
-                continue;
-            seen[ny * side + nx] = 1;
-            if (s[(size_t)gy * w + gx] < lvl)
-                stack[top++] = ny * side + nx;
-        }
+    /* cos and sin of 2 pi k / 16 */
+    static const double cs[N_DIR] = {1, 0.92387953, 0.70710678, 0.38268343, 0, -0.38268343,
+                                     -0.70710678, -0.92387953, -1, -0.92387953, -0.70710678,
+                                     -0.38268343, 0, 0.38268343, 0.70710678, 0.92387953};
+    float v[N_DIR];
+    int dark = 0;
+    for (int k = 0; k < N_DIR; k++) {
+        double x = cx + r * cs[k], y = cy + r * cs[(k + 12) % N_DIR];
+        float sv = st_sample_bilinear(s, (size_t)w, w, h, x, y, (float)bg);
+        v[k] = (float)(bg - sv);
+        dark += v[k] > level;
     }
-    return area;
+    qsort(v, N_DIR, sizeof *v, cmp_float);
+    *median = 0.5 * (v[N_DIR / 2 - 1] + v[N_DIR / 2]);
+    *share = (double)dark / N_DIR;
+    *maxd = v[N_DIR - 1];
 }
 
 typedef struct pore_ctx {
@@ -221,40 +241,132 @@ typedef struct pore_ctx {
     const float *smooth; /* full-resolution surface, lightly smoothed */
     int w, h;
     double d_min_px, d_max_px;
-    int *stack;
-    unsigned char *seen;
+    float *buf;
     int rmax_cap;
+    double texture; /* robust SD of the surface about its local mean */
 } pore_ctx;
 
-/* Contrast, roundness of the measured region and diameter; 1 if a pore. */
+/* Robust SD of the smoothed surface about its local mean over a window of
+ * a few pore sizes: the amplitude of skin texture and noise that a pore's
+ * darkening has to stand out from. */
+static double texture_level(const float *smooth, int w, int h, double d_max_px, int threads)
+{
+    float *m = st_det_alloc(w, h);
+    if (!m)
+        return 0.0;
+    double level = 0.0;
+    if (!st_gaussian_blur(smooth, (size_t)w, m, (size_t)w, w, h, fmax(2.0, d_max_px), threads)) {
+        for (size_t i = 0; i < (size_t)w * h; i++)
+            m[i] = smooth[i] - m[i];
+        level = st_det_robust_sigma(m, (size_t)w * h);
+    }
+    st_aligned_free(m);
+    return level;
+}
+
+/* The darkest smoothed pixel within radius r of (x, y). */
+static void darkest(const float *s, int w, int h, double x, double y, double r, int *ox, int *oy)
+{
+    int bx = (int)lround(x), by = (int)lround(y), ri = (int)ceil(r);
+    bx = bx < 0 ? 0 : (bx >= w ? w - 1 : bx);
+    by = by < 0 ? 0 : (by >= h ? h - 1 : by);
+    float best = s[(size_t)by * w + bx];
+    *ox = bx;
+    *oy = by;
+    for (int yy = by - ri; yy <= by + ri; yy++)
+        for (int xx = bx - ri; xx <= bx + ri; xx++)
+            if (xx >= 0 && yy >= 0 && xx < w && yy < h && (xx - x) * (xx - x) + (yy - y) * (yy - y) <= r * r &&
+                s[(size_t)yy * w + xx] < best) {
+                best = s[(size_t)yy * w + xx];
+                *ox = xx;
+                *oy = yy;
+            }
+}
+
+/* Contrast over the ring's robust spread, the radius at half depth from
+ * the median radial profile (furrows crossing the pore occupy few
+ * directions and do not move the median), and isotropy: dark in (nearly)
+ * every direction inside that radius, in few directions just outside the
+ * rim (a crossing of furrows is dark along its arms), and clearly darker
+ * than the darkest arm there (a pore in a furrow is; a bump of noise along
+ * a furrow is not). 1 if a pore. */
 static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_px)
 {
-    double r_est = M_SQRT2 * k->sigma;
-    double bg, sd, ctr, ctr_sd;
-    ring_stats(c->smooth, c->w, c->h, k->x, k->y, 1.5 * r_est + 1.0, 2.5 * r_est + 2.0, &bg, &sd);
-    ring_stats(c->smooth, c->w, c->h, k->x, k->y, 0.0, fmax(1.0, r_est / 3.0), &ctr, &ctr_sd);
-    double contrast = bg - ctr;
-    if (!(contrast > RING_SIGMAS * sd))
+    double r_est = M_SQRT2 * k->sigma, bg, sd;
+    int cx, cy;
+    darkest(c->smooth, c->w, c->h, k->x, k->y, fmax(1.0, 0.5 * r_est), &cx, &cy);
+    double r_in = 2.0 * r_est + 1.0, r_out = fmin(3.0 * r_est + 2.0, (double)c->rmax_cap);
+    ring_stats(c->smooth, c->w, c->h, cx, cy, r_in, r_out, c->buf, &bg, &sd);
+    double contrast = bg - c->smooth[(size_t)cy * c->w + cx];
+    if (!(contrast > RING_SIGMAS * sd) || contrast < TEXTURE_SIGMAS * c->texture)
         return 0;
-    int rmax = (int)ceil(3.0 * r_est) + 2;
-    if (rmax > c->rmax_cap)
-        rmax = c->rmax_cap;
-    int cx = (int)lround(k->x), cy = (int)lround(k->y);
-    double sx, sy;
-    size_t a = dark_area(c->smooth, c->w, c->h, cx, cy, rmax, (float)(bg - 0.5 * contrast),
-                         c->stack, c->seen, &sx, &sy);
-    /* A region that fills most of its window leaked into a darker
-     * structure (a line, a shadow): not a pore. */
-    if (a == 0 || (double)a > 0.6 * M_PI * rmax * rmax)
+    double half = 0.5 * contrast, r_half = -1.0, prev = contrast, med, share, arm;
+    for (double r = 0.5; r <= r_out; r += 0.5) {
+        radial(c->smooth, c->w, c->h, cx, cy, r, bg, half, &med, &share, &arm);
+        if (med < half) {
+            r_half = r - 0.5 + 0.5 * (prev - half) / fmax(prev - med, 1e-12);
+            break;
+        }
+        prev = med;
+    }
+    if (r_half <= 0)
         return 0;
-    double d = 2.0 * sqrt((double)a / M_PI);
+    radial(c->smooth, c->w, c->h, cx, cy, 0.6 * r_half, bg, half, &med, &share, &arm);
+    if (share < 0.8)
+        return 0;
+    double r_rim = r_half / HALF_DEPTH_RADIUS;
+    radial(c->smooth, c->w, c->h, cx, cy, 1.15 * r_rim + 1.0, bg, half, &med, &share, &arm);
+    if (share > 0.25 || contrast < ARM_RATIO * arm)
+        return 0;
+    double d = 2.0 * r_rim;
     if (d < 0.75 * c->d_min_px || d > 1.25 * c->d_max_px)
         return 0;
-    out->x = cx + sx / (double)a;
-    out->y = cy + sy / (double)a;
+    out->x = cx;
+    out->y = cy;
     out->d_mm = d;
-    *area_px = (double)a;
+    *area_px = M_PI * d * d / 4.0; /* the opening, as the diameter */
     return 1;
+}
+
+typedef struct verify_ctx {
+    const pore_ctx *c;
+    const cand *v;
+    st_pore *p;
+    double *area;
+    unsigned char *ok;
+    size_t buf_len;
+} verify_ctx;
+
+static void verify_band(void *arg, int b, int e)
+{
+    const verify_ctx *v = arg;
+    pore_ctx c = *v->c;
+    c.buf = malloc(v->buf_len * sizeof *c.buf);
+    for (int i = b; i < e; i++)
+        v->ok[i] = c.buf && verify(&c, &v->v[i], &v->p[i], &v->area[i]);
+    free(c.buf);
+}
+
+/* Verifies every candidate (in parallel bands; each result has its own
+ * slot, so the order and the bytes do not depend on the thread count) and
+ * packs the pores to the front of p and area; returns their count. */
+static size_t verify_all(const pore_ctx *c, const cand_list *cl, size_t side, int threads,
+                         st_pore *p, double *area)
+{
+    unsigned char *ok = calloc(cl->n ? cl->n : 1, 1);
+    if (!ok)
+        return 0;
+    verify_ctx v = {c, cl->v, p, area, ok, (side + 4) * (side + 4)};
+    st_parallel_for(threads, (int)cl->n, 256, verify_band, &v);
+    size_t n = 0;
+    for (size_t i = 0; i < cl->n; i++)
+        if (ok[i]) {
+            p[n] = p[i];
+            area[n] = area[i];
+            n++;
+        }
+    free(ok);
+    return n;
 }
 
 /* Greedy suppression: a weaker pore whose centre lies within the radius of
@@ -352,16 +464,14 @@ int st_pores_detect(const st_detect_input *in, int threads, st_metric_set *out,
     /* Uncalibrated: assume pores span 2-16 pixels. */
     double d_min_px = pmm > 0 ? PORE_D_MIN_MM / pmm : 2.0;
     double d_max_px = pmm > 0 ? PORE_D_MAX_MM / pmm : 16.0;
-    pore_ctx c = {in, NULL, w, h, d_min_px, d_max_px, NULL, NULL, 0};
+    pore_ctx c = {in, NULL, w, h, d_min_px, d_max_px, NULL, 0, 0.0};
     c.rmax_cap = (int)ceil(3.0 * d_max_px / 2.0) + 4;
     size_t side = (size_t)(2 * c.rmax_cap + 1);
     float *surf = st_det_alloc(w, h), *smooth = st_det_alloc(w, h);
     cand_list cl = {0};
     st_pore *p = NULL;
     double *area = NULL;
-    c.stack = malloc(side * side * sizeof *c.stack);
-    c.seen = malloc(side * side);
-    if (!surf || !smooth || !c.stack || !c.seen) {
+    if (!surf || !smooth) {
         rc = st_err_set(err, ST_ENOMEM, "pores: out of memory for %dx%d", w, h);
         goto done;
     }
@@ -376,7 +486,8 @@ int st_pores_detect(const st_detect_input *in, int threads, st_metric_set *out,
         goto done;
     }
     c.smooth = smooth;
-    if (cl.n) /* qsort(NULL, 0, ...) is undefined (UBSan: nonnull) */
+    c.texture = texture_level(smooth, w, h, d_max_px, threads);
+    if (cl.n)
         qsort(cl.v, cl.n, sizeof *cl.v, cmp_cand);
     p = malloc((cl.n ? cl.n : 1) * sizeof *p);
     area = malloc((cl.n ? cl.n : 1) * sizeof *area);
@@ -384,9 +495,7 @@ int st_pores_detect(const st_detect_input *in, int threads, st_metric_set *out,
         rc = st_err_set(err, ST_ENOMEM, "pores: out of memory for %zu candidates", cl.n);
         goto done;
     }
-    size_t n = 0;
-    for (size_t i = 0; i < cl.n; i++)
-        n += verify(&c, &cl.v[i], &p[n], &area[n]);
+    size_t n = verify_all(&c, &cl, side, threads, p, area);
     n = suppress(p, area, n);
     double sum_d = 0, area_px = 0;
     for (size_t i = 0; i < n; i++) {
@@ -406,8 +515,6 @@ done:
     free(p);
     free(area);
     free(cl.v);
-    free(c.stack);
-    free(c.seen);
     st_aligned_free(surf);
     st_aligned_free(smooth);
     return rc;

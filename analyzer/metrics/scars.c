@@ -427,6 +427,35 @@ static void keep_labels(int32_t *lab, size_t npx, const int32_t *remap, st_detec
     dets->labels_height = h;
 }
 
+/* Scars among the nl labelled regions, into sc (remap: label -> scar
+ * number, 0 = not a scar); returns their count. */
+static size_t collect_scars(const st_detect_input *in, const scar_maps *m, const int32_t *lab,
+                            region *r, int nl, st_scar *sc, int32_t *remap, double *sum_d,
+                            double *n_px)
+{
+    double unit = m->pmm > 0 ? m->pmm : 1.0;
+    double min_area_px = m->pmm > 0 ? M_PI * MIN_RADIUS_MM * MIN_RADIUS_MM / (unit * unit)
+                                    : M_PI * 5.0 * 5.0; /* uncalibrated: 5 px radius */
+    /* Depth x area in mm^3 needs depth in mm: µm -> mm on height maps. */
+    double depth_to_mm = (in->unit == ST_UNIT_UM && in->modality != ST_DETECT_PHOTO) ? 1e-3 : 1.0;
+    size_t n = 0;
+    for (int i = 0; i < nl; i++) {
+        if (r[i].n < min_area_px)
+            continue;
+        /* Smoothing for the maximum: a tenth of the radius, less for scars
+         * under 1 mm in radius, whose narrow (icepick) tips it would cut. */
+        double r_px = sqrt(r[i].n / M_PI), r1_px = m->pmm > 0 ? 1.0 / m->pmm : 50.0;
+        r[i].max_d = smoothed_max(m, lab, i + 1, &r[i], fmax(0.5, 0.1 * r_px * fmin(1.0, r_px / r1_px)));
+        if (!describe(&r[i], m->pmm, min_area_px, depth_to_mm, &sc[n]))
+            continue;
+        remap[i] = (int32_t)(n + 1);
+        *sum_d += r[i].sum_d;
+        *n_px += r[i].n;
+        n++;
+    }
+    return n;
+}
+
 int st_scars_detect(const st_detect_input *in, int threads, int keep_labels_map,
                     st_metric_set *out, st_detections *dets, st_err *err)
 {
@@ -466,30 +495,8 @@ int st_scars_detect(const st_detect_input *in, int threads, int keep_labels_map,
         goto done;
     }
     region_moments(&m, lab, r);
-    for (int i = 0; i < nl; i++) {
-        if (r[i].n <= 0)
-            continue;
-        /* Smoothing for the maximum: a tenth of the radius, less for scars
-         * under 1 mm in radius, whose narrow (icepick) tips it would cut. */
-        double r_px = sqrt(r[i].n / M_PI), r1_px = m.pmm > 0 ? 1.0 / m.pmm : 50.0;
-        r[i].max_d = smoothed_max(&m, lab, i + 1, &r[i], fmax(0.5, 0.1 * r_px * fmin(1.0, r_px / r1_px)));
-    }
-    double unit = m.pmm > 0 ? m.pmm : 1.0;
-    double min_area_px = M_PI * MIN_RADIUS_MM * MIN_RADIUS_MM / (unit * unit);
-    if (m.pmm <= 0)
-        min_area_px = M_PI * 5.0 * 5.0; /* uncalibrated: 5 px radius */
-    /* Depth x area in mm^3 needs depth in mm: µm -> mm on height maps. */
-    double depth_to_mm = (in->unit == ST_UNIT_UM && in->modality != ST_DETECT_PHOTO) ? 1e-3 : 1.0;
-    size_t n = 0;
     double sum_d = 0, n_px = 0;
-    for (int i = 0; i < nl; i++) {
-        if (!describe(&r[i], m.pmm, min_area_px, depth_to_mm, &sc[n]))
-            continue;
-        remap[i] = (int32_t)(n + 1);
-        sum_d += r[i].sum_d;
-        n_px += r[i].n;
-        n++;
-    }
+    size_t n = collect_scars(in, &m, lab, r, nl, sc, remap, &sum_d, &n_px);
     rc = put_metrics(in, out, sc, n, st_det_roi_count(in), m.pmm, sum_d, n_px, err);
     if (!rc && dets) {
         free(dets->scars);

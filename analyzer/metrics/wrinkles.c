@@ -6,8 +6,8 @@
  * which is zero on round blobs such as pores and on flat or planar skin).
  * Each scale's response is divided by its robust noise level; the best scale
  * per pixel gives the orientation. Hysteresis (Canny 1986) keeps lines that
- * reach 5 noise SDs somewhere and follows them down to 2.5; Zhang-Suen
- * thinning gives centre lines. Length counts each centre-line pixel as
+ * reach 5 noise SDs somewhere and follows them down to 2; non-maximum
+ * suppression across the line gives centre lines. Length counts each centre-line pixel as
  * 1 / max(|cos t|, |sin t|) pixels along the local direction t, which is
  * exact for digital straight lines; width and depth are read across the
  * line on the surface (full width at half depth). */
@@ -26,8 +26,10 @@
 #define W_MAX_MM 1.0
 #define SCALE_STEP 1.4142
 #define T_HIGH 5.0
-#define T_LOW 2.5
+#define T_LOW 2.0
 #define MIN_LEN_MM 0.5
+#define GRAD_WEIGHT 1.0f
+#define SIDE_BALANCE 0.35 /* smaller / larger rise of the two sides of a valley */
 
 typedef struct line_maps {
     int w, h, level;   /* working grid: the surface at 2^level */
@@ -35,7 +37,7 @@ typedef struct line_maps {
     float *surf;       /* working surface, lightly smoothed */
     float *snr;        /* best response / its noise */
     float *best;       /* best raw response */
-    float *theta;      /* line direction at the best scale, rad, ccw from +x */
+    float *h2b, *hamc; /* 2 Hxy and Hxx - Hyy at the best scale (direction) */
     float *sigma;      /* best scale, working px */
 } line_maps;
 
@@ -44,7 +46,8 @@ static void maps_free(line_maps *m)
     st_aligned_free(m->surf);
     st_aligned_free(m->snr);
     st_aligned_free(m->best);
-    st_aligned_free(m->theta);
+    st_aligned_free(m->h2b);
+    st_aligned_free(m->hamc);
     st_aligned_free(m->sigma);
 }
 
@@ -80,87 +83,157 @@ static int scale_hessian(const float *lvl, int w, int h, double s_lvl, float *xx
     return rc;
 }
 
-/* Line response and direction from a normalised Hessian and gradient. The
- * gradient term removes the toes of edges (a pore's rim, a shadow border),
- * where the curvature across is as large as at a valley but the surface is
- * still sloping; at a valley's centre line the gradient vanishes. */
-static inline float line_response(float a, float c, float b, float g, float *theta)
+/* Line response from a normalised Hessian and gradient. The gradient term
+ * removes the toes of edges (a pore's rim, a shadow border), where the
+ * curvature across is as large as at a valley but the surface is still
+ * sloping; at a valley's centre line the gradient vanishes. */
+static inline float line_response(float a, float c, float b, float g)
 {
     float tr = 0.5f * (a + c), dd = sqrtf(0.25f * (a - c) * (a - c) + b * b);
     float l1 = tr + dd, l2 = tr - dd;
-    /* The l1 eigenvector is across the line, at 0.5 atan2(2b, a - c) in
-     * image axes (y down); the line runs at +90 deg, and counter-clockwise
-     * on screen flips the sign. */
-    *theta = -(0.5f * atan2f(2.0f * b, a - c) + (float)M_PI_2);
-    float r = l1 - fabsf(l2) - 2.0f * g;
+    float r = l1 - fabsf(l2) - GRAD_WEIGHT * g;
     return l1 > 0 && r > 0 ? r : 0.0f;
+}
+
+/* Line direction at pixel i (rad, counter-clockwise on screen from +x): the
+ * l1 eigenvector is across the line, at 0.5 atan2(2b, a - c) in image axes
+ * (y down); the line runs at +90 degrees, and y down flips the sign. */
+static inline double line_theta(const struct line_maps *m, size_t i)
+{
+    return -(0.5 * atan2(m->h2b[i], m->hamc[i]) + M_PI_2);
+}
+
+/* Unit normal across the line at pixel i (the l1 eigenvector, image axes),
+ * by half-angle identities instead of trigonometric calls (this runs on
+ * every candidate pixel). */
+static inline void line_normal(const struct line_maps *m, size_t i, double *nx, double *ny)
+{
+    double c2 = m->hamc[i], s2 = m->h2b[i], r = hypot(c2, s2);
+    if (r <= 0) {
+        *nx = 1.0;
+        *ny = 0.0;
+        return;
+    }
+    c2 /= r;
+    *nx = sqrt(fmax(0.0, 0.5 * (1.0 + c2)));
+    *ny = copysign(sqrt(fmax(0.0, 0.5 * (1.0 - c2))), s2);
+}
+
+typedef struct scale_ctx {
+    line_maps *m;
+    const float *xx, *yy, *xy, *gm; /* this scale's level: lw x lh */
+    int lw, lh;
+    double f;    /* level pixel / working pixel */
+    const int *cx0, *cx1; /* per working column: level columns and weight */
+    const float *ctx;
+    float inv;   /* 1 / noise */
+    float sigma;
+} scale_ctx;
+
+/* Bilinear weights of working row or column i on a level 2^k coarser (the
+ * pixel centres of 2x2 means, as st_det_pyr_up places them). */
+static inline void coarse_pos(int i, double f, int n, int *i0, int *i1, float *t)
+{
+    double c = (i + 0.5) / f - 0.5;
+    c = c < 0 ? 0 : (c > n - 1 ? n - 1 : c);
+    *i0 = (int)c;
+    *i1 = *i0 + 1 < n ? *i0 + 1 : *i0;
+    *t = (float)(c - *i0);
+}
+
+static inline float lerp2(const float *p, int w, int x0, int x1, int y0, int y1, float tx, float ty)
+{
+    const float *r0 = p + (size_t)y0 * w, *r1 = p + (size_t)y1 * w;
+    float a = r0[x0] + tx * (r0[x1] - r0[x0]), b = r1[x0] + tx * (r1[x1] - r1[x0]);
+    return a + ty * (b - a);
+}
+
+/* Response of this scale at every working pixel (Hessian interpolated from
+ * its level), kept where it beats the scales before. */
+static void scale_rows(void *arg, int y0, int y1)
+{
+    const scale_ctx *c = arg;
+    line_maps *m = c->m;
+    for (int y = y0; y < y1; y++) {
+        int cy0, cy1;
+        float ty;
+        coarse_pos(y, c->f, c->lh, &cy0, &cy1, &ty);
+        for (int x = 0; x < m->w; x++) {
+            int cx0 = c->cx0[x], cx1 = c->cx1[x];
+            float tx = c->ctx[x];
+            float a = lerp2(c->xx, c->lw, cx0, cx1, cy0, cy1, tx, ty);
+            float cc = lerp2(c->yy, c->lw, cx0, cx1, cy0, cy1, tx, ty);
+            float b = lerp2(c->xy, c->lw, cx0, cx1, cy0, cy1, tx, ty);
+            float g = lerp2(c->gm, c->lw, cx0, cx1, cy0, cy1, tx, ty);
+            float r = line_response(a, cc, b, g);
+            size_t i = (size_t)y * m->w + x;
+            if (r > m->best[i]) {
+                m->best[i] = r;
+                m->snr[i] = r * c->inv;
+                m->h2b[i] = 2.0f * b;
+                m->hamc[i] = a - cc;
+                m->sigma[i] = c->sigma;
+            }
+        }
+    }
 }
 
 /* Runs one scale and keeps, per working pixel, the best response. */
 static int run_scale(line_maps *m, const float *lvl, int lw, int lh, int up, double sigma,
                      int threads)
 {
-    size_t n = (size_t)m->w * m->h;
+    size_t nl = (size_t)lw * lh;
     float *xx = st_det_alloc(lw, lh), *yy = st_det_alloc(lw, lh), *xy = st_det_alloc(lw, lh);
-    float *gm = st_det_alloc(lw, lh);
-    float *ux = NULL, *uy = NULL, *uxy = NULL, *ugm = NULL;
-    int rc = (xx && yy && xy && gm) ? ST_OK : ST_ENOMEM;
+    float *gm = st_det_alloc(lw, lh), *lap = st_det_alloc(lw, lh);
+    int rc = (xx && yy && xy && gm && lap) ? ST_OK : ST_ENOMEM;
     if (!rc)
         rc = scale_hessian(lvl, lw, lh, sigma / (double)(1 << up), xx, yy, xy, gm, threads);
-    if (!rc && up) {
-        ux = st_det_alloc(m->w, m->h);
-        uy = st_det_alloc(m->w, m->h);
-        uxy = st_det_alloc(m->w, m->h);
-        ugm = st_det_alloc(m->w, m->h);
-        if (!ux || !uy || !uxy || !ugm)
-            rc = ST_ENOMEM;
-        else {
-            /* Infinite border gradients would smear: finite stand-in. */
-            for (size_t i = 0; i < (size_t)lw * lh; i++)
-                gm[i] = fminf(gm[i], 1e30f);
-            st_det_pyr_up(xx, lw, lh, up, ux, m->w, m->h, threads);
-            st_det_pyr_up(yy, lw, lh, up, uy, m->w, m->h, threads);
-            st_det_pyr_up(xy, lw, lh, up, uxy, m->w, m->h, threads);
-            st_det_pyr_up(gm, lw, lh, up, ugm, m->w, m->h, threads);
-        }
-    }
     if (!rc) {
-        const float *a = up ? ux : xx, *c = up ? uy : yy, *b = up ? uxy : xy, *g = up ? ugm : gm;
-        float *resp = up ? ux : xx; /* overwritten in place below */
-        float *th = st_det_alloc(m->w, m->h);
-        if (!th)
-            rc = ST_ENOMEM;
         /* Noise level of this scale: the robust SD of the normalised
          * Laplacian, symmetric about zero on skin without lines (the line
-         * response itself is mostly clipped to zero, so its MAD is not). */
-        double noise = 0.0;
-        if (th) {
-            for (size_t i = 0; i < n; i++)
-                th[i] = a[i] + c[i];
-            noise = st_det_robust_sigma(th, n);
+         * response itself is mostly clipped to zero, so its MAD is not).
+         * Infinite border gradients get a finite stand-in for interpolation. */
+        for (size_t i = 0; i < nl; i++) {
+            lap[i] = xx[i] + yy[i];
+            gm[i] = fminf(gm[i], 1e30f);
         }
-        for (size_t i = 0; i < n && !rc; i++)
-            resp[i] = line_response(a[i], c[i], b[i], g[i], &th[i]);
-        if (!rc) {
-            float inv = noise > 0 ? (float)(1.0 / noise) : 0.0f;
-            for (size_t i = 0; i < n; i++)
-                if (resp[i] > m->best[i]) {
-                    m->best[i] = resp[i];
-                    m->snr[i] = resp[i] * inv;
-                    m->theta[i] = th[i];
-                    m->sigma[i] = (float)sigma;
-                }
+        scale_ctx c = {m, xx, yy, xy, gm, lw, lh, (double)(1 << up), NULL, NULL, NULL,
+                       0.0f, (float)sigma};
+        int *cols = malloc(2 * (size_t)m->w * sizeof *cols);
+        float *cw = malloc((size_t)m->w * sizeof *cw);
+        if (!cols || !cw)
+            rc = ST_ENOMEM;
+        for (int x = 0; !rc && x < m->w; x++)
+            coarse_pos(x, c.f, lw, &cols[x], &cols[m->w + x], &cw[x]);
+        c.cx0 = cols;
+        c.cx1 = cols ? cols + m->w : NULL;
+        c.ctx = cw;
+        /* ... measured on the working grid, where the response is compared
+         * (interpolation from a coarser level smooths it). */
+        size_t nw = (size_t)m->w * m->h, step = nw / 65536 + 1, k = 0;
+        float *smp = malloc((nw / step + 1) * sizeof *smp);
+        if (!smp)
+            rc = ST_ENOMEM;
+        for (size_t i = 0; smp && i < nw; i += step) {
+            int x = (int)(i % (size_t)m->w), y = (int)(i / (size_t)m->w), x0, x1, y0, y1;
+            float tx, ty;
+            coarse_pos(x, c.f, lw, &x0, &x1, &tx);
+            coarse_pos(y, c.f, lh, &y0, &y1, &ty);
+            smp[k++] = lerp2(lap, lw, x0, x1, y0, y1, tx, ty);
         }
-        st_aligned_free(th);
+        double noise = smp ? st_det_robust_sigma(smp, k) : 0.0;
+        free(smp);
+        c.inv = noise > 0 ? (float)(1.0 / noise) : 0.0f;
+        if (!rc)
+            st_parallel_for(threads, m->h, 64, scale_rows, &c);
+        free(cols);
+        free(cw);
     }
     st_aligned_free(xx);
     st_aligned_free(yy);
     st_aligned_free(xy);
-    st_aligned_free(ux);
-    st_aligned_free(uy);
-    st_aligned_free(uxy);
     st_aligned_free(gm);
-    st_aligned_free(ugm);
+    st_aligned_free(lap);
     return rc;
 }
 
@@ -185,9 +258,10 @@ static int build_maps(const st_detect_input *in, int threads, line_maps *m)
     st_aligned_free(full);
     m->snr = st_det_alloc(m->w, m->h);
     m->best = st_det_alloc(m->w, m->h);
-    m->theta = st_det_alloc(m->w, m->h);
+    m->h2b = st_det_alloc(m->w, m->h);
+    m->hamc = st_det_alloc(m->w, m->h);
     m->sigma = st_det_alloc(m->w, m->h);
-    if (!m->surf || !m->snr || !m->best || !m->theta || !m->sigma)
+    if (!m->surf || !m->snr || !m->best || !m->h2b || !m->hamc || !m->sigma)
         return ST_ENOMEM;
     s_min = fmax(1.0, s_min / f);
     s_max = fmax(s_min, s_max / f);
@@ -214,7 +288,34 @@ static int build_maps(const st_detect_input *in, int threads, line_maps *m)
     return rc;
 }
 
-/* Hysteresis on the SNR inside the ROI, then thinning: the centre lines. */
+/* Centre lines: pixels of the mask whose response is a maximum across the
+ * line (non-maximum suppression along the normal, as Canny 1986 does for
+ * edges; Steger 1998 for lines), one pixel wide and without the spurs that
+ * thinning leaves at the ends. */
+static void centre_nms(const line_maps *m, unsigned char *bin)
+{
+    size_t n = (size_t)m->w * m->h;
+    unsigned char *keep = malloc(n);
+    if (!keep)
+        return; /* the caller's mask stays: wider lines, still counted */
+    for (int y = 0; y < m->h; y++)
+        for (int x = 0; x < m->w; x++) {
+            size_t i = (size_t)y * m->w + x;
+            keep[i] = 0;
+            if (!bin[i])
+                continue;
+            double nx, ny;
+            line_normal(m, i, &nx, &ny);
+            float r = m->best[i];
+            float a = st_sample_bilinear(m->best, (size_t)m->w, m->w, m->h, x + nx, y + ny, 0.0f);
+            float b = st_sample_bilinear(m->best, (size_t)m->w, m->w, m->h, x - nx, y - ny, 0.0f);
+            keep[i] = r >= a && r > b;
+        }
+    memcpy(bin, keep, n);
+    free(keep);
+}
+
+/* Hysteresis on the SNR inside the ROI, then centre lines. */
 static int centre_lines(const st_detect_input *in, const line_maps *m, unsigned char **out,
                         st_err *err)
 {
@@ -241,7 +342,7 @@ static int centre_lines(const st_detect_input *in, const line_maps *m, unsigned 
     for (size_t i = 0; i < n && !rc; i++)
         bin[i] = lab[i] && peak[lab[i]] >= T_HIGH;
     if (!rc)
-        rc = st_det_thin(bin, m->w, m->h, err);
+        centre_nms(m, bin);
     free(lab);
     free(peak);
     if (rc) {
@@ -268,9 +369,12 @@ static int profile(const line_maps *m, int x, int y, double theta, double sigma,
     double vb = st_sample_bilinear(m->surf, (size_t)m->w, m->w, m->h, x - reach * nx, y - reach * ny, out);
     if (isnan(v0) || isnan(va) || isnan(vb))
         return 0;
-    double bg = 0.5 * (va + vb), d = bg - v0;
-    if (!(d > 0))
+    /* A valley rises on both sides; the toe of an edge (the rim of a dark
+     * spot, a shadow's border) rises on one side only. */
+    double ra = va - v0, rb = vb - v0;
+    if (!(ra > 0 && rb > 0) || fmin(ra, rb) < SIDE_BALANCE * fmax(ra, rb))
         return 0;
+    double bg = 0.5 * (va + vb), d = bg - v0;
     double half = bg - 0.5 * d, side[2] = {reach, reach};
     for (int s = 0; s < 2; s++) {
         double sg = s ? -1.0 : 1.0, prev = v0;
@@ -292,9 +396,11 @@ static int profile(const line_maps *m, int x, int y, double theta, double sigma,
 static void accumulate(const line_maps *m, int x, int y, line_acc *a)
 {
     size_t i = (size_t)y * m->w + x;
-    double t = m->theta[i];
+    double t = line_theta(m, i);
     double step = 1.0 / fmax(fabs(cos(t)), fabs(sin(t)));
     double wd, dp;
+    if (!profile(m, x, y, t, m->sigma[i], &wd, &dp))
+        return; /* not a valley here: not part of a line's length */
     a->len += step;
     a->npx += 1;
     a->c2 += step * cos(2.0 * t);
@@ -304,11 +410,9 @@ static void accumulate(const line_maps *m, int x, int y, line_acc *a)
     a->sxx += (double)x * x;
     a->syy += (double)y * y;
     a->sxy += (double)x * y;
-    if (profile(m, x, y, t, m->sigma[i], &wd, &dp)) {
-        a->wsum += wd * step;
-        a->dsum += dp * step;
-        a->mcount += step;
-    }
+    a->wsum += wd * step;
+    a->dsum += dp * step;
+    a->mcount += step;
 }
 
 typedef struct proj_pt {

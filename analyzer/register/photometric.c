@@ -132,6 +132,48 @@ int st_histogram_match(const st_image *fixed, const st_image *moving, const unsi
     return rc;
 }
 
+/* Mean linear value of each channel inside mask. */
+static int linear_means(const st_image *img, const unsigned char *mask, double mean[3])
+{
+    float *lin = malloc((size_t)img->width * sizeof *lin);
+    if (!lin)
+        return ST_ENOMEM;
+    size_t n = 0;
+    for (int c = 0; c < img->channels; c++) {
+        double s = 0.0;
+        n = 0;
+        for (int y = 0; y < img->height; y++) {
+            st_srgb_to_linear(st_image_row(img, c, y), lin, (size_t)img->width);
+            for (int x = 0; x < img->width; x++)
+                if (!mask || mask[(size_t)y * img->width + x]) {
+                    s += lin[x];
+                    n++;
+                }
+        }
+        mean[c] = n ? s / n : 0.0;
+    }
+    free(lin);
+    return n ? ST_OK : ST_EINVAL;
+}
+
+int st_photometric_linear_gains(const st_image *fixed, const unsigned char *fmask,
+                                const st_image *moving, const unsigned char *mmask,
+                                double gain[3], st_err *err)
+{
+    if (!fixed || !moving || fixed->channels != moving->channels)
+        return st_err_set(err, ST_EINVAL, "photometric: channel counts differ");
+    double mf[3] = {1, 1, 1}, mm[3] = {1, 1, 1};
+    int rc = linear_means(fixed, fmask, mf);
+    if (!rc)
+        rc = linear_means(moving, mmask, mm);
+    if (rc)
+        return st_err_set(err, rc, "photometric: %s",
+                          rc == ST_ENOMEM ? "out of memory" : "empty region");
+    for (int c = 0; c < 3; c++)
+        gain[c] = c < fixed->channels && mm[c] > 0 ? mf[c] / mm[c] : 1.0;
+    return ST_OK;
+}
+
 int st_grey_world_gains(const st_image *img, const unsigned char *mask, double gain[3],
                         st_err *err)
 {

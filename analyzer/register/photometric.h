@@ -28,6 +28,16 @@ int st_histogram_match(const st_image *fixed, const st_image *moving, const unsi
  * linear values. */
 int st_grey_world_gains(const st_image *img, const unsigned char *mask, double gain[3],
                         st_err *err);
+/* Exposure and white balance of a session matched to the baseline in linear
+ * light: gain_c = mean linear c of fixed inside fmask / that of moving inside
+ * mmask (masks in each image's own frame, e.g. the ROI carried by
+ * st_roi_mask_in_session; NULL = whole image). A camera's exposure is a gain
+ * on linear light, so this undoes it exactly, where a gain on the encoded
+ * values would leave the sRGB curve's level-dependent contrast behind. */
+int st_photometric_linear_gains(const st_image *fixed, const unsigned char *fmask,
+                                const st_image *moving, const unsigned char *mmask,
+                                double gain[3], st_err *err);
+
 /* New image: encoded sRGB, linear values times gain, re-encoded, clamped. */
 int st_apply_linear_gains(const st_image *in, const double gain[3], st_image **out, st_err *err);
 

@@ -6,6 +6,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "simd/kernels.h"
 
 int st_pyramid_level_for(int w, int h, int max_dim)
@@ -19,18 +20,65 @@ int st_pyramid_level_for(int w, int h, int max_dim)
     return l;
 }
 
-static float *luminance(const st_image *img)
+/* Luminance of rows [r0, r0 + n) of img into n dense rows of w floats. */
+static void luminance_rows(const st_image *img, int r0, int n, float *dst)
 {
-    int w = img->width, h = img->height;
-    float *y = st_alloc_floats((size_t)w * h);
-    if (!y)
-        return NULL;
-    for (int r = 0; r < h; r++) {
+    int w = img->width;
+    for (int r = r0; r < r0 + n; r++) {
+        float *d = dst + (size_t)(r - r0) * w;
         if (img->channels == 3)
             st_luminance(st_image_row(img, 0, r), st_image_row(img, 1, r), st_image_row(img, 2, r),
-                         y + (size_t)r * w, (size_t)w);
+                         d, (size_t)w);
         else
-            memcpy(y + (size_t)r * w, st_image_row(img, 0, r), (size_t)w * sizeof *y);
+            memcpy(d, st_image_row(img, 0, r), (size_t)w * sizeof *d);
+    }
+}
+
+typedef struct lum_job {
+    const st_image *img;
+    float *dst;
+    int down;           /* 1: output is level 1 (2x2 means of the luminance) */
+    _Atomic int failed; /* a band could not get its scratch rows */
+} lum_job;
+
+/* One band of output rows. Level 1 is made from two luminance rows at a
+ * time, so the full-resolution luminance never exists as a whole (48 MB for
+ * 12 MP) and the band result does not depend on the band limits. */
+static void lum_band(void *ctx, int begin, int end)
+{
+    lum_job *j = ctx;
+    int w = j->img->width, h = j->img->height;
+    if (!j->down) {
+        luminance_rows(j->img, begin, end - begin, j->dst + (size_t)begin * w);
+        return;
+    }
+    int dw = (w + 1) / 2;
+    float *two = st_aligned_alloc(2 * (size_t)w * sizeof *two);
+    if (!two) {
+        j->failed = 1;
+        return;
+    }
+    for (int r = begin; r < end; r++) {
+        int n = 2 * r + 1 < h ? 2 : 1; /* an odd last row is mirrored by the kernel */
+        luminance_rows(j->img, 2 * r, n, two);
+        st_downsample2x(two, (size_t)w, w, n, j->dst + (size_t)r * dw, (size_t)dw);
+    }
+    st_aligned_free(two);
+}
+
+/* Luminance at level 0 (down = 0) or level 1 (down = 1), row bands in parallel. */
+static float *luminance_level(const st_image *img, int down, int threads)
+{
+    int w = down ? (img->width + 1) / 2 : img->width;
+    int h = down ? (img->height + 1) / 2 : img->height;
+    float *y = st_aligned_alloc((size_t)w * h * sizeof *y);
+    if (!y)
+        return NULL;
+    lum_job j = {img, y, down, 0};
+    st_parallel_for(threads, h, 32, lum_band, &j);
+    if (j.failed) {
+        st_aligned_free(y);
+        return NULL;
     }
     return y;
 }
@@ -70,11 +118,16 @@ int st_pyramid_build(const st_image *img, int first, int last, int threads, st_p
         return st_err_set(err, ST_EINVAL, "pyramid: bad levels %d..%d", first, last);
     p->first = first;
     p->last = last;
-    float *cur = luminance(img);
+    int down = first >= 1 && img->width >= 2 && img->height >= 2;
+    float *cur = luminance_level(img, down, threads);
     int w = img->width, h = img->height;
     if (!cur)
         return st_err_set(err, ST_ENOMEM, "pyramid: out of memory (%dx%d)", w, h);
-    for (int l = 0; l <= last; l++) {
+    if (down) {
+        w = (w + 1) / 2;
+        h = (h + 1) / 2;
+    }
+    for (int l = down; l <= last; l++) {
         p->w[l] = w;
         p->h[l] = h;
         float *next = NULL;

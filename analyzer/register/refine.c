@@ -84,7 +84,7 @@ int st_refine_ecc(const st_plane *fixed, const st_plane *moving, st_reg_model mo
     char msg[256] = "";
     int rc = stcv_find_transform_ecc(fixed->data, fixed->stride, fixed->w, fixed->h, moving->data,
                                      moving->stride, moving->w, moving->h, mask, motion, max_iter,
-                                     1e-5, 5, warp, &rho, msg, sizeof msg);
+                                     1e-6, 5, warp, &rho, msg, sizeof msg);
     if (rc == ST_EREGISTER)
         return st_err_set(err, ST_EREGISTER, "%s", msg);
     if (rc)

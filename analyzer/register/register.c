@@ -20,6 +20,10 @@
 /* A translation correlation peak this many sidelobe SDs above the mean is
  * a confident coarse estimate (random textures give 4-6). */
 #define COARSE_PSR_MIN 8.0
+/* ECC starts on the level whose larger side is <= this: Gauss-Newton on an
+ * 8-parameter model converges slowly from a start several pixels off, and
+ * a pixel at 256 px is a quarter pixel at 1024. */
+#define ECC_START_DIM 256
 
 void st_register_opts_default(st_register_opts *o)
 {
@@ -55,44 +59,58 @@ typedef struct reg_ctx {
     st_register_opts o;
     st_pyramid pf, pm;
     int lf, lc; /* fine and coarse levels */
+    int le;     /* level ECC starts on (<= ECC_START_DIM px, at least lc) */
     int mw, mh; /* full-size moving image */
     double t_verify; /* seconds spent verifying candidates */
 } reg_ctx;
 
-/* ECC from the coarse level down to the fine one; m is full resolution.
- * Returns ST_OK, ST_EREGISTER (did not converge) or an error. */
-static int refine_levels(reg_ctx *c, double m[9], st_err *err)
+/* ECC iterations on a w x h level: each level halves the remaining error,
+ * so small levels get many cheap iterations and large ones a few costly
+ * ones (a budget of about 5e6 pixel-iterations, 5..40). ECC stops
+ * earlier once the correlation gains less than 1e-6 per step. */
+static int ecc_iterations(int w, int h)
 {
-    st_reg_model model = c->o.max_model;
-    int rc = ST_OK;
-    for (int l = c->lc; l >= c->lf && !rc; l--) {
-        st_plane f = st_pyramid_plane(&c->pf, l), mv = st_pyramid_plane(&c->pm, l);
-        double ml[9];
-        st_mat3_full_to_level(m, l, l, ml);
-        /* Leave out the band where the local-contrast filter saw the border
-         * (3 sigma): there the two images differ by construction. */
-        unsigned char *mask = NULL;
-        if (f.w == mv.w && f.h == mv.h) {
-            if (!(mask = st_aligned_alloc((size_t)f.w * f.h)))
-                return st_err_set(err, ST_ENOMEM, "registration: out of memory");
-            double border = 3.0 * st_pyramid_sigma(f.w, f.h) + 2.0;
-            if (st_refine_mask(&f, &mv, ml, border, mask) < (size_t)f.w * f.h / 20) {
-                st_aligned_free(mask);
-                return st_err_set(err, ST_EREGISTER, "registration: too little overlap to refine");
-            }
+    double n = 5e6 / ((double)w * h);
+    return n < 5 ? 5 : (n > 40 ? 40 : (int)n);
+}
+
+/* ECC on one pyramid level l with `model` (m is full resolution, updated on
+ * success). Returns ST_OK, ST_EREGISTER (did not converge) or an error. */
+static int refine_level(reg_ctx *c, int l, st_reg_model model, int iterations, double m[9],
+                        st_err *err)
+{
+    st_plane f = st_pyramid_plane(&c->pf, l), mv = st_pyramid_plane(&c->pm, l);
+    double ml[9];
+    st_mat3_full_to_level(m, l, l, ml);
+    /* Leave out the band where the local-contrast filter saw the border
+     * (3 sigma): there the two images differ by construction. */
+    unsigned char *mask = NULL;
+    if (f.w == mv.w && f.h == mv.h) {
+        if (!(mask = st_aligned_alloc((size_t)f.w * f.h)))
+            return st_err_set(err, ST_ENOMEM, "registration: out of memory");
+        double border = 3.0 * st_pyramid_sigma(f.w, f.h) + 2.0;
+        if (st_refine_mask(&f, &mv, ml, border, mask) < (size_t)f.w * f.h / 20) {
+            st_aligned_free(mask);
+            return st_err_set(err, ST_EREGISTER, "registration: too little overlap to refine");
         }
-        /* An affine pass first at the coarsest level widens the basin of the
-         * 8-parameter homography. */
-        if (l == c->lc && model == ST_MODEL_HOMOGRAPHY)
-            rc = st_refine_ecc(&f, &mv, ST_MODEL_AFFINE, 30, mask, ml, NULL, err);
-        /* Below the coarse level the start is already within a fraction of
-         * a pixel: a few Gauss-Newton steps converge (and each costs a full
-         * pass over a large level). */
-        if (!rc)
-            rc = st_refine_ecc(&f, &mv, model, l == c->lc ? 30 : 8, mask, ml, NULL, err);
-        st_aligned_free(mask);
-        if (!rc)
-            st_mat3_level_to_full(ml, l, l, m);
+    }
+    int rc = st_refine_ecc(&f, &mv, model, iterations, mask, ml, NULL, err);
+    st_aligned_free(mask);
+    if (!rc)
+        st_mat3_level_to_full(ml, l, l, m);
+    return rc;
+}
+
+/* ECC from the coarse level down to the fine one with `model`; m is full
+ * resolution. Below the coarse level the start is already within a fraction
+ * of a pixel: a few Gauss-Newton steps converge (and each costs a full pass
+ * over a large level). */
+static int refine_levels(reg_ctx *c, st_reg_model model, double m[9], st_err *err)
+{
+    int rc = ST_OK;
+    for (int l = c->le; l >= c->lf && !rc; l--) {
+        st_plane f = st_pyramid_plane(&c->pf, l);
+        rc = refine_level(c, l, model, l == c->le ? 30 : ecc_iterations(f.w, f.h), m, err);
     }
     return rc;
 }
@@ -111,10 +129,17 @@ typedef struct candidate {
     double m[9], ncc, overlap;
 } candidate;
 
+/* The 8-parameter homography is kept only when it matches the images
+ * clearly better than the affine model it starts from: on a similarity or
+ * affine pair its two perspective terms only fit noise, and with a partial
+ * overlap they tilt the far corners by pixels (seen at 68 % overlap: 2.2 px). */
+#define HOMOGRAPHY_MIN_NCC_GAIN 0.002
+
 static int evaluate(reg_ctx *c, double m[9], candidate *cand, st_err *err)
 {
     st_err e2;
-    int rc = refine_levels(c, m, &e2);
+    st_reg_model first = c->o.max_model == ST_MODEL_HOMOGRAPHY ? ST_MODEL_AFFINE : c->o.max_model;
+    int rc = refine_levels(c, first, m, &e2);
     if (rc == ST_EREGISTER)
         return ST_OK; /* this path found nothing: cand stays invalid */
     if (rc)
@@ -124,6 +149,23 @@ static int evaluate(reg_ctx *c, double m[9], candidate *cand, st_err *err)
     c->t_verify += now() - t;
     if (rc)
         return rc;
+    if (c->o.max_model == ST_MODEL_HOMOGRAPHY) {
+        st_plane f = st_pyramid_plane(&c->pf, c->lf);
+        double mh[9], ncc_h, overlap_h;
+        memcpy(mh, m, sizeof mh);
+        rc = refine_level(c, c->lf, ST_MODEL_HOMOGRAPHY, 2 * ecc_iterations(f.w, f.h), mh, &e2);
+        if (rc && rc != ST_EREGISTER)
+            return st_err_set(err, rc, "%s", e2.msg);
+        t = now();
+        if (!rc && (rc = verify(c, mh, &ncc_h, &overlap_h, err)))
+            return rc;
+        c->t_verify += now() - t;
+        if (ncc_h > cand->ncc + HOMOGRAPHY_MIN_NCC_GAIN && !*st_implausible(mh, c->mw, c->mh)) {
+            memcpy(m, mh, sizeof mh);
+            cand->ncc = ncc_h;
+            cand->overlap = overlap_h;
+        }
+    }
     memcpy(cand->m, m, sizeof cand->m);
     cand->valid = 1;
     return ST_OK;
@@ -259,15 +301,17 @@ int st_register_pair(const st_image *fixed, const st_image *moving, const st_reg
     c.lc = st_pyramid_level_for(big_w, big_h, c.o.coarse_max_dim);
     c.lf = st_pyramid_level_for(big_w, big_h, c.o.fine_max_dim);
     c.lf = c.lf > c.lc ? c.lc : c.lf;
+    c.le = st_pyramid_level_for(big_w, big_h, ECC_START_DIM);
+    c.le = c.le < c.lc ? c.lc : c.le;
     int small = fixed->width < moving->width ? fixed->width : moving->width;
     int small_h = fixed->height < moving->height ? fixed->height : moving->height;
-    if ((small >> c.lc) < 32 || (small_h >> c.lc) < 32)
+    if ((small >> c.le) < 32 || (small_h >> c.le) < 32)
         return st_err_set(err, ST_EINVAL, "registration: images too small (%dx%d and %dx%d)",
                           fixed->width, fixed->height, moving->width, moving->height);
     double t = now();
     int rc;
-    if ((rc = st_pyramid_build(fixed, c.lf, c.lc, c.o.threads, &c.pf, err)) ||
-        (rc = st_pyramid_build(moving, c.lf, c.lc, c.o.threads, &c.pm, err)))
+    if ((rc = st_pyramid_build(fixed, c.lf, c.le, c.o.threads, &c.pf, err)) ||
+        (rc = st_pyramid_build(moving, c.lf, c.le, c.o.threads, &c.pm, err)))
         goto done;
     out->times.pyramid = now() - t;
     st_fft *fft = NULL;

@@ -77,6 +77,16 @@ int st_register_pair(const st_image *fixed, const st_image *moving, const st_reg
 int st_warp_to_baseline(const st_image *moving, const double m[9], int dw, int dh, float outside,
                         st_image **out, unsigned char *valid, int threads, st_err *err);
 
+/* The baseline ROI (x, y, w, h in baseline px) in a session's own frame:
+ * mask (sw x sh, row stride mask_stride) gets 1 where the session pixel maps
+ * (through m, session -> baseline) inside the ROI. Measuring a session on its
+ * own pixels avoids the low-pass of resampling. Returns the pixels set. */
+size_t st_roi_mask_in_session(const double m[9], const int roi[4], int sw, int sh,
+                              unsigned char *mask, size_t mask_stride);
+/* Size in mm of one session pixel at the ROI centre (baseline pixel size
+ * times the local linear scale of m). */
+double st_session_pixel_mm(const double m[9], const int roi[4], double baseline_pixel_mm);
+
 /* 3x3 helpers (row-major). st_mat3_inverse returns 0 when singular. */
 void st_mat3_mul(const double a[9], const double b[9], double out[9]);
 int st_mat3_inverse(const double m[9], double out[9]);

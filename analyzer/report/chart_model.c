@@ -21,13 +21,16 @@ static double nice_step(double range, int target)
     return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
 }
 
-static void nice_axis(double lo, double hi, double *a0, double *a1, double *t, int *nt)
+static void nice_axis(double lo, double hi, int integer, double *a0, double *a1, double *t,
+                      int *nt)
 {
     if (!(hi > lo)) {
         double pad = fabs(lo) > 0 ? fabs(lo) * 0.5 : 1;
         lo -= pad, hi += pad;
     }
     double step = nice_step(hi - lo, 5);
+    if (integer && step < 1)
+        step = 1; /* session numbers: no half sessions */
     *a0 = floor(lo / step) * step;
     *a1 = ceil(hi / step) * step;
     *nt = 0;
@@ -173,16 +176,25 @@ int st_chart_trend(const st_rp_model *m, int family, st_chart *c)
             c->marks[c->nmarks++] = (st_chart_mark){session_x(m, i), "failed"};
     double xlo, xhi, ylo, yhi;
     range_of(c, 0, &xlo, &xhi, &ylo, &yhi);
+    size_t most = 0;
+    for (int k = 0; k < c->nser; k++)
+        most = c->ser[k].n > most ? c->ser[k].n : most;
     if (c->nser == 0 || !isfinite(ylo)) {
         c->empty_msg = "not available: none of this family's metrics were measured";
+        return 0;
+    }
+    if (most < 2) {
+        c->empty_msg = st_rp_latest(m) < 0
+                           ? "not available: no follow-up session could be measured"
+                           : "not available: no change could be computed (baseline value zero)";
         return 0;
     }
     count_legend(c);
     ylo = fmin(ylo, 0), yhi = fmax(yhi, 0);
     double pad = 0.06 * (yhi - ylo);
     ylo -= pad, yhi += pad;
-    nice_axis(xlo, xhi, &c->x0, &c->x1, c->xt, &c->nxt);
-    nice_axis(ylo, yhi, &c->y0, &c->y1, c->yt, &c->nyt);
+    nice_axis(xlo, xhi, !m->dates_known, &c->x0, &c->x1, c->xt, &c->nxt);
+    nice_axis(ylo, yhi, 0, &c->y0, &c->y1, c->yt, &c->nyt);
     return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include "report/chart_model.h"
 #include "report/html_parts.h"
+#include "report/report_image.h"
 #include "report/report_catalog.h"
 #include "report/report_words.h"
 
@@ -76,12 +77,18 @@ static double max_scar_depth(const st_rp_model *m)
     return d;
 }
 
-static void overlay_svg(st_sbuf *b, const st_rp_model *m, const st_rp_session *s, int w, int h)
+/* Detections drawn in baseline pixels inside a group that maps them onto
+ * the image (st_rp_det_map); returns 0 when the image's frame is unknown. */
+static int overlay_svg(st_sbuf *b, const st_rp_model *m, const st_rp_session *s, int w, int h)
 {
-    double ox, oy, dmax = max_scar_depth(m), lw = fmax(1.0, w / 400.0);
-    st_rp_det_offset(m, w, h, &ox, &oy);
+    double ox, oy, f, dmax = max_scar_depth(m);
+    if (!st_rp_det_map(m, s, w, h, &ox, &oy, &f))
+        return 0;
+    double lw = fmax(1.0, w / 400.0) * f; /* line widths in baseline pixels */
     st_sbuf_printf(b, "<svg class=\"ov\" viewBox=\"0 0 %d %d\" preserveAspectRatio=\"none\" "
-                      "aria-hidden=\"true\">", w, h);
+                      "aria-hidden=\"true\"><g transform=\"matrix(%.6g 0 0 %.6g %.6g %.6g)\">",
+                   w, h, 1 / f, 1 / f, (0.5 - ox) / f - 0.5, (0.5 - oy) / f - 0.5);
+    ox = oy = 0;
     for (size_t k = 0; k < s->n_scars; k++) {
         const st_rp_scar *q = &s->scars[k];
         double r = st_rp_mm_to_px(m, sqrt(fmax(q->area_mm2, 0) / 3.14159265358979323846));
@@ -103,7 +110,8 @@ static void overlay_svg(st_sbuf *b, const st_rp_model *m, const st_rp_session *s
                           "stroke=\"#00E5FF\" stroke-width=\"%.1f\"/>",
                        q->x - ox, q->y - oy, fmax(st_rp_mm_to_px(m, q->d_mm) / 2 + lw, 2 * lw), lw);
     }
-    st_sbuf_put(b, "</svg>");
+    st_sbuf_put(b, "</g></svg>");
+    return 1;
 }
 
 /* One aligned photo with its detections; returns 1 if the image existed. */
@@ -114,10 +122,13 @@ static int photo_figure(st_sbuf *b, const st_rp_model *m, size_t si, const char 
     int w, h;
     st_rp_session_name(m, si, name, sizeof name);
     snprintf(alt, sizeof alt, "%s: %s", name, what);
-    st_sbuf_put(b, "<figure><div class=\"ph\">");
-    int ok = embed_img(b, m, s->images[ST_IMG_ALIGNED], alt, NULL, &w, &h);
-    if (ok)
-        overlay_svg(b, m, s, w, h);
+    st_sbuf_printf(b, "<figure><div class=\"ph\" id=\"ph-%zu\">", si);
+    int ok = embed_img(b, m, s->images[ST_IMG_ALIGNED], alt, NULL, &w, &h), ow, oh;
+    /* Frame unknown: the analysis' own overlay image, if any, instead. */
+    if (ok && !overlay_svg(b, m, s, w, h) && s->images[ST_IMG_OVERLAY][0]) {
+        snprintf(alt, sizeof alt, "%s: detections", name);
+        embed_img(b, m, s->images[ST_IMG_OVERLAY], alt, "ov", &ow, &oh);
+    }
     st_sbuf_put(b, "</div>");
     if (!ok)
         not_available(b, "Photo", s->failed ? "this session could not be measured"
@@ -131,16 +142,29 @@ static int photo_figure(st_sbuf *b, const st_rp_model *m, size_t si, const char 
     return ok;
 }
 
+/* An <img> whose pixels the page's script copies from the photo in
+ * #ph-<si>, so each photo is embedded once however often it is shown. */
+static void copied_img(st_sbuf *b, const st_rp_model *m, size_t si, const char *alt, const char *cls)
+{
+    size_t n;
+    int w = 0, h = 0;
+    const char *mime;
+    unsigned char *data = st_rp_read_asset(m, m->sessions[si].images[ST_IMG_ALIGNED], &n);
+    if (data)
+        image_dims(data, n, &w, &h, &mime);
+    free(data);
+    st_sbuf_printf(b, "<img%s%s%s width=\"%d\" height=\"%d\" data-copy=\"ph-%zu\" alt=\"%s\">",
+                   cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "", w, h, si, alt);
+}
+
 static void comparison(st_sbuf *b, const st_rp_model *m, int li)
 {
-    int w, h;
     st_sbuf_put(b, "<div class=\"controls\"><label>Baseline ◀</label><input type=\"range\" "
                    "id=\"cmp-range\" min=\"0\" max=\"100\" value=\"50\" aria-label=\"Compare "
                    "baseline and latest\"><label>▶ Latest</label><button id=\"blink\" "
                    "type=\"button\">Blink</button></div><div class=\"cmp\">");
-    embed_img(b, m, m->sessions[m->baseline].images[ST_IMG_ALIGNED], "baseline (comparison)",
-              NULL, &w, &h);
-    embed_img(b, m, m->sessions[li].images[ST_IMG_ALIGNED], "latest (comparison)", "top", &w, &h);
+    copied_img(b, m, (size_t)m->baseline, "baseline (comparison)", NULL);
+    copied_img(b, m, (size_t)li, "latest (comparison)", "top");
     st_sbuf_put(b, "<div class=\"cut\"></div></div>");
 }
 
@@ -159,7 +183,7 @@ static void scale_bar(st_sbuf *b, int which, double lo, double hi, const char *u
                       "fill=\"url(#g%d)\"/><text x=\"0\" y=\"26\" class=\"tick\">%s</text>"
                       "<text x=\"260\" y=\"26\" text-anchor=\"end\" class=\"tick\">%s ",
                    which, a, z);
-    st_sbuf_html(b, st_rp_unit_text(unit));
+    st_sbuf_html(b, unit && unit[0] ? st_rp_unit_text(unit) : "");
     st_sbuf_put(b, "</text></svg>");
 }
 
@@ -174,7 +198,7 @@ static const st_rp_tiles *find_tiles(const st_rp_session *s, const char *metric)
 static void tile_grid(st_sbuf *b, const st_rp_tiles *t, double lo, double hi)
 {
     st_sbuf_printf(b, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"tile "
-                      "map\">", t->cols * 20, t->rows * 20);
+                      "map\" shape-rendering=\"crispEdges\">", t->cols * 20, t->rows * 20);
     for (int r = 0; r < t->rows; r++)
         for (int c = 0; c < t->cols; c++) {
             double v = t->values[(size_t)r * (size_t)t->cols + (size_t)c];
@@ -197,10 +221,9 @@ static void tile_pair(st_sbuf *b, const st_rp_model *m, const st_rp_tiles *tb,
         for (size_t i = 0; both[k] && i < (size_t)both[k]->rows * (size_t)both[k]->cols; i++)
             if (isfinite(both[k]->values[i]))
                 lo = fmin(lo, both[k]->values[i]), hi = fmax(hi, both[k]->values[i]);
-    const st_rp_metric_info *info = st_rp_metric_info_find(metric);
     st_sbuf_put(b, "<figure><h3>");
-    st_sbuf_html(b, info ? info->label : metric);
-    st_sbuf_put(b, " per tile</h3><div class=\"pair\">");
+    st_sbuf_html(b, st_rp_tile_label(metric));
+    st_sbuf_put(b, " per tile</h3><div class=\"pair tiles\">");
     for (int k = 0; k < 2; k++) {
         st_sbuf_printf(b, "<div>%s", k ? "<figcaption>latest</figcaption>"
                                        : "<figcaption>baseline</figcaption>");
@@ -247,6 +270,46 @@ static void tile_maps(st_sbuf *b, const st_rp_model *m, int li)
         not_available(b, "Tile maps", "this analysis did not export per-tile values");
 }
 
+static cairo_status_t png_to_buf(void *closure, const unsigned char *data, unsigned int len)
+{
+    st_sbuf_putn(closure, (const char *)data, len);
+    return ((st_sbuf *)closure)->oom ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
+}
+
+/* The map computed from the two aligned images, as an inline PNG with its key. */
+static int computed_diff(st_sbuf *b, const st_rp_model *m, int li)
+{
+    double range = 0;
+    cairo_surface_t *d = st_rp_diff_map(m, li, &range);
+    if (!d)
+        return 0;
+    st_sbuf png = {0};
+    int ok = cairo_surface_write_to_png_stream(d, png_to_buf, &png) == CAIRO_STATUS_SUCCESS;
+    if (ok) {
+        st_sbuf_printf(b, "<img class=\"diff\" width=\"%d\" height=\"%d\" alt=\"difference latest "
+                          "minus baseline\" src=\"data:image/png;base64,",
+                       cairo_image_surface_get_width(d), cairo_image_surface_get_height(d));
+        st_sbuf_base64(b, (const unsigned char *)png.data, png.len);
+        st_sbuf_put(b, "\"><svg viewBox=\"0 0 260 30\" class=\"scale\" role=\"img\" "
+                       "aria-label=\"colour scale\"><defs><linearGradient id=\"gd\">");
+        for (int i = 0; i <= 8; i++)
+            st_sbuf_printf(b, "<stop offset=\"%d%%\" stop-color=\"#%06X\"/>", i * 100 / 8,
+                           st_rp_diff_colour(i / 4.0 - 1));
+        st_sbuf_printf(b, "</linearGradient></defs><rect x=\"0\" y=\"2\" width=\"260\" "
+                          "height=\"10\" fill=\"url(#gd)\"/><text x=\"0\" y=\"26\" class=\"tick\">"
+                          "darker now (\xe2\x88\x92%.2f)</text><text x=\"260\" y=\"26\" "
+                          "text-anchor=\"end\" class=\"tick\">lighter now (+%.2f)</text></svg>"
+                          "<figcaption>Computed for this report: brightness (0–1) of the latest "
+                          "aligned photo minus the baseline's, after alignment and light "
+                          "correction. White areas did not change.</figcaption>",
+                       range, range);
+    }
+    b->oom |= png.oom;
+    st_sbuf_free(&png);
+    cairo_surface_destroy(d);
+    return ok;
+}
+
 static void diff_map(st_sbuf *b, const st_rp_model *m, int li)
 {
     int w, h;
@@ -255,9 +318,10 @@ static void diff_map(st_sbuf *b, const st_rp_model *m, int li)
                              "difference latest minus baseline", "diff", &w, &h))
         st_sbuf_put(b, "<figcaption>Latest minus baseline after alignment and light correction. "
                        "Uniform areas did not change.</figcaption>");
-    else
+    else if (!computed_diff(b, m, li))
         not_available(b, "Difference map", li < 0 ? "no follow-up session could be measured"
-                                                   : "the analysis did not export one");
+                                                   : "the aligned photos of baseline and latest "
+                                                     "session were not both exported");
     st_sbuf_put(b, "</figure>");
 }
 

@@ -70,8 +70,11 @@ static void html_header(st_sbuf *b, const st_rp_model *m)
         snprintf(sessions, sizeof sessions, "%zu (dates unknown)", m->n_sessions);
     st_sbuf_put(b, "<section id=\"header\"><h1>Skin progress report</h1><p class=\"sub\">");
     st_sbuf_html(b, m->name[0] ? m->name : "treatment series");
-    st_sbuf_put(b, " · measured changes after microneedling, compared with the baseline "
-                   "photograph</p><dl class=\"facts\">");
+    st_sbuf_put(b, strcmp(m->modality, "photo") == 0
+                       ? " · measured changes after microneedling, compared with the baseline "
+                         "photograph</p><dl class=\"facts\">"
+                       : " · measured changes after microneedling, compared with the baseline "
+                         "measurement</p><dl class=\"facts\">");
     fact(b, "Patient", m->patient);
     fact(b, "Treated area", m->area);
     fact(b, "Imaging", strcmp(m->modality, "height") == 0   ? "height map (3-D imaging)"
@@ -92,7 +95,7 @@ static void html_index(st_sbuf *b, const st_rp_model *m)
     char text[640], val[32];
     st_rp_verdict v;
     st_rp_index_sentence(m, text, sizeof text, &v);
-    st_rp_fmt_value(val, sizeof val, m->index_value);
+    snprintf(val, sizeof val, "%.1f", m->index_value);
     st_sbuf_printf(b, "<div class=\"index v-%s\"><div class=\"big\" id=\"remodeling-index\" "
                       "data-v=\"%.17g\">%s<small> %%</small></div><p><strong>Remodeling "
                       "index</strong><span class=\"badge b-%s\">%s</span><br>",

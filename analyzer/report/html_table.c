@@ -38,6 +38,12 @@ static void value_cell(st_sbuf *b, const st_rp_model *m, size_t si, size_t mi)
     if (isfinite(c))
         st_sbuf_printf(b, " data-c=\"%.17g\"", c);
     st_sbuf_printf(b, ">%s", txt);
+    if (isfinite(s->spread[mi])) {
+        char sd[48];
+        st_rp_fmt_value(sd, sizeof sd, s->spread[mi]);
+        st_sbuf_printf(b, "<small class=\"neutral\" title=\"SD over the repeat photos of this "
+                          "session\">±\xc2\xa0%s</small>", sd);
+    }
     if (isfinite(c)) {
         int better = st_rp_better(m->metric_names[mi]);
         const char *cls = better == 0 || fabs(c) < 0.5 ? "neutral"
@@ -91,8 +97,9 @@ void st_html_table(st_sbuf *b, const st_rp_model *m)
     char name[96];
     st_sbuf_put(b, "<section id=\"table\"><h2>All measurements</h2><p class=\"sub\">Value per "
                    "session; below it the change since baseline (green: better, red: worse, "
-                   "grey: no better direction or under 0.5 %). Last column: trend per 30 "
-                   "days.</p><div class=\"tablewrap\"><table><thead><tr><th>Metric</th>"
+                   "grey: no better direction or under 0.5 %). ± : spread (SD) over repeat "
+                   "photos of one session, where there were several. Last column: trend per "
+                   "30 days.</p><div class=\"tablewrap\"><table><thead><tr><th>Metric</th>"
                    "<th class=\"u\">Unit</th>");
     for (size_t i = 0; i < m->n_sessions; i++) {
         st_rp_session_name(m, i, name, sizeof name);

@@ -307,6 +307,19 @@ static void progress_obj(jb *b, cJSON *root, const st_series_result *r)
         chk(b, cJSON_AddNullToObject(p, "remodeling_index"));
     }
     metric_obj(b, p, "trend_per_30d", &r->trend, 0);
+    /* The remodeling families' key metrics: the interval of their change in
+     * the index's session, from the same tile bootstrap. */
+    static const char *key[ST_FAM_COUNT] = {"roughness.sq", "pores.mean_diameter_mm", "scars.volume", NULL};
+    cJSON *ci = r->remodel.valid ? chk(b, cJSON_AddObjectToObject(p, "change_ci95")) : NULL;
+    for (int f = 0; ci && f < ST_FAM_COUNT; f++) {
+        if (!r->remodel.used[f] || !key[f])
+            continue;
+        cJSON *a = chk(b, cJSON_AddArrayToObject(ci, key[f]));
+        if (a) {
+            arr_num(b, a, r->remodel.change_ci95[f][0], ST_SIG_METRIC);
+            arr_num(b, a, r->remodel.change_ci95[f][1], ST_SIG_METRIC);
+        }
+    }
     strings(b, p, "flags", &r->flags);
 }
 

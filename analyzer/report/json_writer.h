@@ -12,6 +12,10 @@
  *            (the grid is in baseline pixels: tile (c, r) starts at
  *            x0 + c·tile_px, y0 + r·tile_px)
  *   progress.remodeling_index: "session", "families" {family: change %}
+ *   progress.change_ci95 {"roughness.sq" | "pores.mean_diameter_mm" |
+ *            "scars.volume": [lo, hi]}: 95 % interval of the change of the
+ *            remodeling families in the index's session (tile bootstrap;
+ *            the scar value is the tile-summed volume, series/progress.h)
  */
 #ifndef ST_REPORT_JSON_WRITER_H
 #define ST_REPORT_JSON_WRITER_H

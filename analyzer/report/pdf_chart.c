@@ -130,8 +130,9 @@ void st_pdf_chart(cairo_t *cr, const st_chart *c, double x, double y, double w, 
     st_pdf_font(cr, ST_PDF_BOLD, 13);
     st_pdf_text(cr, 0, 16, 0, c->title);
     if (c->empty_msg) {
-        st_pdf_not_available(cr, f.left, f.top, f.right - f.left, f.bottom - f.top, c->empty_msg);
-        cairo_restore(cr);
+        cairo_restore(cr); /* the message box in page units, so its text stays legible */
+        st_pdf_not_available(cr, x + f.left * sc, y + f.top * sc, (f.right - f.left) * sc,
+                             (f.bottom - f.top) * sc, c->empty_msg);
         return;
     }
     pdf_axes(cr, c, &f);

@@ -47,15 +47,20 @@ static double photo_with_overlay(st_pdf_ctx *p, int si, double x, double w, doub
     double used = h;
     const st_rp_model *m = p->m;
     char cap[200], name[96];
-    cairo_surface_t *img = si >= 0 ? st_pdf_load_image(m, m->sessions[si].images[ST_IMG_ALIGNED])
-                                   : NULL;
+    cairo_surface_t *img = st_pdf_aligned(p, si);
     if (img) {
         double r[4];
         st_pdf_image_fit(p->cr, img, x, p->y, w, h, r);
         used = r[3];
-        st_pdf_overlay(p->cr, m, &m->sessions[si], cairo_image_surface_get_width(img),
-                       cairo_image_surface_get_height(img), r);
-        cairo_surface_destroy(img);
+        if (!st_pdf_overlay(p->cr, m, &m->sessions[si], cairo_image_surface_get_width(img),
+                            cairo_image_surface_get_height(img), r)) {
+            /* Frame unknown: the analysis' own overlay image, if any, instead. */
+            cairo_surface_t *ov = st_rp_load_image(m, m->sessions[si].images[ST_IMG_OVERLAY]);
+            if (ov) {
+                st_pdf_image_fit(p->cr, ov, x, p->y, w, h, r);
+                cairo_surface_destroy(ov);
+            }
+        }
     } else {
         st_pdf_not_available(p->cr, x, p->y, w, h, "Photo not available");
     }
@@ -131,9 +136,8 @@ static double tile_pair(st_pdf_ctx *p, const st_rp_tiles *tb, const st_rp_tiles 
             if (isfinite(both[k]->values[i]))
                 lo = fmin(lo, both[k]->values[i]), hi = fmax(hi, both[k]->values[i]);
     double h = w * any->rows / any->cols, y = p->y;
-    const st_rp_metric_info *info = st_rp_metric_info_find(any->metric);
     char title[128];
-    snprintf(title, sizeof title, "%s per tile", info ? info->label : any->metric);
+    snprintf(title, sizeof title, "%s per tile", st_rp_tile_label(any->metric));
     st_pdf_rgb(p->cr, 0x1D2733);
     st_pdf_font(p->cr, ST_PDF_BOLD, 9.5);
     st_pdf_text(p->cr, x, y + 10, 0, title);
@@ -186,6 +190,28 @@ static void tile_maps(st_pdf_ctx *p, int li)
     }
 }
 
+/* The computed map's key: purple darker, white unchanged, orange lighter. */
+static void diff_key(st_pdf_ctx *p, double x, double y, double w, double range)
+{
+    char a[48], z[48];
+    cairo_pattern_t *g = cairo_pattern_create_linear(x, 0, x + w, 0);
+    for (int i = 0; i <= 8; i++) {
+        unsigned c = st_rp_diff_colour(i / 4.0 - 1);
+        cairo_pattern_add_color_stop_rgb(g, i / 8.0, ((c >> 16) & 255) / 255.0,
+                                         ((c >> 8) & 255) / 255.0, (c & 255) / 255.0);
+    }
+    cairo_rectangle(p->cr, x, y, w, 7);
+    cairo_set_source(p->cr, g);
+    cairo_fill(p->cr);
+    cairo_pattern_destroy(g);
+    snprintf(a, sizeof a, "darker now (\xe2\x88\x92%.2f)", range);
+    snprintf(z, sizeof z, "lighter now (+%.2f)", range);
+    st_pdf_rgb(p->cr, 0x5B6775);
+    st_pdf_font(p->cr, ST_PDF_REGULAR, 7.5);
+    st_pdf_text(p->cr, x, y + 17, 0, a);
+    st_pdf_text(p->cr, x + w, y + 17, 2, z);
+}
+
 void st_pdf_images_pages(st_pdf_ctx *p)
 {
     const st_rp_model *m = p->m;
@@ -201,21 +227,32 @@ void st_pdf_images_pages(st_pdf_ctx *p)
     p->y += used + 18;
     detection_key(p);
     st_pdf_heading(p, "Difference map");
-    cairo_surface_t *d = li >= 0 ? st_pdf_load_image(m, m->sessions[li].images[ST_IMG_DIFF]) : NULL;
+    cairo_surface_t *d = li >= 0 ? st_rp_load_image(m, m->sessions[li].images[ST_IMG_DIFF]) : NULL;
+    double range = 0;
+    int computed = !d && (d = st_rp_diff_map(m, li, &range)) != NULL;
     if (d) {
         double r[4];
+        st_pdf_need(p, 200);
         st_pdf_image_fit(p->cr, d, ST_PDF_MARGIN, p->y, w, 190, r);
         cairo_surface_destroy(d);
         st_pdf_rgb(p->cr, 0x3A4653);
         st_pdf_font(p->cr, ST_PDF_REGULAR, 8.5);
-        st_pdf_para(p->cr, ST_PDF_MARGIN + w + 12, p->y + 4, w - 12, 11,
-                    "Latest minus baseline after alignment and light correction. Uniform areas "
-                    "did not change; the colour key is part of the image.");
+        double th = st_pdf_para(p->cr, ST_PDF_MARGIN + w + 12, p->y + 4, w - 12, 11,
+                                computed ? "Computed for this report: brightness (0–1) of the "
+                                           "latest aligned photo minus the baseline's, after "
+                                           "alignment and light correction. White areas did not "
+                                           "change."
+                                         : "Latest minus baseline after alignment and light "
+                                           "correction. Uniform areas did not change; the colour "
+                                           "key is part of the image.");
+        if (computed)
+            diff_key(p, ST_PDF_MARGIN + w + 12, p->y + th + 16, w - 24, range);
         p->y += r[3] + 14;
     } else {
         st_pdf_not_available(p->cr, ST_PDF_MARGIN, p->y, ST_PDF_CW, 40,
                              li < 0 ? "Difference map not available: no follow-up session could be measured"
-                                    : "Difference map not available: the analysis did not export one");
+                                    : "Difference map not available: the aligned photos of baseline "
+                                      "and latest session were not both exported");
         p->y += 50;
     }
     tile_maps(p, li);

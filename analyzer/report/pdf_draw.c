@@ -3,7 +3,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <turbojpeg.h>
 
 #include "report/report_catalog.h"
 
@@ -83,66 +82,6 @@ void st_pdf_round_rect(cairo_t *cr, double x, double y, double w, double h, doub
     cairo_close_path(cr);
 }
 
-typedef struct mem_reader { const unsigned char *p; size_t n, at; } mem_reader;
-
-static cairo_status_t read_mem(void *closure, unsigned char *data, unsigned int len)
-{
-    mem_reader *r = closure;
-    if (r->n - r->at < len)
-        return CAIRO_STATUS_READ_ERROR;
-    memcpy(data, r->p + r->at, len);
-    r->at += len;
-    return CAIRO_STATUS_SUCCESS;
-}
-
-static cairo_surface_t *load_jpeg(unsigned char *data, size_t n)
-{
-    tjhandle tj = tjInitDecompress();
-    int w, h, sub, cs;
-    cairo_surface_t *s = NULL;
-    if (tj && tjDecompressHeader3(tj, data, (unsigned long)n, &w, &h, &sub, &cs) == 0 &&
-        w > 0 && h > 0 && (double)w * h < 1e8) {
-        s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-        cairo_surface_flush(s);
-        /* RGB24 is a native-endian 0x00RRGGBB word: B, G, R, X in memory on
-         * little-endian machines, which is TurboJPEG's BGRX. */
-        if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS ||
-            tjDecompress2(tj, data, (unsigned long)n, cairo_image_surface_get_data(s), w,
-                          cairo_image_surface_get_stride(s), h, TJPF_BGRX, 0) != 0) {
-            cairo_surface_destroy(s);
-            s = NULL;
-        } else {
-            cairo_surface_mark_dirty(s);
-            /* The PDF then embeds the original JPEG bytes, not re-encoded pixels. */
-            if (cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, data, n, free, data) ==
-                CAIRO_STATUS_SUCCESS)
-                data = NULL;
-        }
-    }
-    if (tj)
-        tjDestroy(tj);
-    free(data);
-    return s;
-}
-
-cairo_surface_t *st_pdf_load_image(const st_rp_model *m, const char *rel)
-{
-    size_t n;
-    unsigned char *data = st_rp_read_asset(m, rel, &n);
-    if (!data)
-        return NULL;
-    if (n > 3 && data[0] == 0xFF && data[1] == 0xD8)
-        return load_jpeg(data, n);
-    mem_reader r = {data, n, 0};
-    cairo_surface_t *s = cairo_image_surface_create_from_png_stream(read_mem, &r);
-    free(data);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(s);
-        return NULL;
-    }
-    return s;
-}
-
 void st_pdf_image_fit(cairo_t *cr, cairo_surface_t *img, double x, double y, double w,
                       double h, double out[4])
 {
@@ -161,11 +100,16 @@ void st_pdf_image_fit(cairo_t *cr, cairo_surface_t *img, double x, double y, dou
     out[0] = dx, out[1] = dy, out[2] = dw, out[3] = dh;
 }
 
-void st_pdf_overlay(cairo_t *cr, const st_rp_model *m, const st_rp_session *s, int img_w,
-                    int img_h, const double r[4])
+int st_pdf_overlay(cairo_t *cr, const st_rp_model *m, const st_rp_session *s, int img_w,
+                   int img_h, const double r[4])
 {
-    double ox, oy, sc = r[2] / img_w, dmax = 0;
-    st_rp_det_offset(m, img_w, img_h, &ox, &oy);
+    double ox, oy, f, dmax = 0;
+    if (!st_rp_det_map(m, s, img_w, img_h, &ox, &oy, &f))
+        return 0;
+    /* baseline pixel x lands at image pixel (x - ox + 0.5) / f - 0.5 */
+    double sc = r[2] / img_w / f;
+    ox += 0.5 * f - 0.5;
+    oy += 0.5 * f - 0.5;
     for (size_t i = 0; i < m->n_sessions; i++)
         for (size_t k = 0; k < m->sessions[i].n_scars; k++)
             if (isfinite(m->sessions[i].scars[k].max_depth))
@@ -205,6 +149,7 @@ void st_pdf_overlay(cairo_t *cr, const st_rp_model *m, const st_rp_session *s, i
         cairo_stroke(cr);
     }
     cairo_restore(cr);
+    return 1;
 }
 
 void st_pdf_not_available(cairo_t *cr, double x, double y, double w, double h, const char *s)
@@ -245,7 +190,8 @@ void st_pdf_scale(cairo_t *cr, int which, double x, double y, double w, double l
     st_rp_fmt_value(a, sizeof a, lo);
     st_rp_fmt_value(z, sizeof z - 24, hi);
     strcat(z, " ");
-    strncat(z, st_rp_unit_text(unit), 20);
+    if (unit && unit[0])
+        strncat(z, st_rp_unit_text(unit), 20);
     st_pdf_rgb(cr, 0x5B6775);
     st_pdf_font(cr, ST_PDF_REGULAR, 7);
     st_pdf_text(cr, x, y + 14, 0, a);

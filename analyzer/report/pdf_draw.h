@@ -6,6 +6,7 @@
 
 #include <cairo.h>
 #include "report/chart_model.h"
+#include "report/report_image.h"
 #include "report/report_model.h"
 
 enum { ST_PDF_REGULAR = 0, ST_PDF_BOLD = 1 };
@@ -18,16 +19,14 @@ double st_pdf_text(cairo_t *cr, double x, double y, int align, const char *s);
 double st_pdf_para(cairo_t *cr, double x, double y, double w, double line_h, const char *s);
 void st_pdf_round_rect(cairo_t *cr, double x, double y, double w, double h, double r);
 
-/* A session image decoded for cairo (NULL if absent or unreadable). */
-cairo_surface_t *st_pdf_load_image(const st_rp_model *m, const char *rel);
 /* Draws img scaled to fit (x, y, w, h), centred across, top-aligned; returns the drawn rectangle
  * through out[4] (x, y, w, h) for overlays. */
 void st_pdf_image_fit(cairo_t *cr, cairo_surface_t *img, double x, double y, double w,
                       double h, double out[4]);
 /* Pores, scars (by depth) and lines of session s over an image drawn at r[4]
- * whose pixel size is img_w × img_h. */
-void st_pdf_overlay(cairo_t *cr, const st_rp_model *m, const st_rp_session *s, int img_w,
-                    int img_h, const double r[4]);
+ * whose pixel size is img_w × img_h (mapped by st_rp_det_map). */
+int st_pdf_overlay(cairo_t *cr, const st_rp_model *m, const st_rp_session *s, int img_w,
+                   int img_h, const double r[4]); /* 0: frame unknown, nothing drawn */
 /* A grey dashed box with "… not available: why" centred. */
 void st_pdf_not_available(cairo_t *cr, double x, double y, double w, double h, const char *s);
 /* A chart from chart_model.h into the box (x, y, w, h), in points. */

@@ -16,7 +16,12 @@ typedef struct st_pdf_ctx {
     const st_rp_model *m;
     int page, total; /* total 0 in the counting pass */
     double y;        /* next free line from the top */
+    cairo_surface_t **aligned; /* per session, loaded once: a surface drawn on two
+                                  pages is embedded in the PDF once */
 } st_pdf_ctx;
+
+/* The aligned photo of session si (borrowed; NULL if absent). */
+cairo_surface_t *st_pdf_aligned(st_pdf_ctx *p, int si);
 
 void st_pdf_footer(st_pdf_ctx *p);
 void st_pdf_new_page(st_pdf_ctx *p);

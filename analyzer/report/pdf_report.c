@@ -6,6 +6,7 @@
 #include <cairo-pdf.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/atomic_file.h"
@@ -35,8 +36,14 @@ void st_pdf_footer(st_pdf_ctx *p)
     st_pdf_rgb(cr, 0x5B6775);
     st_pdf_font(cr, ST_PDF_REGULAR, 7.5);
     st_pdf_text(cr, ST_PDF_MARGIN, ST_PDF_H - 22, 0, left);
-    st_pdf_text(cr, ST_PDF_W / 2, ST_PDF_H - 22, 1, p->m->patient[0] ? p->m->patient : "");
-    st_pdf_text(cr, ST_PDF_W - ST_PDF_MARGIN, ST_PDF_H - 22, 2, right);
+    char who[200], name[48];
+    size_t k = strlen(p->m->patient);
+    if (k > 40)
+        for (k = 40; k > 0 && ((unsigned char)p->m->patient[k] & 0xC0) == 0x80; k--)
+            ; /* cut on a UTF-8 character boundary */
+    snprintf(name, sizeof name, "%.*s", (int)k, p->m->patient);
+    snprintf(who, sizeof who, "%s%s · %s", name, p->m->patient[k] ? "…" : "", right);
+    st_pdf_text(cr, ST_PDF_W - ST_PDF_MARGIN, ST_PDF_H - 22, 2, p->m->patient[0] ? who : right);
 }
 
 void st_pdf_new_page(st_pdf_ctx *p)
@@ -62,9 +69,19 @@ void st_pdf_heading(st_pdf_ctx *p, const char *title)
     p->y += 24;
 }
 
+cairo_surface_t *st_pdf_aligned(st_pdf_ctx *p, int si)
+{
+    if (si < 0 || !p->aligned)
+        return NULL;
+    if (!p->aligned[si])
+        p->aligned[si] = st_rp_load_image(p->m, p->m->sessions[si].images[ST_IMG_ALIGNED]);
+    return p->aligned[si];
+}
+
 static int render(cairo_surface_t *surf, const st_rp_model *m, int total)
 {
-    st_pdf_ctx p = {cairo_create(surf), m, 1, total, ST_PDF_MARGIN};
+    st_pdf_ctx p = {cairo_create(surf), m, 1, total, ST_PDF_MARGIN,
+                    calloc(m->n_sessions, sizeof(cairo_surface_t *))};
     st_pdf_summary_page(&p);
     st_pdf_new_page(&p);
     st_pdf_charts_pages(&p);
@@ -77,6 +94,10 @@ static int render(cairo_surface_t *surf, const st_rp_model *m, int total)
     cairo_show_page(p.cr);
     int bad = cairo_status(p.cr) != CAIRO_STATUS_SUCCESS;
     cairo_destroy(p.cr);
+    for (size_t i = 0; p.aligned && i < m->n_sessions; i++)
+        if (p.aligned[i])
+            cairo_surface_destroy(p.aligned[i]);
+    free(p.aligned);
     return bad ? -1 : p.page;
 }
 

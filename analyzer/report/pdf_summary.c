@@ -46,7 +46,7 @@ static void timeline(st_pdf_ctx *p)
     cairo_t *cr = p->cr;
     const st_rp_model *m = p->m;
     size_t n = m->n_sessions;
-    double x0 = ST_PDF_MARGIN + 36, x1 = ST_PDF_W - ST_PDF_MARGIN - 36, y = p->y + 10;
+    double x0 = ST_PDF_MARGIN + 36, x1 = ST_PDF_W - ST_PDF_MARGIN - 36, y = p->y + 24;
     double dmax = 0;
     for (size_t i = 0; i < n; i++)
         if (isfinite(m->sessions[i].days))
@@ -56,7 +56,7 @@ static void timeline(st_pdf_ctx *p)
     cairo_move_to(cr, x0, y);
     cairo_line_to(cr, x1, y);
     cairo_stroke(cr);
-    double last_x = -1e9;
+    double last_below = -1e9, last_above = -1e9;
     for (size_t i = 0; i < n; i++) {
         const st_rp_session *s = &m->sessions[i];
         double t = m->dates_known && dmax > 0 ? s->days / dmax : n > 1 ? (double)i / (n - 1) : 0;
@@ -65,10 +65,21 @@ static void timeline(st_pdf_ctx *p)
         st_pdf_rgb(cr, s->failed ? 0xA8231A : 0x0B5CAD);
         cairo_arc(cr, x, y, 4.5, 0, 6.2831853);
         cairo_fill(cr);
-        if (x - last_x < 62)
-            continue; /* too close to label legibly: the table lists every session */
-        last_x = x;
         st_rp_session_name(m, i, name, sizeof name);
+        if (x - last_below < 70) {
+            /* Too close to the previous label: name and date above the line
+             * instead; if that is taken too, the table still lists it. */
+            if (x - last_above < 70)
+                continue;
+            last_above = x;
+            st_pdf_font(cr, ST_PDF_BOLD, 8);
+            st_pdf_text(cr, x, y - 16, 1, name);
+            st_pdf_font(cr, ST_PDF_REGULAR, 7.5);
+            st_pdf_rgb(cr, 0x5B6775);
+            st_pdf_text(cr, x, y - 7, 1, s->failed ? "not measured" : s->date[0] ? s->date : "date unknown");
+            continue;
+        }
+        last_below = x;
         st_pdf_font(cr, ST_PDF_BOLD, 8);
         st_pdf_text(cr, x, y + 15, 1, name);
         st_pdf_font(cr, ST_PDF_REGULAR, 7.5);
@@ -85,7 +96,7 @@ static void timeline(st_pdf_ctx *p)
             st_pdf_text(cr, x, y + 43, 1, comma + 2);
         }
     }
-    p->y += 58;
+    p->y += 72;
 }
 
 static void index_box(st_pdf_ctx *p)
@@ -101,7 +112,7 @@ static void index_box(st_pdf_ctx *p)
     cairo_fill(cr);
     st_pdf_rgb(cr, ink);
     st_pdf_font(cr, ST_PDF_BOLD, 28);
-    st_rp_fmt_value(val, sizeof val, p->m->index_value);
+    snprintf(val, sizeof val, "%.1f", p->m->index_value);
     double w = st_pdf_text(cr, ST_PDF_MARGIN + 14, p->y + 40,
                            0, isfinite(p->m->index_value) ? val : "—");
     st_pdf_font(cr, ST_PDF_BOLD, 13);
@@ -156,12 +167,9 @@ static void before_after(st_pdf_ctx *p, double h)
     for (int k = 0; k < 2; k++) {
         double x = ST_PDF_MARGIN + k * (w + 10), r[4] = {0, 0, w, h};
         char cap[160], name[96];
-        cairo_surface_t *img = which[k] >= 0
-                                   ? st_pdf_load_image(m, m->sessions[which[k]].images[ST_IMG_ALIGNED])
-                                   : NULL;
+        cairo_surface_t *img = st_pdf_aligned(p, which[k]);
         if (img) {
             st_pdf_image_fit(p->cr, img, x, p->y, w, h, r);
-            cairo_surface_destroy(img);
             used = fmax(used, r[3]);
         } else {
             st_pdf_not_available(p->cr, x, p->y, w, h,
@@ -195,8 +203,11 @@ void st_pdf_summary_page(st_pdf_ctx *p)
     timeline(p);
     index_box(p);
     family_cards(p);
-    double chart_h = 150, room = ST_PDF_BOTTOM - p->y - chart_h - 24;
-    before_after(p, fmin(room, 230));
+    int li = st_rp_latest(p->m);
+    int photos = p->m->sessions[p->m->baseline].images[ST_IMG_ALIGNED][0] ||
+                 (li >= 0 && p->m->sessions[li].images[ST_IMG_ALIGNED][0]);
+    double chart_h = photos ? 150 : 210, room = ST_PDF_BOTTOM - p->y - chart_h - 24;
+    before_after(p, photos ? fmin(room, 230) : 50);
     /* Key charts: the two families that matter most for microneedling. */
     static const int key[2] = {ST_FAM_ROUGHNESS, ST_FAM_SCARS};
     double w = (ST_PDF_CW - 12) / 2;

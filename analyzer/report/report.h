@@ -16,6 +16,16 @@
  * out_dir/report.pdf, each atomically (core/atomic_file.h). */
 int st_report_write(const char *out_dir, st_err *err);
 
+typedef struct st_report_opts {
+    /* Date of analysis for the footers and the PDF metadata when
+     * metrics.json has no tool.run_date: "YYYY-MM-DD" or
+     * "YYYY-MM-DDTHH:MM:SSZ", chosen by the caller (the CLI uses the time of
+     * the run, or SOURCE_DATE_EPOCH); NULL: "not recorded". The library never
+     * reads the clock, so equal inputs give equal bytes. */
+    const char *run_date;
+} st_report_opts;
+int st_report_write_opts(const char *out_dir, const st_report_opts *opts, st_err *err);
+
 /* The two renderers, for callers that already hold a model. */
 int st_html_report_render(const st_rp_model *m, st_sbuf *out, st_err *err);
 int st_pdf_report_write(const st_rp_model *m, const char *pdf_path, st_err *err);

@@ -135,6 +135,14 @@ const char *const *st_rp_family_chart(st_rp_family f)
     }
 }
 
+const char *st_rp_tile_label(const char *name)
+{
+    if (strcmp(name, "scars.depth_volume") == 0)
+        return "Scar depth × area";
+    const st_rp_metric_info *m = st_rp_metric_info_find(name);
+    return m ? m->label : name;
+}
+
 const char *st_rp_unit_text(const char *u)
 {
     static const struct { const char *json, *text; } map[] = {

@@ -39,6 +39,8 @@ const char *const *st_rp_family_primary(st_rp_family f);
 /* Metrics drawn in a family's trend chart (NULL-terminated). */
 const char *const *st_rp_family_chart(st_rp_family f);
 
+/* Title of a per-tile map (analyze's map names, e.g. "scars.depth_volume"). */
+const char *st_rp_tile_label(const char *name);
 /* Human unit for a JSON unit: "um" -> "µm", "mm2" -> "mm²", "rel" -> "rel. units". */
 const char *st_rp_unit_text(const char *unit);
 /* Why a SPEC metric is absent, from the series facts; "" if no known reason. */

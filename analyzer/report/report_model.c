@@ -253,20 +253,29 @@ static void parse_detections(st_rp_pool *p, st_rp_session *s, const cJSON *d)
     }
 }
 
-static void parse_tiles(st_rp_pool *p, st_rp_session *s, const cJSON *t)
+/* "tiles": {"x0", "y0", "tile_px", "cols", "rows", "maps": {name: [v | null]}}
+ * as analyze writes it; null (a tile outside the mask) becomes NAN. */
+static void parse_tiles(st_rp_model *m, st_rp_session *s, const cJSON *t)
 {
-    const cJSON *it;
-    int n = cJSON_GetArraySize(t);
-    s->tiles = pool_alloc(p, (size_t)(n > 0 ? n : 1), sizeof *s->tiles);
-    if (!s->tiles)
+    const cJSON *maps = jobj(t, "maps"), *it;
+    double rows = jnum(t, "rows"), cols = jnum(t, "cols");
+    int n = cJSON_GetArraySize(maps);
+    if (!maps || !(rows >= 1 && rows <= 256 && cols >= 1 && cols <= 256))
         return;
-    cJSON_ArrayForEach(it, t)
+    s->tiles = pool_alloc(m->pool, (size_t)n, sizeof *s->tiles);
+    size_t want = (size_t)rows * (size_t)cols;
+    cJSON_ArrayForEach(it, maps)
     {
-        st_rp_tiles tl = {pool_str(p, it->string), pool_str(p, jstr(it, "unit")),
-                          (int)jnum(it, "rows"), (int)jnum(it, "cols"), NULL};
-        size_t nv = num_vector(p, jarr(it, "values"), &tl.values);
-        if (tl.rows > 0 && tl.cols > 0 && tl.rows <= 256 && tl.cols <= 256 &&
-            nv == (size_t)tl.rows * (size_t)tl.cols)
+        if (!s->tiles || !it->string || (size_t)cJSON_GetArraySize(it) != want)
+            continue;
+        st_rp_tiles tl = {pool_str(m->pool, it->string), "", (int)rows, (int)cols,
+                          pool_alloc(m->pool, want, sizeof(double))};
+        int mi = st_rp_metric_index(m, it->string);
+        tl.unit = mi >= 0 ? m->metric_units[mi] : "";
+        size_t k = 0;
+        const cJSON *v;
+        cJSON_ArrayForEach(v, it) if (tl.values) tl.values[k++] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+        if (tl.values)
             s->tiles[s->n_tiles++] = tl;
     }
 }
@@ -281,6 +290,13 @@ static int file_exists(const char *dir, const char *rel)
 
 static void find_images(st_rp_model *m, st_rp_session *s, const cJSON *imgs)
 {
+    double *o = NULL;
+    s->img_ox = s->img_oy = s->img_scale = NAN;
+    if (num_vector(m->pool, jarr(imgs, "origin"), &o) == 2 && jnum(imgs, "scale") > 0) {
+        s->img_ox = o[0];
+        s->img_oy = o[1];
+        s->img_scale = jnum(imgs, "scale");
+    }
     static const char *const keys[ST_IMG_COUNT] = {"aligned", "diff", "overlay",
                                                    "tiles_roughness", "tiles_depth"};
     for (int k = 0; k < ST_IMG_COUNT; k++) {
@@ -338,14 +354,19 @@ static void parse_session(st_rp_model *m, st_rp_session *s, const cJSON *js, int
     parse_quality(p, s, jobj(js, "quality"));
     const char *status = jstr(js, "status");
     s->failed = (status && strcmp(status, "failed") == 0) || strcmp(s->reg_status, "failed") == 0;
-    const char *why = jstr(js, "error");
+    const char *why = jstr(js, "reason");
+    if (!why || !why[0])
+        why = jstr(js, "error");
     if (!why || !why[0])
         why = s->reg_message[0] ? s->reg_message : jstr(js, "message");
     s->fail_reason = pool_str(p, s->failed ? why : "");
     s->values = pool_nans(p, m->n_metrics + 1);
     s->changes = pool_nans(p, m->n_metrics + 1);
-    const cJSON *mo = jobj(js, "metrics"), *ch = jobj(js, "change");
-    for (size_t i = 0; s->values && s->changes && i < m->n_metrics; i++) {
+    s->spread = pool_nans(p, m->n_metrics + 1);
+    const cJSON *mo = jobj(js, "metrics"), *ch = jobj(js, "change"), *rp = jobj(js, "repeatability");
+    for (size_t i = 0; s->values && s->changes && s->spread && i < m->n_metrics; i++) {
+        const cJSON *r = cJSON_GetObjectItemCaseSensitive(rp, m->metric_names[i]);
+        s->spread[i] = cJSON_IsNumber(r) ? r->valuedouble : jnum(r, "value");
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(mo, m->metric_names[i]);
         s->values[i] = jnum(v, "value");
         s->changes[i] = jnum(ch, m->metric_names[i]);
@@ -360,7 +381,7 @@ static void parse_session(st_rp_model *m, st_rp_session *s, const cJSON *js, int
         s->psd_p = pw;
         s->n_psd = nf;
     }
-    parse_tiles(p, s, jobj(js, "tiles"));
+    parse_tiles(m, s, jobj(js, "tiles"));
     find_images(m, s, jobj(js, "images"));
 }
 
@@ -386,6 +407,9 @@ static void parse_series(st_rp_model *m, const cJSON *root)
         for (int i = 0; i < 4; i++)
             m->roi[i] = (int)roi[i];
     }
+    m->notes = string_list(p, jarr(se, "notes"), &m->n_notes);
+    const cJSON *du = cJSON_GetObjectItemCaseSensitive(se, "dates_unknown");
+    m->dates_flagged_unknown = cJSON_IsTrue(du);
     double b = jnum(se, "baseline");
     m->baseline = isfinite(b) ? (int)b : 0;
 }
@@ -455,7 +479,7 @@ int st_rp_model_parse(const char *json, size_t len, const char *out_dir, st_rp_m
             continue;
         st_rp_session *s = &m->sessions[m->n_sessions];
         parse_session(m, s, js, (int)m->n_sessions);
-        if (!isfinite(s->days))
+        if (!isfinite(s->days) || m->dates_flagged_unknown)
             m->dates_known = 0;
         m->n_sessions++;
     }
@@ -558,13 +582,20 @@ int st_rp_trend_fit(const st_rp_model *m, int metric, double *slope, double *ice
     return 1;
 }
 
-void st_rp_det_offset(const st_rp_model *m, int img_w, int img_h, double *ox, double *oy)
+int st_rp_det_map(const st_rp_model *m, const st_rp_session *s, int img_w, int img_h,
+                  double *ox, double *oy, double *f)
 {
     *ox = *oy = 0;
-    if (m->has_roi && img_w == m->roi[2] && img_h == m->roi[3]) {
-        *ox = m->roi[0];
-        *oy = m->roi[1];
+    *f = 1;
+    if (isfinite(s->img_scale)) {
+        *ox = s->img_ox, *oy = s->img_oy, *f = s->img_scale;
+        return 1;
     }
+    if (m->has_roi && img_w == m->roi[2] && img_h == m->roi[3]) {
+        *ox = m->roi[0], *oy = m->roi[1];
+        return 1;
+    }
+    return 0;
 }
 
 double st_rp_mm_to_px(const st_rp_model *m, double mm)

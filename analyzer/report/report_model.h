@@ -6,13 +6,18 @@
  *   tool.run_date             "YYYY-MM-DD[THH:MM:SSZ]": the date of analysis shown
  *                              in footers and the PDF metadata (the report never
  *                              reads the clock, so the same input gives the same bytes)
- *   session.status/"error"    "failed" + why, for a session that could not be measured
+ *   session.status            "failed" for a session that could not be measured
  *   session.psd               {"freq_per_mm": [...], "power": [...]}: radial PSD
  *   session.detections.wrinkles [{"x0","y0","x1","y1","length_mm","width_mm","depth"}]
- *   session.tiles             {"roughness.sq": {"rows": R, "cols": C, "values": [R*C],
- *                              "unit": "rel"}, ...}: per-tile values (heat maps)
+ *   session.reason / "error"  why a failed session failed
+ *   session.tiles             {"x0", "y0", "tile_px", "cols": C, "rows": R,
+ *                              "maps": {"roughness.sq": [R*C values or null], ...}}
  *   session.images            {"aligned": "images/..", "diff": .., "overlay": ..,
- *                              "tiles_<name>": ..}: paths relative to OUT
+ *                              "tiles_<name>": .., "origin": [x0, y0], "scale": f}:
+ *                              paths relative to OUT; origin/scale place the
+ *                              image in baseline pixels (for drawing detections)
+ *   session.repeatability     {"roughness.sq": SD over the repeat shots, ...}
+ *   series.notes, series.dates_unknown
  *   progress.change_ci95      {"roughness.sq": [lo, hi]}: 95 % interval of the
  *                              latest session's change in percent
  * When session.images is absent the conventional names are probed:
@@ -56,6 +61,7 @@ typedef struct st_rp_session {
     const char **q_messages;
     size_t n_q_messages;
     double *values, *changes; /* per model metric; NAN if absent */
+    double *spread;           /* SD over repeat shots (session.repeatability); NAN if absent */
     st_rp_pore *pores;
     size_t n_pores;
     st_rp_scar *scars;
@@ -68,6 +74,7 @@ typedef struct st_rp_session {
     st_rp_tiles *tiles;
     size_t n_tiles;
     const char *images[ST_IMG_COUNT]; /* relative to out_dir; "" = absent */
+    double img_ox, img_oy, img_scale; /* image frame in baseline pixels; NAN if not given */
 } st_rp_session;
 
 typedef struct st_rp_model {
@@ -87,6 +94,9 @@ typedef struct st_rp_model {
     double *trend_30d, *ci_lo, *ci_hi;      /* per metric; NAN if absent */
     const char **flags;
     size_t n_flags;
+    const char **notes;        /* series.notes: what analyze ignored or could not do */
+    size_t n_notes;
+    int dates_flagged_unknown; /* series.dates_unknown */
     struct st_rp_pool *pool; /* owns everything above */
 } st_rp_model;
 
@@ -105,9 +115,12 @@ int st_rp_latest(const st_rp_model *m);
 /* Least-squares slope and intercept of change % against days over measured
  * sessions (baseline = 0 %); returns 0 when fewer than 2 points. */
 int st_rp_trend_fit(const st_rp_model *m, int metric, double *slope, double *icept);
-/* Detections are in baseline pixels; an image of exactly the ROI's size is
- * taken to be the ROI crop, so its origin is the ROI corner. */
-void st_rp_det_offset(const st_rp_model *m, int img_w, int img_h, double *ox, double *oy);
+/* Where baseline pixel (x, y) of a detection lies in a session image:
+ * ((x - ox + 0.5) / f - 0.5, (y - oy + 0.5) / f - 0.5). From images.origin
+ * and images.scale when given; else an image of exactly the ROI's size is the
+ * ROI crop (f = 1). Returns 0 when the frame is unknown (draw no overlay). */
+int st_rp_det_map(const st_rp_model *m, const st_rp_session *s, int img_w, int img_h,
+                  double *ox, double *oy, double *f);
 /* Detection sizes (mm, or pixels when uncalibrated) in image pixels. */
 double st_rp_mm_to_px(const st_rp_model *m, double mm);
 /* Reads a whole file relative to out_dir; NULL if absent or unsafe (absolute

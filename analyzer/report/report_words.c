@@ -106,14 +106,14 @@ void st_rp_index_sentence(const st_rp_model *m, char *out, size_t n, st_rp_verdi
                                      : "the analysis did not compute it");
         return;
     }
-    st_rp_fmt_value(val, sizeof val, m->index_value);
+    snprintf(val, sizeof val, "%.1f", m->index_value);
     if (!isfinite(m->index_lo) || !isfinite(m->index_hi)) {
         *v = ST_V_UNTESTED;
         snprintf(out, n, "Remodeling index %s %% (no interval available).", val);
         return;
     }
-    st_rp_fmt_value(lo, sizeof lo, m->index_lo);
-    st_rp_fmt_value(hi, sizeof hi, m->index_hi);
+    snprintf(lo, sizeof lo, "%.1f", m->index_lo);
+    snprintf(hi, sizeof hi, "%.1f", m->index_hi);
     if (m->index_lo <= 0 && m->index_hi >= 0)
         *v = ST_V_NOT_SIGNIFICANT;
     else
@@ -166,6 +166,11 @@ size_t st_rp_series_notes(const st_rp_model *m, void (*emit)(void *, const char 
                   "sessions are in file-name order and trends per 30 days cannot be given.");
     if (st_rp_latest(m) < 0 && ++k)
         emit(ctx, "No follow-up session could be measured, so no change can be reported.");
+    char line[600];
+    for (size_t i = 0; i < m->n_notes; i++, k++) {
+        snprintf(line, sizeof line, "Note from the analysis: %s", m->notes[i]);
+        emit(ctx, line);
+    }
     return k;
 }
 
@@ -185,8 +190,11 @@ size_t st_rp_session_warnings(const st_rp_model *m, void (*emit)(void *, const c
             continue;
         }
         if (s->reg_status[0] && strcmp(s->reg_status, "ok") != 0) {
-            snprintf(line, sizeof line, "%s: alignment with the baseline is %s%s%s", name,
-                     s->reg_status, s->reg_message[0] ? " — " : "", s->reg_message);
+            const char *st = strcmp(s->reg_status, "warn") == 0 || strcmp(s->reg_status, "warning") == 0
+                                 ? "uncertain"
+                                 : s->reg_status;
+            snprintf(line, sizeof line, "%s: alignment with the baseline is %s%s%s", name, st,
+                     s->reg_message[0] ? " — " : "", s->reg_message);
             emit(ctx, line), k++;
         }
         for (size_t q = 0; q < s->n_q_messages; q++) {

@@ -7,11 +7,18 @@
 
 int st_report_write(const char *out_dir, st_err *err)
 {
+    return st_report_write_opts(out_dir, NULL, err);
+}
+
+int st_report_write_opts(const char *out_dir, const st_report_opts *opts, st_err *err)
+{
     st_rp_model m;
     char path[ST_PATH_MAX];
     int code = st_rp_model_load(out_dir, &m, err);
     if (code != ST_OK)
         return code;
+    if (!m.run_date[0] && opts && opts->run_date)
+        m.run_date = opts->run_date;
     st_sbuf html = {0};
     code = st_html_report_render(&m, &html, err);
     if (code == ST_OK) {

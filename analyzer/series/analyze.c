@@ -6,7 +6,9 @@
  * most two full-resolution images (a loaded photo and its warped patch). */
 #define _DEFAULT_SOURCE
 /* Messages are cut at their buffer size on purpose. */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 #include "series/analyze.h"
 
 #include <errno.h>
@@ -17,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "core/error.h"
+#include "core/fs.h"
 #include "report/csv_writer.h"
 #include "report/json_writer.h"
 #include "report/report.h"
@@ -25,23 +28,6 @@
 #include "series/stages.h"
 
 #define MIN_VIEW_FRACTION 0.5 /* a photo must see half the ROI to be measured on it */
-
-static int make_dir(const char *path, st_err *err)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = 0;
-        if (mkdir(tmp, 0755) && errno != EEXIST)
-            return st_err_set(err, ST_EIO, "%s: cannot create (%s)", tmp, strerror(errno));
-        *p = '/';
-    }
-    if (mkdir(tmp, 0755) && errno != EEXIST)
-        return st_err_set(err, ST_EIO, "%s: cannot create (%s)", tmp, strerror(errno));
-    return ST_OK;
-}
 
 /* The absolute form of a path that may not exist yet: its deepest existing
  * ancestor resolved (symlinks included), the rest appended. */
@@ -82,11 +68,11 @@ static int prepare_out(const char *dir, const char *out, int images, st_err *err
     size_t n = strlen(rd);
     if (!strncmp(ro, rd, n) && (ro[n] == 0 || ro[n] == '/'))
         return st_err_set(err, ST_EINVAL, "%s: the output folder may not lie inside the series folder %s", out, dir);
-    int rc = make_dir(out, err);
+    int rc = st_mkdir_p(out, err);
     if (rc)
         return rc;
     snprintf(img, sizeof img, "%s/images", out);
-    return images ? make_dir(img, err) : ST_OK;
+    return images ? st_mkdir_p(img, err) : ST_OK;
 }
 
 static const shot_state *first_ok(const analyze_ctx *c, size_t i)
@@ -291,8 +277,10 @@ static int write_outputs(analyze_ctx *c, st_err *err)
     t = st_now();
     /* The report is rendered from the metrics.json just written, so what the
      * clinician reads is exactly what the data files say. */
-    if (!rc && !c->opts->no_report)
-        rc = st_report_write(c->out, err);
+    if (!rc && !c->opts->no_report) {
+        st_report_opts ro = {c->opts->run_date};
+        rc = st_report_write_opts(c->out, &ro, err);
+    }
     c->res->times.report += st_now() - t;
     return rc;
 }
@@ -345,8 +333,6 @@ static int setup(analyze_ctx *c, const char *dir, const char *out, st_err *err)
     rc = prepare_out(c->series.dir, out, !c->opts->no_images, err);
     if (!rc)
         rc = st_strlist_extend(&c->res->notes, &c->series.notes, err);
-    if (!rc && stg_missing()[0])
-        rc = note(c, err, stg_missing());
     size_t n = c->series.n_sessions;
     c->shots = calloc(n, sizeof *c->shots);
     c->n_shots = calloc(n, sizeof *c->n_shots);

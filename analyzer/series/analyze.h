@@ -24,6 +24,9 @@ typedef struct st_analyze_opts {
     int threads;            /* <= 0: all cores */
     int no_images;          /* 1: do not write images/ */
     int no_report;          /* 1: do not write report.html and report.pdf */
+    const char *run_date;   /* date of analysis printed in the reports (the CLI's
+                               clock or SOURCE_DATE_EPOCH); NULL: "not recorded".
+                               Not in metrics.json, which stays byte-identical. */
     /* Called after each photo (on the calling thread); may be NULL. */
     void (*progress)(void *ctx, size_t done, size_t total, const char *file);
     void *progress_ctx;

@@ -2,7 +2,9 @@
  * the measured patch, normalise light and colour, measure (pass 2). */
 #define _POSIX_C_SOURCE 200809L
 /* Messages are cut at their buffer size on purpose. */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 
 #include "core/error.h"
 #include "series/analyze_int.h"
+#include "series/load_image.h"
 #include "simd/kernels.h"
 #include "series/stages.h"
 
@@ -80,44 +83,13 @@ int shot_load(analyze_ctx *c, size_t i, size_t j, st_image **img, st_err *err)
     }
     char path[8192];
     snprintf(path, sizeof path, "%s/%s", s->dir, s->sessions[i].files.items[j]);
-    st_load_opts lo = {0};
-    lo.max_pixels = c->opts->max_pixels;
-    lo.raw_counts = s->modality == ST_MODALITY_HEIGHT;
     double t = st_now();
-    int rc = st_image_load(path, &lo, img, NULL, err);
+    int rc = st_load_modality_image(path, s->modality, s->height_um_per_unit, c->opts->max_pixels,
+                                    img, err);
     c->res->times.load += st_now() - t;
     if (rc)
         return rc;
-    st_image *im = *img;
-    if (s->modality == ST_MODALITY_HEIGHT) {
-        /* counts × µm per unit = µm (SPEC.md, "Modalities"); one channel */
-        if (im->channels != 1) {
-            st_image_free(im);
-            *img = NULL;
-            return st_err_set(err, ST_EFORMAT, "%s: a height map must be a gray PNG", path);
-        }
-        for (int y = 0; y < im->height; y++) {
-            float *row = st_image_row(im, 0, y);
-            for (int x = 0; x < im->width; x++)
-                row[x] = (float)(row[x] * s->height_um_per_unit);
-        }
-        im->unit = ST_UNIT_UM;
-    } else if (im->channels == 1) {
-        /* A gray photo: three equal channels, so colour families see gray. */
-        st_image *rgb;
-        rc = st_image_new(im->width, im->height, 3, &rgb, err);
-        if (rc) {
-            st_image_free(im);
-            *img = NULL;
-            return rc;
-        }
-        for (int ch = 0; ch < 3; ch++)
-            for (int y = 0; y < im->height; y++)
-                memcpy(st_image_row(rgb, ch, y), st_image_row(im, 0, y), (size_t)im->width * sizeof(float));
-        st_image_free(im);
-        *img = im = rgb;
-    }
-    im->pixel_mm = s->pixel_mm;
+    (*img)->pixel_mm = s->pixel_mm;
     return ST_OK;
 }
 
@@ -185,10 +157,16 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
     for (int k = 0; k < 9; k++)
         sh->matrix[k] = sh->reg.matrix[k / 3][k % 3];
     sh->ok = 1;
-    st_image_free(c->held); /* keep the latest photo: pass 2 may start with it */
-    c->held = img;
-    c->held_session = i;
-    c->held_shot = j;
+    /* The last photo of pass 1 stays in memory (pass 2 measures it first,
+     * without a second decode); any other is released at once, so pass 1
+     * holds only the baseline and the photo being registered. */
+    if (i + 1 == c->series.n_sessions && j + 1 == c->n_shots[i]) {
+        c->held = img;
+        c->held_session = i;
+        c->held_shot = j;
+    } else {
+        st_image_free(img);
+    }
     return ST_OK;
 }
 
@@ -285,20 +263,6 @@ static void match_colour(analyze_ctx *c, st_image *rgb, const unsigned char *m, 
         c->have_ref_means = 1;
 }
 
-/* Rec. 709 luminance of the encoded values (simd/kernels.h). */
-static int luminance(const st_image *rgb, st_image **out, st_err *err)
-{
-    int rc = st_image_new(rgb->width, rgb->height, 1, out, err);
-    if (rc)
-        return rc;
-    for (int y = 0; y < rgb->height; y++)
-        st_luminance(st_image_row(rgb, 0, y), st_image_row(rgb, 1, y), st_image_row(rgb, 2, y),
-                     st_image_row(*out, 0, y), (size_t)rgb->width);
-    (*out)->pixel_mm = rgb->pixel_mm;
-    (*out)->unit = ST_UNIT_REL;
-    return ST_OK;
-}
-
 /* Photo patch -> flattened, colour-matched rgb (in place) and its luminance,
  * the surface of SPEC.md ("flattened luminance"). */
 static int normalise(analyze_ctx *c, st_image *patch, const unsigned char *m, int is_reference,
@@ -308,32 +272,10 @@ static int normalise(analyze_ctx *c, st_image *patch, const unsigned char *m, in
     int rc = stg_flatten(patch, c->frame_w, c->frame_h, c->opts->threads, err);
     if (!rc) {
         match_colour(c, patch, m, is_reference);
-        rc = luminance(patch, surface, err);
+        rc = st_luminance_image(patch, surface, err);
     }
     c->res->times.normalise += st_now() - t;
     return rc;
-}
-
-static void offset_detections(st_detections *d, double dx, double dy)
-{
-    for (size_t k = 0; k < d->n_pores; k++) {
-        d->pores[k].x += dx;
-        d->pores[k].y += dy;
-    }
-    for (size_t k = 0; k < d->n_scars; k++) {
-        d->scars[k].x += dx;
-        d->scars[k].y += dy;
-    }
-    for (size_t k = 0; k < d->n_wrinkles; k++) {
-        d->wrinkles[k].x0 += dx;
-        d->wrinkles[k].y0 += dy;
-        d->wrinkles[k].x1 += dx;
-        d->wrinkles[k].y1 += dy;
-        for (size_t p = 0; p < d->wrinkles[k].n_path; p++) {
-            d->wrinkles[k].path[2 * p] += dx;
-            d->wrinkles[k].path[2 * p + 1] += dy;
-        }
-    }
 }
 
 typedef struct measured {
@@ -365,7 +307,7 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
                         c->res->times.detect_family, err);
     c->res->times.detect += st_now() - t;
     if (!rc)
-        offset_detections(&out->det, c->box[0], c->box[1]);
+        st_detections_offset(&out->det, c->box[0], c->box[1]);
     t = st_now();
     if (!rc && want_tiles) {
         st_tile_sums *ts = &c->tiles[i == 0 ? 0 : 1];

@@ -28,19 +28,6 @@ static int crop_roi(const char *path, st_image **img, const int roi[4], st_err *
     return ST_OK;
 }
 
-/* Luminance Y of a photo (simd/kernels.h's definition), as a new image. */
-static int luminance_of(const st_image *rgb, st_image **out, st_err *err)
-{
-    int rc = st_image_new(rgb->width, rgb->height, 1, out, err);
-    if (rc)
-        return rc;
-    for (int y = 0; y < rgb->height; y++)
-        st_luminance(st_image_row(rgb, 0, y), st_image_row(rgb, 1, y), st_image_row(rgb, 2, y),
-                     st_image_row(*out, 0, y), (size_t)rgb->width);
-    (*out)->pixel_mm = rgb->pixel_mm;
-    return ST_OK;
-}
-
 /* Photo: (rgb, surface) = flattened or, under --raw, as given. */
 static int photo_surface(const st_measure_image_opts *o, st_image **rgb, st_image **surface,
                          st_err *err)
@@ -50,7 +37,7 @@ static int photo_surface(const st_measure_image_opts *o, st_image **rgb, st_imag
         if (rc)
             return rc;
     }
-    return luminance_of(*rgb, surface, err);
+    return st_luminance_image(*rgb, surface, err);
 }
 
 int st_measure_image(const char *path, const st_measure_image_opts *o, st_session_result *out,

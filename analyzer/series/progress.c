@@ -133,6 +133,17 @@ static double percentile(const double *sorted, size_t n, double p)
     return sorted[lo] + (h - (double)lo) * (sorted[hi] - sorted[lo]);
 }
 
+static void interval(double *v, size_t n, double point, double ci[2])
+{
+    if (!n) {
+        ci[0] = ci[1] = point;
+        return;
+    }
+    qsort(v, n, sizeof *v, cmp_double);
+    ci[0] = percentile(v, n, 0.025);
+    ci[1] = percentile(v, n, 0.975);
+}
+
 int st_remodel_index(const st_remodel_input *in, st_remodel_result *out)
 {
     memset(out, 0, sizeof *out);
@@ -142,13 +153,14 @@ int st_remodel_index(const st_remodel_input *in, st_remodel_result *out)
     size_t nb = in->n_boot > 0 ? (size_t)in->n_boot : ST_REMODEL_DEFAULT_BOOT;
     uint64_t state = in->seed ? in->seed : ST_REMODEL_DEFAULT_SEED;
     size_t *idx = malloc(in->n_tiles * sizeof *idx);
-    double *ri = malloc(nb * sizeof *ri);
+    double *ri = malloc((ST_FAM_COUNT + 1) * nb * sizeof *ri);
     if (!idx || !ri) {
         free(idx);
         free(ri);
         out->valid = 0;
         return -1;
     }
+    double *fam = ri + nb; /* fam[f * nb + k]: C_f of kept resample k */
     size_t kept = 0;
     for (size_t b = 0; b < nb; b++) {
         for (size_t i = 0; i < in->n_tiles; i++)
@@ -159,15 +171,13 @@ int st_remodel_index(const st_remodel_input *in, st_remodel_result *out)
          * drawn) changes the formula; such draws are skipped, not mixed in. */
         if (index_over(in, idx, out->used, change, used, &v) || memcmp(used, out->used, sizeof used))
             continue;
+        for (int f = 0; f < ST_FAM_COUNT; f++)
+            fam[f * nb + kept] = used[f] ? change[f] : 0.0;
         ri[kept++] = v;
     }
-    if (kept) {
-        qsort(ri, kept, sizeof *ri, cmp_double);
-        out->ci95[0] = percentile(ri, kept, 0.025);
-        out->ci95[1] = percentile(ri, kept, 0.975);
-    } else {
-        out->ci95[0] = out->ci95[1] = out->value;
-    }
+    interval(ri, kept, out->value, out->ci95);
+    for (int f = 0; f < ST_FAM_COUNT; f++)
+        interval(fam + f * nb, kept, out->change[f], out->change_ci95[f]);
     free(idx);
     free(ri);
     return 0;

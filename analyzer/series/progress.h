@@ -65,6 +65,7 @@ typedef struct st_remodel_result {
     double value;             /* RI over all tiles, percent */
     double ci95[2];
     double change[ST_FAM_COUNT]; /* C_f, percent (when used[f]) */
+    double change_ci95[ST_FAM_COUNT][2]; /* its 95 % interval over the same resamples */
     int used[ST_FAM_COUNT];
 } st_remodel_result;
 

@@ -1,6 +1,8 @@
 #define _DEFAULT_SOURCE
 /* Keys and messages are cut at their buffer size on purpose. */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 #include "series/scan.h"
 
 #include <ctype.h>

@@ -1,6 +1,4 @@
-/* Adapters onto the other stages (see stages.h). A stage whose code is not
- * in this build is left out, never imitated: its metrics are absent and
- * stg_missing() names it for the series' notes. */
+/* Adapters onto the other stages (see stages.h). */
 #include "series/stages.h"
 
 #include <math.h>
@@ -12,27 +10,22 @@
 #include "simd/kernels.h"
 #include "metrics/detect.h"
 #include "metrics/surface.h"
-#include "series/photo_quality.h"
+#include "metrics/quality.h"
 
-#if __has_include("register/register.h")
 #include "register/flatten.h"
 #include "register/register.h"
-#define HAVE_REGISTER 1
+
 #define ST_REG_FINE_MAX_DIM 2048
-#else
-#define HAVE_REGISTER 0
-#endif
 
 
-const char *stg_missing(void)
-{
-    static const char *text = ""
-#if !HAVE_REGISTER
-        "not in this build: registration and flattening (sessions other than the baseline cannot be measured); "
-#endif
-        "";
-    return text;
-}
+/* A session's focus is judged against its baseline's as well as on its own:
+ * how sharp skin looks depends on the skin and the camera, so the absolute
+ * thresholds of metrics/quality.h only catch the worst cases, while a
+ * follow-up photo far softer than the baseline cannot support a texture
+ * claim. Sharpness is a variance (of the Laplacian), so these ratios are the
+ * squares of 0.65 and 0.4 of the Laplacian's RMS. */
+#define QC_SHARP_REL_WARN (0.65 * 0.65)
+#define QC_SHARP_REL_FAIL (0.40 * 0.40)
 
 int stg_quality(const st_image *img, st_modality mod, double base_sharpness, st_quality_info *q,
                 st_metric_set *metrics, st_err *err)
@@ -41,36 +34,22 @@ int stg_quality(const st_image *img, st_modality mod, double base_sharpness, st_
     q->sharpness = q->clipped_pct = NAN; /* printed as null: not measured */
     if (mod != ST_MODALITY_PHOTO)
         return ST_OK; /* height maps and stereo sets: no photo checks */
-    st_photo_quality pq;
-    int rc = st_photo_quality_measure(img, &pq, err);
-    if (!rc)
-        rc = st_metric_set_put(metrics, "quality.sharpness", pq.sharpness, "", err);
-    if (!rc)
-        rc = st_metric_set_put(metrics, "quality.clipped_pct", pq.clipped_pct, "%", err);
-    if (!rc)
-        rc = st_metric_set_put(metrics, "quality.exposure", pq.exposure, "", err);
+    st_quality pq;
+    int rc = st_quality_measure(img, &pq, metrics, err);
     if (rc)
         return rc;
     q->sharpness = pq.sharpness;
     q->clipped_pct = pq.clipped_pct;
-    int fail = 0, warn = 0;
-    if (pq.clipped_pct > ST_QC_CLIP_FAIL_PCT || pq.clipped_pct > ST_QC_CLIP_WARN_PCT) {
-        fail |= pq.clipped_pct > ST_QC_CLIP_FAIL_PCT;
-        warn = 1;
-        rc = st_strlist_addf(&q->messages, err, "%.1f %% of the pixels are clipped", pq.clipped_pct);
-    }
-    if (!rc && (pq.exposure < ST_QC_EXPOSURE_MIN || pq.exposure > ST_QC_EXPOSURE_MAX)) {
-        fail = 1;
-        rc = st_strlist_addf(&q->messages, err, "%s (mean luminance %.2f)",
-                             pq.exposure < ST_QC_EXPOSURE_MIN ? "under-exposed" : "over-exposed", pq.exposure);
-    }
+    int status = pq.status; /* 0 ok, 1 warn, 2 fail */
+    for (int k = 0; k < pq.n_messages && !rc; k++)
+        rc = st_strlist_addf(&q->messages, err, "%s", pq.messages[k]);
     double rel = base_sharpness > 0 ? pq.sharpness / base_sharpness : 1.0;
-    if (!rc && rel < ST_QC_SHARP_WARN) {
-        fail |= rel < ST_QC_SHARP_FAIL;
-        warn = 1;
-        rc = st_strlist_addf(&q->messages, err, "blurred: sharpness %.0f %% of the baseline's", 100 * rel);
+    if (!rc && rel < QC_SHARP_REL_WARN) {
+        status = rel < QC_SHARP_REL_FAIL ? 2 : (status > 1 ? status : 1);
+        rc = st_strlist_addf(&q->messages, err, "blurred: sharpness %.0f %% of the baseline's",
+                             100 * rel);
     }
-    strcpy(q->status, fail ? "fail" : warn ? "warn" : "ok");
+    strcpy(q->status, status == 2 ? "fail" : status == 1 ? "warn" : "ok");
     return rc;
 }
 
@@ -83,7 +62,6 @@ static int is_identity(const double m[9])
     return 1;
 }
 
-#if HAVE_REGISTER
 /* A copy of a 1-channel plane mapped linearly onto [0, 1] (min to max). */
 static int unit_range(const st_image *in, st_image **out, st_err *err)
 {
@@ -106,19 +84,17 @@ static int unit_range(const st_image *in, st_image **out, st_err *err)
     }
     return ST_OK;
 }
-#endif
 
 int stg_register(const st_image *fixed, const st_image *moving, st_modality mod, int threads,
                  st_registration_info *info, st_err *err)
 {
     memset(info, 0, sizeof *info);
-#if HAVE_REGISTER
     st_register_opts o;
     st_register_opts_default(&o);
     o.threads = threads;
-    /* The refinement's default 1024 px level leaves ~0.8 px at the corners
-     * of a 1600 px photo course; a 2048 px level keeps them under 0.5 px
-     * (SPEC-level accuracy for the series), at some cost for 12 MP photos. */
+    /* The refinement's default 1024 px level left 0.5–0.8 px at the corners
+     * of the 1600 px demo photo course, a 2048 px level 0.3–0.4 px; the cost
+     * is a finer ECC level for 12 MP photos. */
     o.fine_max_dim = ST_REG_FINE_MAX_DIM;
     /* No FFTW wisdom: plans read from a wisdom file (made by a benchmark,
      * or another user's cache) compute the same transforms with other
@@ -149,14 +125,6 @@ int stg_register(const st_image *fixed, const st_image *moving, st_modality mod,
     info->overlap = r.overlap;
     snprintf(info->message, sizeof info->message, "%s", r.message);
     return ST_OK;
-#else
-    (void)fixed, (void)moving, (void)mod, (void)threads, (void)err;
-    strcpy(info->status, "fail");
-    strcpy(info->model, "none");
-    info->ncc = info->overlap = NAN;
-    strcpy(info->message, "registration is not in this build");
-    return ST_OK;
-#endif
 }
 
 static int crop(const st_image *in, const int box[4], st_image **out, st_err *err)
@@ -178,21 +146,15 @@ int stg_warp_box(const st_image *moving, const double m[9], const int box[4], in
 {
     if (is_identity(m))
         return crop(moving, box, out, err);
-#if HAVE_REGISTER
     /* Into the box: first the session -> baseline matrix, then the shift
      * of the box's origin to (0, 0). */
     double shift[9] = {1, 0, -box[0], 0, 1, -box[1], 0, 0, 1}, mb[9];
     st_mat3_mul(shift, m, mb);
     return st_warp_to_baseline(moving, mb, box[2], box[3], 0.0f, out, NULL, threads, err);
-#else
-    (void)threads;
-    return st_err_set(err, ST_EINTERNAL, "warp: registration is not in this build");
-#endif
 }
 
 int stg_flatten(st_image *rgb, int frame_w, int frame_h, int threads, st_err *err)
 {
-#if HAVE_REGISTER
     int w = rgb->width, h = rgb->height, rc = ST_OK;
     size_t n = (size_t)w * (size_t)h;
     float *y = st_alloc_floats(n), *flat = st_alloc_floats(n);
@@ -214,10 +176,6 @@ int stg_flatten(st_image *rgb, int frame_w, int frame_h, int threads, st_err *er
     st_aligned_free(y);
     st_aligned_free(flat);
     return rc;
-#else
-    (void)rgb, (void)frame_w, (void)frame_h, (void)threads, (void)err;
-    return ST_OK;
-#endif
 }
 
 int stg_surface(const st_image *surface, const unsigned char *mask, st_modality mod, int threads,

@@ -31,8 +31,7 @@ int stg_warp_box(const st_image *moving, const double m[9], const int box[4], in
 int stg_flatten(st_image *rgb, int frame_w, int frame_h, int threads, st_err *err);
 
 /* Surface metrics (roughness.*, texture.*) of a 1-channel surface inside
- * mask, and its radial PSD. Returns ST_OK and adds nothing when the surface
- * stage is not built in (see stg_missing). */
+ * mask, and its radial PSD (psd may be NULL). */
 int stg_surface(const st_image *surface, const unsigned char *mask, st_modality mod, int threads,
                 st_metric_set *out, st_psd_curve *psd, st_err *err);
 
@@ -45,8 +44,5 @@ int stg_detect(const st_image *rgb, const st_image *surface, const unsigned char
 /* Photometric stereo: n lit 1-channel images to a height map. */
 int stg_photostereo(const st_image *const *images, const double (*lights)[3], int n,
                     double pixel_mm, int threads, st_image **height, st_err *err);
-
-/* Families not built into this library (for the series' notes), "" if none. */
-const char *stg_missing(void);
 
 #endif

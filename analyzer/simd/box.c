@@ -5,8 +5,9 @@
  * from a direct sum at the start of every block of rows. Blocks are fixed in
  * absolute row numbers, so the float rounding of the running sums, and the
  * output, do not depend on the thread count. The horizontal sums are
- * running sums in double along each row (box_h4 kernel: four rows at once,
- * so the SIMD paths run four independent sums in the lanes of a vector). */
+ * running sums in double along each row (box_h8 kernel: eight rows at once,
+ * so the SIMD paths run independent sums in the lanes of two or four
+ * vectors, which also hides the latency of each chain of additions). */
 #include "core/alloc.h"
 #include "core/parallel.h"
 #include "simd/generic/filter_px.h"
@@ -27,13 +28,13 @@ typedef struct box_job {
     atomic_int failed;
 } box_job;
 
-/* Mirrors acc into pad (r samples each side). */
-static void pad_row(const float *acc, int w, int r, float *pad)
+/* Fills the r mirrored samples on each side of the row at pad + r. */
+static void mirror_edges(float *pad, int w, int r)
 {
-    memcpy(pad + r, acc, (size_t)w * sizeof *pad);
+    const float *row = pad + r;
     for (int i = 1; i <= r; i++) {
-        pad[r - i] = acc[st_reflect(-i, w)];
-        pad[r + w - 1 + i] = acc[st_reflect(w - 1 + i, w)];
+        pad[r - i] = row[st_reflect(-i, w)];
+        pad[r + w - 1 + i] = row[st_reflect(w - 1 + i, w)];
     }
 }
 
@@ -42,41 +43,42 @@ static const float *src_row(const box_job *job, int y)
     return job->src + (size_t)st_reflect(y, job->h) * job->sstride;
 }
 
+/* The column sums of row y are kept inside one of eight padded rows (at
+ * pad + r), each computed from the previous one, so they need no copy
+ * before the row sums; every eighth row the eight are summed together. */
 static void box_blocks(void *ctx, int b0, int b1)
 {
     box_job *job = ctx;
     const int w = job->w, r = job->r;
     const size_t pw = ((size_t)w + 2u * (size_t)r + 7u) & ~(size_t)7u;
-    float *acc = st_alloc_floats((size_t)w);
-    float *pads = st_alloc_floats(4u * pw);
-    if (!acc || !pads) {
+    float *pads = st_alloc_floats(8u * pw);
+    if (!pads) {
         atomic_store(&job->failed, 1);
-        goto done;
+        return;
     }
     const double inv = 1.0 / ((double)(2 * r + 1) * (double)(2 * r + 1));
-    const float *pad[4] = {pads, pads + pw, pads + 2 * pw, pads + 3 * pw};
-    float *out[4];
+    float *pad[8], *out[8];
+    for (int i = 0; i < 8; i++)
+        pad[i] = pads + (size_t)i * pw;
     for (int b = b0; b < b1; b++) {
         int yb = b * job->block, ye = yb + job->block < job->h ? yb + job->block : job->h;
-        memset(acc, 0, (size_t)w * sizeof *acc);
+        memset(pad[0] + r, 0, (size_t)w * sizeof(float));
         for (int j = -r; j <= r; j++)
-            job->f->rows_add(acc, src_row(job, yb + j), w);
-        /* column sums row by row; row sums four rows at a time */
+            job->f->rows_add(pad[0] + r, src_row(job, yb + j), w);
         for (int y = yb; y < ye; y++) {
+            int q = (y - yb) & 7;
             if (y > yb)
-                job->f->rows_slide(acc, src_row(job, y + r), src_row(job, y - r - 1), w);
-            int q = (y - yb) & 3;
-            pad_row(acc, w, r, (float *)pad[q]);
+                job->f->rows_slide(pad[q] + r, pad[(q + 7) & 7] + r, src_row(job, y + r),
+                                   src_row(job, y - r - 1), w);
+            mirror_edges(pad[q], w, r);
             out[q] = job->dst + (size_t)y * job->dstride;
-            if (q == 3)
-                job->f->box_h4(pad, w, r, inv, out);
+            if (q == 7)
+                job->f->box_h8((const float *const *)pad, w, r, inv, out);
             else if (y == ye - 1)
                 for (int i = 0; i <= q; i++)
                     st_box_h_row(pad[i], w, r, inv, out[i]);
         }
     }
-done:
-    st_aligned_free(acc);
     st_aligned_free(pads);
 }
 
@@ -100,26 +102,4 @@ int st_box_filter(const float *src, size_t sstride, float *dst, size_t dstride, 
     st_parallel_for(threads, (h + block - 1) / block, 1, box_blocks, &job);
     st_aligned_free(copy);
     return atomic_load(&job.failed) ? ST_ENOMEM : ST_OK;
-}
-
-/* Summed-area table (Crow 1984) in double: ii(x+1, y+1) = sum of src over
- * [0, x] x [0, y]. A sequential recurrence, the same on every path. */
-int st_integral_image(const float *src, size_t sstride, double *ii, int w, int h)
-{
-    if (!src || !ii || w < 1 || h < 1 || sstride < (size_t)w)
-        return ST_EINVAL;
-    size_t iw = (size_t)w + 1u;
-    memset(ii, 0, iw * sizeof *ii);
-    for (int y = 0; y < h; y++) {
-        const float *s = src + (size_t)y * sstride;
-        const double *prev = ii + (size_t)y * iw;
-        double *row = ii + (size_t)(y + 1) * iw;
-        double run = 0.0;
-        row[0] = 0.0;
-        for (int x = 0; x < w; x++) {
-            run += (double)s[x];
-            row[x + 1] = prev[x + 1] + run;
-        }
-    }
-    return ST_OK;
 }

@@ -10,6 +10,8 @@
 static void grad3(const float *src, size_t sstride, float *gx, float *gy, size_t dstride, int w,
                   int h, float we, float wm)
 {
+    if (!src || w < 1 || h < 1)
+        return;
     const st_simd_fns *f = st_simd_fns_get();
     const int stream = (size_t)w * (size_t)h >= ST_STREAM_MIN_FLOATS;
     for (int y = 0; y < h; y++) {
@@ -40,6 +42,8 @@ void st_scharr(const float *src, size_t sstride, float *gx, float *gy, size_t ds
 
 void st_laplacian(const float *src, size_t sstride, float *dst, size_t dstride, int w, int h)
 {
+    if (!src || !dst || w < 1 || h < 1)
+        return;
     const st_simd_fns *f = st_simd_fns_get();
     const int stream = (size_t)w * (size_t)h >= ST_STREAM_MIN_FLOATS;
     for (int y = 0; y < h; y++) {
@@ -58,6 +62,8 @@ void st_laplacian(const float *src, size_t sstride, float *dst, size_t dstride, 
 
 void st_downsample2x(const float *src, size_t sstride, int w, int h, float *dst, size_t dstride)
 {
+    if (!src || !dst || w < 1 || h < 1)
+        return;
     const st_simd_fns *f = st_simd_fns_get();
     int oh = (h + 1) / 2, full = w / 2;
     for (int oy = 0; oy < oh; oy++) {

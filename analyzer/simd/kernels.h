@@ -11,16 +11,18 @@
  * for every thread count.
  *
  * Agreement between paths (tests/unit/test_simd_*.c): every kernel is
- * bit-identical on scalar, SSE2 and AVX2 (the Gaussian blur included: no
- * fused multiply-add, whose different rounding reached the printed metrics
- * of tests/e2e/determinism_slow.sh). The integral image is one sequential, memory-bound recurrence and
- * has no SIMD version; the point samplers are scalar (st_warp_perspective is
- * the vectorised way to sample many points). Outputs of 4 Mi floats or more
- * are written with non-temporal stores by the light kernels. */
+ * bit-identical on scalar, SSE2 and AVX2, the Gaussian blur included: it
+ * uses no fused multiply-add, whose different rounding reached the printed
+ * metrics (tests/e2e/determinism_slow.sh). The point samplers are scalar
+ * (st_warp_perspective is the vectorised way to sample many points). Outputs
+ * of 4 Mi floats or more are written with non-temporal stores by the light
+ * kernels. */
 #ifndef ST_SIMD_KERNELS_H
 #define ST_SIMD_KERNELS_H
 
 #include <stddef.h>
+
+#include "skintrack/skintrack.h"
 
 typedef enum st_simd_path { ST_SIMD_SCALAR = 0, ST_SIMD_SSE2 = 1, ST_SIMD_AVX2 = 2 } st_simd_path;
 
@@ -38,10 +40,16 @@ int st_simd_force(st_simd_path path);
  * allowed); within 4e-7 of the exact formula on [0, 1]. */
 void st_srgb_to_linear(const float *in, float *out, size_t n);
 /* Luminance Y used for texture: Rec. 709 weights on the encoded values,
- * 0.2126 R + 0.7152 G + 0.0722 B, so a gray image keeps its values. */
+ * 0.2126 R + 0.7152 G + 0.0722 B, arranged so that a gray pixel (R = G = B)
+ * keeps its value exactly. */
 void st_luminance(const float *r, const float *g, const float *b, float *y, size_t n);
-/* CIE L*a*b* (D65 white, 2° observer) from sRGB-encoded R, G, B; within
- * 1e-4 of the exact formulas; sRGB white gives (100, 0, 0). */
+/* The luminance plane of a 3-channel image as a new 1-channel image (same
+ * pixel size, unit "rel"). */
+int st_luminance_image(const st_image *rgb, st_image **out, st_err *err);
+/* CIE L*a*b* (CIE 15:2004; D65 white, 2° observer) from sRGB-encoded R, G,
+ * B through linear RGB and the 4-digit IEC 61966-2-1 XYZ matrix; powers to
+ * float precision. sRGB white gives (100, 0, 0); the primaries are within
+ * 0.05 of published values. */
 void st_srgb_to_lab(const float *r, const float *g, const float *b, float *L, float *a,
                     float *bstar, size_t n);
 

@@ -26,11 +26,14 @@ typedef struct st_simd_fns {
     void (*conv_h)(const float *p, const float *k, int r, float *dst, int n);
     void (*conv_v)(const float *const *rows, const float *k, int r, size_t x0, float *dst,
                    int n);
-    /* box filter column sums: acc += s;  acc = (acc + add) - sub */
+    /* box filter column sums: acc += s;  out = (acc + add) - sub (out == acc allowed) */
     void (*rows_add)(float *acc, const float *s, int n);
-    void (*rows_slide)(float *acc, const float *add, const float *sub, int n);
-    /* horizontal box sums of 4 rows at once: generic/filter_px.h st_box_h_row */
-    void (*box_h4)(const float *const pad[4], int w, int r, double inv, float *const dst[4]);
+    void (*rows_slide)(float *out, const float *acc, const float *add, const float *sub, int n);
+    /* horizontal box sums of 8 rows at once: generic/filter_px.h st_box_h_row */
+    void (*box_h8)(const float *const pad[8], int w, int r, double inv, float *const dst[8]);
+    /* four rows of the summed-area table: out[i] from src row i and the
+     * table row above (prev for i = 0): generic/filter_px.h st_integral_row */
+    void (*integral4)(const float *const src[4], const double *prev, double *const out[4], int w);
     /* 3x3 gradients over columns [x0, x1), 1 <= x0, x1 <= w - 1 (rows a, b, c
      * are y-1, y, y+1); we/wm are the edge and middle weights (Sobel 1, 2;
      * Scharr 3, 10); gx or gy may be NULL. stream: the image is large
@@ -60,9 +63,12 @@ const st_simd_fns *st_simd_fns_of(st_simd_path path);
     void st_conv_v_##sfx(const float *const *rows, const float *k, int r, size_t x0,           \
                          float *dst, int n);                                                   \
     void st_rows_add_##sfx(float *acc, const float *s, int n);                                 \
-    void st_rows_slide_##sfx(float *acc, const float *add, const float *sub, int n);           \
-    void st_box_h4_##sfx(const float *const pad[4], int w, int r, double inv,                  \
-                         float *const dst[4]);                                                 \
+    void st_rows_slide_##sfx(float *out, const float *acc, const float *add, const float *sub, \
+                             int n);                                                           \
+    void st_box_h8_##sfx(const float *const pad[8], int w, int r, double inv,                  \
+                         float *const dst[8]);                                                 \
+    void st_integral4_##sfx(const float *const src[4], const double *prev, double *const out[4], \
+                            int w);                                                            \
     void st_grad3_##sfx(const float *a, const float *b, const float *c, float *gx, float *gy,  \
                         int x0, int x1, float we, float wm, int stream);                       \
     void st_laplace_##sfx(const float *a, const float *b, const float *c, float *dst, int x0,  \

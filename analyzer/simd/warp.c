@@ -9,7 +9,7 @@
 float st_sample_bilinear(const float *src, size_t sstride, int w, int h, double x, double y,
                          float outside)
 {
-    if (!st_inside(x, y, w, h))
+    if (!src || w < 1 || h < 1 || !st_inside(x, y, w, h))
         return outside;
     double fx = floor(x), fy = floor(y);
     int x0 = (int)fx, y0 = (int)fy;
@@ -24,7 +24,7 @@ float st_sample_bilinear(const float *src, size_t sstride, int w, int h, double 
 float st_sample_bicubic(const float *src, size_t sstride, int w, int h, double x, double y,
                         float outside)
 {
-    if (!st_inside(x, y, w, h))
+    if (!src || w < 1 || h < 1 || !st_inside(x, y, w, h))
         return outside;
     return st_bicubic_px(src, sstride, w, h, x, y);
 }

@@ -3,8 +3,8 @@
  *   skingen demo OUT      the demo batch: OUT/{photo-course,height-scars,
  *                         stereo-forehead,bad-session}
  *   skingen large OUT     12 MP and 24 MP photo series for benchmarks
- *   skingen photo OUT [--seed N] [--size WxH] [--pixel-mm MM]
- *                         one photo course of 4 sessions
+ *   skingen photo OUT [--seed N] [--size WxH] [--pixel-mm MM] [--sessions N]
+ *                         one photo course of up to 4 sessions
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +59,7 @@ static int cmd_photo(const char *dir, int argc, char **argv)
     unsigned long long seed = 42;
     int w = 1600, h = 1200;
     double px = 0.05;
+    int sessions = 4;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--seed") && i + 1 < argc)
             seed = strtoull(argv[++i], NULL, 10);
@@ -66,13 +67,20 @@ static int cmd_photo(const char *dir, int argc, char **argv)
             ;
         else if (!strcmp(argv[i], "--pixel-mm") && i + 1 < argc)
             px = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--sessions") && i + 1 < argc)
+            sessions = atoi(argv[++i]);
         else {
             fprintf(stderr, "skingen: photo: unknown or incomplete option %s\n", argv[i]);
             return 2;
         }
     }
     static skingen_series_spec s;
+    if (sessions < 1 || sessions > 4) {
+        fprintf(stderr, "skingen: photo: --sessions must be 1..4\n");
+        return 2;
+    }
     recipe_photo_course(&s, w, h, px, seed);
+    s.n_sessions = sessions;
     st_err err = {0};
     if (skingen_write_series(&s, dir, &err)) {
         fprintf(stderr, "skingen: %s: %s\n", dir, err.msg);
@@ -81,11 +89,20 @@ static int cmd_photo(const char *dir, int argc, char **argv)
     return 0;
 }
 
+static const char usage[] =
+    "usage: skingen demo OUT      the demo batch (photo course, height scars, stereo, bad session)\n"
+    "       skingen large OUT     12 MP and 24 MP photo series for benchmarks\n"
+    "       skingen photo OUT [--seed N] [--size WxH] [--pixel-mm MM] [--sessions N]\n"
+    "Each series folder gets its images, series.json and truth.json (exact ground truth).\n";
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        fputs(usage, stdout);
+        return 0;
+    }
     if (argc < 3) {
-        fprintf(stderr, "usage: skingen demo OUT | skingen large OUT | "
-                        "skingen photo OUT [--seed N] [--size WxH] [--pixel-mm MM]\n");
+        fputs(usage, stderr);
         return 2;
     }
     mkdir(argv[2], 0755);

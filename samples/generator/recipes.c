@@ -58,7 +58,9 @@ void recipe_photo_course(skingen_series_spec *s, int w, int h, double px, uint64
     s->jpeg_quality = 88;
     skingen_params_default(&s->skin, seed, w, h, px);
     s->skin.chart.enabled = 1;
-    s->skin.chart.patch_mm = 3.4 * (w * px / 80.0 < 1 ? 1 : w * px / 80.0);
+    /* the card keeps its share of the frame (3.4 mm patches on an 80 mm wide
+     * field), so it stays right of the ROI (x >= 0.67 w) at any size */
+    s->skin.chart.patch_mm = 3.4 * (w * px / 80.0);
     double cw, ch;
     skingen_chart_size(&s->skin.chart, px, &cw, &ch);
     s->skin.chart.x = w - cw - 0.02 * w;

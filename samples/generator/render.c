@@ -249,7 +249,7 @@ static void chart_paint(void *ctx, int x, int y, double u, double v)
 
 /* Linear-light albedo (3 planes), the chart painted on top. */
 int sg_render_linear_albedo(const skingen_skin *skin, const skingen_state *s,
-                                const skingen_camera *c, st_image **out, st_err *err)
+                            const skingen_camera *c, st_image **out, st_err *err)
 {
     int rc = sg_render_lab(skin, s, c, out, err);
     if (rc)

@@ -16,7 +16,20 @@
  *
  * Coordinates: x right, y down, in pixels; lengths of features in mm;
  * depths in µm (positive = below the surrounding skin). Light directions are
- * unit vectors in the camera frame (x right, y down, z towards the camera). */
+ * unit vectors in the camera frame (x right, y down, z towards the camera).
+ *
+ * Typical use (a registration pair with a known matrix):
+ *   skingen_params p;  skingen_params_default(&p, seed, 640, 480, 0.05);
+ *   skingen_skin *skin;  skingen_skin_new(&p, &skin, &err);
+ *   skingen_state s;  skingen_state_baseline(&s);
+ *   skingen_camera c;  skingen_camera_default(&c, 640, 480, noise_seed);
+ *   skingen_matrix_camera(c.matrix, 640, 480, dx, dy, rot_deg, scale, 0, 0);
+ *   skingen_render_photo(skin, &s, &c, &img, &err);    // img: session view
+ * Known pores/scars: set p.pores/p.n_pores (etc.) before skingen_skin_new;
+ * s.features isolates families; skingen_truth_compute gives Sq/Sa/ITA and
+ * the families' values in an ROI; c.lambert_exact = 1 renders photometric-
+ * stereo images; p.chart adds a ColorChecker. skingen_series.h writes whole
+ * series folders (images, series.json, truth.json). */
 #ifndef SKINGEN_H
 #define SKINGEN_H
 
@@ -225,8 +238,8 @@ int skingen_truth_compute(const skingen_skin *skin, const skingen_state *s, cons
  * removed (the reference the truth uses; tests call it on rendered maps). */
 int skingen_sq_sa(const st_image *img, const int roi[4], double *sq, double *sa, st_err *err);
 
-/* ColorChecker Classic 24 patches, sRGB 8-bit (X-Rite, after Nov. 2014),
- * row-major from "dark skin" to "black". */
+/* ColorChecker Classic 24 patches, sRGB 8-bit as X-Rite publishes them
+ * (#735244 "dark skin" ... #343434 "black"), row-major. */
 extern const unsigned char skingen_checker_srgb[24][3];
 extern const char *const skingen_checker_names[24];
 /* Centre of patch i (0..23) in baseline px. */

@@ -82,7 +82,8 @@ def main():
         vals = []
         for fam in used:
             if fam == "wrinkles":
-                c = 100 * ((1 + tc["wrinkles.length_mm"] / 100) * (1 + tc["wrinkles.mean_depth_um"] / 100) - 1)
+                c = 100 * ((1 + tc.get("wrinkles.length_mm", 0) / 100) *
+                           (1 + tc.get("wrinkles.mean_depth_um", 0) / 100) - 1)
             else:
                 c = tc[FAMILY_TRUTH[fam]]
             vals.append(max(-100.0, min(100.0, -c)))

@@ -255,6 +255,17 @@ static void test_paths(void)
         CHECK(strstr(err.msg, "locked.png: cannot open (Permission denied)") != NULL);
     }
     chmod(path, 0600);
+    /* Unreadable whatever the user (root ignores mode bits): a path through
+     * a regular file, and a name longer than NAME_MAX. */
+    snprintf(path, sizeof path, "%s/locked.png/x.jpg", dir);
+    CHECK_EQ_INT(st_image_load(path, NULL, &img, NULL, &err), ST_EIO);
+    CHECK(strstr(err.msg, "x.jpg: cannot open (Not a directory)") != NULL);
+    char longname[1200];
+    int k = snprintf(longname, sizeof longname, "%s/", dir);
+    memset(longname + k, 'a', 300);
+    strcpy(longname + k + 300, ".jpg");
+    CHECK_EQ_INT(st_image_load(longname, NULL, &img, NULL, &err), ST_EIO);
+    CHECK(strstr(err.msg, "cannot open (File name too long)") != NULL);
     snprintf(path, sizeof path, "%s/fifo.jpg", dir);
     unlink(path);
     if (mkfifo(path, 0600) == 0) { /* would block a plain open() forever */

@@ -143,7 +143,12 @@ static void test_demo(void)
     check_cells(html, "data/report/demo/metrics.json");
     check_self_contained(html);
     check_embedded_image(html, &m);
-    CHECK(count(html, "src=\"data:image/png;base64,") >= 4);
+    CHECK_EQ_INT(count(html, "src=\"data:image/png;base64,"), 3); /* s0, s3, diff: once each */
+    CHECK(strstr(html, "data-copy=\"ph-0\"") && strstr(html, "data-copy=\"ph-3\""));
+    CHECK(strstr(html, "<svg class=\"ov\"") != NULL); /* detections over the photos */
+    /* repeatability of session 1 (two photos): roughness.sq SD as in metrics.json */
+    CHECK(strstr(html, "repeat photos of this session\">±\xc2\xa0") != NULL);
+    CHECK_EQ_INT(count(html, "repeat photos of this session"), 17);
     CHECK(count(html, "src=\"data:image/jpeg;base64,") == 0); /* s1 (jpg) is neither baseline nor latest */
     /* the failed session is named with its reason, in the table and the chart */
     CHECK(strstr(html, "Session 2 (2026-03-02) could not be measured") != NULL);
@@ -190,6 +195,7 @@ static void test_uncal(void)
     CHECK(strstr(html, "not available: this analysis did not export the radial spectrum") != NULL);
     CHECK(strstr(html, "Tile maps not available") != NULL);
     CHECK(strstr(html, "badge b-ns\">not tested") != NULL); /* no intervals given */
+    CHECK(strstr(html, "Note from the analysis: notes.txt: not an image") != NULL);
     free(html);
     st_rp_model_free(&m);
 }
@@ -207,7 +213,7 @@ static void test_height(void)
     CHECK(strstr(html, "Height data: pigmentation and redness need colour photographs") != NULL);
     CHECK(strstr(html, "Not available: height maps carry no colour.") != NULL);
     CHECK(strstr(html, "<td class=\"u\">µm</td>") != NULL);
-    CHECK(strstr(html, "Difference map not available: the analysis did not export one") != NULL);
+    CHECK(strstr(html, "Computed for this report: brightness") != NULL); /* no diff exported */
     CHECK(strstr(html, "home device with 1.0 mm needles") != NULL);
     free(html);
     st_rp_model_free(&m);
@@ -235,6 +241,26 @@ static void test_hostile_keys(void)
     st_rp_model_free(&m);
 }
 
+/* Detections cannot be placed on an image of unknown frame: the analysis'
+ * own overlay image is shown instead, and no SVG overlay is guessed. */
+static void test_overlay_fallback(void)
+{
+    const char *json =
+        "{\"schema\": \"skintrack/1\", \"series\": {\"pixel_mm\": 0.05}, \"sessions\": ["
+        "{\"index\": 0, \"days\": 0, \"images\": {\"aligned\": \"images/s0_aligned.png\", "
+        "\"overlay\": \"images/s3_diff.png\"}, \"detections\": {\"pores\": [{\"x\": 5, \"y\": 5, "
+        "\"d_mm\": 0.2}]}}]}";
+    st_rp_model m;
+    st_err err = {0};
+    CHECK_EQ_INT(st_rp_model_parse(json, strlen(json), "data/report/demo", &m, &err), ST_OK);
+    st_sbuf b = {0};
+    CHECK_EQ_INT(st_html_report_render(&m, &b, &err), ST_OK);
+    CHECK(b.data && strstr(b.data, "<img class=\"ov\"") != NULL);
+    CHECK(b.data && strstr(b.data, "<svg class=\"ov\"") == NULL);
+    st_sbuf_free(&b);
+    st_rp_model_free(&m);
+}
+
 static void test_buffer(void)
 {
     st_sbuf b = {0};
@@ -255,6 +281,7 @@ int main(void)
 {
     test_buffer();
     test_hostile_keys();
+    test_overlay_fallback();
     test_demo();
     test_uncal();
     test_height();

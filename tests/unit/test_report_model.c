@@ -105,6 +105,12 @@ static void test_demo(void)
     CHECK_EQ_INT(m.sessions[3].n_scars, 3);
     CHECK_EQ_INT(m.sessions[3].n_wrinkles, 2);
     CHECK_EQ_INT(m.sessions[3].n_tiles, 2);
+    CHECK(isnan(m.sessions[3].tiles[0].values[3]) && m.sessions[3].tiles[0].values[4] > 0);
+    CHECK(strcmp(m.sessions[3].tiles[0].unit, "rel") == 0);
+    CHECK(m.sessions[3].img_scale == 1 && m.sessions[3].img_ox == 0);
+    CHECK(isnan(m.sessions[2].img_scale));
+    int sq = st_rp_metric_index(&m, "roughness.sq");
+    CHECK(sq >= 0 && m.sessions[1].spread[sq] > 0 && isnan(m.sessions[3].spread[sq]));
     CHECK(m.sessions[3].tiles[0].rows == 3 && m.sessions[3].tiles[0].cols == 4);
     /* summary words: interval excludes 0 -> improved; crosses 0 -> not significant */
     st_rp_family_summary fs;

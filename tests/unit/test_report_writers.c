@@ -66,6 +66,22 @@ static void build(void)
     put(&res.sessions[1].shots[0].metrics, "pores.count", 98, "");
     put(&res.sessions[1].shots[1].metrics, "pores.count", 102, "");
     put(&res.sessions[1].spread, "pores.count", 2.8284271247, "");
+    /* a 2x1 tile map and a PSD on the baseline */
+    st_tile_maps *g = &res.sessions[0].tiles;
+    g->x0 = 400, g->y0 = 300, g->tile_px = 40, g->cols = 2, g->rows = 1, g->n_maps = 1;
+    g->maps = calloc(1, sizeof *g->maps);
+    strcpy(g->maps[0].name, "roughness.sq");
+    strcpy(g->maps[0].unit, "rel");
+    g->maps[0].values = malloc(2 * sizeof(double));
+    g->maps[0].values[0] = 0.5;
+    g->maps[0].values[1] = NAN;
+    res.sessions[0].psd.n = 2;
+    res.sessions[0].psd.freq_per_mm = malloc(2 * sizeof(double));
+    res.sessions[0].psd.power = malloc(2 * sizeof(double));
+    res.sessions[0].psd.freq_per_mm[0] = 0.125, res.sessions[0].psd.freq_per_mm[1] = 0.25;
+    res.sessions[0].psd.power[0] = 1e-3, res.sessions[0].psd.power[1] = 2.5e-4;
+    strcpy(res.sessions[0].image_aligned, "images/session_00_aligned.jpg");
+    strcpy(res.sessions[0].image_overlay, "images/session_00_overlay.jpg");
     res.sessions[0].det.n_pores = 1;
     res.sessions[0].det.pores = calloc(1, sizeof(st_pore));
     res.sessions[0].det.pores[0] = (st_pore){10.5, 20.0, 0.21};
@@ -107,7 +123,15 @@ static void test_json(void)
     const cJSON *s0 = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "sessions"), 0);
     const cJSON *s1 = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "sessions"), 1);
     CHECK(!strcmp(keys(s0, k, sizeof k),
-                  "index,date,days,label,files,status,error,registration,quality,metrics,detections,"));
+                  "index,date,days,label,files,status,error,registration,quality,metrics,detections,images,psd,"
+                  "tiles,"));
+    const cJSON *tiles = cJSON_GetObjectItem(cJSON_GetObjectItem(s0, "tiles"), "roughness.sq");
+    CHECK(!strcmp(keys(tiles, k, sizeof k), "unit,rows,cols,x0,y0,tile_px,values,"));
+    CHECK(cJSON_IsNull(cJSON_GetArrayItem(cJSON_GetObjectItem(tiles, "values"), 1)));
+    CHECK_NEAR(cJSON_GetArrayItem(cJSON_GetObjectItem(tiles, "values"), 0)->valuedouble, 0.5, 0);
+    CHECK(!strcmp(keys(cJSON_GetObjectItem(s0, "images"), k, sizeof k), "aligned,overlay,"));
+    CHECK_NEAR(cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(s0, "psd"), "power"), 1)->valuedouble,
+               2.5e-4, 0);
     CHECK(!strcmp(keys(s1, k, sizeof k), "index,date,days,label,files,treatment,status,error,registration,"
                                          "quality,metrics,change,repeatability,shots,detections,"));
     CHECK_NEAR(cJSON_GetObjectItem(s1, "days")->valuedouble, 35, 0);

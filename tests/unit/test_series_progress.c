@@ -108,6 +108,8 @@ static void test_uniform_tiles(void)
     CHECK_NEAR(r.value, 20, 1e-9);
     CHECK_NEAR(r.ci95[0], 20, 1e-9);
     CHECK_NEAR(r.ci95[1], 20, 1e-9);
+    CHECK_NEAR(r.change_ci95[ST_FAM_PORES][0], -10, 1e-9);
+    CHECK_NEAR(r.change_ci95[ST_FAM_PORES][1], -10, 1e-9);
 }
 
 /* One family, den = 1: the index is minus the percent change of a mean, so
@@ -137,6 +139,9 @@ static void test_interval_width(void)
     double half = 1.96 * 100 * sd / sqrt((double)N);
     CHECK_REL((r.ci95[1] - r.ci95[0]) / 2, half, 0.12);
     CHECK(r.ci95[0] < r.value && r.value < r.ci95[1]);
+    /* one family: the change's interval is the index's, mirrored */
+    CHECK_NEAR(r.change_ci95[ST_FAM_SCARS][0], -r.ci95[1], 1e-9);
+    CHECK_NEAR(r.change_ci95[ST_FAM_SCARS][1], -r.ci95[0], 1e-9);
     /* Reproducible bit for bit with the same seed; another seed differs. */
     CHECK(!st_remodel_index(&in, &r2));
     CHECK(!memcmp(&r, &r2, sizeof r));

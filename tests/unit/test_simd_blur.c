@@ -3,8 +3,8 @@
  * brute-force window mean, OpenCV's GaussianBlur within 1e-4), every SIMD
  * path against the scalar one at awkward sizes, odd strides and unaligned
  * starts, and identical bytes for every thread count and in place.
- * Tolerances: none; blur, box and integral are bit-identical on every path
- * (the blur feeds every printed metric, which must not depend on the path). */
+ * Tolerances: none; blur, box and integral image are bit-identical on every
+ * path (the blur feeds every printed metric, which must not depend on it). */
 #include "cv/cv_wrap.h"
 #include "simd_check.h"
 #include "test_util.h"
@@ -149,23 +149,40 @@ static void box_and_integral(void)
                 CHECK_MSG(test_identical(ref.p, ref.stride, got.p, got.stride, w, h), "box %s %dx%d r %d",
                           st_simd_name(p), w, h, r);
             }
-            /* integral image: exact for small integers */
-            for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++)
-                    src.p[(size_t)y * src.stride + x] = (float)((x * 7 + y * 3) % 11);
-            double *ii = malloc((size_t)(w + 1) * (h + 1) * sizeof *ii);
-            CHECK_EQ_INT(st_integral_image(src.p, src.stride, ii, w, h), 0);
-            int ok = 1;
-            for (int y = 0; y <= h; y++)
-                for (int x = 0; x <= w; x++) {
-                    double s = 0;
-                    for (int j = 0; j < y; j++)
-                        for (int i = 0; i < x; i++)
-                            s += src.p[(size_t)j * src.stride + i];
-                    ok &= ii[(size_t)y * (w + 1) + x] == s;
+            if (k == 0) {
+                /* integral image: every path bit-identical to the scalar one on
+                 * random data, and equal to brute-force sums of small integers */
+                size_t isz = (size_t)(w + 1) * (h + 1);
+                double *ii = malloc(isz * sizeof *ii), *iref = malloc(isz * sizeof *ii);
+                st_simd_force(ST_SIMD_SCALAR);
+                CHECK_EQ_INT(st_integral_image(src.p, src.stride, iref, w, h), 0);
+                FOR_EACH_PATH(p)
+                {
+                    st_simd_force(p);
+                    st_integral_image(src.p, src.stride, ii, w, h);
+                    CHECK_MSG(!memcmp(ii, iref, isz * sizeof *ii), "integral %s %dx%d", st_simd_name(p), w, h);
                 }
-            CHECK_MSG(ok, "integral %dx%d", w, h);
-            free(ii);
+                for (int y = 0; y < h; y++)
+                    for (int x = 0; x < w; x++)
+                        src.p[(size_t)y * src.stride + x] = (float)((x * 7 + y * 3) % 11);
+                FOR_EACH_PATH(p)
+                {
+                    st_simd_force(p);
+                    CHECK_EQ_INT(st_integral_image(src.p, src.stride, ii, w, h), 0);
+                    int ok = 1;
+                    for (int y = 0; y <= h; y++)
+                        for (int x = 0; x <= w; x++) {
+                            double t = 0;
+                            for (int j = 0; j < y; j++)
+                                for (int i = 0; i < x; i++)
+                                    t += src.p[(size_t)j * src.stride + i];
+                            ok &= ii[(size_t)y * (w + 1) + x] == t;
+                        }
+                    CHECK_MSG(ok, "integral %s %dx%d vs brute force", st_simd_name(p), w, h);
+                }
+                free(iref);
+                free(ii);
+            }
             test_plane_free(&src);
             test_plane_free(&ref);
             test_plane_free(&got);

@@ -3,8 +3,15 @@
 #ifndef ST_SIMD_FILTER_PX_H
 #define ST_SIMD_FILTER_PX_H
 
-/* Symmetric convolution at one sample: k0 c + sum_j k_j (left_j + right_j),
- * accumulated j = 1..r. `at(j)` is the sample at offset j. */
+/* The SIMD code relies on these formulas being rounded operation by
+ * operation: no fused multiply-adds (GCC does not contract in ISO C mode;
+ * clang would, where FMA is enabled). */
+#ifdef __clang__
+#pragma clang fp contract(off)
+#endif
+
+/* Symmetric convolution at the sample p points to:
+ * k0 p[0] + sum_j k_j (p[-j] + p[j]), accumulated j = 1..r. */
 static inline float st_conv_h_px(const float *p, const float *k, int r)
 {
     float acc = k[0] * p[0];
@@ -38,6 +45,18 @@ static inline void st_box_h_row(const float *pad, int w, int r, double inv, floa
     double s = st_box_h_start(pad, r);
     dst[0] = (float)(s * inv);
     st_box_h_tail(pad, 1, w, r, inv, s, dst);
+}
+
+/* One row of the summed-area table (Crow 1984) from column x0 on, in double:
+ * run = s[0] + ... + s[x] accumulated in order, row[x+1] = prev[x+1] + run,
+ * where prev is the table row above. */
+static inline void st_integral_row(const float *s, const double *prev, double *row, int x0, int w,
+                                   double run)
+{
+    for (int x = x0; x < w; x++) {
+        run += (double)s[x];
+        row[x + 1] = prev[x + 1] + run;
+    }
 }
 
 /* 3x3 derivative pair at column x with left/right columns xl, xr:

@@ -3,6 +3,13 @@
 #ifndef ST_SIMD_WARP_PX_H
 #define ST_SIMD_WARP_PX_H
 
+/* The SIMD code relies on these formulas being rounded operation by
+ * operation: no fused multiply-adds (GCC does not contract in ISO C mode;
+ * clang would, where FMA is enabled). */
+#ifdef __clang__
+#pragma clang fp contract(off)
+#endif
+
 #include <math.h>
 #include <stddef.h>
 

@@ -114,6 +114,42 @@ static inline void warp_px(const float *src, size_t sstride, int sw, int sh, con
         valid[x] = (unsigned char)in;
 }
 
+/* Pixel p of a group of four: outside, vector interior, or scalar edge. */
+static inline void group_px(const float *src, size_t sstride, int sw, int sh, const double m[9],
+                            int x, int y, int p, int mask, const int *ix, const int *iy,
+                            const __m128 *wx, const __m128 *wy, float *dst, float outside)
+{
+    if (!((mask >> p) & 1))
+        dst[x + p] = outside;
+    else if (ix[p] >= 1 && iy[p] >= 1 && ix[p] + 2 < sw && iy[p] + 2 < sh)
+        dst[x + p] = bicubic_inner(src + (size_t)(iy[p] - 1) * sstride + (ix[p] - 1), sstride,
+                                   wx[p], wy[p]);
+    else
+        warp_px(src, sstride, sw, sh, m, x + p, y, dst, NULL, outside);
+}
+
+#if defined(ST_VEC_AVX2)
+/* Two interior pixels in the two halves of a 256-bit vector, each exactly
+ * as bicubic_inner computes it. */
+static inline void bicubic_pair(const float *p0, const float *p1, size_t ss, __m128 wx0,
+                                __m128 wx1, __m128 wy0, __m128 wy1, float *out)
+{
+    const __m256 wy = _mm256_set_m128(wy1, wy0), wx = _mm256_set_m128(wx1, wx0);
+#define ROW(k) _mm256_loadu2_m128(p1 + (k) * ss, p0 + (k) * ss)
+#define B8(v, i) _mm256_permute_ps(v, _MM_SHUFFLE(i, i, i, i))
+    __m256 c = _mm256_add_ps(_mm256_mul_ps(B8(wy, 0), ROW(0)), _mm256_mul_ps(B8(wy, 1), ROW(1)));
+    c = _mm256_add_ps(c, _mm256_mul_ps(B8(wy, 2), ROW(2)));
+    c = _mm256_add_ps(c, _mm256_mul_ps(B8(wy, 3), ROW(3)));
+#undef ROW
+#undef B8
+    __m256 q = _mm256_mul_ps(wx, c);
+    __m256 t = _mm256_add_ps(q, _mm256_permute_ps(q, _MM_SHUFFLE(1, 0, 3, 2))); /* p0+p2, p1+p3 */
+    t = _mm256_add_ps(t, _mm256_permute_ps(t, _MM_SHUFFLE(0, 0, 0, 1)));
+    out[0] = _mm256_cvtss_f32(t);
+    out[1] = _mm_cvtss_f32(_mm256_extractf128_ps(t, 1));
+}
+#endif
+
 void ST_FN(warp_row)(const float *src, size_t sstride, int sw, int sh, const double m[9], int y,
                      float *dst, unsigned char *valid, int dw, float outside)
 {
@@ -122,22 +158,38 @@ void ST_FN(warp_row)(const float *src, size_t sstride, int sw, int sh, const dou
         int ix[4], iy[4];
         __m128 tx, ty, wx[4], wy[4];
         int mask = warp_coords4(m, x, (double)y, sw, sh, ix, iy, &tx, &ty);
-        if (mask) {
-            cubic_weights4(tx, wx);
-            cubic_weights4(ty, wy);
-        }
-        for (int p = 0; p < 4; p++) {
-            int in = (mask >> p) & 1;
-            if (valid)
-                valid[x + p] = (unsigned char)in;
-            if (!in)
+        if (valid)
+            for (int p = 0; p < 4; p++)
+                valid[x + p] = (unsigned char)((mask >> p) & 1);
+        if (!mask) {
+            for (int p = 0; p < 4; p++)
                 dst[x + p] = outside;
-            else if (ix[p] >= 1 && iy[p] >= 1 && ix[p] + 2 < sw && iy[p] + 2 < sh)
-                dst[x + p] = bicubic_inner(src + (size_t)(iy[p] - 1) * sstride + (ix[p] - 1),
-                                           sstride, wx[p], wy[p]);
-            else
-                warp_px(src, sstride, sw, sh, m, x + p, y, dst, valid, outside);
+            continue;
         }
+        cubic_weights4(tx, wx);
+        cubic_weights4(ty, wy);
+#if defined(ST_VEC_AVX2)
+        /* all four inside, all 4x4 neighbourhoods within the image */
+        int imin = ix[0] < ix[3] ? ix[0] : ix[3], imax = ix[0] < ix[3] ? ix[3] : ix[0];
+        int jmin = iy[0] < iy[3] ? iy[0] : iy[3], jmax = iy[0] < iy[3] ? iy[3] : iy[0];
+        int inner = mask == 15;
+        for (int p = 1; p < 3 && inner; p++) {
+            imin = ix[p] < imin ? ix[p] : imin;
+            imax = ix[p] > imax ? ix[p] : imax;
+            jmin = iy[p] < jmin ? iy[p] : jmin;
+            jmax = iy[p] > jmax ? iy[p] : jmax;
+        }
+        if (inner && imin >= 1 && jmin >= 1 && imax + 2 < sw && jmax + 2 < sh) {
+            const float *q[4];
+            for (int p = 0; p < 4; p++)
+                q[p] = src + (size_t)(iy[p] - 1) * sstride + (ix[p] - 1);
+            bicubic_pair(q[0], q[1], sstride, wx[0], wx[1], wy[0], wy[1], dst + x);
+            bicubic_pair(q[2], q[3], sstride, wx[2], wx[3], wy[2], wy[3], dst + x + 2);
+            continue;
+        }
+#endif
+        for (int p = 0; p < 4; p++)
+            group_px(src, sstride, sw, sh, m, x, y, p, mask, ix, iy, wx, wy, dst, outside);
     }
     for (; x < dw; x++)
         warp_px(src, sstride, sw, sh, m, x, y, dst, valid, outside);

@@ -62,7 +62,7 @@ def build(meta, table, plan, drop=(), units=None, flags=(), index=None, ci=None,
                "files": s["files"]}
         if s.get("treatment"): ses["treatment"] = s["treatment"]
         if s.get("failed"):
-            ses["status"] = "failed"; ses["error"] = s["failed"]
+            ses["status"] = "failed"; ses["reason"] = s["failed"]
             ses["registration"] = {"status": "failed", "model": "similarity", "matrix": None,
                                    "ncc": 0.21, "overlap": 0.34, "message": s["failed"]}
             ses["quality"] = {"status": "ok", "sharpness": 0.31, "clipped_pct": 0.4, "messages": []}
@@ -87,10 +87,16 @@ def build(meta, table, plan, drop=(), units=None, flags=(), index=None, ci=None,
             a = 1 - 0.55 * s["effect"]
             ses["psd"] = {"freq_per_mm": [float(f"{x:.5g}") for x in f],
                           "power": [float(f"{2e-4 * x ** -2.6 * (a if x > 0.5 else 1):.5g}") for x in f]}
-        if tiles:
-            ses["tiles"] = {m: {"rows": 3, "cols": 4, "unit": table[m][1], "values":
-                [float(f"{table[m][0] * (1 + (table[m][2] - 1) * s['effect']) * (0.7 + 0.6 * ((r * 4 + c) * 0.37 % 1)):.5g}")
-                 for r in range(3) for c in range(4)]} for m in ("roughness.sq", "scars.mean_depth")}
+        if tiles:  # analyze's layout; null = a tile outside the measured mask
+            ses["tiles"] = {"x0": 0, "y0": 0, "tile_px": 80, "cols": 4, "rows": 3, "maps": {m:
+                [None if r * 4 + c == 3 else
+                 float(f"{table[m][0] * (1 + (table[m][2] - 1) * s['effect']) * (0.7 + 0.6 * ((r * 4 + c) * 0.37 % 1)):.5g}")
+                 for r in range(3) for c in range(4)] for m in ("roughness.sq", "scars.mean_depth")}}
+        if s.get("repeat"):  # several photos of one session: SD over the shots
+            ses["repeatability"] = {k: float(f"{abs(v['value']) * 0.021:.4g}") for k, v in met.items()
+                                    if k.startswith("roughness.")}
+        if s.get("images"):
+            ses["images"] = s["images"]
         sessions.append(ses)
     # progress
     trend = {}
@@ -120,14 +126,18 @@ tx = {"setting": "professional", "needle_mm": 1.5, "adjuncts": ["PRP"]}
 demo = build({"name": "P-0042-cheek", "patient": "P-0042", "area": "left cheek", "modality": "photo",
               "pixel_mm": 0.05, "calibrated": True, "roi": [0, 0, 320, 240], "baseline": 0},
     PHOTO,
-    [{"index": 0, "date": "2026-01-05", "days": 0, "label": "baseline", "files": ["2026-01-05.jpg"], "effect": 0.0, "treatment": tx},
-     {"index": 1, "date": "2026-02-09", "days": 35, "label": "session 1", "files": ["2026-02-09.jpg"], "effect": 0.4,
+    [{"index": 0, "date": "2026-01-05", "days": 0, "label": "baseline", "files": ["2026-01-05.jpg"], "effect": 0.0, "treatment": tx,
+      "images": {"aligned": "images/s0_aligned.png", "origin": [0, 0], "scale": 1}},
+     {"index": 1, "date": "2026-02-09", "days": 35, "label": "session 1", "files": ["2026-02-09_a.jpg", "2026-02-09_b.jpg"],
+      "effect": 0.4, "repeat": True,
+      "images": {"aligned": "images/s1_aligned.jpg", "origin": [0, 0], "scale": 1},
       "treatment": {"setting": "professional", "needle_mm": 1.5, "adjuncts": []}},
      {"index": 2, "date": "2026-03-02", "days": 56, "label": "session 2", "files": ["2026-03-02.jpg"],
       "failed": "registration: session 2 (2026-03-02.jpg): too little overlap with baseline (34 %)",
       "treatment": {"setting": "professional", "needle_mm": 2.0}},
      {"index": 3, "date": "2026-04-06", "days": 91, "label": "session 3", "files": ["2026-04-06.jpg"], "effect": 0.8,
       "q_msgs": ["slightly soft focus (sharpness 0.71, baseline 0.84)"], "q": "warning",
+      "images": {"aligned": "images/s3_aligned.png", "diff": "images/s3_diff.png", "origin": [0, 0], "scale": 1},
       "treatment": {"setting": "professional", "needle_mm": 1.5, "adjuncts": ["PRP"]}}],
     flags=["sessions 1 and 2 are 21 days apart; professional courses space them 4–6 weeks",
            "session 2 (2026-03-02.jpg): registration failed (too little overlap with baseline, 34 %)"],
@@ -143,7 +153,8 @@ uncal_plan = [{"index": 0, "date": "", "days": None, "label": "baseline", "files
               {"index": 1, "date": "", "days": None, "label": "session 1", "files": ["IMG_0107.jpg"], "effect": 0.3},
               {"index": 2, "date": "", "days": None, "label": "session 2", "files": ["IMG_0212.jpg"], "effect": 0.6}]
 uncal = build({"name": "walk-in <Müller & Söhne>", "patient": "Anna \"Ann\" O'Brien <script>alert(1)</script>",
-               "area": "forehead & temples", "modality": "photo", "calibrated": False, "baseline": 0},
+               "area": "forehead & temples", "modality": "photo", "calibrated": False, "baseline": 0,
+               "dates_unknown": True, "notes": ["notes.txt: not an image (.jpg, .jpeg, .png), ignored"]},
     PHOTO, uncal_plan, drop=uncal_drop, index=(6.1, -2.4, 14.0), psd=False, tiles=False,
     flags=["session dates are unknown: no date in series.json, file names or EXIF; file-name order used"])
 
