@@ -173,17 +173,6 @@ static void test_colorchart(void)
     skingen_skin_free(skin);
 }
 
-/* Sanitizer builds (SKINTRACK_SANITIZE): OpenCV 4.6 builds its 8-bit
- * RGB->Lab lookup tables once per process on first use (cv::cvtColor inside
- * the mcc chart detector, ~4.5 MB whatever the input) and never frees them;
- * LeakSanitizer reports them at exit. The suppression names that OpenCV
- * frame, which only full unwinding reaches (the fast unwinder stops in
- * libopencv_core); our own allocations stay checked. Unused otherwise. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void) { return "leak:cv::hal::cvtBGRtoLab\n"; }
-const char *__asan_default_options(void);
-const char *__asan_default_options(void) { return "fast_unwind_on_malloc=0"; }
-
 int main(void)
 {
     test_ciede2000();
