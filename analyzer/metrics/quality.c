@@ -45,8 +45,10 @@ static void judge(st_quality *q)
 
 int st_quality_measure(const st_image *img, st_quality *q, st_metric_set *set, st_err *err)
 {
-    if (!img || !q || img->width < 3 || img->height < 3)
+    if (!img || !q)
         return st_err_set(err, ST_EINVAL, "quality: bad arguments");
+    if (img->width < 3 || img->height < 3) /* the 3x3 Laplacian of the focus measure */
+        return st_err_set(err, ST_EINVAL, "quality: image too small (%dx%d)", img->width, img->height);
     memset(q, 0, sizeof *q);
     int w = img->width, h = img->height;
     size_t n = (size_t)w * h;
