@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Patient data (issue 11):
+# - outputs honour the umask (077: nothing readable by others);
 # - input folders are never written: sha256, size, mode and mtime of every
 #   file and folder of the input tree are the same before and after an
 #   analyze and a batch run;
@@ -54,8 +55,9 @@ else
 fi
 [[ $st -eq 0 ]] && ok "analyze of the EXIF+GPS series: exit 0" || { bad "analyze: exit $st"; cat "$work/analyze.err"; }
 
-# --- batch over the root (2 series) ------------------------------------------------------
+# --- batch over the root (2 series), under a private umask (077) ------------------------------
 st=0
+umask 077
 if [[ $have_strace == 1 ]]; then
   ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 strace -f -qq -o "$work/batch.trace" \
     -e trace=network,open,openat,creat,rename,renameat,renameat2,link,linkat,symlink,symlinkat,truncate \
@@ -63,7 +65,13 @@ if [[ $have_strace == 1 ]]; then
 else
   "$ST_CLI" batch "$work/root" -o "$work/batch_out" -j 2 2>"$work/batch.err" || st=$?
 fi
+umask 022
 [[ $st -eq 0 ]] && ok "batch over the root: exit 0" || { bad "batch: exit $st"; cat "$work/batch.err"; }
+# Two series written by two threads: every file and folder honours umask 077
+# (an earlier commit raced on umask(0) between threads).
+open_perms=$(find "$work/batch_out" -perm /077 | head -5)
+[[ -z $open_perms ]] && ok "umask 077: no output readable by group or others" \
+  || bad "umask 077 not honoured: $open_perms"
 
 # --- 2. inputs untouched -------------------------------------------------------------------
 python3 "$util" tree_state "$work/root" >"$work/input.after"
