@@ -62,7 +62,9 @@ float *st_det_alloc(int w, int h)
     if (w < 1 || h < 1 || st_mul_size((size_t)w, (size_t)h, &n) ||
         st_mul_size(n, sizeof(float), &n))
         return NULL;
-    return st_alloc_floats((size_t)w * (size_t)h);
+    /* Not zero-filled: every caller writes the whole plane, and a 12 MP
+     * plane's memset costs as much as a light filter pass over it. */
+    return st_aligned_alloc(n);
 }
 
 void st_det_copy_plane(const st_image *img, int channel, float *dst)
@@ -197,23 +199,27 @@ int st_det_masked_blur(const float *v, const float *wt, float *dst, float *tmp, 
 
 float *st_det_pyr_down(const float *src, int w, int h, int levels, int *ow, int *oh)
 {
-    float *cur = st_det_alloc(w, h);
-    if (!cur)
-        return NULL;
-    memcpy(cur, src, (size_t)w * (size_t)h * sizeof *cur);
+    float *cur = NULL;
+    if (levels <= 0) {
+        cur = st_det_alloc(w, h);
+        if (cur)
+            memcpy(cur, src, (size_t)w * (size_t)h * sizeof *cur);
+    }
+    /* The first step reads src directly (no full-resolution copy). */
     for (int l = 0; l < levels; l++) {
         int nw = (w + 1) / 2, nh = (h + 1) / 2;
         float *next = st_det_alloc(nw, nh);
-        if (!next) {
-            st_aligned_free(cur);
-            return NULL;
-        }
-        st_downsample2x(cur, (size_t)w, w, h, next, (size_t)nw);
+        if (next)
+            st_downsample2x(cur ? cur : src, (size_t)w, w, h, next, (size_t)nw);
         st_aligned_free(cur);
+        if (!next)
+            return NULL;
         cur = next;
         w = nw;
         h = nh;
     }
+    if (!cur)
+        return NULL;
     *ow = w;
     *oh = h;
     return cur;
@@ -223,26 +229,34 @@ typedef struct up_ctx {
     const float *coarse;
     int cw, ch, w, h;
     double scale;
+    const int *x0, *x1; /* per fine column: the two coarse columns */
+    const float *fx;    /* and the weight of the second */
     float *dst;
 } up_ctx;
+
+/* A coarse pixel i covers fine pixels [i*s, (i+1)*s): its centre is at
+ * fine coordinate (i + 0.5) * s - 0.5. */
+static void up_pos(int i, double scale, int n, int *i0, int *i1, float *t)
+{
+    double c = (i + 0.5) / scale - 0.5;
+    c = c < 0 ? 0 : (c > n - 1 ? n - 1 : c);
+    *i0 = (int)c;
+    *i1 = *i0 + 1 < n ? *i0 + 1 : *i0;
+    *t = (float)(c - *i0);
+}
 
 static void up_rows(void *arg, int y0, int y1)
 {
     const up_ctx *c = arg;
     for (int y = y0; y < y1; y++) {
-        /* A coarse pixel i covers fine pixels [i*s, (i+1)*s): its centre is at
-         * fine coordinate (i + 0.5) * s - 0.5. */
-        double cy = (y + 0.5) / c->scale - 0.5;
-        cy = cy < 0 ? 0 : (cy > c->ch - 1 ? c->ch - 1 : cy);
-        int y0i = (int)cy, y1i = y0i + 1 < c->ch ? y0i + 1 : y0i;
-        float fy = (float)(cy - y0i);
+        int y0i, y1i;
+        float fy;
+        up_pos(y, c->scale, c->ch, &y0i, &y1i, &fy);
         const float *r0 = c->coarse + (size_t)y0i * c->cw, *r1 = c->coarse + (size_t)y1i * c->cw;
         float *out = c->dst + (size_t)y * c->w;
         for (int x = 0; x < c->w; x++) {
-            double cx = (x + 0.5) / c->scale - 0.5;
-            cx = cx < 0 ? 0 : (cx > c->cw - 1 ? c->cw - 1 : cx);
-            int x0i = (int)cx, x1i = x0i + 1 < c->cw ? x0i + 1 : x0i;
-            float fx = (float)(cx - x0i);
+            int x0i = c->x0[x], x1i = c->x1[x];
+            float fx = c->fx[x];
             float top = r0[x0i] + fx * (r0[x1i] - r0[x0i]);
             float bot = r1[x0i] + fx * (r1[x1i] - r1[x0i]);
             out[x] = top + fy * (bot - top);
@@ -253,8 +267,31 @@ static void up_rows(void *arg, int y0, int y1)
 void st_det_pyr_up(const float *coarse, int cw, int ch, int levels, float *dst, int w, int h,
                    int threads)
 {
-    up_ctx c = {coarse, cw, ch, w, h, (double)(1 << levels), dst};
-    st_parallel_for(threads, h, 64, up_rows, &c);
+    /* Column positions once per call, not per pixel (the division and the
+     * clamps cost more than the interpolation itself). */
+    int *cols = malloc(2 * (size_t)w * sizeof *cols);
+    float *fx = malloc((size_t)w * sizeof *fx);
+    up_ctx c = {coarse, cw, ch, w, h, (double)(1 << levels), cols, cols ? cols + w : NULL, fx, dst};
+    if (!cols || !fx) {
+        /* out of memory for two rows of tables: the slow path, one pixel at a time */
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                int x0i, x1i, y0i, y1i;
+                float tx, ty;
+                up_pos(x, c.scale, cw, &x0i, &x1i, &tx);
+                up_pos(y, c.scale, ch, &y0i, &y1i, &ty);
+                const float *r0 = coarse + (size_t)y0i * cw, *r1 = coarse + (size_t)y1i * cw;
+                float top = r0[x0i] + tx * (r0[x1i] - r0[x0i]);
+                float bot = r1[x0i] + tx * (r1[x1i] - r1[x0i]);
+                dst[(size_t)y * w + x] = top + ty * (bot - top);
+            }
+    } else {
+        for (int x = 0; x < w; x++)
+            up_pos(x, c.scale, cw, &cols[x], &cols[w + x], &fx[x]);
+        st_parallel_for(threads, h, 64, up_rows, &c);
+    }
+    free(cols);
+    free(fx);
 }
 
 static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : (v > hi ? hi : v); }

@@ -5,6 +5,7 @@
 #define ST_METRICS_DETECT_INTERNAL_H
 
 #include <stddef.h>
+#include <math.h>
 #include <stdint.h>
 
 #include "metrics/detect.h"
@@ -55,6 +56,23 @@ void st_det_pyr_up(const float *coarse, int cw, int ch, int levels, float *dst, 
 /* Hessian by central differences of a smoothed plane (reflected borders). */
 void st_det_hessian(const float *s, int w, int h, int x, int y, float *dxx, float *dyy,
                     float *dxy);
+
+/* v[i] = sqrt(v[i]) over a row. IEEE square roots are exact, so the SSE
+ * form equals sqrtf bit for bit; it exists because C's sqrtf may set errno,
+ * which keeps compilers from vectorising any loop that calls it. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+static inline void st_det_sqrt_row(float *restrict v, size_t n)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    for (; i + 4 <= n; i += 4)
+        _mm_storeu_ps(v + i, _mm_sqrt_ps(_mm_loadu_ps(v + i)));
+#endif
+    for (; i < n; i++)
+        v[i] = sqrtf(v[i]);
+}
 
 /* ---- label.c -------------------------------------------------------------- */
 /* 8-connected components of bin != 0: labels 1..count, 0 = background. */
