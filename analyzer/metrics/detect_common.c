@@ -349,30 +349,57 @@ int st_det_local_mean(const float *v, const float *wt, int w, int h, double sigm
     return rc;
 }
 
-int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b)
+typedef struct colour_ctx {
+    const st_image *rgb;
+    float *p0, *p1, *p2; /* L, a, b (Lab) or R, G (linear) */
+} colour_ctx;
+
+static void lab_rows(void *arg, int y0, int y1)
 {
-    int w = rgb->width;
+    const colour_ctx *c = arg;
+    int w = c->rgb->width;
     float *tmp = st_det_alloc(w, 3);
-    if (!tmp)
-        return ST_ENOMEM;
-    for (int y = 0; y < rgb->height; y++) {
+    for (int y = y0; y < y1; y++) {
         size_t o = (size_t)y * w;
-        st_srgb_to_lab(st_image_row(rgb, 0, y), st_image_row(rgb, 1, y), st_image_row(rgb, 2, y),
-                       L ? L + o : tmp, a ? a + o : tmp + w, b ? b + o : tmp + 2 * (size_t)w,
-                       (size_t)w);
+        /* a plane the caller does not want goes to scratch (always there
+         * when some plane is skipped: NULL planes are only skipped with tmp) */
+        float *L = c->p0 ? c->p0 + o : tmp, *A = c->p1 ? c->p1 + o : (tmp ? tmp + w : NULL);
+        float *B = c->p2 ? c->p2 + o : (tmp ? tmp + 2 * (size_t)w : NULL);
+        if (!L || !A || !B)
+            continue;
+        st_srgb_to_lab(st_image_row(c->rgb, 0, y), st_image_row(c->rgb, 1, y),
+                       st_image_row(c->rgb, 2, y), L, A, B, (size_t)w);
     }
     st_aligned_free(tmp);
+}
+
+int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b, int threads)
+{
+    /* Probe the scratch allocation once, so that a failure is reported. */
+    float *probe = st_det_alloc(rgb->width, 3);
+    if (!probe)
+        return ST_ENOMEM;
+    st_aligned_free(probe);
+    colour_ctx c = {rgb, L, a, b};
+    st_parallel_for(threads, rgb->height, 32, lab_rows, &c);
     return ST_OK;
 }
 
-int st_det_linear_rg(const st_image *rgb, float *r, float *g)
+static void linear_rows(void *arg, int y0, int y1)
 {
-    int w = rgb->width;
-    for (int y = 0; y < rgb->height; y++) {
+    const colour_ctx *c = arg;
+    int w = c->rgb->width;
+    for (int y = y0; y < y1; y++) {
         size_t o = (size_t)y * w;
-        st_srgb_to_linear(st_image_row(rgb, 0, y), r + o, (size_t)w);
-        if (g)
-            st_srgb_to_linear(st_image_row(rgb, 1, y), g + o, (size_t)w);
+        st_srgb_to_linear(st_image_row(c->rgb, 0, y), c->p0 + o, (size_t)w);
+        if (c->p1)
+            st_srgb_to_linear(st_image_row(c->rgb, 1, y), c->p1 + o, (size_t)w);
     }
+}
+
+int st_det_linear_rg(const st_image *rgb, float *r, float *g, int threads)
+{
+    colour_ctx c = {rgb, r, g, NULL};
+    st_parallel_for(threads, rgb->height, 32, linear_rows, &c);
     return ST_OK;
 }

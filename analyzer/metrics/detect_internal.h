@@ -74,15 +74,23 @@ static inline void st_det_sqrt_row(float *restrict v, size_t n)
         v[i] = sqrtf(v[i]);
 }
 
+/* ---- detect_math.c (vectorisable row functions) --------------------------- */
+/* out[i] = atan2(y[i], x[i]) in radians, within 4e-7 rad. */
+void st_det_atan2_row(const float *restrict y, const float *restrict x, float *restrict out,
+                      size_t n);
+/* out[i] = log10(v[i]) for positive normal v, within 1e-6. */
+void st_det_log10_row(const float *restrict v, float *restrict out, size_t n);
+
 /* ---- label.c -------------------------------------------------------------- */
 /* 8-connected components of bin != 0: labels 1..count, 0 = background. */
 int st_det_label8(const unsigned char *bin, int w, int h, int32_t *labels, int *count,
                   st_err *err);
 
-/* Lab planes (w*h each) of the ROI's photo; NULL planes are skipped. */
-int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b);
-/* Linear R and G planes (w*h each) of the photo. */
-int st_det_linear_rg(const st_image *rgb, float *r, float *g);
+/* Lab planes (w*h each) of the ROI's photo; NULL planes are skipped. Rows
+ * run in bands over `threads`. */
+int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b, int threads);
+/* Linear R and G (may be NULL) planes (w*h each) of the photo. */
+int st_det_linear_rg(const st_image *rgb, float *r, float *g, int threads);
 
 /* Seconds from a monotonic clock. */
 double st_det_now(void);

@@ -18,6 +18,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "metrics/detect_internal.h"
 #include "simd/kernels.h"
 
@@ -33,21 +34,69 @@ typedef struct pig_stats {
     size_t n;
 } pig_stats;
 
-static void ita_mi(const st_detect_input *in, const float *L, const float *b, const float *r,
-                   int w, int h, pig_stats *s)
+typedef struct ita_ctx {
+    const st_detect_input *in;
+    const float *L, *b, *r;
+    int w;
+    pig_stats *row; /* per row: sums in a fixed order, whatever the bands */
+} ita_ctx;
+
+/* ITA and MI of each ROI pixel of rows [y0, y1), summed per row. The
+ * transcendental functions run vectorised over the row (detect_math.c);
+ * the sums stay in double. */
+static void ita_rows(void *arg, int y0, int y1)
 {
-    memset(s, 0, sizeof *s);
-    for (int y = 0; y < h; y++)
+    const ita_ctx *c = arg;
+    int w = c->w;
+    float *buf = malloc(4 * (size_t)w * sizeof *buf);
+    for (int y = y0; y < y1; y++) {
+        pig_stats *s = &c->row[y];
+        memset(s, 0, sizeof *s);
+        if (!buf) {
+            s->n = (size_t)-1; /* reported as out of memory */
+            continue;
+        }
+        size_t o = (size_t)y * w;
+        float *l50 = buf, *ita = buf + w, *r = buf + 2 * (size_t)w, *lr = buf + 3 * (size_t)w;
         for (int x = 0; x < w; x++) {
-            if (!st_det_inside(in, x, y))
+            l50[x] = c->L[o + x] - 50.0f;
+            r[x] = c->r[o + x] > R_FLOOR ? c->r[o + x] : R_FLOOR;
+        }
+        st_det_atan2_row(l50, c->b + o, ita, (size_t)w);
+        st_det_log10_row(r, lr, (size_t)w);
+        for (int x = 0; x < w; x++) {
+            if (!st_det_inside(c->in, x, y))
                 continue;
-            size_t i = (size_t)y * w + x;
-            double ita = atan2((double)L[i] - 50.0, (double)b[i]) * 180.0 / M_PI;
-            s->ita_sum += ita;
-            s->ita_sum2 += ita * ita;
-            s->mi_sum += 100.0 * log10(1.0 / fmaxf(r[i], R_FLOOR));
+            double d = (double)ita[x] * (180.0 / M_PI);
+            s->ita_sum += d;
+            s->ita_sum2 += d * d;
+            s->mi_sum -= 100.0 * (double)lr[x]; /* 100 log10(1 / R) */
             s->n++;
         }
+    }
+    free(buf);
+}
+
+static int ita_mi(const st_detect_input *in, const float *L, const float *b, const float *r,
+                  int w, int h, int threads, pig_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    pig_stats *row = malloc((size_t)h * sizeof *row);
+    if (!row)
+        return ST_ENOMEM;
+    ita_ctx c = {in, L, b, r, w, row};
+    st_parallel_for(threads, h, 16, ita_rows, &c);
+    int rc = ST_OK;
+    for (int y = 0; y < h; y++) {
+        if (row[y].n == (size_t)-1)
+            rc = ST_ENOMEM;
+        s->ita_sum += row[y].ita_sum;
+        s->ita_sum2 += row[y].ita_sum2;
+        s->mi_sum += row[y].mi_sum;
+        s->n += row[y].n;
+    }
+    free(row);
+    return rc;
 }
 
 /* Spot candidates: darker and warmer than the local skin mean. */
@@ -118,14 +167,17 @@ int st_pigment_measure(const st_detect_input *in, int threads, st_metric_set *ou
         rc = st_err_set(err, ST_ENOMEM, "pigment: out of memory for %dx%d", w, h);
         goto done;
     }
-    st_det_lab_planes(in->rgb, L, NULL, b);
-    st_det_linear_rg(in->rgb, r, NULL);
+    if (st_det_lab_planes(in->rgb, L, NULL, b, threads)) {
+        rc = st_err_set(err, ST_ENOMEM, "pigment: out of memory for %dx%d", w, h);
+        goto done;
+    }
+    st_det_linear_rg(in->rgb, r, NULL, threads);
     rc = st_gaussian_blur(L, (size_t)w, L, (size_t)w, w, h, smooth_px, threads);
     if (!rc)
         rc = st_gaussian_blur(b, (size_t)w, b, (size_t)w, w, h, smooth_px, threads);
     pig_stats s;
     if (!rc)
-        ita_mi(in, L, b, r, w, h, &s);
+        rc = ita_mi(in, L, b, r, w, h, threads, &s);
     if (!rc)
         rc = spot_mask(in, L, b, w, h, bg_px, threads, spot);
     if (rc) {

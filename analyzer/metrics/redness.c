@@ -12,12 +12,54 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "metrics/detect_internal.h"
 #include "simd/kernels.h"
 
 #define RED_DA 4.0
 #define SMOOTH_MM 0.05
 #define RG_FLOOR 1e-4f
+
+typedef struct ei_ctx {
+    const st_detect_input *in;
+    const float *r, *g;
+    int w;
+    double *sum;   /* per row: EI summed over the row's ROI pixels */
+    size_t *n;     /* and their count ((size_t)-1: out of memory) */
+} ei_ctx;
+
+/* EI of rows [y0, y1): the logarithms vectorised over the row
+ * (detect_math.c), the sums in double, one per row so that the total does
+ * not depend on how rows were banded. */
+static void ei_rows(void *arg, int y0, int y1)
+{
+    const ei_ctx *c = arg;
+    int w = c->w;
+    float *q = malloc(2 * (size_t)w * sizeof *q), *lq = q ? q + w : NULL;
+    for (int y = y0; y < y1; y++) {
+        size_t o = (size_t)y * w, n = 0;
+        double sum = 0.0;
+        if (!q) {
+            c->sum[y] = 0.0;
+            c->n[y] = (size_t)-1;
+            continue;
+        }
+        for (int x = 0; x < w; x++) {
+            float r = c->r[o + x] > RG_FLOOR ? c->r[o + x] : RG_FLOOR;
+            float g = c->g[o + x] > RG_FLOOR ? c->g[o + x] : RG_FLOOR;
+            q[x] = r / g;
+        }
+        st_det_log10_row(q, lq, (size_t)w);
+        for (int x = 0; x < w; x++)
+            if (st_det_inside(c->in, x, y)) {
+                sum += 100.0 * (double)lq[x];
+                n++;
+            }
+        c->sum[y] = sum;
+        c->n[y] = n;
+    }
+    free(q);
+}
 
 int st_redness_measure(const st_detect_input *in, int threads, st_metric_set *out, st_err *err)
 {
@@ -27,36 +69,51 @@ int st_redness_measure(const st_detect_input *in, int threads, st_metric_set *ou
     const int w = in->rgb->width, h = in->rgb->height;
     double pmm = st_det_pixel_mm(in);
     float *r = st_det_alloc(w, h), *g = st_det_alloc(w, h), *a = st_det_alloc(w, h);
-    if (!r || !g || !a) {
+    double *rsum = malloc((size_t)h * sizeof *rsum);
+    size_t *rn = malloc((size_t)h * sizeof *rn);
+    if (!r || !g || !a || !rsum || !rn) {
         rc = st_err_set(err, ST_ENOMEM, "redness: out of memory for %dx%d", w, h);
         goto done;
     }
-    st_det_linear_rg(in->rgb, r, g);
-    st_det_lab_planes(in->rgb, NULL, a, NULL);
+    st_det_linear_rg(in->rgb, r, g, threads);
+    if (st_det_lab_planes(in->rgb, NULL, a, NULL, threads)) {
+        rc = st_err_set(err, ST_ENOMEM, "redness: out of memory for %dx%d", w, h);
+        goto done;
+    }
     rc = st_gaussian_blur(a, (size_t)w, a, (size_t)w, w, h, pmm > 0 ? fmax(0.5, SMOOTH_MM / pmm) : 1.0,
                           threads);
     if (rc) {
         rc = st_err_set(err, rc, "redness: smoothing failed");
         goto done;
     }
-    /* EI first; r then collects the ROI's a* values (r[n], n <= i, has
-     * been read already). */
+    ei_ctx c = {in, r, g, w, rsum, rn};
+    st_parallel_for(threads, h, 16, ei_rows, &c);
     double ei = 0.0;
     size_t n = 0;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            if (!st_det_inside(in, x, y))
-                continue;
-            size_t i = (size_t)y * w + x;
-            ei += 100.0 * log10(fmaxf(r[i], RG_FLOOR) / fmaxf(g[i], RG_FLOOR));
-            r[n++] = a[i];
+    for (int y = 0; y < h; y++) {
+        if (rn[y] == (size_t)-1) {
+            rc = st_err_set(err, ST_ENOMEM, "redness: out of memory for row buffers");
+            goto done;
         }
+        ei += rsum[y];
+        n += rn[y];
+    }
     if (!n)
         goto done;
-    double ref = st_det_quantile(r, n, 0.20);
+    /* The ROI's a* values, packed into r (r[k], k <= i, has been read). */
+    const float *roi_a = a;
+    if (in->mask) {
+        size_t k = 0;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                if (st_det_inside(in, x, y))
+                    r[k++] = a[(size_t)y * w + x];
+        roi_a = r;
+    }
+    double ref = st_det_quantile(roi_a, n, 0.20);
     size_t red = 0;
     for (size_t i = 0; i < n; i++)
-        red += r[i] >= ref + RED_DA;
+        red += roi_a[i] >= ref + RED_DA;
     rc = st_metric_set_put(out, "redness.erythema_index", ei / (double)n, "", err);
     if (!rc)
         rc = st_metric_set_put(out, "redness.area_fraction", 100.0 * (double)red / (double)n, "%", err);
@@ -64,5 +121,7 @@ done:
     st_aligned_free(r);
     st_aligned_free(g);
     st_aligned_free(a);
+    free(rsum);
+    free(rn);
     return rc;
 }
