@@ -41,18 +41,31 @@ double st_det_quantile(const float *v, size_t n, double q);
  * w*h scratch buffer; dst may equal v. */
 int st_det_masked_blur(const float *v, const float *wt, float *dst, float *tmp, int w, int h,
                        double sigma, int threads);
-/* Wide local mean: normalised convolution with a Gaussian of sigma_px
- * (full-resolution pixels) computed on a mean pyramid (coarse sigma ~8 px)
- * and upsampled bilinearly; wt (w*h, may be NULL = all ones) weighs the
- * samples. */
-int st_det_local_mean(const float *v, const float *wt, int w, int h, double sigma_px,
-                      int threads, float *out);
+/* Wide local means: normalised convolution with a Gaussian of sigma_px
+ * (full-resolution pixels) of nv planes v[k] weighted by wt (w*h, NULL =
+ * all ones), computed on a mean pyramid of `levels` 2x steps (coarse sigma
+ * ~8 px): out[k] (cw x ch, caller frees) are the coarse means, to be read
+ * back with st_det_up_row. */
+int st_det_local_mean_coarse(const float *const *v, int nv, const float *wt, int w, int h,
+                             double sigma_px, int threads, float **out, int *cw, int *ch,
+                             int *levels);
 /* levels times 2x mean downsampling; returns a new buffer and its size. */
 float *st_det_pyr_down(const float *src, int w, int h, int levels, int *ow, int *oh);
 /* Bilinear upsampling of a (cw, ch) plane made by `levels` 2x steps back to
- * (w, h): pixel centres line up as the 2x2 means imply. */
-void st_det_pyr_up(const float *coarse, int cw, int ch, int levels, float *dst, int w, int h,
-                   int threads);
+ * width w, a row at a time (pixel centres line up as the 2x2 means imply):
+ * the column positions are tabulated once in st_det_up. */
+typedef struct st_det_up {
+    int w, cw, ch;
+    double scale;
+    int *x0, *x1;
+    float *fx;
+} st_det_up;
+int st_det_up_init(st_det_up *u, int cw, int ch, int levels, int w);
+void st_det_up_row(const st_det_up *u, const float *coarse, int y, float *out);
+void st_det_up_free(st_det_up *u);
+/* The whole plane (w, h) at once, in row bands; ST_ENOMEM possible. */
+int st_det_pyr_up(const float *coarse, int cw, int ch, int levels, float *dst, int w, int h,
+                  int threads);
 /* Hessian by central differences of a smoothed plane (reflected borders). */
 void st_det_hessian(const float *s, int w, int h, int x, int y, float *dxx, float *dyy,
                     float *dxy);
@@ -89,8 +102,6 @@ int st_det_label8(const unsigned char *bin, int w, int h, int32_t *labels, int *
 /* Lab planes (w*h each) of the ROI's photo; NULL planes are skipped. Rows
  * run in bands over `threads`. */
 int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b, int threads);
-/* Linear R and G (may be NULL) planes (w*h each) of the photo. */
-int st_det_linear_rg(const st_image *rgb, float *r, float *g, int threads);
 
 /* Seconds from a monotonic clock. */
 double st_det_now(void);

@@ -74,6 +74,93 @@ static void plane_free(scale_plane *p)
     memset(p, 0, sizeof *p);
 }
 
+typedef struct lap_ctx {
+    const float *blur;
+    float *resp, *maxf;
+    int w, h;
+    float s2;
+} lap_ctx;
+
+static inline int reflect1(int i, int n) { return i < 0 ? 0 : (i >= n ? n - 1 : i); }
+
+/* sigma^2 * 5-point Laplacian of rows [y0, y1): st_laplacian's sum, term
+ * for term ((up + down) + (left + right)) - 4 centre, mirrored borders, so
+ * that bands can run on their own rows. */
+static void lap_rows(void *arg, int y0, int y1)
+{
+    const lap_ctx *c = arg;
+    const int w = c->w;
+    for (int y = y0; y < y1; y++) {
+        const float *restrict a = c->blur + (size_t)reflect1(y - 1, c->h) * w;
+        const float *restrict b = c->blur + (size_t)y * w;
+        const float *restrict d = c->blur + (size_t)reflect1(y + 1, c->h) * w;
+        float *restrict o = c->resp + (size_t)y * w;
+        const float s2 = c->s2;
+        o[0] = s2 * (((a[0] + d[0]) + (b[0] + b[reflect1(1, w)])) - 4.0f * b[0]);
+        for (int x = 1; x < w - 1; x++)
+            o[x] = s2 * (((a[x] + d[x]) + (b[x - 1] + b[x + 1])) - 4.0f * b[x]);
+        if (w > 1)
+            o[w - 1] = s2 * (((a[w - 1] + d[w - 1]) + (b[w - 2] + b[w - 1])) - 4.0f * b[w - 1]);
+    }
+}
+
+/* 3 x 1 maximum of row r into o (edges repeat). */
+static void row_max3(const float *restrict r, float *restrict o, int w)
+{
+    o[0] = r[0] > r[w > 1 ? 1 : 0] ? r[0] : r[w > 1 ? 1 : 0];
+    for (int x = 1; x < w - 1; x++) {
+        float m = r[x - 1] > r[x] ? r[x - 1] : r[x];
+        o[x] = m > r[x + 1] ? m : r[x + 1];
+    }
+    if (w > 1)
+        o[w - 1] = r[w - 2] > r[w - 1] ? r[w - 2] : r[w - 1];
+}
+
+/* 3x3 maximum of rows [y0, y1), separably through a ring of three row
+ * maxima (each band computes the rows it needs above and below). */
+static void max_rows(void *arg, int y0, int y1)
+{
+    const lap_ctx *c = arg;
+    const int w = c->w;
+    float *ring = malloc(3 * (size_t)w * sizeof *ring);
+    int held[3] = {-1, -1, -1};
+    for (int y = y0; y < y1; y++) {
+        const float *rows[3];
+        for (int k = 0; k < 3; k++) {
+            int yy = reflect1(y - 1 + k, c->h);
+            if (!ring) { /* out of memory: a slower path without the ring */
+                rows[k] = NULL;
+                continue;
+            }
+            float *slot = ring + (size_t)(yy % 3) * w;
+            if (held[yy % 3] != yy) {
+                row_max3(c->resp + (size_t)yy * w, slot, w);
+                held[yy % 3] = yy;
+            }
+            rows[k] = slot;
+        }
+        float *restrict o = c->maxf + (size_t)y * w;
+        if (!ring) {
+            for (int x = 0; x < w; x++) {
+                float m = -INFINITY;
+                for (int k = 0; k < 3; k++)
+                    for (int dx = -1; dx <= 1; dx++) {
+                        float v = c->resp[(size_t)reflect1(y - 1 + k, c->h) * w + reflect1(x + dx, w)];
+                        m = v > m ? v : m;
+                    }
+                o[x] = m;
+            }
+            continue;
+        }
+        const float *restrict p = rows[0], *restrict q = rows[1], *restrict n = rows[2];
+        for (int x = 0; x < w; x++) {
+            float m = p[x] > q[x] ? p[x] : q[x];
+            o[x] = m > n[x] ? m : n[x];
+        }
+    }
+    free(ring);
+}
+
 /* Blur the pyramid level, then sigma^2 * 5-point Laplacian and its 3x3 max. */
 static int plane_make(const float *lvl, int w, int h, int level, double sigma, int threads,
                       scale_plane *p)
@@ -96,34 +183,10 @@ static int plane_make(const float *lvl, int w, int h, int level, double sigma, i
     int rc = st_gaussian_blur(lvl, (size_t)w, p->blur, (size_t)w, w, h, s_lvl, threads);
     if (rc)
         return rc;
-    st_laplacian(p->blur, (size_t)w, p->resp, (size_t)w, w, h);
-    float s2 = (float)(sigma * sigma / (f * f));
-    size_t n = (size_t)w * (size_t)h;
-    for (size_t i = 0; i < n; i++)
-        p->resp[i] *= s2;
-    /* 3x3 maximum, separably: rows into maxf, then columns in place
-     * through a three-row window. */
-    for (int y = 0; y < h; y++) {
-        const float *r = p->resp + (size_t)y * w;
-        float *o = p->maxf + (size_t)y * w;
-        for (int x = 0; x < w; x++)
-            o[x] = fmaxf(fmaxf(r[x ? x - 1 : x], r[x]), r[x + 1 < w ? x + 1 : x]);
-    }
-    float *prev = malloc((size_t)w * 2 * sizeof *prev);
-    if (!prev)
-        return ST_ENOMEM;
-    float *cur = prev + w;
-    memcpy(prev, p->maxf, (size_t)w * sizeof *prev);
-    for (int y = 0; y < h; y++) {
-        float *o = p->maxf + (size_t)y * w;
-        const float *next = p->maxf + (size_t)(y + 1 < h ? y + 1 : y) * w;
-        memcpy(cur, o, (size_t)w * sizeof *cur);
-        for (int x = 0; x < w; x++)
-            o[x] = fmaxf(fmaxf(prev[x], cur[x]), next[x]);
-        memcpy(prev, cur, (size_t)w * sizeof *prev);
-    }
-    free(prev);
-    p->thr = RESP_SIGMAS * st_det_robust_sigma(p->resp, n);
+    lap_ctx c = {p->blur, p->resp, p->maxf, w, h, (float)(sigma * sigma / (f * f))};
+    st_parallel_for(threads, h, 32, lap_rows, &c);
+    st_parallel_for(threads, h, 32, max_rows, &c);
+    p->thr = RESP_SIGMAS * st_det_robust_sigma(p->resp, (size_t)w * h);
     return ST_OK;
 }
 

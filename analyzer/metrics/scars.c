@@ -173,7 +173,8 @@ static int reference(scar_maps *m, const float *roi_c, double floor_depth, int t
         rc = st_det_masked_blur(hc, m->wt_c, ref, tmp, cw, ch, m->sigma_ref_c, threads);
         for (size_t i = 0; i < nc; i++)
             ref[i] += quad[i];
-        st_det_pyr_up(ref, cw, ch, m->levels, m->depth, m->w, m->h, threads);
+        if (!rc)
+            rc = st_det_pyr_up(ref, cw, ch, m->levels, m->depth, m->w, m->h, threads);
     }
     st_aligned_free(quad);
     st_aligned_free(hc);
@@ -206,7 +207,7 @@ static int roughness(scar_maps *m, const float *raw, int threads)
     if (!rc) {
         for (size_t i = 0; i < (size_t)cw * ch; i++)
             r2c[i] = sqrtf(fmaxf(r2c[i], 0.0f));
-        st_det_pyr_up(r2c, cw, ch, m->levels, m->rough, m->w, m->h, threads);
+        rc = st_det_pyr_up(r2c, cw, ch, m->levels, m->rough, m->w, m->h, threads);
     }
     st_aligned_free(r2);
     st_aligned_free(r2c);
