@@ -1,13 +1,12 @@
 /* Plumbing shared by the detection families: input checks, robust
  * statistics, normalised convolution, mean pyramids, Hessians. */
-#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
+#define _POSIX_C_SOURCE 200809L
 #include "metrics/detect_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/mman.h>
 
 #include "core/alloc.h"
 #include "core/error.h"
@@ -57,13 +56,6 @@ int st_det_check_input(const st_detect_input *in, const char *family, st_err *er
     return ST_OK;
 }
 
-/* Planes of 4 MiB and more are aligned to 2 MiB and offered to the kernel
- * as transparent huge pages: a fresh 12 MP plane otherwise costs ~12 000
- * page faults, and the detection families allocate dozens of them (page
- * faults were ~40 % of their CPU time). Freed by st_aligned_free (free). */
-#define HUGE_MIN ((size_t)4 << 20)
-#define HUGE_ALIGN ((size_t)2 << 20)
-
 float *st_det_alloc(int w, int h)
 {
     size_t n;
@@ -72,17 +64,88 @@ float *st_det_alloc(int w, int h)
         return NULL;
     /* Not zero-filled: every caller writes the whole plane, and a 12 MP
      * plane's memset costs as much as a light filter pass over it. */
-    if (n < HUGE_MIN)
-        return st_aligned_alloc(n);
-    size_t rounded = (n + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1);
-    if (rounded < n)
-        return NULL;
-    float *p = aligned_alloc(HUGE_ALIGN, rounded);
-#ifdef MADV_HUGEPAGE
-    if (p)
-        (void)madvise(p, rounded, MADV_HUGEPAGE); /* advice only: may be refused */
-#endif
-    return p;
+    return st_aligned_alloc(n);
+}
+
+#define POOL_SLOTS 24
+
+struct st_det_pool {
+    struct {
+        float *p;
+        size_t cap; /* floats */
+        int used;
+    } slot[POOL_SLOTS];
+};
+
+st_det_pool *st_det_pool_new(void) { return calloc(1, sizeof(st_det_pool)); }
+
+void st_det_pool_free(st_det_pool *pool)
+{
+    if (!pool)
+        return;
+    for (int i = 0; i < POOL_SLOTS; i++)
+        st_aligned_free(pool->slot[i].p);
+    free(pool);
+}
+
+float *st_det_get(const st_detect_input *in, int w, int h)
+{
+    st_det_pool *pool = in ? in->pool : NULL;
+    if (!pool || w < 1 || h < 1)
+        return st_det_alloc(w, h);
+    size_t n = (size_t)w * (size_t)h;
+    int best = -1, empty = -1;
+    /* the smallest free buffer that holds the plane */
+    for (int i = 0; i < POOL_SLOTS; i++) {
+        if (!pool->slot[i].p) {
+            empty = empty < 0 ? i : empty;
+            continue;
+        }
+        if (!pool->slot[i].used && pool->slot[i].cap >= n &&
+            (best < 0 || pool->slot[i].cap < pool->slot[best].cap))
+            best = i;
+    }
+    if (best >= 0) {
+        pool->slot[best].used = 1;
+        return pool->slot[best].p;
+    }
+    float *p = st_det_alloc(w, h);
+    if (p && empty >= 0) {
+        pool->slot[empty].p = p;
+        pool->slot[empty].cap = n;
+        pool->slot[empty].used = 1;
+    }
+    return p; /* a full table: an unpooled plane, freed by st_det_put */
+}
+
+void st_det_put(const st_detect_input *in, float *plane)
+{
+    st_det_pool *pool = in ? in->pool : NULL;
+    if (!plane)
+        return;
+    for (int i = 0; pool && i < POOL_SLOTS; i++)
+        if (pool->slot[i].p == plane) {
+            pool->slot[i].used = 0;
+            return;
+        }
+    st_aligned_free(plane);
+}
+
+const st_detect_input *st_det_pool_begin(const st_detect_input *in, st_detect_input *local)
+{
+    if (in->pool)
+        return in;
+    *local = *in;
+    local->pool = st_det_pool_new();
+    return local;
+}
+
+void st_det_pool_end(const st_detect_input *in, st_detect_input *local)
+{
+    if (in == local) {
+        st_det_pool_free(local->pool);
+        local->pool = NULL;
+    }
 }
 
 void st_det_copy_plane(const st_image *img, int channel, float *dst)

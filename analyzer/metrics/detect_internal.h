@@ -27,6 +27,23 @@ size_t st_det_roi_count(const st_detect_input *in);
 int st_det_check_input(const st_detect_input *in, const char *family, st_err *err);
 /* w*h float buffer (stride w), with a checked size; NULL on failure. */
 float *st_det_alloc(int w, int h);
+/* A pool of plane buffers. On this kind of machine (a VM) first touching a
+ * fresh 12 MP plane costs ~10 ms of page faults; the families allocate and
+ * free dozens of them, so st_detect_all keeps the freed ones for reuse. Not
+ * thread-safe: get and put only from the calling thread, never in bands. */
+typedef struct st_det_pool st_det_pool;
+st_det_pool *st_det_pool_new(void);
+void st_det_pool_free(st_det_pool *pool);
+/* A w*h plane from in->pool (contents undefined), or st_det_alloc without a
+ * pool; NULL on failure. */
+float *st_det_get(const st_detect_input *in, int w, int h);
+/* Gives a plane from st_det_get back (NULL is ignored). */
+void st_det_put(const st_detect_input *in, float *plane);
+/* The input with a pool: `in` itself when it has one, else *local, a copy
+ * of it with a new pool (NULL pool if that fails: plain allocations). A
+ * family calls st_det_pool_end(in, local) before returning. */
+const st_detect_input *st_det_pool_begin(const st_detect_input *in, st_detect_input *local);
+void st_det_pool_end(const st_detect_input *in, st_detect_input *local);
 /* Copies a surface plane into a w*h buffer. */
 void st_det_copy_plane(const st_image *img, int channel, float *dst);
 /* Robust standard deviation: 1.4826 x median absolute deviation of up to

@@ -157,7 +157,7 @@ static void wt_rows(void *arg, int y0, int y1)
 static int spot_mask(const st_detect_input *in, const float *L, const float *b, int w, int h,
                      double sigma_px, int threads, unsigned char *spot)
 {
-    float *wt = st_det_alloc(w, h);
+    float *wt = st_det_get(in, w, h);
     if (!wt)
         return ST_ENOMEM;
     wt_ctx wc = {in, wt, w};
@@ -182,7 +182,7 @@ static int spot_mask(const st_detect_input *in, const float *L, const float *b, 
         st_aligned_free(co[0]);
         st_aligned_free(co[1]);
     }
-    st_aligned_free(wt);
+    st_det_put(in, wt);
     return rc;
 }
 
@@ -209,17 +209,19 @@ static int spot_area(unsigned char *spot, int w, int h, double min_px, size_t *a
     return rc;
 }
 
-int st_pigment_measure(const st_detect_input *in, int threads, st_metric_set *out, st_err *err)
+int st_pigment_measure(const st_detect_input *in0, int threads, st_metric_set *out, st_err *err)
 {
-    int rc = st_det_check_input(in, "pigment", err);
-    if (rc || !in->rgb)
+    int rc = st_det_check_input(in0, "pigment", err);
+    if (rc || !in0->rgb)
         return rc;
+    st_detect_input local;
+    const st_detect_input *in = st_det_pool_begin(in0, &local);
     const int w = in->rgb->width, h = in->rgb->height;
     double pmm = st_det_pixel_mm(in);
     double smooth_px = pmm > 0 ? fmax(0.5, SMOOTH_MM / pmm) : 1.0;
     double bg_px = pmm > 0 ? BG_SIGMA_MM / pmm : 40.0;
     double d_px = pmm > 0 ? SPOT_MIN_D_MM / pmm : 6.0;
-    float *L = st_det_alloc(w, h), *b = st_det_alloc(w, h);
+    float *L = st_det_get(in, w, h), *b = st_det_get(in, w, h);
     unsigned char *spot = malloc((size_t)w * h);
     if (!L || !b || !spot) {
         rc = st_err_set(err, ST_ENOMEM, "pigment: out of memory for %dx%d", w, h);
@@ -256,8 +258,9 @@ int st_pigment_measure(const st_detect_input *in, int threads, st_metric_set *ou
                                    100.0 * (double)area / (double)s.n, "%", err);
     }
 done:
-    st_aligned_free(L);
-    st_aligned_free(b);
+    st_det_put(in, L);
+    st_det_put(in, b);
+    st_det_pool_end(in, &local);
     free(spot);
     return rc;
 }

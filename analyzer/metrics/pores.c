@@ -66,11 +66,11 @@ static int cand_push(cand_list *l, cand c)
     return ST_OK;
 }
 
-static void plane_free(scale_plane *p)
+static void plane_free(const st_detect_input *in, scale_plane *p)
 {
-    st_aligned_free(p->resp);
-    st_aligned_free(p->maxf);
-    st_aligned_free(p->blur);
+    st_det_put(in, p->resp);
+    st_det_put(in, p->maxf);
+    st_det_put(in, p->blur);
     memset(p, 0, sizeof *p);
 }
 
@@ -162,8 +162,8 @@ static void max_rows(void *arg, int y0, int y1)
 }
 
 /* Blur the pyramid level, then sigma^2 * 5-point Laplacian and its 3x3 max. */
-static int plane_make(const float *lvl, int w, int h, int level, double sigma, int threads,
-                      scale_plane *p)
+static int plane_make(const st_detect_input *in, const float *lvl, int w, int h, int level,
+                      double sigma, int threads, scale_plane *p)
 {
     memset(p, 0, sizeof *p);
     double f = (double)(1 << level);
@@ -175,9 +175,9 @@ static int plane_make(const float *lvl, int w, int h, int level, double sigma, i
     p->h = h;
     p->level = level;
     p->sigma = sigma;
-    p->resp = st_det_alloc(w, h);
-    p->maxf = st_det_alloc(w, h);
-    p->blur = st_det_alloc(w, h);
+    p->resp = st_det_get(in, w, h);
+    p->maxf = st_det_get(in, w, h);
+    p->blur = st_det_get(in, w, h);
     if (!p->resp || !p->maxf || !p->blur)
         return ST_ENOMEM;
     int rc = st_gaussian_blur(lvl, (size_t)w, p->blur, (size_t)w, w, h, s_lvl, threads);
@@ -312,9 +312,10 @@ typedef struct pore_ctx {
 /* Robust SD of the smoothed surface about its local mean over a window of
  * a few pore sizes: the amplitude of skin texture and noise that a pore's
  * darkening has to stand out from. */
-static double texture_level(const float *smooth, int w, int h, double d_max_px, int threads)
+static double texture_level(const st_detect_input *in, const float *smooth, int w, int h,
+                            double d_max_px, int threads)
 {
-    float *m = st_det_alloc(w, h);
+    float *m = st_det_get(in, w, h);
     if (!m)
         return 0.0;
     double level = 0.0;
@@ -323,7 +324,7 @@ static double texture_level(const float *smooth, int w, int h, double d_max_px, 
             m[i] = smooth[i] - m[i];
         level = st_det_robust_sigma(m, (size_t)w * h);
     }
-    st_aligned_free(m);
+    st_det_put(in, m);
     return level;
 }
 
@@ -459,10 +460,8 @@ static int scan_scales(const float *surf, int w, int h, double d_min_px, double 
 {
     double s_min = fmax(0.7, d_min_px / (2.0 * M_SQRT2)), s_max = d_max_px / (2.0 * M_SQRT2);
     int n_scales = 1 + (int)ceil(log(fmax(s_max / s_min, 1.0)) / log(SCALE_STEP));
-    float *lvl = st_det_alloc(w, h);
-    if (!lvl)
-        return ST_ENOMEM;
-    memcpy(lvl, surf, (size_t)w * h * sizeof *lvl);
+    const float *lvl = surf;
+    float *own = NULL; /* the current level once it is not surf */
     int lw = w, lh = h, level = 0, rc = ST_OK;
     scale_plane pl[3];
     memset(pl, 0, sizeof pl);
@@ -472,9 +471,9 @@ static int scan_scales(const float *surf, int w, int h, double d_min_px, double 
             double sigma = s_min * pow(SCALE_STEP, k);
             while (sigma / (double)(1 << level) > 1.6 && lw > 16 && lh > 16) {
                 float *next = st_det_pyr_down(lvl, lw, lh, 1, &lw, &lh);
-                st_aligned_free(lvl);
-                lvl = next;
-                if (!lvl) {
+                st_aligned_free(own);
+                lvl = own = next;
+                if (!next) {
                     rc = ST_ENOMEM;
                     break;
                 }
@@ -482,12 +481,12 @@ static int scan_scales(const float *surf, int w, int h, double d_min_px, double 
             }
             if (rc)
                 break;
-            plane_free(&pl[0]);
+            plane_free(in, &pl[0]);
             pl[0] = pl[1];
             pl[1] = pl[2];
-            rc = plane_make(lvl, lw, lh, level, sigma, threads, &pl[2]);
+            rc = plane_make(in, lvl, lw, lh, level, sigma, threads, &pl[2]);
         } else {
-            plane_free(&pl[0]);
+            plane_free(in, &pl[0]);
             pl[0] = pl[1];
             pl[1] = pl[2];
             memset(&pl[2], 0, sizeof pl[2]);
@@ -496,8 +495,8 @@ static int scan_scales(const float *surf, int w, int h, double d_min_px, double 
             rc = collect(&pl[0], &pl[1], &pl[2], in, cl);
     }
     for (int i = 0; i < 3; i++)
-        plane_free(&pl[i]);
-    st_aligned_free(lvl);
+        plane_free(in, &pl[i]);
+    st_aligned_free(own);
     return rc;
 }
 
@@ -516,12 +515,14 @@ static int put_metrics(st_metric_set *out, size_t n, double sum_d, double area_p
     return rc;
 }
 
-int st_pores_detect(const st_detect_input *in, int threads, st_metric_set *out,
+int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
                     st_detections *dets, st_err *err)
 {
-    int rc = st_det_check_input(in, "pores", err);
+    int rc = st_det_check_input(in0, "pores", err);
     if (rc)
         return rc;
+    st_detect_input local;
+    const st_detect_input *in = st_det_pool_begin(in0, &local);
     const int w = in->surface->width, h = in->surface->height;
     double pmm = st_det_pixel_mm(in);
     /* Uncalibrated: assume pores span 2-16 pixels. */
@@ -530,7 +531,7 @@ int st_pores_detect(const st_detect_input *in, int threads, st_metric_set *out,
     pore_ctx c = {in, NULL, w, h, d_min_px, d_max_px, NULL, 0, 0.0};
     c.rmax_cap = (int)ceil(3.0 * d_max_px / 2.0) + 4;
     size_t side = (size_t)(2 * c.rmax_cap + 1);
-    float *surf = st_det_alloc(w, h), *smooth = st_det_alloc(w, h);
+    float *surf = st_det_get(in, w, h), *smooth = st_det_get(in, w, h);
     cand_list cl = {0};
     st_pore *p = NULL;
     double *area = NULL;
@@ -549,7 +550,9 @@ int st_pores_detect(const st_detect_input *in, int threads, st_metric_set *out,
         goto done;
     }
     c.smooth = smooth;
-    c.texture = texture_level(smooth, w, h, d_max_px, threads);
+    st_det_put(in, surf); /* the scale space is done with it */
+    surf = NULL;
+    c.texture = texture_level(in, smooth, w, h, d_max_px, threads);
     if (cl.n)
         qsort(cl.v, cl.n, sizeof *cl.v, cmp_cand);
     p = malloc((cl.n ? cl.n : 1) * sizeof *p);
@@ -578,7 +581,8 @@ done:
     free(p);
     free(area);
     free(cl.v);
-    st_aligned_free(surf);
-    st_aligned_free(smooth);
+    st_det_put(in, surf);
+    st_det_put(in, smooth);
+    st_det_pool_end(in, &local);
     return rc;
 }

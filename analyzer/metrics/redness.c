@@ -65,14 +65,16 @@ static void ei_rows(void *arg, int y0, int y1)
     free(q);
 }
 
-int st_redness_measure(const st_detect_input *in, int threads, st_metric_set *out, st_err *err)
+int st_redness_measure(const st_detect_input *in0, int threads, st_metric_set *out, st_err *err)
 {
-    int rc = st_det_check_input(in, "redness", err);
-    if (rc || !in->rgb)
+    int rc = st_det_check_input(in0, "redness", err);
+    if (rc || !in0->rgb)
         return rc;
+    st_detect_input local;
+    const st_detect_input *in = st_det_pool_begin(in0, &local);
     const int w = in->rgb->width, h = in->rgb->height;
     double pmm = st_det_pixel_mm(in);
-    float *a = st_det_alloc(w, h), *r = NULL;
+    float *a = st_det_get(in, w, h), *r = NULL;
     double *rsum = malloc((size_t)h * sizeof *rsum);
     size_t *rn = malloc((size_t)h * sizeof *rn);
     if (!a || !rsum || !rn) {
@@ -107,7 +109,7 @@ int st_redness_measure(const st_detect_input *in, int threads, st_metric_set *ou
     const float *roi_a = a;
     if (in->mask) {
         size_t k = 0;
-        if (!(r = st_det_alloc(w, h))) {
+        if (!(r = st_det_get(in, w, h))) {
             rc = st_err_set(err, ST_ENOMEM, "redness: out of memory for %dx%d", w, h);
             goto done;
         }
@@ -125,8 +127,9 @@ int st_redness_measure(const st_detect_input *in, int threads, st_metric_set *ou
     if (!rc)
         rc = st_metric_set_put(out, "redness.area_fraction", 100.0 * (double)red / (double)n, "%", err);
 done:
-    st_aligned_free(r);
-    st_aligned_free(a);
+    st_det_put(in, r);
+    st_det_put(in, a);
+    st_det_pool_end(in, &local);
     free(rsum);
     free(rn);
     return rc;

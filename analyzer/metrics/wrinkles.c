@@ -41,14 +41,14 @@ typedef struct line_maps {
     float *sigma;      /* best scale, working px */
 } line_maps;
 
-static void maps_free(line_maps *m)
+static void maps_free(const st_detect_input *in, line_maps *m)
 {
-    st_aligned_free(m->surf);
-    st_aligned_free(m->snr);
-    st_aligned_free(m->best);
-    st_aligned_free(m->h2b);
-    st_aligned_free(m->hamc);
-    st_aligned_free(m->sigma);
+    st_det_put(in, m->surf);
+    st_det_put(in, m->snr);
+    st_det_put(in, m->best);
+    st_det_put(in, m->h2b);
+    st_det_put(in, m->hamc);
+    st_det_put(in, m->sigma);
 }
 
 /* Scratch planes of one scale's level, allocated once at the working size
@@ -378,26 +378,27 @@ static int build_maps(const st_detect_input *in, int threads, line_maps *m)
         m->level++;
     double f = (double)(1 << m->level);
     m->px_mm = (pmm > 0 ? pmm : 1.0) * f;
-    float *full = st_det_alloc(W, H);
+    float *full = st_det_get(in, W, H);
     if (!full)
         return ST_ENOMEM;
     st_det_copy_plane(in->surface, 0, full);
     if (m->level) {
         m->surf = st_det_pyr_down(full, W, H, m->level, &m->w, &m->h);
-        st_aligned_free(full);
+        st_det_put(in, full);
     } else {
         m->surf = full;
         m->w = W;
         m->h = H;
     }
     size_t nw = (size_t)m->w * m->h;
-    m->snr = st_det_alloc(m->w, m->h);
-    m->best = st_det_alloc(m->w, m->h);
-    m->h2b = st_det_alloc(m->w, m->h);
-    m->hamc = st_det_alloc(m->w, m->h);
-    m->sigma = st_det_alloc(m->w, m->h);
-    scale_bufs sb = {st_det_alloc(m->w, m->h), st_det_alloc(m->w, m->h), st_det_alloc(m->w, m->h),
-                     st_det_alloc(m->w, m->h), st_det_alloc(m->w, m->h)};
+    m->snr = st_det_get(in, m->w, m->h);
+    m->best = st_det_get(in, m->w, m->h);
+    m->h2b = st_det_get(in, m->w, m->h);
+    m->hamc = st_det_get(in, m->w, m->h);
+    m->sigma = st_det_get(in, m->w, m->h);
+    scale_bufs sb = {st_det_get(in, m->w, m->h), st_det_get(in, m->w, m->h),
+                     st_det_get(in, m->w, m->h), st_det_get(in, m->w, m->h),
+                     st_det_get(in, m->w, m->h)};
     int rc = (m->surf && m->snr && m->best && m->h2b && m->hamc && m->sigma && sb.b && sb.xx &&
               sb.yy && sb.xy && sb.gm) ? ST_OK : ST_ENOMEM;
     if (!rc) {
@@ -425,11 +426,11 @@ static int build_maps(const st_detect_input *in, int threads, line_maps *m)
             rc = run_scale(m, lvl, lw, lh, up, s, &sb, threads);
     }
     st_aligned_free(own);
-    st_aligned_free(sb.b);
-    st_aligned_free(sb.xx);
-    st_aligned_free(sb.yy);
-    st_aligned_free(sb.xy);
-    st_aligned_free(sb.gm);
+    st_det_put(in, sb.b);
+    st_det_put(in, sb.xx);
+    st_det_put(in, sb.yy);
+    st_det_put(in, sb.xy);
+    st_det_put(in, sb.gm);
     /* The measuring surface: a little smoothing against pixel noise. */
     if (!rc)
         rc = st_gaussian_blur(m->surf, (size_t)m->w, m->surf, (size_t)m->w, m->w, m->h, 0.7, threads);
@@ -720,12 +721,14 @@ static int put_metrics(const st_detect_input *in, st_metric_set *out, const line
     return rc;
 }
 
-int st_wrinkles_detect(const st_detect_input *in, int threads, st_metric_set *out,
+int st_wrinkles_detect(const st_detect_input *in0, int threads, st_metric_set *out,
                        st_detections *dets, st_err *err)
 {
-    int rc = st_det_check_input(in, "wrinkles", err);
+    int rc = st_det_check_input(in0, "wrinkles", err);
     if (rc)
         return rc;
+    st_detect_input local;
+    const st_detect_input *in = st_det_pool_begin(in0, &local);
     line_maps m;
     unsigned char *skel = NULL;
     line_totals tot = {0};
@@ -741,6 +744,7 @@ int st_wrinkles_detect(const st_detect_input *in, int threads, st_metric_set *ou
         rc = put_metrics(in, out, &tot, &m, err);
 done:
     free(skel);
-    maps_free(&m);
+    maps_free(in, &m);
+    st_det_pool_end(in, &local);
     return rc;
 }
