@@ -345,19 +345,68 @@ void st_det_up_free(st_det_up *u)
     u->fx = NULL;
 }
 
-void st_det_up_row(const st_det_up *u, const float *coarse, int y, float *out)
+/* Coarse row `row` interpolated along x to the fine width (the first half
+ * of the bilinear formula, shared by every fine row that reads it). */
+static void up_hrow(const st_det_up *u, const float *coarse, int row, float *out)
 {
-    int y0i, y1i;
-    float fy;
-    up_pos(y, u->scale, u->ch, &y0i, &y1i, &fy);
-    const float *r0 = coarse + (size_t)y0i * u->cw, *r1 = coarse + (size_t)y1i * u->cw;
+    const float *r = coarse + (size_t)row * u->cw;
     for (int x = 0; x < u->w; x++) {
-        int x0i = u->x0[x], x1i = u->x1[x];
-        float fx = u->fx[x];
-        float top = r0[x0i] + fx * (r0[x1i] - r0[x0i]);
-        float bot = r1[x0i] + fx * (r1[x1i] - r1[x0i]);
-        out[x] = top + fy * (bot - top);
+        float v0 = r[u->x0[x]];
+        out[x] = v0 + u->fx[x] * (r[u->x1[x]] - v0);
     }
+}
+
+int st_det_up_cache_init(st_det_up_cache *c, int w)
+{
+    c->h[0] = malloc(2 * (size_t)w * sizeof *c->h[0]);
+    c->h[1] = c->h[0] ? c->h[0] + w : NULL;
+    c->row[0] = c->row[1] = -1;
+    c->coarse = NULL;
+    return c->h[0] ? ST_OK : ST_ENOMEM;
+}
+
+void st_det_up_cache_free(st_det_up_cache *c)
+{
+    free(c->h[0]);
+    c->h[0] = c->h[1] = NULL;
+}
+
+void st_det_up_row(const st_det_up *u, const float *coarse, int y, float *out,
+                   st_det_up_cache *cache)
+{
+    int yi[2];
+    float fy;
+    up_pos(y, u->scale, u->ch, &yi[0], &yi[1], &fy);
+    if (!cache || !cache->h[0]) {
+        const float *r0 = coarse + (size_t)yi[0] * u->cw, *r1 = coarse + (size_t)yi[1] * u->cw;
+        for (int x = 0; x < u->w; x++) {
+            int x0i = u->x0[x], x1i = u->x1[x];
+            float fx = u->fx[x];
+            float top = r0[x0i] + fx * (r0[x1i] - r0[x0i]);
+            float bot = r1[x0i] + fx * (r1[x1i] - r1[x0i]);
+            out[x] = top + fy * (bot - top);
+        }
+        return;
+    }
+    if (cache->coarse != coarse) {
+        cache->coarse = coarse;
+        cache->row[0] = cache->row[1] = -1;
+    }
+    /* The same top and bottom as above, each coarse row interpolated along x
+     * once for the 2^levels fine rows that read it. */
+    int s[2];
+    for (int k = 0; k < 2; k++) {
+        s[k] = cache->row[0] == yi[k] ? 0 : (cache->row[1] == yi[k] ? 1 : -1);
+        if (s[k] < 0) {
+            s[k] = k == 0 ? (cache->row[0] == yi[1] ? 1 : 0) : 1 - s[0];
+            up_hrow(u, coarse, yi[k], cache->h[s[k]]);
+            cache->row[s[k]] = yi[k];
+        }
+    }
+    const float *restrict top = cache->h[s[0]], *restrict bot = cache->h[s[1]];
+    float *restrict o = out;
+    for (int x = 0; x < u->w; x++)
+        o[x] = top[x] + fy * (bot[x] - top[x]);
 }
 
 typedef struct up_ctx {
@@ -369,8 +418,11 @@ typedef struct up_ctx {
 static void up_rows(void *arg, int y0, int y1)
 {
     const up_ctx *c = arg;
+    st_det_up_cache cache;
+    st_det_up_cache_init(&cache, c->u->w); /* without it: the direct formula */
     for (int y = y0; y < y1; y++)
-        st_det_up_row(c->u, c->coarse, y, c->dst + (size_t)y * c->u->w);
+        st_det_up_row(c->u, c->coarse, y, c->dst + (size_t)y * c->u->w, &cache);
+    st_det_up_cache_free(&cache);
 }
 
 int st_det_pyr_up(const float *coarse, int cw, int ch, int levels, float *dst, int w, int h,

@@ -78,14 +78,36 @@ typedef struct st_det_up {
     float *fx;
 } st_det_up;
 int st_det_up_init(st_det_up *u, int cw, int ch, int levels, int w);
-void st_det_up_row(const st_det_up *u, const float *coarse, int y, float *out);
 void st_det_up_free(st_det_up *u);
+/* Two coarse rows interpolated along x, kept between calls on consecutive
+ * fine rows (one per band and per coarse plane). */
+typedef struct st_det_up_cache {
+    float *h[2];
+    int row[2];
+    const float *coarse;
+} st_det_up_cache;
+int st_det_up_cache_init(st_det_up_cache *c, int w);
+void st_det_up_cache_free(st_det_up_cache *c);
+/* Fine row y into out (w floats); cache may be NULL (or failed to
+ * allocate): the same values, computed per pixel. */
+void st_det_up_row(const st_det_up *u, const float *coarse, int y, float *out,
+                   st_det_up_cache *cache);
 /* The whole plane (w, h) at once, in row bands; ST_ENOMEM possible. */
 int st_det_pyr_up(const float *coarse, int cw, int ch, int levels, float *dst, int w, int h,
                   int threads);
 /* Hessian by central differences of a smoothed plane (reflected borders). */
 void st_det_hessian(const float *s, int w, int h, int x, int y, float *dxx, float *dyy,
                     float *dxy);
+
+/* Row loops that vectorise get an AVX2 clone besides the baseline one,
+ * chosen at load time (GCC's target_clones, an ifunc). Both clones do the
+ * same IEEE operations in the same order (no FMA: ISO C mode keeps
+ * -ffp-contract=off), so results are bit-identical on either CPU. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define ST_DET_VEC __attribute__((target_clones("avx2", "default")))
+#else
+#define ST_DET_VEC
+#endif
 
 /* v[i] = sqrt(v[i]) over a row. IEEE square roots are exact, so the SSE
  * form equals sqrtf bit for bit; it exists because C's sqrtf may set errno,

@@ -124,10 +124,13 @@ static void spot_rows(void *arg, int y0, int y1)
         c->failed = 1; /* a plain int store: any band may set it, none clears it */
         return;
     }
+    st_det_up_cache cl, cb; /* failed caches fall back to the direct formula */
+    st_det_up_cache_init(&cl, w);
+    st_det_up_cache_init(&cb, w);
     for (int y = y0; y < y1; y++) {
         size_t o = (size_t)y * w;
-        st_det_up_row(c->up, c->Lc, y, Lbg);
-        st_det_up_row(c->up, c->bc, y, bbg);
+        st_det_up_row(c->up, c->Lc, y, Lbg, &cl);
+        st_det_up_row(c->up, c->bc, y, bbg, &cb);
         for (int x = 0; x < w; x++) {
             unsigned char sp = st_det_inside(c->in, x, y) && c->L[o + x] - Lbg[x] <= SPOT_DL &&
                                c->b[o + x] - bbg[x] >= SPOT_DB;
@@ -136,6 +139,8 @@ static void spot_rows(void *arg, int y0, int y1)
                 c->wt[o + x] = 0.0f;
         }
     }
+    st_det_up_cache_free(&cl);
+    st_det_up_cache_free(&cb);
     free(Lbg);
 }
 

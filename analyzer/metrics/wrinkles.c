@@ -67,7 +67,7 @@ typedef struct hess_ctx {
 /* st_det_hessian's central differences, term for term, and the squared
  * gradient over [x0, x1) of row r (a function of its own so that the
  * restrict parameters let the loop vectorise). */
-static void hess_interior(const float *restrict r, int w, int x0, int x1, float s2,
+ST_DET_VEC static void hess_interior(const float *restrict r, int w, int x0, int x1, float s2,
                           float *restrict xx, float *restrict yy, float *restrict xy,
                           float *restrict g2)
 {
@@ -142,7 +142,7 @@ static int scale_hessian(const float *lvl, int w, int h, double s_lvl, const sca
  * where the curvature across is as large as at a valley but the surface is
  * still sloping; at a valley's centre line the gradient vanishes. dd is
  * scratch. */
-static void line_response_row(const float *restrict a, const float *restrict c,
+ST_DET_VEC static void line_response_row(const float *restrict a, const float *restrict c,
                               const float *restrict b, const float *restrict g,
                               float *restrict dd, float *restrict r, int n)
 {
@@ -226,21 +226,44 @@ static void hrow(const scale_ctx *c, int row, float *out[4])
     }
 }
 
+/* q = p0 + t (p1 - p0), the second half of lerp2. */
+ST_DET_VEC static void lerp_row(const float *restrict p0, const float *restrict p1, float t,
+                                float *restrict q, int n)
+{
+    for (int x = 0; x < n; x++)
+        q[x] = p0[x] + t * (p1[x] - p0[x]);
+}
+
 /* Keeps, per pixel of working row y, this scale's response where it beats
  * the scales before. */
+/* Number of x in [0, n) with r[x] > best[x] (a vectorised test, so that
+ * the stores below only visit the 16-pixel blocks that have any). */
+ST_DET_VEC static int count_better(const float *restrict r, const float *restrict best, int n)
+{
+    int k = 0;
+    for (int x = 0; x < n; x++)
+        k += r[x] > best[x];
+    return k;
+}
+
 static void keep_best(const scale_ctx *c, int y, const float *r, const float *a,
                       const float *cc, const float *b)
 {
     line_maps *m = c->m;
     size_t o = (size_t)y * m->w;
-    for (int x = 0; x < m->w; x++)
-        if (r[x] > m->best[o + x]) {
+    for (int x0 = 0; x0 < m->w; x0 += 16) {
+        int x1 = x0 + 16 < m->w ? x0 + 16 : m->w;
+        if (!count_better(r + x0, m->best + o + x0, x1 - x0))
+            continue;
+        for (int x = x0; x < x1; x++)
+            if (r[x] > m->best[o + x]) {
             m->best[o + x] = r[x];
             m->snr[o + x] = r[x] * c->inv;
             m->h2b[o + x] = 2.0f * b[x];
             m->hamc[o + x] = a[x] - cc[x];
             m->sigma[o + x] = c->sigma;
-        }
+            }
+    }
 }
 
 /* Response of this scale at every working pixel (Hessian interpolated from
@@ -295,11 +318,8 @@ static void scale_rows(void *arg, int y0, int y1)
                 held[s1] = cy[1];
             }
             for (int k = 0; k < 4; k++) {
-                const float *restrict p0 = slot[s0][k], *restrict p1 = slot[s1][k];
-                float *restrict q = cur[k];
-                for (int x = 0; x < w; x++)
-                    q[x] = p0[x] + ty * (p1[x] - p0[x]);
-                v[k] = q;
+                lerp_row(slot[s0][k], slot[s1][k], ty, cur[k], w);
+                v[k] = cur[k];
             }
         }
         line_response_row(v[0], v[1], v[2], v[3], dd, r, w);
