@@ -88,12 +88,11 @@ ST_DET_VEC static void hess_interior(const float *restrict r, int w, int x0, int
  * the border, since s_lvl >= 1) needs no clamping, so its loops vectorise;
  * the square roots run as a separate row pass (st_det_sqrt_row). Infinite
  * border gradients are stored as 1e30, a finite stand-in for interpolation. */
-static void hess_row(const hess_ctx *c, int y)
+static void hess_row_into(const hess_ctx *c, int y, float *restrict xx, float *restrict yy,
+                          float *restrict xy, float *restrict gm)
 {
     const int w = c->w, bd = c->border;
     size_t o = (size_t)y * w;
-    float *restrict xx = c->xx + o, *restrict yy = c->yy + o, *restrict xy = c->xy + o;
-    float *restrict gm = c->gm + o;
     const float s1 = c->s1;
     int x0 = bd, x1 = w - bd;
     if (y < bd || y >= c->h - bd || x1 <= x0)
@@ -118,22 +117,28 @@ static void hess_row(const hess_ctx *c, int y)
 
 static void hess_rows(void *arg, int y0, int y1)
 {
-    for (int y = y0; y < y1; y++)
-        hess_row(arg, y);
+    const hess_ctx *c = arg;
+    for (int y = y0; y < y1; y++) {
+        size_t o = (size_t)y * c->w;
+        hess_row_into(c, y, c->xx + o, c->yy + o, c->xy + o, c->gm + o);
+    }
 }
 
 /* Hessian (sigma^2-normalised) and gradient magnitude (sigma-normalised)
  * of one scale on its own pyramid level; a border of 2 sigma, where the
  * mirrored extension bends ramps into false valleys, gets no response. */
 static int scale_hessian(const float *lvl, int w, int h, double s_lvl, const scale_bufs *sb,
-                         int threads)
+                         int planes, int threads, hess_ctx *c)
 {
     int rc = st_gaussian_blur(lvl, (size_t)w, sb->b, (size_t)w, w, h, s_lvl, threads);
     if (rc)
         return rc;
-    hess_ctx c = {sb->b, sb->xx, sb->yy, sb->xy, sb->gm, w, h, (int)ceil(2.0 * s_lvl),
-                  (float)s_lvl, (float)(s_lvl * s_lvl)};
-    st_parallel_for(threads, h, 64, hess_rows, &c);
+    *c = (hess_ctx){sb->b, sb->xx, sb->yy, sb->xy, sb->gm, w, h, (int)ceil(2.0 * s_lvl),
+                    (float)s_lvl, (float)(s_lvl * s_lvl)};
+    /* On the working level the rows are made where they are used
+     * (scale_rows): no full-resolution Hessian planes. */
+    if (planes)
+        st_parallel_for(threads, h, 64, hess_rows, c);
     return ST_OK;
 }
 
@@ -183,6 +188,8 @@ static inline void line_normal(const struct line_maps *m, size_t i, double *nx, 
 
 typedef struct scale_ctx {
     line_maps *m;
+    const hess_ctx *hc;   /* working level: Hessian rows made on the fly */
+    int failed;           /* a band could not get its row buffers */
     const float *maps[4]; /* xx, yy, xy, gm of this scale's level: lw x lh */
     int lw, lh;
     double f;    /* level pixel / working pixel */
@@ -203,15 +210,8 @@ static inline void coarse_pos(int i, double f, int n, int *i0, int *i1, float *t
     *t = (float)(c - *i0);
 }
 
-static inline float lerp2(const float *p, int w, int x0, int x1, int y0, int y1, float tx, float ty)
-{
-    const float *r0 = p + (size_t)y0 * w, *r1 = p + (size_t)y1 * w;
-    float a = r0[x0] + tx * (r0[x1] - r0[x0]), b = r1[x0] + tx * (r1[x1] - r1[x0]);
-    return a + ty * (b - a);
-}
-
 /* Level row `row` of the four maps interpolated along x to the working
- * width (the first half of lerp2, shared by every working row that reads
+ * width (the first half of the bilinear formula, shared by every working row that reads
  * this level row). */
 static void hrow(const scale_ctx *c, int row, float *out[4])
 {
@@ -226,7 +226,7 @@ static void hrow(const scale_ctx *c, int row, float *out[4])
     }
 }
 
-/* q = p0 + t (p1 - p0), the second half of lerp2. */
+/* q = p0 + t (p1 - p0), the second half of the bilinear formula. */
 ST_DET_VEC static void lerp_row(const float *restrict p0, const float *restrict p1, float t,
                                 float *restrict q, int n)
 {
@@ -267,25 +267,15 @@ static void keep_best(const scale_ctx *c, int y, const float *r, const float *a,
 }
 
 /* Response of this scale at every working pixel (Hessian interpolated from
- * its level as lerp2 does: along x, then y), kept where it beats the scales
+ * its level along x, then y), kept where it beats the scales
  * before. On the working level itself the samples are read directly. */
 static void scale_rows(void *arg, int y0, int y1)
 {
-    const scale_ctx *c = arg;
+    scale_ctx *c = arg;
     int w = c->m->w;
     float *buf = malloc(15 * (size_t)w * sizeof *buf);
     if (!buf) {
-        /* out of memory for row buffers: per pixel, as lerp2 reads */
-        for (int y = y0; y < y1; y++)
-            for (int x = 0; x < w; x++) {
-                int cy0, cy1;
-                float ty, v[4], dd, r;
-                coarse_pos(y, c->f, c->lh, &cy0, &cy1, &ty);
-                for (int k = 0; k < 4; k++)
-                    v[k] = lerp2(c->maps[k], c->lw, c->cx0[x], c->cx1[x], cy0, cy1, c->ctx[x], ty);
-                line_response_row(&v[0], &v[1], &v[2], &v[3], &dd, &r, 1);
-                keep_best(c, y, &r, &v[0], &v[1], &v[2]);
-            }
+        c->failed = 1; /* a plain int store: any band may set it, none clears it */
         return;
     }
     float *slot[2][4], *cur[4], *dd = buf + 12 * (size_t)w, *r = dd + w;
@@ -297,9 +287,10 @@ static void scale_rows(void *arg, int y0, int y1)
     }
     for (int y = y0; y < y1; y++) {
         const float *v[4];
-        if (c->f == 1.0) {
+        if (c->hc) {
+            hess_row_into(c->hc, y, cur[0], cur[1], cur[2], cur[3]);
             for (int k = 0; k < 4; k++)
-                v[k] = c->maps[k] + (size_t)y * w;
+                v[k] = cur[k];
         } else {
             int cy[2];
             float ty;
@@ -342,6 +333,16 @@ static double scale_noise(const scale_ctx *c, const float *xx, const float *yy)
         return 0.0;
     for (size_t i = 0; i < nw; i += step) {
         int x = (int)(i % (size_t)m->w), y = (int)(i / (size_t)m->w), x0, x1, y0, y1;
+        if (c->hc) {
+            /* working level: the Laplacian at the pixel itself (the
+             * interpolation weights are 0), zero in the border */
+            const hess_ctx *h = c->hc;
+            float a = 0.0f, b = 0.0f, d, g2;
+            if (x >= h->border && y >= h->border && x < h->w - h->border && y < h->h - h->border)
+                hess_interior(h->b + (size_t)y * h->w + x, h->w, 0, 1, h->s2, &a, &b, &d, &g2);
+            smp[k++] = a + b;
+            continue;
+        }
         float tx, ty;
         coarse_pos(x, c->f, c->lw, &x0, &x1, &tx);
         coarse_pos(y, c->f, c->lh, &y0, &y1, &ty);
@@ -361,11 +362,12 @@ static double scale_noise(const scale_ctx *c, const float *xx, const float *yy)
 static int run_scale(line_maps *m, const float *lvl, int lw, int lh, int up, double sigma,
                      const scale_bufs *sb, int threads)
 {
-    int rc = scale_hessian(lvl, lw, lh, sigma / (double)(1 << up), sb, threads);
+    hess_ctx hc;
+    int rc = scale_hessian(lvl, lw, lh, sigma / (double)(1 << up), sb, up > 0, threads, &hc);
     if (rc)
         return rc;
-    scale_ctx c = {m, {sb->xx, sb->yy, sb->xy, sb->gm}, lw, lh, (double)(1 << up), NULL, NULL,
-                   NULL, 0.0f, (float)sigma};
+    scale_ctx c = {m, up > 0 ? NULL : &hc, 0, {sb->xx, sb->yy, sb->xy, sb->gm}, lw, lh,
+                   (double)(1 << up), NULL, NULL, NULL, 0.0f, (float)sigma};
     int *cols = malloc(2 * (size_t)m->w * sizeof *cols);
     float *cw = malloc((size_t)m->w * sizeof *cw);
     if (!cols || !cw)
@@ -379,6 +381,7 @@ static int run_scale(line_maps *m, const float *lvl, int lw, int lh, int up, dou
         double noise = scale_noise(&c, sb->xx, sb->yy);
         c.inv = noise > 0 ? (float)(1.0 / noise) : 0.0f;
         st_parallel_for(threads, m->h, 64, scale_rows, &c);
+        rc = c.failed ? ST_ENOMEM : ST_OK;
     }
     free(cols);
     free(cw);
@@ -416,9 +419,10 @@ static int build_maps(const st_detect_input *in, int threads, line_maps *m)
     m->h2b = st_det_get(in, m->w, m->h);
     m->hamc = st_det_get(in, m->w, m->h);
     m->sigma = st_det_get(in, m->w, m->h);
-    scale_bufs sb = {st_det_get(in, m->w, m->h), st_det_get(in, m->w, m->h),
-                     st_det_get(in, m->w, m->h), st_det_get(in, m->w, m->h),
-                     st_det_get(in, m->w, m->h)};
+    /* The Hessian planes serve the coarser levels only: half size. */
+    int hw = (m->w + 1) / 2, hh = (m->h + 1) / 2;
+    scale_bufs sb = {st_det_get(in, m->w, m->h), st_det_get(in, hw, hh), st_det_get(in, hw, hh),
+                     st_det_get(in, hw, hh), st_det_get(in, hw, hh)};
     int rc = (m->surf && m->snr && m->best && m->h2b && m->hamc && m->sigma && sb.b && sb.xx &&
               sb.yy && sb.xy && sb.gm) ? ST_OK : ST_ENOMEM;
     if (!rc) {
