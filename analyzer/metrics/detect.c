@@ -12,6 +12,11 @@ int st_detect_all(const st_detect_input *in, st_detect_opts *opts, st_metric_set
     if (rc)
         return rc;
     unsigned fam = (opts && opts->families) ? opts->families : ST_DETECT_ALL;
+    /* The families share one pool of planes (see st_det_get); without it
+     * (out of memory for the table) each allocates its own. */
+    st_detect_input local = *in;
+    local.pool = st_det_pool_new();
+    in = &local;
     int threads = opts ? opts->threads : 0, keep = opts ? opts->keep_scar_labels : 0;
     for (int k = 0; k < 5 && opts; k++)
         opts->family_seconds[k] = 0.0;
@@ -39,5 +44,6 @@ int st_detect_all(const st_detect_input *in, st_detect_opts *opts, st_metric_set
         if (opts)
             opts->family_seconds[k] = st_det_now() - t0;
     }
+    st_det_pool_free(local.pool);
     return rc;
 }

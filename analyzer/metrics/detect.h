@@ -29,6 +29,9 @@ typedef struct st_detect_input {
     double pixel_mm;             /* 0: surface->pixel_mm; both 0 = uncalibrated */
     st_unit unit;                /* unit of the surface values */
     st_detect_modality modality;
+    /* Internal (leave NULL): st_detect_all lends its families a pool of
+     * full-size planes, so that one family's freed planes serve the next. */
+    struct st_det_pool *pool;
 } st_detect_input;
 
 enum {

@@ -62,7 +62,90 @@ float *st_det_alloc(int w, int h)
     if (w < 1 || h < 1 || st_mul_size((size_t)w, (size_t)h, &n) ||
         st_mul_size(n, sizeof(float), &n))
         return NULL;
-    return st_alloc_floats((size_t)w * (size_t)h);
+    /* Not zero-filled: every caller writes the whole plane, and a 12 MP
+     * plane's memset costs as much as a light filter pass over it. */
+    return st_aligned_alloc(n);
+}
+
+#define POOL_SLOTS 24
+
+struct st_det_pool {
+    struct {
+        float *p;
+        size_t cap; /* floats */
+        int used;
+    } slot[POOL_SLOTS];
+};
+
+st_det_pool *st_det_pool_new(void) { return calloc(1, sizeof(st_det_pool)); }
+
+void st_det_pool_free(st_det_pool *pool)
+{
+    if (!pool)
+        return;
+    for (int i = 0; i < POOL_SLOTS; i++)
+        st_aligned_free(pool->slot[i].p);
+    free(pool);
+}
+
+float *st_det_get(const st_detect_input *in, int w, int h)
+{
+    st_det_pool *pool = in ? in->pool : NULL;
+    if (!pool || w < 1 || h < 1)
+        return st_det_alloc(w, h);
+    size_t n = (size_t)w * (size_t)h;
+    int best = -1, empty = -1;
+    /* the smallest free buffer that holds the plane */
+    for (int i = 0; i < POOL_SLOTS; i++) {
+        if (!pool->slot[i].p) {
+            empty = empty < 0 ? i : empty;
+            continue;
+        }
+        if (!pool->slot[i].used && pool->slot[i].cap >= n &&
+            (best < 0 || pool->slot[i].cap < pool->slot[best].cap))
+            best = i;
+    }
+    if (best >= 0) {
+        pool->slot[best].used = 1;
+        return pool->slot[best].p;
+    }
+    float *p = st_det_alloc(w, h);
+    if (p && empty >= 0) {
+        pool->slot[empty].p = p;
+        pool->slot[empty].cap = n;
+        pool->slot[empty].used = 1;
+    }
+    return p; /* a full table: an unpooled plane, freed by st_det_put */
+}
+
+void st_det_put(const st_detect_input *in, float *plane)
+{
+    st_det_pool *pool = in ? in->pool : NULL;
+    if (!plane)
+        return;
+    for (int i = 0; pool && i < POOL_SLOTS; i++)
+        if (pool->slot[i].p == plane) {
+            pool->slot[i].used = 0;
+            return;
+        }
+    st_aligned_free(plane);
+}
+
+const st_detect_input *st_det_pool_begin(const st_detect_input *in, st_detect_input *local)
+{
+    if (in->pool)
+        return in;
+    *local = *in;
+    local->pool = st_det_pool_new();
+    return local;
+}
+
+void st_det_pool_end(const st_detect_input *in, st_detect_input *local)
+{
+    if (in == local) {
+        st_det_pool_free(local->pool);
+        local->pool = NULL;
+    }
 }
 
 void st_det_copy_plane(const st_image *img, int channel, float *dst)
@@ -197,64 +280,161 @@ int st_det_masked_blur(const float *v, const float *wt, float *dst, float *tmp, 
 
 float *st_det_pyr_down(const float *src, int w, int h, int levels, int *ow, int *oh)
 {
-    float *cur = st_det_alloc(w, h);
-    if (!cur)
-        return NULL;
-    memcpy(cur, src, (size_t)w * (size_t)h * sizeof *cur);
+    float *cur = NULL;
+    if (levels <= 0) {
+        cur = st_det_alloc(w, h);
+        if (cur)
+            memcpy(cur, src, (size_t)w * (size_t)h * sizeof *cur);
+    }
+    /* The first step reads src directly (no full-resolution copy). */
     for (int l = 0; l < levels; l++) {
         int nw = (w + 1) / 2, nh = (h + 1) / 2;
         float *next = st_det_alloc(nw, nh);
-        if (!next) {
-            st_aligned_free(cur);
-            return NULL;
-        }
-        st_downsample2x(cur, (size_t)w, w, h, next, (size_t)nw);
+        if (next)
+            st_downsample2x(cur ? cur : src, (size_t)w, w, h, next, (size_t)nw);
         st_aligned_free(cur);
+        if (!next)
+            return NULL;
         cur = next;
         w = nw;
         h = nh;
     }
+    if (!cur)
+        return NULL;
     *ow = w;
     *oh = h;
     return cur;
 }
 
+/* A coarse pixel i covers fine pixels [i*s, (i+1)*s): its centre is at
+ * fine coordinate (i + 0.5) * s - 0.5. */
+static void up_pos(int i, double scale, int n, int *i0, int *i1, float *t)
+{
+    double c = (i + 0.5) / scale - 0.5;
+    c = c < 0 ? 0 : (c > n - 1 ? n - 1 : c);
+    *i0 = (int)c;
+    *i1 = *i0 + 1 < n ? *i0 + 1 : *i0;
+    *t = (float)(c - *i0);
+}
+
+int st_det_up_init(st_det_up *u, int cw, int ch, int levels, int w)
+{
+    /* Column positions once, not per pixel (the division and the clamps
+     * cost more than the interpolation itself). */
+    u->w = w;
+    u->cw = cw;
+    u->ch = ch;
+    u->scale = (double)(1 << levels);
+    u->x0 = malloc(2 * (size_t)w * sizeof *u->x0);
+    u->fx = malloc((size_t)w * sizeof *u->fx);
+    u->x1 = u->x0 ? u->x0 + w : NULL;
+    if (!u->x0 || !u->fx) {
+        st_det_up_free(u);
+        return ST_ENOMEM;
+    }
+    for (int x = 0; x < w; x++)
+        up_pos(x, u->scale, cw, &u->x0[x], &u->x1[x], &u->fx[x]);
+    return ST_OK;
+}
+
+void st_det_up_free(st_det_up *u)
+{
+    free(u->x0);
+    free(u->fx);
+    u->x0 = u->x1 = NULL;
+    u->fx = NULL;
+}
+
+/* Coarse row `row` interpolated along x to the fine width (the first half
+ * of the bilinear formula, shared by every fine row that reads it). */
+static void up_hrow(const st_det_up *u, const float *coarse, int row, float *out)
+{
+    const float *r = coarse + (size_t)row * u->cw;
+    for (int x = 0; x < u->w; x++) {
+        float v0 = r[u->x0[x]];
+        out[x] = v0 + u->fx[x] * (r[u->x1[x]] - v0);
+    }
+}
+
+int st_det_up_cache_init(st_det_up_cache *c, int w)
+{
+    c->h[0] = malloc(2 * (size_t)w * sizeof *c->h[0]);
+    c->h[1] = c->h[0] ? c->h[0] + w : NULL;
+    c->row[0] = c->row[1] = -1;
+    c->coarse = NULL;
+    return c->h[0] ? ST_OK : ST_ENOMEM;
+}
+
+void st_det_up_cache_free(st_det_up_cache *c)
+{
+    free(c->h[0]);
+    c->h[0] = c->h[1] = NULL;
+}
+
+void st_det_up_row(const st_det_up *u, const float *coarse, int y, float *out,
+                   st_det_up_cache *cache)
+{
+    int yi[2];
+    float fy;
+    up_pos(y, u->scale, u->ch, &yi[0], &yi[1], &fy);
+    if (!cache || !cache->h[0]) {
+        const float *r0 = coarse + (size_t)yi[0] * u->cw, *r1 = coarse + (size_t)yi[1] * u->cw;
+        for (int x = 0; x < u->w; x++) {
+            int x0i = u->x0[x], x1i = u->x1[x];
+            float fx = u->fx[x];
+            float top = r0[x0i] + fx * (r0[x1i] - r0[x0i]);
+            float bot = r1[x0i] + fx * (r1[x1i] - r1[x0i]);
+            out[x] = top + fy * (bot - top);
+        }
+        return;
+    }
+    if (cache->coarse != coarse) {
+        cache->coarse = coarse;
+        cache->row[0] = cache->row[1] = -1;
+    }
+    /* The same top and bottom as above, each coarse row interpolated along x
+     * once for the 2^levels fine rows that read it. */
+    int s[2];
+    for (int k = 0; k < 2; k++) {
+        s[k] = cache->row[0] == yi[k] ? 0 : (cache->row[1] == yi[k] ? 1 : -1);
+        if (s[k] < 0) {
+            s[k] = k == 0 ? (cache->row[0] == yi[1] ? 1 : 0) : 1 - s[0];
+            up_hrow(u, coarse, yi[k], cache->h[s[k]]);
+            cache->row[s[k]] = yi[k];
+        }
+    }
+    const float *restrict top = cache->h[s[0]], *restrict bot = cache->h[s[1]];
+    float *restrict o = out;
+    for (int x = 0; x < u->w; x++)
+        o[x] = top[x] + fy * (bot[x] - top[x]);
+}
+
 typedef struct up_ctx {
+    const st_det_up *u;
     const float *coarse;
-    int cw, ch, w, h;
-    double scale;
     float *dst;
 } up_ctx;
 
 static void up_rows(void *arg, int y0, int y1)
 {
     const up_ctx *c = arg;
-    for (int y = y0; y < y1; y++) {
-        /* A coarse pixel i covers fine pixels [i*s, (i+1)*s): its centre is at
-         * fine coordinate (i + 0.5) * s - 0.5. */
-        double cy = (y + 0.5) / c->scale - 0.5;
-        cy = cy < 0 ? 0 : (cy > c->ch - 1 ? c->ch - 1 : cy);
-        int y0i = (int)cy, y1i = y0i + 1 < c->ch ? y0i + 1 : y0i;
-        float fy = (float)(cy - y0i);
-        const float *r0 = c->coarse + (size_t)y0i * c->cw, *r1 = c->coarse + (size_t)y1i * c->cw;
-        float *out = c->dst + (size_t)y * c->w;
-        for (int x = 0; x < c->w; x++) {
-            double cx = (x + 0.5) / c->scale - 0.5;
-            cx = cx < 0 ? 0 : (cx > c->cw - 1 ? c->cw - 1 : cx);
-            int x0i = (int)cx, x1i = x0i + 1 < c->cw ? x0i + 1 : x0i;
-            float fx = (float)(cx - x0i);
-            float top = r0[x0i] + fx * (r0[x1i] - r0[x0i]);
-            float bot = r1[x0i] + fx * (r1[x1i] - r1[x0i]);
-            out[x] = top + fy * (bot - top);
-        }
-    }
+    st_det_up_cache cache;
+    st_det_up_cache_init(&cache, c->u->w); /* without it: the direct formula */
+    for (int y = y0; y < y1; y++)
+        st_det_up_row(c->u, c->coarse, y, c->dst + (size_t)y * c->u->w, &cache);
+    st_det_up_cache_free(&cache);
 }
 
-void st_det_pyr_up(const float *coarse, int cw, int ch, int levels, float *dst, int w, int h,
-                   int threads)
+int st_det_pyr_up(const float *coarse, int cw, int ch, int levels, float *dst, int w, int h,
+                  int threads)
 {
-    up_ctx c = {coarse, cw, ch, w, h, (double)(1 << levels), dst};
+    st_det_up u;
+    if (st_det_up_init(&u, cw, ch, levels, w))
+        return ST_ENOMEM;
+    up_ctx c = {&u, coarse, dst};
     st_parallel_for(threads, h, 64, up_rows, &c);
+    st_det_up_free(&u);
+    return ST_OK;
 }
 
 static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : (v > hi ? hi : v); }
@@ -270,72 +450,129 @@ void st_det_hessian(const float *s, int w, int h, int x, int y, float *dxx, floa
     *dxy = 0.25f * (rp[xp] - rp[xm] - rm[xp] + rm[xm]);
 }
 
-int st_det_local_mean(const float *v, const float *wt, int w, int h, double sigma_px,
-                      int threads, float *out)
+/* levels x 2x mean downsampling of v * wt (wt NULL: v), without a
+ * full-resolution product plane: the first step multiplies two rows at a
+ * time into a scratch block and downsamples that (the same sums as over
+ * the whole plane). */
+static float *pyr_down_product(const float *v, const float *wt, int w, int h, int levels,
+                               int *ow, int *oh)
 {
-    int levels = 0;
-    while (sigma_px / (double)(1 << levels) > 8.0 && (w >> (levels + 1)) >= 8 &&
-           (h >> (levels + 1)) >= 8)
-        levels++;
-    int cw, ch;
-    float *ones = NULL;
+    if (!wt || levels <= 0) {
+        if (!wt)
+            return st_det_pyr_down(v, w, h, levels, ow, oh);
+        float *p = st_det_alloc(w, h);
+        if (p)
+            for (size_t i = 0; i < (size_t)w * h; i++)
+                p[i] = v[i] * wt[i];
+        *ow = w;
+        *oh = h;
+        return p;
+    }
+    int nw = (w + 1) / 2, nh = (h + 1) / 2;
+    float *first = st_det_alloc(nw, nh), *blk = st_det_alloc(w, 2);
+    if (!first || !blk) {
+        st_aligned_free(first);
+        st_aligned_free(blk);
+        return NULL;
+    }
+    for (int oy = 0; oy < nh; oy++) {
+        int rows = 2 * oy + 1 < h ? 2 : 1;
+        for (int k = 0; k < rows; k++) {
+            size_t o = (size_t)(2 * oy + k) * w;
+            for (int x = 0; x < w; x++)
+                blk[(size_t)k * w + x] = v[o + x] * wt[o + x];
+        }
+        st_downsample2x(blk, (size_t)w, w, rows, first + (size_t)oy * nw, (size_t)nw);
+    }
+    st_aligned_free(blk);
+    if (levels == 1) {
+        *ow = nw;
+        *oh = nh;
+        return first;
+    }
+    float *c = st_det_pyr_down(first, nw, nh, levels - 1, ow, oh);
+    st_aligned_free(first);
+    return c;
+}
+
+int st_det_local_mean_coarse(const float *const *v, int nv, const float *wt, int w, int h,
+                             double sigma_px, int threads, float **out, int *cw, int *ch,
+                             int *levels)
+{
+    int lv = 0;
+    while (sigma_px / (double)(1 << lv) > 8.0 && (w >> (lv + 1)) >= 8 && (h >> (lv + 1)) >= 8)
+        lv++;
+    *levels = lv;
+    for (int k = 0; k < nv; k++)
+        out[k] = NULL;
+    /* Downsample v*wt and wt, so the coarse value is the weighted mean; a
+     * missing wt is all ones, whose means are ones. */
+    float *wc = wt ? st_det_pyr_down(wt, w, h, lv, cw, ch) : NULL;
     if (!wt) {
-        ones = st_det_alloc(w, h);
-        if (!ones)
-            return ST_ENOMEM;
-        for (size_t i = 0; i < (size_t)w * h; i++)
-            ones[i] = 1.0f;
-        wt = ones;
+        *cw = w;
+        *ch = h;
+        for (int l = 0; l < lv; l++) {
+            *cw = (*cw + 1) / 2;
+            *ch = (*ch + 1) / 2;
+        }
+        if ((wc = st_det_alloc(*cw, *ch)))
+            for (size_t i = 0; i < (size_t)*cw * *ch; i++)
+                wc[i] = 1.0f;
     }
-    /* Downsample v*wt and wt, so the coarse value is the weighted mean. */
-    float *vw = st_det_alloc(w, h);
-    int rc = vw ? ST_OK : ST_ENOMEM;
-    for (size_t i = 0; !rc && i < (size_t)w * h; i++)
-        vw[i] = v[i] * wt[i];
-    float *vc = rc ? NULL : st_det_pyr_down(vw, w, h, levels, &cw, &ch);
-    float *wc = rc ? NULL : st_det_pyr_down(wt, w, h, levels, &cw, &ch);
-    float *tmp = rc ? NULL : st_det_alloc(cw, ch);
-    if (!rc && (!vc || !wc || !tmp))
-        rc = ST_ENOMEM;
-    if (!rc) {
-        for (size_t i = 0; i < (size_t)cw * ch; i++)
+    float *tmp = st_det_alloc(*cw, *ch);
+    int rc = (wc && tmp) ? ST_OK : ST_ENOMEM;
+    for (int k = 0; k < nv && !rc; k++) {
+        int vw, vh;
+        float *vc = out[k] = pyr_down_product(v[k], wt, w, h, lv, &vw, &vh);
+        if (!vc) {
+            rc = ST_ENOMEM;
+            break;
+        }
+        for (size_t i = 0; i < (size_t)*cw * *ch; i++)
             vc[i] = wc[i] > 0 ? vc[i] / wc[i] : 0.0f;
-        rc = st_det_masked_blur(vc, wc, vc, tmp, cw, ch, sigma_px / (double)(1 << levels), threads);
+        rc = st_det_masked_blur(vc, wc, vc, tmp, *cw, *ch, sigma_px / (double)(1 << lv), threads);
     }
-    if (!rc)
-        st_det_pyr_up(vc, cw, ch, levels, out, w, h, threads);
-    st_aligned_free(ones);
-    st_aligned_free(vw);
-    st_aligned_free(vc);
     st_aligned_free(wc);
     st_aligned_free(tmp);
+    for (int k = 0; k < nv && rc; k++) {
+        st_aligned_free(out[k]);
+        out[k] = NULL;
+    }
     return rc;
 }
 
-int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b)
+typedef struct colour_ctx {
+    const st_image *rgb;
+    float *p0, *p1, *p2; /* L, a, b (Lab) or R, G (linear) */
+} colour_ctx;
+
+static void lab_rows(void *arg, int y0, int y1)
 {
-    int w = rgb->width;
+    const colour_ctx *c = arg;
+    int w = c->rgb->width;
     float *tmp = st_det_alloc(w, 3);
-    if (!tmp)
-        return ST_ENOMEM;
-    for (int y = 0; y < rgb->height; y++) {
+    for (int y = y0; y < y1; y++) {
         size_t o = (size_t)y * w;
-        st_srgb_to_lab(st_image_row(rgb, 0, y), st_image_row(rgb, 1, y), st_image_row(rgb, 2, y),
-                       L ? L + o : tmp, a ? a + o : tmp + w, b ? b + o : tmp + 2 * (size_t)w,
-                       (size_t)w);
+        /* a plane the caller does not want goes to scratch (always there
+         * when some plane is skipped: NULL planes are only skipped with tmp) */
+        float *L = c->p0 ? c->p0 + o : tmp, *A = c->p1 ? c->p1 + o : (tmp ? tmp + w : NULL);
+        float *B = c->p2 ? c->p2 + o : (tmp ? tmp + 2 * (size_t)w : NULL);
+        if (!L || !A || !B)
+            continue;
+        st_srgb_to_lab(st_image_row(c->rgb, 0, y), st_image_row(c->rgb, 1, y),
+                       st_image_row(c->rgb, 2, y), L, A, B, (size_t)w);
     }
     st_aligned_free(tmp);
-    return ST_OK;
 }
 
-int st_det_linear_rg(const st_image *rgb, float *r, float *g)
+int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b, int threads)
 {
-    int w = rgb->width;
-    for (int y = 0; y < rgb->height; y++) {
-        size_t o = (size_t)y * w;
-        st_srgb_to_linear(st_image_row(rgb, 0, y), r + o, (size_t)w);
-        if (g)
-            st_srgb_to_linear(st_image_row(rgb, 1, y), g + o, (size_t)w);
-    }
+    /* Probe the scratch allocation once, so that a failure is reported. */
+    float *probe = st_det_alloc(rgb->width, 3);
+    if (!probe)
+        return ST_ENOMEM;
+    st_aligned_free(probe);
+    colour_ctx c = {rgb, L, a, b};
+    st_parallel_for(threads, rgb->height, 32, lab_rows, &c);
     return ST_OK;
 }

@@ -5,6 +5,7 @@
 #define ST_METRICS_DETECT_INTERNAL_H
 
 #include <stddef.h>
+#include <math.h>
 #include <stdint.h>
 
 #include "metrics/detect.h"
@@ -26,6 +27,23 @@ size_t st_det_roi_count(const st_detect_input *in);
 int st_det_check_input(const st_detect_input *in, const char *family, st_err *err);
 /* w*h float buffer (stride w), with a checked size; NULL on failure. */
 float *st_det_alloc(int w, int h);
+/* A pool of plane buffers. On this kind of machine (a VM) first touching a
+ * fresh 12 MP plane costs ~10 ms of page faults; the families allocate and
+ * free dozens of them, so st_detect_all keeps the freed ones for reuse. Not
+ * thread-safe: get and put only from the calling thread, never in bands. */
+typedef struct st_det_pool st_det_pool;
+st_det_pool *st_det_pool_new(void);
+void st_det_pool_free(st_det_pool *pool);
+/* A w*h plane from in->pool (contents undefined), or st_det_alloc without a
+ * pool; NULL on failure. */
+float *st_det_get(const st_detect_input *in, int w, int h);
+/* Gives a plane from st_det_get back (NULL is ignored). */
+void st_det_put(const st_detect_input *in, float *plane);
+/* The input with a pool: `in` itself when it has one, else *local, a copy
+ * of it with a new pool (NULL pool if that fails: plain allocations). A
+ * family calls st_det_pool_end(in, local) before returning. */
+const st_detect_input *st_det_pool_begin(const st_detect_input *in, st_detect_input *local);
+void st_det_pool_end(const st_detect_input *in, st_detect_input *local);
 /* Copies a surface plane into a w*h buffer. */
 void st_det_copy_plane(const st_image *img, int channel, float *dst);
 /* Robust standard deviation: 1.4826 x median absolute deviation of up to
@@ -40,31 +58,89 @@ double st_det_quantile(const float *v, size_t n, double q);
  * w*h scratch buffer; dst may equal v. */
 int st_det_masked_blur(const float *v, const float *wt, float *dst, float *tmp, int w, int h,
                        double sigma, int threads);
-/* Wide local mean: normalised convolution with a Gaussian of sigma_px
- * (full-resolution pixels) computed on a mean pyramid (coarse sigma ~8 px)
- * and upsampled bilinearly; wt (w*h, may be NULL = all ones) weighs the
- * samples. */
-int st_det_local_mean(const float *v, const float *wt, int w, int h, double sigma_px,
-                      int threads, float *out);
+/* Wide local means: normalised convolution with a Gaussian of sigma_px
+ * (full-resolution pixels) of nv planes v[k] weighted by wt (w*h, NULL =
+ * all ones), computed on a mean pyramid of `levels` 2x steps (coarse sigma
+ * ~8 px): out[k] (cw x ch, caller frees) are the coarse means, to be read
+ * back with st_det_up_row. */
+int st_det_local_mean_coarse(const float *const *v, int nv, const float *wt, int w, int h,
+                             double sigma_px, int threads, float **out, int *cw, int *ch,
+                             int *levels);
 /* levels times 2x mean downsampling; returns a new buffer and its size. */
 float *st_det_pyr_down(const float *src, int w, int h, int levels, int *ow, int *oh);
 /* Bilinear upsampling of a (cw, ch) plane made by `levels` 2x steps back to
- * (w, h): pixel centres line up as the 2x2 means imply. */
-void st_det_pyr_up(const float *coarse, int cw, int ch, int levels, float *dst, int w, int h,
-                   int threads);
+ * width w, a row at a time (pixel centres line up as the 2x2 means imply):
+ * the column positions are tabulated once in st_det_up. */
+typedef struct st_det_up {
+    int w, cw, ch;
+    double scale;
+    int *x0, *x1;
+    float *fx;
+} st_det_up;
+int st_det_up_init(st_det_up *u, int cw, int ch, int levels, int w);
+void st_det_up_free(st_det_up *u);
+/* Two coarse rows interpolated along x, kept between calls on consecutive
+ * fine rows (one per band and per coarse plane). */
+typedef struct st_det_up_cache {
+    float *h[2];
+    int row[2];
+    const float *coarse;
+} st_det_up_cache;
+int st_det_up_cache_init(st_det_up_cache *c, int w);
+void st_det_up_cache_free(st_det_up_cache *c);
+/* Fine row y into out (w floats); cache may be NULL (or failed to
+ * allocate): the same values, computed per pixel. */
+void st_det_up_row(const st_det_up *u, const float *coarse, int y, float *out,
+                   st_det_up_cache *cache);
+/* The whole plane (w, h) at once, in row bands; ST_ENOMEM possible. */
+int st_det_pyr_up(const float *coarse, int cw, int ch, int levels, float *dst, int w, int h,
+                  int threads);
 /* Hessian by central differences of a smoothed plane (reflected borders). */
 void st_det_hessian(const float *s, int w, int h, int x, int y, float *dxx, float *dyy,
                     float *dxy);
+
+/* Row loops that vectorise get an AVX2 clone besides the baseline one,
+ * chosen at load time (GCC's target_clones, an ifunc). Both clones do the
+ * same IEEE operations in the same order (no FMA: ISO C mode keeps
+ * -ffp-contract=off), so results are bit-identical on either CPU. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define ST_DET_VEC __attribute__((target_clones("avx2", "default")))
+#else
+#define ST_DET_VEC
+#endif
+
+/* v[i] = sqrt(v[i]) over a row. IEEE square roots are exact, so the SSE
+ * form equals sqrtf bit for bit; it exists because C's sqrtf may set errno,
+ * which keeps compilers from vectorising any loop that calls it. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+static inline void st_det_sqrt_row(float *restrict v, size_t n)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    for (; i + 4 <= n; i += 4)
+        _mm_storeu_ps(v + i, _mm_sqrt_ps(_mm_loadu_ps(v + i)));
+#endif
+    for (; i < n; i++)
+        v[i] = sqrtf(v[i]);
+}
+
+/* ---- detect_math.c (vectorisable row functions) --------------------------- */
+/* out[i] = atan2(y[i], x[i]) in radians, within 4e-7 rad. */
+void st_det_atan2_row(const float *restrict y, const float *restrict x, float *restrict out,
+                      size_t n);
+/* out[i] = log10(v[i]) for positive normal v, within 1e-6. */
+void st_det_log10_row(const float *restrict v, float *restrict out, size_t n);
 
 /* ---- label.c -------------------------------------------------------------- */
 /* 8-connected components of bin != 0: labels 1..count, 0 = background. */
 int st_det_label8(const unsigned char *bin, int w, int h, int32_t *labels, int *count,
                   st_err *err);
 
-/* Lab planes (w*h each) of the ROI's photo; NULL planes are skipped. */
-int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b);
-/* Linear R and G planes (w*h each) of the photo. */
-int st_det_linear_rg(const st_image *rgb, float *r, float *g);
+/* Lab planes (w*h each) of the ROI's photo; NULL planes are skipped. Rows
+ * run in bands over `threads`. */
+int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b, int threads);
 
 /* Seconds from a monotonic clock. */
 double st_det_now(void);

@@ -18,6 +18,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "metrics/detect_internal.h"
 #include "simd/kernels.h"
 
@@ -33,49 +34,160 @@ typedef struct pig_stats {
     size_t n;
 } pig_stats;
 
-static void ita_mi(const st_detect_input *in, const float *L, const float *b, const float *r,
-                   int w, int h, pig_stats *s)
+typedef struct ita_ctx {
+    const st_detect_input *in;
+    const float *L, *b;
+    int w;
+    pig_stats *row; /* per row: sums in a fixed order, whatever the bands */
+} ita_ctx;
+
+/* ITA and MI of each ROI pixel of rows [y0, y1), summed per row. The
+ * transcendental functions run vectorised over the row (detect_math.c);
+ * the sums stay in double. */
+static void ita_rows(void *arg, int y0, int y1)
 {
-    memset(s, 0, sizeof *s);
-    for (int y = 0; y < h; y++)
+    const ita_ctx *c = arg;
+    int w = c->w;
+    float *buf = malloc(4 * (size_t)w * sizeof *buf);
+    for (int y = y0; y < y1; y++) {
+        pig_stats *s = &c->row[y];
+        memset(s, 0, sizeof *s);
+        if (!buf) {
+            s->n = (size_t)-1; /* reported as out of memory */
+            continue;
+        }
+        size_t o = (size_t)y * w;
+        float *l50 = buf, *ita = buf + w, *r = buf + 2 * (size_t)w, *lr = buf + 3 * (size_t)w;
+        /* linear R per row (a full plane would cost more in page faults
+         * than the conversion) */
+        st_srgb_to_linear(st_image_row(c->in->rgb, 0, y), r, (size_t)w);
         for (int x = 0; x < w; x++) {
-            if (!st_det_inside(in, x, y))
+            l50[x] = c->L[o + x] - 50.0f;
+            r[x] = r[x] > R_FLOOR ? r[x] : R_FLOOR;
+        }
+        st_det_atan2_row(l50, c->b + o, ita, (size_t)w);
+        st_det_log10_row(r, lr, (size_t)w);
+        for (int x = 0; x < w; x++) {
+            if (!st_det_inside(c->in, x, y))
                 continue;
-            size_t i = (size_t)y * w + x;
-            double ita = atan2((double)L[i] - 50.0, (double)b[i]) * 180.0 / M_PI;
-            s->ita_sum += ita;
-            s->ita_sum2 += ita * ita;
-            s->mi_sum += 100.0 * log10(1.0 / fmaxf(r[i], R_FLOOR));
+            double d = (double)ita[x] * (180.0 / M_PI);
+            s->ita_sum += d;
+            s->ita_sum2 += d * d;
+            s->mi_sum -= 100.0 * (double)lr[x]; /* 100 log10(1 / R) */
             s->n++;
         }
+    }
+    free(buf);
+}
+
+static int ita_mi(const st_detect_input *in, const float *L, const float *b, int w, int h,
+                  int threads, pig_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    pig_stats *row = malloc((size_t)h * sizeof *row);
+    if (!row)
+        return ST_ENOMEM;
+    ita_ctx c = {in, L, b, w, row};
+    st_parallel_for(threads, h, 16, ita_rows, &c);
+    int rc = ST_OK;
+    for (int y = 0; y < h; y++) {
+        if (row[y].n == (size_t)-1)
+            rc = ST_ENOMEM;
+        s->ita_sum += row[y].ita_sum;
+        s->ita_sum2 += row[y].ita_sum2;
+        s->mi_sum += row[y].mi_sum;
+        s->n += row[y].n;
+    }
+    free(row);
+    return rc;
+}
+
+typedef struct spot_ctx {
+    const st_detect_input *in;
+    const float *L, *b;
+    const float *Lc, *bc; /* coarse local means */
+    const st_det_up *up;
+    int w, pass;
+    float *wt;
+    unsigned char *spot;
+    int failed;
+} spot_ctx;
+
+/* Spot test of rows [y0, y1) against the local means, read back from the
+ * coarse grid a row at a time (no full-resolution background planes). */
+static void spot_rows(void *arg, int y0, int y1)
+{
+    spot_ctx *c = arg;
+    int w = c->w;
+    float *Lbg = malloc(2 * (size_t)w * sizeof *Lbg), *bbg = Lbg ? Lbg + w : NULL;
+    if (!Lbg) {
+        c->failed = 1; /* a plain int store: any band may set it, none clears it */
+        return;
+    }
+    st_det_up_cache cl, cb; /* failed caches fall back to the direct formula */
+    st_det_up_cache_init(&cl, w);
+    st_det_up_cache_init(&cb, w);
+    for (int y = y0; y < y1; y++) {
+        size_t o = (size_t)y * w;
+        st_det_up_row(c->up, c->Lc, y, Lbg, &cl);
+        st_det_up_row(c->up, c->bc, y, bbg, &cb);
+        for (int x = 0; x < w; x++) {
+            unsigned char sp = st_det_inside(c->in, x, y) && c->L[o + x] - Lbg[x] <= SPOT_DL &&
+                               c->b[o + x] - bbg[x] >= SPOT_DB;
+            c->spot[o + x] = sp;
+            if (c->pass == 0 && sp)
+                c->wt[o + x] = 0.0f;
+        }
+    }
+    st_det_up_cache_free(&cl);
+    st_det_up_cache_free(&cb);
+    free(Lbg);
+}
+
+typedef struct wt_ctx {
+    const st_detect_input *in;
+    float *wt;
+    int w;
+} wt_ctx;
+
+static void wt_rows(void *arg, int y0, int y1)
+{
+    const wt_ctx *c = arg;
+    for (int y = y0; y < y1; y++)
+        for (int x = 0; x < c->w; x++)
+            c->wt[(size_t)y * c->w + x] = st_det_inside(c->in, x, y) ? 1.0f : 0.0f;
 }
 
 /* Spot candidates: darker and warmer than the local skin mean. */
 static int spot_mask(const st_detect_input *in, const float *L, const float *b, int w, int h,
                      double sigma_px, int threads, unsigned char *spot)
 {
-    float *wt = st_det_alloc(w, h), *Lbg = st_det_alloc(w, h), *bbg = st_det_alloc(w, h);
-    int rc = (wt && Lbg && bbg) ? ST_OK : ST_ENOMEM;
-    for (int y = 0; y < h && !rc; y++)
-        for (int x = 0; x < w; x++)
-            wt[(size_t)y * w + x] = st_det_inside(in, x, y) ? 1.0f : 0.0f;
+    float *wt = st_det_get(in, w, h);
+    if (!wt)
+        return ST_ENOMEM;
+    wt_ctx wc = {in, wt, w};
+    st_parallel_for(threads, h, 64, wt_rows, &wc);
+    int rc = ST_OK;
     /* Twice: the second background leaves out the first pass's spots. */
     for (int pass = 0; pass < 2 && !rc; pass++) {
-        rc = st_det_local_mean(L, wt, w, h, sigma_px, threads, Lbg);
+        const float *planes[2] = {L, b};
+        float *co[2] = {NULL, NULL};
+        int cw, ch, levels;
+        st_det_up up = {0};
+        rc = st_det_local_mean_coarse(planes, 2, wt, w, h, sigma_px, threads, co, &cw, &ch,
+                                      &levels);
         if (!rc)
-            rc = st_det_local_mean(b, wt, w, h, sigma_px, threads, bbg);
-        for (int y = 0; y < h && !rc; y++)
-            for (int x = 0; x < w; x++) {
-                size_t i = (size_t)y * w + x;
-                spot[i] = st_det_inside(in, x, y) && L[i] - Lbg[i] <= SPOT_DL &&
-                          b[i] - bbg[i] >= SPOT_DB;
-                if (pass == 0 && spot[i])
-                    wt[i] = 0.0f;
-            }
+            rc = st_det_up_init(&up, cw, ch, levels, w);
+        if (!rc) {
+            spot_ctx c = {in, L, b, co[0], co[1], &up, w, pass, wt, spot, 0};
+            st_parallel_for(threads, h, 64, spot_rows, &c);
+            rc = c.failed ? ST_ENOMEM : ST_OK;
+        }
+        st_det_up_free(&up);
+        st_aligned_free(co[0]);
+        st_aligned_free(co[1]);
     }
-    st_aligned_free(wt);
-    st_aligned_free(Lbg);
-    st_aligned_free(bbg);
+    st_det_put(in, wt);
     return rc;
 }
 
@@ -102,30 +214,34 @@ static int spot_area(unsigned char *spot, int w, int h, double min_px, size_t *a
     return rc;
 }
 
-int st_pigment_measure(const st_detect_input *in, int threads, st_metric_set *out, st_err *err)
+int st_pigment_measure(const st_detect_input *in0, int threads, st_metric_set *out, st_err *err)
 {
-    int rc = st_det_check_input(in, "pigment", err);
-    if (rc || !in->rgb)
+    int rc = st_det_check_input(in0, "pigment", err);
+    if (rc || !in0->rgb)
         return rc;
+    st_detect_input local;
+    const st_detect_input *in = st_det_pool_begin(in0, &local);
     const int w = in->rgb->width, h = in->rgb->height;
     double pmm = st_det_pixel_mm(in);
     double smooth_px = pmm > 0 ? fmax(0.5, SMOOTH_MM / pmm) : 1.0;
     double bg_px = pmm > 0 ? BG_SIGMA_MM / pmm : 40.0;
     double d_px = pmm > 0 ? SPOT_MIN_D_MM / pmm : 6.0;
-    float *L = st_det_alloc(w, h), *b = st_det_alloc(w, h), *r = st_det_alloc(w, h);
+    float *L = st_det_get(in, w, h), *b = st_det_get(in, w, h);
     unsigned char *spot = malloc((size_t)w * h);
-    if (!L || !b || !r || !spot) {
+    if (!L || !b || !spot) {
         rc = st_err_set(err, ST_ENOMEM, "pigment: out of memory for %dx%d", w, h);
         goto done;
     }
-    st_det_lab_planes(in->rgb, L, NULL, b);
-    st_det_linear_rg(in->rgb, r, NULL);
+    if (st_det_lab_planes(in->rgb, L, NULL, b, threads)) {
+        rc = st_err_set(err, ST_ENOMEM, "pigment: out of memory for %dx%d", w, h);
+        goto done;
+    }
     rc = st_gaussian_blur(L, (size_t)w, L, (size_t)w, w, h, smooth_px, threads);
     if (!rc)
         rc = st_gaussian_blur(b, (size_t)w, b, (size_t)w, w, h, smooth_px, threads);
     pig_stats s;
     if (!rc)
-        ita_mi(in, L, b, r, w, h, &s);
+        rc = ita_mi(in, L, b, w, h, threads, &s);
     if (!rc)
         rc = spot_mask(in, L, b, w, h, bg_px, threads, spot);
     if (rc) {
@@ -147,9 +263,9 @@ int st_pigment_measure(const st_detect_input *in, int threads, st_metric_set *ou
                                    100.0 * (double)area / (double)s.n, "%", err);
     }
 done:
-    st_aligned_free(L);
-    st_aligned_free(b);
-    st_aligned_free(r);
+    st_det_put(in, L);
+    st_det_put(in, b);
+    st_det_pool_end(in, &local);
     free(spot);
     return rc;
 }

@@ -66,17 +66,104 @@ static int cand_push(cand_list *l, cand c)
     return ST_OK;
 }
 
-static void plane_free(scale_plane *p)
+static void plane_free(const st_detect_input *in, scale_plane *p)
 {
-    st_aligned_free(p->resp);
-    st_aligned_free(p->maxf);
-    st_aligned_free(p->blur);
+    st_det_put(in, p->resp);
+    st_det_put(in, p->maxf);
+    st_det_put(in, p->blur);
     memset(p, 0, sizeof *p);
 }
 
+typedef struct lap_ctx {
+    const float *blur;
+    float *resp, *maxf;
+    int w, h;
+    float s2;
+} lap_ctx;
+
+static inline int reflect1(int i, int n) { return i < 0 ? 0 : (i >= n ? n - 1 : i); }
+
+/* sigma^2 * 5-point Laplacian of rows [y0, y1): st_laplacian's sum, term
+ * for term ((up + down) + (left + right)) - 4 centre, mirrored borders, so
+ * that bands can run on their own rows. */
+static void lap_rows(void *arg, int y0, int y1)
+{
+    const lap_ctx *c = arg;
+    const int w = c->w;
+    for (int y = y0; y < y1; y++) {
+        const float *restrict a = c->blur + (size_t)reflect1(y - 1, c->h) * w;
+        const float *restrict b = c->blur + (size_t)y * w;
+        const float *restrict d = c->blur + (size_t)reflect1(y + 1, c->h) * w;
+        float *restrict o = c->resp + (size_t)y * w;
+        const float s2 = c->s2;
+        o[0] = s2 * (((a[0] + d[0]) + (b[0] + b[reflect1(1, w)])) - 4.0f * b[0]);
+        for (int x = 1; x < w - 1; x++)
+            o[x] = s2 * (((a[x] + d[x]) + (b[x - 1] + b[x + 1])) - 4.0f * b[x]);
+        if (w > 1)
+            o[w - 1] = s2 * (((a[w - 1] + d[w - 1]) + (b[w - 2] + b[w - 1])) - 4.0f * b[w - 1]);
+    }
+}
+
+/* 3 x 1 maximum of row r into o (edges repeat). */
+static void row_max3(const float *restrict r, float *restrict o, int w)
+{
+    o[0] = r[0] > r[w > 1 ? 1 : 0] ? r[0] : r[w > 1 ? 1 : 0];
+    for (int x = 1; x < w - 1; x++) {
+        float m = r[x - 1] > r[x] ? r[x - 1] : r[x];
+        o[x] = m > r[x + 1] ? m : r[x + 1];
+    }
+    if (w > 1)
+        o[w - 1] = r[w - 2] > r[w - 1] ? r[w - 2] : r[w - 1];
+}
+
+/* 3x3 maximum of rows [y0, y1), separably through a ring of three row
+ * maxima (each band computes the rows it needs above and below). */
+static void max_rows(void *arg, int y0, int y1)
+{
+    const lap_ctx *c = arg;
+    const int w = c->w;
+    float *ring = malloc(3 * (size_t)w * sizeof *ring);
+    int held[3] = {-1, -1, -1};
+    for (int y = y0; y < y1; y++) {
+        const float *rows[3];
+        for (int k = 0; k < 3; k++) {
+            int yy = reflect1(y - 1 + k, c->h);
+            if (!ring) { /* out of memory: a slower path without the ring */
+                rows[k] = NULL;
+                continue;
+            }
+            float *slot = ring + (size_t)(yy % 3) * w;
+            if (held[yy % 3] != yy) {
+                row_max3(c->resp + (size_t)yy * w, slot, w);
+                held[yy % 3] = yy;
+            }
+            rows[k] = slot;
+        }
+        float *restrict o = c->maxf + (size_t)y * w;
+        if (!ring) {
+            for (int x = 0; x < w; x++) {
+                float m = -INFINITY;
+                for (int k = 0; k < 3; k++)
+                    for (int dx = -1; dx <= 1; dx++) {
+                        float v = c->resp[(size_t)reflect1(y - 1 + k, c->h) * w + reflect1(x + dx, w)];
+                        m = v > m ? v : m;
+                    }
+                o[x] = m;
+            }
+            continue;
+        }
+        const float *restrict p = rows[0], *restrict q = rows[1], *restrict n = rows[2];
+        for (int x = 0; x < w; x++) {
+            float m = p[x] > q[x] ? p[x] : q[x];
+            o[x] = m > n[x] ? m : n[x];
+        }
+    }
+    free(ring);
+}
+
 /* Blur the pyramid level, then sigma^2 * 5-point Laplacian and its 3x3 max. */
-static int plane_make(const float *lvl, int w, int h, int level, double sigma, int threads,
-                      scale_plane *p)
+static int plane_make(const st_detect_input *in, const float *lvl, int w, int h, int level,
+                      double sigma, int threads, scale_plane *p)
 {
     memset(p, 0, sizeof *p);
     double f = (double)(1 << level);
@@ -88,42 +175,18 @@ static int plane_make(const float *lvl, int w, int h, int level, double sigma, i
     p->h = h;
     p->level = level;
     p->sigma = sigma;
-    p->resp = st_det_alloc(w, h);
-    p->maxf = st_det_alloc(w, h);
-    p->blur = st_det_alloc(w, h);
+    p->resp = st_det_get(in, w, h);
+    p->maxf = st_det_get(in, w, h);
+    p->blur = st_det_get(in, w, h);
     if (!p->resp || !p->maxf || !p->blur)
         return ST_ENOMEM;
     int rc = st_gaussian_blur(lvl, (size_t)w, p->blur, (size_t)w, w, h, s_lvl, threads);
     if (rc)
         return rc;
-    st_laplacian(p->blur, (size_t)w, p->resp, (size_t)w, w, h);
-    float s2 = (float)(sigma * sigma / (f * f));
-    size_t n = (size_t)w * (size_t)h;
-    for (size_t i = 0; i < n; i++)
-        p->resp[i] *= s2;
-    /* 3x3 maximum, separably: rows into maxf, then columns in place
-     * through a three-row window. */
-    for (int y = 0; y < h; y++) {
-        const float *r = p->resp + (size_t)y * w;
-        float *o = p->maxf + (size_t)y * w;
-        for (int x = 0; x < w; x++)
-            o[x] = fmaxf(fmaxf(r[x ? x - 1 : x], r[x]), r[x + 1 < w ? x + 1 : x]);
-    }
-    float *prev = malloc((size_t)w * 2 * sizeof *prev);
-    if (!prev)
-        return ST_ENOMEM;
-    float *cur = prev + w;
-    memcpy(prev, p->maxf, (size_t)w * sizeof *prev);
-    for (int y = 0; y < h; y++) {
-        float *o = p->maxf + (size_t)y * w;
-        const float *next = p->maxf + (size_t)(y + 1 < h ? y + 1 : y) * w;
-        memcpy(cur, o, (size_t)w * sizeof *cur);
-        for (int x = 0; x < w; x++)
-            o[x] = fmaxf(fmaxf(prev[x], cur[x]), next[x]);
-        memcpy(prev, cur, (size_t)w * sizeof *prev);
-    }
-    free(prev);
-    p->thr = RESP_SIGMAS * st_det_robust_sigma(p->resp, n);
+    lap_ctx c = {p->blur, p->resp, p->maxf, w, h, (float)(sigma * sigma / (f * f))};
+    st_parallel_for(threads, h, 32, lap_rows, &c);
+    st_parallel_for(threads, h, 32, max_rows, &c);
+    p->thr = RESP_SIGMAS * st_det_robust_sigma(p->resp, (size_t)w * h);
     return ST_OK;
 }
 
@@ -249,9 +312,10 @@ typedef struct pore_ctx {
 /* Robust SD of the smoothed surface about its local mean over a window of
  * a few pore sizes: the amplitude of skin texture and noise that a pore's
  * darkening has to stand out from. */
-static double texture_level(const float *smooth, int w, int h, double d_max_px, int threads)
+static double texture_level(const st_detect_input *in, const float *smooth, int w, int h,
+                            double d_max_px, int threads)
 {
-    float *m = st_det_alloc(w, h);
+    float *m = st_det_get(in, w, h);
     if (!m)
         return 0.0;
     double level = 0.0;
@@ -260,7 +324,7 @@ static double texture_level(const float *smooth, int w, int h, double d_max_px, 
             m[i] = smooth[i] - m[i];
         level = st_det_robust_sigma(m, (size_t)w * h);
     }
-    st_aligned_free(m);
+    st_det_put(in, m);
     return level;
 }
 
@@ -396,10 +460,8 @@ static int scan_scales(const float *surf, int w, int h, double d_min_px, double 
 {
     double s_min = fmax(0.7, d_min_px / (2.0 * M_SQRT2)), s_max = d_max_px / (2.0 * M_SQRT2);
     int n_scales = 1 + (int)ceil(log(fmax(s_max / s_min, 1.0)) / log(SCALE_STEP));
-    float *lvl = st_det_alloc(w, h);
-    if (!lvl)
-        return ST_ENOMEM;
-    memcpy(lvl, surf, (size_t)w * h * sizeof *lvl);
+    const float *lvl = surf;
+    float *own = NULL; /* the current level once it is not surf */
     int lw = w, lh = h, level = 0, rc = ST_OK;
     scale_plane pl[3];
     memset(pl, 0, sizeof pl);
@@ -409,9 +471,9 @@ static int scan_scales(const float *surf, int w, int h, double d_min_px, double 
             double sigma = s_min * pow(SCALE_STEP, k);
             while (sigma / (double)(1 << level) > 1.6 && lw > 16 && lh > 16) {
                 float *next = st_det_pyr_down(lvl, lw, lh, 1, &lw, &lh);
-                st_aligned_free(lvl);
-                lvl = next;
-                if (!lvl) {
+                st_aligned_free(own);
+                lvl = own = next;
+                if (!next) {
                     rc = ST_ENOMEM;
                     break;
                 }
@@ -419,12 +481,12 @@ static int scan_scales(const float *surf, int w, int h, double d_min_px, double 
             }
             if (rc)
                 break;
-            plane_free(&pl[0]);
+            plane_free(in, &pl[0]);
             pl[0] = pl[1];
             pl[1] = pl[2];
-            rc = plane_make(lvl, lw, lh, level, sigma, threads, &pl[2]);
+            rc = plane_make(in, lvl, lw, lh, level, sigma, threads, &pl[2]);
         } else {
-            plane_free(&pl[0]);
+            plane_free(in, &pl[0]);
             pl[0] = pl[1];
             pl[1] = pl[2];
             memset(&pl[2], 0, sizeof pl[2]);
@@ -433,8 +495,8 @@ static int scan_scales(const float *surf, int w, int h, double d_min_px, double 
             rc = collect(&pl[0], &pl[1], &pl[2], in, cl);
     }
     for (int i = 0; i < 3; i++)
-        plane_free(&pl[i]);
-    st_aligned_free(lvl);
+        plane_free(in, &pl[i]);
+    st_aligned_free(own);
     return rc;
 }
 
@@ -453,12 +515,14 @@ static int put_metrics(st_metric_set *out, size_t n, double sum_d, double area_p
     return rc;
 }
 
-int st_pores_detect(const st_detect_input *in, int threads, st_metric_set *out,
+int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
                     st_detections *dets, st_err *err)
 {
-    int rc = st_det_check_input(in, "pores", err);
+    int rc = st_det_check_input(in0, "pores", err);
     if (rc)
         return rc;
+    st_detect_input local;
+    const st_detect_input *in = st_det_pool_begin(in0, &local);
     const int w = in->surface->width, h = in->surface->height;
     double pmm = st_det_pixel_mm(in);
     /* Uncalibrated: assume pores span 2-16 pixels. */
@@ -467,7 +531,7 @@ int st_pores_detect(const st_detect_input *in, int threads, st_metric_set *out,
     pore_ctx c = {in, NULL, w, h, d_min_px, d_max_px, NULL, 0, 0.0};
     c.rmax_cap = (int)ceil(3.0 * d_max_px / 2.0) + 4;
     size_t side = (size_t)(2 * c.rmax_cap + 1);
-    float *surf = st_det_alloc(w, h), *smooth = st_det_alloc(w, h);
+    float *surf = st_det_get(in, w, h), *smooth = st_det_get(in, w, h);
     cand_list cl = {0};
     st_pore *p = NULL;
     double *area = NULL;
@@ -486,7 +550,9 @@ int st_pores_detect(const st_detect_input *in, int threads, st_metric_set *out,
         goto done;
     }
     c.smooth = smooth;
-    c.texture = texture_level(smooth, w, h, d_max_px, threads);
+    st_det_put(in, surf); /* the scale space is done with it */
+    surf = NULL;
+    c.texture = texture_level(in, smooth, w, h, d_max_px, threads);
     if (cl.n) /* qsort(NULL, 0, ...) is undefined (UBSan: nonnull) */
         qsort(cl.v, cl.n, sizeof *cl.v, cmp_cand);
     p = malloc((cl.n ? cl.n : 1) * sizeof *p);
@@ -515,7 +581,8 @@ done:
     free(p);
     free(area);
     free(cl.v);
-    st_aligned_free(surf);
-    st_aligned_free(smooth);
+    st_det_put(in, surf);
+    st_det_put(in, smooth);
+    st_det_pool_end(in, &local);
     return rc;
 }

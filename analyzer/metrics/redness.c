@@ -12,6 +12,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "metrics/detect_internal.h"
 #include "simd/kernels.h"
 
@@ -19,50 +20,117 @@
 #define SMOOTH_MM 0.05
 #define RG_FLOOR 1e-4f
 
-int st_redness_measure(const st_detect_input *in, int threads, st_metric_set *out, st_err *err)
+typedef struct ei_ctx {
+    const st_detect_input *in;
+    int w;
+    double *sum;   /* per row: EI summed over the row's ROI pixels */
+    size_t *n;     /* and their count ((size_t)-1: out of memory) */
+} ei_ctx;
+
+/* EI of rows [y0, y1): the logarithms vectorised over the row
+ * (detect_math.c), the sums in double, one per row so that the total does
+ * not depend on how rows were banded. */
+static void ei_rows(void *arg, int y0, int y1)
 {
-    int rc = st_det_check_input(in, "redness", err);
-    if (rc || !in->rgb)
+    const ei_ctx *c = arg;
+    int w = c->w;
+    /* linear R and G per row (no full planes: fresh 12 MP planes cost more
+     * in page faults than the conversion itself) */
+    float *q = malloc(4 * (size_t)w * sizeof *q), *lq = q ? q + w : NULL;
+    float *lr = q ? q + 2 * (size_t)w : NULL, *lg = q ? q + 3 * (size_t)w : NULL;
+    for (int y = y0; y < y1; y++) {
+        size_t n = 0;
+        double sum = 0.0;
+        if (!q) {
+            c->sum[y] = 0.0;
+            c->n[y] = (size_t)-1;
+            continue;
+        }
+        st_srgb_to_linear(st_image_row(c->in->rgb, 0, y), lr, (size_t)w);
+        st_srgb_to_linear(st_image_row(c->in->rgb, 1, y), lg, (size_t)w);
+        for (int x = 0; x < w; x++) {
+            float r = lr[x] > RG_FLOOR ? lr[x] : RG_FLOOR;
+            float g = lg[x] > RG_FLOOR ? lg[x] : RG_FLOOR;
+            q[x] = r / g;
+        }
+        st_det_log10_row(q, lq, (size_t)w);
+        for (int x = 0; x < w; x++)
+            if (st_det_inside(c->in, x, y)) {
+                sum += 100.0 * (double)lq[x];
+                n++;
+            }
+        c->sum[y] = sum;
+        c->n[y] = n;
+    }
+    free(q);
+}
+
+int st_redness_measure(const st_detect_input *in0, int threads, st_metric_set *out, st_err *err)
+{
+    int rc = st_det_check_input(in0, "redness", err);
+    if (rc || !in0->rgb)
         return rc;
+    st_detect_input local;
+    const st_detect_input *in = st_det_pool_begin(in0, &local);
     const int w = in->rgb->width, h = in->rgb->height;
     double pmm = st_det_pixel_mm(in);
-    float *r = st_det_alloc(w, h), *g = st_det_alloc(w, h), *a = st_det_alloc(w, h);
-    if (!r || !g || !a) {
+    float *a = st_det_get(in, w, h), *r = NULL;
+    double *rsum = malloc((size_t)h * sizeof *rsum);
+    size_t *rn = malloc((size_t)h * sizeof *rn);
+    if (!a || !rsum || !rn) {
         rc = st_err_set(err, ST_ENOMEM, "redness: out of memory for %dx%d", w, h);
         goto done;
     }
-    st_det_linear_rg(in->rgb, r, g);
-    st_det_lab_planes(in->rgb, NULL, a, NULL);
+    if (st_det_lab_planes(in->rgb, NULL, a, NULL, threads)) {
+        rc = st_err_set(err, ST_ENOMEM, "redness: out of memory for %dx%d", w, h);
+        goto done;
+    }
     rc = st_gaussian_blur(a, (size_t)w, a, (size_t)w, w, h, pmm > 0 ? fmax(0.5, SMOOTH_MM / pmm) : 1.0,
                           threads);
     if (rc) {
         rc = st_err_set(err, rc, "redness: smoothing failed");
         goto done;
     }
-    /* EI first; r then collects the ROI's a* values (r[n], n <= i, has
-     * been read already). */
+    ei_ctx c = {in, w, rsum, rn};
+    st_parallel_for(threads, h, 16, ei_rows, &c);
     double ei = 0.0;
     size_t n = 0;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            if (!st_det_inside(in, x, y))
-                continue;
-            size_t i = (size_t)y * w + x;
-            ei += 100.0 * log10(fmaxf(r[i], RG_FLOOR) / fmaxf(g[i], RG_FLOOR));
-            r[n++] = a[i];
+    for (int y = 0; y < h; y++) {
+        if (rn[y] == (size_t)-1) {
+            rc = st_err_set(err, ST_ENOMEM, "redness: out of memory for row buffers");
+            goto done;
         }
+        ei += rsum[y];
+        n += rn[y];
+    }
     if (!n)
         goto done;
-    double ref = st_det_quantile(r, n, 0.20);
+    /* The ROI's a* values, packed (the whole plane without a mask). */
+    const float *roi_a = a;
+    if (in->mask) {
+        size_t k = 0;
+        if (!(r = st_det_get(in, w, h))) {
+            rc = st_err_set(err, ST_ENOMEM, "redness: out of memory for %dx%d", w, h);
+            goto done;
+        }
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                if (st_det_inside(in, x, y))
+                    r[k++] = a[(size_t)y * w + x];
+        roi_a = r;
+    }
+    double ref = st_det_quantile(roi_a, n, 0.20);
     size_t red = 0;
     for (size_t i = 0; i < n; i++)
-        red += r[i] >= ref + RED_DA;
+        red += roi_a[i] >= ref + RED_DA;
     rc = st_metric_set_put(out, "redness.erythema_index", ei / (double)n, "", err);
     if (!rc)
         rc = st_metric_set_put(out, "redness.area_fraction", 100.0 * (double)red / (double)n, "%", err);
 done:
-    st_aligned_free(r);
-    st_aligned_free(g);
-    st_aligned_free(a);
+    st_det_put(in, r);
+    st_det_put(in, a);
+    st_det_pool_end(in, &local);
+    free(rsum);
+    free(rn);
     return rc;
 }

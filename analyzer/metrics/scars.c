@@ -44,26 +44,39 @@ typedef struct scar_maps {
     float *wt_c;   /* coarse weights: ROI, scars excluded */
 } scar_maps;
 
-static void maps_free(scar_maps *m)
+static void maps_free(const st_detect_input *in, scar_maps *m)
 {
-    st_aligned_free(m->hs);
-    st_aligned_free(m->depth);
-    st_aligned_free(m->rough);
-    st_aligned_free(m->raw);
+    st_det_put(in, m->hs);
+    st_det_put(in, m->depth);
+    st_det_put(in, m->rough);
+    st_det_put(in, m->raw);
     st_aligned_free(m->wt_c);
 }
 
 /* Coarse ROI weights (fraction of ROI pixels under each coarse pixel). */
 static float *roi_weights(const st_detect_input *in, int w, int h, int levels, int *cw, int *ch)
 {
-    float *m = st_det_alloc(w, h);
+    if (!in->mask) {
+        /* all ones: so are their means (exactly) */
+        *cw = w;
+        *ch = h;
+        for (int l = 0; l < levels; l++) {
+            *cw = (*cw + 1) / 2;
+            *ch = (*ch + 1) / 2;
+        }
+        float *c = st_det_alloc(*cw, *ch);
+        for (size_t i = 0; c && i < (size_t)*cw * *ch; i++)
+            c[i] = 1.0f;
+        return c;
+    }
+    float *m = st_det_get(in, w, h);
     if (!m)
         return NULL;
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)
             m[(size_t)y * w + x] = st_det_inside(in, x, y) ? 1.0f : 0.0f;
     float *c = st_det_pyr_down(m, w, h, levels, cw, ch);
-    st_aligned_free(m);
+    st_det_put(in, m);
     return c;
 }
 
@@ -173,7 +186,8 @@ static int reference(scar_maps *m, const float *roi_c, double floor_depth, int t
         rc = st_det_masked_blur(hc, m->wt_c, ref, tmp, cw, ch, m->sigma_ref_c, threads);
         for (size_t i = 0; i < nc; i++)
             ref[i] += quad[i];
-        st_det_pyr_up(ref, cw, ch, m->levels, m->depth, m->w, m->h, threads);
+        if (!rc)
+            rc = st_det_pyr_up(ref, cw, ch, m->levels, m->depth, m->w, m->h, threads);
     }
     st_aligned_free(quad);
     st_aligned_free(hc);
@@ -186,10 +200,10 @@ static int reference(scar_maps *m, const float *roi_c, double floor_depth, int t
 /* Local RMS roughness of the raw surface around the reference, scars
  * excluded, in the reference window; m->depth holds the reference on entry
  * and the depth of hs on exit. */
-static int roughness(scar_maps *m, const float *raw, int threads)
+static int roughness(const st_detect_input *in, scar_maps *m, const float *raw, int threads)
 {
     size_t n = (size_t)m->w * m->h;
-    float *r2 = st_det_alloc(m->w, m->h);
+    float *r2 = st_det_get(in, m->w, m->h);
     if (!r2)
         return ST_ENOMEM;
     for (size_t i = 0; i < n; i++) {
@@ -206,9 +220,9 @@ static int roughness(scar_maps *m, const float *raw, int threads)
     if (!rc) {
         for (size_t i = 0; i < (size_t)cw * ch; i++)
             r2c[i] = sqrtf(fmaxf(r2c[i], 0.0f));
-        st_det_pyr_up(r2c, cw, ch, m->levels, m->rough, m->w, m->h, threads);
+        rc = st_det_pyr_up(r2c, cw, ch, m->levels, m->rough, m->w, m->h, threads);
     }
-    st_aligned_free(r2);
+    st_det_put(in, r2);
     st_aligned_free(r2c);
     st_aligned_free(tmp);
     return rc;
@@ -225,10 +239,10 @@ static int build_maps(const st_detect_input *in, double floor_depth, int threads
            (m->h >> (m->levels + 1)) >= 8)
         m->levels++;
     m->sigma_ref_c = sref_px / (double)(1 << m->levels);
-    float *raw = m->raw = st_det_alloc(m->w, m->h);
-    m->hs = st_det_alloc(m->w, m->h);
-    m->depth = st_det_alloc(m->w, m->h);
-    m->rough = st_det_alloc(m->w, m->h);
+    float *raw = m->raw = st_det_get(in, m->w, m->h);
+    m->hs = st_det_get(in, m->w, m->h);
+    m->depth = st_det_get(in, m->w, m->h);
+    m->rough = st_det_get(in, m->w, m->h);
     float *roi_c = roi_weights(in, m->w, m->h, m->levels, &m->cw, &m->ch);
     int rc = (raw && m->hs && m->depth && m->rough && roi_c) ? ST_OK : ST_ENOMEM;
     if (!rc)
@@ -245,7 +259,7 @@ static int build_maps(const st_detect_input *in, double floor_depth, int threads
     if (!rc)
         rc = reference(m, roi_c, floor_depth, threads);
     if (!rc)
-        rc = roughness(m, raw, threads);
+        rc = roughness(in, m, raw, threads);
     st_aligned_free(roi_c);
     return rc;
 }
@@ -456,12 +470,14 @@ static size_t collect_scars(const st_detect_input *in, const scar_maps *m, const
     return n;
 }
 
-int st_scars_detect(const st_detect_input *in, int threads, int keep_labels_map,
+int st_scars_detect(const st_detect_input *in0, int threads, int keep_labels_map,
                     st_metric_set *out, st_detections *dets, st_err *err)
 {
-    int rc = st_det_check_input(in, "scars", err);
+    int rc = st_det_check_input(in0, "scars", err);
     if (rc)
         return rc;
+    st_detect_input local;
+    const st_detect_input *in = st_det_pool_begin(in0, &local);
     /* SPEC.md's 30 µm floor on height maps; on photos a 1 % luminance floor
      * keeps flawless synthetic skin (zero roughness) from yielding scars. */
     double floor_depth = in->modality == ST_DETECT_PHOTO ? 0.01
@@ -470,7 +486,8 @@ int st_scars_detect(const st_detect_input *in, int threads, int keep_labels_map,
     scar_maps m;
     rc = build_maps(in, floor_depth, threads, &m);
     if (rc) {
-        maps_free(&m);
+        maps_free(in, &m);
+        st_det_pool_end(in, &local);
         return st_err_set(err, rc, "scars: reference surface failed (%s)", st_status_name(rc));
     }
     size_t npx = (size_t)m.w * m.h;
@@ -514,6 +531,7 @@ done:
     free(r);
     free(sc);
     free(remap);
-    maps_free(&m);
+    maps_free(in, &m);
+    st_det_pool_end(in, &local);
     return rc;
 }
