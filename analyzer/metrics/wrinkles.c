@@ -158,7 +158,7 @@ ST_DET_VEC static void line_response_row(const float *restrict a, const float *r
         float tr = 0.5f * (a[x] + c[x]);
         float l1 = tr + dd[x], l2 = tr - dd[x];
         float v = l1 - fabsf(l2) - GRAD_WEIGHT * g[x];
-        r[x] = (l1 > 0) & (v > 0) ? v : 0.0f;
+        r[x] = ((l1 > 0) & (v > 0)) ? v : 0.0f;
     }
 }
 
