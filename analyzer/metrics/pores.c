@@ -17,6 +17,7 @@
  * 0.541 of the rim's. */
 #define _DEFAULT_SOURCE /* M_PI, M_SQRT2 */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -202,20 +203,42 @@ static float other_max(const scale_plane *o, double fx, double fy)
     return o->maxf[(size_t)y * o->w + x];
 }
 
-static int collect(const scale_plane *prev, const scale_plane *cur, const scale_plane *next,
-                   const st_detect_input *in, cand_list *out)
+#define MAX_BANDS 64 /* st_parallel_for's thread limit */
+
+typedef struct collect_ctx {
+    const scale_plane *prev, *cur, *next;
+    const st_detect_input *in;
+    cand_list band[MAX_BANDS];
+    int begin[MAX_BANDS];
+    atomic_int nb, failed;
+} collect_ctx;
+
+/* Candidates of rows [y0, y1) of the middle scale into a list of the band's
+ * own; collect() joins the lists in row order, so the candidates come out
+ * in the same order whatever the number of bands. */
+static void collect_rows(void *arg, int y0, int y1)
 {
+    collect_ctx *c = arg;
+    const scale_plane *cur = c->cur;
+    int k = atomic_fetch_add(&c->nb, 1);
+    if (k >= MAX_BANDS) {
+        atomic_store(&c->failed, 1);
+        return;
+    }
+    c->begin[k] = y0;
+    cand_list *out = &c->band[k];
     double f = (double)(1 << cur->level);
-    for (int y = 1; y + 1 < cur->h; y++) {
+    for (int y = y0 > 1 ? y0 : 1; y < y1 && y + 1 < cur->h; y++) {
         for (int x = 1; x + 1 < cur->w; x++) {
             float r = cur->resp[(size_t)y * cur->w + x];
             if (r <= cur->thr || r < cur->maxf[(size_t)y * cur->w + x])
                 continue;
             double fx = (x + 0.5) * f - 0.5, fy = (y + 0.5) * f - 0.5;
-            if (r < other_max(prev, fx, fy) || r < other_max(next, fx, fy))
+            if (r < other_max(c->prev, fx, fy) || r < other_max(c->next, fx, fy))
                 continue;
             int ix = (int)lround(fx), iy = (int)lround(fy);
-            if (ix >= in->surface->width || iy >= in->surface->height || !st_det_inside(in, ix, iy))
+            if (ix >= c->in->surface->width || iy >= c->in->surface->height ||
+                !st_det_inside(c->in, ix, iy))
                 continue;
             /* Roundness: both principal curvatures positive (a pit, not a
              * valley), the smaller at least MIN_ROUNDNESS of the larger. */
@@ -225,11 +248,43 @@ static int collect(const scale_plane *prev, const scale_plane *cur, const scale_
             float l1 = tr + dd, l2 = tr - dd;
             if (l2 <= 0.0f || l2 < MIN_ROUNDNESS * l1)
                 continue;
-            if (cand_push(out, (cand){fx, fy, cur->sigma, r}))
-                return ST_ENOMEM;
+            if (cand_push(out, (cand){fx, fy, cur->sigma, r})) {
+                atomic_store(&c->failed, 1);
+                return;
+            }
         }
     }
-    return ST_OK;
+}
+
+static int collect(const scale_plane *prev, const scale_plane *cur, const scale_plane *next,
+                   const st_detect_input *in, int threads, cand_list *out)
+{
+    collect_ctx *c = calloc(1, sizeof *c);
+    if (!c)
+        return ST_ENOMEM;
+    c->prev = prev;
+    c->cur = cur;
+    c->next = next;
+    c->in = in;
+    atomic_init(&c->nb, 0);
+    atomic_init(&c->failed, 0);
+    st_parallel_for(threads, cur->h, 64, collect_rows, c);
+    int nb = atomic_load(&c->nb), rc = atomic_load(&c->failed) ? ST_ENOMEM : ST_OK;
+    nb = nb < MAX_BANDS ? nb : MAX_BANDS;
+    /* bands in row order (they finish in any order) */
+    for (int done = 0; done < nb && !rc; done++) {
+        int k = -1;
+        for (int j = 0; j < nb; j++)
+            if (c->begin[j] >= 0 && (k < 0 || c->begin[j] < c->begin[k]))
+                k = j;
+        for (size_t i = 0; i < c->band[k].n && !rc; i++)
+            rc = cand_push(out, c->band[k].v[i]);
+        c->begin[k] = -1;
+    }
+    for (int j = 0; j < nb; j++)
+        free(c->band[j].v);
+    free(c);
+    return rc;
 }
 
 static int cmp_cand(const void *a, const void *b)
@@ -484,6 +539,11 @@ static int scan_scales(const float *surf, int w, int h, double d_min_px, double 
             plane_free(in, &pl[0]);
             pl[0] = pl[1];
             pl[1] = pl[2];
+            /* the previous scale is only compared with (its 3x3 max): its
+             * response and blur go back to the pool for the next scale */
+            st_det_put(in, pl[0].resp);
+            st_det_put(in, pl[0].blur);
+            pl[0].resp = pl[0].blur = NULL;
             rc = plane_make(in, lvl, lw, lh, level, sigma, threads, &pl[2]);
         } else {
             plane_free(in, &pl[0]);
@@ -492,7 +552,7 @@ static int scan_scales(const float *surf, int w, int h, double d_min_px, double 
             memset(&pl[2], 0, sizeof pl[2]);
         }
         if (!rc && pl[1].resp)
-            rc = collect(&pl[0], &pl[1], &pl[2], in, cl);
+            rc = collect(&pl[0], &pl[1], &pl[2], in, threads, cl);
     }
     for (int i = 0; i < 3; i++)
         plane_free(in, &pl[i]);

@@ -13,6 +13,7 @@
  * line on the surface (full width at half depth). */
 #define _DEFAULT_SOURCE /* M_PI */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,7 +159,7 @@ ST_DET_VEC static void line_response_row(const float *restrict a, const float *r
         float tr = 0.5f * (a[x] + c[x]);
         float l1 = tr + dd[x], l2 = tr - dd[x];
         float v = l1 - fabsf(l2) - GRAD_WEIGHT * g[x];
-        r[x] = (l1 > 0) & (v > 0) ? v : 0.0f;
+        r[x] = ((l1 > 0) & (v > 0)) ? v : 0.0f;
     }
 }
 
@@ -189,7 +190,7 @@ static inline void line_normal(const struct line_maps *m, size_t i, double *nx, 
 typedef struct scale_ctx {
     line_maps *m;
     const hess_ctx *hc;   /* working level: Hessian rows made on the fly */
-    int failed;           /* a band could not get its row buffers */
+    atomic_int failed;    /* a band could not get its row buffers */
     const float *maps[4]; /* xx, yy, xy, gm of this scale's level: lw x lh */
     int lw, lh;
     double f;    /* level pixel / working pixel */
@@ -275,7 +276,7 @@ static void scale_rows(void *arg, int y0, int y1)
     int w = c->m->w;
     float *buf = malloc(15 * (size_t)w * sizeof *buf);
     if (!buf) {
-        c->failed = 1; /* a plain int store: any band may set it, none clears it */
+        atomic_store(&c->failed, 1);
         return;
     }
     float *slot[2][4], *cur[4], *dd = buf + 12 * (size_t)w, *r = dd + w;
@@ -381,7 +382,7 @@ static int run_scale(line_maps *m, const float *lvl, int lw, int lh, int up, dou
         double noise = scale_noise(&c, sb->xx, sb->yy);
         c.inv = noise > 0 ? (float)(1.0 / noise) : 0.0f;
         st_parallel_for(threads, m->h, 64, scale_rows, &c);
-        rc = c.failed ? ST_ENOMEM : ST_OK;
+        rc = atomic_load(&c.failed) ? ST_ENOMEM : ST_OK;
     }
     free(cols);
     free(cw);
