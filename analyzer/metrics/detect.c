@@ -19,11 +19,11 @@ int st_detect_all(const st_detect_input *in, st_detect_opts *opts, st_metric_set
     in = &local;
     int threads = opts ? opts->threads : 0, keep = opts ? opts->keep_scar_labels : 0;
     for (int k = 0; k < 5 && opts; k++)
-        opts->family_seconds[k] = 0.0;
+        opts->family_seconds[k] = opts->family_cpu_seconds[k] = 0.0;
     for (int k = 0; k < 5 && !rc; k++) {
         if (!(fam >> k & 1u))
             continue;
-        double t0 = st_det_now();
+        double t0 = st_det_now(), c0 = st_det_cpu_now();
         switch (1u << k) {
         case ST_DETECT_PORES:
             rc = st_pores_detect(in, threads, out, dets, err);
@@ -41,8 +41,10 @@ int st_detect_all(const st_detect_input *in, st_detect_opts *opts, st_metric_set
             rc = st_redness_measure(in, threads, out, err);
             break;
         }
-        if (opts)
+        if (opts) {
             opts->family_seconds[k] = st_det_now() - t0;
+            opts->family_cpu_seconds[k] = st_det_cpu_now() - c0;
+        }
     }
     st_det_pool_free(local.pool);
     return rc;

@@ -48,6 +48,7 @@ typedef struct st_detect_opts {
     int threads;           /* <= 0: all cores */
     int keep_scar_labels;  /* 1: fill st_detections.scar_labels (for overlays) */
     double family_seconds[5]; /* out: wall time per family, in the bit order above */
+    double family_cpu_seconds[5]; /* out: process CPU time (all threads) per family */
 } st_detect_opts;
 
 /* Runs the selected families; metrics a modality cannot give are left out. */

@@ -20,6 +20,13 @@ double st_det_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+double st_det_cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 double st_det_pixel_mm(const st_detect_input *in)
 {
     if (in->pixel_mm > 0.0)

@@ -144,5 +144,8 @@ int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b, int thr
 
 /* Seconds from a monotonic clock. */
 double st_det_now(void);
+/* CPU seconds of the process (all threads): on a shared machine the wall
+ * clock also counts waiting for a core. */
+double st_det_cpu_now(void);
 
 #endif

@@ -13,6 +13,7 @@
  * themselves out), in regions of at least 0.3 mm across. */
 #define _DEFAULT_SOURCE /* M_PI */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,7 +111,7 @@ typedef struct spot_ctx {
     int w, pass;
     float *wt;
     unsigned char *spot;
-    int failed;
+    atomic_int failed;
 } spot_ctx;
 
 /* Spot test of rows [y0, y1) against the local means, read back from the
@@ -121,7 +122,7 @@ static void spot_rows(void *arg, int y0, int y1)
     int w = c->w;
     float *Lbg = malloc(2 * (size_t)w * sizeof *Lbg), *bbg = Lbg ? Lbg + w : NULL;
     if (!Lbg) {
-        c->failed = 1; /* a plain int store: any band may set it, none clears it */
+        atomic_store(&c->failed, 1);
         return;
     }
     st_det_up_cache cl, cb; /* failed caches fall back to the direct formula */
@@ -181,7 +182,7 @@ static int spot_mask(const st_detect_input *in, const float *L, const float *b, 
         if (!rc) {
             spot_ctx c = {in, L, b, co[0], co[1], &up, w, pass, wt, spot, 0};
             st_parallel_for(threads, h, 64, spot_rows, &c);
-            rc = c.failed ? ST_ENOMEM : ST_OK;
+            rc = atomic_load(&c.failed) ? ST_ENOMEM : ST_OK;
         }
         st_det_up_free(&up);
         st_aligned_free(co[0]);

@@ -24,213 +24,15 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "metrics/detect_internal.h"
+#include "metrics/pore_scales.h"
 #include "simd/kernels.h"
 
 #define PORE_D_MIN_MM 0.05
 #define PORE_D_MAX_MM 0.5
-#define SCALE_STEP 1.2599 /* 2^(1/3): three scales per octave */
-#define RESP_SIGMAS 4.0   /* response threshold in robust SDs of the response */
 #define RING_SIGMAS 3.0   /* contrast over the background ring's SD */
-#define MIN_ROUNDNESS 0.35
 #define ARM_RATIO 1.6
 #define TEXTURE_SIGMAS 5.5 /* contrast over the image's texture level */
 #define HALF_DEPTH_RADIUS 0.5412 /* sqrt(1 - 1/sqrt(2)): funnel (1 - rho^2)^2 */
-
-typedef struct scale_plane {
-    float *resp, *maxf, *blur; /* normalised LoG, its 3x3 max, the blurred level */
-    int w, h, level;
-    double sigma;  /* in full-resolution pixels */
-    double thr;
-} scale_plane;
-
-typedef struct cand {
-    double x, y, sigma, resp;
-} cand;
-
-typedef struct cand_list {
-    cand *v;
-    size_t n, cap;
-} cand_list;
-
-static int cand_push(cand_list *l, cand c)
-{
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 256;
-        cand *g = realloc(l->v, cap * sizeof *g);
-        if (!g)
-            return ST_ENOMEM;
-        l->v = g;
-        l->cap = cap;
-    }
-    l->v[l->n++] = c;
-    return ST_OK;
-}
-
-static void plane_free(const st_detect_input *in, scale_plane *p)
-{
-    st_det_put(in, p->resp);
-    st_det_put(in, p->maxf);
-    st_det_put(in, p->blur);
-    memset(p, 0, sizeof *p);
-}
-
-typedef struct lap_ctx {
-    const float *blur;
-    float *resp, *maxf;
-    int w, h;
-    float s2;
-} lap_ctx;
-
-static inline int reflect1(int i, int n) { return i < 0 ? 0 : (i >= n ? n - 1 : i); }
-
-/* sigma^2 * 5-point Laplacian of rows [y0, y1): st_laplacian's sum, term
- * for term ((up + down) + (left + right)) - 4 centre, mirrored borders, so
- * that bands can run on their own rows. */
-static void lap_rows(void *arg, int y0, int y1)
-{
-    const lap_ctx *c = arg;
-    const int w = c->w;
-    for (int y = y0; y < y1; y++) {
-        const float *restrict a = c->blur + (size_t)reflect1(y - 1, c->h) * w;
-        const float *restrict b = c->blur + (size_t)y * w;
-        const float *restrict d = c->blur + (size_t)reflect1(y + 1, c->h) * w;
-        float *restrict o = c->resp + (size_t)y * w;
-        const float s2 = c->s2;
-        o[0] = s2 * (((a[0] + d[0]) + (b[0] + b[reflect1(1, w)])) - 4.0f * b[0]);
-        for (int x = 1; x < w - 1; x++)
-            o[x] = s2 * (((a[x] + d[x]) + (b[x - 1] + b[x + 1])) - 4.0f * b[x]);
-        if (w > 1)
-            o[w - 1] = s2 * (((a[w - 1] + d[w - 1]) + (b[w - 2] + b[w - 1])) - 4.0f * b[w - 1]);
-    }
-}
-
-/* 3 x 1 maximum of row r into o (edges repeat). */
-static void row_max3(const float *restrict r, float *restrict o, int w)
-{
-    o[0] = r[0] > r[w > 1 ? 1 : 0] ? r[0] : r[w > 1 ? 1 : 0];
-    for (int x = 1; x < w - 1; x++) {
-        float m = r[x - 1] > r[x] ? r[x - 1] : r[x];
-        o[x] = m > r[x + 1] ? m : r[x + 1];
-    }
-    if (w > 1)
-        o[w - 1] = r[w - 2] > r[w - 1] ? r[w - 2] : r[w - 1];
-}
-
-/* 3x3 maximum of rows [y0, y1), separably through a ring of three row
- * maxima (each band computes the rows it needs above and below). */
-static void max_rows(void *arg, int y0, int y1)
-{
-    const lap_ctx *c = arg;
-    const int w = c->w;
-    float *ring = malloc(3 * (size_t)w * sizeof *ring);
-    int held[3] = {-1, -1, -1};
-    for (int y = y0; y < y1; y++) {
-        const float *rows[3];
-        for (int k = 0; k < 3; k++) {
-            int yy = reflect1(y - 1 + k, c->h);
-            if (!ring) { /* out of memory: a slower path without the ring */
-                rows[k] = NULL;
-                continue;
-            }
-            float *slot = ring + (size_t)(yy % 3) * w;
-            if (held[yy % 3] != yy) {
-                row_max3(c->resp + (size_t)yy * w, slot, w);
-                held[yy % 3] = yy;
-            }
-            rows[k] = slot;
-        }
-        float *restrict o = c->maxf + (size_t)y * w;
-        if (!ring) {
-            for (int x = 0; x < w; x++) {
-                float m = -INFINITY;
-                for (int k = 0; k < 3; k++)
-                    for (int dx = -1; dx <= 1; dx++) {
-                        float v = c->resp[(size_t)reflect1(y - 1 + k, c->h) * w + reflect1(x + dx, w)];
-                        m = v > m ? v : m;
-                    }
-                o[x] = m;
-            }
-            continue;
-        }
-        const float *restrict p = rows[0], *restrict q = rows[1], *restrict n = rows[2];
-        for (int x = 0; x < w; x++) {
-            float m = p[x] > q[x] ? p[x] : q[x];
-            o[x] = m > n[x] ? m : n[x];
-        }
-    }
-    free(ring);
-}
-
-/* Blur the pyramid level, then sigma^2 * 5-point Laplacian and its 3x3 max. */
-static int plane_make(const st_detect_input *in, const float *lvl, int w, int h, int level,
-                      double sigma, int threads, scale_plane *p)
-{
-    memset(p, 0, sizeof *p);
-    double f = (double)(1 << level);
-    /* 2x2 means already blurred the level by variance 0.25 per step, in
-     * that step's pixels: (4^level - 1) / 12 full-resolution px^2. */
-    double pre = (pow(4.0, level) - 1.0) / 12.0;
-    double s_lvl = sqrt(fmax(sigma * sigma - pre, 0.25)) / f;
-    p->w = w;
-    p->h = h;
-    p->level = level;
-    p->sigma = sigma;
-    p->resp = st_det_get(in, w, h);
-    p->maxf = st_det_get(in, w, h);
-    p->blur = st_det_get(in, w, h);
-    if (!p->resp || !p->maxf || !p->blur)
-        return ST_ENOMEM;
-    int rc = st_gaussian_blur(lvl, (size_t)w, p->blur, (size_t)w, w, h, s_lvl, threads);
-    if (rc)
-        return rc;
-    lap_ctx c = {p->blur, p->resp, p->maxf, w, h, (float)(sigma * sigma / (f * f))};
-    st_parallel_for(threads, h, 32, lap_rows, &c);
-    st_parallel_for(threads, h, 32, max_rows, &c);
-    p->thr = RESP_SIGMAS * st_det_robust_sigma(p->resp, (size_t)w * h);
-    return ST_OK;
-}
-
-/* 3x3 max of a neighbouring scale at full-resolution point (fx, fy). */
-static float other_max(const scale_plane *o, double fx, double fy)
-{
-    if (!o->maxf)
-        return -INFINITY;
-    double f = (double)(1 << o->level);
-    int x = (int)lround((fx + 0.5) / f - 0.5), y = (int)lround((fy + 0.5) / f - 0.5);
-    x = x < 0 ? 0 : (x >= o->w ? o->w - 1 : x);
-    y = y < 0 ? 0 : (y >= o->h ? o->h - 1 : y);
-    return o->maxf[(size_t)y * o->w + x];
-}
-
-static int collect(const scale_plane *prev, const scale_plane *cur, const scale_plane *next,
-                   const st_detect_input *in, cand_list *out)
-{
-    double f = (double)(1 << cur->level);
-    for (int y = 1; y + 1 < cur->h; y++) {
-        for (int x = 1; x + 1 < cur->w; x++) {
-            float r = cur->resp[(size_t)y * cur->w + x];
-            if (r <= cur->thr || r < cur->maxf[(size_t)y * cur->w + x])
-                continue;
-            double fx = (x + 0.5) * f - 0.5, fy = (y + 0.5) * f - 0.5;
-            if (r < other_max(prev, fx, fy) || r < other_max(next, fx, fy))
-                continue;
-            int ix = (int)lround(fx), iy = (int)lround(fy);
-            if (ix >= in->surface->width || iy >= in->surface->height || !st_det_inside(in, ix, iy))
-                continue;
-            /* Roundness: both principal curvatures positive (a pit, not a
-             * valley), the smaller at least MIN_ROUNDNESS of the larger. */
-            float dxx, dyy, dxy;
-            st_det_hessian(cur->blur, cur->w, cur->h, x, y, &dxx, &dyy, &dxy);
-            float tr = 0.5f * (dxx + dyy), dd = sqrtf(0.25f * (dxx - dyy) * (dxx - dyy) + dxy * dxy);
-            float l1 = tr + dd, l2 = tr - dd;
-            if (l2 <= 0.0f || l2 < MIN_ROUNDNESS * l1)
-                continue;
-            if (cand_push(out, (cand){fx, fy, cur->sigma, r}))
-                return ST_ENOMEM;
-        }
-    }
-    return ST_OK;
-}
 
 static int cmp_cand(const void *a, const void *b)
 {
@@ -454,52 +256,6 @@ static size_t suppress(st_pore *p, double *area, size_t n)
     return kept;
 }
 
-/* Scale space on the pyramid: candidates of every scale into *cl. */
-static int scan_scales(const float *surf, int w, int h, double d_min_px, double d_max_px,
-                       const st_detect_input *in, int threads, cand_list *cl)
-{
-    double s_min = fmax(0.7, d_min_px / (2.0 * M_SQRT2)), s_max = d_max_px / (2.0 * M_SQRT2);
-    int n_scales = 1 + (int)ceil(log(fmax(s_max / s_min, 1.0)) / log(SCALE_STEP));
-    const float *lvl = surf;
-    float *own = NULL; /* the current level once it is not surf */
-    int lw = w, lh = h, level = 0, rc = ST_OK;
-    scale_plane pl[3];
-    memset(pl, 0, sizeof pl);
-    /* Sliding window of three scales: (k-1, k, k+1) in pl[0..2]. */
-    for (int k = 0; k <= n_scales && !rc; k++) {
-        if (k < n_scales) {
-            double sigma = s_min * pow(SCALE_STEP, k);
-            while (sigma / (double)(1 << level) > 1.6 && lw > 16 && lh > 16) {
-                float *next = st_det_pyr_down(lvl, lw, lh, 1, &lw, &lh);
-                st_aligned_free(own);
-                lvl = own = next;
-                if (!next) {
-                    rc = ST_ENOMEM;
-                    break;
-                }
-                level++;
-            }
-            if (rc)
-                break;
-            plane_free(in, &pl[0]);
-            pl[0] = pl[1];
-            pl[1] = pl[2];
-            rc = plane_make(in, lvl, lw, lh, level, sigma, threads, &pl[2]);
-        } else {
-            plane_free(in, &pl[0]);
-            pl[0] = pl[1];
-            pl[1] = pl[2];
-            memset(&pl[2], 0, sizeof pl[2]);
-        }
-        if (!rc && pl[1].resp)
-            rc = collect(&pl[0], &pl[1], &pl[2], in, cl);
-    }
-    for (int i = 0; i < 3; i++)
-        plane_free(in, &pl[i]);
-    st_aligned_free(own);
-    return rc;
-}
-
 static int put_metrics(st_metric_set *out, size_t n, double sum_d, double area_px,
                        size_t roi_px, double pmm, st_err *err)
 {
@@ -544,7 +300,7 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
      * widening the smallest pores noticeably. */
     rc = st_gaussian_blur(surf, (size_t)w, smooth, (size_t)w, w, h, 0.7, threads);
     if (!rc)
-        rc = scan_scales(surf, w, h, d_min_px, d_max_px, in, threads, &cl);
+        rc = st_det_pore_scales(surf, w, h, d_min_px, d_max_px, in, threads, &cl);
     if (rc) {
         rc = st_err_set(err, rc, "pores: scale space failed (%s)", st_status_name(rc));
         goto done;

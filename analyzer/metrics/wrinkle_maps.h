@@ -1,0 +1,23 @@
+/* Wrinkles' line filter (wrinkle_maps.c), used by wrinkles.c. */
+#ifndef ST_METRICS_WRINKLE_MAPS_H
+#define ST_METRICS_WRINKLE_MAPS_H
+
+#include "metrics/detect_internal.h"
+
+typedef struct line_maps {
+    int w, h, level;   /* working grid: the surface at 2^level */
+    double px_mm;      /* working pixel in mm (or in full pixels if uncalibrated) */
+    float *surf;       /* working surface, lightly smoothed */
+    float *snr;        /* best response / its noise */
+    float *best;       /* best raw response */
+    float *h2b, *hamc; /* 2 Hxy and Hxx - Hyy at the best scale (direction) */
+    float *sigma;      /* best scale, working px */
+} line_maps;
+
+/* Working grid (smallest scale >= 1 px) and the best response over every
+ * scale; ST_OK or ST_ENOMEM. st_det_wrinkle_maps_free releases m even after a
+ * failure. */
+int st_det_wrinkle_maps(const st_detect_input *in, int threads, line_maps *m);
+void st_det_wrinkle_maps_free(const st_detect_input *in, line_maps *m);
+
+#endif
