@@ -99,6 +99,7 @@ bad, temps, renamed, other = 0, 0, 0, []
 lines, pending = [], {}
 for raw in open(trace):
     pid, _, rest = raw.rstrip("\n").partition(" ")
+    rest = rest.lstrip()  # strace pads the pid column with spaces
     if rest.endswith("<unfinished ...>"):
         pending[pid] = rest[:-len("<unfinished ...>")].rstrip()
     elif rest.startswith("<... ") and pid in pending:
