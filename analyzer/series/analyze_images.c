@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "series/analyze_int.h"
+#include "simd/kernels.h"
 
 #define IMG_MAX_SIDE 1600
 #define IMG_QUALITY 90
@@ -110,14 +111,7 @@ static void draw(st_image *img, const st_detections *d, double ox, double oy, do
 /* Luminance (or the height) of the shown image, one channel. */
 static int plane_of(const st_image *small, int from_rgb, st_image **out, st_err *err)
 {
-    int rc = st_image_new(small->width, small->height, 1, out, err);
-    for (int y = 0; !rc && y < small->height; y++) {
-        float *o = st_image_row(*out, 0, y);
-        const float *r = st_image_row(small, 0, y), *g = st_image_row(small, 1, y), *b = st_image_row(small, 2, y);
-        for (int x = 0; x < small->width; x++)
-            o[x] = from_rgb ? 0.2126f * r[x] + 0.7152f * g[x] + 0.0722f * b[x] : r[x];
-    }
-    return rc;
+    return from_rgb ? st_luminance_image(small, out, err) : st_image_clone(small, out, err);
 }
 
 /* Difference to the baseline on a diverging scale: white = unchanged, red =
