@@ -114,8 +114,8 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
     sh->w = img->width;
     sh->h = img->height;
     double t = st_now();
-    rc = stg_quality(img, c->series.modality, c->base ? c->base_sharpness : 0.0, &sh->quality, &sh->qmetrics,
-                     &e);
+    rc = stg_quality(img, c->series.modality, c->base ? c->base_sharpness : 0.0, c->opts->threads,
+                     &sh->quality, &sh->qmetrics, &e);
     c->res->times.quality += st_now() - t;
     if (rc || !strcmp(sh->quality.status, "fail")) {
         /* A photo the checks cannot even measure (e.g. 1x1 pixel) fails

@@ -27,15 +27,15 @@
 #define QC_SHARP_REL_WARN (0.65 * 0.65)
 #define QC_SHARP_REL_FAIL (0.40 * 0.40)
 
-int stg_quality(const st_image *img, st_modality mod, double base_sharpness, st_quality_info *q,
-                st_metric_set *metrics, st_err *err)
+int stg_quality(const st_image *img, st_modality mod, double base_sharpness, int threads,
+                st_quality_info *q, st_metric_set *metrics, st_err *err)
 {
     strcpy(q->status, "ok");
     q->sharpness = q->clipped_pct = NAN; /* printed as null: not measured */
     if (mod != ST_MODALITY_PHOTO)
         return ST_OK; /* height maps and stereo sets: no photo checks */
     st_quality pq;
-    int rc = st_quality_measure(img, &pq, metrics, err);
+    int rc = st_quality_measure(img, &pq, metrics, threads, err);
     if (rc)
         return rc;
     q->sharpness = pq.sharpness;
