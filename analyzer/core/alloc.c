@@ -1,5 +1,6 @@
 #include "core/alloc.h"
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,4 +25,14 @@ float *st_alloc_floats(size_t n)
     if (p)
         memset(p, 0, bytes);
     return p;
+}
+
+int st_allocator_keep_large_blocks(void)
+{
+    /* Up to 1 GiB per block from the heap; free memory at the top of the
+     * heap is returned to the system only beyond 1 GiB. */
+    int ok = mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    ok &= mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    ok &= mallopt(M_ARENA_MAX, 1);
+    return ok ? 0 : -1;
 }
