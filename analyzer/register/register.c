@@ -14,6 +14,7 @@
 #include "core/alloc.h"
 #include "fft/fft.h"
 #include "register/coarse.h"
+#include "register/ecc.h"
 #include "register/pyramid.h"
 #include "register/verify.h"
 
@@ -60,6 +61,7 @@ typedef struct reg_ctx {
     st_pyramid pf, pm;
     int lf, lc; /* fine and coarse levels */
     int le;     /* level ECC starts on (<= ECC_START_DIM px, at least lc) */
+    st_ecc_level ecc[ST_PYR_MAX]; /* ECC inputs, made when a level is first refined */
     int mw, mh; /* full-size moving image */
     double t_verify; /* seconds spent verifying candidates */
 } reg_ctx;
@@ -74,28 +76,30 @@ static int ecc_iterations(int w, int h)
     return n < 5 ? 5 : (n > 40 ? 40 : (int)n);
 }
 
+/* An ECC update moving no corner of the level by more than this (level
+ * pixels) ends the iterations: the fine levels start within a fraction of a
+ * pixel and need only a few. The finest level stops later, since its error
+ * is the result's. */
+#define ECC_STOP_PX 0.05
+#define ECC_STOP_PX_FINEST 0.01
+
 /* ECC on one pyramid level l with `model` (m is full resolution, updated on
- * success). Returns ST_OK, ST_EREGISTER (did not converge) or an error. */
+ * success). The level's smoothed planes and gradients are made once and
+ * kept in c->ecc. Returns ST_OK, ST_EREGISTER (did not converge) or an error. */
 static int refine_level(reg_ctx *c, int l, st_reg_model model, int iterations, double m[9],
                         st_err *err)
 {
     st_plane f = st_pyramid_plane(&c->pf, l), mv = st_pyramid_plane(&c->pm, l);
+    int rc;
+    if (!c->ecc[l].tpl && (rc = st_ecc_prepare(&f, &mv, c->o.threads, &c->ecc[l], err)))
+        return rc;
     double ml[9];
     st_mat3_full_to_level(m, l, l, ml);
     /* Leave out the band where the local-contrast filter saw the border
      * (3 sigma): there the two images differ by construction. */
-    unsigned char *mask = NULL;
-    if (f.w == mv.w && f.h == mv.h) {
-        if (!(mask = st_aligned_alloc((size_t)f.w * f.h)))
-            return st_err_set(err, ST_ENOMEM, "registration: out of memory");
-        double border = 3.0 * st_pyramid_sigma(f.w, f.h) + 2.0;
-        if (st_refine_mask(&f, &mv, ml, border, mask) < (size_t)f.w * f.h / 20) {
-            st_aligned_free(mask);
-            return st_err_set(err, ST_EREGISTER, "registration: too little overlap to refine");
-        }
-    }
-    int rc = st_refine_ecc(&f, &mv, model, iterations, mask, ml, NULL, err);
-    st_aligned_free(mask);
+    st_ecc_opts eo = {model, iterations, l == c->lf ? ECC_STOP_PX_FINEST : ECC_STOP_PX,
+                      3.0 * st_pyramid_sigma(f.w, f.h) + 2.0, c->o.threads};
+    rc = st_refine_ecc(&c->ecc[l], &eo, ml, NULL, err);
     if (!rc)
         st_mat3_level_to_full(ml, l, l, m);
     return rc;
@@ -329,6 +333,8 @@ int st_register_pair(const st_image *fixed, const st_image *moving, const st_reg
     judge(&c, &best, out);
     out->times.verify = c.t_verify;
 done:
+    for (int l = 0; l < ST_PYR_MAX; l++)
+        st_ecc_level_free(&c.ecc[l]);
     st_pyramid_free(&c.pf);
     st_pyramid_free(&c.pm);
     return rc;
