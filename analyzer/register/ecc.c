@@ -47,81 +47,102 @@ typedef struct ecc_pass {
 
 typedef float acc_t[A_COUNT][LANES];
 
+/* Per-lane accumulation of one component a_c (times i, t and x^k) and of
+ * one product a_c a_d (times x^k): macros, so that the lane loop stays one
+ * flat loop the compiler vectorises. */
+#define ACC_COMP(c, ac)                                                                        \
+    do {                                                                                       \
+        acc[A_R + 2 * (c)][l] += (ac);                                                         \
+        acc[A_R + 2 * (c) + 1][l] += (ac) * xf;                                                \
+        acc[A_P + 2 * (c)][l] += (ac) * i;                                                     \
+        acc[A_P + 2 * (c) + 1][l] += ((ac) * i) * xf;                                          \
+        acc[A_Q + 2 * (c)][l] += (ac) * t;                                                     \
+        acc[A_Q + 2 * (c) + 1][l] += ((ac) * t) * xf;                                          \
+    } while (0)
+#define ACC_PAIR(pr, ac, ad)                                                                   \
+    do {                                                                                       \
+        float p_ = (ac) * (ad);                                                                \
+        acc[A_S + 3 * (pr)][l] += p_;                                                          \
+        acc[A_S + 3 * (pr) + 1][l] += p_ * xf;                                                 \
+        acc[A_S + 3 * (pr) + 2][l] += p_ * xx;                                                 \
+    } while (0)
+
 /* The lanes of one block of 8 template pixels (x, y) .. (x + 7, y):
  * bilinear sample of (value, gx, gy) at the warped position, components,
  * accumulation. Invalid lanes contribute exact zeros. */
 static inline __attribute__((always_inline)) void block8(const ecc_pass *p, int y, int x,
-                                                         const float *trow, int homog,
-                                                         acc_t acc)
+                                                         const float *restrict trow, int homog,
+                                                         float (*restrict acc)[LANES])
 {
     const st_ecc_level *lv = p->lv;
     const double *w = p->w;
-    float u[LANES], v[LANES], inv[LANES], fx[LANES], fy[LANES], ok[LANES];
+    const float *img = lv->img;
+    const size_t iw4 = (size_t)lv->iw * 4;
+    float u[LANES], v[LANES], inv[LANES], fx[LANES], fy[LANES], ok[LANES], s[3][LANES];
     int idx[LANES];
-    float xr0 = (float)(w[1] * y + w[2]), yr0 = (float)(w[4] * y + w[5]);
-    float dr0 = (float)(w[7] * y + w[8]);
+    const float w0 = (float)w[0], w3 = (float)w[3], w6 = (float)w[6];
+    const float xr0 = (float)(w[1] * y + w[2]), yr0 = (float)(w[4] * y + w[5]);
+    const float dr0 = (float)(w[7] * y + w[8]);
+    const float ulo = p->ulo, uhi = p->uhi, vlo = p->vlo, vhi = p->vhi;
+    const int xlast = p->x1, iw = lv->iw;
     for (int l = 0; l < LANES; l++) {
         float xf = (float)(x + l);
-        float X = (float)w[0] * xf + xr0, Y = (float)w[3] * xf + yr0;
-        float d = homog ? 1.0f / ((float)w[6] * xf + dr0) : 1.0f;
-        float uu = homog ? X * d : X, vv = homog ? Y * d : Y;
-        int in = x + l <= p->x1 && uu >= p->ulo && uu <= p->uhi && vv >= p->vlo && vv <= p->vhi;
+        float d = homog ? 1.0f / (w6 * xf + dr0) : 1.0f;
+        float uu = (w0 * xf + xr0) * d, vv = (w3 * xf + yr0) * d;
+        int in = (x + l <= xlast) & (uu >= ulo) & (uu <= uhi) & (vv >= vlo) & (vv <= vhi);
         ok[l] = in ? 1.0f : 0.0f;
-        uu = in ? uu : p->ulo;
-        vv = in ? vv : p->vlo;
+        uu = in ? uu : ulo;
+        vv = in ? vv : vlo;
         int iu = (int)uu, iv = (int)vv; /* >= 1: truncation is the floor */
         u[l] = uu;
         v[l] = vv;
         inv[l] = in ? d : 0.0f;
         fx[l] = uu - (float)iu;
         fy[l] = vv - (float)iv;
-        idx[l] = iv * lv->iw + iu;
-    }
-    float s[LANES][4];
-    for (int l = 0; l < LANES; l++) {
-        const float *q0 = lv->img + (size_t)idx[l] * 4, *q1 = q0 + (size_t)lv->iw * 4;
-        float ax = 1.0f - fx[l], ay = 1.0f - fy[l];
-        for (int c = 0; c < 4; c++)
-            s[l][c] = ay * (ax * q0[c] + fx[l] * q0[4 + c]) + fy[l] * (ax * q1[c] + fx[l] * q1[4 + c]);
+        idx[l] = iv * iw + iu;
     }
     for (int l = 0; l < LANES; l++) {
-        float in = ok[l];
-        float i = s[l][0] * in, t = trow[x + l] * in;
-        float a0 = s[l][1] * inv[l], a1 = s[l][2] * inv[l];
-        float a2 = homog ? -(u[l] * a0 + v[l] * a1) : 0.0f;
-        float xf = (float)(x + l), xx = xf * xf;
+        const float *q0 = img + (size_t)idx[l] * 4, *q1 = q0 + iw4;
+        float a = fx[l], b = fy[l];
+        for (int c = 0; c < 3; c++) {
+            float top = q0[c] + a * (q0[4 + c] - q0[c]);
+            float bot = q1[c] + a * (q1[4 + c] - q1[c]);
+            s[c][l] = top + b * (bot - top);
+        }
+    }
+    for (int l = 0; l < LANES; l++) {
+        float in = ok[l], xf = (float)(x + l), xx = xf * xf;
+        float i = s[0][l] * in, t = trow[x + l] * in;
+        float a0 = s[1][l] * inv[l], a1 = s[2][l] * inv[l];
         acc[A_N][l] += in;
         acc[A_I][l] += i;
         acc[A_T][l] += t;
         acc[A_II][l] += i * i;
         acc[A_TT][l] += t * t;
         acc[A_IT][l] += i * t;
-        const float a[3] = {a0, a1, a2};
-        for (int c = 0; c < (homog ? 3 : 2); c++) {
-            acc[A_R + 2 * c][l] += a[c];
-            acc[A_R + 2 * c + 1][l] += a[c] * xf;
-            acc[A_P + 2 * c][l] += a[c] * i;
-            acc[A_P + 2 * c + 1][l] += a[c] * i * xf;
-            acc[A_Q + 2 * c][l] += a[c] * t;
-            acc[A_Q + 2 * c + 1][l] += a[c] * t * xf;
-            for (int d = c; d < (homog ? 3 : 2); d++) {
-                float ad = a[c] * a[d];
-                acc[A_S + 3 * PAIR[c][d]][l] += ad;
-                acc[A_S + 3 * PAIR[c][d] + 1][l] += ad * xf;
-                acc[A_S + 3 * PAIR[c][d] + 2][l] += ad * xx;
-            }
+        ACC_COMP(0, a0);
+        ACC_COMP(1, a1);
+        ACC_PAIR(0, a0, a0);
+        ACC_PAIR(1, a0, a1);
+        ACC_PAIR(3, a1, a1);
+        if (homog) {
+            float a2 = -(u[l] * a0 + v[l] * a1);
+            ACC_COMP(2, a2);
+            ACC_PAIR(2, a0, a2);
+            ACC_PAIR(4, a1, a2);
+            ACC_PAIR(5, a2, a2);
         }
     }
 }
 
-static void row_affine(const ecc_pass *p, int y, acc_t acc)
+static void row_affine(const ecc_pass *p, int y, float (*restrict acc)[LANES])
 {
     const float *trow = p->lv->tpl + (size_t)y * p->lv->tstride;
     for (int x = p->x0; x <= p->x1; x += LANES)
         block8(p, y, x, trow, 0, acc);
 }
 
-static void row_homography(const ecc_pass *p, int y, acc_t acc)
+static void row_homography(const ecc_pass *p, int y, float (*restrict acc)[LANES])
 {
     const float *trow = p->lv->tpl + (size_t)y * p->lv->tstride;
     for (int x = p->x0; x <= p->x1; x += LANES)

@@ -1,8 +1,7 @@
-/* ECC refinement (Evangelidis & Psarakis 2008, "Parametric image alignment
- * using enhanced correlation coefficient maximization", IEEE PAMI 30(10)):
- * the correlation coefficient is invariant to gain and offset, and the
- * callers feed it illumination-flattened levels so a light gradient does not
- * pull it either. */
+/* Fine registration on one level: ECC (register/ecc.c; the correlation
+ * coefficient is invariant to gain and offset, and the callers feed it
+ * illumination-flattened levels so a light gradient does not pull it either)
+ * and the ORB + RANSAC fallback through the OpenCV wrapper. */
 #include "register/refine.h"
 
 #include <math.h>

@@ -69,7 +69,7 @@ typedef struct reg_ctx {
 /* ECC iterations on a w x h level: each level halves the remaining error,
  * so small levels get many cheap iterations and large ones a few costly
  * ones (a budget of about 5e6 pixel-iterations, 5..40). ECC stops
- * earlier once the correlation gains less than 1e-6 per step. */
+ * earlier once an update moves no corner by more than ECC_STOP_PX. */
 static int ecc_iterations(int w, int h)
 {
     double n = 5e6 / ((double)w * h);
