@@ -92,11 +92,12 @@ double st_pyramid_sigma(int w, int h)
 
 /* Light field from the next coarser level: G_sigma on this level equals
  * G_sigma/2 on the 2x2-mean level (the block mean adds 1/3 px^2 of variance
- * to sigma^2 >= 256 px^2), and a field that smooth comes back by bilinear
- * interpolation within 1e-3 of its own scale (h^2 f''/8, h = 2 px). A
- * quarter of the pixels and half the kernel: 8x less work on the level that
- * costs most. Level pixel x sits at x / 2 - 1/4 on the coarser level. */
-#define LC_HALF_RES_SIGMA 16.0
+ * to sigma^2 >= 64 px^2: sigma 0.3 % wider), and a field that smooth comes
+ * back by bilinear interpolation within h^2 f''/8 = f / (2 sigma^2) of its
+ * own variation (h = 2 px; < 1 %). A quarter of the pixels and half the
+ * kernel: 8x less work on the levels that cost most. Level pixel x sits at
+ * x / 2 - 1/4 on the coarser level. */
+#define LC_HALF_RES_SIGMA 8.0
 
 typedef struct upsample_job {
     const float *lo; /* (w+1)/2 x (h+1)/2, dense */
