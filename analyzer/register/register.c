@@ -105,16 +105,30 @@ static int refine_level(reg_ctx *c, int l, st_reg_model model, int iterations, d
     return rc;
 }
 
-/* ECC from the coarse level down to the fine one with `model`; m is full
+/* On a perspective pair the affine fit converges slowly (each step about
+ * half the previous one: it cannot fit), and the homography then starts
+ * pixels away. So when a homography follows, the affine fit gets at most
+ * this many steps on the finest level (an affine pair converges in 2), and
+ * the homography takes the bulk of its steps on the next coarser level, a
+ * quarter of the pixels. */
+#define ECC_AFFINE_FINEST_STEPS 3
+
+/* ECC from level `from` down to the fine one with `model`; m is full
  * resolution. Below the coarse level the start is already within a fraction
  * of a pixel: a few Gauss-Newton steps converge (and each costs a full pass
- * over a large level). */
-static int refine_levels(reg_ctx *c, st_reg_model model, double m[9], st_err *err)
+ * over a large level). finest_steps > 0 caps the steps on the finest level. */
+static int refine_levels(reg_ctx *c, int from, st_reg_model model, int finest_steps, double m[9],
+                         st_err *err)
 {
     int rc = ST_OK;
-    for (int l = c->le; l >= c->lf && !rc; l--) {
+    for (int l = from; l >= c->lf && !rc; l--) {
         st_plane f = st_pyramid_plane(&c->pf, l);
-        rc = refine_level(c, l, model, l == c->le ? 30 : ecc_iterations(f.w, f.h), m, err);
+        int n = l == c->le ? 30 : ecc_iterations(f.w, f.h);
+        if (model == ST_MODEL_HOMOGRAPHY)
+            n *= 2;
+        if (l == c->lf && finest_steps > 0 && n > finest_steps)
+            n = finest_steps;
+        rc = refine_level(c, l, model, n, m, err);
     }
     return rc;
 }
@@ -142,8 +156,9 @@ typedef struct candidate {
 static int evaluate(reg_ctx *c, double m[9], candidate *cand, st_err *err)
 {
     st_err e2;
-    st_reg_model first = c->o.max_model == ST_MODEL_HOMOGRAPHY ? ST_MODEL_AFFINE : c->o.max_model;
-    int rc = refine_levels(c, first, m, &e2);
+    int homography = c->o.max_model == ST_MODEL_HOMOGRAPHY;
+    st_reg_model first = homography ? ST_MODEL_AFFINE : c->o.max_model;
+    int rc = refine_levels(c, c->le, first, homography ? ECC_AFFINE_FINEST_STEPS : 0, m, &e2);
     if (rc == ST_EREGISTER)
         return ST_OK; /* this path found nothing: cand stays invalid */
     if (rc)
@@ -153,12 +168,11 @@ static int evaluate(reg_ctx *c, double m[9], candidate *cand, st_err *err)
     c->t_verify += now() - t;
     if (rc)
         return rc;
-    if (c->o.max_model == ST_MODEL_HOMOGRAPHY) {
-        st_plane f = st_pyramid_plane(&c->pf, c->lf);
+    if (homography) {
         /* A homography that does not converge leaves the affine result. */
         double mh[9], ncc_h = -1.0, overlap_h = 0.0;
         memcpy(mh, m, sizeof mh);
-        rc = refine_level(c, c->lf, ST_MODEL_HOMOGRAPHY, 2 * ecc_iterations(f.w, f.h), mh, &e2);
+        rc = refine_levels(c, c->lf < c->le ? c->lf + 1 : c->lf, ST_MODEL_HOMOGRAPHY, 0, mh, &e2);
         if (rc && rc != ST_EREGISTER)
             return st_err_set(err, rc, "%s", e2.msg);
         t = now();
