@@ -100,32 +100,58 @@ double st_pyramid_sigma(int w, int h)
 #define LC_HALF_RES_SIGMA 8.0
 
 typedef struct upsample_job {
-    const float *lo; /* (w+1)/2 x (h+1)/2, dense */
+    const float *lo;    /* (w+1)/2 x (h+1)/2, dense */
     int lw, lh, w;
-    float *y;        /* in place: y / lp */
+    const int *ix;      /* per column: left sample on the coarser level */
+    const float *tx;    /* per column: weight of the right one */
+    float *y;           /* in place: y / lp */
 } upsample_job;
+
+static double coarse_pos(int x, int n)
+{
+    double s = x * 0.5 - 0.25;
+    return s < 0 ? 0 : (s > n - 1 ? n - 1 : s);
+}
 
 static void divide_upsampled_band(void *ctx, int y0, int y1)
 {
     const upsample_job *j = ctx;
     for (int y = y0; y < y1; y++) {
-        double sy = y * 0.5 - 0.25;
-        sy = sy < 0 ? 0 : (sy > j->lh - 1 ? j->lh - 1 : sy);
+        double sy = coarse_pos(y, j->lh);
         int iy = (int)sy, iy1 = iy + 1 < j->lh ? iy + 1 : iy;
         float ty = (float)(sy - iy);
         const float *r0 = j->lo + (size_t)iy * j->lw, *r1 = j->lo + (size_t)iy1 * j->lw;
         float *d = j->y + (size_t)y * j->w;
         for (int x = 0; x < j->w; x++) {
-            double sx = x * 0.5 - 0.25;
-            sx = sx < 0 ? 0 : (sx > j->lw - 1 ? j->lw - 1 : sx);
-            int ix = (int)sx, ix1 = ix + 1 < j->lw ? ix + 1 : ix;
-            float tx = (float)(sx - ix);
-            float top = r0[ix] + tx * (r0[ix1] - r0[ix]);
-            float bot = r1[ix] + tx * (r1[ix1] - r1[ix]);
+            int ix = j->ix[x], ix1 = ix + 1 < j->lw ? ix + 1 : ix;
+            float top = r0[ix] + j->tx[x] * (r0[ix1] - r0[ix]);
+            float bot = r1[ix] + j->tx[x] * (r1[ix1] - r1[ix]);
             float lp = top + ty * (bot - top);
             d[x] = d[x] / (lp > 1e-4f ? lp : 1e-4f);
         }
     }
+}
+
+/* y / (lo upsampled): the column positions once, then row bands. */
+static int divide_upsampled(float *y, int w, int h, const float *lo, int lw, int lh, int threads)
+{
+    int *ix = malloc((size_t)w * sizeof *ix);
+    float *tx = malloc((size_t)w * sizeof *tx);
+    if (!ix || !tx) {
+        free(ix);
+        free(tx);
+        return ST_ENOMEM;
+    }
+    for (int x = 0; x < w; x++) {
+        double sx = coarse_pos(x, lw);
+        ix[x] = (int)sx;
+        tx[x] = (float)(sx - ix[x]);
+    }
+    upsample_job j = {lo, lw, lh, w, ix, tx, y};
+    st_parallel_for(threads, h, 32, divide_upsampled_band, &j);
+    free(ix);
+    free(tx);
+    return ST_OK;
 }
 
 /* In place: y / G_sigma(y), sigma = 1/64 of the larger side (at least 3
@@ -144,8 +170,7 @@ static int local_contrast(float *y, int w, int h, const float *half, int threads
     int rc = lo ? st_gaussian_blur(half, (size_t)lw, lp, (size_t)lw, lw, lh, sigma / 2, threads)
                 : st_gaussian_blur(y, (size_t)w, lp, (size_t)w, w, h, sigma, threads);
     if (!rc && lo) {
-        upsample_job j = {lp, lw, lh, w, y};
-        st_parallel_for(threads, h, 32, divide_upsampled_band, &j);
+        rc = divide_upsampled(y, w, h, lp, lw, lh, threads);
     } else if (!rc) {
         float floor_v = 1e-4f;
         for (size_t i = 0; i < (size_t)w * h; i++)
