@@ -14,7 +14,6 @@
 #include <opencv2/features2d.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/mcc/checker_detector.hpp>
-#include <opencv2/video/tracking.hpp>
 
 namespace {
 
@@ -74,41 +73,6 @@ extern "C" int stcv_gaussian_blur(const float *src, float *dst, int w, int h, si
 }
 
 extern "C" void stcv_set_threads(int n) { cv::setNumThreads(n <= 1 ? 0 : n); }
-
-extern "C" int stcv_find_transform_ecc(const float *tpl, size_t tstride, int tw, int th,
-                                       const float *img, size_t istride, int iw, int ih,
-                                       const unsigned char *tmask, int motion, int max_iter,
-                                       double eps, int gauss_size, double warp[9], double *cc,
-                                       char *err, size_t errlen)
-{
-    return guarded("ECC refinement", err, errlen, [&] {
-        cv::Mat t = wrap(tpl, tw, th, tstride), im = wrap(img, iw, ih, istride);
-        cv::Mat mask;
-        if (tmask) mask = cv::Mat(th, tw, CV_8U, const_cast<unsigned char *>(tmask));
-        bool homog = motion == cv::MOTION_HOMOGRAPHY;
-        cv::Mat w(homog ? 3 : 2, 3, CV_32F);
-        for (int r = 0; r < w.rows; r++)
-            for (int c = 0; c < 3; c++) w.at<float>(r, c) = static_cast<float>(warp[r * 3 + c] / warp[8]);
-        cv::TermCriteria crit(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, max_iter, eps);
-        double rho;
-        try {
-            rho = cv::findTransformECC(t, im, w, motion, crit, mask, gauss_size);
-        } catch (const cv::Exception &e) {
-            // OpenCV raises StsNoConv when the correlation drops: the images
-            // do not match under this model. That is an answer, not a bug.
-            if (e.code == cv::Error::StsNoConv) {
-                if (err && errlen) std::snprintf(err, errlen, "ECC refinement: did not converge");
-                return 6;
-            }
-            throw;
-        }
-        for (int r = 0; r < 3; r++)
-            for (int c = 0; c < 3; c++)
-                warp[r * 3 + c] = r < w.rows ? w.at<float>(r, c) : (c == 2 ? 1.0 : 0.0);
-        if (cc) *cc = rho;
-        return 0;
-    });
-}
 
 extern "C" int stcv_match_features(const float *fixed, size_t fstride, int fw, int fh,
                                    const float *moving, size_t mstride, int mw, int mh,

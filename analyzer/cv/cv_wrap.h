@@ -21,23 +21,6 @@ void stcv_set_threads(int n);
 
 /* ---- registration (analyzer/register) ------------------------------------ */
 
-/* Motion models of the ECC refinement (OpenCV's MOTION_* values). */
-enum { STCV_MOTION_TRANSLATION = 0, STCV_MOTION_EUCLIDEAN = 1, STCV_MOTION_AFFINE = 2,
-       STCV_MOTION_HOMOGRAPHY = 3 };
-
-/* Enhanced Correlation Coefficient maximisation (Evangelidis & Psarakis 2008,
- * cv::findTransformECC). warp (3x3 row-major, in: initial guess, out: result)
- * maps TEMPLATE pixel coordinates to IMAGE pixel coordinates, pixel centres at
- * integers; for the affine and Euclidean models its last row stays 0 0 1.
- * tmask (tw x th bytes, may be NULL) selects the template pixels used.
- * gauss_size: odd Gaussian pre-filter size (0: none). *cc gets the final
- * correlation coefficient. Returns 0, 6 when ECC did not converge (images
- * unrelated or not overlapping), 7 on any other OpenCV error. */
-int stcv_find_transform_ecc(const float *tpl, size_t tstride, int tw, int th, const float *img,
-                            size_t istride, int iw, int ih, const unsigned char *tmask,
-                            int motion, int max_iter, double eps, int gauss_size,
-                            double warp[9], double *cc, char *err, size_t errlen);
-
 /* Feature matching for the registration fallback: ORB key points (Rublee et
  * al. 2011) on both images (scaled to 8 bits by their own 0.5/99.5 %
  * percentiles), Hamming brute-force matching with Lowe's ratio test (0.8),

@@ -90,18 +90,88 @@ double st_pyramid_sigma(int w, int h)
     return sigma < 3.0 ? 3.0 : sigma;
 }
 
+/* Light field from the next coarser level: G_sigma on this level equals
+ * G_sigma/2 on the 2x2-mean level (the block mean adds 1/3 px^2 of variance
+ * to sigma^2 >= 64 px^2: sigma 0.3 % wider), and a field that smooth comes
+ * back by bilinear interpolation within h^2 f''/8 = f / (2 sigma^2) of its
+ * own variation (h = 2 px; < 1 %). A quarter of the pixels and half the
+ * kernel: 8x less work on the levels that cost most. Level pixel x sits at
+ * x / 2 - 1/4 on the coarser level. */
+#define LC_HALF_RES_SIGMA 8.0
+
+typedef struct upsample_job {
+    const float *lo;    /* (w+1)/2 x (h+1)/2, dense */
+    int lw, lh, w;
+    const int *ix;      /* per column: left sample on the coarser level */
+    const float *tx;    /* per column: weight of the right one */
+    float *y;           /* in place: y / lp */
+} upsample_job;
+
+static double coarse_pos(int x, int n)
+{
+    double s = x * 0.5 - 0.25;
+    return s < 0 ? 0 : (s > n - 1 ? n - 1 : s);
+}
+
+static void divide_upsampled_band(void *ctx, int y0, int y1)
+{
+    const upsample_job *j = ctx;
+    for (int y = y0; y < y1; y++) {
+        double sy = coarse_pos(y, j->lh);
+        int iy = (int)sy, iy1 = iy + 1 < j->lh ? iy + 1 : iy;
+        float ty = (float)(sy - iy);
+        const float *r0 = j->lo + (size_t)iy * j->lw, *r1 = j->lo + (size_t)iy1 * j->lw;
+        float *d = j->y + (size_t)y * j->w;
+        for (int x = 0; x < j->w; x++) {
+            int ix = j->ix[x], ix1 = ix + 1 < j->lw ? ix + 1 : ix;
+            float top = r0[ix] + j->tx[x] * (r0[ix1] - r0[ix]);
+            float bot = r1[ix] + j->tx[x] * (r1[ix1] - r1[ix]);
+            float lp = top + ty * (bot - top);
+            d[x] = d[x] / (lp > 1e-4f ? lp : 1e-4f);
+        }
+    }
+}
+
+/* y / (lo upsampled): the column positions once, then row bands. */
+static int divide_upsampled(float *y, int w, int h, const float *lo, int lw, int lh, int threads)
+{
+    int *ix = malloc((size_t)w * sizeof *ix);
+    float *tx = malloc((size_t)w * sizeof *tx);
+    if (!ix || !tx) {
+        free(ix);
+        free(tx);
+        return ST_ENOMEM;
+    }
+    for (int x = 0; x < w; x++) {
+        double sx = coarse_pos(x, lw);
+        ix[x] = (int)sx;
+        tx[x] = (float)(sx - ix[x]);
+    }
+    upsample_job j = {lo, lw, lh, w, ix, tx, y};
+    st_parallel_for(threads, h, 32, divide_upsampled_band, &j);
+    free(ix);
+    free(tx);
+    return ST_OK;
+}
+
 /* In place: y / G_sigma(y), sigma = 1/64 of the larger side (at least 3
  * px). A local ratio, unlike a whole-image light field, so it commutes with a
  * shift of the camera except within 3 sigma of the border: two views of the
- * same skin become the same pattern whatever the light's slow variation. */
-static int local_contrast(float *y, int w, int h, int threads)
+ * same skin become the same pattern whatever the light's slow variation.
+ * half (may be NULL): y halved by st_downsample2x, for large sigmas. */
+static int local_contrast(float *y, int w, int h, const float *half, int threads)
 {
     double sigma = st_pyramid_sigma(w, h);
-    float *lp = st_alloc_floats((size_t)w * h);
+    int lw = (w + 1) / 2, lh = (h + 1) / 2;
+    int lo = half && sigma >= LC_HALF_RES_SIGMA;
+    float *lp = st_alloc_floats(lo ? (size_t)lw * lh : (size_t)w * h);
     if (!lp)
         return ST_ENOMEM;
-    int rc = st_gaussian_blur(y, (size_t)w, lp, (size_t)w, w, h, sigma, threads);
-    if (!rc) {
+    int rc = lo ? st_gaussian_blur(half, (size_t)lw, lp, (size_t)lw, lw, lh, sigma / 2, threads)
+                : st_gaussian_blur(y, (size_t)w, lp, (size_t)w, w, h, sigma, threads);
+    if (!rc && lo) {
+        rc = divide_upsampled(y, w, h, lp, lw, lh, threads);
+    } else if (!rc) {
         float floor_v = 1e-4f;
         for (size_t i = 0; i < (size_t)w * h; i++)
             y[i] = y[i] / (lp[i] > floor_v ? lp[i] : floor_v);
@@ -142,7 +212,7 @@ int st_pyramid_build(const st_image *img, int first, int last, int threads, st_p
             st_downsample2x(cur, (size_t)w, w, h, next, (size_t)nw);
         }
         if (l >= first) {
-            int rc = local_contrast(cur, w, h, threads);
+            int rc = local_contrast(cur, w, h, next, threads);
             if (rc) {
                 st_aligned_free(cur);
                 st_aligned_free(next);

@@ -1,8 +1,7 @@
-/* ECC refinement (Evangelidis & Psarakis 2008, "Parametric image alignment
- * using enhanced correlation coefficient maximization", IEEE PAMI 30(10)):
- * the correlation coefficient is invariant to gain and offset, and the
- * callers feed it illumination-flattened levels so a light gradient does not
- * pull it either. */
+/* Fine registration on one level: ECC (register/ecc.c; the correlation
+ * coefficient is invariant to gain and offset, and the callers feed it
+ * illumination-flattened levels so a light gradient does not pull it either)
+ * and the ORB + RANSAC fallback through the OpenCV wrapper. */
 #include "register/refine.h"
 
 #include <math.h>
@@ -10,17 +9,7 @@
 
 #include "core/error.h"
 #include "cv/cv_wrap.h"
-
-static int motion_of(st_reg_model model)
-{
-    switch (model) {
-    case ST_MODEL_IDENTITY:
-    case ST_MODEL_TRANSLATION: return STCV_MOTION_TRANSLATION;
-    case ST_MODEL_SIMILARITY:
-    case ST_MODEL_AFFINE: return STCV_MOTION_AFFINE;
-    default: return STCV_MOTION_HOMOGRAPHY;
-    }
-}
+#include "register/ecc.h"
 
 void st_project_similarity(const double m[9], int w, int h, double out[9])
 {
@@ -49,54 +38,37 @@ void st_project_similarity(const double m[9], int w, int h, double out[9])
     memcpy(out, o, sizeof o);
 }
 
-size_t st_refine_mask(const st_plane *fixed, const st_plane *moving, const double m[9],
-                      double border, unsigned char *mask)
+int st_refine_ecc(const st_ecc_level *lv, const st_ecc_opts *o, double m[9], double *cc,
+                  st_err *err)
 {
-    size_t n = 0;
-    for (int v = 0; v < moving->h; v++)
-        for (int u = 0; u < moving->w; u++) {
-            double x, y;
-            st_mat3_apply(m, u, v, &x, &y);
-            int in = u >= border && v >= border && u <= moving->w - 1 - border &&
-                     v <= moving->h - 1 - border && x >= border && y >= border &&
-                     x <= fixed->w - 1 - border && y <= fixed->h - 1 - border;
-            mask[(size_t)v * moving->w + u] = (unsigned char)in;
-            n += (size_t)in;
-        }
-    return n;
-}
-
-int st_refine_ecc(const st_plane *fixed, const st_plane *moving, st_reg_model model, int max_iter,
-                  const unsigned char *mask, double m[9], double *cc, st_err *err)
-{
-    /* OpenCV's warp maps template (fixed) pixels to image (moving) pixels. */
-    double warp[9], rho = 0.0;
+    /* ECC's warp maps template (fixed) pixels to image (moving) pixels. */
+    double warp[9];
     if (!st_mat3_inverse(m, warp))
         return st_err_set(err, ST_EREGISTER, "ECC refinement: singular initial matrix");
-    int motion = motion_of(model);
-    if (motion != STCV_MOTION_HOMOGRAPHY) {
-        /* Affine start: drop what perspective the guess has. */
-        for (int i = 0; i < 6; i++)
-            warp[i] /= warp[8];
+    for (int i = 0; i < 9; i++)
+        warp[i] /= warp[8];
+    st_ecc_opts eo = *o;
+    if (eo.model == ST_MODEL_IDENTITY)
+        eo.model = ST_MODEL_TRANSLATION;
+    if (eo.model != ST_MODEL_HOMOGRAPHY) {
+        /* Affine start: drop what perspective the guess has (the
+         * translation model keeps the linear part and moves the shift). */
         warp[6] = warp[7] = 0.0;
-        warp[8] = 1.0;
+        if (eo.model != ST_MODEL_TRANSLATION)
+            eo.model = ST_MODEL_AFFINE;
     }
-    char msg[256] = "";
-    int rc = stcv_find_transform_ecc(fixed->data, fixed->stride, fixed->w, fixed->h, moving->data,
-                                     moving->stride, moving->w, moving->h, mask, motion, max_iter,
-                                     1e-6, 5, warp, &rho, msg, sizeof msg);
-    if (rc == ST_EREGISTER)
-        return st_err_set(err, ST_EREGISTER, "%s", msg);
+    st_ecc_result r;
+    int rc = st_ecc_align(lv, &eo, warp, &r, err);
     if (rc)
-        return st_err_set(err, ST_EINTERNAL, "%s", msg);
+        return rc;
     double inv[9];
-    if (!isfinite(rho) || !st_mat3_inverse(warp, inv))
+    if (!isfinite(r.rho) || !st_mat3_inverse(warp, inv))
         return st_err_set(err, ST_EREGISTER, "ECC refinement: degenerate result");
-    if (model == ST_MODEL_SIMILARITY)
-        st_project_similarity(inv, moving->w, moving->h, inv);
+    if (o->model == ST_MODEL_SIMILARITY)
+        st_project_similarity(inv, lv->iw, lv->ih, inv);
     memcpy(m, inv, sizeof inv);
     if (cc)
-        *cc = rho;
+        *cc = r.rho;
     return ST_OK;
 }
 

@@ -14,6 +14,7 @@
 #include "core/alloc.h"
 #include "fft/fft.h"
 #include "register/coarse.h"
+#include "register/ecc.h"
 #include "register/pyramid.h"
 #include "register/verify.h"
 
@@ -60,6 +61,7 @@ typedef struct reg_ctx {
     st_pyramid pf, pm;
     int lf, lc; /* fine and coarse levels */
     int le;     /* level ECC starts on (<= ECC_START_DIM px, at least lc) */
+    st_ecc_level ecc[ST_PYR_MAX]; /* ECC inputs, made when a level is first refined */
     int mw, mh; /* full-size moving image */
     double t_verify; /* seconds spent verifying candidates */
 } reg_ctx;
@@ -67,50 +69,66 @@ typedef struct reg_ctx {
 /* ECC iterations on a w x h level: each level halves the remaining error,
  * so small levels get many cheap iterations and large ones a few costly
  * ones (a budget of about 5e6 pixel-iterations, 5..40). ECC stops
- * earlier once the correlation gains less than 1e-6 per step. */
+ * earlier once an update moves no corner by more than ECC_STOP_PX. */
 static int ecc_iterations(int w, int h)
 {
     double n = 5e6 / ((double)w * h);
     return n < 5 ? 5 : (n > 40 ? 40 : (int)n);
 }
 
+/* An ECC update moving no corner of the level by more than this (level
+ * pixels) ends the iterations: the fine levels start within a fraction of a
+ * pixel and need only a few. The finest level stops later, since its error
+ * is the result's. */
+#define ECC_STOP_PX 0.05
+#define ECC_STOP_PX_FINEST 0.01
+
 /* ECC on one pyramid level l with `model` (m is full resolution, updated on
- * success). Returns ST_OK, ST_EREGISTER (did not converge) or an error. */
+ * success). The level's smoothed planes and gradients are made once and
+ * kept in c->ecc. Returns ST_OK, ST_EREGISTER (did not converge) or an error. */
 static int refine_level(reg_ctx *c, int l, st_reg_model model, int iterations, double m[9],
                         st_err *err)
 {
     st_plane f = st_pyramid_plane(&c->pf, l), mv = st_pyramid_plane(&c->pm, l);
+    int rc;
+    if (!c->ecc[l].tpl && (rc = st_ecc_prepare(&f, &mv, c->o.threads, &c->ecc[l], err)))
+        return rc;
     double ml[9];
     st_mat3_full_to_level(m, l, l, ml);
     /* Leave out the band where the local-contrast filter saw the border
      * (3 sigma): there the two images differ by construction. */
-    unsigned char *mask = NULL;
-    if (f.w == mv.w && f.h == mv.h) {
-        if (!(mask = st_aligned_alloc((size_t)f.w * f.h)))
-            return st_err_set(err, ST_ENOMEM, "registration: out of memory");
-        double border = 3.0 * st_pyramid_sigma(f.w, f.h) + 2.0;
-        if (st_refine_mask(&f, &mv, ml, border, mask) < (size_t)f.w * f.h / 20) {
-            st_aligned_free(mask);
-            return st_err_set(err, ST_EREGISTER, "registration: too little overlap to refine");
-        }
-    }
-    int rc = st_refine_ecc(&f, &mv, model, iterations, mask, ml, NULL, err);
-    st_aligned_free(mask);
+    st_ecc_opts eo = {model, iterations, l == c->lf ? ECC_STOP_PX_FINEST : ECC_STOP_PX,
+                      3.0 * st_pyramid_sigma(f.w, f.h) + 2.0, c->o.threads};
+    rc = st_refine_ecc(&c->ecc[l], &eo, ml, NULL, err);
     if (!rc)
         st_mat3_level_to_full(ml, l, l, m);
     return rc;
 }
 
-/* ECC from the coarse level down to the fine one with `model`; m is full
+/* On a perspective pair the affine fit converges slowly (each step about
+ * half the previous one: it cannot fit), and the homography then starts
+ * pixels away. So when a homography follows, the affine fit gets at most
+ * this many steps on the finest level (an affine pair converges in 2), and
+ * the homography takes the bulk of its steps on the next coarser level, a
+ * quarter of the pixels. */
+#define ECC_AFFINE_FINEST_STEPS 3
+
+/* ECC from level `from` down to the fine one with `model`; m is full
  * resolution. Below the coarse level the start is already within a fraction
  * of a pixel: a few Gauss-Newton steps converge (and each costs a full pass
- * over a large level). */
-static int refine_levels(reg_ctx *c, st_reg_model model, double m[9], st_err *err)
+ * over a large level). finest_steps > 0 caps the steps on the finest level. */
+static int refine_levels(reg_ctx *c, int from, st_reg_model model, int finest_steps, double m[9],
+                         st_err *err)
 {
     int rc = ST_OK;
-    for (int l = c->le; l >= c->lf && !rc; l--) {
+    for (int l = from; l >= c->lf && !rc; l--) {
         st_plane f = st_pyramid_plane(&c->pf, l);
-        rc = refine_level(c, l, model, l == c->le ? 30 : ecc_iterations(f.w, f.h), m, err);
+        int n = l == c->le ? 30 : ecc_iterations(f.w, f.h);
+        if (model == ST_MODEL_HOMOGRAPHY)
+            n *= 2;
+        if (l == c->lf && finest_steps > 0 && n > finest_steps)
+            n = finest_steps;
+        rc = refine_level(c, l, model, n, m, err);
     }
     return rc;
 }
@@ -138,8 +156,9 @@ typedef struct candidate {
 static int evaluate(reg_ctx *c, double m[9], candidate *cand, st_err *err)
 {
     st_err e2;
-    st_reg_model first = c->o.max_model == ST_MODEL_HOMOGRAPHY ? ST_MODEL_AFFINE : c->o.max_model;
-    int rc = refine_levels(c, first, m, &e2);
+    int homography = c->o.max_model == ST_MODEL_HOMOGRAPHY;
+    st_reg_model first = homography ? ST_MODEL_AFFINE : c->o.max_model;
+    int rc = refine_levels(c, c->le, first, homography ? ECC_AFFINE_FINEST_STEPS : 0, m, &e2);
     if (rc == ST_EREGISTER)
         return ST_OK; /* this path found nothing: cand stays invalid */
     if (rc)
@@ -149,12 +168,11 @@ static int evaluate(reg_ctx *c, double m[9], candidate *cand, st_err *err)
     c->t_verify += now() - t;
     if (rc)
         return rc;
-    if (c->o.max_model == ST_MODEL_HOMOGRAPHY) {
-        st_plane f = st_pyramid_plane(&c->pf, c->lf);
+    if (homography) {
         /* A homography that does not converge leaves the affine result. */
         double mh[9], ncc_h = -1.0, overlap_h = 0.0;
         memcpy(mh, m, sizeof mh);
-        rc = refine_level(c, c->lf, ST_MODEL_HOMOGRAPHY, 2 * ecc_iterations(f.w, f.h), mh, &e2);
+        rc = refine_levels(c, c->lf < c->le ? c->lf + 1 : c->lf, ST_MODEL_HOMOGRAPHY, 0, mh, &e2);
         if (rc && rc != ST_EREGISTER)
             return st_err_set(err, rc, "%s", e2.msg);
         t = now();
@@ -329,6 +347,8 @@ int st_register_pair(const st_image *fixed, const st_image *moving, const st_reg
     judge(&c, &best, out);
     out->times.verify = c.t_verify;
 done:
+    for (int l = 0; l < ST_PYR_MAX; l++)
+        st_ecc_level_free(&c.ecc[l]);
     st_pyramid_free(&c.pf);
     st_pyramid_free(&c.pm);
     return rc;

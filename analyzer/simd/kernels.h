@@ -97,5 +97,14 @@ float st_sample_bicubic(const float *src, size_t sstride, int w, int h, double x
 int st_warp_perspective(const float *src, size_t sstride, int sw, int sh, float *dst,
                         size_t dstride, int dw, int dh, const double m[9], float outside,
                         unsigned char *valid, int threads);
+/* The same warp of nch <= ST_WARP_MAX_PLANES planes sharing one geometry
+ * (src[c] -> dst[c], one stride each side): source positions and weights
+ * are computed once per pixel for all planes. Each plane's bytes equal
+ * st_warp_perspective's. */
+#define ST_WARP_MAX_PLANES 4
+int st_warp_perspective_planes(const float *const *src, int nch, size_t sstride, int sw, int sh,
+                               float *const *dst, size_t dstride, int dw, int dh,
+                               const double m[9], float outside, unsigned char *valid,
+                               int threads);
 
 #endif

@@ -44,9 +44,11 @@ typedef struct st_simd_fns {
                     int stream);
     /* n output pixels from full 2x2 blocks of rows a, b */
     void (*down2)(const float *a, const float *b, float *dst, int n);
-    /* one destination row of st_warp_perspective */
-    void (*warp_row)(const float *src, size_t sstride, int sw, int sh, const double m[9], int y,
-                     float *dst, unsigned char *valid, int dw, float outside);
+    /* one destination row of st_warp_perspective_planes: nch planes of one
+     * source geometry (src[c], stride sstride) into rows dst[c] */
+    void (*warp_row)(const float *const *src, int nch, size_t sstride, int sw, int sh,
+                     const double m[9], int y, float *const *dst, unsigned char *valid, int dw,
+                     float outside);
 } st_simd_fns;
 
 /* The table of the active path (detection + SKINTRACK_SIMD + st_simd_force). */
@@ -74,8 +76,9 @@ const st_simd_fns *st_simd_fns_of(st_simd_path path);
     void st_laplace_##sfx(const float *a, const float *b, const float *c, float *dst, int x0,  \
                           int x1, int stream);                                                 \
     void st_down2_##sfx(const float *a, const float *b, float *dst, int n);                    \
-    void st_warp_row_##sfx(const float *src, size_t sstride, int sw, int sh, const double m[9], \
-                           int y, float *dst, unsigned char *valid, int dw, float outside);
+    void st_warp_row_##sfx(const float *const *src, int nch, size_t sstride, int sw, int sh,  \
+                           const double m[9], int y, float *const *dst, unsigned char *valid,  \
+                           int dw, float outside);
 
 ST_DECLARE_PATH(c)
 ST_DECLARE_PATH(sse2)

@@ -30,10 +30,11 @@ float st_sample_bicubic(const float *src, size_t sstride, int w, int h, double x
 }
 
 typedef struct warp_job {
-    const float *src;
+    const float *const *src;
+    int nch;
     size_t sstride;
     int sw, sh;
-    float *dst;
+    float *const *dst;
     size_t dstride;
     int dw;
     const double *m;
@@ -45,22 +46,39 @@ typedef struct warp_job {
 static void warp_band(void *ctx, int y0, int y1)
 {
     const warp_job *j = ctx;
-    for (int y = y0; y < y1; y++)
-        j->f->warp_row(j->src, j->sstride, j->sw, j->sh, j->m, y, j->dst + (size_t)y * j->dstride,
+    for (int y = y0; y < y1; y++) {
+        float *rows[ST_WARP_MAX_PLANES];
+        for (int c = 0; c < j->nch; c++)
+            rows[c] = j->dst[c] + (size_t)y * j->dstride;
+        j->f->warp_row(j->src, j->nch, j->sstride, j->sw, j->sh, j->m, y, rows,
                        j->valid ? j->valid + (size_t)y * (size_t)j->dw : NULL, j->dw, j->outside);
+    }
+}
+
+int st_warp_perspective_planes(const float *const *src, int nch, size_t sstride, int sw, int sh,
+                               float *const *dst, size_t dstride, int dw, int dh,
+                               const double m[9], float outside, unsigned char *valid,
+                               int threads)
+{
+    if (!src || !dst || !m || nch < 1 || nch > ST_WARP_MAX_PLANES || sw < 1 || sh < 1 || dw < 1 ||
+        dh < 1 || sstride < (size_t)sw || dstride < (size_t)dw)
+        return ST_EINVAL;
+    for (int c = 0; c < nch; c++)
+        if (!src[c] || !dst[c])
+            return ST_EINVAL;
+    for (int i = 0; i < 9; i++)
+        if (!isfinite(m[i]))
+            return ST_EINVAL;
+    warp_job job = {src,      nch, sstride, sw, sh, dst, dstride, dw, m, outside, valid,
+                    st_simd_fns_get()};
+    st_parallel_for(threads, dh, 16, warp_band, &job);
+    return ST_OK;
 }
 
 int st_warp_perspective(const float *src, size_t sstride, int sw, int sh, float *dst,
                         size_t dstride, int dw, int dh, const double m[9], float outside,
                         unsigned char *valid, int threads)
 {
-    if (!src || !dst || !m || sw < 1 || sh < 1 || dw < 1 || dh < 1 || sstride < (size_t)sw ||
-        dstride < (size_t)dw)
-        return ST_EINVAL;
-    for (int i = 0; i < 9; i++)
-        if (!isfinite(m[i]))
-            return ST_EINVAL;
-    warp_job job = {src, sstride, sw, sh, dst, dstride, dw, m, outside, valid, st_simd_fns_get()};
-    st_parallel_for(threads, dh, 16, warp_band, &job);
-    return ST_OK;
+    return st_warp_perspective_planes(&src, 1, sstride, sw, sh, &dst, dstride, dw, dh, m, outside,
+                                      valid, threads);
 }

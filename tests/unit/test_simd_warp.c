@@ -1,8 +1,9 @@
-/* Sampling and st_warp_perspective: known answers of the reference (samples
+/* Sampling and st_warp_perspective(_planes): known answers of the reference (samples
  * at integer positions, Catmull-Rom reproduces quadratics, an integer shift
  * gives the shifted image, outside points get `outside`), every SIMD path
- * bit-identical to it on a perspective warp at awkward sizes, and identical
- * bytes for every thread count. */
+ * bit-identical to it on a perspective warp at awkward sizes, identical
+ * bytes for every thread count, and the multi-plane warp equal to the
+ * single-plane one plane by plane. */
 #include "simd_check.h"
 #include "test_util.h"
 
@@ -99,6 +100,48 @@ static void paths_and_threads(void)
     }
 }
 
+/* st_warp_perspective_planes: each of three planes equals its own
+ * single-plane warp (scalar), on every path, with edge and interior pixels;
+ * the valid mask too. */
+static void planes_as_singles(void)
+{
+    const double m[9] = {0.97, -0.06, 3.2, 0.05, 1.02, -2.4, 0.0004, -0.0006, 1.0};
+    const int w = 61, h = 37, dw = 64, dh = 35;
+    test_plane src[3], one[3], got[3];
+    for (int c = 0; c < 3; c++) {
+        src[c] = test_plane_new(w, h, 3, c, 200u + (uint32_t)c);
+        one[c] = test_plane_new(dw, dh, 1, 0, 0);
+        got[c] = test_plane_new(dw, dh, 1, 2 * c + 1, 0);
+    }
+    unsigned char v1[64 * 35], vg[64 * 35];
+    st_simd_force(ST_SIMD_SCALAR);
+    for (int c = 0; c < 3; c++)
+        st_warp_perspective(src[c].p, src[c].stride, w, h, one[c].p, one[c].stride, dw, dh, m,
+                            -2.0f, c == 0 ? v1 : NULL, 1);
+    const float *sp[3] = {src[0].p, src[1].p, src[2].p};
+    float *gp[3] = {got[0].p, got[1].p, got[2].p};
+    FOR_EACH_PATH(p)
+    {
+        st_simd_force(p);
+        memset(vg, 7, sizeof vg);
+        CHECK_EQ_INT(st_warp_perspective_planes(sp, 3, src[0].stride, w, h, gp, got[0].stride, dw,
+                                                dh, m, -2.0f, vg, 2),
+                     0);
+        for (int c = 0; c < 3; c++)
+            CHECK_MSG(test_identical(one[c].p, one[c].stride, got[c].p, got[c].stride, dw, dh),
+                      "planes %s, plane %d", st_simd_name(p), c);
+        CHECK(!memcmp(v1, vg, sizeof vg));
+    }
+    CHECK_EQ_INT(st_warp_perspective_planes(sp, 0, src[0].stride, w, h, gp, got[0].stride, dw, dh,
+                                            m, 0.0f, NULL, 1),
+                 ST_EINVAL);
+    for (int c = 0; c < 3; c++) {
+        test_plane_free(&src[c]);
+        test_plane_free(&one[c]);
+        test_plane_free(&got[c]);
+    }
+}
+
 int main(void)
 {
     CHECK(simd_env_respected());
@@ -109,5 +152,6 @@ int main(void)
         integer_shift();
     }
     paths_and_threads();
+    planes_as_singles();
     return test_summary();
 }

@@ -9,14 +9,16 @@
 #include "simd/generic/warp_px.h"
 #include "simd/simd_internal.h"
 
-void st_warp_row_c(const float *src, size_t sstride, int sw, int sh, const double m[9], int y,
-                   float *dst, unsigned char *valid, int dw, float outside)
+void st_warp_row_c(const float *const *src, int nch, size_t sstride, int sw, int sh,
+                   const double m[9], int y, float *const *dst, unsigned char *valid, int dw,
+                   float outside)
 {
     for (int x = 0; x < dw; x++) {
         double xs, ys;
         st_warp_coords(m, (double)x, (double)y, &xs, &ys);
         int in = st_inside(xs, ys, sw, sh);
-        dst[x] = in ? st_bicubic_px(src, sstride, sw, sh, xs, ys) : outside;
+        for (int c = 0; c < nch; c++)
+            dst[c][x] = in ? st_bicubic_px(src[c], sstride, sw, sh, xs, ys) : outside;
         if (valid)
             valid[x] = (unsigned char)in;
     }

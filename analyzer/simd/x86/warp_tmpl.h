@@ -103,29 +103,36 @@ static inline float bicubic_inner(const float *p, size_t sstride, __m128 wx, __m
     return _mm_cvtss_f32(_mm_add_ss(s, BCAST(s, 1)));
 }
 
-static inline void warp_px(const float *src, size_t sstride, int sw, int sh, const double m[9],
-                           int x, int y, float *dst, unsigned char *valid, float outside)
+static inline void warp_px(const float *const *src, int nch, size_t sstride, int sw, int sh,
+                           const double m[9], int x, int y, float *const *dst,
+                           unsigned char *valid, float outside)
 {
     double xs, ys;
     st_warp_coords(m, (double)x, (double)y, &xs, &ys);
     int in = st_inside(xs, ys, sw, sh);
-    dst[x] = in ? st_bicubic_px(src, sstride, sw, sh, xs, ys) : outside;
+    for (int c = 0; c < nch; c++)
+        dst[c][x] = in ? st_bicubic_px(src[c], sstride, sw, sh, xs, ys) : outside;
     if (valid)
         valid[x] = (unsigned char)in;
 }
 
-/* Pixel p of a group of four: outside, vector interior, or scalar edge. */
-static inline void group_px(const float *src, size_t sstride, int sw, int sh, const double m[9],
-                            int x, int y, int p, int mask, const int *ix, const int *iy,
-                            const __m128 *wx, const __m128 *wy, float *dst, float outside)
+/* Pixel p of a group of four, every plane: outside, vector interior, or
+ * scalar edge. */
+static inline void group_px(const float *const *src, int nch, size_t sstride, int sw, int sh,
+                            const double m[9], int x, int y, int p, int mask, const int *ix,
+                            const int *iy, const __m128 *wx, const __m128 *wy, float *const *dst,
+                            float outside)
 {
-    if (!((mask >> p) & 1))
-        dst[x + p] = outside;
-    else if (ix[p] >= 1 && iy[p] >= 1 && ix[p] + 2 < sw && iy[p] + 2 < sh)
-        dst[x + p] = bicubic_inner(src + (size_t)(iy[p] - 1) * sstride + (ix[p] - 1), sstride,
-                                   wx[p], wy[p]);
-    else
-        warp_px(src, sstride, sw, sh, m, x + p, y, dst, NULL, outside);
+    if (!((mask >> p) & 1)) {
+        for (int c = 0; c < nch; c++)
+            dst[c][x + p] = outside;
+    } else if (ix[p] >= 1 && iy[p] >= 1 && ix[p] + 2 < sw && iy[p] + 2 < sh) {
+        size_t off = (size_t)(iy[p] - 1) * sstride + (size_t)(ix[p] - 1);
+        for (int c = 0; c < nch; c++)
+            dst[c][x + p] = bicubic_inner(src[c] + off, sstride, wx[p], wy[p]);
+    } else {
+        warp_px(src, nch, sstride, sw, sh, m, x + p, y, dst, NULL, outside);
+    }
 }
 
 #if defined(ST_VEC_AVX2)
@@ -150,8 +157,9 @@ static inline void bicubic_pair(const float *p0, const float *p1, size_t ss, __m
 }
 #endif
 
-void ST_FN(warp_row)(const float *src, size_t sstride, int sw, int sh, const double m[9], int y,
-                     float *dst, unsigned char *valid, int dw, float outside)
+void ST_FN(warp_row)(const float *const *src, int nch, size_t sstride, int sw, int sh,
+                     const double m[9], int y, float *const *dst, unsigned char *valid, int dw,
+                     float outside)
 {
     int x = 0;
     for (; x + 4 <= dw; x += 4) {
@@ -162,8 +170,9 @@ void ST_FN(warp_row)(const float *src, size_t sstride, int sw, int sh, const dou
             for (int p = 0; p < 4; p++)
                 valid[x + p] = (unsigned char)((mask >> p) & 1);
         if (!mask) {
-            for (int p = 0; p < 4; p++)
-                dst[x + p] = outside;
+            for (int c = 0; c < nch; c++)
+                for (int p = 0; p < 4; p++)
+                    dst[c][x + p] = outside;
             continue;
         }
         cubic_weights4(tx, wx);
@@ -180,17 +189,22 @@ void ST_FN(warp_row)(const float *src, size_t sstride, int sw, int sh, const dou
             jmax = iy[p] > jmax ? iy[p] : jmax;
         }
         if (inner && imin >= 1 && jmin >= 1 && imax + 2 < sw && jmax + 2 < sh) {
-            const float *q[4];
+            size_t off[4];
             for (int p = 0; p < 4; p++)
-                q[p] = src + (size_t)(iy[p] - 1) * sstride + (ix[p] - 1);
-            bicubic_pair(q[0], q[1], sstride, wx[0], wx[1], wy[0], wy[1], dst + x);
-            bicubic_pair(q[2], q[3], sstride, wx[2], wx[3], wy[2], wy[3], dst + x + 2);
+                off[p] = (size_t)(iy[p] - 1) * sstride + (size_t)(ix[p] - 1);
+            for (int c = 0; c < nch; c++) {
+                const float *s = src[c];
+                bicubic_pair(s + off[0], s + off[1], sstride, wx[0], wx[1], wy[0], wy[1],
+                             dst[c] + x);
+                bicubic_pair(s + off[2], s + off[3], sstride, wx[2], wx[3], wy[2], wy[3],
+                             dst[c] + x + 2);
+            }
             continue;
         }
 #endif
         for (int p = 0; p < 4; p++)
-            group_px(src, sstride, sw, sh, m, x, y, p, mask, ix, iy, wx, wy, dst, outside);
+            group_px(src, nch, sstride, sw, sh, m, x, y, p, mask, ix, iy, wx, wy, dst, outside);
     }
     for (; x < dw; x++)
-        warp_px(src, sstride, sw, sh, m, x, y, dst, valid, outside);
+        warp_px(src, nch, sstride, sw, sh, m, x, y, dst, valid, outside);
 }
