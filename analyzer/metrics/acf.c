@@ -2,6 +2,7 @@
 #include "metrics/acf.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,13 +10,40 @@
 #include "core/error.h"
 
 /* Autocorrelation of the window·mask, normalised to 1 at zero lag: the
- * separable 1-D autocorrelations of a window cache (no mask), or the FFT of
- * window·mask (mask). */
+ * separable 1-D autocorrelations of the windows (no mask), or the FFT of
+ * window·mask (mask). The 1-D ones come complete from a shared cache
+ * (tiles), or are computed lag by lag when the search first needs them (a
+ * 12 MP plane: a few hundred lags of the 1500 a complete table would hold). */
 typedef struct win_acf {
-    const st_window_cache *wc; /* windows and their 1-D autocorrelations */
+    const st_window_cache *wc; /* windows (and, if ready, their autocorrelations) */
+    const double *ax, *ay;     /* complete 1-D autocorrelations, or NULL */
+    double *lx, *ly;           /* else lazily filled: NaN = not yet */
+    double w0x, w0y;           /* Σ window² (lazy case) */
     float *full;               /* masked: fw x fh, circular lags */
     double full0;
 } win_acf;
+
+static double sum_sq(const double *win, int n)
+{
+    double w0 = 0;
+    for (int i = 0; i < n; i++)
+        w0 += win[i] * win[i];
+    return w0;
+}
+
+/* Σ_i w_i w_{i+t} / Σ_i w_i², summed as st_window_cache_make does. */
+static double lag_1d(const double *full, double *lazy, const double *win, int n, double w0, int t)
+{
+    if (full)
+        return full[t];
+    if (isnan(lazy[t])) {
+        double acc = 0;
+        for (int i = 0; i + t < n; i++)
+            acc += win[i] * win[i + t];
+        lazy[t] = acc / w0;
+    }
+    return lazy[t];
+}
 
 static int masked_win_acf(st_fft *fft, const st_spectrum *s, const unsigned char *mask,
                           size_t mstride, win_acf *wa, st_err *err)
@@ -54,26 +82,32 @@ typedef struct acf_map {
     const float *a; /* circular ACF, fw x fh */
     int fw, fh;
     double a0;
-    const win_acf *wa;
+    win_acf *wa;
 } acf_map;
 
-/* Normalised ACF at an integer lag; NaN where the window overlap is too
- * small to trust the ratio. */
+/* Normalised ACF at an integer lag (|tx| < fw, |ty| < fh); NaN where the
+ * window overlap is too small to trust the ratio. */
 static double rho_at(const acf_map *m, int tx, int ty)
 {
-    int ix = ((tx % m->fw) + m->fw) % m->fw, iy = ((ty % m->fh) + m->fh) % m->fh;
+    int ix = tx < 0 ? tx + m->fw : tx, iy = ty < 0 ? ty + m->fh : ty;
     double wgt;
     if (m->wa->full)
         wgt = m->wa->full[(size_t)iy * m->fw + ix] / m->wa->full0;
-    else
-        wgt = m->wa->wc->ax[abs(tx)] * m->wa->wc->ay[abs(ty)];
+    else {
+        win_acf *wa = m->wa;
+        wgt = lag_1d(wa->ax, wa->lx, wa->wc->wx, wa->wc->w, wa->w0x, abs(tx)) *
+              lag_1d(wa->ay, wa->ly, wa->wc->wy, wa->wc->h, wa->w0y, abs(ty));
+    }
     if (!(wgt > 0.05))
         return NAN;
     return m->a[(size_t)iy * m->fw + ix] / (m->a0 * wgt);
 }
 
 /* The normalised ACF on the lags |tx|, |ty| <= r of the search, each lag
- * computed once, when a direction march first needs it (INFINITY: not yet). */
+ * computed once, when a direction march first needs it. The grid is
+ * calloc'd: all-zero bits mean "not yet", so only the pages the marches
+ * reach are ever touched (a 12 MP plane's grid is 36 MB, the marches see a
+ * few hundred kB of it); a computed +0 is kept as −0, the same number. */
 typedef struct rho_grid {
     const acf_map *m;
     float *v;
@@ -85,36 +119,43 @@ static int rho_grid_make(const acf_map *m, int r, rho_grid *g)
     g->m = m;
     g->r = r;
     g->n = 2 * r + 1;
-    size_t cells = (size_t)g->n * g->n;
-    g->v = malloc(cells * sizeof *g->v);
-    if (!g->v)
-        return -1;
-    for (size_t i = 0; i < cells; i++)
-        g->v[i] = INFINITY;
-    return 0;
+    g->v = calloc((size_t)g->n * g->n, sizeof *g->v);
+    return g->v ? 0 : -1;
 }
 
 static inline float rho_cell(rho_grid *g, int tx, int ty)
 {
     float *p = g->v + (size_t)(ty + g->r) * g->n + tx + g->r;
-    if (isinf(*p))
-        *p = (float)rho_at(g->m, tx, ty);
+    uint32_t bits;
+    memcpy(&bits, p, sizeof bits);
+    if (!bits) {
+        float v = (float)rho_at(g->m, tx, ty);
+        *p = v == 0.0f ? -0.0f : v;
+    }
     return *p;
+}
+
+/* floor() for |x| < 2^31 without the libm call (baseline x86-64 has no
+ * rounding instruction): the same integer. */
+static inline int floor_int(double x)
+{
+    int i = (int)x;
+    return i > x ? i - 1 : i;
 }
 
 static double rho_bilinear(rho_grid *g, double x, double y)
 {
-    int x0 = (int)floor(x), y0 = (int)floor(y);
+    int x0 = floor_int(x), y0 = floor_int(y);
     double fx = x - x0, fy = y - y0;
     return (1 - fy) * ((1 - fx) * rho_cell(g, x0, y0) + fx * rho_cell(g, x0 + 1, y0)) +
            fy * ((1 - fx) * rho_cell(g, x0, y0 + 1) + fx * rho_cell(g, x0 + 1, y0 + 1));
 }
 
-/* Lag (pixels) at which the ACF first falls to s along direction th, or
- * INFINITY if it does not within rmax. */
-static double decay_length(rho_grid *g, double th, double s, double step, double rmax)
+/* Lag (pixels) at which the ACF first falls to s along the direction
+ * (c, sn), or INFINITY if it does not within rmax. */
+static double decay_length(rho_grid *g, double c, double sn, double s, double step, double rmax)
 {
-    double c = cos(th), sn = sin(th), prev = 1.0;
+    double prev = 1.0;
     for (double r = step; r <= rmax; r += step) {
         double v = rho_bilinear(g, r * c, r * sn);
         if (isnan(v))
@@ -126,24 +167,45 @@ static double decay_length(rho_grid *g, double th, double s, double step, double
     return INFINITY;
 }
 
+void st_acf_directions(int n, double *cs)
+{
+    for (int k = 0; k < n; k++) {
+        cs[2 * k] = cos(M_PI * k / n);
+        cs[2 * k + 1] = sin(M_PI * k / n);
+    }
+}
+
 int st_acf_params(st_fft *fft, st_spectrum *s, const unsigned char *mask, size_t mstride,
                   const st_acf_opts *o, int threads, double *sal_px, double *str, st_err *err)
 {
     (void)threads;
     *sal_px = NAN;
     *str = NAN;
-    win_acf wa = {s->wc, NULL, 0};
+    win_acf wa = {s->wc, NULL, NULL, NULL, NULL, 0, 0, NULL, 0};
     st_window_cache own = {0};
     float *acf = NULL;
     int rc = ST_OK;
     double rmax = o->max_frac * (s->w < s->h ? s->w : s->h);
     int rgrid = (int)ceil(rmax) + 1; /* lags the search can touch */
-    if (wa.wc && wa.wc->max_lag < rgrid)
-        wa.wc = NULL;
     if (!wa.wc) {
-        if (st_window_cache_make(s->w, s->h, s->window, rgrid, &own))
+        if (st_window_cache_make(s->w, s->h, s->window, 0, &own))
             return st_err_set(err, ST_ENOMEM, "acf: out of memory");
         wa.wc = &own;
+    }
+    if (wa.wc->max_lag >= rgrid) {
+        wa.ax = wa.wc->ax;
+        wa.ay = wa.wc->ay;
+    } else if (!mask) {
+        wa.lx = malloc(((size_t)rgrid + 2) * sizeof *wa.lx);
+        wa.ly = malloc(((size_t)rgrid + 2) * sizeof *wa.ly);
+        if (!wa.lx || !wa.ly) {
+            rc = st_err_set(err, ST_ENOMEM, "acf: out of memory");
+            goto done;
+        }
+        for (int t = 0; t < rgrid + 2; t++)
+            wa.lx[t] = wa.ly[t] = NAN;
+        wa.w0x = sum_sq(wa.wc->wx, wa.wc->w);
+        wa.w0y = sum_sq(wa.wc->wy, wa.wc->h);
     }
     if (mask && (rc = masked_win_acf(fft, s, mask, mstride, &wa, err)))
         goto done;
@@ -169,7 +231,15 @@ int st_acf_params(st_fft *fft, st_spectrum *s, const unsigned char *mask, size_t
     }
     double lo = INFINITY, hi = 0;
     for (int k = 0; k < o->n_dirs; k++) {
-        double r = decay_length(&g, M_PI * k / o->n_dirs, o->s, o->step_px, rmax);
+        double c, sn;
+        if (o->dirs) {
+            c = o->dirs[2 * k];
+            sn = o->dirs[2 * k + 1];
+        } else {
+            c = cos(M_PI * k / o->n_dirs);
+            sn = sin(M_PI * k / o->n_dirs);
+        }
+        double r = decay_length(&g, c, sn, o->s, o->step_px, rmax);
         lo = r < lo ? r : lo;
         hi = r > hi ? r : hi;
     }
@@ -180,6 +250,8 @@ int st_acf_params(st_fft *fft, st_spectrum *s, const unsigned char *mask, size_t
     }
 done:
     st_window_cache_free(&own);
+    free(wa.lx);
+    free(wa.ly);
     st_fft_free_buf(wa.full);
     st_fft_free_buf(acf);
     return rc;

@@ -126,6 +126,9 @@ int st_roughness_tiles(st_fft *fft, const float *z, size_t stride, int w, int h,
      * the ROI's cost per tile. */
     c.cfg.acf.n_dirs = 90;
     c.cfg.acf.step_px = 1.0;
+    double dirs[2 * 90];
+    st_acf_directions(90, dirs);
+    c.cfg.acf.dirs = dirs; /* one cos/sin table for every tile */
     c.cfg.aps_rmin = 2;
     st_window_cache wc;
     if (st_window_cache_make(tl->ts, tl->ts, cfg->window, -1, &wc))
