@@ -235,7 +235,6 @@ struct st_bin_geom {
     double c2, s2;       /* cos 2θ, sin 2θ of the wave vector */
     int r;               /* radial bin, -1 beyond Nyquist or past the last bin */
     short a;             /* angular bin, -1 when inside aps_rmin */
-    unsigned char bands; /* bit k: inside band k */
 };
 
 typedef struct geom_params {
@@ -277,10 +276,6 @@ static void geom_row(const geom_params *g, int ky, struct st_bin_geom *out)
          * are their own mirror image. */
         b->wgt = (kx == 0 && ky == 0) ? 0.0
                  : (kx == 0 || (g->fw % 2 == 0 && kx == g->fw / 2)) ? 1.0 : 2.0;
-        b->bands = 0;
-        for (int k = 0; k < g->nbands; k++)
-            if (f2 > g->flo2[k] && f2 <= g->fhi2[k])
-                b->bands |= (unsigned char)(1u << k);
         b->r = -1;
         b->a = -1;
         b->c2 = b->s2 = 0;
@@ -295,6 +290,64 @@ static void geom_row(const geom_params *g, int ky, struct st_bin_geom *out)
         b->a = (short)(bin < 0 ? 0 : (bin >= ST_APS_BINS ? ST_APS_BINS - 1 : bin));
         b->c2 = (fx2 - fy2) / f2;
         b->s2 = -2.0 * fx * fy / f2;
+    }
+}
+
+/* Rows ky and fh − ky (0 < ky < fh/2) hold the same |f|, radial bin and
+ * bands, wave vectors mirrored in the fx axis: the angle of one is π minus
+ * that of the other and sin 2θ changes sign, all exactly (the same
+ * operations on the same operands as geom_row, whose bins these equal bit
+ * for bit). The per-bin values are computed in straight-line loops the
+ * compiler vectorises; the whole plane's reduction needs them once per pair. */
+typedef struct pair_scratch {
+    double *f2, *ang, *c2, *s2; /* hw each */
+    struct st_bin_geom *gp, *gm;
+} pair_scratch;
+
+static void geom_pair(const geom_params *g, int ky, pair_scratch *ps)
+{
+    const double fy = ky * g->dfy, fy2 = fy * fy, inv_df = 1.0 / g->df;
+    const double to_bin = ST_APS_BINS / M_PI;
+    const int hw = g->hw;
+    double *restrict f2a = ps->f2, *restrict ang = ps->ang, *restrict c2 = ps->c2,
+                     *restrict s2 = ps->s2;
+    for (int kx = 0; kx < hw; kx++) {
+        double fx = kx * g->dfx, fx2 = fx * fx, f2 = fx2 + fy2;
+        /* half_angle(fx, −fy) after its flip: ax = fx, y = fy >= 0 */
+        int ge = fx >= fy;
+        double num = ge ? fy : fx, den = ge ? fx : fy;
+        double t = num / (den > 0 ? den : 1.0); /* 0/1 at the origin */
+        double at = atan01(t);
+        f2a[kx] = f2;
+        ang[kx] = ge ? at : M_PI_2 - at;
+        double q = f2 > 0 ? f2 : 1.0;
+        c2[kx] = (fx2 - fy2) / q;
+        s2[kx] = -2.0 * fx * fy / q;
+    }
+    const int kmid = g->fw % 2 == 0 ? g->fw / 2 : -1; /* its own mirror column */
+    for (int kx = 0; kx < hw; kx++) {
+        struct st_bin_geom *b = &ps->gp[kx], *m = &ps->gm[kx];
+        double f2 = f2a[kx];
+        b->wgt = (kx == 0 && ky == 0) ? 0.0 : (kx == 0 || kx == kmid) ? 1.0 : 2.0;
+        b->r = -1;
+        b->a = -1;
+        b->c2 = b->s2 = 0;
+        *m = *b;
+        if (f2 > g->fnyq2 || b->wgt == 0)
+            continue;
+        size_t r = (size_t)(sqrt(f2) * inv_df + 0.5);
+        b->r = m->r = r < g->nr ? (int)r : -1;
+        if (f2 < g->aps_rmin2)
+            continue;
+        /* Row ky > 0: the flipped wave vector points left (π − a) unless
+         * fx = 0; row 0 is not flipped. */
+        double ab = (ky > 0 && kx > 0) ? M_PI - ang[kx] : ang[kx];
+        int bin = (int)(ab * to_bin), mbin = (int)(ang[kx] * to_bin);
+        b->a = (short)(bin < 0 ? 0 : (bin >= ST_APS_BINS ? ST_APS_BINS - 1 : bin));
+        m->a = (short)(mbin < 0 ? 0 : (mbin >= ST_APS_BINS ? ST_APS_BINS - 1 : mbin));
+        b->c2 = m->c2 = c2[kx];
+        b->s2 = s2[kx];
+        m->s2 = -s2[kx];
     }
 }
 
@@ -333,50 +386,99 @@ void st_spectrum_geom_free(st_spectrum_geom *g)
 typedef struct red_ctx {
     const st_spectrum *s;
     const geom_params *g;
-    const struct st_bin_geom *bins; /* whole plane, or NULL: per row */
+    const struct st_bin_geom *bins; /* whole plane, or NULL: made per row pair */
     size_t stride; /* doubles per block partial */
     double *part;
     atomic_int failed;
 } red_ctx;
 
-/* Partial layout: rsum[nr], rcnt[nr], band[nb], total, aps[3][180]. */
+/* First kx of row fy2 whose |f|² exceeds thr (hw if none): |f|² grows with
+ * kx, and is computed exactly as geom_row does, so a band's bins in a row
+ * are the run [first(lo), first(hi)). */
+static int first_above(const geom_params *g, double fy2, double thr)
+{
+    int lo = 0, hi = g->hw;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        double fx = mid * g->dfx, fx2 = fx * fx, f2 = fx2 + fy2;
+        if (f2 > thr)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* Partial layout: rsum[nr], rcnt[nr], band[nb], total, aps[3][180]. Each
+ * sum sees its terms in kx order, as a single loop over the bins would. */
+static void scatter_row(const geom_params *g, const st_complex *row,
+                        const struct st_bin_geom *gr, int ky, double *p)
+{
+    double *rsum = p, *rcnt = p + g->nr, *band = rcnt + g->nr, *total = band + g->nbands;
+    double *aps = total + 1, *apc = aps + ST_APS_BINS, *apsn = apc + ST_APS_BINS;
+    double tot = *total;
+    for (int kx = 0; kx < g->hw; kx++) {
+        const struct st_bin_geom *e = &gr[kx];
+        double pw = row[kx][0] * e->wgt;
+        tot += pw;
+        if (e->r < 0)
+            continue;
+        rsum[e->r] += pw;
+        rcnt[e->r] += e->wgt;
+        if (e->a < 0)
+            continue;
+        aps[e->a] += pw;
+        apc[e->a] += pw * e->c2;
+        apsn[e->a] += pw * e->s2;
+    }
+    *total = tot;
+    double fy = (ky <= g->fh / 2 ? ky : ky - g->fh) * g->dfy, fy2 = fy * fy;
+    for (int k = 0; k < g->nbands; k++) {
+        int a = first_above(g, fy2, g->flo2[k]), b = first_above(g, fy2, g->fhi2[k]);
+        double acc = band[k];
+        for (int kx = a; kx < b; kx++)
+            acc += row[kx][0] * gr[kx].wgt;
+        band[k] = acc;
+    }
+}
+
+/* Blocks run over mirror row pairs (ky, fh − ky), with or without a
+ * geometry table, so both give the same sums bit for bit. */
 static void reduce_block(void *arg, int b, int y0, int y1)
 {
     red_ctx *c = arg;
     const st_spectrum *s = c->s;
     const geom_params *g = c->g;
     double *p = c->part + (size_t)b * c->stride;
-    double *rsum = p, *rcnt = p + g->nr, *band = rcnt + g->nr, *total = band + g->nbands;
-    double *aps = total + 1, *apc = aps + ST_APS_BINS, *apsn = apc + ST_APS_BINS;
-    struct st_bin_geom *own = c->bins ? NULL : malloc((size_t)g->hw * sizeof *own);
-    if (!c->bins && !own) {
-        atomic_store(&c->failed, 1);
-        return;
+    size_t hw = (size_t)g->hw;
+    double *mem = NULL;
+    pair_scratch ps = {0};
+    if (!c->bins) {
+        mem = malloc(hw * (4 * sizeof(double) + 2 * sizeof(struct st_bin_geom)));
+        if (!mem) {
+            atomic_store(&c->failed, 1);
+            return;
+        }
+        ps = (pair_scratch){mem, mem + hw, mem + 2 * hw, mem + 3 * hw,
+                            (struct st_bin_geom *)(mem + 4 * hw), NULL};
+        ps.gm = ps.gp + hw;
     }
     for (int ky = y0; ky < y1; ky++) {
-        const struct st_bin_geom *gr = c->bins ? c->bins + (size_t)ky * g->hw : own;
-        if (own)
-            geom_row(g, ky, own);
-        const st_complex *row = s->F + (size_t)ky * s->hw;
-        for (int kx = 0; kx < g->hw; kx++) {
-            const struct st_bin_geom *e = &gr[kx];
-            double pw = row[kx][0] * e->wgt;
-            *total += pw;
-            for (int k = 0; k < g->nbands; k++)
-                if (e->bands >> k & 1u)
-                    band[k] += pw;
-            if (e->r < 0)
-                continue;
-            rsum[e->r] += pw;
-            rcnt[e->r] += e->wgt;
-            if (e->a < 0)
-                continue;
-            aps[e->a] += pw;
-            apc[e->a] += pw * e->c2;
-            apsn[e->a] += pw * e->s2;
+        int my = s->fh - ky, mirror = ky > 0 && my > ky;
+        const struct st_bin_geom *gp, *gm;
+        if (c->bins) {
+            gp = c->bins + (size_t)ky * hw;
+            gm = c->bins + (size_t)my * hw;
+        } else {
+            geom_pair(g, ky, &ps);
+            gp = ps.gp;
+            gm = ps.gm;
         }
+        scatter_row(g, s->F + (size_t)ky * s->hw, gp, ky, p);
+        if (mirror)
+            scatter_row(g, s->F + (size_t)my * s->hw, gm, my, p);
     }
-    free(own);
+    free(mem);
 }
 
 int st_spectrum_reduce(const st_spectrum *s, const double (*bands)[2], int nbands,
@@ -397,7 +499,8 @@ int st_spectrum_reduce(const st_spectrum *s, const double (*bands)[2], int nband
     }
     size_t nr = c.g->nr;
     c.stride = 2 * nr + (size_t)nbands + 1 + 3 * ST_APS_BINS;
-    int nb = st_block_count(s->fh);
+    int nrows = s->fh / 2 + 1; /* mirror row pairs */
+    int nb = st_block_count(nrows);
     c.part = calloc((size_t)nb * c.stride, sizeof *c.part);
     out->rsum = calloc(nr, sizeof *out->rsum);
     out->rcnt = calloc(nr, sizeof *out->rcnt);
@@ -406,7 +509,7 @@ int st_spectrum_reduce(const st_spectrum *s, const double (*bands)[2], int nband
         st_spectrum_sums_free(out);
         return -1;
     }
-    st_run_blocks(threads, s->fh, reduce_block, &c);
+    st_run_blocks(threads, nrows, reduce_block, &c);
     if (atomic_load(&c.failed)) {
         free(c.part);
         st_spectrum_sums_free(out);
