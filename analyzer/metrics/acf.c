@@ -167,12 +167,84 @@ static double decay_length(rho_grid *g, double c, double sn, double s, double st
     return INFINITY;
 }
 
-void st_acf_directions(int n, double *cs)
+/* One sample of a march: the cell (x0, y0) and bilinear weights of the
+ * point r·(cos θ, sin θ), computed as rho_bilinear does. */
+typedef struct march_step {
+    double r, fx, fy;
+    int x0, y0;
+} march_step;
+
+struct st_acf_march {
+    int w, h, n_dirs;
+    double s, step;
+    size_t *first; /* n_dirs + 1: steps of direction k are first[k] .. first[k+1]-1 */
+    march_step *steps;
+};
+
+static void dir_cs(const st_acf_opts *o, int k, double *c, double *sn)
 {
-    for (int k = 0; k < n; k++) {
-        cs[2 * k] = cos(M_PI * k / n);
-        cs[2 * k + 1] = sin(M_PI * k / n);
+    *c = cos(M_PI * k / o->n_dirs);
+    *sn = sin(M_PI * k / o->n_dirs);
+}
+
+st_acf_march *st_acf_march_new(const st_acf_opts *o, int w, int h)
+{
+    double rmax = o->max_frac * (w < h ? w : h);
+    size_t per = 0;
+    for (double r = o->step_px; r <= rmax; r += o->step_px)
+        per++;
+    st_acf_march *m = calloc(1, sizeof *m);
+    if (!m || o->n_dirs < 1)
+        goto fail;
+    m->first = malloc(((size_t)o->n_dirs + 1) * sizeof *m->first);
+    m->steps = malloc(((size_t)o->n_dirs * per + 1) * sizeof *m->steps);
+    if (!m->first || !m->steps)
+        goto fail;
+    *m = (st_acf_march){w, h, o->n_dirs, o->s, o->step_px, m->first, m->steps};
+    size_t n = 0;
+    for (int k = 0; k < o->n_dirs; k++) {
+        double c, sn;
+        dir_cs(o, k, &c, &sn);
+        m->first[k] = n;
+        for (double r = o->step_px; r <= rmax; r += o->step_px) {
+            double x = r * c, y = r * sn;
+            int x0 = floor_int(x), y0 = floor_int(y);
+            m->steps[n++] = (march_step){r, x - x0, y - y0, x0, y0};
+        }
     }
+    m->first[o->n_dirs] = n;
+    return m;
+fail:
+    st_acf_march_free(m);
+    return NULL;
+}
+
+void st_acf_march_free(st_acf_march *m)
+{
+    if (m) {
+        free(m->first);
+        free(m->steps);
+        free(m);
+    }
+}
+
+/* decay_length over a precomputed march: the same samples, the same sums. */
+static double decay_marched(rho_grid *g, const march_step *st, size_t n, double s, double step)
+{
+    double prev = 1.0;
+    for (size_t j = 0; j < n; j++) {
+        const march_step *p = &st[j];
+        double fx = p->fx, fy = p->fy;
+        int x0 = p->x0, y0 = p->y0;
+        double v = (1 - fy) * ((1 - fx) * rho_cell(g, x0, y0) + fx * rho_cell(g, x0 + 1, y0)) +
+                   fy * ((1 - fx) * rho_cell(g, x0, y0 + 1) + fx * rho_cell(g, x0 + 1, y0 + 1));
+        if (isnan(v))
+            return INFINITY;
+        if (v <= s)
+            return prev > v ? p->r - step * (s - v) / (prev - v) : p->r;
+        prev = v;
+    }
+    return INFINITY;
 }
 
 int st_acf_params(st_fft *fft, st_spectrum *s, const unsigned char *mask, size_t mstride,
@@ -229,17 +301,21 @@ int st_acf_params(st_fft *fft, st_spectrum *s, const unsigned char *mask, size_t
         rc = st_err_set(err, ST_ENOMEM, "acf: out of memory");
         goto done;
     }
+    const st_acf_march *mk = o->march;
+    if (mk && (mk->w != s->w || mk->h != s->h || mk->n_dirs != o->n_dirs || mk->s != o->s ||
+               mk->step != o->step_px))
+        mk = NULL;
     double lo = INFINITY, hi = 0;
     for (int k = 0; k < o->n_dirs; k++) {
-        double c, sn;
-        if (o->dirs) {
-            c = o->dirs[2 * k];
-            sn = o->dirs[2 * k + 1];
+        double r;
+        if (mk) {
+            r = decay_marched(&g, mk->steps + mk->first[k], mk->first[k + 1] - mk->first[k], o->s,
+                              o->step_px);
         } else {
-            c = cos(M_PI * k / o->n_dirs);
-            sn = sin(M_PI * k / o->n_dirs);
+            double c, sn;
+            dir_cs(o, k, &c, &sn);
+            r = decay_length(&g, c, sn, o->s, o->step_px, rmax);
         }
-        double r = decay_length(&g, c, sn, o->s, o->step_px, rmax);
         lo = r < lo ? r : lo;
         hi = r > hi ? r : hi;
     }
@@ -263,12 +339,16 @@ double st_texture_direction(const st_spectrum_sums *sums)
      * frequency samples per degree near the origin): the peak is searched
      * on the spectrum summed over ±APS_SMOOTH degrees, then refined. */
     enum { APS_SMOOTH = 5, APS_REFINE = 15 };
+    /* The spectrum continued circularly, so the sums need no modulo. */
+    double ext[ST_APS_BINS + 2 * APS_SMOOTH];
+    for (int i = 0; i < ST_APS_BINS + 2 * APS_SMOOTH; i++)
+        ext[i] = sums->aps[(i - APS_SMOOTH + ST_APS_BINS) % ST_APS_BINS];
     int best = -1;
     double best_v = 0;
     for (int a = 0; a < ST_APS_BINS; a++) {
         double v = 0;
         for (int d = -APS_SMOOTH; d <= APS_SMOOTH; d++)
-            v += sums->aps[(a + d + ST_APS_BINS) % ST_APS_BINS];
+            v += ext[a + d + APS_SMOOTH];
         if (v > best_v) {
             best_v = v;
             best = a;

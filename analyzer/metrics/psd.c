@@ -114,8 +114,12 @@ static void fill_block(void *arg, int b, int y0, int y1)
         const float *row = c->z + (size_t)y * c->stride;
         const unsigned char *m = c->mask ? c->mask + (size_t)y * c->mstride : NULL;
         float *o = c->out + (size_t)y * c->fw;
-        for (int x = 0; x < c->w; x++)
-            o[x] = (m && !m[x]) ? 0.0f : (float)(c->wx[x] * c->wy[y] * (row[x] - c->mean));
+        if (!m) /* the same products, in a loop the compiler vectorises */
+            for (int x = 0; x < c->w; x++)
+                o[x] = (float)(c->wx[x] * c->wy[y] * (row[x] - c->mean));
+        else
+            for (int x = 0; x < c->w; x++)
+                o[x] = !m[x] ? 0.0f : (float)(c->wx[x] * c->wy[y] * (row[x] - c->mean));
         memset(o + c->w, 0, (size_t)(c->fw - c->w) * sizeof *o);
     }
 }

@@ -126,9 +126,8 @@ int st_roughness_tiles(st_fft *fft, const float *z, size_t stride, int w, int h,
      * the ROI's cost per tile. */
     c.cfg.acf.n_dirs = 90;
     c.cfg.acf.step_px = 1.0;
-    double dirs[2 * 90];
-    st_acf_directions(90, dirs);
-    c.cfg.acf.dirs = dirs; /* one cos/sin table for every tile */
+    st_acf_march *march = st_acf_march_new(&c.cfg.acf, tl->ts, tl->ts);
+    c.cfg.acf.march = march; /* one set of march samples for every tile (NULL: slower) */
     c.cfg.aps_rmin = 2;
     st_window_cache wc;
     if (st_window_cache_make(tl->ts, tl->ts, cfg->window, -1, &wc))
@@ -141,6 +140,7 @@ int st_roughness_tiles(st_fft *fft, const float *z, size_t stride, int w, int h,
     pthread_mutex_destroy(&c.lock);
     st_window_cache_free(&wc);
     st_spectrum_geom_free(geom);
+    st_acf_march_free(march);
     if (c.rc) {
         if (c.err.msg[0])
             return st_err_set(err, c.rc, "tiles: %s", c.err.msg);
