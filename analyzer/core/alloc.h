@@ -16,7 +16,16 @@ static inline int st_mul_size(size_t a, size_t b, size_t *out)
 void *st_aligned_alloc(size_t bytes);
 void st_aligned_free(void *p);
 
-/* Aligned float buffer of n elements, zero-filled; NULL on failure. */
+/* Aligned float buffer of n elements, zero-filled; NULL on failure.
+ * Buffers of ST_HUGE_MIN bytes or more are advised into huge pages. */
 float *st_alloc_floats(size_t n);
+
+/* Large buffers (a 12 MP plane is 48 MB) touched page by page cost one
+ * fault per 4 KiB and many TLB misses in strided passes (FFT columns):
+ * where the kernel supports it (Linux transparent huge pages in "madvise"
+ * mode), ask for 2 MiB pages. A hint only: contents and results are the
+ * same either way. Does nothing below ST_HUGE_MIN bytes. */
+#define ST_HUGE_MIN ((size_t)4 << 20)
+void st_advise_huge(void *p, size_t bytes);
 
 #endif

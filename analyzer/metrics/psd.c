@@ -81,21 +81,44 @@ typedef struct fill_ctx {
     double *part; /* blocks x 3: Σwm, Σwm·z, Σ(wm)² */
 } fill_ctx;
 
+/* Σ wx·z over an unmasked row: four interleaved partial sums, added in a
+ * fixed order (the same bits for every thread count). */
+static double row_weighted_sum(const double *wx, const float *row, int w)
+{
+    double a[4] = {0, 0, 0, 0}, t = 0;
+    int x = 0;
+    for (; x + 4 <= w; x += 4)
+        for (int k = 0; k < 4; k++)
+            a[k] += wx[x + k] * row[x + k];
+    for (; x < w; x++)
+        t += wx[x] * row[x];
+    return ((a[0] + a[1]) + (a[2] + a[3])) + t;
+}
+
 static void weigh_block(void *arg, int b, int y0, int y1)
 {
     const fill_ctx *c = arg;
-    double sw = 0, swz = 0, sw2 = 0;
+    double sw = 0, swz = 0, sw2 = 0, full = 0, full2 = 0;
+    if (!c->mask) /* Σw and Σw² of a whole row, as the masked loop adds them */
+        for (int x = 0; x < c->w; x++) {
+            full += c->wx[x];
+            full2 += c->wx[x] * c->wx[x];
+        }
     for (int y = y0; y < y1; y++) {
         const float *row = c->z + (size_t)y * c->stride;
         const unsigned char *m = c->mask ? c->mask + (size_t)y * c->mstride : NULL;
-        double rw = 0, rwz = 0, rw2 = 0;
-        for (int x = 0; x < c->w; x++) {
-            if (m && !m[x])
-                continue;
-            double wv = c->wx[x];
-            rw += wv;
-            rwz += wv * row[x];
-            rw2 += wv * wv;
+        double rw = full, rwz = 0, rw2 = full2;
+        if (!m) {
+            rwz = row_weighted_sum(c->wx, row, c->w);
+        } else {
+            for (int x = 0; x < c->w; x++) {
+                if (!m[x])
+                    continue;
+                double wv = c->wx[x];
+                rw += wv;
+                rwz += wv * row[x];
+                rw2 += wv * wv;
+            }
         }
         sw += rw * c->wy[y];
         swz += rwz * c->wy[y];
