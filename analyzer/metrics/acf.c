@@ -143,12 +143,16 @@ static inline int floor_int(double x)
     return i > x ? i - 1 : i;
 }
 
+static inline double rho_interp(rho_grid *g, int x0, int y0, double fx, double fy)
+{
+    return (1 - fy) * ((1 - fx) * rho_cell(g, x0, y0) + fx * rho_cell(g, x0 + 1, y0)) +
+           fy * ((1 - fx) * rho_cell(g, x0, y0 + 1) + fx * rho_cell(g, x0 + 1, y0 + 1));
+}
+
 static double rho_bilinear(rho_grid *g, double x, double y)
 {
     int x0 = floor_int(x), y0 = floor_int(y);
-    double fx = x - x0, fy = y - y0;
-    return (1 - fy) * ((1 - fx) * rho_cell(g, x0, y0) + fx * rho_cell(g, x0 + 1, y0)) +
-           fy * ((1 - fx) * rho_cell(g, x0, y0 + 1) + fx * rho_cell(g, x0 + 1, y0 + 1));
+    return rho_interp(g, x0, y0, x - x0, y - y0);
 }
 
 /* Lag (pixels) at which the ACF first falls to s along the direction
@@ -200,7 +204,11 @@ st_acf_march *st_acf_march_new(const st_acf_opts *o, int w, int h)
     m->steps = malloc(((size_t)o->n_dirs * per + 1) * sizeof *m->steps);
     if (!m->first || !m->steps)
         goto fail;
-    *m = (st_acf_march){w, h, o->n_dirs, o->s, o->step_px, m->first, m->steps};
+    m->w = w;
+    m->h = h;
+    m->n_dirs = o->n_dirs;
+    m->s = o->s;
+    m->step = o->step_px;
     size_t n = 0;
     for (int k = 0; k < o->n_dirs; k++) {
         double c, sn;
@@ -234,10 +242,7 @@ static double decay_marched(rho_grid *g, const march_step *st, size_t n, double 
     double prev = 1.0;
     for (size_t j = 0; j < n; j++) {
         const march_step *p = &st[j];
-        double fx = p->fx, fy = p->fy;
-        int x0 = p->x0, y0 = p->y0;
-        double v = (1 - fy) * ((1 - fx) * rho_cell(g, x0, y0) + fx * rho_cell(g, x0 + 1, y0)) +
-                   fy * ((1 - fx) * rho_cell(g, x0, y0 + 1) + fx * rho_cell(g, x0 + 1, y0 + 1));
+        double v = rho_interp(g, p->x0, p->y0, p->fx, p->fy);
         if (isnan(v))
             return INFINITY;
         if (v <= s)
