@@ -8,6 +8,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "metrics/blocks.h"
 
 /* Autocorrelation of the window·mask, normalised to 1 at zero lag: the
  * separable 1-D autocorrelations of the windows (no mask), or the FFT of
@@ -45,8 +46,48 @@ static double lag_1d(const double *full, double *lazy, const double *win, int n,
     return lazy[t];
 }
 
+typedef struct wm_ctx {
+    const st_spectrum *s;
+    const unsigned char *mask;
+    size_t mstride;
+    const st_window_cache *wc;
+    float *buf;
+    st_complex *G;
+} wm_ctx;
+
+/* Rows y0..y1 of window·mask (padding zero). */
+static void wm_fill_block(void *arg, int b, int y0, int y1)
+{
+    (void)b;
+    const wm_ctx *c = arg;
+    int fw = c->s->fw;
+    for (int y = y0; y < y1; y++) {
+        float *o = c->buf + (size_t)y * fw;
+        memset(o, 0, (size_t)fw * sizeof *o);
+        if (y >= c->s->h)
+            continue;
+        const unsigned char *m = c->mask + (size_t)y * c->mstride;
+        for (int x = 0; x < c->s->w; x++)
+            if (m[x])
+                o[x] = (float)(c->wc->wx[x] * c->wc->wy[y]);
+    }
+}
+
+/* |G|² of spectrum rows y0..y1, in place. */
+static void wm_power_block(void *arg, int b, int y0, int y1)
+{
+    (void)b;
+    const wm_ctx *c = arg;
+    for (size_t i = (size_t)y0 * c->s->hw; i < (size_t)y1 * c->s->hw; i++) {
+        c->G[i][0] = c->G[i][0] * c->G[i][0] + c->G[i][1] * c->G[i][1];
+        c->G[i][1] = 0;
+    }
+}
+
+/* The per-element passes run on `threads` (fixed row blocks, no sums: the
+ * same values for any count). */
 static int masked_win_acf(st_fft *fft, const st_spectrum *s, const unsigned char *mask,
-                          size_t mstride, win_acf *wa, st_err *err)
+                          size_t mstride, int threads, win_acf *wa, st_err *err)
 {
     size_t nreal = (size_t)s->fw * s->fh, ncplx = (size_t)s->hw * s->fh;
     float *buf = st_fft_alloc_real(nreal);
@@ -56,17 +97,11 @@ static int masked_win_acf(st_fft *fft, const st_spectrum *s, const unsigned char
         rc = st_err_set(err, ST_ENOMEM, "acf: out of memory");
         goto done;
     }
-    memset(buf, 0, nreal * sizeof *buf);
-    for (int y = 0; y < s->h; y++)
-        for (int x = 0; x < s->w; x++)
-            if (mask[(size_t)y * mstride + x])
-                buf[(size_t)y * s->fw + x] = (float)(wa->wc->wx[x] * wa->wc->wy[y]);
+    wm_ctx c = {s, mask, mstride, wa->wc, buf, G};
+    st_run_blocks(threads, s->fh, wm_fill_block, &c);
     if ((rc = st_fft_r2c(fft, s->fw, s->fh, buf, G, err)))
         goto done;
-    for (size_t i = 0; i < ncplx; i++) {
-        G[i][0] = G[i][0] * G[i][0] + G[i][1] * G[i][1];
-        G[i][1] = 0;
-    }
+    st_run_blocks(threads, s->fh, wm_power_block, &c);
     if ((rc = st_fft_c2r(fft, s->fw, s->fh, G, buf, err)))
         goto done;
     wa->full = buf;
@@ -255,7 +290,6 @@ static double decay_marched(rho_grid *g, const march_step *st, size_t n, double 
 int st_acf_params(st_fft *fft, st_spectrum *s, const unsigned char *mask, size_t mstride,
                   const st_acf_opts *o, int threads, double *sal_px, double *str, st_err *err)
 {
-    (void)threads;
     *sal_px = NAN;
     *str = NAN;
     win_acf wa = {s->wc, NULL, NULL, NULL, NULL, 0, 0, NULL, 0};
@@ -284,7 +318,7 @@ int st_acf_params(st_fft *fft, st_spectrum *s, const unsigned char *mask, size_t
         wa.w0x = sum_sq(wa.wc->wx, wa.wc->w);
         wa.w0y = sum_sq(wa.wc->wy, wa.wc->h);
     }
-    if (mask && (rc = masked_win_acf(fft, s, mask, mstride, &wa, err)))
+    if (mask && (rc = masked_win_acf(fft, s, mask, mstride, threads, &wa, err)))
         goto done;
     /* The spectrum's input buffer is free now: the ACF goes there. */
     acf = s->real;
