@@ -312,7 +312,7 @@ int st_measure_surface(const st_surface_input *in, const st_surface_opts *opts,
         rc = st_err_set(err, ST_ENOMEM, "surface: out of memory for %zu tiles", nt);
         goto done;
     }
-    st_tile_valid(&tl, in->mask, in->mask_stride, s.valid);
+    st_tile_valid(&tl, in->mask, in->mask_stride, s.valid, threads);
     /* Texture plane: Y for photos, the robustly scaled height otherwise. */
     const float *tex = in->data;
     size_t tstride = in->stride;
