@@ -155,46 +155,29 @@ static void geom_pair(const geom_params *g, int ky, pair_scratch *ps)
     }
 }
 
+/* One term of a gathered sum: the bin (index into the half plane), its
+ * weight and, for the angular sums, cos 2θ and sin 2θ. */
+typedef struct gather_term {
+    double wgt, c2, s2;
+    size_t idx;
+} gather_term;
+
+/* For each block of row pairs, the terms of every sum of the partial
+ * (radial, bands, total, angular) in the order the scatter adds them, so
+ * that a sum gathered term by term is the scattered sum bit for bit, and
+ * the counts per radial bin, which depend on the geometry only. */
+typedef struct gather_block {
+    size_t *first;  /* nslots + 1 */
+    gather_term *terms;
+    double *rcnt;   /* nr */
+} gather_block;
+
 struct st_spectrum_geom {
     geom_params p;
     struct st_bin_geom *bins; /* fh x hw */
+    int nblocks;
+    gather_block *gb;         /* NULL: scatter from bins */
 };
-
-st_spectrum_geom *st_spectrum_geom_new(int w, int h, double px, const double (*bands)[2],
-                                       int nbands, double aps_rmin)
-{
-    st_spectrum_geom *g = calloc(1, sizeof *g);
-    if (!g || nbands > ST_SPECTRUM_MAX_BANDS) {
-        free(g);
-        return NULL;
-    }
-    geom_params_make(st_fft_good_size(w), st_fft_good_size(h), px, bands, nbands, aps_rmin, &g->p);
-    g->bins = malloc((size_t)g->p.fh * g->p.hw * sizeof *g->bins);
-    if (!g->bins) {
-        free(g);
-        return NULL;
-    }
-    for (int ky = 0; ky < g->p.fh; ky++)
-        geom_row(&g->p, ky, g->bins + (size_t)ky * g->p.hw);
-    return g;
-}
-
-void st_spectrum_geom_free(st_spectrum_geom *g)
-{
-    if (g) {
-        free(g->bins);
-        free(g);
-    }
-}
-
-typedef struct red_ctx {
-    const st_spectrum *s;
-    const geom_params *g;
-    const struct st_bin_geom *bins; /* whole plane, or NULL: made per row pair */
-    size_t stride; /* doubles per block partial */
-    double *part;
-    atomic_int failed;
-} red_ctx;
 
 /* First kx of row fy2 whose |f|² exceeds thr (hw if none): |f|² grows with
  * kx, and is computed exactly as geom_row does, so a band's bins in a row
@@ -212,6 +195,133 @@ static int first_above(const geom_params *g, double fy2, double thr)
     }
     return lo;
 }
+
+/* Slots of a partial: rsum[nr], band[nbands], total, aps[180] (the
+ * angular terms carry cos 2θ and sin 2θ for aps_c and aps_s). */
+static size_t gather_slots(const geom_params *g) { return g->nr + (size_t)g->nbands + 1 + ST_APS_BINS; }
+
+/* Walks block b's rows in the scatter's order; with terms == NULL it only
+ * counts (into first[slot + 1]), else it fills at cursor[slot]. */
+static void gather_walk(const st_spectrum_geom *g, int b, size_t *count, size_t *cursor,
+                        gather_term *terms, double *rcnt)
+{
+    const geom_params *p = &g->p;
+    size_t nr = p->nr, tot_slot = nr + (size_t)p->nbands, aps_slot = tot_slot + 1;
+    int pairs = p->fh / 2 + 1, y0 = b * ST_BLOCK_ROWS;
+    int y1 = y0 + ST_BLOCK_ROWS < pairs ? y0 + ST_BLOCK_ROWS : pairs;
+#define EMIT(slot, i, e, withcs)                                                               \
+    do {                                                                                       \
+        if (!terms)                                                                            \
+            count[(slot) + 1]++;                                                               \
+        else                                                                                   \
+            terms[cursor[slot]++] = (gather_term){(e)->wgt, (withcs) ? (e)->c2 : 0,             \
+                                                  (withcs) ? (e)->s2 : 0, (i)};                 \
+    } while (0)
+    for (int ky = y0; ky < y1; ky++) {
+        int rows[2] = {ky, p->fh - ky}, nrow = (ky > 0 && p->fh - ky > ky) ? 2 : 1;
+        for (int q = 0; q < nrow; q++) {
+            int y = rows[q];
+            const struct st_bin_geom *gr = g->bins + (size_t)y * p->hw;
+            for (int kx = 0; kx < p->hw; kx++) {
+                const struct st_bin_geom *e = &gr[kx];
+                size_t i = (size_t)y * p->hw + kx;
+                EMIT(tot_slot, i, e, 0);
+                if (e->r < 0)
+                    continue;
+                EMIT((size_t)e->r, i, e, 0);
+                if (rcnt)
+                    rcnt[e->r] += e->wgt;
+                if (e->a >= 0)
+                    EMIT(aps_slot + (size_t)e->a, i, e, 1);
+            }
+            double fy = (y <= p->fh / 2 ? y : y - p->fh) * p->dfy, fy2 = fy * fy;
+            for (int k = 0; k < p->nbands; k++) {
+                int a = first_above(p, fy2, p->flo2[k]), e2 = first_above(p, fy2, p->fhi2[k]);
+                for (int kx = a; kx < e2; kx++)
+                    EMIT(nr + (size_t)k, (size_t)y * p->hw + kx, &gr[kx], 0);
+            }
+        }
+    }
+#undef EMIT
+}
+
+static void gather_make(st_spectrum_geom *g)
+{
+    size_t ns = gather_slots(&g->p);
+    g->nblocks = st_block_count(g->p.fh / 2 + 1);
+    g->gb = calloc((size_t)g->nblocks, sizeof *g->gb);
+    size_t *cursor = malloc(ns * sizeof *cursor);
+    int ok = g->gb && cursor;
+    for (int b = 0; ok && b < g->nblocks; b++) {
+        gather_block *gb = &g->gb[b];
+        gb->first = calloc(ns + 1, sizeof *gb->first);
+        gb->rcnt = calloc(g->p.nr ? g->p.nr : 1, sizeof *gb->rcnt);
+        if (!(ok = gb->first && gb->rcnt))
+            break;
+        gather_walk(g, b, gb->first, NULL, NULL, gb->rcnt);
+        for (size_t k = 0; k < ns; k++)
+            gb->first[k + 1] += gb->first[k];
+        gb->terms = malloc((gb->first[ns] ? gb->first[ns] : 1) * sizeof *gb->terms);
+        if (!(ok = gb->terms != NULL))
+            break;
+        memcpy(cursor, gb->first, ns * sizeof *cursor);
+        gather_walk(g, b, NULL, cursor, gb->terms, NULL);
+    }
+    free(cursor);
+    if (!ok && g->gb) {
+        for (int b = 0; b < g->nblocks; b++) {
+            free(g->gb[b].first);
+            free(g->gb[b].terms);
+            free(g->gb[b].rcnt);
+        }
+        free(g->gb);
+        g->gb = NULL;
+    }
+}
+
+st_spectrum_geom *st_spectrum_geom_new(int w, int h, double px, const double (*bands)[2],
+                                       int nbands, double aps_rmin)
+{
+    st_spectrum_geom *g = calloc(1, sizeof *g);
+    if (!g || nbands > ST_SPECTRUM_MAX_BANDS) {
+        free(g);
+        return NULL;
+    }
+    geom_params_make(st_fft_good_size(w), st_fft_good_size(h), px, bands, nbands, aps_rmin, &g->p);
+    g->bins = malloc((size_t)g->p.fh * g->p.hw * sizeof *g->bins);
+    if (!g->bins) {
+        free(g);
+        return NULL;
+    }
+    for (int ky = 0; ky < g->p.fh; ky++)
+        geom_row(&g->p, ky, g->bins + (size_t)ky * g->p.hw);
+    gather_make(g); /* no memory: the reduction scatters instead */
+    return g;
+}
+
+void st_spectrum_geom_free(st_spectrum_geom *g)
+{
+    if (g) {
+        for (int b = 0; g->gb && b < g->nblocks; b++) {
+            free(g->gb[b].first);
+            free(g->gb[b].terms);
+            free(g->gb[b].rcnt);
+        }
+        free(g->gb);
+        free(g->bins);
+        free(g);
+    }
+}
+
+typedef struct red_ctx {
+    const st_spectrum *s;
+    const geom_params *g;
+    const struct st_bin_geom *bins; /* whole plane, or NULL: made per row pair */
+    const gather_block *gb;         /* per block terms, or NULL: scatter */
+    size_t stride; /* doubles per block partial */
+    double *part;
+    atomic_int failed;
+} red_ctx;
 
 /* Partial layout: rsum[nr], rcnt[nr], band[nb], total, aps[3][180]. Each
  * sum sees its terms in kx order, as a single loop over the bins would. */
@@ -246,6 +356,36 @@ static void scatter_row(const geom_params *g, const st_complex *row,
     }
 }
 
+/* Block b's partial from its gathered terms: each sum takes its terms in
+ * the scatter's order, in a register instead of through memory. */
+static void gather_reduce(const red_ctx *c, const gather_block *gb, double *p)
+{
+    const geom_params *g = c->g;
+    const st_complex *F = c->s->F;
+    size_t nr = g->nr, nb = (size_t)g->nbands, aps_slot = nr + nb + 1;
+    for (size_t slot = 0; slot < aps_slot; slot++) {
+        double acc = 0;
+        for (size_t t = gb->first[slot]; t < gb->first[slot + 1]; t++)
+            acc += F[gb->terms[t].idx][0] * gb->terms[t].wgt;
+        p[slot < nr ? slot : slot + nr] = acc; /* rcnt sits between rsum and bands */
+    }
+    memcpy(p + nr, gb->rcnt, nr * sizeof *p);
+    double *aps = p + 2 * nr + nb + 1, *apc = aps + ST_APS_BINS, *apsn = apc + ST_APS_BINS;
+    for (int a = 0; a < ST_APS_BINS; a++) {
+        double s0 = 0, s1 = 0, s2 = 0;
+        for (size_t t = gb->first[aps_slot + a]; t < gb->first[aps_slot + a + 1]; t++) {
+            const gather_term *e = &gb->terms[t];
+            double pw = F[e->idx][0] * e->wgt;
+            s0 += pw;
+            s1 += pw * e->c2;
+            s2 += pw * e->s2;
+        }
+        aps[a] = s0;
+        apc[a] = s1;
+        apsn[a] = s2;
+    }
+}
+
 /* Blocks run over mirror row pairs (ky, fh − ky), with or without a
  * geometry table, so both give the same sums bit for bit. */
 static void reduce_block(void *arg, int b, int y0, int y1)
@@ -254,6 +394,10 @@ static void reduce_block(void *arg, int b, int y0, int y1)
     const st_spectrum *s = c->s;
     const geom_params *g = c->g;
     double *p = c->part + (size_t)b * c->stride;
+    if (c->gb) {
+        gather_reduce(c, &c->gb[b], p);
+        return;
+    }
     size_t hw = (size_t)g->hw;
     double *mem = NULL;
     pair_scratch ps = {0};
@@ -297,6 +441,7 @@ int st_spectrum_reduce(const st_spectrum *s, const double (*bands)[2], int nband
     if (geom && geom->p.fw == s->fw && geom->p.fh == s->fh && geom->p.nbands == nbands) {
         c.g = &geom->p;
         c.bins = geom->bins;
+        c.gb = geom->gb;
     } else {
         geom_params_make(s->fw, s->fh, s->px, bands, nbands, aps_rmin, &gp);
         c.g = &gp;
