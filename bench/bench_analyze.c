@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "core/alloc.h"
 #include "series/analyze.h"
 #include "series/scan.h"
 
@@ -45,6 +46,7 @@ static double decode_all(const char *dir, size_t *n_photos)
 
 int main(int argc, char **argv)
 {
+    st_allocator_keep_large_blocks(); /* as the CLI does */
     if (argc < 3) {
         fprintf(stderr, "usage: bench_analyze SERIES_DIR OUT [THREADS]\n");
         return 2;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "skintrack/skintrack.h"
 
 int cli_fail(int status, const char *fmt, ...)
@@ -62,6 +63,7 @@ static int wants_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    st_allocator_keep_large_blocks();
     if (argc < 2) {
         print_overview(stderr);
         return EXIT_BAD_USAGE;

@@ -1,6 +1,7 @@
 #define _DEFAULT_SOURCE /* madvise */
 #include "core/alloc.h"
 
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,4 +48,14 @@ float *st_alloc_floats(size_t n)
         memset(p, 0, bytes);
     }
     return p;
+}
+
+int st_allocator_keep_large_blocks(void)
+{
+    /* Up to 1 GiB per block from the heap; free memory at the top of the
+     * heap is returned to the system only beyond 1 GiB. */
+    int ok = mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    ok &= mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    ok &= mallopt(M_ARENA_MAX, 1);
+    return ok ? 0 : -1;
 }

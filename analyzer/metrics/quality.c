@@ -13,10 +13,12 @@
 #include "metrics/quality.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "simd/kernels.h"
 
 static void add_msg(st_quality *q, int status, const char *fmt, double v)
@@ -43,7 +45,90 @@ static void judge(st_quality *q)
         add_msg(q, 1, "exposure off (mean luminance %.2f)", q->exposure);
 }
 
-int st_quality_measure(const st_image *img, st_quality *q, st_metric_set *set, st_err *err)
+/* Pass 1, per row of the half-resolution plane: the luminance of its two
+ * source rows, their clipped pixels and luminance sum, then their 2x2 block
+ * means. Per-row sums are added up afterwards in row order, so the result
+ * does not depend on the thread count. */
+typedef struct qc_ctx {
+    const st_image *img;
+    int w, h, lw, lh, half; /* half: 2x2 block means taken */
+    float *y, *small;       /* full-resolution luminance, half-resolution plane */
+    double *sum, *s, *s2;   /* per-row partial sums */
+    size_t *clipped;
+    int failed;
+} qc_ctx;
+
+static void luminance_rows(const qc_ctx *c, int r0, int r1)
+{
+    const st_image *img = c->img;
+    for (int r = r0; r < r1; r++) {
+        float *yr = c->y + (size_t)r * c->w;
+        if (img->channels == 3)
+            st_luminance(st_image_row(img, 0, r), st_image_row(img, 1, r), st_image_row(img, 2, r),
+                         yr, (size_t)c->w);
+        else
+            memcpy(yr, st_image_row(img, 0, r), (size_t)c->w * sizeof *yr);
+        /* Branch-free and channel-count-free inner loop (a grey image
+         * tests its one plane three times), so the compiler vectorises it. */
+        const float *p0 = st_image_row(img, 0, r);
+        const float *p1 = st_image_row(img, img->channels == 3 ? 1 : 0, r);
+        const float *p2 = st_image_row(img, img->channels == 3 ? 2 : 0, r);
+        double sum = 0.0;
+        unsigned clipped = 0;
+        for (int x = 0; x < c->w; x++) {
+            clipped += (unsigned)((p0[x] >= 0.99f) | (p1[x] >= 0.99f) | (p2[x] >= 0.99f) |
+                                  (yr[x] <= 0.01f));
+            sum += yr[x];
+        }
+        c->sum[r] = sum;
+        c->clipped[r] = clipped;
+    }
+}
+
+static void pass_luminance(void *ctx, int begin, int end)
+{
+    qc_ctx *c = ctx;
+    if (!c->half) {
+        luminance_rows(c, begin, end);
+        return;
+    }
+    /* Rows [2 begin, 2 end) of the source; the last band may hold one odd
+     * row, which st_downsample2x mirrors as it would on the whole image. */
+    int r0 = 2 * begin, r1 = 2 * end < c->h ? 2 * end : c->h;
+    luminance_rows(c, r0, r1);
+    st_downsample2x(c->y + (size_t)r0 * c->w, (size_t)c->w, c->w, r1 - r0,
+                    c->small + (size_t)begin * c->lw, (size_t)c->lw);
+}
+
+/* Pass 2: the Laplacian's interior rows [begin, end) (its own 2-row margin:
+ * the mirrored rows at a band's edge are computed but not counted). */
+static void pass_laplacian(void *ctx, int begin, int end)
+{
+    qc_ctx *c = ctx;
+    begin++; /* bands cover [0, lh - 2): the interior rows are [1, lh - 1) */
+    end++;
+    int lo = begin - 1, hi = end + 1;
+    float *lap = st_alloc_floats((size_t)(hi - lo) * c->lw);
+    if (!lap) {
+        c->failed = 1;
+        return;
+    }
+    st_laplacian(c->small + (size_t)lo * c->lw, (size_t)c->lw, lap, (size_t)c->lw, c->lw, hi - lo);
+    for (int r = begin; r < end; r++) {
+        const float *row = lap + (size_t)(r - lo) * c->lw;
+        double s = 0.0, s2 = 0.0;
+        for (int x = 1; x < c->lw - 1; x++) {
+            s += row[x];
+            s2 += (double)row[x] * row[x];
+        }
+        c->s[r] = s;
+        c->s2[r] = s2;
+    }
+    st_aligned_free(lap);
+}
+
+int st_quality_measure(const st_image *img, st_quality *q, st_metric_set *set, int threads,
+                       st_err *err)
 {
     if (!img || !q)
         return st_err_set(err, ST_EINVAL, "quality: bad arguments");
@@ -52,62 +137,52 @@ int st_quality_measure(const st_image *img, st_quality *q, st_metric_set *set, s
         return st_err_set(err, ST_EINVAL, "quality: image too small (%dx%d)", img->width,
                           img->height);
     memset(q, 0, sizeof *q);
-    int w = img->width, h = img->height;
-    size_t n = (size_t)w * h;
-    float *y = st_alloc_floats(n), *lap = st_alloc_floats(n);
-    if (!y || !lap) {
-        st_aligned_free(y);
-        st_aligned_free(lap);
-        return st_err_set(err, ST_ENOMEM, "quality: out of memory (%dx%d)", w, h);
-    }
-    double sum = 0.0;
-    size_t clipped = 0;
-    for (int r = 0; r < h; r++) {
-        float *yr = y + (size_t)r * w;
-        if (img->channels == 3)
-            st_luminance(st_image_row(img, 0, r), st_image_row(img, 1, r), st_image_row(img, 2, r),
-                         yr, (size_t)w);
-        else
-            memcpy(yr, st_image_row(img, 0, r), (size_t)w * sizeof *yr);
-        for (int x = 0; x < w; x++) {
-            int hi = 0;
-            for (int c = 0; c < img->channels; c++)
-                hi |= st_image_row(img, c, r)[x] >= 0.99f;
-            clipped += (size_t)(hi || yr[x] <= 0.01f);
-            sum += yr[x];
-        }
-    }
+    qc_ctx c = {.img = img, .w = img->width, .h = img->height};
     /* On the 2x2 block means: sensor noise (white, so 20 sigma^2 of
      * Laplacian variance per pixel) is cut four-fold while focus-relevant
      * texture of 4 px and more is kept. */
-    int lw = w, lh = h;
-    if (w >= 16 && h >= 16) {
-        st_downsample2x(y, (size_t)w, w, h, lap, (size_t)w);
-        lw = (w + 1) / 2;
-        lh = (h + 1) / 2;
-        for (int r = 0; r < lh; r++)
-            memcpy(y + (size_t)r * lw, lap + (size_t)r * w, (size_t)lw * sizeof *y);
+    c.half = c.w >= 16 && c.h >= 16;
+    c.lw = c.half ? (c.w + 1) / 2 : c.w;
+    c.lh = c.half ? (c.h + 1) / 2 : c.h;
+    size_t n = (size_t)c.w * c.h;
+    c.y = st_alloc_floats(n);
+    c.small = c.half ? st_alloc_floats((size_t)c.lw * c.lh) : c.y;
+    c.sum = malloc((size_t)c.h * sizeof *c.sum);
+    c.clipped = malloc((size_t)c.h * sizeof *c.clipped);
+    c.s = calloc((size_t)c.lh, sizeof *c.s);
+    c.s2 = calloc((size_t)c.lh, sizeof *c.s2);
+    int rc = (c.y && c.small && c.sum && c.clipped && c.s && c.s2) ? ST_OK : ST_ENOMEM;
+    if (!rc) {
+        st_parallel_for(threads, c.lh, 16, pass_luminance, &c);
+        st_parallel_for(threads, c.lh - 2, 16, pass_laplacian, &c);
     }
-    st_laplacian(y, (size_t)lw, lap, (size_t)lw, lw, lh);
-    /* Interior only: the mirrored border adds a seam of its own. */
-    double s = 0.0, s2 = 0.0;
-    size_t cnt = 0;
-    for (int r = 1; r < lh - 1; r++)
-        for (int x = 1; x < lw - 1; x++) {
-            double v = lap[(size_t)r * lw + x];
-            s += v;
-            s2 += v * v;
-            cnt++;
-        }
-    double mean = s / (double)cnt;
-    q->sharpness = s2 / (double)cnt - mean * mean;
+    double sum = 0.0, s = 0.0, s2 = 0.0;
+    size_t clipped = 0;
+    for (int r = 0; !rc && r < c.h; r++) {
+        sum += c.sum[r];
+        clipped += c.clipped[r];
+    }
+    for (int r = 1; !rc && r < c.lh - 1; r++) {
+        s += c.s[r];
+        s2 += c.s2[r];
+    }
+    if (c.failed)
+        rc = ST_ENOMEM;
+    if (c.small != c.y)
+        st_aligned_free(c.small);
+    st_aligned_free(c.y);
+    free(c.sum);
+    free(c.clipped);
+    free(c.s);
+    free(c.s2);
+    if (rc)
+        return st_err_set(err, rc, "quality: out of memory (%dx%d)", img->width, img->height);
+    double cnt = (double)(c.lw - 2) * (c.lh - 2), mean = s / cnt;
+    q->sharpness = s2 / cnt - mean * mean;
     q->clipped_pct = 100.0 * (double)clipped / (double)n;
     q->exposure = sum / (double)n;
-    st_aligned_free(y);
-    st_aligned_free(lap);
     judge(q);
     if (set) {
-        int rc;
         if ((rc = st_metric_set_put(set, "quality.sharpness", q->sharpness, "", err)) ||
             (rc = st_metric_set_put(set, "quality.clipped_pct", q->clipped_pct, "%", err)) ||
             (rc = st_metric_set_put(set, "quality.exposure", q->exposure, "", err)))

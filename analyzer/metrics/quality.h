@@ -32,8 +32,10 @@ typedef struct st_quality {
     char messages[ST_QC_MAX_MESSAGES][128];
 } st_quality;
 
-/* Measures img (1 or 3 channels, sRGB-encoded [0, 1]); set (may be NULL)
+/* Measures img (1 or 3 channels, sRGB-encoded [0, 1]) on up to `threads`
+ * threads (<= 0: all cores; same result for any count); set (may be NULL)
  * receives the three quality.* metrics. */
-int st_quality_measure(const st_image *img, st_quality *q, st_metric_set *set, st_err *err);
+int st_quality_measure(const st_image *img, st_quality *q, st_metric_set *set, int threads,
+                       st_err *err);
 
 #endif

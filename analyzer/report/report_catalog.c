@@ -91,6 +91,14 @@ const char *st_rp_family_title(st_rp_family f)
     return (unsigned)f < ST_FAM_COUNT ? t[f] : "Other";
 }
 
+/* The metric list of family f from a table indexed by family (families
+ * without a list, and out-of-range values, get the empty list). */
+static const char *const *family_list(const char *const *const *table, st_rp_family f)
+{
+    static const char *const none[] = {NULL};
+    return (unsigned)f < ST_FAM_COUNT && table[f] ? table[f] : none;
+}
+
 const char *const *st_rp_family_primary(st_rp_family f)
 {
     static const char *const r[] = {"roughness.sq", "roughness.sa", NULL};
@@ -99,16 +107,10 @@ const char *const *st_rp_family_primary(st_rp_family f)
     static const char *const w[] = {"wrinkles.length_mm_cm2", "wrinkles.depth_index", NULL};
     static const char *const g[] = {"pigment.spot_area_fraction", "pigment.ita_sd", NULL};
     static const char *const e[] = {"redness.erythema_index", "redness.area_fraction", NULL};
-    static const char *const none[] = {NULL};
-    switch (f) {
-    case ST_FAM_ROUGHNESS: return r;
-    case ST_FAM_PORES: return p;
-    case ST_FAM_SCARS: return s;
-    case ST_FAM_WRINKLES: return w;
-    case ST_FAM_PIGMENT: return g;
-    case ST_FAM_REDNESS: return e;
-    default: return none;
-    }
+    static const char *const *const table[ST_FAM_COUNT] = {
+        [ST_FAM_ROUGHNESS] = r, [ST_FAM_PORES] = p,   [ST_FAM_SCARS] = s,
+        [ST_FAM_WRINKLES] = w,  [ST_FAM_PIGMENT] = g, [ST_FAM_REDNESS] = e};
+    return family_list(table, f);
 }
 
 const char *const *st_rp_family_chart(st_rp_family f)
@@ -123,16 +125,10 @@ const char *const *st_rp_family_chart(st_rp_family f)
                                     "wrinkles.depth_index", NULL};
     static const char *const g[] = {"pigment.ita_sd", "pigment.spot_area_fraction", NULL};
     static const char *const e[] = {"redness.erythema_index", "redness.area_fraction", NULL};
-    static const char *const none[] = {NULL};
-    switch (f) {
-    case ST_FAM_ROUGHNESS: return r;
-    case ST_FAM_PORES: return p;
-    case ST_FAM_SCARS: return s;
-    case ST_FAM_WRINKLES: return w;
-    case ST_FAM_PIGMENT: return g;
-    case ST_FAM_REDNESS: return e;
-    default: return none;
-    }
+    static const char *const *const table[ST_FAM_COUNT] = {
+        [ST_FAM_ROUGHNESS] = r, [ST_FAM_PORES] = p,   [ST_FAM_SCARS] = s,
+        [ST_FAM_WRINKLES] = w,  [ST_FAM_PIGMENT] = g, [ST_FAM_REDNESS] = e};
+    return family_list(table, f);
 }
 
 const char *st_rp_tile_label(const char *name)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "series/analyze_int.h"
 #include "series/load_image.h"
 #include "simd/kernels.h"
@@ -114,8 +115,8 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
     sh->w = img->width;
     sh->h = img->height;
     double t = st_now();
-    rc = stg_quality(img, c->series.modality, c->base ? c->base_sharpness : 0.0, &sh->quality, &sh->qmetrics,
-                     &e);
+    rc = stg_quality(img, c->series.modality, c->base ? c->base_sharpness : 0.0, c->opts->threads,
+                     &sh->quality, &sh->qmetrics, &e);
     c->res->times.quality += st_now() - t;
     if (rc || !strcmp(sh->quality.status, "fail")) {
         /* A photo the checks cannot even measure (e.g. 1x1 pixel) fails
@@ -228,39 +229,88 @@ static unsigned char *mask_box(const analyze_ctx *c)
     return m;
 }
 
+/* Row bands of match_colour: per-row masked sums of the three channels
+ * (added up in row order afterwards, so any thread count gives the same
+ * means), or the channels scaled by their gains. */
+typedef struct colour_ctx {
+    st_image *rgb;
+    const unsigned char *m;
+    double *sums;  /* 3 per row */
+    size_t *count; /* per row */
+    float gain[3];
+} colour_ctx;
+
+static void colour_sums_band(void *ctx, int begin, int end)
+{
+    colour_ctx *c = ctx;
+    int w = c->rgb->width;
+    for (int y = begin; y < end; y++) {
+        const unsigned char *m = c->m + (size_t)y * w;
+        size_t n = 0;
+        for (int x = 0; x < w; x++)
+            n += m[x] != 0;
+        c->count[y] = n;
+        for (int ch = 0; ch < 3; ch++) {
+            const float *row = st_image_row(c->rgb, ch, y);
+            double s = 0;
+            for (int x = 0; x < w; x++)
+                if (m[x])
+                    s += row[x];
+            c->sums[3 * (size_t)y + ch] = s;
+        }
+    }
+}
+
+static void colour_gain_band(void *ctx, int begin, int end)
+{
+    colour_ctx *c = ctx;
+    for (int y = begin; y < end; y++)
+        for (int ch = 0; ch < 3; ch++) {
+            float *row = st_image_row(c->rgb, ch, y), g = c->gain[ch];
+            for (int x = 0; x < c->rgb->width; x++)
+                row[x] *= g;
+        }
+}
+
 /* Grey-world against the baseline: each channel scaled so its mean in the
  * patch equals the baseline's, which removes exposure and white-balance
  * changes between sessions (the spatial contrasts that pigment and redness
  * measure are kept). */
-static void match_colour(analyze_ctx *c, st_image *rgb, const unsigned char *m, int is_reference)
+static int match_colour(analyze_ctx *c, st_image *rgb, const unsigned char *m, int is_reference,
+                        st_err *err)
 {
+    colour_ctx cc = {rgb, m, malloc((size_t)rgb->height * 3 * sizeof(double)),
+                     malloc((size_t)rgb->height * sizeof(size_t)), {1.0f, 1.0f, 1.0f}};
+    if (!cc.sums || !cc.count) {
+        free(cc.sums);
+        free(cc.count);
+        return st_err_set(err, ST_ENOMEM, "colour matching: out of memory");
+    }
+    st_parallel_for(c->opts->threads, rgb->height, 32, colour_sums_band, &cc);
+    double s[3] = {0, 0, 0};
+    size_t n = 0;
+    for (int y = 0; y < rgb->height; y++) {
+        n += cc.count[y];
+        for (int ch = 0; ch < 3; ch++)
+            s[ch] += cc.sums[3 * (size_t)y + ch];
+    }
+    free(cc.sums);
+    free(cc.count);
+    int scale = 0;
     for (int ch = 0; ch < 3; ch++) {
-        double s = 0;
-        size_t n = 0;
-        for (int y = 0; y < rgb->height; y++) {
-            const float *row = st_image_row(rgb, ch, y);
-            for (int x = 0; x < rgb->width; x++)
-                if (m[(size_t)y * rgb->width + x]) {
-                    s += row[x];
-                    n++;
-                }
-        }
-        double mean = n ? s / (double)n : 0;
-        if (is_reference) {
+        double mean = n ? s[ch] / (double)n : 0;
+        if (is_reference)
             c->ref_means[ch] = mean;
-            continue;
-        }
-        if (!c->have_ref_means || mean <= 0)
-            continue;
-        float g = (float)(c->ref_means[ch] / mean);
-        for (int y = 0; y < rgb->height; y++) {
-            float *row = st_image_row(rgb, ch, y);
-            for (int x = 0; x < rgb->width; x++)
-                row[x] *= g;
+        else if (c->have_ref_means && mean > 0) {
+            cc.gain[ch] = (float)(c->ref_means[ch] / mean);
+            scale = 1;
         }
     }
     if (is_reference)
         c->have_ref_means = 1;
+    if (scale)
+        st_parallel_for(c->opts->threads, rgb->height, 32, colour_gain_band, &cc);
+    return ST_OK;
 }
 
 /* Photo patch -> flattened, colour-matched rgb (in place) and its luminance,
@@ -270,10 +320,10 @@ static int normalise(analyze_ctx *c, st_image *patch, const unsigned char *m, in
 {
     double t = st_now();
     int rc = stg_flatten(patch, c->frame_w, c->frame_h, c->opts->threads, err);
-    if (!rc) {
-        match_colour(c, patch, m, is_reference);
+    if (!rc)
+        rc = match_colour(c, patch, m, is_reference, err);
+    if (!rc)
         rc = st_luminance_image(patch, surface, err);
-    }
     c->res->times.normalise += st_now() - t;
     return rc;
 }

@@ -57,8 +57,8 @@ int st_measure_image(const char *path, const st_measure_image_opts *o, st_sessio
     if (o->ov.has_roi && !o->raw)
         rc = crop_roi(path, &img, o->ov.roi, err);
     if (!rc)
-        rc = stg_quality(img, mod, 0.0 /* no baseline to compare with */, &out->quality,
-                         &out->metrics, err);
+        rc = stg_quality(img, mod, 0.0 /* no baseline to compare with */, o->threads,
+                         &out->quality, &out->metrics, err);
     if (!rc && mod == ST_MODALITY_PHOTO)
         rc = photo_surface(o, &img, &surface, err);
     else if (!rc) {

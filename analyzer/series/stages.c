@@ -7,6 +7,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "simd/kernels.h"
 #include "metrics/detect.h"
 #include "metrics/surface.h"
@@ -27,15 +28,15 @@
 #define QC_SHARP_REL_WARN (0.65 * 0.65)
 #define QC_SHARP_REL_FAIL (0.40 * 0.40)
 
-int stg_quality(const st_image *img, st_modality mod, double base_sharpness, st_quality_info *q,
-                st_metric_set *metrics, st_err *err)
+int stg_quality(const st_image *img, st_modality mod, double base_sharpness, int threads,
+                st_quality_info *q, st_metric_set *metrics, st_err *err)
 {
     strcpy(q->status, "ok");
     q->sharpness = q->clipped_pct = NAN; /* printed as null: not measured */
     if (mod != ST_MODALITY_PHOTO)
         return ST_OK; /* height maps and stereo sets: no photo checks */
     st_quality pq;
-    int rc = st_quality_measure(img, &pq, metrics, err);
+    int rc = st_quality_measure(img, &pq, metrics, threads, err);
     if (rc)
         return rc;
     q->sharpness = pq.sharpness;
@@ -153,26 +154,55 @@ int stg_warp_box(const st_image *moving, const double m[9], const int box[4], in
     return st_warp_to_baseline(moving, mb, box[2], box[3], 0.0f, out, NULL, threads, err);
 }
 
+/* Row bands of stg_flatten: the luminance of rgb into y, or (gain) each
+ * channel scaled by flat / y. */
+typedef struct flatten_ctx {
+    st_image *rgb;
+    float *y;
+    const float *flat;
+} flatten_ctx;
+
+static void luminance_band(void *ctx, int begin, int end)
+{
+    flatten_ctx *c = ctx;
+    int w = c->rgb->width;
+    for (int r = begin; r < end; r++)
+        st_luminance(st_image_row(c->rgb, 0, r), st_image_row(c->rgb, 1, r),
+                     st_image_row(c->rgb, 2, r), c->y + (size_t)r * w, (size_t)w);
+}
+
+static void gain_band(void *ctx, int begin, int end)
+{
+    flatten_ctx *c = ctx;
+    int w = c->rgb->width;
+    for (int r = begin; r < end; r++) {
+        const float *y = c->y + (size_t)r * w, *flat = c->flat + (size_t)r * w;
+        float *p0 = st_image_row(c->rgb, 0, r), *p1 = st_image_row(c->rgb, 1, r);
+        float *p2 = st_image_row(c->rgb, 2, r);
+        for (int x = 0; x < w; x++) {
+            float g = y[x] > 1e-6f ? flat[x] / y[x] : 1.0f;
+            p0[x] *= g;
+            p1[x] *= g;
+            p2[x] *= g;
+        }
+    }
+}
+
 int stg_flatten(st_image *rgb, int frame_w, int frame_h, int threads, st_err *err)
 {
     int w = rgb->width, h = rgb->height, rc = ST_OK;
     size_t n = (size_t)w * (size_t)h;
     float *y = st_alloc_floats(n), *flat = st_alloc_floats(n);
+    flatten_ctx c = {rgb, y, flat};
     if (!y || !flat)
         rc = st_err_set(err, ST_ENOMEM, "flatten: out of memory (%dx%d)", w, h);
-    for (int r = 0; !rc && r < h; r++)
-        st_luminance(st_image_row(rgb, 0, r), st_image_row(rgb, 1, r), st_image_row(rgb, 2, r),
-                     y + (size_t)r * w, (size_t)w);
-    if (!rc)
+    if (!rc) {
+        st_parallel_for(threads, h, 32, luminance_band, &c);
         rc = st_flatten_plane(y, (size_t)w, w, h, st_flatten_default_sigma(frame_w, frame_h), flat,
                               (size_t)w, threads, err);
-    for (int r = 0; !rc && r < h; r++)
-        for (int x = 0; x < w; x++) {
-            size_t i = (size_t)r * w + x;
-            float g = y[i] > 1e-6f ? flat[i] / y[i] : 1.0f;
-            for (int c = 0; c < 3; c++)
-                st_image_row(rgb, c, r)[x] *= g;
-        }
+    }
+    if (!rc)
+        st_parallel_for(threads, h, 32, gain_band, &c);
     st_aligned_free(y);
     st_aligned_free(flat);
     return rc;

@@ -13,8 +13,8 @@
 /* Quality of one photo as loaded: q's status/sharpness/clipped_pct/messages
  * and the quality.* metrics. base_sharpness: the baseline photo's (0 for the
  * baseline itself), against which blur is judged. */
-int stg_quality(const st_image *img, st_modality mod, double base_sharpness, st_quality_info *q,
-                st_metric_set *metrics, st_err *err);
+int stg_quality(const st_image *img, st_modality mod, double base_sharpness, int threads,
+                st_quality_info *q, st_metric_set *metrics, st_err *err);
 
 /* Registers moving onto fixed (photos in [0, 1]; height maps are scaled to
  * [0, 1] here). info->status "fail" is a verdict, not an error. */

@@ -19,7 +19,7 @@ static void test_analytic(void)
             st_image_row(img, 0, y)[x] = (float)(0.5 + A * sin(om * (x - 1)));
     st_quality q;
     st_metric_set set = {0};
-    CHECK_EQ_INT(st_quality_measure(img, &q, &set, NULL), 0);
+    CHECK_EQ_INT(st_quality_measure(img, &q, &set, 1, NULL), 0);
     double k = 2 * (1 - cos(om));
     CHECK_REL(q.sharpness, k * k * A * A / 2, 1e-4);
     CHECK_NEAR(q.exposure, 0.5, 3e-3);
@@ -34,7 +34,7 @@ static void test_analytic(void)
             int i = y * w + x;
             st_image_row(img, 0, y)[x] = i % 10 == 0 ? 1.0f : (i % 20 == 5 ? 0.0f : 0.5f);
         }
-    CHECK_EQ_INT(st_quality_measure(img, &q, NULL, NULL), 0);
+    CHECK_EQ_INT(st_quality_measure(img, &q, NULL, 2, NULL), 0);
     CHECK_NEAR(q.clipped_pct, 15.0, 0.01);
     CHECK_EQ_INT(q.status, 1);
     st_metric_set_clear(&set);
@@ -60,7 +60,7 @@ static void test_focus_on_skin(void)
         st_image *img;
         CHECK_EQ_INT(skingen_render_photo(skin, &s, &c, &img, &e), 0);
         st_quality q;
-        CHECK_EQ_INT(st_quality_measure(img, &q, NULL, NULL), 0);
+        CHECK_EQ_INT(st_quality_measure(img, &q, NULL, 2, NULL), 0);
         if (getenv("ST_VERBOSE"))
             fprintf(stderr, "blur %.1f: sharpness %.3g clipped %.2f exposure %.3f\n", sig[i],
                     q.sharpness, q.clipped_pct, q.exposure);

@@ -35,7 +35,7 @@ static void verdict(const st_image *img, double base_sharpness, st_quality_info 
     st_err err;
     memset(q, 0, sizeof *q);
     memset(m, 0, sizeof *m);
-    CHECK_EQ_INT(stg_quality(img, ST_MODALITY_PHOTO, base_sharpness, q, m, &err), ST_OK);
+    CHECK_EQ_INT(stg_quality(img, ST_MODALITY_PHOTO, base_sharpness, 2, q, m, &err), ST_OK);
 }
 
 static int has_message(const st_quality_info *q, const char *text)
@@ -81,7 +81,7 @@ int main(void)
     /* Height maps get no photo checks: quality metrics are absent. */
     memset(&m, 0, sizeof m);
     st_err err;
-    CHECK_EQ_INT(stg_quality(sharp, ST_MODALITY_HEIGHT, 0.0, &q, &m, &err), ST_OK);
+    CHECK_EQ_INT(stg_quality(sharp, ST_MODALITY_HEIGHT, 0.0, 1, &q, &m, &err), ST_OK);
     CHECK_EQ_INT(m.count, 0);
     CHECK(isnan(q.sharpness));
     st_image_free(sharp);
