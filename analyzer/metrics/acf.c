@@ -139,27 +139,54 @@ static double rho_at(const acf_map *m, int tx, int ty)
 }
 
 /* The normalised ACF on the lags |tx|, |ty| <= r of the search, each lag
- * computed once, when a direction march first needs it. The grid is
- * calloc'd: all-zero bits mean "not yet", so only the pages the marches
- * reach are ever touched (a 12 MP plane's grid is 36 MB, the marches see a
- * few hundred kB of it); a computed +0 is kept as −0, the same number. */
+ * computed once, when a direction march first needs it (all-zero bits:
+ * not yet; a computed +0 is kept as −0, the same number). The grid starts
+ * small and grows (keeping what it holds) when a march goes further: a
+ * 12 MP plane's search may reach 1500 px, a 36 MB grid, while skin decays
+ * within a few dozen. */
+enum { RHO_GRID_START = 64 };
+
 typedef struct rho_grid {
     const acf_map *m;
     float *v;
-    int r, n; /* n = 2r + 1 */
+    int r, n;  /* lags |t| <= r held; n = 2r + 1 */
+    int rmax;  /* largest lag the search may need */
+    int failed; /* no memory to grow: the cell reads as NaN */
 } rho_grid;
 
-static int rho_grid_make(const acf_map *m, int r, rho_grid *g)
+static int rho_grid_alloc(rho_grid *g, int r)
 {
-    g->m = m;
+    int n = 2 * r + 1;
+    float *v = calloc((size_t)n * n, sizeof *v);
+    if (!v)
+        return -1;
+    if (g->v) /* the old grid's cells, centred in the new one */
+        for (int y = 0; y < g->n; y++)
+            memcpy(v + (size_t)(y + r - g->r) * n + (r - g->r), g->v + (size_t)y * g->n,
+                   (size_t)g->n * sizeof *v);
+    free(g->v);
+    g->v = v;
     g->r = r;
-    g->n = 2 * r + 1;
-    g->v = calloc((size_t)g->n * g->n, sizeof *g->v);
-    return g->v ? 0 : -1;
+    g->n = n;
+    return 0;
+}
+
+static int rho_grid_make(const acf_map *m, int rmax, rho_grid *g)
+{
+    *g = (rho_grid){m, NULL, 0, 0, rmax, 0};
+    return rho_grid_alloc(g, rmax < RHO_GRID_START ? rmax : RHO_GRID_START);
 }
 
 static inline float rho_cell(rho_grid *g, int tx, int ty)
 {
+    int need = abs(tx) > abs(ty) ? abs(tx) : abs(ty);
+    if (need > g->r) {
+        int r = 2 * g->r > need ? 2 * g->r : need;
+        if (g->failed || rho_grid_alloc(g, r < g->rmax ? r : g->rmax) || need > g->r) {
+            g->failed = 1;
+            return NAN;
+        }
+    }
     float *p = g->v + (size_t)(ty + g->r) * g->n + tx + g->r;
     uint32_t bits;
     memcpy(&bits, p, sizeof bits);
@@ -359,6 +386,10 @@ int st_acf_params(st_fft *fft, st_spectrum *s, const unsigned char *mask, size_t
         hi = r > hi ? r : hi;
     }
     free(g.v);
+    if (g.failed) {
+        rc = st_err_set(err, ST_ENOMEM, "acf: out of memory for the lag grid");
+        goto done;
+    }
     if (isfinite(lo)) {
         *sal_px = lo;
         *str = isfinite(hi) ? lo / hi : 0.0;
