@@ -43,10 +43,18 @@ float *st_alloc_floats(size_t n)
     if (st_mul_size(n, sizeof(float), &bytes))
         return NULL;
     float *p = st_aligned_alloc(bytes);
-    if (p) {
-        st_advise_huge(p, bytes); /* before the first touch */
+    if (p)
         memset(p, 0, bytes);
-    }
+    return p;
+}
+
+float *st_alloc_floats_huge(size_t n)
+{
+    size_t bytes;
+    if (st_mul_size(n, sizeof(float), &bytes))
+        return NULL;
+    float *p = st_aligned_alloc(bytes);
+    st_advise_huge(p, bytes); /* before the first touch */
     return p;
 }
 

@@ -16,8 +16,7 @@ static inline int st_mul_size(size_t a, size_t b, size_t *out)
 void *st_aligned_alloc(size_t bytes);
 void st_aligned_free(void *p);
 
-/* Aligned float buffer of n elements, zero-filled; NULL on failure.
- * Buffers of ST_HUGE_MIN bytes or more are advised into huge pages. */
+/* Aligned float buffer of n elements, zero-filled; NULL on failure. */
 float *st_alloc_floats(size_t n);
 
 /* Large buffers (a 12 MP plane is 48 MB) touched page by page cost one
@@ -27,6 +26,11 @@ float *st_alloc_floats(size_t n);
  * same either way. Does nothing below ST_HUGE_MIN bytes. */
 #define ST_HUGE_MIN ((size_t)4 << 20)
 void st_advise_huge(void *p, size_t bytes);
+
+/* Aligned float buffer of n elements for a caller that writes all of it,
+ * advised into huge pages before anything touches it (contents undefined);
+ * NULL on failure. Free with st_aligned_free. */
+float *st_alloc_floats_huge(size_t n);
 
 /* Process policy for programs that work on large images (the CLI and the
  * benchmarks call it first thing in main; the library never does): glibc

@@ -127,7 +127,7 @@ static float *height_texture(const float *z, int w, int h, const unsigned char *
     double lo, hi;
     if (robust_range(z, w, h, mask, ms, &lo, &hi))
         return NULL;
-    float *t = st_alloc_floats((size_t)w * h);
+    float *t = st_alloc_floats_huge((size_t)w * h); /* every pixel is written */
     if (!t)
         return NULL;
     double inv = 1.0 / (hi - lo);
@@ -143,7 +143,8 @@ static int prepare_surface(const st_surface_input *in, const st_surface_opts *o,
                            int threads, float **zout, st_err *err)
 {
     int w = in->width, h = in->height;
-    float *z = st_alloc_floats((size_t)w * h);
+    /* Not zero-filled: st_plane_subtract writes every pixel. */
+    float *z = st_alloc_floats_huge((size_t)w * h);
     if (!z)
         return st_err_set(err, ST_ENOMEM, "surface: out of memory for %dx%d", w, h);
     double c[3];
