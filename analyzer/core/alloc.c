@@ -1,8 +1,29 @@
+#define _DEFAULT_SOURCE /* madvise */
 #include "core/alloc.h"
 
 #include <malloc.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+void st_advise_huge(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    if (!p || bytes < ST_HUGE_MIN)
+        return;
+    long pg = sysconf(_SC_PAGESIZE);
+    uintptr_t page = pg > 0 ? (uintptr_t)pg : 4096;
+    uintptr_t a = ((uintptr_t)p + page - 1) & ~(page - 1);
+    uintptr_t e = ((uintptr_t)p + bytes) & ~(page - 1);
+    if (e > a)
+        (void)madvise((void *)a, e - a, MADV_HUGEPAGE); /* a hint: failure is fine */
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
 
 void *st_aligned_alloc(size_t bytes)
 {
@@ -24,6 +45,16 @@ float *st_alloc_floats(size_t n)
     float *p = st_aligned_alloc(bytes);
     if (p)
         memset(p, 0, bytes);
+    return p;
+}
+
+float *st_alloc_floats_huge(size_t n)
+{
+    size_t bytes;
+    if (st_mul_size(n, sizeof(float), &bytes))
+        return NULL;
+    float *p = st_aligned_alloc(bytes);
+    st_advise_huge(p, bytes); /* before the first touch */
     return p;
 }
 

@@ -19,6 +19,19 @@ void st_aligned_free(void *p);
 /* Aligned float buffer of n elements, zero-filled; NULL on failure. */
 float *st_alloc_floats(size_t n);
 
+/* Large buffers (a 12 MP plane is 48 MB) touched page by page cost one
+ * fault per 4 KiB and many TLB misses in strided passes (FFT columns):
+ * where the kernel supports it (Linux transparent huge pages in "madvise"
+ * mode), ask for 2 MiB pages. A hint only: contents and results are the
+ * same either way. Does nothing below ST_HUGE_MIN bytes. */
+#define ST_HUGE_MIN ((size_t)4 << 20)
+void st_advise_huge(void *p, size_t bytes);
+
+/* Aligned float buffer of n elements for a caller that writes all of it,
+ * advised into huge pages before anything touches it (contents undefined);
+ * NULL on failure. Free with st_aligned_free. */
+float *st_alloc_floats_huge(size_t n);
+
 /* Process policy for programs that work on large images (the CLI and the
  * benchmarks call it first thing in main; the library never does): glibc
  * maps every block of 32 MB or more afresh and unmaps it on free, so each

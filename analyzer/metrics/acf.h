@@ -12,7 +12,16 @@ typedef struct st_acf_opts {
     int n_dirs;      /* directions over 180° (the ACF is point-symmetric) */
     double step_px;  /* march step along each direction */
     double max_frac; /* search radius as a fraction of min(w, h) */
+    const struct st_acf_march *march; /* NULL, or the sample points of the
+                         * search for this size (st_acf_march_new): made once
+                         * for many same-sized tiles */
 } st_acf_opts;
+
+/* The lags every direction march visits on a w x h plane with these
+ * options (the same for every plane of that size). */
+typedef struct st_acf_march st_acf_march;
+st_acf_march *st_acf_march_new(const st_acf_opts *o, int w, int h);
+void st_acf_march_free(st_acf_march *m);
 
 /* Sal = the shortest lag (over all directions) at which the normalised ACF
  * first falls to s; Str = Sal / (the longest such lag). A direction that

@@ -23,6 +23,33 @@ static int inside(const hy_ctx *c, int x, int y)
                         c->mask[(size_t)(y + 1) * c->mstride + x]);
 }
 
+enum { CHUNK = 256 };
+
+/* |grad|² of pixels 1..w-2 of an unmasked row, CHUNK at a time: the
+ * gradients in a loop the compiler vectorises, then the sums in the order
+ * of a single loop (a loop holding sqrt() is not vectorised: it may set
+ * errno). */
+static void row_sums(const float *restrict up, const float *restrict row,
+                     const float *restrict dn, int w, double inv2dx, double *g2, double *dr)
+{
+    double q[CHUNK], rg2 = 0, rdr = 0;
+    for (int xa = 1; xa < w - 1; xa += CHUNK) {
+        int n = xa + CHUNK < w - 1 ? CHUNK : w - 1 - xa;
+        const float *u = up + xa, *r = row + xa, *d = dn + xa;
+        for (int i = 0; i < n; i++) {
+            double gx = ((double)r[i + 1] - r[i - 1]) * inv2dx;
+            double gy = ((double)d[i] - u[i]) * inv2dx;
+            q[i] = gx * gx + gy * gy;
+        }
+        for (int i = 0; i < n; i++) {
+            rg2 += q[i];
+            rdr += q[i] / (sqrt(1.0 + q[i]) + 1.0);
+        }
+    }
+    *g2 += rg2;
+    *dr += rdr;
+}
+
 static void hy_block(void *arg, int b, int y0, int y1)
 {
     const hy_ctx *c = arg;
@@ -36,18 +63,8 @@ static void hy_block(void *arg, int b, int y0, int y1)
         const float *row = c->z + (size_t)y * c->stride;
         const float *dn = c->z + (size_t)(y + 1) * c->stride;
         if (!c->mask) {
-            /* No mask: a branch-free loop the compiler can vectorise. */
-            double rg2 = 0, rdr = 0;
-            for (int x = 1; x < c->w - 1; x++) {
-                double gx = ((double)row[x + 1] - row[x - 1]) * c->inv2dx;
-                double gy = ((double)dn[x] - up[x]) * c->inv2dx;
-                double q = gx * gx + gy * gy;
-                rg2 += q;
-                rdr += q / (sqrt(1.0 + q) + 1.0);
-            }
+            row_sums(up, row, dn, c->w, c->inv2dx, &g2, &dr);
             n += c->w - 2;
-            g2 += rg2;
-            dr += rdr;
             continue;
         }
         for (int x = 1; x < c->w - 1; x++) {

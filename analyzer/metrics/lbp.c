@@ -27,32 +27,38 @@ static int neighbourhood_inside(const unsigned char *mask, size_t mstride, int x
     return 1;
 }
 
-void st_lbp_row(const float *img, size_t stride, int w, int y, const unsigned char *mask,
-                size_t mstride, unsigned char *codes)
+/* 8-bit patterns of pixels 1..w-2 of one row, every pixel (mask applied by
+ * the caller): straight-line float code the compiler vectorises. */
+static void row_patterns(const float *restrict up, const float *restrict row,
+                         const float *restrict dn, int w, unsigned char *restrict pat)
 {
     /* Bilinear weights of a diagonal neighbour at (cos 45°, sin 45°). */
     const float a = 0.70710678f, ww = a * (1 - a), wd = a * a;
-    const float *up = img + (size_t)(y - 1) * stride, *row = img + (size_t)y * stride,
-                *dn = img + (size_t)(y + 1) * stride;
-    codes[0] = codes[w - 1] = ST_LBP_NONE;
     for (int x = 1; x < w - 1; x++) {
-        if (mask && !neighbourhood_inside(mask, mstride, x, y)) {
-            codes[x] = ST_LBP_NONE;
-            continue;
-        }
         float c = row[x];
         /* Differences to the centre first: an interpolated diagonal of a flat
          * patch is then exactly 0 (bit 1), whatever the rounding. */
         float e = row[x + 1] - c, n = up[x] - c, wv = row[x - 1] - c, s = dn[x] - c;
         float ne = up[x + 1] - c, nw = up[x - 1] - c, sw = dn[x - 1] - c, se = dn[x + 1] - c;
         /* p = 0..7 at angles 45°·p, counter-clockwise from +x (y up on screen). */
-        float g[8] = {e, ww * (e + n) + wd * ne, n, ww * (n + wv) + wd * nw,
-                       wv, ww * (wv + s) + wd * sw, s, ww * (s + e) + wd * se};
-        unsigned p = 0;
-        for (int k = 0; k < 8; k++)
-            p |= (unsigned)(g[k] >= 0) << k;
-        codes[x] = riu2_table[p];
+        unsigned p = (unsigned)(e >= 0) | (unsigned)(ww * (e + n) + wd * ne >= 0) << 1 |
+                     (unsigned)(n >= 0) << 2 | (unsigned)(ww * (n + wv) + wd * nw >= 0) << 3 |
+                     (unsigned)(wv >= 0) << 4 | (unsigned)(ww * (wv + s) + wd * sw >= 0) << 5 |
+                     (unsigned)(s >= 0) << 6 | (unsigned)(ww * (s + e) + wd * se >= 0) << 7;
+        pat[x] = (unsigned char)p;
     }
+}
+
+void st_lbp_row(const float *img, size_t stride, int w, int y, const unsigned char *mask,
+                size_t mstride, unsigned char *codes)
+{
+    const float *up = img + (size_t)(y - 1) * stride, *row = img + (size_t)y * stride,
+                *dn = img + (size_t)(y + 1) * stride;
+    row_patterns(up, row, dn, w, codes);
+    codes[0] = codes[w - 1] = ST_LBP_NONE;
+    for (int x = 1; x < w - 1; x++)
+        codes[x] = (mask && !neighbourhood_inside(mask, mstride, x, y)) ? ST_LBP_NONE
+                                                                       : riu2_table[codes[x]];
 }
 
 void st_lbp_histogram(const float *img, size_t stride, int w, int h, const unsigned char *mask,

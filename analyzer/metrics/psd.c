@@ -2,7 +2,6 @@
 #include "metrics/psd.h"
 
 #include <math.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,21 +80,44 @@ typedef struct fill_ctx {
     double *part; /* blocks x 3: Σwm, Σwm·z, Σ(wm)² */
 } fill_ctx;
 
+/* Σ wx·z over an unmasked row: four interleaved partial sums, added in a
+ * fixed order (the same bits for every thread count). */
+static double row_weighted_sum(const double *wx, const float *row, int w)
+{
+    double a[4] = {0, 0, 0, 0}, t = 0;
+    int x = 0;
+    for (; x + 4 <= w; x += 4)
+        for (int k = 0; k < 4; k++)
+            a[k] += wx[x + k] * row[x + k];
+    for (; x < w; x++)
+        t += wx[x] * row[x];
+    return ((a[0] + a[1]) + (a[2] + a[3])) + t;
+}
+
 static void weigh_block(void *arg, int b, int y0, int y1)
 {
     const fill_ctx *c = arg;
-    double sw = 0, swz = 0, sw2 = 0;
+    double sw = 0, swz = 0, sw2 = 0, full = 0, full2 = 0;
+    if (!c->mask) /* Σw and Σw² of a whole row, as the masked loop adds them */
+        for (int x = 0; x < c->w; x++) {
+            full += c->wx[x];
+            full2 += c->wx[x] * c->wx[x];
+        }
     for (int y = y0; y < y1; y++) {
         const float *row = c->z + (size_t)y * c->stride;
         const unsigned char *m = c->mask ? c->mask + (size_t)y * c->mstride : NULL;
-        double rw = 0, rwz = 0, rw2 = 0;
-        for (int x = 0; x < c->w; x++) {
-            if (m && !m[x])
-                continue;
-            double wv = c->wx[x];
-            rw += wv;
-            rwz += wv * row[x];
-            rw2 += wv * wv;
+        double rw = full, rwz = 0, rw2 = full2;
+        if (!m) {
+            rwz = row_weighted_sum(c->wx, row, c->w);
+        } else {
+            for (int x = 0; x < c->w; x++) {
+                if (!m[x])
+                    continue;
+                double wv = c->wx[x];
+                rw += wv;
+                rwz += wv * row[x];
+                rw2 += wv * wv;
+            }
         }
         sw += rw * c->wy[y];
         swz += rwz * c->wy[y];
@@ -114,8 +136,12 @@ static void fill_block(void *arg, int b, int y0, int y1)
         const float *row = c->z + (size_t)y * c->stride;
         const unsigned char *m = c->mask ? c->mask + (size_t)y * c->mstride : NULL;
         float *o = c->out + (size_t)y * c->fw;
-        for (int x = 0; x < c->w; x++)
-            o[x] = (m && !m[x]) ? 0.0f : (float)(c->wx[x] * c->wy[y] * (row[x] - c->mean));
+        if (!m) /* the same products, in a loop the compiler vectorises */
+            for (int x = 0; x < c->w; x++)
+                o[x] = (float)(c->wx[x] * c->wy[y] * (row[x] - c->mean));
+        else
+            for (int x = 0; x < c->w; x++)
+                o[x] = !m[x] ? 0.0f : (float)(c->wx[x] * c->wy[y] * (row[x] - c->mean));
         memset(o + c->w, 0, (size_t)(c->fw - c->w) * sizeof *o);
     }
 }
@@ -206,240 +232,6 @@ void st_spectrum_free(st_spectrum *s)
         s->F = NULL;
         s->real = NULL;
     }
-}
-
-/* atan on [0, 1], minimax polynomial (|error| < 1e-5 rad): only used to
- * pick a 1° bin, so the error only moves a few samples to a neighbour bin. */
-static inline double atan01(double t)
-{
-    double t2 = t * t;
-    return t * (0.99986600 + t2 * (-0.33029950 + t2 * (0.18014100 + t2 * (-0.08513300 + t2 * 0.02083510))));
-}
-
-/* Angle of (x, y) in [0, π). */
-static inline double half_angle(double x, double y)
-{
-    if (y < 0 || (y == 0 && x < 0)) {
-        x = -x;
-        y = -y;
-    }
-    double ax = fabs(x), a;
-    a = ax >= y ? atan01(y / ax) : M_PI_2 - atan01(ax / y);
-    return x < 0 ? M_PI - a : a;
-}
-
-/* Geometry of one half-plane bin: everything the reduction needs except
- * the power, so that same-sized spectra (tiles) compute it once. */
-struct st_bin_geom {
-    double wgt;          /* 2 for a bin standing for its mirror image, else 1; 0 = DC */
-    double c2, s2;       /* cos 2θ, sin 2θ of the wave vector */
-    int r;               /* radial bin, -1 beyond Nyquist or past the last bin */
-    short a;             /* angular bin, -1 when inside aps_rmin */
-    unsigned char bands; /* bit k: inside band k */
-};
-
-typedef struct geom_params {
-    int fw, fh, hw, nbands;
-    double dfx, dfy, df, fnyq2, aps_rmin2, flo2[ST_SPECTRUM_MAX_BANDS], fhi2[ST_SPECTRUM_MAX_BANDS];
-    size_t nr;
-} geom_params;
-
-static void geom_params_make(int fw, int fh, double px, const double (*bands)[2], int nbands,
-                             double aps_rmin, geom_params *g)
-{
-    memset(g, 0, sizeof *g);
-    g->fw = fw;
-    g->fh = fh;
-    g->hw = fw / 2 + 1;
-    g->nbands = nbands;
-    g->dfx = 1.0 / (fw * px);
-    g->dfy = 1.0 / (fh * px);
-    g->df = g->dfx > g->dfy ? g->dfx : g->dfy;
-    double fnyq = 0.5 / px * (1 + 1e-9);
-    g->fnyq2 = fnyq * fnyq;
-    g->nr = (size_t)floor(0.5 / px / g->df + 1e-9) + 1;
-    g->aps_rmin2 = (aps_rmin * g->df) * (aps_rmin * g->df);
-    /* Band limits as squared frequencies: no square root for the test. */
-    for (int k = 0; k < nbands; k++) {
-        g->flo2[k] = 1.0 / (bands[k][1] * bands[k][1]);
-        g->fhi2[k] = 1.0 / (bands[k][0] * bands[k][0]);
-    }
-}
-
-static void geom_row(const geom_params *g, int ky, struct st_bin_geom *out)
-{
-    double fy = (ky <= g->fh / 2 ? ky : ky - g->fh) * g->dfy, fy2 = fy * fy;
-    const double inv_df = 1.0 / g->df, to_bin = ST_APS_BINS / M_PI;
-    for (int kx = 0; kx < g->hw; kx++) {
-        struct st_bin_geom *b = &out[kx];
-        double fx = kx * g->dfx, fx2 = fx * fx, f2 = fx2 + fy2;
-        /* The half plane stands for both halves, except the columns that
-         * are their own mirror image. */
-        b->wgt = (kx == 0 && ky == 0) ? 0.0
-                 : (kx == 0 || (g->fw % 2 == 0 && kx == g->fw / 2)) ? 1.0 : 2.0;
-        b->bands = 0;
-        for (int k = 0; k < g->nbands; k++)
-            if (f2 > g->flo2[k] && f2 <= g->fhi2[k])
-                b->bands |= (unsigned char)(1u << k);
-        b->r = -1;
-        b->a = -1;
-        b->c2 = b->s2 = 0;
-        if (f2 > g->fnyq2 || b->wgt == 0)
-            continue;
-        size_t r = (size_t)(sqrt(f2) * inv_df + 0.5);
-        b->r = r < g->nr ? (int)r : -1;
-        if (f2 < g->aps_rmin2)
-            continue;
-        /* Wave vector direction, counter-clockwise as displayed (y down). */
-        int bin = (int)(half_angle(fx, -fy) * to_bin);
-        b->a = (short)(bin < 0 ? 0 : (bin >= ST_APS_BINS ? ST_APS_BINS - 1 : bin));
-        b->c2 = (fx2 - fy2) / f2;
-        b->s2 = -2.0 * fx * fy / f2;
-    }
-}
-
-struct st_spectrum_geom {
-    geom_params p;
-    struct st_bin_geom *bins; /* fh x hw */
-};
-
-st_spectrum_geom *st_spectrum_geom_new(int w, int h, double px, const double (*bands)[2],
-                                       int nbands, double aps_rmin)
-{
-    st_spectrum_geom *g = calloc(1, sizeof *g);
-    if (!g || nbands > ST_SPECTRUM_MAX_BANDS) {
-        free(g);
-        return NULL;
-    }
-    geom_params_make(st_fft_good_size(w), st_fft_good_size(h), px, bands, nbands, aps_rmin, &g->p);
-    g->bins = malloc((size_t)g->p.fh * g->p.hw * sizeof *g->bins);
-    if (!g->bins) {
-        free(g);
-        return NULL;
-    }
-    for (int ky = 0; ky < g->p.fh; ky++)
-        geom_row(&g->p, ky, g->bins + (size_t)ky * g->p.hw);
-    return g;
-}
-
-void st_spectrum_geom_free(st_spectrum_geom *g)
-{
-    if (g) {
-        free(g->bins);
-        free(g);
-    }
-}
-
-typedef struct red_ctx {
-    const st_spectrum *s;
-    const geom_params *g;
-    const struct st_bin_geom *bins; /* whole plane, or NULL: per row */
-    size_t stride; /* doubles per block partial */
-    double *part;
-    atomic_int failed;
-} red_ctx;
-
-/* Partial layout: rsum[nr], rcnt[nr], band[nb], total, aps[3][180]. */
-static void reduce_block(void *arg, int b, int y0, int y1)
-{
-    red_ctx *c = arg;
-    const st_spectrum *s = c->s;
-    const geom_params *g = c->g;
-    double *p = c->part + (size_t)b * c->stride;
-    double *rsum = p, *rcnt = p + g->nr, *band = rcnt + g->nr, *total = band + g->nbands;
-    double *aps = total + 1, *apc = aps + ST_APS_BINS, *apsn = apc + ST_APS_BINS;
-    struct st_bin_geom *own = c->bins ? NULL : malloc((size_t)g->hw * sizeof *own);
-    if (!c->bins && !own) {
-        atomic_store(&c->failed, 1);
-        return;
-    }
-    for (int ky = y0; ky < y1; ky++) {
-        const struct st_bin_geom *gr = c->bins ? c->bins + (size_t)ky * g->hw : own;
-        if (own)
-            geom_row(g, ky, own);
-        const st_complex *row = s->F + (size_t)ky * s->hw;
-        for (int kx = 0; kx < g->hw; kx++) {
-            const struct st_bin_geom *e = &gr[kx];
-            double pw = row[kx][0] * e->wgt;
-            *total += pw;
-            for (int k = 0; k < g->nbands; k++)
-                if (e->bands >> k & 1u)
-                    band[k] += pw;
-            if (e->r < 0)
-                continue;
-            rsum[e->r] += pw;
-            rcnt[e->r] += e->wgt;
-            if (e->a < 0)
-                continue;
-            aps[e->a] += pw;
-            apc[e->a] += pw * e->c2;
-            apsn[e->a] += pw * e->s2;
-        }
-    }
-    free(own);
-}
-
-int st_spectrum_reduce(const st_spectrum *s, const double (*bands)[2], int nbands,
-                       double aps_rmin, const st_spectrum_geom *geom, int threads,
-                       st_spectrum_sums *out)
-{
-    memset(out, 0, sizeof *out);
-    if (nbands > ST_SPECTRUM_MAX_BANDS)
-        return -1;
-    geom_params gp;
-    red_ctx c = {.s = s};
-    if (geom && geom->p.fw == s->fw && geom->p.fh == s->fh && geom->p.nbands == nbands) {
-        c.g = &geom->p;
-        c.bins = geom->bins;
-    } else {
-        geom_params_make(s->fw, s->fh, s->px, bands, nbands, aps_rmin, &gp);
-        c.g = &gp;
-    }
-    size_t nr = c.g->nr;
-    c.stride = 2 * nr + (size_t)nbands + 1 + 3 * ST_APS_BINS;
-    int nb = st_block_count(s->fh);
-    c.part = calloc((size_t)nb * c.stride, sizeof *c.part);
-    out->rsum = calloc(nr, sizeof *out->rsum);
-    out->rcnt = calloc(nr, sizeof *out->rcnt);
-    if (!c.part || !out->rsum || !out->rcnt) {
-        free(c.part);
-        st_spectrum_sums_free(out);
-        return -1;
-    }
-    st_run_blocks(threads, s->fh, reduce_block, &c);
-    if (atomic_load(&c.failed)) {
-        free(c.part);
-        st_spectrum_sums_free(out);
-        return -1;
-    }
-    out->nr = nr;
-    out->df = c.g->df;
-    for (int b = 0; b < nb; b++) {
-        const double *p = c.part + (size_t)b * c.stride;
-        for (size_t r = 0; r < nr; r++) {
-            out->rsum[r] += p[r];
-            out->rcnt[r] += p[nr + r];
-        }
-        const double *band = p + 2 * nr;
-        for (int k = 0; k < nbands; k++)
-            out->band_ms[k] += band[k];
-        out->total_ms += band[nbands];
-        const double *aps = band + nbands + 1;
-        for (int a = 0; a < ST_APS_BINS; a++) {
-            out->aps[a] += aps[a];
-            out->aps_c[a] += aps[ST_APS_BINS + a];
-            out->aps_s[a] += aps[2 * ST_APS_BINS + a];
-        }
-    }
-    free(c.part);
-    return 0;
-}
-
-void st_spectrum_sums_free(st_spectrum_sums *sums)
-{
-    free(sums->rsum);
-    free(sums->rcnt);
-    sums->rsum = sums->rcnt = NULL;
 }
 
 int st_radial_psd(const st_spectrum *s, const st_spectrum_sums *sums, double **freq,

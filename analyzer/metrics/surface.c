@@ -127,7 +127,7 @@ static float *height_texture(const float *z, int w, int h, const unsigned char *
     double lo, hi;
     if (robust_range(z, w, h, mask, ms, &lo, &hi))
         return NULL;
-    float *t = st_alloc_floats((size_t)w * h);
+    float *t = st_alloc_floats_huge((size_t)w * h); /* every pixel is written */
     if (!t)
         return NULL;
     double inv = 1.0 / (hi - lo);
@@ -143,7 +143,8 @@ static int prepare_surface(const st_surface_input *in, const st_surface_opts *o,
                            int threads, float **zout, st_err *err)
 {
     int w = in->width, h = in->height;
-    float *z = st_alloc_floats((size_t)w * h);
+    /* Not zero-filled: st_plane_subtract writes every pixel. */
+    float *z = st_alloc_floats_huge((size_t)w * h);
     if (!z)
         return st_err_set(err, ST_ENOMEM, "surface: out of memory for %dx%d", w, h);
     double c[3];
@@ -259,7 +260,7 @@ static st_rough_cfg rough_cfg(const st_surface_input *in, const st_surface_opts 
     /* Slopes: µm per µm for heights, luminance per mm (or per px) for photos. */
     c.grad_dx = in->unit == ST_UNIT_UM ? (cal ? in->pixel_mm * 1000.0 : 1.0) : c.px;
     c.window = o->window == ST_WINDOW_NONE ? ST_WINDOW_NONE : ST_WINDOW_HANN;
-    c.acf = (st_acf_opts){0.2, 360, 0.5, 0.3}; /* ISO 25178-2 default s = 0.2 */
+    c.acf = (st_acf_opts){0.2, 360, 0.5, 0.3, NULL}; /* ISO 25178-2 default s = 0.2 */
     c.aps_rmin = 3;
     c.remove_plane = 0;
     c.keep_radial = keep_radial;
@@ -312,7 +313,7 @@ int st_measure_surface(const st_surface_input *in, const st_surface_opts *opts,
         rc = st_err_set(err, ST_ENOMEM, "surface: out of memory for %zu tiles", nt);
         goto done;
     }
-    st_tile_valid(&tl, in->mask, in->mask_stride, s.valid);
+    st_tile_valid(&tl, in->mask, in->mask_stride, s.valid, threads);
     /* Texture plane: Y for photos, the robustly scaled height otherwise. */
     const float *tex = in->data;
     size_t tstride = in->stride;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/alloc.h"
 #include "core/error.h"
 #include "core/parallel.h"
 #include "metrics/blocks.h"
@@ -255,6 +256,7 @@ int st_texture_measure(const float *tex, size_t stride, int w, int h, const unsi
     int *tcol = tile_columns(tl, w);
     c.tcol = tcol;
     c.lev = malloc((size_t)w * h);
+    st_advise_huge(c.lev, (size_t)w * h);
     c.glcm_tot = malloc((size_t)nstrips * ST_GLCM_DIRS * ST_GLCM_CELLS * sizeof *c.glcm_tot);
     c.lbp_tot = malloc((size_t)nstrips * ST_LBP_BINS * sizeof *c.lbp_tot);
     int rc = ST_OK;

@@ -24,26 +24,43 @@ void st_tile_layout_make(int w, int h, int ts, st_tile_layout *tl)
     tl->y0 = (h - tl->ny * ts) / 2;
 }
 
-void st_tile_valid(const st_tile_layout *tl, const unsigned char *mask, size_t mstride,
-                   unsigned char *valid)
+typedef struct tv_ctx {
+    const st_tile_layout *tl;
+    const unsigned char *mask;
+    size_t mstride;
+    unsigned char *valid;
+} tv_ctx;
+
+static void valid_rows(void *arg, int begin, int end)
 {
+    const tv_ctx *c = arg;
+    const st_tile_layout *tl = c->tl;
     size_t need = (size_t)ceil(ST_TILE_MIN_INSIDE * tl->ts * tl->ts);
-    for (int ty = 0; ty < tl->ny; ty++) {
+    for (int ty = begin; ty < end; ty++) {
         for (int tx = 0; tx < tl->nx; tx++) {
             size_t in = 0;
-            if (!mask) {
+            if (!c->mask) {
                 in = (size_t)tl->ts * tl->ts;
             } else {
                 for (int y = 0; y < tl->ts; y++) {
-                    const unsigned char *m =
-                        mask + (size_t)(tl->y0 + ty * tl->ts + y) * mstride + tl->x0 + tx * tl->ts;
+                    const unsigned char *m = c->mask +
+                                             (size_t)(tl->y0 + ty * tl->ts + y) * c->mstride +
+                                             tl->x0 + tx * tl->ts;
                     for (int x = 0; x < tl->ts; x++)
                         in += m[x] != 0;
                 }
             }
-            valid[(size_t)ty * tl->nx + tx] = in >= need;
+            c->valid[(size_t)ty * tl->nx + tx] = in >= need;
         }
     }
+}
+
+void st_tile_valid(const st_tile_layout *tl, const unsigned char *mask, size_t mstride,
+                   unsigned char *valid, int threads)
+{
+    tv_ctx c = {tl, mask, mstride, valid};
+    /* Each tile row is counted on its own: any thread count, same flags. */
+    (void)st_parallel_for(mask ? threads : 1, tl->ny, 2, valid_rows, &c);
 }
 
 typedef struct rt_ctx {
@@ -126,6 +143,8 @@ int st_roughness_tiles(st_fft *fft, const float *z, size_t stride, int w, int h,
      * the ROI's cost per tile. */
     c.cfg.acf.n_dirs = 90;
     c.cfg.acf.step_px = 1.0;
+    st_acf_march *march = st_acf_march_new(&c.cfg.acf, tl->ts, tl->ts);
+    c.cfg.acf.march = march; /* one set of march samples for every tile (NULL: slower) */
     c.cfg.aps_rmin = 2;
     st_window_cache wc;
     if (st_window_cache_make(tl->ts, tl->ts, cfg->window, -1, &wc))
@@ -138,6 +157,7 @@ int st_roughness_tiles(st_fft *fft, const float *z, size_t stride, int w, int h,
     pthread_mutex_destroy(&c.lock);
     st_window_cache_free(&wc);
     st_spectrum_geom_free(geom);
+    st_acf_march_free(march);
     if (c.rc) {
         if (c.err.msg[0])
             return st_err_set(err, c.rc, "tiles: %s", c.err.msg);

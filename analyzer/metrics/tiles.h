@@ -24,9 +24,10 @@ typedef struct st_tile_layout {
 /* Centred grid of whole tiles of side ts (nx = ny = 0 if none fits). */
 void st_tile_layout_make(int w, int h, int ts, st_tile_layout *tl);
 
-/* valid[ty * nx + tx] = 1 when the tile is inside the mask enough. */
+/* valid[ty * nx + tx] = 1 when the tile is inside the mask enough
+ * (threads: for the mask count; <= 0 all cores). */
 void st_tile_valid(const st_tile_layout *tl, const unsigned char *mask, size_t mstride,
-                   unsigned char *valid);
+                   unsigned char *valid, int threads);
 
 /* GLCM (distance d) and LBP over the whole plane, and per tile (tl may have
  * no tiles; tile_vals NULL: no tile output). tex holds values on [0, 1].
