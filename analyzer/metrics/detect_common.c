@@ -82,6 +82,12 @@ struct st_det_pool {
         size_t cap; /* floats */
         int used;
     } slot[POOL_SLOTS];
+    /* Smoothed L*, a*, b* of lab_rgb (st_det_smoothed_lab), kept for the
+     * next colour family; lab_share: planes to make beyond those asked for. */
+    float *lab[3];
+    const st_image *lab_rgb;
+    double lab_sigma;
+    unsigned lab_share;
 };
 
 st_det_pool *st_det_pool_new(void) { return calloc(1, sizeof(st_det_pool)); }
@@ -90,6 +96,13 @@ void st_det_pool_free(st_det_pool *pool)
 {
     if (!pool)
         return;
+    for (int k = 0; k < 3; k++) { /* a plane beyond a full table is not in a slot */
+        int pooled = 0;
+        for (int i = 0; i < POOL_SLOTS; i++)
+            pooled |= pool->slot[i].p == pool->lab[k];
+        if (!pooled)
+            st_aligned_free(pool->lab[k]);
+    }
     for (int i = 0; i < POOL_SLOTS; i++)
         st_aligned_free(pool->slot[i].p);
     free(pool);
@@ -136,6 +149,12 @@ void st_det_put(const st_detect_input *in, float *plane)
             return;
         }
     st_aligned_free(plane);
+}
+
+void st_det_pool_share_lab(st_det_pool *pool, unsigned planes)
+{
+    if (pool)
+        pool->lab_share = planes;
 }
 
 const st_detect_input *st_det_pool_begin(const st_detect_input *in, st_detect_input *local)
@@ -570,6 +589,58 @@ static void lab_rows(void *arg, int y0, int y1)
                        st_image_row(c->rgb, 2, y), L, A, B, (size_t)w);
     }
     st_aligned_free(tmp);
+}
+
+int st_det_smoothed_lab(const st_detect_input *in, double sigma, unsigned need, int threads,
+                        const float **lab)
+{
+    st_det_pool *pool = in->pool;
+    const st_image *rgb = in->rgb;
+    if (!pool)
+        return ST_ENOMEM;
+    if (pool->lab_rgb != rgb || pool->lab_sigma != sigma) {
+        for (int k = 0; k < 3; k++) {
+            st_det_put(in, pool->lab[k]);
+            pool->lab[k] = NULL;
+        }
+        pool->lab_rgb = rgb;
+        pool->lab_sigma = sigma;
+    }
+    unsigned make = 0;
+    for (int k = 0; k < 3; k++)
+        if (((need | pool->lab_share) >> k & 1u) && !pool->lab[k])
+            make |= 1u << k;
+    int rc = ST_OK;
+    if (make) {
+        const int w = rgb->width, h = rgb->height;
+        float *p[3] = {NULL, NULL, NULL}, *tmp = st_det_get(in, w, h);
+        for (int k = 0; k < 3; k++)
+            if (make >> k & 1u)
+                p[k] = st_det_get(in, w, h);
+        rc = tmp && (!(make & 1u) || p[0]) && (!(make & 2u) || p[1]) && (!(make & 4u) || p[2])
+                 ? st_det_lab_planes(rgb, p[0], p[1], p[2], threads)
+                 : ST_ENOMEM;
+        /* blurred out of place (an in-place blur copies the plane): the
+         * scratch plane and the converted one swap roles */
+        for (int k = 0; k < 3 && !rc; k++) {
+            if (!p[k])
+                continue;
+            rc = st_gaussian_blur(p[k], (size_t)w, tmp, (size_t)w, w, h, sigma, threads);
+            float *t = p[k];
+            p[k] = tmp;
+            tmp = t;
+        }
+        st_det_put(in, tmp);
+        for (int k = 0; k < 3; k++) {
+            if (rc)
+                st_det_put(in, p[k]);
+            else if (p[k])
+                pool->lab[k] = p[k];
+        }
+    }
+    for (int k = 0; k < 3; k++)
+        lab[k] = rc ? NULL : pool->lab[k];
+    return rc;
 }
 
 int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b, int threads)

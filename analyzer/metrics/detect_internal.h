@@ -142,6 +142,16 @@ int st_det_label8(const unsigned char *bin, int w, int h, int32_t *labels, int *
  * run in bands over `threads`. */
 int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b, int threads);
 
+/* CIE Lab planes of in->rgb after a Gaussian of sigma px, bit k of need
+ * for L*, a*, b* (k = 0, 1, 2): made once and kept in in->pool for the next
+ * colour family that asks with the same sigma (pigment and redness smooth
+ * alike), so lab[k] belong to the pool. ST_ENOMEM without a pool. */
+int st_det_smoothed_lab(const st_detect_input *in, double sigma, unsigned need, int threads,
+                        const float **lab);
+/* Planes (bits as above) that st_det_smoothed_lab makes whenever it makes
+ * any: st_detect_all asks for all three when both colour families run. */
+void st_det_pool_share_lab(st_det_pool *pool, unsigned planes);
+
 /* Seconds from a monotonic clock. */
 double st_det_now(void);
 /* CPU seconds of the process (all threads): on a shared machine the wall

@@ -227,19 +227,18 @@ int st_pigment_measure(const st_detect_input *in0, int threads, st_metric_set *o
     double smooth_px = pmm > 0 ? fmax(0.5, SMOOTH_MM / pmm) : 1.0;
     double bg_px = pmm > 0 ? BG_SIGMA_MM / pmm : 40.0;
     double d_px = pmm > 0 ? SPOT_MIN_D_MM / pmm : 6.0;
-    float *L = st_det_get(in, w, h), *b = st_det_get(in, w, h);
+    const float *lab[3], *L = NULL, *b = NULL;
     unsigned char *spot = malloc((size_t)w * h);
-    if (!L || !b || !spot) {
+    if (!spot) {
         rc = st_err_set(err, ST_ENOMEM, "pigment: out of memory for %dx%d", w, h);
         goto done;
     }
-    if (st_det_lab_planes(in->rgb, L, NULL, b, threads)) {
-        rc = st_err_set(err, ST_ENOMEM, "pigment: out of memory for %dx%d", w, h);
+    if ((rc = st_det_smoothed_lab(in, smooth_px, 1u | 4u, threads, lab))) {
+        rc = st_err_set(err, rc, "pigment: Lab planes of %dx%d (%s)", w, h, st_status_name(rc));
         goto done;
     }
-    rc = st_gaussian_blur(L, (size_t)w, L, (size_t)w, w, h, smooth_px, threads);
-    if (!rc)
-        rc = st_gaussian_blur(b, (size_t)w, b, (size_t)w, w, h, smooth_px, threads);
+    L = lab[0];
+    b = lab[2];
     pig_stats s;
     if (!rc)
         rc = ita_mi(in, L, b, w, h, threads, &s);
@@ -264,8 +263,6 @@ int st_pigment_measure(const st_detect_input *in0, int threads, st_metric_set *o
                                    100.0 * (double)area / (double)s.n, "%", err);
     }
 done:
-    st_det_put(in, L);
-    st_det_put(in, b);
     st_det_pool_end(in, &local);
     free(spot);
     return rc;
