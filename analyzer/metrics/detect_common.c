@@ -174,6 +174,18 @@ void st_det_pool_end(const st_detect_input *in, st_detect_input *local)
     }
 }
 
+const float *st_det_surface(const st_detect_input *in, float **copy)
+{
+    const st_image *s = in->surface;
+    *copy = NULL;
+    if (s->stride == (size_t)s->width)
+        return s->data;
+    if (!(*copy = st_det_get(in, s->width, s->height)))
+        return NULL;
+    st_det_copy_plane(s, 0, *copy);
+    return *copy;
+}
+
 void st_det_copy_plane(const st_image *img, int channel, float *dst)
 {
     for (int y = 0; y < img->height; y++)

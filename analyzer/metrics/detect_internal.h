@@ -44,6 +44,11 @@ void st_det_put(const st_detect_input *in, float *plane);
  * family calls st_det_pool_end(in, local) before returning. */
 const st_detect_input *st_det_pool_begin(const st_detect_input *in, st_detect_input *local);
 void st_det_pool_end(const st_detect_input *in, st_detect_input *local);
+/* The surface as a packed w*h plane: its own data when the rows are packed
+ * (stride == width, as for widths that are multiples of 8), else a copy
+ * from the pool into *copy (NULL otherwise; give it back with st_det_put).
+ * NULL when out of memory. Read only. */
+const float *st_det_surface(const st_detect_input *in, float **copy);
 /* Copies a surface plane into a w*h buffer. */
 void st_det_copy_plane(const st_image *img, int channel, float *dst);
 /* Robust standard deviation: 1.4826 x median absolute deviation of up to

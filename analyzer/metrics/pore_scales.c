@@ -188,6 +188,18 @@ typedef struct collect_ctx {
     atomic_int nb, failed;
 } collect_ctx;
 
+/* Number of x in [0, n) with resp[x] above thr and not below maxf[x] (the
+ * candidate test below, vectorised, so that the scalar tests only visit
+ * the 16-pixel blocks that hold a local maximum). */
+ST_DET_VEC static int count_peaks(const float *restrict resp, const float *restrict maxf,
+                                  float thr, int n)
+{
+    int k = 0;
+    for (int x = 0; x < n; x++)
+        k += !(resp[x] <= thr) & !(resp[x] < maxf[x]);
+    return k;
+}
+
 /* Candidates of rows [y0, y1) of the middle scale into a list of the band's
  * own; collect() joins the lists in row order, so the candidates come out
  * in the same order whatever the number of bands. */
@@ -203,8 +215,21 @@ static void collect_rows(void *arg, int y0, int y1)
     c->begin[k] = y0;
     cand_list *out = &c->band[k];
     double f = (double)(1 << cur->level);
+    /* a float threshold not above the double one: the block test may
+     * only let through more than the exact test below */
+    float thr = (float)cur->thr;
+    if ((double)thr > cur->thr)
+        thr = nextafterf(thr, -INFINITY);
     for (int y = y0 > 1 ? y0 : 1; y < y1 && y + 1 < cur->h; y++) {
+        const float *resp = cur->resp + (size_t)y * cur->w, *maxf = cur->maxf + (size_t)y * cur->w;
         for (int x = 1; x + 1 < cur->w; x++) {
+            if ((x & 15) == 1) { /* blocks [x, x + 16) without a peak are skipped */
+                int e = x + 16 < cur->w - 1 ? x + 16 : cur->w - 1;
+                if (!count_peaks(resp + x, maxf + x, thr, e - x)) {
+                    x = e - 1;
+                    continue;
+                }
+            }
             float r = cur->resp[(size_t)y * cur->w + x];
             if (r <= cur->thr || r < cur->maxf[(size_t)y * cur->w + x])
                 continue;

@@ -287,7 +287,8 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     pore_ctx c = {in, NULL, w, h, d_min_px, d_max_px, NULL, 0, 0.0};
     c.rmax_cap = (int)ceil(3.0 * d_max_px / 2.0) + 4;
     size_t side = (size_t)(2 * c.rmax_cap + 1);
-    float *surf = st_det_get(in, w, h), *smooth = st_det_get(in, w, h);
+    float *copy = NULL, *smooth = st_det_get(in, w, h);
+    const float *surf = st_det_surface(in, &copy);
     cand_list cl = {0};
     st_pore *p = NULL;
     double *area = NULL;
@@ -295,7 +296,6 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
         rc = st_err_set(err, ST_ENOMEM, "pores: out of memory for %dx%d", w, h);
         goto done;
     }
-    st_det_copy_plane(in->surface, 0, surf);
     /* Measuring surface: just enough smoothing to tame pixel noise without
      * widening the smallest pores noticeably. */
     rc = st_gaussian_blur(surf, (size_t)w, smooth, (size_t)w, w, h, 0.7, threads);
@@ -306,8 +306,8 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
         goto done;
     }
     c.smooth = smooth;
-    st_det_put(in, surf); /* the scale space is done with it */
-    surf = NULL;
+    st_det_put(in, copy); /* the scale space is done with it */
+    copy = NULL;
     c.texture = texture_level(in, smooth, w, h, d_max_px, threads);
     if (cl.n) /* qsort(NULL, 0, ...) is undefined (UBSan: nonnull) */
         qsort(cl.v, cl.n, sizeof *cl.v, cmp_cand);
@@ -337,7 +337,7 @@ done:
     free(p);
     free(area);
     free(cl.v);
-    st_det_put(in, surf);
+    st_det_put(in, copy);
     st_det_put(in, smooth);
     st_det_pool_end(in, &local);
     return rc;

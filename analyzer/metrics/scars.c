@@ -23,6 +23,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "metrics/detect_internal.h"
 #include "simd/kernels.h"
 
@@ -40,7 +41,8 @@ typedef struct scar_maps {
     float *hs;     /* lightly smoothed surface */
     float *depth;  /* reference - hs */
     float *rough;  /* local RMS roughness */
-    float *raw;    /* the surface as given */
+    const float *raw; /* the surface as given (packed) */
+    float *raw_copy;  /* raw when the surface's rows are not packed */
     float *wt_c;   /* coarse weights: ROI, scars excluded */
 } scar_maps;
 
@@ -49,7 +51,7 @@ static void maps_free(const st_detect_input *in, scar_maps *m)
     st_det_put(in, m->hs);
     st_det_put(in, m->depth);
     st_det_put(in, m->rough);
-    st_det_put(in, m->raw);
+    st_det_put(in, m->raw_copy);
     st_aligned_free(m->wt_c);
 }
 
@@ -200,17 +202,30 @@ static int reference(scar_maps *m, const float *roi_c, double floor_depth, int t
 /* Local RMS roughness of the raw surface around the reference, scars
  * excluded, in the reference window; m->depth holds the reference on entry
  * and the depth of hs on exit. */
+typedef struct rough_ctx {
+    scar_maps *m;
+    const float *raw;
+    float *r2;
+} rough_ctx;
+
+static void rough_rows(void *arg, int y0, int y1)
+{
+    const rough_ctx *c = arg;
+    scar_maps *m = c->m;
+    for (size_t i = (size_t)y0 * m->w; i < (size_t)y1 * m->w; i++) {
+        float d = m->depth[i] - c->raw[i];
+        c->r2[i] = d * d;
+        m->depth[i] -= m->hs[i];
+    }
+}
+
 static int roughness(const st_detect_input *in, scar_maps *m, const float *raw, int threads)
 {
-    size_t n = (size_t)m->w * m->h;
     float *r2 = st_det_get(in, m->w, m->h);
     if (!r2)
         return ST_ENOMEM;
-    for (size_t i = 0; i < n; i++) {
-        float d = m->depth[i] - raw[i];
-        r2[i] = d * d;
-        m->depth[i] -= m->hs[i];
-    }
+    rough_ctx rc2 = {m, raw, r2};
+    st_parallel_for(threads, m->h, 64, rough_rows, &rc2);
     int cw, ch;
     float *r2c = st_det_pyr_down(r2, m->w, m->h, m->levels, &cw, &ch);
     float *tmp = st_det_alloc(cw, ch);
@@ -239,7 +254,7 @@ static int build_maps(const st_detect_input *in, double floor_depth, int threads
            (m->h >> (m->levels + 1)) >= 8)
         m->levels++;
     m->sigma_ref_c = sref_px / (double)(1 << m->levels);
-    float *raw = m->raw = st_det_get(in, m->w, m->h);
+    const float *raw = m->raw = st_det_surface(in, &m->raw_copy);
     m->hs = st_det_get(in, m->w, m->h);
     m->depth = st_det_get(in, m->w, m->h);
     m->rough = st_det_get(in, m->w, m->h);
@@ -250,7 +265,6 @@ static int build_maps(const st_detect_input *in, double floor_depth, int threads
     if (!rc && !m->wt_c)
         rc = ST_ENOMEM;
     if (!rc) {
-        st_det_copy_plane(in->surface, 0, raw);
         /* Denoise for the depth map (max depth is an extreme: pixel noise
          * would bias it up), about 30 µm of lateral smoothing. */
         double ss = m->pmm > 0 ? fmax(0.6, 0.03 / m->pmm) : 0.8;
@@ -269,19 +283,34 @@ typedef struct region {
     int x0, y0, x1, y1; /* bounding box, inclusive */
 } region;
 
+typedef struct thr_ctx {
+    const st_detect_input *in;
+    const scar_maps *m;
+    double floor_depth;
+    unsigned char *bin;
+} thr_ctx;
+
+static void thr_rows(void *arg, int y0, int y1)
+{
+    const thr_ctx *c = arg;
+    const scar_maps *m = c->m;
+    for (int y = y0; y < y1; y++)
+        for (int x = 0; x < m->w; x++) {
+            size_t i = (size_t)y * m->w + x;
+            double t = fmax(c->floor_depth, ROUGH_FACTOR * m->rough[i]);
+            c->bin[i] = st_det_inside(c->in, x, y) && m->depth[i] > t;
+        }
+}
+
 /* The scar mask of SPEC.md: deeper than max(floor, 3 x local roughness). */
 static unsigned char *threshold(const st_detect_input *in, const scar_maps *m,
-                                double floor_depth)
+                                double floor_depth, int threads)
 {
     unsigned char *bin = malloc((size_t)m->w * m->h);
     if (!bin)
         return NULL;
-    for (int y = 0; y < m->h; y++)
-        for (int x = 0; x < m->w; x++) {
-            size_t i = (size_t)y * m->w + x;
-            double t = fmax(floor_depth, ROUGH_FACTOR * m->rough[i]);
-            bin[i] = st_det_inside(in, x, y) && m->depth[i] > t;
-        }
+    thr_ctx c = {in, m, floor_depth, bin};
+    st_parallel_for(threads, m->h, 64, thr_rows, &c);
     return bin;
 }
 
@@ -491,7 +520,7 @@ int st_scars_detect(const st_detect_input *in0, int threads, int keep_labels_map
         return st_err_set(err, rc, "scars: reference surface failed (%s)", st_status_name(rc));
     }
     size_t npx = (size_t)m.w * m.h;
-    unsigned char *bin = threshold(in, &m, floor_depth);
+    unsigned char *bin = threshold(in, &m, floor_depth, threads);
     int32_t *lab = malloc(npx * sizeof *lab);
     region *r = NULL;
     st_scar *sc = NULL;

@@ -357,17 +357,20 @@ int st_det_wrinkle_maps(const st_detect_input *in, int threads, line_maps *m)
         m->level++;
     double f = (double)(1 << m->level);
     m->px_mm = (pmm > 0 ? pmm : 1.0) * f;
-    float *full = st_det_get(in, W, H);
-    if (!full)
+    /* base: the working level the scales start from; m->surf becomes its
+     * lightly smoothed copy at the end */
+    float *copy = NULL, *own_base = NULL;
+    const float *base = st_det_surface(in, &copy);
+    if (!base)
         return ST_ENOMEM;
-    st_det_copy_plane(in->surface, 0, full);
+    m->w = W;
+    m->h = H;
     if (m->level) {
-        m->surf = st_det_pyr_down(full, W, H, m->level, &m->w, &m->h);
-        st_det_put(in, full);
-    } else {
-        m->surf = full;
-        m->w = W;
-        m->h = H;
+        base = own_base = st_det_pyr_down(base, W, H, m->level, &m->w, &m->h);
+        st_det_put(in, copy);
+        copy = NULL;
+        if (!base)
+            return ST_ENOMEM;
     }
     size_t nw = (size_t)m->w * m->h;
     m->snr = st_det_get(in, m->w, m->h);
@@ -379,6 +382,7 @@ int st_det_wrinkle_maps(const st_detect_input *in, int threads, line_maps *m)
     int hw = (m->w + 1) / 2, hh = (m->h + 1) / 2;
     scale_bufs sb = {st_det_get(in, m->w, m->h), st_det_get(in, hw, hh), st_det_get(in, hw, hh),
                      st_det_get(in, hw, hh), st_det_get(in, hw, hh)};
+    m->surf = st_det_get(in, m->w, m->h);
     int rc = (m->surf && m->snr && m->best && m->h2b && m->hamc && m->sigma && sb.b && sb.xx &&
               sb.yy && sb.xy && sb.gm) ? ST_OK : ST_ENOMEM;
     if (!rc) {
@@ -388,8 +392,8 @@ int st_det_wrinkle_maps(const st_detect_input *in, int threads, line_maps *m)
     }
     s_min = fmax(1.0, s_min / f);
     s_max = fmax(s_min, s_max / f);
-    const float *lvl = m->surf;
-    float *own = NULL; /* the current level when it is not m->surf */
+    const float *lvl = base;
+    float *own = NULL; /* the current level when it is not base */
     int lw = m->w, lh = m->h, up = 0;
     for (double s = s_min; s <= s_max * 1.0001 && !rc; s *= SCALE_STEP) {
         while (s / (double)(1 << up) > 2.0 && lw >= 32 && lh >= 32) {
@@ -413,6 +417,8 @@ int st_det_wrinkle_maps(const st_detect_input *in, int threads, line_maps *m)
     st_det_put(in, sb.gm);
     /* The measuring surface: a little smoothing against pixel noise. */
     if (!rc)
-        rc = st_gaussian_blur(m->surf, (size_t)m->w, m->surf, (size_t)m->w, m->w, m->h, 0.7, threads);
+        rc = st_gaussian_blur(base, (size_t)m->w, m->surf, (size_t)m->w, m->w, m->h, 0.7, threads);
+    st_det_put(in, copy);
+    st_aligned_free(own_base);
     return rc;
 }

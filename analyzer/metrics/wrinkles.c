@@ -52,68 +52,99 @@ static inline void line_normal(const struct line_maps *m, size_t i, double *nx, 
     *ny = copysign(sqrt(fmax(0.0, 0.5 * (1.0 - c2))), s2);
 }
 
+/* Row bands of the hysteresis and centre-line passes (core/parallel.h):
+ * each row's result depends on that row's inputs only. */
+typedef struct cl_ctx {
+    const st_detect_input *in;
+    const line_maps *m;
+    unsigned char *bin, *keep;
+    const int32_t *lab;
+    const float *peak;
+} cl_ctx;
+
+/* Weak pixels: SNR above T_LOW inside the ROI. */
+static void weak_rows(void *arg, int y0, int y1)
+{
+    const cl_ctx *c = arg;
+    const line_maps *m = c->m;
+    int f = 1 << m->level, W = c->in->surface->width, H = c->in->surface->height;
+    for (int y = y0; y < y1; y++) {
+        int fy = y * f + f / 2;
+        fy = fy < H ? fy : H - 1;
+        const float *snr = m->snr + (size_t)y * m->w;
+        unsigned char *b = c->bin + (size_t)y * m->w;
+        for (int x = 0; x < m->w; x++) {
+            int fx = x * f + f / 2;
+            fx = fx < W ? fx : W - 1;
+            b[x] = snr[x] > T_LOW && st_det_inside(c->in, fx, fy);
+        }
+    }
+}
+
+/* Weak components that reach T_HIGH somewhere. */
+static void strong_rows(void *arg, int y0, int y1)
+{
+    const cl_ctx *c = arg;
+    for (size_t i = (size_t)y0 * c->m->w; i < (size_t)y1 * c->m->w; i++)
+        c->bin[i] = c->lab[i] && c->peak[c->lab[i]] >= T_HIGH;
+}
+
 /* Centre lines: pixels of the mask whose response is a maximum across the
  * line (non-maximum suppression along the normal, as Canny 1986 does for
  * edges; Steger 1998 for lines), one pixel wide and without the spurs that
  * thinning leaves at the ends. */
-static void centre_nms(const line_maps *m, unsigned char *bin)
+static void nms_rows(void *arg, int y0, int y1)
 {
-    size_t n = (size_t)m->w * m->h;
-    unsigned char *keep = malloc(n);
-    if (!keep)
-        return; /* the caller's mask stays: wider lines, still counted */
-    for (int y = 0; y < m->h; y++)
+    const cl_ctx *c = arg;
+    const line_maps *m = c->m;
+    for (int y = y0; y < y1; y++)
         for (int x = 0; x < m->w; x++) {
             size_t i = (size_t)y * m->w + x;
-            keep[i] = 0;
-            if (!bin[i])
+            c->keep[i] = 0;
+            if (!c->bin[i])
                 continue;
             double nx, ny;
             line_normal(m, i, &nx, &ny);
             float r = m->best[i];
             float a = st_sample_bilinear(m->best, (size_t)m->w, m->w, m->h, x + nx, y + ny, 0.0f);
             float b = st_sample_bilinear(m->best, (size_t)m->w, m->w, m->h, x - nx, y - ny, 0.0f);
-            keep[i] = r >= a && r > b;
+            c->keep[i] = r >= a && r > b;
         }
-    memcpy(bin, keep, n);
-    free(keep);
 }
 
-/* Hysteresis on the SNR inside the ROI, then centre lines. */
-static int centre_lines(const st_detect_input *in, const line_maps *m, unsigned char **out,
-                        st_err *err)
+/* Hysteresis on the SNR inside the ROI (Canny 1986: components of weak
+ * pixels kept when one of their pixels is strong), then centre lines. */
+static int centre_lines(const st_detect_input *in, const line_maps *m, int threads,
+                        unsigned char **out, st_err *err)
 {
     size_t n = (size_t)m->w * m->h;
-    unsigned char *bin = malloc(n);
+    unsigned char *bin = malloc(n), *keep = malloc(n);
     int32_t *lab = malloc(n * sizeof *lab);
     float *peak = NULL;
-    int nl = 0, rc = (bin && lab) ? ST_OK : st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
-    int f = 1 << m->level;
-    for (int y = 0; y < m->h && !rc; y++)
-        for (int x = 0; x < m->w; x++) {
-            int fx = x * f + f / 2, fy = y * f + f / 2;
-            fx = fx < in->surface->width ? fx : in->surface->width - 1;
-            fy = fy < in->surface->height ? fy : in->surface->height - 1;
-            bin[(size_t)y * m->w + x] = m->snr[(size_t)y * m->w + x] > T_LOW && st_det_inside(in, fx, fy);
-        }
-    if (!rc)
+    int nl = 0, rc = (bin && lab && keep) ? ST_OK : st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
+    cl_ctx c = {in, m, bin, keep, lab, NULL};
+    if (!rc) {
+        st_parallel_for(threads, m->h, 64, weak_rows, &c);
         rc = st_det_label8(bin, m->w, m->h, lab, &nl, err);
+    }
     if (!rc && !(peak = calloc((size_t)nl + 1, sizeof *peak)))
         rc = st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
     for (size_t i = 0; i < n && !rc; i++)
         if (lab[i] && m->snr[i] > peak[lab[i]])
             peak[lab[i]] = m->snr[i];
-    for (size_t i = 0; i < n && !rc; i++)
-        bin[i] = lab[i] && peak[lab[i]] >= T_HIGH;
-    if (!rc)
-        centre_nms(m, bin);
+    c.peak = peak;
+    if (!rc) {
+        st_parallel_for(threads, m->h, 64, strong_rows, &c);
+        st_parallel_for(threads, m->h, 64, nms_rows, &c);
+    }
     free(lab);
     free(peak);
+    free(bin);
     if (rc) {
-        free(bin);
+        free(keep);
         return rc;
     }
-    *out = bin;
+    *out = keep;
     return ST_OK;
 }
 
@@ -352,7 +383,7 @@ int st_wrinkles_detect(const st_detect_input *in0, int threads, st_metric_set *o
         rc = st_err_set(err, rc, "wrinkles: line filter failed (%s)", st_status_name(rc));
         goto done;
     }
-    rc = centre_lines(in, &m, &skel, err);
+    rc = centre_lines(in, &m, threads, &skel, err);
     if (!rc)
         rc = measure_lines(&m, skel, dets, &tot, err);
     if (!rc)
