@@ -447,6 +447,19 @@ void st_det_up_row(const st_det_up *u, const float *coarse, int y, float *out,
         o[x] = top[x] + fy * (bot[x] - top[x]);
 }
 
+float st_det_up_at(const st_det_up *u, const float *coarse, int x, int y)
+{
+    int yi[2];
+    float fy;
+    up_pos(y, u->scale, u->ch, &yi[0], &yi[1], &fy);
+    const float *r0 = coarse + (size_t)yi[0] * u->cw, *r1 = coarse + (size_t)yi[1] * u->cw;
+    int x0i = u->x0[x], x1i = u->x1[x];
+    float fx = u->fx[x];
+    float top = r0[x0i] + fx * (r0[x1i] - r0[x0i]);
+    float bot = r1[x0i] + fx * (r1[x1i] - r1[x0i]);
+    return top + fy * (bot - top);
+}
+
 typedef struct up_ctx {
     const st_det_up *u;
     const float *coarse;

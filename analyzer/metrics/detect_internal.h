@@ -97,6 +97,8 @@ void st_det_up_cache_free(st_det_up_cache *c);
  * allocate): the same values, computed per pixel. */
 void st_det_up_row(const st_det_up *u, const float *coarse, int y, float *out,
                    st_det_up_cache *cache);
+/* One fine pixel (x, y), the same value st_det_up_row gives there. */
+float st_det_up_at(const st_det_up *u, const float *coarse, int x, int y);
 /* The whole plane (w, h) at once, in row bands; ST_ENOMEM possible. */
 int st_det_pyr_up(const float *coarse, int cw, int ch, int levels, float *dst, int w, int h,
                   int threads);

@@ -113,20 +113,37 @@ typedef struct pore_ctx {
 
 /* Robust SD of the smoothed surface about its local mean over a window of
  * a few pore sizes: the amplitude of skin texture and noise that a pore's
- * darkening has to stand out from. */
-static double texture_level(const st_detect_input *in, const float *smooth, int w, int h,
-                            double d_max_px, int threads)
+ * darkening has to stand out from. The local mean is a Gaussian of
+ * max(2, d_max) px made on a 2x mean pyramid (the 2x2 means' own variance
+ * taken off the coarse sigma, as in pore_scales.c) and read back bilinearly
+ * at the ~65536 evenly spaced pixels the robust SD looks at: no
+ * full-resolution blur with a kernel of 6 d_max px. */
+static double texture_level(const float *smooth, int w, int h, double d_max_px, int threads)
 {
-    float *m = st_det_get(in, w, h);
-    if (!m)
-        return 0.0;
+    double sigma = fmax(2.0, d_max_px);
+    int lv = 0;
+    while (sigma / (double)(1 << lv) > 4.0 && (w >> (lv + 1)) >= 16 && (h >> (lv + 1)) >= 16)
+        lv++;
+    int cw = w, ch = h;
+    double f = (double)(1 << lv), pre = (f * f - 1.0) / 12.0;
+    float *c = st_det_pyr_down(smooth, w, h, lv, &cw, &ch), *m = st_det_alloc(cw, ch);
+    size_t n = (size_t)w * h, step = n > 65536 ? n / 65536 + 1 : 1, k = 0;
+    float *res = malloc((n / step + 1) * sizeof *res);
+    st_det_up up = {0};
     double level = 0.0;
-    if (!st_gaussian_blur(smooth, (size_t)w, m, (size_t)w, w, h, fmax(2.0, d_max_px), threads)) {
-        for (size_t i = 0; i < (size_t)w * h; i++)
-            m[i] = smooth[i] - m[i];
-        level = st_det_robust_sigma(m, (size_t)w * h);
+    if (c && m && res && !st_det_up_init(&up, cw, ch, lv, w) &&
+        !st_gaussian_blur(c, (size_t)cw, m, (size_t)cw, cw, ch, sqrt(sigma * sigma - pre) / f,
+                          threads)) {
+        for (size_t i = 0; i < n; i += step) {
+            int x = (int)(i % (size_t)w), y = (int)(i / (size_t)w);
+            res[k++] = smooth[i] - st_det_up_at(&up, m, x, y);
+        }
+        level = st_det_robust_sigma(res, k);
     }
-    st_det_put(in, m);
+    st_det_up_free(&up);
+    st_aligned_free(c);
+    st_aligned_free(m);
+    free(res);
     return level;
 }
 
@@ -308,7 +325,7 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     c.smooth = smooth;
     st_det_put(in, copy); /* the scale space is done with it */
     copy = NULL;
-    c.texture = texture_level(in, smooth, w, h, d_max_px, threads);
+    c.texture = texture_level(smooth, w, h, d_max_px, threads);
     if (cl.n) /* qsort(NULL, 0, ...) is undefined (UBSan: nonnull) */
         qsort(cl.v, cl.n, sizeof *cl.v, cmp_cand);
     p = malloc((cl.n ? cl.n : 1) * sizeof *p);
