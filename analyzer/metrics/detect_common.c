@@ -385,13 +385,19 @@ void st_det_up_free(st_det_up *u)
 
 /* Coarse row `row` interpolated along x to the fine width (the first half
  * of the bilinear formula, shared by every fine row that reads it). */
+ST_DET_VEC void st_det_gather_lerp_row(const float *restrict r, const int *restrict i0,
+                                       const int *restrict i1, const float *restrict t,
+                                       float *restrict out, int n)
+{
+    for (int x = 0; x < n; x++) {
+        float v0 = r[i0[x]];
+        out[x] = v0 + t[x] * (r[i1[x]] - v0);
+    }
+}
+
 static void up_hrow(const st_det_up *u, const float *coarse, int row, float *out)
 {
-    const float *r = coarse + (size_t)row * u->cw;
-    for (int x = 0; x < u->w; x++) {
-        float v0 = r[u->x0[x]];
-        out[x] = v0 + u->fx[x] * (r[u->x1[x]] - v0);
-    }
+    st_det_gather_lerp_row(coarse + (size_t)row * u->cw, u->x0, u->x1, u->fx, out, u->w);
 }
 
 int st_det_up_cache_init(st_det_up_cache *c, int w)

@@ -133,6 +133,12 @@ static inline void st_det_sqrt_row(float *restrict v, size_t n)
         v[i] = sqrtf(v[i]);
 }
 
+/* out[x] = v0 + t[x] (r[i1[x]] - v0), v0 = r[i0[x]]: a row interpolated
+ * along x from tabulated positions (AVX2 gathers in its AVX2 clone). */
+void st_det_gather_lerp_row(const float *restrict r, const int *restrict i0,
+                            const int *restrict i1, const float *restrict t,
+                            float *restrict out, int n);
+
 /* ---- detect_math.c (vectorisable row functions) --------------------------- */
 /* out[i] = atan2(y[i], x[i]) in radians, within 4e-7 rad. */
 void st_det_atan2_row(const float *restrict y, const float *restrict x, float *restrict out,

@@ -171,15 +171,9 @@ static inline void coarse_pos(int i, double f, int n, int *i0, int *i1, float *t
  * this level row). */
 static void hrow(const scale_ctx *c, int row, float *out[4])
 {
-    int w = c->m->w;
-    for (int k = 0; k < 4; k++) {
-        const float *r = c->maps[k] + (size_t)row * c->lw;
-        float *o = out[k];
-        for (int x = 0; x < w; x++) {
-            float v0 = r[c->cx0[x]];
-            o[x] = v0 + c->ctx[x] * (r[c->cx1[x]] - v0);
-        }
-    }
+    for (int k = 0; k < 4; k++)
+        st_det_gather_lerp_row(c->maps[k] + (size_t)row * c->lw, c->cx0, c->cx1, c->ctx, out[k],
+                               c->m->w);
 }
 
 /* q = p0 + t (p1 - p0), the second half of the bilinear formula. */
