@@ -150,6 +150,16 @@ void st_det_log10_row(const float *restrict v, float *restrict out, size_t n);
 /* 8-connected components of bin != 0: labels 1..count, 0 = background. */
 int st_det_label8(const unsigned char *bin, int w, int h, int32_t *labels, int *count,
                   st_err *err);
+/* Hysteresis (Canny 1986) in place: mask holds 0, weak (1) or strong (>= 2)
+ * pixels; the 8-connected components of nonzero pixels that hold a strong
+ * one become 1, the others 0. No label image is made. */
+int st_det_hysteresis8(unsigned char *mask, int w, int h, st_err *err);
+/* Pixels in the 8-connected components of bin != 0 that have at least
+ * min_px pixels, into *area. */
+int st_det_large_area8(const unsigned char *bin, int w, int h, double min_px, size_t *area,
+                       st_err *err);
+/* First x' >= x with b[x'] != 0, or w (zero bytes skipped eight at a time). */
+int st_det_next_set(const unsigned char *b, int x, int w);
 
 /* Lab planes (w*h each) of the ROI's photo; NULL planes are skipped. Rows
  * run in bands over `threads`. */

@@ -47,7 +47,7 @@ static void unite(int32_t *parent, int32_t a, int32_t b)
 }
 
 /* First x >= x with b[x] != 0 (w if none): zero words skipped whole. */
-static int next_set(const unsigned char *b, int x, int w)
+int st_det_next_set(const unsigned char *b, int x, int w)
 {
     while (x < w && ((uintptr_t)(b + x) & 7u))
         if (b[x])
@@ -92,7 +92,7 @@ static int find_runs(const unsigned char *bin, int w, int h, run_list *l, size_t
     for (int y = 0; y < h; y++) {
         const unsigned char *b = bin + (size_t)y * w;
         row[y] = l->n;
-        for (int x = next_set(b, 0, w); x < w; x = next_set(b, x, w)) {
+        for (int x = st_det_next_set(b, 0, w); x < w; x = st_det_next_set(b, x, w)) {
             int e = next_clear(b, x, w);
             if (push_run(l, x, e))
                 return ST_ENOMEM;
@@ -134,25 +134,43 @@ static int32_t provisional(run *r, const size_t *row, int h, int32_t *parent)
     return next;
 }
 
+/* Runs and their provisional labels; on success the caller frees
+ * row, l->v and *parent. Returns ST_OK or ST_ENOMEM. */
+static int scan(const unsigned char *bin, int w, int h, run_list *l, size_t **row,
+                int32_t **parent, int32_t *next)
+{
+    *row = malloc(((size_t)h + 1) * sizeof **row);
+    *parent = NULL;
+    int rc = *row ? find_runs(bin, w, h, l, *row) : ST_ENOMEM;
+    /* At most one provisional label per run. */
+    if (!rc && !(*parent = malloc((l->n + 2) * sizeof **parent)))
+        rc = ST_ENOMEM;
+    if (rc) { /* nothing left for the caller to free */
+        free(*row);
+        free(l->v);
+        free(*parent);
+        *row = NULL;
+        l->v = NULL;
+        *parent = NULL;
+        return rc;
+    }
+    *next = provisional(l->v, *row, h, *parent);
+    return ST_OK;
+}
+
 int st_det_label8(const unsigned char *bin, int w, int h, int32_t *labels, int *count,
                   st_err *err)
 {
-    size_t n = (size_t)w * (size_t)h;
+    size_t n = (size_t)w * (size_t)h, *row;
     run_list l = {0};
-    size_t *row = malloc(((size_t)h + 1) * sizeof *row);
-    int32_t *parent = NULL, *final_of = NULL;
-    int rc = row ? find_runs(bin, w, h, &l, row) : ST_ENOMEM;
-    /* At most one provisional label per run. */
-    if (!rc && (!(parent = malloc((l.n + 2) * sizeof *parent)) ||
-                !(final_of = malloc((l.n + 2) * sizeof *final_of))))
-        rc = ST_ENOMEM;
-    if (rc) {
+    int32_t *parent, *final_of = NULL, next;
+    if (scan(bin, w, h, &l, &row, &parent, &next) ||
+        !(final_of = malloc(((size_t)next + 1) * sizeof *final_of))) {
         free(row);
         free(l.v);
         free(parent);
         return st_err_set(err, ST_ENOMEM, "labels: out of memory");
     }
-    int32_t next = provisional(l.v, row, h, parent);
     /* Consecutive final labels in provisional order, which is raster order
      * (roots precede their members, so a root's number is known first). */
     int32_t final = 0;
@@ -172,5 +190,65 @@ int st_det_label8(const unsigned char *bin, int w, int h, int32_t *labels, int *
     free(parent);
     free(final_of);
     *count = (int)final;
+    return ST_OK;
+}
+
+int st_det_hysteresis8(unsigned char *mask, int w, int h, st_err *err)
+{
+    size_t *row;
+    run_list l = {0};
+    int32_t *parent, next;
+    unsigned char *strong = NULL;
+    if (scan(mask, w, h, &l, &row, &parent, &next) || !(strong = calloc((size_t)next + 1, 1))) {
+        free(row);
+        free(l.v);
+        free(parent);
+        return st_err_set(err, ST_ENOMEM, "hysteresis: out of memory");
+    }
+    for (int y = 0; y < h; y++) {
+        const unsigned char *b = mask + (size_t)y * w;
+        for (size_t i = row[y]; i < row[y + 1]; i++)
+            for (int x = l.v[i].x0; x < l.v[i].x1; x++)
+                if (b[x] >= 2) {
+                    strong[find_root(parent, l.v[i].lab)] = 1;
+                    break;
+                }
+    }
+    for (int y = 0; y < h; y++) {
+        unsigned char *b = mask + (size_t)y * w;
+        for (size_t i = row[y]; i < row[y + 1]; i++)
+            memset(b + l.v[i].x0, strong[find_root(parent, l.v[i].lab)],
+                   (size_t)(l.v[i].x1 - l.v[i].x0));
+    }
+    free(row);
+    free(l.v);
+    free(parent);
+    free(strong);
+    return ST_OK;
+}
+
+int st_det_large_area8(const unsigned char *bin, int w, int h, double min_px, size_t *area,
+                       st_err *err)
+{
+    size_t *row, *size = NULL;
+    run_list l = {0};
+    int32_t *parent, next;
+    if (scan(bin, w, h, &l, &row, &parent, &next) ||
+        !(size = calloc((size_t)next + 1, sizeof *size))) {
+        free(row);
+        free(l.v);
+        free(parent);
+        return st_err_set(err, ST_ENOMEM, "labels: out of memory");
+    }
+    for (size_t i = 0; i < l.n; i++)
+        size[find_root(parent, l.v[i].lab)] += (size_t)(l.v[i].x1 - l.v[i].x0);
+    *area = 0;
+    for (int32_t k = 1; k < next; k++)
+        if (parent[k] == k && (double)size[k] >= min_px)
+            *area += size[k];
+    free(row);
+    free(l.v);
+    free(parent);
+    free(size);
     return ST_OK;
 }

@@ -192,29 +192,6 @@ static int spot_mask(const st_detect_input *in, const float *L, const float *b, 
     return rc;
 }
 
-/* Pixels of spot regions with at least min_px pixels. */
-static int spot_area(unsigned char *spot, int w, int h, double min_px, size_t *area, st_err *err)
-{
-    size_t n = (size_t)w * h;
-    int32_t *lab = malloc(n * sizeof *lab);
-    int nl = 0;
-    if (!lab)
-        return st_err_set(err, ST_ENOMEM, "pigment: out of memory");
-    int rc = st_det_label8(spot, w, h, lab, &nl, err);
-    size_t *cnt = rc ? NULL : calloc((size_t)nl + 1, sizeof *cnt);
-    if (!rc && !cnt)
-        rc = st_err_set(err, ST_ENOMEM, "pigment: out of memory");
-    *area = 0;
-    for (size_t i = 0; i < n && !rc; i++)
-        cnt[lab[i]]++;
-    for (int k = 1; k <= nl && !rc; k++)
-        if ((double)cnt[k] >= min_px)
-            *area += cnt[k];
-    free(cnt);
-    free(lab);
-    return rc;
-}
-
 int st_pigment_measure(const st_detect_input *in0, int threads, st_metric_set *out, st_err *err)
 {
     int rc = st_det_check_input(in0, "pigment", err);
@@ -249,7 +226,7 @@ int st_pigment_measure(const st_detect_input *in0, int threads, st_metric_set *o
         goto done;
     }
     size_t area = 0;
-    rc = spot_area(spot, w, h, M_PI * d_px * d_px / 4.0, &area, err);
+    rc = st_det_large_area8(spot, w, h, M_PI * d_px * d_px / 4.0, &area, err);
     if (!rc && s.n) {
         double mean = s.ita_sum / (double)s.n;
         double var = fmax(s.ita_sum2 / (double)s.n - mean * mean, 0.0);

@@ -65,6 +65,15 @@ static void ei_rows(void *arg, int y0, int y1)
     free(q);
 }
 
+/* Number of v[i] >= t (compared in double), vectorised. */
+ST_DET_VEC static size_t count_at_least(const float *restrict v, size_t n, double t)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += (double)v[i] >= t;
+    return k;
+}
+
 int st_redness_measure(const st_detect_input *in0, int threads, st_metric_set *out, st_err *err)
 {
     int rc = st_det_check_input(in0, "redness", err);
@@ -117,9 +126,7 @@ int st_redness_measure(const st_detect_input *in0, int threads, st_metric_set *o
         roi_a = r;
     }
     double ref = st_det_quantile(roi_a, n, 0.20);
-    size_t red = 0;
-    for (size_t i = 0; i < n; i++)
-        red += roi_a[i] >= ref + RED_DA;
+    size_t red = count_at_least(roi_a, n, ref + RED_DA);
     rc = st_metric_set_put(out, "redness.erythema_index", ei / (double)n, "", err);
     if (!rc)
         rc = st_metric_set_put(out, "redness.area_fraction", 100.0 * (double)red / (double)n, "%", err);

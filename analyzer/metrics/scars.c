@@ -314,13 +314,15 @@ static unsigned char *threshold(const st_detect_input *in, const scar_maps *m,
     return bin;
 }
 
-static void region_moments(const scar_maps *m, const int32_t *lab, region *r)
+/* Moments of every region (the mask's set bytes are scanned, labels read
+ * only there: the mask is sparse). */
+static void region_moments(const scar_maps *m, const unsigned char *bin, const int32_t *lab,
+                           region *r)
 {
     for (int y = 0; y < m->h; y++)
-        for (int x = 0; x < m->w; x++) {
+        for (int x = st_det_next_set(bin + (size_t)y * m->w, 0, m->w); x < m->w;
+             x = st_det_next_set(bin + (size_t)y * m->w, x + 1, m->w)) {
             size_t i = (size_t)y * m->w + x;
-            if (!lab[i])
-                continue;
             region *g = &r[lab[i] - 1];
             double d = m->depth[i];
             if (g->n == 0) {
@@ -342,10 +344,9 @@ static void region_moments(const scar_maps *m, const int32_t *lab, region *r)
         }
     /* Wall slope: mean |grad depth| where depth is 20-80 % of the maximum. */
     for (int y = 1; y + 1 < m->h; y++)
-        for (int x = 1; x + 1 < m->w; x++) {
+        for (int x = st_det_next_set(bin + (size_t)y * m->w, 1, m->w - 1); x + 1 < m->w;
+             x = st_det_next_set(bin + (size_t)y * m->w, x + 1, m->w - 1)) {
             size_t i = (size_t)y * m->w + x;
-            if (!lab[i])
-                continue;
             region *g = &r[lab[i] - 1];
             double d = m->depth[i];
             if (d < 0.2 * g->max_d || d > 0.8 * g->max_d)
@@ -540,7 +541,7 @@ int st_scars_detect(const st_detect_input *in0, int threads, int keep_labels_map
         rc = st_err_set(err, ST_ENOMEM, "scars: out of memory for %d regions", nl);
         goto done;
     }
-    region_moments(&m, lab, r);
+    region_moments(&m, bin, lab, r);
     double sum_d = 0, n_px = 0;
     size_t n = collect_scars(in, &m, lab, r, nl, sc, remap, &sum_d, &n_px);
     rc = put_metrics(in, out, sc, n, st_det_roi_count(in), m.pmm, sum_d, n_px, err);

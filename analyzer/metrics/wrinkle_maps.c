@@ -338,6 +338,14 @@ static int run_scale(line_maps *m, const float *lvl, int lw, int lh, int up, dou
     return rc;
 }
 
+static void zero_rows(void *arg, int y0, int y1)
+{
+    line_maps *m = arg;
+    size_t o = (size_t)y0 * m->w, n = (size_t)(y1 - y0) * m->w;
+    memset(m->best + o, 0, n * sizeof *m->best);
+    memset(m->snr + o, 0, n * sizeof *m->snr);
+}
+
 /* Working grid (smallest scale >= 1 px), then every scale on a pyramid. */
 int st_det_wrinkle_maps(const st_detect_input *in, int threads, line_maps *m)
 {
@@ -366,7 +374,6 @@ int st_det_wrinkle_maps(const st_detect_input *in, int threads, line_maps *m)
         if (!base)
             return ST_ENOMEM;
     }
-    size_t nw = (size_t)m->w * m->h;
     m->snr = st_det_get(in, m->w, m->h);
     m->best = st_det_get(in, m->w, m->h);
     m->h2b = st_det_get(in, m->w, m->h);
@@ -379,11 +386,8 @@ int st_det_wrinkle_maps(const st_detect_input *in, int threads, line_maps *m)
     m->surf = st_det_get(in, m->w, m->h);
     int rc = (m->surf && m->snr && m->best && m->h2b && m->hamc && m->sigma && sb.b && sb.xx &&
               sb.yy && sb.xy && sb.gm) ? ST_OK : ST_ENOMEM;
-    if (!rc) {
-        /* no response yet: the maps read where no scale answered */
-        memset(m->best, 0, nw * sizeof *m->best);
-        memset(m->snr, 0, nw * sizeof *m->snr);
-    }
+    if (!rc) /* no response yet: the maps read where no scale answered */
+        st_parallel_for(threads, m->h, 64, zero_rows, m);
     s_min = fmax(1.0, s_min / f);
     s_max = fmax(s_min, s_max / f);
     const float *lvl = base;

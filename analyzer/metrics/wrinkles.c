@@ -58,11 +58,10 @@ typedef struct cl_ctx {
     const st_detect_input *in;
     const line_maps *m;
     unsigned char *bin, *keep;
-    const int32_t *lab;
-    const float *peak;
 } cl_ctx;
 
-/* Weak pixels: SNR above T_LOW inside the ROI. */
+/* Weak pixels (1): SNR above T_LOW inside the ROI; strong ones (2) reach
+ * T_HIGH. */
 static void weak_rows(void *arg, int y0, int y1)
 {
     const cl_ctx *c = arg;
@@ -76,17 +75,10 @@ static void weak_rows(void *arg, int y0, int y1)
         for (int x = 0; x < m->w; x++) {
             int fx = x * f + f / 2;
             fx = fx < W ? fx : W - 1;
-            b[x] = snr[x] > T_LOW && st_det_inside(c->in, fx, fy);
+            b[x] = (unsigned char)((snr[x] > T_LOW && st_det_inside(c->in, fx, fy)) *
+                                   (1 + (snr[x] >= T_HIGH)));
         }
     }
-}
-
-/* Weak components that reach T_HIGH somewhere. */
-static void strong_rows(void *arg, int y0, int y1)
-{
-    const cl_ctx *c = arg;
-    for (size_t i = (size_t)y0 * c->m->w; i < (size_t)y1 * c->m->w; i++)
-        c->bin[i] = c->lab[i] && c->peak[c->lab[i]] >= T_HIGH;
 }
 
 /* Centre lines: pixels of the mask whose response is a maximum across the
@@ -119,26 +111,14 @@ static int centre_lines(const st_detect_input *in, const line_maps *m, int threa
 {
     size_t n = (size_t)m->w * m->h;
     unsigned char *bin = malloc(n), *keep = malloc(n);
-    int32_t *lab = malloc(n * sizeof *lab);
-    float *peak = NULL;
-    int nl = 0, rc = (bin && lab && keep) ? ST_OK : st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
-    cl_ctx c = {in, m, bin, keep, lab, NULL};
+    int rc = (bin && keep) ? ST_OK : st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
+    cl_ctx c = {in, m, bin, keep};
     if (!rc) {
         st_parallel_for(threads, m->h, 64, weak_rows, &c);
-        rc = st_det_label8(bin, m->w, m->h, lab, &nl, err);
+        rc = st_det_hysteresis8(bin, m->w, m->h, err);
     }
-    if (!rc && !(peak = calloc((size_t)nl + 1, sizeof *peak)))
-        rc = st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
-    for (size_t i = 0; i < n && !rc; i++)
-        if (lab[i] && m->snr[i] > peak[lab[i]])
-            peak[lab[i]] = m->snr[i];
-    c.peak = peak;
-    if (!rc) {
-        st_parallel_for(threads, m->h, 64, strong_rows, &c);
+    if (!rc)
         st_parallel_for(threads, m->h, 64, nms_rows, &c);
-    }
-    free(lab);
-    free(peak);
     free(bin);
     if (rc) {
         free(keep);
@@ -283,12 +263,15 @@ static int measure_lines(const line_maps *m, unsigned char *skel, st_detections 
         if (!acc || !start)
             rc = st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
     }
-    for (int y = 0; y < m->h && !rc; y++)
-        for (int x = 0; x < m->w; x++)
-            if (lab[(size_t)y * m->w + x]) {
-                accumulate(m, x, y, &acc[lab[(size_t)y * m->w + x]]);
-                start[lab[(size_t)y * m->w + x] + 1]++;
-            }
+    /* the skeleton is sparse: its bytes are scanned, labels read where set */
+    for (int y = 0; y < m->h && !rc; y++) {
+        const unsigned char *sk = skel + (size_t)y * m->w;
+        for (int x = st_det_next_set(sk, 0, m->w); x < m->w; x = st_det_next_set(sk, x + 1, m->w)) {
+            int32_t l = lab[(size_t)y * m->w + x];
+            accumulate(m, x, y, &acc[l]);
+            start[l + 1]++;
+        }
+    }
     size_t total = 0;
     for (int k = 1; k <= nl + 1 && !rc; k++) {
         start[k] += start[k - 1];
@@ -299,12 +282,11 @@ static int measure_lines(const line_maps *m, unsigned char *skel, st_detections 
         rc = st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
     if (!rc) {
         size_t *fill = start; /* advanced per label while filling */
-        for (int y = 0; y < m->h; y++)
-            for (int x = 0; x < m->w; x++) {
-                int32_t l = lab[(size_t)y * m->w + x];
-                if (l)
-                    pts[fill[l]++] = (proj_pt){0, x, y};
-            }
+        for (int y = 0; y < m->h; y++) {
+            const unsigned char *sk = skel + (size_t)y * m->w;
+            for (int x = st_det_next_set(sk, 0, m->w); x < m->w; x = st_det_next_set(sk, x + 1, m->w))
+                pts[fill[lab[(size_t)y * m->w + x]]++] = (proj_pt){0, x, y};
+        }
     }
     /* After filling, start[l] is the end of label l and start[l-1] its start. */
     size_t kept = 0;

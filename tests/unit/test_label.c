@@ -1,7 +1,9 @@
 /* st_det_label8 (run-based 8-connected labelling) against a breadth-first
  * flood fill that numbers components in raster order of their first pixel:
  * random masks of several densities at awkward sizes, and shapes whose
- * runs join only diagonally or only through a later row (a U, a spiral). */
+ * runs join only diagonally or only through a later row (a U, a spiral);
+ * hysteresis (components holding a pixel >= 2) and the area of components
+ * of at least min_px pixels likewise. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +57,33 @@ static int same_labels(const unsigned char *bin, int w, int h)
     return ok;
 }
 
+/* st_det_hysteresis8 and st_det_large_area8 against the flood labels. */
+static int same_components(const unsigned char *bin, int w, int h, double min_px)
+{
+    size_t n = (size_t)w * h, want_area = 0, area = 0;
+    int32_t *lab = malloc(n * sizeof *lab);
+    int nl = flood_label(bin, w, h, lab);
+    unsigned char *strong = calloc((size_t)nl + 1, 1), *mask = malloc(n ? n : 1);
+    size_t *size = calloc((size_t)nl + 1, sizeof *size);
+    for (size_t i = 0; i < n; i++) {
+        strong[lab[i]] |= bin[i] >= 2;
+        size[lab[i]]++;
+    }
+    for (int k = 1; k <= nl; k++)
+        want_area += (double)size[k] >= min_px ? size[k] : 0;
+    memcpy(mask, bin, n);
+    st_err err = {0};
+    int ok = st_det_hysteresis8(mask, w, h, &err) == ST_OK &&
+             st_det_large_area8(bin, w, h, min_px, &area, &err) == ST_OK && area == want_area;
+    for (size_t i = 0; i < n && ok; i++)
+        ok = mask[i] == (lab[i] && strong[lab[i]]);
+    free(lab);
+    free(strong);
+    free(mask);
+    free(size);
+    return ok;
+}
+
 static unsigned lcg(unsigned *s)
 {
     *s = *s * 1664525u + 1013904223u;
@@ -73,6 +102,7 @@ int main(void)
             for (size_t i = 0; i < (size_t)w * h; i++)
                 bin[i] = (lcg(&seed) % 100u) < dens[d] ? (unsigned char)(1 + lcg(&seed) % 3u) : 0;
             CHECK_MSG(same_labels(bin, w, h), "%dx%d at %u %%", w, h, dens[d]);
+            CHECK_MSG(same_components(bin, w, h, 4.0), "%dx%d at %u %%", w, h, dens[d]);
             free(bin);
         }
     /* A U (two arms met only at the bottom), diagonal chains, a spiral. */
