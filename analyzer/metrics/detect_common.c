@@ -4,6 +4,7 @@
 #include "metrics/detect_internal.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -316,7 +317,61 @@ int st_det_masked_blur(const float *v, const float *wt, float *dst, float *tmp, 
     return rc;
 }
 
-float *st_det_pyr_down(const float *src, int w, int h, int levels, int *ow, int *oh)
+/* One 2x step in bands of output rows: a band downsamples its own input
+ * rows (an odd last row is mirrored by the kernel as in the whole plane),
+ * so the result is the same for any band split. With wt, each pair of
+ * input rows is first multiplied by the weights into a scratch block. */
+typedef struct down_ctx {
+    const float *src, *wt;
+    float *dst;
+    int w, h, nw;
+    atomic_int failed;
+} down_ctx;
+
+static void down_rows(void *arg, int y0, int y1)
+{
+    down_ctx *c = arg;
+    const int w = c->w;
+    if (!c->wt) {
+        int rows = (2 * y1 < c->h ? 2 * y1 : c->h) - 2 * y0;
+        st_downsample2x(c->src + (size_t)2 * y0 * w, (size_t)w, w, rows, c->dst + (size_t)y0 * c->nw,
+                        (size_t)c->nw);
+        return;
+    }
+    float *blk = st_det_alloc(w, 2);
+    if (!blk) {
+        atomic_store(&c->failed, 1);
+        return;
+    }
+    for (int oy = y0; oy < y1; oy++) {
+        int rows = 2 * oy + 1 < c->h ? 2 : 1;
+        for (int k = 0; k < rows; k++) {
+            size_t o = (size_t)(2 * oy + k) * w;
+            for (int x = 0; x < w; x++)
+                blk[(size_t)k * w + x] = c->src[o + x] * c->wt[o + x];
+        }
+        st_downsample2x(blk, (size_t)w, w, rows, c->dst + (size_t)oy * c->nw, (size_t)c->nw);
+    }
+    st_aligned_free(blk);
+}
+
+/* One 2x step of src (times wt when not NULL) into a new plane. */
+static float *down_step(const float *src, const float *wt, int w, int h, int threads)
+{
+    int nw = (w + 1) / 2, nh = (h + 1) / 2;
+    float *next = st_det_alloc(nw, nh);
+    if (!next)
+        return NULL;
+    down_ctx c = {src, wt, next, w, h, nw, 0};
+    st_parallel_for(threads, nh, 32, down_rows, &c);
+    if (atomic_load(&c.failed)) {
+        st_aligned_free(next);
+        return NULL;
+    }
+    return next;
+}
+
+float *st_det_pyr_down(const float *src, int w, int h, int levels, int *ow, int *oh, int threads)
 {
     float *cur = NULL;
     if (levels <= 0) {
@@ -326,16 +381,13 @@ float *st_det_pyr_down(const float *src, int w, int h, int levels, int *ow, int 
     }
     /* The first step reads src directly (no full-resolution copy). */
     for (int l = 0; l < levels; l++) {
-        int nw = (w + 1) / 2, nh = (h + 1) / 2;
-        float *next = st_det_alloc(nw, nh);
-        if (next)
-            st_downsample2x(cur ? cur : src, (size_t)w, w, h, next, (size_t)nw);
+        float *next = down_step(cur ? cur : src, NULL, w, h, threads);
         st_aligned_free(cur);
         if (!next)
             return NULL;
         cur = next;
-        w = nw;
-        h = nh;
+        w = (w + 1) / 2;
+        h = (h + 1) / 2;
     }
     if (!cur)
         return NULL;
@@ -512,11 +564,11 @@ void st_det_hessian(const float *s, int w, int h, int x, int y, float *dxx, floa
  * time into a scratch block and downsamples that (the same sums as over
  * the whole plane). */
 static float *pyr_down_product(const float *v, const float *wt, int w, int h, int levels,
-                               int *ow, int *oh)
+                               int *ow, int *oh, int threads)
 {
     if (!wt || levels <= 0) {
         if (!wt)
-            return st_det_pyr_down(v, w, h, levels, ow, oh);
+            return st_det_pyr_down(v, w, h, levels, ow, oh, threads);
         float *p = st_det_alloc(w, h);
         if (p)
             for (size_t i = 0; i < (size_t)w * h; i++)
@@ -526,28 +578,15 @@ static float *pyr_down_product(const float *v, const float *wt, int w, int h, in
         return p;
     }
     int nw = (w + 1) / 2, nh = (h + 1) / 2;
-    float *first = st_det_alloc(nw, nh), *blk = st_det_alloc(w, 2);
-    if (!first || !blk) {
-        st_aligned_free(first);
-        st_aligned_free(blk);
+    float *first = down_step(v, wt, w, h, threads);
+    if (!first)
         return NULL;
-    }
-    for (int oy = 0; oy < nh; oy++) {
-        int rows = 2 * oy + 1 < h ? 2 : 1;
-        for (int k = 0; k < rows; k++) {
-            size_t o = (size_t)(2 * oy + k) * w;
-            for (int x = 0; x < w; x++)
-                blk[(size_t)k * w + x] = v[o + x] * wt[o + x];
-        }
-        st_downsample2x(blk, (size_t)w, w, rows, first + (size_t)oy * nw, (size_t)nw);
-    }
-    st_aligned_free(blk);
     if (levels == 1) {
         *ow = nw;
         *oh = nh;
         return first;
     }
-    float *c = st_det_pyr_down(first, nw, nh, levels - 1, ow, oh);
+    float *c = st_det_pyr_down(first, nw, nh, levels - 1, ow, oh, threads);
     st_aligned_free(first);
     return c;
 }
@@ -564,7 +603,7 @@ int st_det_local_mean_coarse(const float *const *v, int nv, const float *wt, int
         out[k] = NULL;
     /* Downsample v*wt and wt, so the coarse value is the weighted mean; a
      * missing wt is all ones, whose means are ones. */
-    float *wc = wt ? st_det_pyr_down(wt, w, h, lv, cw, ch) : NULL;
+    float *wc = wt ? st_det_pyr_down(wt, w, h, lv, cw, ch, threads) : NULL;
     if (!wt) {
         *cw = w;
         *ch = h;
@@ -580,7 +619,7 @@ int st_det_local_mean_coarse(const float *const *v, int nv, const float *wt, int
     int rc = (wc && tmp) ? ST_OK : ST_ENOMEM;
     for (int k = 0; k < nv && !rc; k++) {
         int vw, vh;
-        float *vc = out[k] = pyr_down_product(v[k], wt, w, h, lv, &vw, &vh);
+        float *vc = out[k] = pyr_down_product(v[k], wt, w, h, lv, &vw, &vh, threads);
         if (!vc) {
             rc = ST_ENOMEM;
             break;

@@ -71,8 +71,10 @@ int st_det_masked_blur(const float *v, const float *wt, float *dst, float *tmp, 
 int st_det_local_mean_coarse(const float *const *v, int nv, const float *wt, int w, int h,
                              double sigma_px, int threads, float **out, int *cw, int *ch,
                              int *levels);
-/* levels times 2x mean downsampling; returns a new buffer and its size. */
-float *st_det_pyr_down(const float *src, int w, int h, int levels, int *ow, int *oh);
+/* levels times 2x mean downsampling; returns a new buffer and its size.
+ * Rows run in bands over `threads` (the same values for any count). */
+float *st_det_pyr_down(const float *src, int w, int h, int levels, int *ow, int *oh,
+                       int threads);
 /* Bilinear upsampling of a (cw, ch) plane made by `levels` 2x steps back to
  * width w, a row at a time (pixel centres line up as the 2x2 means imply):
  * the column positions are tabulated once in st_det_up. */

@@ -303,7 +303,7 @@ int st_det_pore_scales(const float *surf, int w, int h, double d_min_px, double 
         if (k < n_scales) {
             double sigma = s_min * pow(SCALE_STEP, k);
             while (sigma / (double)(1 << level) > 1.6 && lw > 16 && lh > 16) {
-                float *next = st_det_pyr_down(lvl, lw, lh, 1, &lw, &lh);
+                float *next = st_det_pyr_down(lvl, lw, lh, 1, &lw, &lh, threads);
                 st_aligned_free(own);
                 lvl = own = next;
                 if (!next) {

@@ -126,7 +126,7 @@ static double texture_level(const float *smooth, int w, int h, double d_max_px, 
         lv++;
     int cw = w, ch = h;
     double f = (double)(1 << lv), pre = (f * f - 1.0) / 12.0;
-    float *c = st_det_pyr_down(smooth, w, h, lv, &cw, &ch), *m = st_det_alloc(cw, ch);
+    float *c = st_det_pyr_down(smooth, w, h, lv, &cw, &ch, threads), *m = st_det_alloc(cw, ch);
     size_t n = (size_t)w * h, step = n > 65536 ? n / 65536 + 1 : 1, k = 0;
     float *res = malloc((n / step + 1) * sizeof *res);
     st_det_up up = {0};

@@ -56,7 +56,8 @@ static void maps_free(const st_detect_input *in, scar_maps *m)
 }
 
 /* Coarse ROI weights (fraction of ROI pixels under each coarse pixel). */
-static float *roi_weights(const st_detect_input *in, int w, int h, int levels, int *cw, int *ch)
+static float *roi_weights(const st_detect_input *in, int w, int h, int levels, int *cw, int *ch,
+                          int threads)
 {
     if (!in->mask) {
         /* all ones: so are their means (exactly) */
@@ -77,7 +78,7 @@ static float *roi_weights(const st_detect_input *in, int w, int h, int levels, i
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)
             m[(size_t)y * w + x] = st_det_inside(in, x, y) ? 1.0f : 0.0f;
-    float *c = st_det_pyr_down(m, w, h, levels, cw, ch);
+    float *c = st_det_pyr_down(m, w, h, levels, cw, ch, threads);
     st_det_put(in, m);
     return c;
 }
@@ -144,7 +145,7 @@ static int reference(scar_maps *m, const float *roi_c, double floor_depth, int t
 {
     int cw = m->cw, ch = m->ch;
     size_t nc = (size_t)cw * ch;
-    float *hc = st_det_pyr_down(m->hs, m->w, m->h, m->levels, &cw, &ch);
+    float *hc = st_det_pyr_down(m->hs, m->w, m->h, m->levels, &cw, &ch, threads);
     float *ref = st_det_alloc(cw, ch), *tmp = st_det_alloc(cw, ch), *res = st_det_alloc(cw, ch);
     float *quad = st_det_alloc(cw, ch);
     int rc = (hc && ref && tmp && res && quad) ? ST_OK : ST_ENOMEM;
@@ -227,7 +228,7 @@ static int roughness(const st_detect_input *in, scar_maps *m, const float *raw, 
     rough_ctx rc2 = {m, raw, r2};
     st_parallel_for(threads, m->h, 64, rough_rows, &rc2);
     int cw, ch;
-    float *r2c = st_det_pyr_down(r2, m->w, m->h, m->levels, &cw, &ch);
+    float *r2c = st_det_pyr_down(r2, m->w, m->h, m->levels, &cw, &ch, threads);
     float *tmp = st_det_alloc(cw, ch);
     int rc = (r2c && tmp) ? ST_OK : ST_ENOMEM;
     if (!rc)
@@ -258,7 +259,7 @@ static int build_maps(const st_detect_input *in, double floor_depth, int threads
     m->hs = st_det_get(in, m->w, m->h);
     m->depth = st_det_get(in, m->w, m->h);
     m->rough = st_det_get(in, m->w, m->h);
-    float *roi_c = roi_weights(in, m->w, m->h, m->levels, &m->cw, &m->ch);
+    float *roi_c = roi_weights(in, m->w, m->h, m->levels, &m->cw, &m->ch, threads);
     int rc = (raw && m->hs && m->depth && m->rough && roi_c) ? ST_OK : ST_ENOMEM;
     if (!rc)
         m->wt_c = st_det_alloc(m->cw, m->ch);
@@ -290,11 +291,27 @@ typedef struct thr_ctx {
     unsigned char *bin;
 } thr_ctx;
 
+/* Without a mask: fmax(floor, 3 rough) as a select (the same value, NaN
+ * roughness included), so that the row vectorises. */
+ST_DET_VEC static void thr_row(const float *restrict depth, const float *restrict rough,
+                               double floor_depth, unsigned char *restrict bin, int n)
+{
+    for (int x = 0; x < n; x++) {
+        double r3 = ROUGH_FACTOR * rough[x];
+        double t = r3 > floor_depth ? r3 : floor_depth;
+        bin[x] = depth[x] > t;
+    }
+}
+
 static void thr_rows(void *arg, int y0, int y1)
 {
     const thr_ctx *c = arg;
     const scar_maps *m = c->m;
-    for (int y = y0; y < y1; y++)
+    for (int y = y0; y < y1 && !c->in->mask; y++) {
+        size_t o = (size_t)y * m->w;
+        thr_row(m->depth + o, m->rough + o, c->floor_depth, c->bin + o, m->w);
+    }
+    for (int y = y0; y < y1 && c->in->mask; y++)
         for (int x = 0; x < m->w; x++) {
             size_t i = (size_t)y * m->w + x;
             double t = fmax(c->floor_depth, ROUGH_FACTOR * m->rough[i]);

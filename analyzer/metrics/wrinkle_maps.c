@@ -368,7 +368,7 @@ int st_det_wrinkle_maps(const st_detect_input *in, int threads, line_maps *m)
     m->w = W;
     m->h = H;
     if (m->level) {
-        base = own_base = st_det_pyr_down(base, W, H, m->level, &m->w, &m->h);
+        base = own_base = st_det_pyr_down(base, W, H, m->level, &m->w, &m->h, threads);
         st_det_put(in, copy);
         copy = NULL;
         if (!base)
@@ -395,7 +395,7 @@ int st_det_wrinkle_maps(const st_detect_input *in, int threads, line_maps *m)
     int lw = m->w, lh = m->h, up = 0;
     for (double s = s_min; s <= s_max * 1.0001 && !rc; s *= SCALE_STEP) {
         while (s / (double)(1 << up) > 2.0 && lw >= 32 && lh >= 32) {
-            float *next = st_det_pyr_down(lvl, lw, lh, 1, &lw, &lh);
+            float *next = st_det_pyr_down(lvl, lw, lh, 1, &lw, &lh, threads);
             st_aligned_free(own);
             lvl = own = next;
             if (!next) {

@@ -62,12 +62,20 @@ typedef struct cl_ctx {
 
 /* Weak pixels (1): SNR above T_LOW inside the ROI; strong ones (2) reach
  * T_HIGH. */
+ST_DET_VEC static void weak_row(const float *restrict snr, unsigned char *restrict b, int n)
+{
+    for (int x = 0; x < n; x++)
+        b[x] = (unsigned char)((snr[x] > T_LOW) * (1 + (snr[x] >= T_HIGH)));
+}
+
 static void weak_rows(void *arg, int y0, int y1)
 {
     const cl_ctx *c = arg;
     const line_maps *m = c->m;
     int f = 1 << m->level, W = c->in->surface->width, H = c->in->surface->height;
-    for (int y = y0; y < y1; y++) {
+    for (int y = y0; y < y1 && !c->in->mask; y++) /* no ROI: the row vectorises */
+        weak_row(m->snr + (size_t)y * m->w, c->bin + (size_t)y * m->w, m->w);
+    for (int y = y0; y < y1 && c->in->mask; y++) {
         int fy = y * f + f / 2;
         fy = fy < H ? fy : H - 1;
         const float *snr = m->snr + (size_t)y * m->w;
