@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "metrics/detect_internal.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -156,6 +157,12 @@ void st_det_pool_share_lab(st_det_pool *pool, unsigned planes)
 {
     if (pool)
         pool->lab_share = planes;
+}
+
+void *st_det_get_bytes(const st_detect_input *in, size_t bytes)
+{
+    size_t floats = bytes / sizeof(float) + 1;
+    return floats > (size_t)INT_MAX ? NULL : st_det_get(in, (int)floats, 1);
 }
 
 const st_detect_input *st_det_pool_begin(const st_detect_input *in, st_detect_input *local)

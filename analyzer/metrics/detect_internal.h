@@ -39,6 +39,10 @@ void st_det_pool_free(st_det_pool *pool);
 float *st_det_get(const st_detect_input *in, int w, int h);
 /* Gives a plane from st_det_get back (NULL is ignored). */
 void st_det_put(const st_detect_input *in, float *plane);
+/* A buffer of at least `bytes` bytes (masks, label images) from the same
+ * pool, 32-byte aligned, contents undefined; NULL on failure. Give it back
+ * with st_det_put((float *)p). */
+void *st_det_get_bytes(const st_detect_input *in, size_t bytes);
 /* The input with a pool: `in` itself when it has one, else *local, a copy
  * of it with a new pool (NULL pool if that fails: plain allocations). A
  * family calls st_det_pool_end(in, local) before returning. */

@@ -222,7 +222,7 @@ int st_pigment_measure(const st_detect_input *in0, int threads, st_metric_set *o
     double bg_px = pmm > 0 ? BG_SIGMA_MM / pmm : 40.0;
     double d_px = pmm > 0 ? SPOT_MIN_D_MM / pmm : 6.0;
     const float *lab[3], *L = NULL, *b = NULL;
-    unsigned char *spot = malloc((size_t)w * h);
+    unsigned char *spot = st_det_get_bytes(in, (size_t)w * h);
     if (!spot) {
         rc = st_err_set(err, ST_ENOMEM, "pigment: out of memory for %dx%d", w, h);
         goto done;
@@ -257,7 +257,7 @@ int st_pigment_measure(const st_detect_input *in0, int threads, st_metric_set *o
                                    100.0 * (double)area / (double)s.n, "%", err);
     }
 done:
+    st_det_put(in, (float *)spot);
     st_det_pool_end(in, &local);
-    free(spot);
     return rc;
 }

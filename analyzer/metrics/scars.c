@@ -323,7 +323,7 @@ static void thr_rows(void *arg, int y0, int y1)
 static unsigned char *threshold(const st_detect_input *in, const scar_maps *m,
                                 double floor_depth, int threads)
 {
-    unsigned char *bin = malloc((size_t)m->w * m->h);
+    unsigned char *bin = st_det_get_bytes(in, (size_t)m->w * m->h);
     if (!bin)
         return NULL;
     thr_ctx c = {in, m, floor_depth, bin};
@@ -539,7 +539,9 @@ int st_scars_detect(const st_detect_input *in0, int threads, int keep_labels_map
     }
     size_t npx = (size_t)m.w * m.h;
     unsigned char *bin = threshold(in, &m, floor_depth, threads);
-    int32_t *lab = malloc(npx * sizeof *lab);
+    /* a label image handed on to dets is the caller's (malloc); else pooled */
+    int hand_on = keep_labels_map && dets;
+    int32_t *lab = hand_on ? malloc(npx * sizeof *lab) : st_det_get_bytes(in, npx * sizeof *lab);
     region *r = NULL;
     st_scar *sc = NULL;
     int32_t *remap = NULL;
@@ -573,8 +575,11 @@ int st_scars_detect(const st_detect_input *in0, int threads, int keep_labels_map
         }
     }
 done:
-    free(bin);
-    free(lab);
+    st_det_put(in, (float *)bin);
+    if (hand_on)
+        free(lab);
+    else
+        st_det_put(in, (float *)lab);
     free(r);
     free(sc);
     free(remap);

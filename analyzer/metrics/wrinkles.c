@@ -118,7 +118,7 @@ static int centre_lines(const st_detect_input *in, const line_maps *m, int threa
                         unsigned char **out, st_err *err)
 {
     size_t n = (size_t)m->w * m->h;
-    unsigned char *bin = malloc(n), *keep = malloc(n);
+    unsigned char *bin = st_det_get_bytes(in, n), *keep = st_det_get_bytes(in, n);
     int rc = (bin && keep) ? ST_OK : st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
     cl_ctx c = {in, m, bin, keep};
     if (!rc) {
@@ -127,9 +127,9 @@ static int centre_lines(const st_detect_input *in, const line_maps *m, int threa
     }
     if (!rc)
         st_parallel_for(threads, m->h, 64, nms_rows, &c);
-    free(bin);
+    st_det_put(in, (float *)bin);
     if (rc) {
-        free(keep);
+        st_det_put(in, (float *)keep);
         return rc;
     }
     *out = keep;
@@ -254,11 +254,11 @@ typedef struct line_totals {
 } line_totals;
 
 /* Labels the centre lines, measures each, keeps those >= MIN_LEN_MM. */
-static int measure_lines(const line_maps *m, unsigned char *skel, st_detections *dets,
-                         line_totals *tot, st_err *err)
+static int measure_lines(const st_detect_input *in, const line_maps *m, unsigned char *skel,
+                         st_detections *dets, line_totals *tot, st_err *err)
 {
     size_t n = (size_t)m->w * m->h;
-    int32_t *lab = malloc(n * sizeof *lab);
+    int32_t *lab = st_det_get_bytes(in, n * sizeof *lab);
     int nl = 0, rc = lab ? st_det_label8(skel, m->w, m->h, lab, &nl, err)
                          : st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
     line_acc *acc = NULL;
@@ -331,7 +331,7 @@ static int measure_lines(const line_maps *m, unsigned char *skel, st_detections 
     free(pts);
     free(acc);
     free(start);
-    free(lab);
+    st_det_put(in, (float *)lab);
     return rc;
 }
 
@@ -375,11 +375,11 @@ int st_wrinkles_detect(const st_detect_input *in0, int threads, st_metric_set *o
     }
     rc = centre_lines(in, &m, threads, &skel, err);
     if (!rc)
-        rc = measure_lines(&m, skel, dets, &tot, err);
+        rc = measure_lines(in, &m, skel, dets, &tot, err);
     if (!rc)
         rc = put_metrics(in, out, &tot, &m, err);
 done:
-    free(skel);
+    st_det_put(in, (float *)skel);
     st_det_wrinkle_maps_free(in, &m);
     st_det_pool_end(in, &local);
     return rc;
