@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -271,18 +272,67 @@ double st_det_quantile(const float *v, size_t n, double q)
     return r;
 }
 
+/* Order-preserving map of a finite float to an unsigned key (the sign
+ * bit flipped for positives, all bits for negatives), and back. */
+static inline uint32_t float_key(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+}
+
+static inline float key_float(uint32_t k)
+{
+    uint32_t u = (k & 0x80000000u) ? (k & 0x7fffffffu) : ~k;
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+/* k-th smallest of n finite values by radix selection on their keys
+ * (11 + 11 + 10 bits, keeping only the bucket that holds rank k after
+ * each pass): the same value as st_det_select, in a few linear passes.
+ * keys is n scratch words. */
+static float kth_radix(const float *v, size_t n, size_t k, uint32_t *keys)
+{
+    static const int shift[3] = {21, 10, 0};
+    static const uint32_t mask[3] = {0x7ffu, 0x7ffu, 0x3ffu};
+    size_t cnt[2048];
+    for (size_t i = 0; i < n; i++)
+        keys[i] = float_key(v[i]);
+    size_t m = n;
+    for (int p = 0; p < 3; p++) {
+        memset(cnt, 0, (mask[p] + 1) * sizeof *cnt);
+        for (size_t i = 0; i < m; i++)
+            cnt[(keys[i] >> shift[p]) & mask[p]]++;
+        uint32_t b = 0;
+        while (k >= cnt[b]) /* the bucket of rank k: ranks below it are skipped */
+            k -= cnt[b++];
+        size_t j = 0;
+        for (size_t i = 0; i < m; i++)
+            if (((keys[i] >> shift[p]) & mask[p]) == b)
+                keys[j++] = keys[i];
+        m = j;
+    }
+    return key_float(keys[0]); /* every key left is the same */
+}
+
 double st_det_robust_sigma(const float *v, size_t n)
 {
     size_t m = 0;
     float *s = sample(v, n, &m);
+    uint32_t *keys = s && m > 1024 ? malloc(m * sizeof *keys) : NULL;
     if (!s || m == 0) {
         free(s);
         return 0.0;
     }
-    float med = st_det_select(s, m, m / 2);
+    /* the samples are finite (sample() drops the rest): radix selection
+     * for many, Hoare's for few (or without scratch) */
+    float med = keys ? kth_radix(s, m, m / 2, keys) : st_det_select(s, m, m / 2);
     for (size_t i = 0; i < m; i++)
         s[i] = fabsf(s[i] - med);
-    double mad = st_det_select(s, m, m / 2);
+    double mad = keys ? kth_radix(s, m, m / 2, keys) : st_det_select(s, m, m / 2);
+    free(keys);
     free(s);
     return 1.4826 * mad;
 }
