@@ -59,6 +59,15 @@ typedef struct lap_ctx {
 
 static inline int reflect1(int i, int n) { return i < 0 ? 0 : (i >= n ? n - 1 : i); }
 
+/* The interior x in [1, w - 1) of a Laplacian row (AVX2 clone: the same
+ * operations in the same order). */
+ST_DET_VEC static void lap_interior(const float *restrict a, const float *restrict b,
+                                   const float *restrict d, float s2, float *restrict o, int w)
+{
+    for (int x = 1; x < w - 1; x++)
+        o[x] = s2 * (((a[x] + d[x]) + (b[x - 1] + b[x + 1])) - 4.0f * b[x]);
+}
+
 /* sigma^2 * 5-point Laplacian of rows [y0, y1): st_laplacian's sum, term
  * for term ((up + down) + (left + right)) - 4 centre, mirrored borders, so
  * that bands can run on their own rows. */
@@ -73,15 +82,14 @@ static void lap_rows(void *arg, int y0, int y1)
         float *restrict o = c->resp + (size_t)y * w;
         const float s2 = c->s2;
         o[0] = s2 * (((a[0] + d[0]) + (b[0] + b[reflect1(1, w)])) - 4.0f * b[0]);
-        for (int x = 1; x < w - 1; x++)
-            o[x] = s2 * (((a[x] + d[x]) + (b[x - 1] + b[x + 1])) - 4.0f * b[x]);
+        lap_interior(a, b, d, s2, o, w);
         if (w > 1)
             o[w - 1] = s2 * (((a[w - 1] + d[w - 1]) + (b[w - 2] + b[w - 1])) - 4.0f * b[w - 1]);
     }
 }
 
 /* 3 x 1 maximum of row r into o (edges repeat). */
-static void row_max3(const float *restrict r, float *restrict o, int w)
+ST_DET_VEC static void row_max3(const float *restrict r, float *restrict o, int w)
 {
     o[0] = r[0] > r[w > 1 ? 1 : 0] ? r[0] : r[w > 1 ? 1 : 0];
     for (int x = 1; x < w - 1; x++) {
@@ -90,6 +98,15 @@ static void row_max3(const float *restrict r, float *restrict o, int w)
     }
     if (w > 1)
         o[w - 1] = r[w - 2] > r[w - 1] ? r[w - 2] : r[w - 1];
+}
+
+ST_DET_VEC static void col_max3(const float *restrict p, const float *restrict q,
+                                const float *restrict n, float *restrict o, int w)
+{
+    for (int x = 0; x < w; x++) {
+        float m = p[x] > q[x] ? p[x] : q[x];
+        o[x] = m > n[x] ? m : n[x];
+    }
 }
 
 /* 3x3 maximum of rows [y0, y1), separably through a ring of three row
@@ -128,11 +145,7 @@ static void max_rows(void *arg, int y0, int y1)
             }
             continue;
         }
-        const float *restrict p = rows[0], *restrict q = rows[1], *restrict n = rows[2];
-        for (int x = 0; x < w; x++) {
-            float m = p[x] > q[x] ? p[x] : q[x];
-            o[x] = m > n[x] ? m : n[x];
-        }
+        col_max3(rows[0], rows[1], rows[2], o, w);
     }
     free(ring);
 }

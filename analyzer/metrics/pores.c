@@ -44,12 +44,6 @@ static int cmp_cand(const void *a, const void *b)
     return (p->x > q->x) - (p->x < q->x);
 }
 
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
 /* Median and robust SD (1.4826 MAD) of the surface in the ring
  * r_in <= r <= r_out around (cx, cy): robust to the furrows crossing it.
  * buf holds at least (2 r_out + 3)^2 floats. */
@@ -95,7 +89,14 @@ static void radial(const float *s, int w, int h, double cx, double cy, double r,
         v[k] = (float)(bg - sv);
         dark += v[k] > level;
     }
-    qsort(v, N_DIR, sizeof *v, cmp_float);
+    /* insertion sort: 16 finite values, the order qsort gives them */
+    for (int i = 1; i < N_DIR; i++) {
+        float t = v[i];
+        int j = i;
+        for (; j > 0 && v[j - 1] > t; j--)
+            v[j] = v[j - 1];
+        v[j] = t;
+    }
     *median = 0.5 * (v[N_DIR / 2 - 1] + v[N_DIR / 2]);
     *share = (double)dark / N_DIR;
     *maxd = v[N_DIR - 1];
