@@ -269,40 +269,69 @@ static void scale_rows(void *arg, int y0, int y1)
     free(buf);
 }
 
+typedef struct noise_ctx {
+    const scale_ctx *c;
+    const float *xx, *yy;
+    size_t step;
+    float *smp;
+} noise_ctx;
+
+/* Samples [k0, k1) (pixel k * step of the working grid): bands of samples,
+ * each written to its own slot. The column weights are the tabulated ones
+ * (the same coarse_pos values); the row's are made once per row. */
+static void noise_samples(void *arg, int k0, int k1)
+{
+    const noise_ctx *n = arg;
+    const scale_ctx *c = n->c;
+    const line_maps *m = c->m;
+    int yc = -1, y0 = 0, y1 = 0;
+    float ty = 0.0f;
+    for (int k = k0; k < k1; k++) {
+        size_t i = (size_t)k * n->step;
+        int x = (int)(i % (size_t)m->w), y = (int)(i / (size_t)m->w);
+        if (c->hc) {
+            /* working level: the Laplacian at the pixel itself (the
+             * interpolation weights are 0), zero in the border; the terms
+             * of hess_interior */
+            const hess_ctx *h = c->hc;
+            float a = 0.0f, b = 0.0f;
+            if (x >= h->border && y >= h->border && x < h->w - h->border && y < h->h - h->border) {
+                const float *r = h->b + (size_t)y * h->w;
+                a = h->s2 * (r[x + 1] - 2.0f * r[x] + r[x - 1]);
+                b = h->s2 * (r[x + h->w] - 2.0f * r[x] + r[x - h->w]);
+            }
+            n->smp[k] = a + b;
+            continue;
+        }
+        if (y != yc) {
+            coarse_pos(y, c->f, c->lh, &y0, &y1, &ty);
+            yc = y;
+        }
+        int x0 = c->cx0[x], x1 = c->cx1[x];
+        float tx = c->ctx[x];
+        const float *r0 = n->xx + (size_t)y0 * c->lw, *r1 = n->xx + (size_t)y1 * c->lw;
+        const float *q0 = n->yy + (size_t)y0 * c->lw, *q1 = n->yy + (size_t)y1 * c->lw;
+        float l00 = r0[x0] + q0[x0], l01 = r0[x1] + q0[x1];
+        float l10 = r1[x0] + q1[x0], l11 = r1[x1] + q1[x1];
+        float a = l00 + tx * (l01 - l00), b = l10 + tx * (l11 - l10);
+        n->smp[k] = a + ty * (b - a);
+    }
+}
+
 /* Noise level of a scale: the robust SD of the normalised Laplacian xx + yy,
  * symmetric about zero on skin without lines (the line response itself is
  * mostly clipped to zero, so its MAD is not), measured on the working grid
  * where the response is compared (interpolation from a coarser level smooths
  * it): ~65536 evenly spaced samples. */
-static double scale_noise(const scale_ctx *c, const float *xx, const float *yy)
+static double scale_noise(const scale_ctx *c, const float *xx, const float *yy, int threads)
 {
     const line_maps *m = c->m;
-    size_t nw = (size_t)m->w * m->h, step = nw / 65536 + 1, k = 0;
-    float *smp = malloc((nw / step + 1) * sizeof *smp);
+    size_t nw = (size_t)m->w * m->h, step = nw / 65536 + 1, k = (nw + step - 1) / step;
+    float *smp = malloc(k * sizeof *smp);
     if (!smp)
         return 0.0;
-    for (size_t i = 0; i < nw; i += step) {
-        int x = (int)(i % (size_t)m->w), y = (int)(i / (size_t)m->w), x0, x1, y0, y1;
-        if (c->hc) {
-            /* working level: the Laplacian at the pixel itself (the
-             * interpolation weights are 0), zero in the border */
-            const hess_ctx *h = c->hc;
-            float a = 0.0f, b = 0.0f, d, g2;
-            if (x >= h->border && y >= h->border && x < h->w - h->border && y < h->h - h->border)
-                hess_interior(h->b + (size_t)y * h->w + x, h->w, 0, 1, h->s2, &a, &b, &d, &g2);
-            smp[k++] = a + b;
-            continue;
-        }
-        float tx, ty;
-        coarse_pos(x, c->f, c->lw, &x0, &x1, &tx);
-        coarse_pos(y, c->f, c->lh, &y0, &y1, &ty);
-        const float *r0 = xx + (size_t)y0 * c->lw, *r1 = xx + (size_t)y1 * c->lw;
-        const float *q0 = yy + (size_t)y0 * c->lw, *q1 = yy + (size_t)y1 * c->lw;
-        float l00 = r0[x0] + q0[x0], l01 = r0[x1] + q0[x1];
-        float l10 = r1[x0] + q1[x0], l11 = r1[x1] + q1[x1];
-        float a = l00 + tx * (l01 - l00), b = l10 + tx * (l11 - l10);
-        smp[k++] = a + ty * (b - a);
-    }
+    noise_ctx n = {c, xx, yy, step, smp};
+    st_parallel_for(threads, (int)k, 4096, noise_samples, &n);
     double noise = st_det_robust_sigma(smp, k);
     free(smp);
     return noise;
@@ -328,7 +357,7 @@ static int run_scale(line_maps *m, const float *lvl, int lw, int lh, int up, dou
     c.cx1 = cols ? cols + m->w : NULL;
     c.ctx = cw;
     if (!rc) {
-        double noise = scale_noise(&c, sb->xx, sb->yy);
+        double noise = scale_noise(&c, sb->xx, sb->yy, threads);
         c.inv = noise > 0 ? (float)(1.0 / noise) : 0.0f;
         st_parallel_for(threads, m->h, 64, scale_rows, &c);
         rc = atomic_load(&c.failed) ? ST_ENOMEM : ST_OK;
