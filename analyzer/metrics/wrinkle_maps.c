@@ -153,7 +153,6 @@ typedef struct scale_ctx {
     const float *ctx;
     float inv;   /* 1 / noise */
     float sigma;
-    const float *bound; /* coarser levels: response bound per level cell (lw x lh) */
 } scale_ctx;
 
 /* Bilinear weights of working row or column i on a level 2^k coarser (the
@@ -198,12 +197,12 @@ ST_DET_VEC static int count_better(const float *restrict r, const float *restric
 }
 
 static void keep_best(const scale_ctx *c, int y, const float *r, const float *a,
-                      const float *cc, const float *b, int xs, int xe)
+                      const float *cc, const float *b)
 {
     line_maps *m = c->m;
     size_t o = (size_t)y * m->w;
-    for (int x0 = xs; x0 < xe; x0 += 16) {
-        int x1 = x0 + 16 < xe ? x0 + 16 : xe;
+    for (int x0 = 0; x0 < m->w; x0 += 16) {
+        int x1 = x0 + 16 < m->w ? x0 + 16 : m->w;
         if (!count_better(r + x0, m->best + o + x0, x1 - x0))
             continue;
         for (int x = x0; x < x1; x++)
@@ -214,94 +213,6 @@ static void keep_best(const scale_ctx *c, int y, const float *r, const float *a,
             m->hamc[o + x] = a[x] - cc[x];
             m->sigma[o + x] = c->sigma;
             }
-    }
-}
-
-/* Upper bound of the line response over each level cell [j, j+1] x
- * [i, i+1] (clamped at the last row and column), for the working pixels
- * interpolated inside it. Bilinear interpolation makes a convex
- * combination of the four corners; the response before clipping is
- * 2 min(tr, dd) - g (l1 - |l2| with l1,2 = tr +- dd), tr and g are linear
- * and dd (a norm) convex, so it is at most 2 min(max tr, max dd) - min g
- * over the corners. A margin of 1e-5 of the corners' magnitude covers the
- * float rounding of the interpolated response; a non-finite bound never
- * skips anything. */
-typedef struct bound_ctx {
-    const scale_ctx *c;
-    float *u;
-} bound_ctx;
-
-static void bound_rows(void *arg, int y0, int y1)
-{
-    const bound_ctx *bc = arg;
-    const scale_ctx *c = bc->c;
-    const int lw = c->lw;
-    for (int j = y0; j < y1; j++) {
-        int j1 = j + 1 < c->lh ? j + 1 : j;
-        for (int i = 0; i < lw; i++) {
-            int i1 = i + 1 < lw ? i + 1 : i;
-            size_t idx[4] = {(size_t)j * lw + i, (size_t)j * lw + i1, (size_t)j1 * lw + i,
-                             (size_t)j1 * lw + i1};
-            double trm = -INFINITY, ddm = -INFINITY, gmin = INFINITY, mag = 0.0;
-            for (int q = 0; q < 4; q++) {
-                double a = c->maps[0][idx[q]], cc = c->maps[1][idx[q]], b = c->maps[2][idx[q]];
-                double g = c->maps[3][idx[q]];
-                double tr = 0.5 * (a + cc), dd = sqrt(0.25 * (a - cc) * (a - cc) + b * b);
-                trm = tr > trm ? tr : trm;
-                ddm = dd > ddm ? dd : ddm;
-                gmin = g < gmin ? g : gmin;
-                double mq = fabs(a) + fabs(cc) + fabs(b) + fabs(g);
-                mag = mq > mag ? mq : mag;
-            }
-            double ub = 2.0 * (trm < ddm ? trm : ddm) - gmin + 1e-5 * mag + 1e-30;
-            float f = (float)ub;
-            if (!isfinite(ub) || !isfinite(f))
-                f = INFINITY;
-            else if ((double)f < ub)
-                f = nextafterf(f, INFINITY);
-            bc->u[(size_t)j * lw + i] = f;
-        }
-    }
-}
-
-/* Number of x in [0, n) whose level cell's bound u[cx0[x]] exceeds best[x]:
- * a block without one cannot improve on the scales before. */
-ST_DET_VEC static int count_bound(const float *restrict u, const int *restrict cx0,
-                                  const float *restrict best, int n)
-{
-    int k = 0;
-    for (int x = 0; x < n; x++)
-        k += u[cx0[x]] > best[x];
-    return k;
-}
-
-/* Working row y of a coarser scale: the Hessian interpolated (along y from
- * the level rows p0 and p1 already interpolated along x) and the response
- * made only over runs of 16-pixel blocks where the level cell's bound
- * allows an improvement; elsewhere the response could not beat best. */
-static void coarse_row(const scale_ctx *c, int y, const float *u, float *const p0[4],
-                       float *const p1[4], float ty, float *const cur[4], float *dd, float *r)
-{
-    const int w = c->m->w;
-    const float *best = c->m->best + (size_t)y * w;
-    for (int xs = 0; xs < w;) {
-        int xe = xs;
-        while (xe < w) {
-            int e = xe + 16 < w ? xe + 16 : w;
-            if (!count_bound(u, c->cx0 + xe, best + xe, e - xe))
-                break;
-            xe = e;
-        }
-        if (xe == xs) { /* a block to skip */
-            xs = xs + 16 < w ? xs + 16 : w;
-            continue;
-        }
-        int n = xe - xs;
-        for (int k = 0; k < 4; k++)
-            lerp_row(p0[k] + xs, p1[k] + xs, ty, cur[k] + xs, n);
-        line_response_row(cur[0] + xs, cur[1] + xs, cur[2] + xs, cur[3] + xs, dd + xs, r + xs, n);
-        keep_best(c, y, r, cur[0], cur[1], cur[2], xs, xe);
-        xs = xe;
     }
 }
 
@@ -325,10 +236,11 @@ static void scale_rows(void *arg, int y0, int y1)
         cur[k] = buf + (size_t)(8 + k) * w;
     }
     for (int y = y0; y < y1; y++) {
+        const float *v[4];
         if (c->hc) {
             hess_row_into(c->hc, y, cur[0], cur[1], cur[2], cur[3]);
-            line_response_row(cur[0], cur[1], cur[2], cur[3], dd, r, w);
-            keep_best(c, y, r, cur[0], cur[1], cur[2], 0, w);
+            for (int k = 0; k < 4; k++)
+                v[k] = cur[k];
         } else {
             int cy[2];
             float ty;
@@ -346,8 +258,13 @@ static void scale_rows(void *arg, int y0, int y1)
                 hrow(c, cy[1], slot[s1]);
                 held[s1] = cy[1];
             }
-            coarse_row(c, y, c->bound + (size_t)cy[0] * c->lw, slot[s0], slot[s1], ty, cur, dd, r);
+            for (int k = 0; k < 4; k++) {
+                lerp_row(slot[s0][k], slot[s1][k], ty, cur[k], w);
+                v[k] = cur[k];
+            }
         }
+        line_response_row(v[0], v[1], v[2], v[3], dd, r, w);
+        keep_best(c, y, r, v[0], v[1], v[2]);
     }
     free(buf);
 }
@@ -429,7 +346,7 @@ static int run_scale(line_maps *m, const float *lvl, int lw, int lh, int up, dou
     if (rc)
         return rc;
     scale_ctx c = {m, up > 0 ? NULL : &hc, 0, {sb->xx, sb->yy, sb->xy, sb->gm}, lw, lh,
-                   (double)(1 << up), NULL, NULL, NULL, 0.0f, (float)sigma, NULL};
+                   (double)(1 << up), NULL, NULL, NULL, 0.0f, (float)sigma};
     int *cols = malloc(2 * (size_t)m->w * sizeof *cols);
     float *cw = malloc((size_t)m->w * sizeof *cw);
     if (!cols || !cw)
@@ -439,15 +356,6 @@ static int run_scale(line_maps *m, const float *lvl, int lw, int lh, int up, dou
     c.cx0 = cols;
     c.cx1 = cols ? cols + m->w : NULL;
     c.ctx = cw;
-    float *bound = NULL;
-    if (!rc && up > 0) {
-        bound_ctx bc = {&c, bound = st_det_alloc(lw, lh)};
-        if (bound)
-            st_parallel_for(threads, lh, 16, bound_rows, &bc);
-        else
-            rc = ST_ENOMEM;
-        c.bound = bound;
-    }
     if (!rc) {
         double noise = scale_noise(&c, sb->xx, sb->yy, threads);
         c.inv = noise > 0 ? (float)(1.0 / noise) : 0.0f;
@@ -456,7 +364,6 @@ static int run_scale(line_maps *m, const float *lvl, int lw, int lh, int up, dou
     }
     free(cols);
     free(cw);
-    st_aligned_free(bound);
     return rc;
 }
 
