@@ -115,8 +115,8 @@ typedef struct pore_ctx {
 /* Robust SD of the smoothed surface about its local mean over a window of
  * a few pore sizes: the amplitude of skin texture and noise that a pore's
  * darkening has to stand out from. The local mean is a Gaussian of
- * max(2, d_max) px made on a 2x mean pyramid (the 2x2 means' own variance
- * taken off the coarse sigma, as in pore_scales.c) and read back bilinearly
+ * max(2, d_max) px made on a 2x mean pyramid (the variance of the 2x2 means
+ * and of the read-back taken off the coarse sigma) and read back bilinearly
  * at the ~65536 evenly spaced pixels the robust SD looks at: no
  * full-resolution blur with a kernel of 6 d_max px. */
 static double texture_level(const float *smooth, int w, int h, double d_max_px, int threads)
@@ -126,7 +126,15 @@ static double texture_level(const float *smooth, int w, int h, double d_max_px, 
     while (sigma / (double)(1 << lv) > 4.0 && (w >> (lv + 1)) >= 16 && (h >> (lv + 1)) >= 16)
         lv++;
     int cw = w, ch = h;
+    /* Variance the approximation adds per axis, in full-resolution px^2,
+     * taken off the coarse Gaussian: the 2x2 means' (f^2 - 1) / 12, and the
+     * bilinear read-back's t (1 - t) coarse px^2 at phase t, averaged over
+     * the f phases of the fine pixels. */
     double f = (double)(1 << lv), pre = (f * f - 1.0) / 12.0;
+    for (int k = 0; k < (1 << lv); k++) {
+        double pos = (k + 0.5) / f - 0.5, t = pos - floor(pos);
+        pre += t * (1.0 - t) * f; /* f^2 times the mean over the f phases */
+    }
     float *c = st_det_pyr_down(smooth, w, h, lv, &cw, &ch, threads), *m = st_det_alloc(cw, ch);
     size_t n = (size_t)w * h, step = n > 65536 ? n / 65536 + 1 : 1, k = 0;
     float *res = malloc((n / step + 1) * sizeof *res);
