@@ -180,8 +180,12 @@ static int plane_make(const st_detect_input *in, const float *lvl, int w, int h,
     float *smp = malloc(k * sizeof *smp);
     if (!smp)
         return ST_ENOMEM;
-    for (size_t j = 0; j < k; j++)
-        smp[j] = lap_at(p->blur, w, h, p->s2, (int)(j * step % (size_t)w), (int)(j * step / (size_t)w));
+    size_t x = 0, y = 0; /* pixel j * step, advanced without a division */
+    for (size_t j = 0; j < k; j++) {
+        smp[j] = lap_at(p->blur, w, h, p->s2, (int)x, (int)y);
+        for (x += step; x >= (size_t)w; x -= (size_t)w)
+            y++;
+    }
     p->thr = RESP_SIGMAS * st_det_robust_sigma(smp, k);
     free(smp);
     return ST_OK;
