@@ -4,10 +4,13 @@
  * photo) with the time of each family, and photometric stereo of four
  * 12 MP images to a height map. Wall-clock medians of several runs.
  *
- * usage: bench_detect [--reps N] [--threads T] [--small]
- *   --small  1000 x 750 (a quick check, not the target size) */
+ * usage: bench_detect [--reps N] [--threads T] [--small] [--dump]
+ *   --small  1000 x 750 (a quick check, not the target size)
+ *   --dump   every metric and a checksum of the detection lists, to see that
+ *            a faster version gives the same outputs */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +63,33 @@ static st_image *flatten(const st_image *rgb, double pmm)
     return y;
 }
 
-static int bench_detections(int w, int h, double pmm, int reps, int threads)
+/* FNV-1a over the bytes of the detection lists (paths included). */
+static uint64_t fnv(uint64_t hsh, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        hsh = (hsh ^ b[i]) * 1099511628211ull;
+    return hsh;
+}
+
+static void dump(const st_metric_set *ms, const st_detections *d)
+{
+    for (size_t i = 0; i < ms->count; i++)
+        printf("  %-28s %.17g %s\n", ms->items[i].name, ms->items[i].value, ms->items[i].unit);
+    uint64_t hp = fnv(14695981039346656037ull, d->pores, d->n_pores * sizeof *d->pores);
+    uint64_t hs = fnv(14695981039346656037ull, d->scars, d->n_scars * sizeof *d->scars);
+    uint64_t hw = 14695981039346656037ull;
+    for (size_t i = 0; i < d->n_wrinkles; i++) {
+        st_wrinkle wk = d->wrinkles[i];
+        hw = fnv(hw, wk.path, 2 * wk.n_path * sizeof *wk.path);
+        wk.path = NULL;
+        hw = fnv(hw, &wk, sizeof wk);
+    }
+    printf("  checksums: pores %016llx scars %016llx wrinkles %016llx\n", (unsigned long long)hp,
+           (unsigned long long)hs, (unsigned long long)hw);
+}
+
+static int bench_detections(int w, int h, double pmm, int reps, int threads, int dump_out)
 {
     skingen_params p;
     skingen_params_default(&p, 1, w, h, pmm);
@@ -106,6 +135,8 @@ static int bench_detections(int w, int h, double pmm, int reps, int threads)
         if (r == 0)
             printf("found %zu pores, %zu scars, %zu wrinkles, %zu metrics\n", d.n_pores, d.n_scars,
                    d.n_wrinkles, ms.count);
+        if (r == 0 && dump_out)
+            dump(&ms, &d);
         st_metric_set_clear(&ms);
         st_detections_clear(&d);
     }
@@ -164,7 +195,7 @@ static int bench_stereo(int w, int h, double pmm, int reps, int threads)
 
 int main(int argc, char **argv)
 {
-    int reps = 3, threads = 2, w = 4000, h = 3000;
+    int reps = 3, threads = 2, w = 4000, h = 3000, dump_out = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--reps") && i + 1 < argc)
             reps = atoi(argv[++i]);
@@ -172,14 +203,16 @@ int main(int argc, char **argv)
             threads = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--small"))
             w = 1000, h = 750;
+        else if (!strcmp(argv[i], "--dump"))
+            dump_out = 1;
         else {
-            fprintf(stderr, "usage: bench_detect [--reps N] [--threads T] [--small]\n");
+            fprintf(stderr, "usage: bench_detect [--reps N] [--threads T] [--small] [--dump]\n");
             return 2;
         }
     }
     if (reps < 1)
         reps = 1;
-    if (bench_detections(w, h, 0.025, reps, threads))
+    if (bench_detections(w, h, 0.025, reps, threads, dump_out))
         return 1;
     return bench_stereo(w, h, 0.025, reps, threads);
 }

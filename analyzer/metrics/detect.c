@@ -17,6 +17,9 @@ int st_detect_all(const st_detect_input *in, st_detect_opts *opts, st_metric_set
     st_detect_input local = *in;
     local.pool = st_det_pool_new();
     in = &local;
+    /* pigment and redness read the same smoothed Lab: one conversion */
+    if ((fam & ST_DETECT_PIGMENT) && (fam & ST_DETECT_REDNESS))
+        st_det_pool_share_lab(local.pool, 7u);
     int threads = opts ? opts->threads : 0, keep = opts ? opts->keep_scar_labels : 0;
     for (int k = 0; k < 5 && opts; k++)
         opts->family_seconds[k] = opts->family_cpu_seconds[k] = 0.0;

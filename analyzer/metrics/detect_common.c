@@ -1,8 +1,10 @@
-/* Plumbing shared by the detection families: input checks, robust
- * statistics, normalised convolution, mean pyramids, Hessians. */
+/* Plumbing shared by the detection families: input checks, the plane
+ * pool, normalised convolution, Hessians, colour planes (robust statistics
+ * are in detect_stats.c, pyramids in detect_pyramid.c). */
 #define _POSIX_C_SOURCE 200809L
 #include "metrics/detect_internal.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +84,12 @@ struct st_det_pool {
         size_t cap; /* floats */
         int used;
     } slot[POOL_SLOTS];
+    /* Smoothed L*, a*, b* of lab_rgb (st_det_smoothed_lab), kept for the
+     * next colour family; lab_share: planes to make beyond those asked for. */
+    float *lab[3];
+    const st_image *lab_rgb;
+    double lab_sigma;
+    unsigned lab_share;
 };
 
 st_det_pool *st_det_pool_new(void) { return calloc(1, sizeof(st_det_pool)); }
@@ -90,6 +98,13 @@ void st_det_pool_free(st_det_pool *pool)
 {
     if (!pool)
         return;
+    for (int k = 0; k < 3; k++) { /* a plane beyond a full table is not in a slot */
+        int pooled = 0;
+        for (int i = 0; i < POOL_SLOTS; i++)
+            pooled |= pool->slot[i].p == pool->lab[k];
+        if (!pooled)
+            st_aligned_free(pool->lab[k]);
+    }
     for (int i = 0; i < POOL_SLOTS; i++)
         st_aligned_free(pool->slot[i].p);
     free(pool);
@@ -138,6 +153,18 @@ void st_det_put(const st_detect_input *in, float *plane)
     st_aligned_free(plane);
 }
 
+void st_det_pool_share_lab(st_det_pool *pool, unsigned planes)
+{
+    if (pool)
+        pool->lab_share = planes;
+}
+
+void *st_det_get_bytes(const st_detect_input *in, size_t bytes)
+{
+    size_t floats = bytes / sizeof(float) + 1;
+    return floats > (size_t)INT_MAX ? NULL : st_det_get(in, (int)floats, 1);
+}
+
 const st_detect_input *st_det_pool_begin(const st_detect_input *in, st_detect_input *local)
 {
     if (in->pool)
@@ -155,97 +182,23 @@ void st_det_pool_end(const st_detect_input *in, st_detect_input *local)
     }
 }
 
+const float *st_det_surface(const st_detect_input *in, float **copy)
+{
+    const st_image *s = in->surface;
+    *copy = NULL;
+    if (s->stride == (size_t)s->width)
+        return s->data;
+    if (!(*copy = st_det_get(in, s->width, s->height)))
+        return NULL;
+    st_det_copy_plane(s, 0, *copy);
+    return *copy;
+}
+
 void st_det_copy_plane(const st_image *img, int channel, float *dst)
 {
     for (int y = 0; y < img->height; y++)
         memcpy(dst + (size_t)y * (size_t)img->width, st_image_row(img, channel, y),
                (size_t)img->width * sizeof(float));
-}
-
-/* Evenly spaced sample (at most ~2^16 values: plenty for a quantile or a
- * MAD); caller frees. */
-static float *sample(const float *v, size_t n, size_t *m)
-{
-    size_t step = n > 65536 ? n / 65536 + 1 : 1;
-    size_t k = (n + step - 1) / step;
-    float *s = malloc((k ? k : 1) * sizeof *s);
-    if (!s)
-        return NULL;
-    size_t j = 0;
-    for (size_t i = 0; i < n; i += step)
-        if (isfinite(v[i]))
-            s[j++] = v[i];
-    *m = j;
-    return s;
-}
-
-float st_det_select(float *v, size_t n, size_t k)
-{
-    size_t lo = 0, hi = n - 1;
-    while (lo < hi) {
-        float pivot = v[lo + (hi - lo) / 2];
-        size_t i = lo, j = hi;
-        while (i <= j) {
-            while (v[i] < pivot)
-                i++;
-            while (v[j] > pivot)
-                j--;
-            if (i <= j) {
-                float t = v[i];
-                v[i] = v[j];
-                v[j] = t;
-                i++;
-                if (j == 0)
-                    break;
-                j--;
-            }
-        }
-        if (k <= j)
-            hi = j;
-        else if (k >= i)
-            lo = i;
-        else
-            break;
-    }
-    return v[k];
-}
-
-double st_det_quantile(const float *v, size_t n, double q)
-{
-    size_t m = 0;
-    float *s = sample(v, n, &m);
-    if (!s || m == 0) {
-        free(s);
-        return 0.0;
-    }
-    double pos = q * (double)(m - 1);
-    size_t i = (size_t)pos;
-    double f = pos - (double)i, r = st_det_select(s, m, i);
-    if (i + 1 < m && f > 0) {
-        /* the next order statistic is the smallest of the upper part */
-        float nx = s[i + 1];
-        for (size_t k = i + 2; k < m; k++)
-            nx = s[k] < nx ? s[k] : nx;
-        r += f * ((double)nx - r);
-    }
-    free(s);
-    return r;
-}
-
-double st_det_robust_sigma(const float *v, size_t n)
-{
-    size_t m = 0;
-    float *s = sample(v, n, &m);
-    if (!s || m == 0) {
-        free(s);
-        return 0.0;
-    }
-    float med = st_det_select(s, m, m / 2);
-    for (size_t i = 0; i < m; i++)
-        s[i] = fabsf(s[i] - med);
-    double mad = st_det_select(s, m, m / 2);
-    free(s);
-    return 1.4826 * mad;
 }
 
 int st_det_masked_blur(const float *v, const float *wt, float *dst, float *tmp, int w, int h,
@@ -285,165 +238,6 @@ int st_det_masked_blur(const float *v, const float *wt, float *dst, float *tmp, 
     return rc;
 }
 
-float *st_det_pyr_down(const float *src, int w, int h, int levels, int *ow, int *oh)
-{
-    float *cur = NULL;
-    if (levels <= 0) {
-        cur = st_det_alloc(w, h);
-        if (cur)
-            memcpy(cur, src, (size_t)w * (size_t)h * sizeof *cur);
-    }
-    /* The first step reads src directly (no full-resolution copy). */
-    for (int l = 0; l < levels; l++) {
-        int nw = (w + 1) / 2, nh = (h + 1) / 2;
-        float *next = st_det_alloc(nw, nh);
-        if (next)
-            st_downsample2x(cur ? cur : src, (size_t)w, w, h, next, (size_t)nw);
-        st_aligned_free(cur);
-        if (!next)
-            return NULL;
-        cur = next;
-        w = nw;
-        h = nh;
-    }
-    if (!cur)
-        return NULL;
-    *ow = w;
-    *oh = h;
-    return cur;
-}
-
-/* A coarse pixel i covers fine pixels [i*s, (i+1)*s): its centre is at
- * fine coordinate (i + 0.5) * s - 0.5. */
-static void up_pos(int i, double scale, int n, int *i0, int *i1, float *t)
-{
-    double c = (i + 0.5) / scale - 0.5;
-    c = c < 0 ? 0 : (c > n - 1 ? n - 1 : c);
-    *i0 = (int)c;
-    *i1 = *i0 + 1 < n ? *i0 + 1 : *i0;
-    *t = (float)(c - *i0);
-}
-
-int st_det_up_init(st_det_up *u, int cw, int ch, int levels, int w)
-{
-    /* Column positions once, not per pixel (the division and the clamps
-     * cost more than the interpolation itself). */
-    u->w = w;
-    u->cw = cw;
-    u->ch = ch;
-    u->scale = (double)(1 << levels);
-    u->x0 = malloc(2 * (size_t)w * sizeof *u->x0);
-    u->fx = malloc((size_t)w * sizeof *u->fx);
-    u->x1 = u->x0 ? u->x0 + w : NULL;
-    if (!u->x0 || !u->fx) {
-        st_det_up_free(u);
-        return ST_ENOMEM;
-    }
-    for (int x = 0; x < w; x++)
-        up_pos(x, u->scale, cw, &u->x0[x], &u->x1[x], &u->fx[x]);
-    return ST_OK;
-}
-
-void st_det_up_free(st_det_up *u)
-{
-    free(u->x0);
-    free(u->fx);
-    u->x0 = u->x1 = NULL;
-    u->fx = NULL;
-}
-
-/* Coarse row `row` interpolated along x to the fine width (the first half
- * of the bilinear formula, shared by every fine row that reads it). */
-static void up_hrow(const st_det_up *u, const float *coarse, int row, float *out)
-{
-    const float *r = coarse + (size_t)row * u->cw;
-    for (int x = 0; x < u->w; x++) {
-        float v0 = r[u->x0[x]];
-        out[x] = v0 + u->fx[x] * (r[u->x1[x]] - v0);
-    }
-}
-
-int st_det_up_cache_init(st_det_up_cache *c, int w)
-{
-    c->h[0] = malloc(2 * (size_t)w * sizeof *c->h[0]);
-    c->h[1] = c->h[0] ? c->h[0] + w : NULL;
-    c->row[0] = c->row[1] = -1;
-    c->coarse = NULL;
-    return c->h[0] ? ST_OK : ST_ENOMEM;
-}
-
-void st_det_up_cache_free(st_det_up_cache *c)
-{
-    free(c->h[0]);
-    c->h[0] = c->h[1] = NULL;
-}
-
-void st_det_up_row(const st_det_up *u, const float *coarse, int y, float *out,
-                   st_det_up_cache *cache)
-{
-    int yi[2];
-    float fy;
-    up_pos(y, u->scale, u->ch, &yi[0], &yi[1], &fy);
-    if (!cache || !cache->h[0]) {
-        const float *r0 = coarse + (size_t)yi[0] * u->cw, *r1 = coarse + (size_t)yi[1] * u->cw;
-        for (int x = 0; x < u->w; x++) {
-            int x0i = u->x0[x], x1i = u->x1[x];
-            float fx = u->fx[x];
-            float top = r0[x0i] + fx * (r0[x1i] - r0[x0i]);
-            float bot = r1[x0i] + fx * (r1[x1i] - r1[x0i]);
-            out[x] = top + fy * (bot - top);
-        }
-        return;
-    }
-    if (cache->coarse != coarse) {
-        cache->coarse = coarse;
-        cache->row[0] = cache->row[1] = -1;
-    }
-    /* The same top and bottom as above, each coarse row interpolated along x
-     * once for the 2^levels fine rows that read it. */
-    int s[2];
-    for (int k = 0; k < 2; k++) {
-        s[k] = cache->row[0] == yi[k] ? 0 : (cache->row[1] == yi[k] ? 1 : -1);
-        if (s[k] < 0) {
-            s[k] = k == 0 ? (cache->row[0] == yi[1] ? 1 : 0) : 1 - s[0];
-            up_hrow(u, coarse, yi[k], cache->h[s[k]]);
-            cache->row[s[k]] = yi[k];
-        }
-    }
-    const float *restrict top = cache->h[s[0]], *restrict bot = cache->h[s[1]];
-    float *restrict o = out;
-    for (int x = 0; x < u->w; x++)
-        o[x] = top[x] + fy * (bot[x] - top[x]);
-}
-
-typedef struct up_ctx {
-    const st_det_up *u;
-    const float *coarse;
-    float *dst;
-} up_ctx;
-
-static void up_rows(void *arg, int y0, int y1)
-{
-    const up_ctx *c = arg;
-    st_det_up_cache cache;
-    st_det_up_cache_init(&cache, c->u->w); /* without it: the direct formula */
-    for (int y = y0; y < y1; y++)
-        st_det_up_row(c->u, c->coarse, y, c->dst + (size_t)y * c->u->w, &cache);
-    st_det_up_cache_free(&cache);
-}
-
-int st_det_pyr_up(const float *coarse, int cw, int ch, int levels, float *dst, int w, int h,
-                  int threads)
-{
-    st_det_up u;
-    if (st_det_up_init(&u, cw, ch, levels, w))
-        return ST_ENOMEM;
-    up_ctx c = {&u, coarse, dst};
-    st_parallel_for(threads, h, 64, up_rows, &c);
-    st_det_up_free(&u);
-    return ST_OK;
-}
-
 static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : (v > hi ? hi : v); }
 
 void st_det_hessian(const float *s, int w, int h, int x, int y, float *dxx, float *dyy,
@@ -455,97 +249,6 @@ void st_det_hessian(const float *s, int w, int h, int x, int y, float *dxx, floa
     *dxx = r[xp] - 2.0f * r[x] + r[xm];
     *dyy = rp[x] - 2.0f * r[x] + rm[x];
     *dxy = 0.25f * (rp[xp] - rp[xm] - rm[xp] + rm[xm]);
-}
-
-/* levels x 2x mean downsampling of v * wt (wt NULL: v), without a
- * full-resolution product plane: the first step multiplies two rows at a
- * time into a scratch block and downsamples that (the same sums as over
- * the whole plane). */
-static float *pyr_down_product(const float *v, const float *wt, int w, int h, int levels,
-                               int *ow, int *oh)
-{
-    if (!wt || levels <= 0) {
-        if (!wt)
-            return st_det_pyr_down(v, w, h, levels, ow, oh);
-        float *p = st_det_alloc(w, h);
-        if (p)
-            for (size_t i = 0; i < (size_t)w * h; i++)
-                p[i] = v[i] * wt[i];
-        *ow = w;
-        *oh = h;
-        return p;
-    }
-    int nw = (w + 1) / 2, nh = (h + 1) / 2;
-    float *first = st_det_alloc(nw, nh), *blk = st_det_alloc(w, 2);
-    if (!first || !blk) {
-        st_aligned_free(first);
-        st_aligned_free(blk);
-        return NULL;
-    }
-    for (int oy = 0; oy < nh; oy++) {
-        int rows = 2 * oy + 1 < h ? 2 : 1;
-        for (int k = 0; k < rows; k++) {
-            size_t o = (size_t)(2 * oy + k) * w;
-            for (int x = 0; x < w; x++)
-                blk[(size_t)k * w + x] = v[o + x] * wt[o + x];
-        }
-        st_downsample2x(blk, (size_t)w, w, rows, first + (size_t)oy * nw, (size_t)nw);
-    }
-    st_aligned_free(blk);
-    if (levels == 1) {
-        *ow = nw;
-        *oh = nh;
-        return first;
-    }
-    float *c = st_det_pyr_down(first, nw, nh, levels - 1, ow, oh);
-    st_aligned_free(first);
-    return c;
-}
-
-int st_det_local_mean_coarse(const float *const *v, int nv, const float *wt, int w, int h,
-                             double sigma_px, int threads, float **out, int *cw, int *ch,
-                             int *levels)
-{
-    int lv = 0;
-    while (sigma_px / (double)(1 << lv) > 8.0 && (w >> (lv + 1)) >= 8 && (h >> (lv + 1)) >= 8)
-        lv++;
-    *levels = lv;
-    for (int k = 0; k < nv; k++)
-        out[k] = NULL;
-    /* Downsample v*wt and wt, so the coarse value is the weighted mean; a
-     * missing wt is all ones, whose means are ones. */
-    float *wc = wt ? st_det_pyr_down(wt, w, h, lv, cw, ch) : NULL;
-    if (!wt) {
-        *cw = w;
-        *ch = h;
-        for (int l = 0; l < lv; l++) {
-            *cw = (*cw + 1) / 2;
-            *ch = (*ch + 1) / 2;
-        }
-        if ((wc = st_det_alloc(*cw, *ch)))
-            for (size_t i = 0; i < (size_t)*cw * *ch; i++)
-                wc[i] = 1.0f;
-    }
-    float *tmp = st_det_alloc(*cw, *ch);
-    int rc = (wc && tmp) ? ST_OK : ST_ENOMEM;
-    for (int k = 0; k < nv && !rc; k++) {
-        int vw, vh;
-        float *vc = out[k] = pyr_down_product(v[k], wt, w, h, lv, &vw, &vh);
-        if (!vc) {
-            rc = ST_ENOMEM;
-            break;
-        }
-        for (size_t i = 0; i < (size_t)*cw * *ch; i++)
-            vc[i] = wc[i] > 0 ? vc[i] / wc[i] : 0.0f;
-        rc = st_det_masked_blur(vc, wc, vc, tmp, *cw, *ch, sigma_px / (double)(1 << lv), threads);
-    }
-    st_aligned_free(wc);
-    st_aligned_free(tmp);
-    for (int k = 0; k < nv && rc; k++) {
-        st_aligned_free(out[k]);
-        out[k] = NULL;
-    }
-    return rc;
 }
 
 typedef struct colour_ctx {
@@ -570,6 +273,58 @@ static void lab_rows(void *arg, int y0, int y1)
                        st_image_row(c->rgb, 2, y), L, A, B, (size_t)w);
     }
     st_aligned_free(tmp);
+}
+
+int st_det_smoothed_lab(const st_detect_input *in, double sigma, unsigned need, int threads,
+                        const float **lab)
+{
+    st_det_pool *pool = in->pool;
+    const st_image *rgb = in->rgb;
+    if (!pool)
+        return ST_ENOMEM;
+    if (pool->lab_rgb != rgb || pool->lab_sigma != sigma) {
+        for (int k = 0; k < 3; k++) {
+            st_det_put(in, pool->lab[k]);
+            pool->lab[k] = NULL;
+        }
+        pool->lab_rgb = rgb;
+        pool->lab_sigma = sigma;
+    }
+    unsigned make = 0;
+    for (int k = 0; k < 3; k++)
+        if (((need | pool->lab_share) >> k & 1u) && !pool->lab[k])
+            make |= 1u << k;
+    int rc = ST_OK;
+    if (make) {
+        const int w = rgb->width, h = rgb->height;
+        float *p[3] = {NULL, NULL, NULL}, *tmp = st_det_get(in, w, h);
+        for (int k = 0; k < 3; k++)
+            if (make >> k & 1u)
+                p[k] = st_det_get(in, w, h);
+        rc = tmp && (!(make & 1u) || p[0]) && (!(make & 2u) || p[1]) && (!(make & 4u) || p[2])
+                 ? st_det_lab_planes(rgb, p[0], p[1], p[2], threads)
+                 : ST_ENOMEM;
+        /* blurred out of place (an in-place blur copies the plane): the
+         * scratch plane and the converted one swap roles */
+        for (int k = 0; k < 3 && !rc; k++) {
+            if (!p[k])
+                continue;
+            rc = st_gaussian_blur(p[k], (size_t)w, tmp, (size_t)w, w, h, sigma, threads);
+            float *t = p[k];
+            p[k] = tmp;
+            tmp = t;
+        }
+        st_det_put(in, tmp);
+        for (int k = 0; k < 3; k++) {
+            if (rc)
+                st_det_put(in, p[k]);
+            else if (p[k])
+                pool->lab[k] = p[k];
+        }
+    }
+    for (int k = 0; k < 3; k++)
+        lab[k] = rc ? NULL : pool->lab[k];
+    return rc;
 }
 
 int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b, int threads)

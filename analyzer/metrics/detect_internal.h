@@ -39,11 +39,20 @@ void st_det_pool_free(st_det_pool *pool);
 float *st_det_get(const st_detect_input *in, int w, int h);
 /* Gives a plane from st_det_get back (NULL is ignored). */
 void st_det_put(const st_detect_input *in, float *plane);
+/* A buffer of at least `bytes` bytes (masks, label images) from the same
+ * pool, 32-byte aligned, contents undefined; NULL on failure. Give it back
+ * with st_det_put((float *)p). */
+void *st_det_get_bytes(const st_detect_input *in, size_t bytes);
 /* The input with a pool: `in` itself when it has one, else *local, a copy
  * of it with a new pool (NULL pool if that fails: plain allocations). A
  * family calls st_det_pool_end(in, local) before returning. */
 const st_detect_input *st_det_pool_begin(const st_detect_input *in, st_detect_input *local);
 void st_det_pool_end(const st_detect_input *in, st_detect_input *local);
+/* The surface as a packed w*h plane: its own data when the rows are packed
+ * (stride == width, as for widths that are multiples of 8), else a copy
+ * from the pool into *copy (NULL otherwise; give it back with st_det_put).
+ * NULL when out of memory. Read only. */
+const float *st_det_surface(const st_detect_input *in, float **copy);
 /* Copies a surface plane into a w*h buffer. */
 void st_det_copy_plane(const st_image *img, int channel, float *dst);
 /* Robust standard deviation: 1.4826 x median absolute deviation of up to
@@ -66,8 +75,10 @@ int st_det_masked_blur(const float *v, const float *wt, float *dst, float *tmp, 
 int st_det_local_mean_coarse(const float *const *v, int nv, const float *wt, int w, int h,
                              double sigma_px, int threads, float **out, int *cw, int *ch,
                              int *levels);
-/* levels times 2x mean downsampling; returns a new buffer and its size. */
-float *st_det_pyr_down(const float *src, int w, int h, int levels, int *ow, int *oh);
+/* levels times 2x mean downsampling; returns a new buffer and its size.
+ * Rows run in bands over `threads` (the same values for any count). */
+float *st_det_pyr_down(const float *src, int w, int h, int levels, int *ow, int *oh,
+                       int threads);
 /* Bilinear upsampling of a (cw, ch) plane made by `levels` 2x steps back to
  * width w, a row at a time (pixel centres line up as the 2x2 means imply):
  * the column positions are tabulated once in st_det_up. */
@@ -92,6 +103,8 @@ void st_det_up_cache_free(st_det_up_cache *c);
  * allocate): the same values, computed per pixel. */
 void st_det_up_row(const st_det_up *u, const float *coarse, int y, float *out,
                    st_det_up_cache *cache);
+/* One fine pixel (x, y), the same value st_det_up_row gives there. */
+float st_det_up_at(const st_det_up *u, const float *coarse, int x, int y);
 /* The whole plane (w, h) at once, in row bands; ST_ENOMEM possible. */
 int st_det_pyr_up(const float *coarse, int cw, int ch, int levels, float *dst, int w, int h,
                   int threads);
@@ -126,6 +139,12 @@ static inline void st_det_sqrt_row(float *restrict v, size_t n)
         v[i] = sqrtf(v[i]);
 }
 
+/* out[x] = v0 + t[x] (r[i1[x]] - v0), v0 = r[i0[x]]: a row interpolated
+ * along x from tabulated positions (AVX2 gathers in its AVX2 clone). */
+void st_det_gather_lerp_row(const float *restrict r, const int *restrict i0,
+                            const int *restrict i1, const float *restrict t,
+                            float *restrict out, int n);
+
 /* ---- detect_math.c (vectorisable row functions) --------------------------- */
 /* out[i] = atan2(y[i], x[i]) in radians, within 4e-7 rad. */
 void st_det_atan2_row(const float *restrict y, const float *restrict x, float *restrict out,
@@ -137,10 +156,30 @@ void st_det_log10_row(const float *restrict v, float *restrict out, size_t n);
 /* 8-connected components of bin != 0: labels 1..count, 0 = background. */
 int st_det_label8(const unsigned char *bin, int w, int h, int32_t *labels, int *count,
                   st_err *err);
+/* Hysteresis (Canny 1986) in place: mask holds 0, weak (1) or strong (>= 2)
+ * pixels; the 8-connected components of nonzero pixels that hold a strong
+ * one become 1, the others 0. No label image is made. */
+int st_det_hysteresis8(unsigned char *mask, int w, int h, st_err *err);
+/* Pixels in the 8-connected components of bin != 0 that have at least
+ * min_px pixels, into *area. */
+int st_det_large_area8(const unsigned char *bin, int w, int h, double min_px, size_t *area,
+                       st_err *err);
+/* First x' >= x with b[x'] != 0, or w (zero bytes skipped eight at a time). */
+int st_det_next_set(const unsigned char *b, int x, int w);
 
 /* Lab planes (w*h each) of the ROI's photo; NULL planes are skipped. Rows
  * run in bands over `threads`. */
 int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b, int threads);
+
+/* CIE Lab planes of in->rgb after a Gaussian of sigma px, bit k of need
+ * for L*, a*, b* (k = 0, 1, 2): made once and kept in in->pool for the next
+ * colour family that asks with the same sigma (pigment and redness smooth
+ * alike), so lab[k] belong to the pool. ST_ENOMEM without a pool. */
+int st_det_smoothed_lab(const st_detect_input *in, double sigma, unsigned need, int threads,
+                        const float **lab);
+/* Planes (bits as above) that st_det_smoothed_lab makes whenever it makes
+ * any: st_detect_all asks for all three when both colour families run. */
+void st_det_pool_share_lab(st_det_pool *pool, unsigned planes);
 
 /* Seconds from a monotonic clock. */
 double st_det_now(void);

@@ -2,8 +2,9 @@
  * (Lindeberg, IJCV 30(2), 1998) on a 2x mean pyramid (Lowe's SIFT octaves),
  * its 3x3 maxima compared with the neighbouring scales, and the roundness
  * check on the Hessian (pores.c verifies and measures the candidates).
- * Every full-image pass runs in row bands; the candidates come out in row
- * order whatever the number of bands. */
+ * The response (the LoG) is never stored as a plane: each pass makes the
+ * rows it reads. Every full-image pass runs in row bands; the candidates
+ * come out in row order whatever the number of bands. */
 #define _DEFAULT_SOURCE /* M_SQRT2 */
 #include "metrics/pore_scales.h"
 
@@ -22,7 +23,9 @@
 #define MIN_ROUNDNESS 0.35
 
 typedef struct scale_plane {
-    float *resp, *maxf, *blur; /* normalised LoG, its 3x3 max, the blurred level */
+    float *maxf, *blur; /* 3x3 max of the normalised LoG, the blurred level; the
+                         * LoG itself is made row by row where it is read */
+    float s2;           /* sigma^2 in this level's pixels */
     int w, h, level;
     double sigma;  /* in full-resolution pixels */
     double thr;
@@ -44,7 +47,6 @@ static int cand_push(cand_list *l, cand c)
 
 static void plane_free(const st_detect_input *in, scale_plane *p)
 {
-    st_det_put(in, p->resp);
     st_det_put(in, p->maxf);
     st_det_put(in, p->blur);
     memset(p, 0, sizeof *p);
@@ -52,36 +54,52 @@ static void plane_free(const st_detect_input *in, scale_plane *p)
 
 typedef struct lap_ctx {
     const float *blur;
-    float *resp, *maxf;
+    float *maxf;
     int w, h;
     float s2;
+    atomic_int failed;
 } lap_ctx;
 
 static inline int reflect1(int i, int n) { return i < 0 ? 0 : (i >= n ? n - 1 : i); }
 
-/* sigma^2 * 5-point Laplacian of rows [y0, y1): st_laplacian's sum, term
- * for term ((up + down) + (left + right)) - 4 centre, mirrored borders, so
- * that bands can run on their own rows. */
-static void lap_rows(void *arg, int y0, int y1)
+/* The interior x in [1, w - 1) of a Laplacian row (AVX2 clone: the same
+ * operations in the same order). */
+ST_DET_VEC static void lap_interior(const float *restrict a, const float *restrict b,
+                                   const float *restrict d, float s2, float *restrict o, int w)
 {
-    const lap_ctx *c = arg;
-    const int w = c->w;
-    for (int y = y0; y < y1; y++) {
-        const float *restrict a = c->blur + (size_t)reflect1(y - 1, c->h) * w;
-        const float *restrict b = c->blur + (size_t)y * w;
-        const float *restrict d = c->blur + (size_t)reflect1(y + 1, c->h) * w;
-        float *restrict o = c->resp + (size_t)y * w;
-        const float s2 = c->s2;
-        o[0] = s2 * (((a[0] + d[0]) + (b[0] + b[reflect1(1, w)])) - 4.0f * b[0]);
-        for (int x = 1; x < w - 1; x++)
-            o[x] = s2 * (((a[x] + d[x]) + (b[x - 1] + b[x + 1])) - 4.0f * b[x]);
-        if (w > 1)
-            o[w - 1] = s2 * (((a[w - 1] + d[w - 1]) + (b[w - 2] + b[w - 1])) - 4.0f * b[w - 1]);
-    }
+    for (int x = 1; x < w - 1; x++)
+        o[x] = s2 * (((a[x] + d[x]) + (b[x - 1] + b[x + 1])) - 4.0f * b[x]);
+}
+
+/* Row y of sigma^2 * 5-point Laplacian of the blurred level: st_laplacian's
+ * sum, term for term ((up + down) + (left + right)) - 4 centre, mirrored
+ * borders. No plane of it is kept: the 3x3 max, the noise samples and the
+ * candidate scan each make the rows they read. */
+static void lap_row(const float *blur, int w, int h, float s2, int y, float *restrict o)
+{
+    const float *restrict a = blur + (size_t)reflect1(y - 1, h) * w;
+    const float *restrict b = blur + (size_t)y * w;
+    const float *restrict d = blur + (size_t)reflect1(y + 1, h) * w;
+    o[0] = s2 * (((a[0] + d[0]) + (b[0] + b[reflect1(1, w)])) - 4.0f * b[0]);
+    lap_interior(a, b, d, s2, o, w);
+    if (w > 1)
+        o[w - 1] = s2 * (((a[w - 1] + d[w - 1]) + (b[w - 2] + b[w - 1])) - 4.0f * b[w - 1]);
+}
+
+/* The same value at one pixel (x, y). */
+static float lap_at(const float *blur, int w, int h, float s2, int x, int y)
+{
+    const float *a = blur + (size_t)reflect1(y - 1, h) * w, *b = blur + (size_t)y * w;
+    const float *d = blur + (size_t)reflect1(y + 1, h) * w;
+    if (x == 0)
+        return s2 * (((a[0] + d[0]) + (b[0] + b[reflect1(1, w)])) - 4.0f * b[0]);
+    if (x < w - 1)
+        return s2 * (((a[x] + d[x]) + (b[x - 1] + b[x + 1])) - 4.0f * b[x]);
+    return s2 * (((a[x] + d[x]) + (b[x - 1] + b[x])) - 4.0f * b[x]);
 }
 
 /* 3 x 1 maximum of row r into o (edges repeat). */
-static void row_max3(const float *restrict r, float *restrict o, int w)
+ST_DET_VEC static void row_max3(const float *restrict r, float *restrict o, int w)
 {
     o[0] = r[0] > r[w > 1 ? 1 : 0] ? r[0] : r[w > 1 ? 1 : 0];
     for (int x = 1; x < w - 1; x++) {
@@ -92,47 +110,40 @@ static void row_max3(const float *restrict r, float *restrict o, int w)
         o[w - 1] = r[w - 2] > r[w - 1] ? r[w - 2] : r[w - 1];
 }
 
+ST_DET_VEC static void col_max3(const float *restrict p, const float *restrict q,
+                                const float *restrict n, float *restrict o, int w)
+{
+    for (int x = 0; x < w; x++) {
+        float m = p[x] > q[x] ? p[x] : q[x];
+        o[x] = m > n[x] ? m : n[x];
+    }
+}
+
 /* 3x3 maximum of rows [y0, y1), separably through a ring of three row
  * maxima (each band computes the rows it needs above and below). */
 static void max_rows(void *arg, int y0, int y1)
 {
-    const lap_ctx *c = arg;
+    lap_ctx *c = arg;
     const int w = c->w;
-    float *ring = malloc(3 * (size_t)w * sizeof *ring);
+    float *ring = malloc(4 * (size_t)w * sizeof *ring), *lap = ring ? ring + 3 * (size_t)w : NULL;
     int held[3] = {-1, -1, -1};
+    if (!ring) {
+        atomic_store(&c->failed, 1);
+        return;
+    }
     for (int y = y0; y < y1; y++) {
         const float *rows[3];
         for (int k = 0; k < 3; k++) {
             int yy = reflect1(y - 1 + k, c->h);
-            if (!ring) { /* out of memory: a slower path without the ring */
-                rows[k] = NULL;
-                continue;
-            }
             float *slot = ring + (size_t)(yy % 3) * w;
             if (held[yy % 3] != yy) {
-                row_max3(c->resp + (size_t)yy * w, slot, w);
+                lap_row(c->blur, w, c->h, c->s2, yy, lap);
+                row_max3(lap, slot, w);
                 held[yy % 3] = yy;
             }
             rows[k] = slot;
         }
-        float *restrict o = c->maxf + (size_t)y * w;
-        if (!ring) {
-            for (int x = 0; x < w; x++) {
-                float m = -INFINITY;
-                for (int k = 0; k < 3; k++)
-                    for (int dx = -1; dx <= 1; dx++) {
-                        float v = c->resp[(size_t)reflect1(y - 1 + k, c->h) * w + reflect1(x + dx, w)];
-                        m = v > m ? v : m;
-                    }
-                o[x] = m;
-            }
-            continue;
-        }
-        const float *restrict p = rows[0], *restrict q = rows[1], *restrict n = rows[2];
-        for (int x = 0; x < w; x++) {
-            float m = p[x] > q[x] ? p[x] : q[x];
-            o[x] = m > n[x] ? m : n[x];
-        }
+        col_max3(rows[0], rows[1], rows[2], c->maxf + (size_t)y * w, w);
     }
     free(ring);
 }
@@ -151,18 +162,32 @@ static int plane_make(const st_detect_input *in, const float *lvl, int w, int h,
     p->h = h;
     p->level = level;
     p->sigma = sigma;
-    p->resp = st_det_get(in, w, h);
     p->maxf = st_det_get(in, w, h);
     p->blur = st_det_get(in, w, h);
-    if (!p->resp || !p->maxf || !p->blur)
+    p->s2 = (float)(sigma * sigma / (f * f));
+    if (!p->maxf || !p->blur)
         return ST_ENOMEM;
     int rc = st_gaussian_blur(lvl, (size_t)w, p->blur, (size_t)w, w, h, s_lvl, threads);
     if (rc)
         return rc;
-    lap_ctx c = {p->blur, p->resp, p->maxf, w, h, (float)(sigma * sigma / (f * f))};
-    st_parallel_for(threads, h, 32, lap_rows, &c);
+    lap_ctx c = {p->blur, p->maxf, w, h, p->s2, 0};
     st_parallel_for(threads, h, 32, max_rows, &c);
-    p->thr = RESP_SIGMAS * st_det_robust_sigma(p->resp, (size_t)w * h);
+    if (atomic_load(&c.failed))
+        return ST_ENOMEM;
+    /* the response's noise from the pixels st_det_robust_sigma would
+     * sample of a whole response plane (every step-th) */
+    size_t n = (size_t)w * h, step = n > 65536 ? n / 65536 + 1 : 1, k = (n + step - 1) / step;
+    float *smp = malloc(k * sizeof *smp);
+    if (!smp)
+        return ST_ENOMEM;
+    size_t x = 0, y = 0; /* pixel j * step, advanced without a division */
+    for (size_t j = 0; j < k; j++) {
+        smp[j] = lap_at(p->blur, w, h, p->s2, (int)x, (int)y);
+        for (x += step; x >= (size_t)w; x -= (size_t)w)
+            y++;
+    }
+    p->thr = RESP_SIGMAS * st_det_robust_sigma(smp, k);
+    free(smp);
     return ST_OK;
 }
 
@@ -188,6 +213,18 @@ typedef struct collect_ctx {
     atomic_int nb, failed;
 } collect_ctx;
 
+/* Number of x in [0, n) with resp[x] above thr and not below maxf[x] (the
+ * candidate test below, vectorised, so that the scalar tests only visit
+ * the 16-pixel blocks that hold a local maximum). */
+ST_DET_VEC static int count_peaks(const float *restrict resp, const float *restrict maxf,
+                                  float thr, int n)
+{
+    int k = 0;
+    for (int x = 0; x < n; x++)
+        k += !(resp[x] <= thr) & !(resp[x] < maxf[x]);
+    return k;
+}
+
 /* Candidates of rows [y0, y1) of the middle scale into a list of the band's
  * own; collect() joins the lists in row order, so the candidates come out
  * in the same order whatever the number of bands. */
@@ -203,9 +240,28 @@ static void collect_rows(void *arg, int y0, int y1)
     c->begin[k] = y0;
     cand_list *out = &c->band[k];
     double f = (double)(1 << cur->level);
+    /* a float threshold not above the double one: the block test may
+     * only let through more than the exact test below */
+    float thr = (float)cur->thr;
+    if ((double)thr > cur->thr)
+        thr = nextafterf(thr, -INFINITY);
+    float *row = malloc((size_t)cur->w * sizeof *row);
+    if (!row) {
+        atomic_store(&c->failed, 1);
+        return;
+    }
     for (int y = y0 > 1 ? y0 : 1; y < y1 && y + 1 < cur->h; y++) {
+        const float *resp = row, *maxf = cur->maxf + (size_t)y * cur->w;
+        lap_row(cur->blur, cur->w, cur->h, cur->s2, y, row);
         for (int x = 1; x + 1 < cur->w; x++) {
-            float r = cur->resp[(size_t)y * cur->w + x];
+            if ((x & 15) == 1) { /* blocks [x, x + 16) without a peak are skipped */
+                int e = x + 16 < cur->w - 1 ? x + 16 : cur->w - 1;
+                if (!count_peaks(resp + x, maxf + x, thr, e - x)) {
+                    x = e - 1;
+                    continue;
+                }
+            }
+            float r = resp[x];
             if (r <= cur->thr || r < cur->maxf[(size_t)y * cur->w + x])
                 continue;
             double fx = (x + 0.5) * f - 0.5, fy = (y + 0.5) * f - 0.5;
@@ -225,10 +281,12 @@ static void collect_rows(void *arg, int y0, int y1)
                 continue;
             if (cand_push(out, (cand){fx, fy, cur->sigma, r})) {
                 atomic_store(&c->failed, 1);
+                free(row);
                 return;
             }
         }
     }
+    free(row);
 }
 
 static int collect(const scale_plane *prev, const scale_plane *cur, const scale_plane *next,
@@ -278,7 +336,7 @@ int st_det_pore_scales(const float *surf, int w, int h, double d_min_px, double 
         if (k < n_scales) {
             double sigma = s_min * pow(SCALE_STEP, k);
             while (sigma / (double)(1 << level) > 1.6 && lw > 16 && lh > 16) {
-                float *next = st_det_pyr_down(lvl, lw, lh, 1, &lw, &lh);
+                float *next = st_det_pyr_down(lvl, lw, lh, 1, &lw, &lh, threads);
                 st_aligned_free(own);
                 lvl = own = next;
                 if (!next) {
@@ -293,10 +351,9 @@ int st_det_pore_scales(const float *surf, int w, int h, double d_min_px, double 
             pl[0] = pl[1];
             pl[1] = pl[2];
             /* the previous scale is only compared with (its 3x3 max): its
-             * response and blur go back to the pool for the next scale */
-            st_det_put(in, pl[0].resp);
+             * blur goes back to the pool for the next scale */
             st_det_put(in, pl[0].blur);
-            pl[0].resp = pl[0].blur = NULL;
+            pl[0].blur = NULL;
             rc = plane_make(in, lvl, lw, lh, level, sigma, threads, &pl[2]);
         } else {
             plane_free(in, &pl[0]);
@@ -304,7 +361,7 @@ int st_det_pore_scales(const float *surf, int w, int h, double d_min_px, double 
             pl[1] = pl[2];
             memset(&pl[2], 0, sizeof pl[2]);
         }
-        if (!rc && pl[1].resp)
+        if (!rc && pl[1].maxf)
             rc = collect(&pl[0], &pl[1], &pl[2], in, threads, cl);
     }
     for (int i = 0; i < 3; i++)

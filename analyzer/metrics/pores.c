@@ -44,12 +44,6 @@ static int cmp_cand(const void *a, const void *b)
     return (p->x > q->x) - (p->x < q->x);
 }
 
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
 /* Median and robust SD (1.4826 MAD) of the surface in the ring
  * r_in <= r <= r_out around (cx, cy): robust to the furrows crossing it.
  * buf holds at least (2 r_out + 3)^2 floats. */
@@ -95,7 +89,14 @@ static void radial(const float *s, int w, int h, double cx, double cy, double r,
         v[k] = (float)(bg - sv);
         dark += v[k] > level;
     }
-    qsort(v, N_DIR, sizeof *v, cmp_float);
+    /* insertion sort: 16 finite values, the order qsort gives them */
+    for (int i = 1; i < N_DIR; i++) {
+        float t = v[i];
+        int j = i;
+        for (; j > 0 && v[j - 1] > t; j--)
+            v[j] = v[j - 1];
+        v[j] = t;
+    }
     *median = 0.5 * (v[N_DIR / 2 - 1] + v[N_DIR / 2]);
     *share = (double)dark / N_DIR;
     *maxd = v[N_DIR - 1];
@@ -113,20 +114,45 @@ typedef struct pore_ctx {
 
 /* Robust SD of the smoothed surface about its local mean over a window of
  * a few pore sizes: the amplitude of skin texture and noise that a pore's
- * darkening has to stand out from. */
-static double texture_level(const st_detect_input *in, const float *smooth, int w, int h,
-                            double d_max_px, int threads)
+ * darkening has to stand out from. The local mean is a Gaussian of
+ * max(2, d_max) px made on a 2x mean pyramid (the variance of the 2x2 means
+ * and of the read-back taken off the coarse sigma) and read back bilinearly
+ * at the ~65536 evenly spaced pixels the robust SD looks at: no
+ * full-resolution blur with a kernel of 6 d_max px. */
+static double texture_level(const float *smooth, int w, int h, double d_max_px, int threads)
 {
-    float *m = st_det_get(in, w, h);
-    if (!m)
-        return 0.0;
-    double level = 0.0;
-    if (!st_gaussian_blur(smooth, (size_t)w, m, (size_t)w, w, h, fmax(2.0, d_max_px), threads)) {
-        for (size_t i = 0; i < (size_t)w * h; i++)
-            m[i] = smooth[i] - m[i];
-        level = st_det_robust_sigma(m, (size_t)w * h);
+    double sigma = fmax(2.0, d_max_px);
+    int lv = 0;
+    while (sigma / (double)(1 << lv) > 4.0 && (w >> (lv + 1)) >= 16 && (h >> (lv + 1)) >= 16)
+        lv++;
+    int cw = w, ch = h;
+    /* Variance the approximation adds per axis, in full-resolution px^2,
+     * taken off the coarse Gaussian: the 2x2 means' (f^2 - 1) / 12, and the
+     * bilinear read-back's t (1 - t) coarse px^2 at phase t, averaged over
+     * the f phases of the fine pixels. */
+    double f = (double)(1 << lv), pre = (f * f - 1.0) / 12.0;
+    for (int k = 0; k < (1 << lv); k++) {
+        double pos = (k + 0.5) / f - 0.5, t = pos - floor(pos);
+        pre += t * (1.0 - t) * f; /* f^2 times the mean over the f phases */
     }
-    st_det_put(in, m);
+    float *c = st_det_pyr_down(smooth, w, h, lv, &cw, &ch, threads), *m = st_det_alloc(cw, ch);
+    size_t n = (size_t)w * h, step = n > 65536 ? n / 65536 + 1 : 1, k = 0;
+    float *res = malloc((n / step + 1) * sizeof *res);
+    st_det_up up = {0};
+    double level = 0.0;
+    if (c && m && res && !st_det_up_init(&up, cw, ch, lv, w) &&
+        !st_gaussian_blur(c, (size_t)cw, m, (size_t)cw, cw, ch, sqrt(sigma * sigma - pre) / f,
+                          threads)) {
+        for (size_t i = 0; i < n; i += step) {
+            int x = (int)(i % (size_t)w), y = (int)(i / (size_t)w);
+            res[k++] = smooth[i] - st_det_up_at(&up, m, x, y);
+        }
+        level = st_det_robust_sigma(res, k);
+    }
+    st_det_up_free(&up);
+    st_aligned_free(c);
+    st_aligned_free(m);
+    free(res);
     return level;
 }
 
@@ -287,7 +313,8 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     pore_ctx c = {in, NULL, w, h, d_min_px, d_max_px, NULL, 0, 0.0};
     c.rmax_cap = (int)ceil(3.0 * d_max_px / 2.0) + 4;
     size_t side = (size_t)(2 * c.rmax_cap + 1);
-    float *surf = st_det_get(in, w, h), *smooth = st_det_get(in, w, h);
+    float *copy = NULL, *smooth = st_det_get(in, w, h);
+    const float *surf = st_det_surface(in, &copy);
     cand_list cl = {0};
     st_pore *p = NULL;
     double *area = NULL;
@@ -295,7 +322,6 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
         rc = st_err_set(err, ST_ENOMEM, "pores: out of memory for %dx%d", w, h);
         goto done;
     }
-    st_det_copy_plane(in->surface, 0, surf);
     /* Measuring surface: just enough smoothing to tame pixel noise without
      * widening the smallest pores noticeably. */
     rc = st_gaussian_blur(surf, (size_t)w, smooth, (size_t)w, w, h, 0.7, threads);
@@ -306,9 +332,9 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
         goto done;
     }
     c.smooth = smooth;
-    st_det_put(in, surf); /* the scale space is done with it */
-    surf = NULL;
-    c.texture = texture_level(in, smooth, w, h, d_max_px, threads);
+    st_det_put(in, copy); /* the scale space is done with it */
+    copy = NULL;
+    c.texture = texture_level(smooth, w, h, d_max_px, threads);
     if (cl.n) /* qsort(NULL, 0, ...) is undefined (UBSan: nonnull) */
         qsort(cl.v, cl.n, sizeof *cl.v, cmp_cand);
     p = malloc((cl.n ? cl.n : 1) * sizeof *p);
@@ -337,7 +363,7 @@ done:
     free(p);
     free(area);
     free(cl.v);
-    st_det_put(in, surf);
+    st_det_put(in, copy);
     st_det_put(in, smooth);
     st_det_pool_end(in, &local);
     return rc;

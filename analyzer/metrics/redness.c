@@ -65,6 +65,15 @@ static void ei_rows(void *arg, int y0, int y1)
     free(q);
 }
 
+/* Number of v[i] >= t (compared in double), vectorised. */
+ST_DET_VEC static size_t count_at_least(const float *restrict v, size_t n, double t)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += (double)v[i] >= t;
+    return k;
+}
+
 int st_redness_measure(const st_detect_input *in0, int threads, st_metric_set *out, st_err *err)
 {
     int rc = st_det_check_input(in0, "redness", err);
@@ -74,23 +83,20 @@ int st_redness_measure(const st_detect_input *in0, int threads, st_metric_set *o
     const st_detect_input *in = st_det_pool_begin(in0, &local);
     const int w = in->rgb->width, h = in->rgb->height;
     double pmm = st_det_pixel_mm(in);
-    float *a = st_det_get(in, w, h), *r = NULL;
+    const float *lab[3], *a = NULL;
+    float *r = NULL;
     double *rsum = malloc((size_t)h * sizeof *rsum);
     size_t *rn = malloc((size_t)h * sizeof *rn);
-    if (!a || !rsum || !rn) {
-        rc = st_err_set(err, ST_ENOMEM, "redness: out of memory for %dx%d", w, h);
+    if (!rsum || !rn) {
+        rc = st_err_set(err, ST_ENOMEM, "redness: out of memory for %d rows", h);
         goto done;
     }
-    if (st_det_lab_planes(in->rgb, NULL, a, NULL, threads)) {
-        rc = st_err_set(err, ST_ENOMEM, "redness: out of memory for %dx%d", w, h);
-        goto done;
-    }
-    rc = st_gaussian_blur(a, (size_t)w, a, (size_t)w, w, h, pmm > 0 ? fmax(0.5, SMOOTH_MM / pmm) : 1.0,
-                          threads);
+    rc = st_det_smoothed_lab(in, pmm > 0 ? fmax(0.5, SMOOTH_MM / pmm) : 1.0, 2u, threads, lab);
     if (rc) {
-        rc = st_err_set(err, rc, "redness: smoothing failed");
+        rc = st_err_set(err, rc, "redness: Lab planes of %dx%d (%s)", w, h, st_status_name(rc));
         goto done;
     }
+    a = lab[1];
     ei_ctx c = {in, w, rsum, rn};
     st_parallel_for(threads, h, 16, ei_rows, &c);
     double ei = 0.0;
@@ -120,15 +126,12 @@ int st_redness_measure(const st_detect_input *in0, int threads, st_metric_set *o
         roi_a = r;
     }
     double ref = st_det_quantile(roi_a, n, 0.20);
-    size_t red = 0;
-    for (size_t i = 0; i < n; i++)
-        red += roi_a[i] >= ref + RED_DA;
+    size_t red = count_at_least(roi_a, n, ref + RED_DA);
     rc = st_metric_set_put(out, "redness.erythema_index", ei / (double)n, "", err);
     if (!rc)
         rc = st_metric_set_put(out, "redness.area_fraction", 100.0 * (double)red / (double)n, "%", err);
 done:
     st_det_put(in, r);
-    st_det_put(in, a);
     st_det_pool_end(in, &local);
     free(rsum);
     free(rn);

@@ -23,6 +23,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "metrics/detect_internal.h"
 #include "simd/kernels.h"
 
@@ -40,7 +41,8 @@ typedef struct scar_maps {
     float *hs;     /* lightly smoothed surface */
     float *depth;  /* reference - hs */
     float *rough;  /* local RMS roughness */
-    float *raw;    /* the surface as given */
+    const float *raw; /* the surface as given (packed) */
+    float *raw_copy;  /* raw when the surface's rows are not packed */
     float *wt_c;   /* coarse weights: ROI, scars excluded */
 } scar_maps;
 
@@ -49,12 +51,13 @@ static void maps_free(const st_detect_input *in, scar_maps *m)
     st_det_put(in, m->hs);
     st_det_put(in, m->depth);
     st_det_put(in, m->rough);
-    st_det_put(in, m->raw);
+    st_det_put(in, m->raw_copy);
     st_aligned_free(m->wt_c);
 }
 
 /* Coarse ROI weights (fraction of ROI pixels under each coarse pixel). */
-static float *roi_weights(const st_detect_input *in, int w, int h, int levels, int *cw, int *ch)
+static float *roi_weights(const st_detect_input *in, int w, int h, int levels, int *cw, int *ch,
+                          int threads)
 {
     if (!in->mask) {
         /* all ones: so are their means (exactly) */
@@ -75,7 +78,7 @@ static float *roi_weights(const st_detect_input *in, int w, int h, int levels, i
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)
             m[(size_t)y * w + x] = st_det_inside(in, x, y) ? 1.0f : 0.0f;
-    float *c = st_det_pyr_down(m, w, h, levels, cw, ch);
+    float *c = st_det_pyr_down(m, w, h, levels, cw, ch, threads);
     st_det_put(in, m);
     return c;
 }
@@ -142,7 +145,7 @@ static int reference(scar_maps *m, const float *roi_c, double floor_depth, int t
 {
     int cw = m->cw, ch = m->ch;
     size_t nc = (size_t)cw * ch;
-    float *hc = st_det_pyr_down(m->hs, m->w, m->h, m->levels, &cw, &ch);
+    float *hc = st_det_pyr_down(m->hs, m->w, m->h, m->levels, &cw, &ch, threads);
     float *ref = st_det_alloc(cw, ch), *tmp = st_det_alloc(cw, ch), *res = st_det_alloc(cw, ch);
     float *quad = st_det_alloc(cw, ch);
     int rc = (hc && ref && tmp && res && quad) ? ST_OK : ST_ENOMEM;
@@ -200,19 +203,32 @@ static int reference(scar_maps *m, const float *roi_c, double floor_depth, int t
 /* Local RMS roughness of the raw surface around the reference, scars
  * excluded, in the reference window; m->depth holds the reference on entry
  * and the depth of hs on exit. */
+typedef struct rough_ctx {
+    scar_maps *m;
+    const float *raw;
+    float *r2;
+} rough_ctx;
+
+static void rough_rows(void *arg, int y0, int y1)
+{
+    const rough_ctx *c = arg;
+    scar_maps *m = c->m;
+    for (size_t i = (size_t)y0 * m->w; i < (size_t)y1 * m->w; i++) {
+        float d = m->depth[i] - c->raw[i];
+        c->r2[i] = d * d;
+        m->depth[i] -= m->hs[i];
+    }
+}
+
 static int roughness(const st_detect_input *in, scar_maps *m, const float *raw, int threads)
 {
-    size_t n = (size_t)m->w * m->h;
     float *r2 = st_det_get(in, m->w, m->h);
     if (!r2)
         return ST_ENOMEM;
-    for (size_t i = 0; i < n; i++) {
-        float d = m->depth[i] - raw[i];
-        r2[i] = d * d;
-        m->depth[i] -= m->hs[i];
-    }
+    rough_ctx rc2 = {m, raw, r2};
+    st_parallel_for(threads, m->h, 64, rough_rows, &rc2);
     int cw, ch;
-    float *r2c = st_det_pyr_down(r2, m->w, m->h, m->levels, &cw, &ch);
+    float *r2c = st_det_pyr_down(r2, m->w, m->h, m->levels, &cw, &ch, threads);
     float *tmp = st_det_alloc(cw, ch);
     int rc = (r2c && tmp) ? ST_OK : ST_ENOMEM;
     if (!rc)
@@ -239,18 +255,17 @@ static int build_maps(const st_detect_input *in, double floor_depth, int threads
            (m->h >> (m->levels + 1)) >= 8)
         m->levels++;
     m->sigma_ref_c = sref_px / (double)(1 << m->levels);
-    float *raw = m->raw = st_det_get(in, m->w, m->h);
+    const float *raw = m->raw = st_det_surface(in, &m->raw_copy);
     m->hs = st_det_get(in, m->w, m->h);
     m->depth = st_det_get(in, m->w, m->h);
     m->rough = st_det_get(in, m->w, m->h);
-    float *roi_c = roi_weights(in, m->w, m->h, m->levels, &m->cw, &m->ch);
+    float *roi_c = roi_weights(in, m->w, m->h, m->levels, &m->cw, &m->ch, threads);
     int rc = (raw && m->hs && m->depth && m->rough && roi_c) ? ST_OK : ST_ENOMEM;
     if (!rc)
         m->wt_c = st_det_alloc(m->cw, m->ch);
     if (!rc && !m->wt_c)
         rc = ST_ENOMEM;
     if (!rc) {
-        st_det_copy_plane(in->surface, 0, raw);
         /* Denoise for the depth map (max depth is an extreme: pixel noise
          * would bias it up), about 30 µm of lateral smoothing. */
         double ss = m->pmm > 0 ? fmax(0.6, 0.03 / m->pmm) : 0.8;
@@ -269,29 +284,62 @@ typedef struct region {
     int x0, y0, x1, y1; /* bounding box, inclusive */
 } region;
 
-/* The scar mask of SPEC.md: deeper than max(floor, 3 x local roughness). */
-static unsigned char *threshold(const st_detect_input *in, const scar_maps *m,
-                                double floor_depth)
+typedef struct thr_ctx {
+    const st_detect_input *in;
+    const scar_maps *m;
+    double floor_depth;
+    unsigned char *bin;
+} thr_ctx;
+
+/* Without a mask: fmax(floor, 3 rough) as a select (the same value, NaN
+ * roughness included), so that the row vectorises. */
+ST_DET_VEC static void thr_row(const float *restrict depth, const float *restrict rough,
+                               double floor_depth, unsigned char *restrict bin, int n)
 {
-    unsigned char *bin = malloc((size_t)m->w * m->h);
-    if (!bin)
-        return NULL;
-    for (int y = 0; y < m->h; y++)
+    for (int x = 0; x < n; x++) {
+        double r3 = ROUGH_FACTOR * rough[x];
+        double t = r3 > floor_depth ? r3 : floor_depth;
+        bin[x] = depth[x] > t;
+    }
+}
+
+static void thr_rows(void *arg, int y0, int y1)
+{
+    const thr_ctx *c = arg;
+    const scar_maps *m = c->m;
+    for (int y = y0; y < y1 && !c->in->mask; y++) {
+        size_t o = (size_t)y * m->w;
+        thr_row(m->depth + o, m->rough + o, c->floor_depth, c->bin + o, m->w);
+    }
+    for (int y = y0; y < y1 && c->in->mask; y++)
         for (int x = 0; x < m->w; x++) {
             size_t i = (size_t)y * m->w + x;
-            double t = fmax(floor_depth, ROUGH_FACTOR * m->rough[i]);
-            bin[i] = st_det_inside(in, x, y) && m->depth[i] > t;
+            double t = fmax(c->floor_depth, ROUGH_FACTOR * m->rough[i]);
+            c->bin[i] = st_det_inside(c->in, x, y) && m->depth[i] > t;
         }
+}
+
+/* The scar mask of SPEC.md: deeper than max(floor, 3 x local roughness). */
+static unsigned char *threshold(const st_detect_input *in, const scar_maps *m,
+                                double floor_depth, int threads)
+{
+    unsigned char *bin = st_det_get_bytes(in, (size_t)m->w * m->h);
+    if (!bin)
+        return NULL;
+    thr_ctx c = {in, m, floor_depth, bin};
+    st_parallel_for(threads, m->h, 64, thr_rows, &c);
     return bin;
 }
 
-static void region_moments(const scar_maps *m, const int32_t *lab, region *r)
+/* Moments of every region (the mask's set bytes are scanned, labels read
+ * only there: the mask is sparse). */
+static void region_moments(const scar_maps *m, const unsigned char *bin, const int32_t *lab,
+                           region *r)
 {
     for (int y = 0; y < m->h; y++)
-        for (int x = 0; x < m->w; x++) {
+        for (int x = st_det_next_set(bin + (size_t)y * m->w, 0, m->w); x < m->w;
+             x = st_det_next_set(bin + (size_t)y * m->w, x + 1, m->w)) {
             size_t i = (size_t)y * m->w + x;
-            if (!lab[i])
-                continue;
             region *g = &r[lab[i] - 1];
             double d = m->depth[i];
             if (g->n == 0) {
@@ -313,10 +361,9 @@ static void region_moments(const scar_maps *m, const int32_t *lab, region *r)
         }
     /* Wall slope: mean |grad depth| where depth is 20-80 % of the maximum. */
     for (int y = 1; y + 1 < m->h; y++)
-        for (int x = 1; x + 1 < m->w; x++) {
+        for (int x = st_det_next_set(bin + (size_t)y * m->w, 1, m->w - 1); x + 1 < m->w;
+             x = st_det_next_set(bin + (size_t)y * m->w, x + 1, m->w - 1)) {
             size_t i = (size_t)y * m->w + x;
-            if (!lab[i])
-                continue;
             region *g = &r[lab[i] - 1];
             double d = m->depth[i];
             if (d < 0.2 * g->max_d || d > 0.8 * g->max_d)
@@ -491,8 +538,10 @@ int st_scars_detect(const st_detect_input *in0, int threads, int keep_labels_map
         return st_err_set(err, rc, "scars: reference surface failed (%s)", st_status_name(rc));
     }
     size_t npx = (size_t)m.w * m.h;
-    unsigned char *bin = threshold(in, &m, floor_depth);
-    int32_t *lab = malloc(npx * sizeof *lab);
+    unsigned char *bin = threshold(in, &m, floor_depth, threads);
+    /* a label image handed on to dets is the caller's (malloc); else pooled */
+    int hand_on = keep_labels_map && dets;
+    int32_t *lab = hand_on ? malloc(npx * sizeof *lab) : st_det_get_bytes(in, npx * sizeof *lab);
     region *r = NULL;
     st_scar *sc = NULL;
     int32_t *remap = NULL;
@@ -511,7 +560,7 @@ int st_scars_detect(const st_detect_input *in0, int threads, int keep_labels_map
         rc = st_err_set(err, ST_ENOMEM, "scars: out of memory for %d regions", nl);
         goto done;
     }
-    region_moments(&m, lab, r);
+    region_moments(&m, bin, lab, r);
     double sum_d = 0, n_px = 0;
     size_t n = collect_scars(in, &m, lab, r, nl, sc, remap, &sum_d, &n_px);
     rc = put_metrics(in, out, sc, n, st_det_roi_count(in), m.pmm, sum_d, n_px, err);
@@ -526,8 +575,11 @@ int st_scars_detect(const st_detect_input *in0, int threads, int keep_labels_map
         }
     }
 done:
-    free(bin);
-    free(lab);
+    st_det_put(in, (float *)bin);
+    if (hand_on)
+        free(lab);
+    else
+        st_det_put(in, (float *)lab);
     free(r);
     free(sc);
     free(remap);

@@ -171,15 +171,9 @@ static inline void coarse_pos(int i, double f, int n, int *i0, int *i1, float *t
  * this level row). */
 static void hrow(const scale_ctx *c, int row, float *out[4])
 {
-    int w = c->m->w;
-    for (int k = 0; k < 4; k++) {
-        const float *r = c->maps[k] + (size_t)row * c->lw;
-        float *o = out[k];
-        for (int x = 0; x < w; x++) {
-            float v0 = r[c->cx0[x]];
-            o[x] = v0 + c->ctx[x] * (r[c->cx1[x]] - v0);
-        }
-    }
+    for (int k = 0; k < 4; k++)
+        st_det_gather_lerp_row(c->maps[k] + (size_t)row * c->lw, c->cx0, c->cx1, c->ctx, out[k],
+                               c->m->w);
 }
 
 /* q = p0 + t (p1 - p0), the second half of the bilinear formula. */
@@ -275,40 +269,69 @@ static void scale_rows(void *arg, int y0, int y1)
     free(buf);
 }
 
+typedef struct noise_ctx {
+    const scale_ctx *c;
+    const float *xx, *yy;
+    size_t step;
+    float *smp;
+} noise_ctx;
+
+/* Samples [k0, k1) (pixel k * step of the working grid): bands of samples,
+ * each written to its own slot. The column weights are the tabulated ones
+ * (the same coarse_pos values); the row's are made once per row. */
+static void noise_samples(void *arg, int k0, int k1)
+{
+    const noise_ctx *n = arg;
+    const scale_ctx *c = n->c;
+    const line_maps *m = c->m;
+    int yc = -1, y0 = 0, y1 = 0;
+    float ty = 0.0f;
+    for (int k = k0; k < k1; k++) {
+        size_t i = (size_t)k * n->step;
+        int x = (int)(i % (size_t)m->w), y = (int)(i / (size_t)m->w);
+        if (c->hc) {
+            /* working level: the Laplacian at the pixel itself (the
+             * interpolation weights are 0), zero in the border; the terms
+             * of hess_interior */
+            const hess_ctx *h = c->hc;
+            float a = 0.0f, b = 0.0f;
+            if (x >= h->border && y >= h->border && x < h->w - h->border && y < h->h - h->border) {
+                const float *r = h->b + (size_t)y * h->w;
+                a = h->s2 * (r[x + 1] - 2.0f * r[x] + r[x - 1]);
+                b = h->s2 * (r[x + h->w] - 2.0f * r[x] + r[x - h->w]);
+            }
+            n->smp[k] = a + b;
+            continue;
+        }
+        if (y != yc) {
+            coarse_pos(y, c->f, c->lh, &y0, &y1, &ty);
+            yc = y;
+        }
+        int x0 = c->cx0[x], x1 = c->cx1[x];
+        float tx = c->ctx[x];
+        const float *r0 = n->xx + (size_t)y0 * c->lw, *r1 = n->xx + (size_t)y1 * c->lw;
+        const float *q0 = n->yy + (size_t)y0 * c->lw, *q1 = n->yy + (size_t)y1 * c->lw;
+        float l00 = r0[x0] + q0[x0], l01 = r0[x1] + q0[x1];
+        float l10 = r1[x0] + q1[x0], l11 = r1[x1] + q1[x1];
+        float a = l00 + tx * (l01 - l00), b = l10 + tx * (l11 - l10);
+        n->smp[k] = a + ty * (b - a);
+    }
+}
+
 /* Noise level of a scale: the robust SD of the normalised Laplacian xx + yy,
  * symmetric about zero on skin without lines (the line response itself is
  * mostly clipped to zero, so its MAD is not), measured on the working grid
  * where the response is compared (interpolation from a coarser level smooths
  * it): ~65536 evenly spaced samples. */
-static double scale_noise(const scale_ctx *c, const float *xx, const float *yy)
+static double scale_noise(const scale_ctx *c, const float *xx, const float *yy, int threads)
 {
     const line_maps *m = c->m;
-    size_t nw = (size_t)m->w * m->h, step = nw / 65536 + 1, k = 0;
-    float *smp = malloc((nw / step + 1) * sizeof *smp);
+    size_t nw = (size_t)m->w * m->h, step = nw / 65536 + 1, k = (nw + step - 1) / step;
+    float *smp = malloc(k * sizeof *smp);
     if (!smp)
         return 0.0;
-    for (size_t i = 0; i < nw; i += step) {
-        int x = (int)(i % (size_t)m->w), y = (int)(i / (size_t)m->w), x0, x1, y0, y1;
-        if (c->hc) {
-            /* working level: the Laplacian at the pixel itself (the
-             * interpolation weights are 0), zero in the border */
-            const hess_ctx *h = c->hc;
-            float a = 0.0f, b = 0.0f, d, g2;
-            if (x >= h->border && y >= h->border && x < h->w - h->border && y < h->h - h->border)
-                hess_interior(h->b + (size_t)y * h->w + x, h->w, 0, 1, h->s2, &a, &b, &d, &g2);
-            smp[k++] = a + b;
-            continue;
-        }
-        float tx, ty;
-        coarse_pos(x, c->f, c->lw, &x0, &x1, &tx);
-        coarse_pos(y, c->f, c->lh, &y0, &y1, &ty);
-        const float *r0 = xx + (size_t)y0 * c->lw, *r1 = xx + (size_t)y1 * c->lw;
-        const float *q0 = yy + (size_t)y0 * c->lw, *q1 = yy + (size_t)y1 * c->lw;
-        float l00 = r0[x0] + q0[x0], l01 = r0[x1] + q0[x1];
-        float l10 = r1[x0] + q1[x0], l11 = r1[x1] + q1[x1];
-        float a = l00 + tx * (l01 - l00), b = l10 + tx * (l11 - l10);
-        smp[k++] = a + ty * (b - a);
-    }
+    noise_ctx n = {c, xx, yy, step, smp};
+    st_parallel_for(threads, (int)k, 4096, noise_samples, &n);
     double noise = st_det_robust_sigma(smp, k);
     free(smp);
     return noise;
@@ -334,7 +357,7 @@ static int run_scale(line_maps *m, const float *lvl, int lw, int lh, int up, dou
     c.cx1 = cols ? cols + m->w : NULL;
     c.ctx = cw;
     if (!rc) {
-        double noise = scale_noise(&c, sb->xx, sb->yy);
+        double noise = scale_noise(&c, sb->xx, sb->yy, threads);
         c.inv = noise > 0 ? (float)(1.0 / noise) : 0.0f;
         st_parallel_for(threads, m->h, 64, scale_rows, &c);
         rc = atomic_load(&c.failed) ? ST_ENOMEM : ST_OK;
@@ -342,6 +365,14 @@ static int run_scale(line_maps *m, const float *lvl, int lw, int lh, int up, dou
     free(cols);
     free(cw);
     return rc;
+}
+
+static void zero_rows(void *arg, int y0, int y1)
+{
+    line_maps *m = arg;
+    size_t o = (size_t)y0 * m->w, n = (size_t)(y1 - y0) * m->w;
+    memset(m->best + o, 0, n * sizeof *m->best);
+    memset(m->snr + o, 0, n * sizeof *m->snr);
 }
 
 /* Working grid (smallest scale >= 1 px), then every scale on a pyramid. */
@@ -357,19 +388,21 @@ int st_det_wrinkle_maps(const st_detect_input *in, int threads, line_maps *m)
         m->level++;
     double f = (double)(1 << m->level);
     m->px_mm = (pmm > 0 ? pmm : 1.0) * f;
-    float *full = st_det_get(in, W, H);
-    if (!full)
+    /* base: the working level the scales start from; m->surf becomes its
+     * lightly smoothed copy at the end */
+    float *copy = NULL, *own_base = NULL;
+    const float *base = st_det_surface(in, &copy);
+    if (!base)
         return ST_ENOMEM;
-    st_det_copy_plane(in->surface, 0, full);
+    m->w = W;
+    m->h = H;
     if (m->level) {
-        m->surf = st_det_pyr_down(full, W, H, m->level, &m->w, &m->h);
-        st_det_put(in, full);
-    } else {
-        m->surf = full;
-        m->w = W;
-        m->h = H;
+        base = own_base = st_det_pyr_down(base, W, H, m->level, &m->w, &m->h, threads);
+        st_det_put(in, copy);
+        copy = NULL;
+        if (!base)
+            return ST_ENOMEM;
     }
-    size_t nw = (size_t)m->w * m->h;
     m->snr = st_det_get(in, m->w, m->h);
     m->best = st_det_get(in, m->w, m->h);
     m->h2b = st_det_get(in, m->w, m->h);
@@ -379,21 +412,19 @@ int st_det_wrinkle_maps(const st_detect_input *in, int threads, line_maps *m)
     int hw = (m->w + 1) / 2, hh = (m->h + 1) / 2;
     scale_bufs sb = {st_det_get(in, m->w, m->h), st_det_get(in, hw, hh), st_det_get(in, hw, hh),
                      st_det_get(in, hw, hh), st_det_get(in, hw, hh)};
+    m->surf = st_det_get(in, m->w, m->h);
     int rc = (m->surf && m->snr && m->best && m->h2b && m->hamc && m->sigma && sb.b && sb.xx &&
               sb.yy && sb.xy && sb.gm) ? ST_OK : ST_ENOMEM;
-    if (!rc) {
-        /* no response yet: the maps read where no scale answered */
-        memset(m->best, 0, nw * sizeof *m->best);
-        memset(m->snr, 0, nw * sizeof *m->snr);
-    }
+    if (!rc) /* no response yet: the maps read where no scale answered */
+        st_parallel_for(threads, m->h, 64, zero_rows, m);
     s_min = fmax(1.0, s_min / f);
     s_max = fmax(s_min, s_max / f);
-    const float *lvl = m->surf;
-    float *own = NULL; /* the current level when it is not m->surf */
+    const float *lvl = base;
+    float *own = NULL; /* the current level when it is not base */
     int lw = m->w, lh = m->h, up = 0;
     for (double s = s_min; s <= s_max * 1.0001 && !rc; s *= SCALE_STEP) {
         while (s / (double)(1 << up) > 2.0 && lw >= 32 && lh >= 32) {
-            float *next = st_det_pyr_down(lvl, lw, lh, 1, &lw, &lh);
+            float *next = st_det_pyr_down(lvl, lw, lh, 1, &lw, &lh, threads);
             st_aligned_free(own);
             lvl = own = next;
             if (!next) {
@@ -413,6 +444,8 @@ int st_det_wrinkle_maps(const st_detect_input *in, int threads, line_maps *m)
     st_det_put(in, sb.gm);
     /* The measuring surface: a little smoothing against pixel noise. */
     if (!rc)
-        rc = st_gaussian_blur(m->surf, (size_t)m->w, m->surf, (size_t)m->w, m->w, m->h, 0.7, threads);
+        rc = st_gaussian_blur(base, (size_t)m->w, m->surf, (size_t)m->w, m->w, m->h, 0.7, threads);
+    st_det_put(in, copy);
+    st_aligned_free(own_base);
     return rc;
 }

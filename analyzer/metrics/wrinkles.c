@@ -52,68 +52,87 @@ static inline void line_normal(const struct line_maps *m, size_t i, double *nx, 
     *ny = copysign(sqrt(fmax(0.0, 0.5 * (1.0 - c2))), s2);
 }
 
+/* Row bands of the hysteresis and centre-line passes (core/parallel.h):
+ * each row's result depends on that row's inputs only. */
+typedef struct cl_ctx {
+    const st_detect_input *in;
+    const line_maps *m;
+    unsigned char *bin, *keep;
+} cl_ctx;
+
+/* Weak pixels (1): SNR above T_LOW inside the ROI; strong ones (2) reach
+ * T_HIGH. */
+ST_DET_VEC static void weak_row(const float *restrict snr, unsigned char *restrict b, int n)
+{
+    for (int x = 0; x < n; x++)
+        b[x] = (unsigned char)((snr[x] > T_LOW) * (1 + (snr[x] >= T_HIGH)));
+}
+
+static void weak_rows(void *arg, int y0, int y1)
+{
+    const cl_ctx *c = arg;
+    const line_maps *m = c->m;
+    int f = 1 << m->level, W = c->in->surface->width, H = c->in->surface->height;
+    for (int y = y0; y < y1 && !c->in->mask; y++) /* no ROI: the row vectorises */
+        weak_row(m->snr + (size_t)y * m->w, c->bin + (size_t)y * m->w, m->w);
+    for (int y = y0; y < y1 && c->in->mask; y++) {
+        int fy = y * f + f / 2;
+        fy = fy < H ? fy : H - 1;
+        const float *snr = m->snr + (size_t)y * m->w;
+        unsigned char *b = c->bin + (size_t)y * m->w;
+        for (int x = 0; x < m->w; x++) {
+            int fx = x * f + f / 2;
+            fx = fx < W ? fx : W - 1;
+            b[x] = (unsigned char)((snr[x] > T_LOW && st_det_inside(c->in, fx, fy)) *
+                                   (1 + (snr[x] >= T_HIGH)));
+        }
+    }
+}
+
 /* Centre lines: pixels of the mask whose response is a maximum across the
  * line (non-maximum suppression along the normal, as Canny 1986 does for
  * edges; Steger 1998 for lines), one pixel wide and without the spurs that
  * thinning leaves at the ends. */
-static void centre_nms(const line_maps *m, unsigned char *bin)
+static void nms_rows(void *arg, int y0, int y1)
 {
-    size_t n = (size_t)m->w * m->h;
-    unsigned char *keep = malloc(n);
-    if (!keep)
-        return; /* the caller's mask stays: wider lines, still counted */
-    for (int y = 0; y < m->h; y++)
+    const cl_ctx *c = arg;
+    const line_maps *m = c->m;
+    for (int y = y0; y < y1; y++)
         for (int x = 0; x < m->w; x++) {
             size_t i = (size_t)y * m->w + x;
-            keep[i] = 0;
-            if (!bin[i])
+            c->keep[i] = 0;
+            if (!c->bin[i])
                 continue;
             double nx, ny;
             line_normal(m, i, &nx, &ny);
             float r = m->best[i];
             float a = st_sample_bilinear(m->best, (size_t)m->w, m->w, m->h, x + nx, y + ny, 0.0f);
             float b = st_sample_bilinear(m->best, (size_t)m->w, m->w, m->h, x - nx, y - ny, 0.0f);
-            keep[i] = r >= a && r > b;
+            c->keep[i] = r >= a && r > b;
         }
-    memcpy(bin, keep, n);
-    free(keep);
 }
 
-/* Hysteresis on the SNR inside the ROI, then centre lines. */
-static int centre_lines(const st_detect_input *in, const line_maps *m, unsigned char **out,
-                        st_err *err)
+/* Hysteresis on the SNR inside the ROI (Canny 1986: components of weak
+ * pixels kept when one of their pixels is strong), then centre lines. */
+static int centre_lines(const st_detect_input *in, const line_maps *m, int threads,
+                        unsigned char **out, st_err *err)
 {
     size_t n = (size_t)m->w * m->h;
-    unsigned char *bin = malloc(n);
-    int32_t *lab = malloc(n * sizeof *lab);
-    float *peak = NULL;
-    int nl = 0, rc = (bin && lab) ? ST_OK : st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
-    int f = 1 << m->level;
-    for (int y = 0; y < m->h && !rc; y++)
-        for (int x = 0; x < m->w; x++) {
-            int fx = x * f + f / 2, fy = y * f + f / 2;
-            fx = fx < in->surface->width ? fx : in->surface->width - 1;
-            fy = fy < in->surface->height ? fy : in->surface->height - 1;
-            bin[(size_t)y * m->w + x] = m->snr[(size_t)y * m->w + x] > T_LOW && st_det_inside(in, fx, fy);
-        }
+    unsigned char *bin = st_det_get_bytes(in, n), *keep = st_det_get_bytes(in, n);
+    int rc = (bin && keep) ? ST_OK : st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
+    cl_ctx c = {in, m, bin, keep};
+    if (!rc) {
+        st_parallel_for(threads, m->h, 64, weak_rows, &c);
+        rc = st_det_hysteresis8(bin, m->w, m->h, err);
+    }
     if (!rc)
-        rc = st_det_label8(bin, m->w, m->h, lab, &nl, err);
-    if (!rc && !(peak = calloc((size_t)nl + 1, sizeof *peak)))
-        rc = st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
-    for (size_t i = 0; i < n && !rc; i++)
-        if (lab[i] && m->snr[i] > peak[lab[i]])
-            peak[lab[i]] = m->snr[i];
-    for (size_t i = 0; i < n && !rc; i++)
-        bin[i] = lab[i] && peak[lab[i]] >= T_HIGH;
-    if (!rc)
-        centre_nms(m, bin);
-    free(lab);
-    free(peak);
+        st_parallel_for(threads, m->h, 64, nms_rows, &c);
+    st_det_put(in, (float *)bin);
     if (rc) {
-        free(bin);
+        st_det_put(in, (float *)keep);
         return rc;
     }
-    *out = bin;
+    *out = keep;
     return ST_OK;
 }
 
@@ -235,11 +254,11 @@ typedef struct line_totals {
 } line_totals;
 
 /* Labels the centre lines, measures each, keeps those >= MIN_LEN_MM. */
-static int measure_lines(const line_maps *m, unsigned char *skel, st_detections *dets,
-                         line_totals *tot, st_err *err)
+static int measure_lines(const st_detect_input *in, const line_maps *m, unsigned char *skel,
+                         st_detections *dets, line_totals *tot, st_err *err)
 {
     size_t n = (size_t)m->w * m->h;
-    int32_t *lab = malloc(n * sizeof *lab);
+    int32_t *lab = st_det_get_bytes(in, n * sizeof *lab);
     int nl = 0, rc = lab ? st_det_label8(skel, m->w, m->h, lab, &nl, err)
                          : st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
     line_acc *acc = NULL;
@@ -252,12 +271,15 @@ static int measure_lines(const line_maps *m, unsigned char *skel, st_detections 
         if (!acc || !start)
             rc = st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
     }
-    for (int y = 0; y < m->h && !rc; y++)
-        for (int x = 0; x < m->w; x++)
-            if (lab[(size_t)y * m->w + x]) {
-                accumulate(m, x, y, &acc[lab[(size_t)y * m->w + x]]);
-                start[lab[(size_t)y * m->w + x] + 1]++;
-            }
+    /* the skeleton is sparse: its bytes are scanned, labels read where set */
+    for (int y = 0; y < m->h && !rc; y++) {
+        const unsigned char *sk = skel + (size_t)y * m->w;
+        for (int x = st_det_next_set(sk, 0, m->w); x < m->w; x = st_det_next_set(sk, x + 1, m->w)) {
+            int32_t l = lab[(size_t)y * m->w + x];
+            accumulate(m, x, y, &acc[l]);
+            start[l + 1]++;
+        }
+    }
     size_t total = 0;
     for (int k = 1; k <= nl + 1 && !rc; k++) {
         start[k] += start[k - 1];
@@ -268,12 +290,11 @@ static int measure_lines(const line_maps *m, unsigned char *skel, st_detections 
         rc = st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
     if (!rc) {
         size_t *fill = start; /* advanced per label while filling */
-        for (int y = 0; y < m->h; y++)
-            for (int x = 0; x < m->w; x++) {
-                int32_t l = lab[(size_t)y * m->w + x];
-                if (l)
-                    pts[fill[l]++] = (proj_pt){0, x, y};
-            }
+        for (int y = 0; y < m->h; y++) {
+            const unsigned char *sk = skel + (size_t)y * m->w;
+            for (int x = st_det_next_set(sk, 0, m->w); x < m->w; x = st_det_next_set(sk, x + 1, m->w))
+                pts[fill[lab[(size_t)y * m->w + x]]++] = (proj_pt){0, x, y};
+        }
     }
     /* After filling, start[l] is the end of label l and start[l-1] its start. */
     size_t kept = 0;
@@ -310,7 +331,7 @@ static int measure_lines(const line_maps *m, unsigned char *skel, st_detections 
     free(pts);
     free(acc);
     free(start);
-    free(lab);
+    st_det_put(in, (float *)lab);
     return rc;
 }
 
@@ -352,13 +373,13 @@ int st_wrinkles_detect(const st_detect_input *in0, int threads, st_metric_set *o
         rc = st_err_set(err, rc, "wrinkles: line filter failed (%s)", st_status_name(rc));
         goto done;
     }
-    rc = centre_lines(in, &m, &skel, err);
+    rc = centre_lines(in, &m, threads, &skel, err);
     if (!rc)
-        rc = measure_lines(&m, skel, dets, &tot, err);
+        rc = measure_lines(in, &m, skel, dets, &tot, err);
     if (!rc)
         rc = put_metrics(in, out, &tot, &m, err);
 done:
-    free(skel);
+    st_det_put(in, (float *)skel);
     st_det_wrinkle_maps_free(in, &m);
     st_det_pool_end(in, &local);
     return rc;
