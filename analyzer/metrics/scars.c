@@ -1,21 +1,30 @@
 /* Atrophic scars and stretch marks: depressions 0.5-10 mm below the
- * surrounding skin (SPEC.md "Scar depth").
+ * surrounding skin (SPEC.md "Scar depth"); the reference surface, the depth
+ * and the roughness are made in scar_surface.c.
  *
- * Reference surface: the skin bridged over depressions, by iterated
- * normalised convolution (Knutsson & Westin 1993) on a mean pyramid: a wide
- * Gaussian average of the surface in which the pixels found below the
- * reference are given zero weight, re-estimated until the excluded set
- * settles. Unlike a morphological closing it does not ride on the roughness
- * peaks, so scar-free skin has zero mean depth. depth = reference - height.
- * Local roughness: the RMS of the depth of the skin (scars excluded) in the
- * same window. A scar is a connected region deeper than max(30 µm, 3 x local
- * roughness) of at least pi * 0.25^2 mm^2 (SPEC.md): its area and volume are
- * those of that region, so a scar's shallow rim (above the threshold) is
- * not counted, as the definition says. The maximum is read
- * after smoothing at a tenth of the scar's radius (less below 1 mm), so that the roughness on
- * its floor does not raise it. Classes follow Jacob, Dover & Kaminer
- * (JAAD 45(1), 2001): icepick < 2 mm, boxcar with steep walls, rolling with
- * sloping ones; elongated regions are stretch marks. */
+ * A scar is a connected region deeper than max(30 µm, 3 x local roughness)
+ * of at least pi * 0.25^2 mm^2 (SPEC.md): its count, area and mean depth are
+ * those of that region. The depth is read at two scales: at full resolution
+ * (30 µm smoothing) and at the scale of a scar (0.5 mm, each scale against
+ * the roughness the skin has at that scale); a region at the scar scale
+ * that the texture breaks into small pieces at full resolution (a wide,
+ * shallow rolling scar) is taken whole.
+ *
+ * Volume: over the scar's whole depression, not only over the region
+ * deeper than the threshold. The region widened by VOL_MARGIN times its
+ * equivalent radius takes in the shoulders (less than the threshold deep),
+ * and the depth is summed there with its sign, so the skin taken in adds
+ * zero-mean texture, not bias. This is what a clinician means by a scar's
+ * volume (what a filler would fill); over the thresholded region alone the
+ * volume of a scar that gets shallower falls faster than its depth, as its
+ * shoulders drop under the threshold, so a treatment course would
+ * overstate the improvement (issue #8: -41 % for scars 34 % shallower).
+ *
+ * The maximum is read after smoothing at a tenth of the scar's radius
+ * (less below 1 mm), so that the roughness on its floor does not raise it.
+ * Classes follow Jacob, Dover & Kaminer (JAAD 45(1), 2001): icepick < 2 mm,
+ * boxcar with steep walls, rolling with sloping ones; elongated regions are
+ * stretch marks. */
 #define _DEFAULT_SOURCE /* M_PI */
 #include <math.h>
 #include <stdlib.h>
@@ -25,259 +34,14 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "metrics/detect_internal.h"
+#include "metrics/scar_surface.h"
 #include "simd/kernels.h"
 
-#define REF_SIGMA_MM 2.0      /* reference window */
-#define MIN_DEPTH_UM 30.0     /* SPEC.md */
-#define ROUGH_FACTOR 3.0      /* SPEC.md */
-#define MIN_RADIUS_MM 0.25    /* SPEC.md: area >= pi 0.25^2 mm^2 */
 #define MIN_WIDTH_MM 0.4      /* narrower depressions are lines (wrinkles) */
 #define STEEP_WALL 2.2        /* steepness above which walls count as vertical */
 #define STRETCH_ELONGATION 3.0
-
-typedef struct scar_maps {
-    int w, h, levels, cw, ch;
-    double pmm, sigma_ref_c; /* reference sigma in coarse pixels */
-    float *hs;     /* lightly smoothed surface */
-    float *depth;  /* reference - hs */
-    float *rough;  /* local RMS roughness */
-    const float *raw; /* the surface as given (packed) */
-    float *raw_copy;  /* raw when the surface's rows are not packed */
-    float *wt_c;   /* coarse weights: ROI, scars excluded */
-} scar_maps;
-
-static void maps_free(const st_detect_input *in, scar_maps *m)
-{
-    st_det_put(in, m->hs);
-    st_det_put(in, m->depth);
-    st_det_put(in, m->rough);
-    st_det_put(in, m->raw_copy);
-    st_aligned_free(m->wt_c);
-}
-
-/* Coarse ROI weights (fraction of ROI pixels under each coarse pixel). */
-static float *roi_weights(const st_detect_input *in, int w, int h, int levels, int *cw, int *ch,
-                          int threads)
-{
-    if (!in->mask) {
-        /* all ones: so are their means (exactly) */
-        *cw = w;
-        *ch = h;
-        for (int l = 0; l < levels; l++) {
-            *cw = (*cw + 1) / 2;
-            *ch = (*ch + 1) / 2;
-        }
-        float *c = st_det_alloc(*cw, *ch);
-        for (size_t i = 0; c && i < (size_t)*cw * *ch; i++)
-            c[i] = 1.0f;
-        return c;
-    }
-    float *m = st_det_get(in, w, h);
-    if (!m)
-        return NULL;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-            m[(size_t)y * w + x] = st_det_inside(in, x, y) ? 1.0f : 0.0f;
-    float *c = st_det_pyr_down(m, w, h, levels, cw, ch, threads);
-    st_det_put(in, m);
-    return c;
-}
-
-/* Weighted least-squares quadratic z = c0 + c1 x + c2 y + c3 x^2 + c4 xy
- * + c5 y^2 (x, y scaled to [-1, 1]), subtracted from hc in place and
- * written to quad: the skin's form, which normalised convolution alone
- * would bend at the image borders. */
-static void remove_quadratic(float *hc, const float *wt, float *quad, int cw, int ch)
-{
-    double a[6][7] = {{0}};
-    for (int y = 0; y < ch; y++)
-        for (int x = 0; x < cw; x++) {
-            double w = wt[(size_t)y * cw + x];
-            if (w <= 0)
-                continue;
-            double u = 2.0 * x / (cw > 1 ? cw - 1 : 1) - 1, v = 2.0 * y / (ch > 1 ? ch - 1 : 1) - 1;
-            double b[6] = {1, u, v, u * u, u * v, v * v};
-            for (int i = 0; i < 6; i++) {
-                for (int j = 0; j < 6; j++)
-                    a[i][j] += w * b[i] * b[j];
-                a[i][6] += w * b[i] * hc[(size_t)y * cw + x];
-            }
-        }
-    /* Gauss-Jordan with partial pivoting; a singular system (tiny ROI)
-     * leaves the surface as it is. */
-    for (int c = 0; c < 6; c++) {
-        int piv = c;
-        for (int r = c + 1; r < 6; r++)
-            if (fabs(a[r][c]) > fabs(a[piv][c]))
-                piv = r;
-        if (fabs(a[piv][c]) < 1e-9) {
-            memset(quad, 0, (size_t)cw * ch * sizeof *quad);
-            return;
-        }
-        for (int k = 0; k < 7; k++) {
-            double t = a[c][k];
-            a[c][k] = a[piv][k];
-            a[piv][k] = t;
-        }
-        for (int r = 0; r < 6; r++) {
-            if (r == c)
-                continue;
-            double f = a[r][c] / a[c][c];
-            for (int k = c; k < 7; k++)
-                a[r][k] -= f * a[c][k];
-        }
-    }
-    double co[6];
-    for (int i = 0; i < 6; i++)
-        co[i] = a[i][6] / a[i][i];
-    for (int y = 0; y < ch; y++)
-        for (int x = 0; x < cw; x++) {
-            double u = 2.0 * x / (cw > 1 ? cw - 1 : 1) - 1, v = 2.0 * y / (ch > 1 ? ch - 1 : 1) - 1;
-            size_t i = (size_t)y * cw + x;
-            quad[i] = (float)(co[0] + co[1] * u + co[2] * v + co[3] * u * u + co[4] * u * v + co[5] * v * v);
-            hc[i] -= quad[i];
-        }
-}
-
-/* Iterated normalised convolution on the coarse grid; leaves the reference
- * (upsampled) minus hs in m->depth and the final weights in m->wt_c. */
-static int reference(scar_maps *m, const float *roi_c, double floor_depth, int threads)
-{
-    int cw = m->cw, ch = m->ch;
-    size_t nc = (size_t)cw * ch;
-    float *hc = st_det_pyr_down(m->hs, m->w, m->h, m->levels, &cw, &ch, threads);
-    float *ref = st_det_alloc(cw, ch), *tmp = st_det_alloc(cw, ch), *res = st_det_alloc(cw, ch);
-    float *quad = st_det_alloc(cw, ch);
-    int rc = (hc && ref && tmp && res && quad) ? ST_OK : ST_ENOMEM;
-    if (!rc)
-        memcpy(m->wt_c, roi_c, nc * sizeof *roi_c);
-    for (int it = 0; it < 5 && !rc; it++) {
-        /* Form first (weights exclude the depressions found so far), then
-         * the local average of what the form leaves. */
-        if (it)
-            for (size_t i = 0; i < nc; i++)
-                hc[i] += quad[i];
-        remove_quadratic(hc, m->wt_c, quad, cw, ch);
-        rc = st_det_masked_blur(hc, m->wt_c, ref, tmp, cw, ch, m->sigma_ref_c, threads);
-        if (rc)
-            break;
-        size_t nin = 0;
-        for (size_t i = 0; i < nc; i++)
-            if (roi_c[i] > 0.5f)
-                res[nin++] = ref[i] - hc[i];
-        double sd = st_det_robust_sigma(res, nin);
-        double t = fmax(0.5 * floor_depth, 2.0 * sd);
-        /* Exclude what lies clearly below the reference, and its 8
-         * neighbours (the walls), from the next average. */
-        for (size_t i = 0; i < nc; i++)
-            tmp[i] = (ref[i] - hc[i] > t) ? 1.0f : 0.0f;
-        for (int y = 0; y < ch; y++)
-            for (int x = 0; x < cw; x++) {
-                int ex = 0;
-                for (int dy = -1; dy <= 1 && !ex; dy++)
-                    for (int dx = -1; dx <= 1 && !ex; dx++) {
-                        int xx = x + dx, yy = y + dy;
-                        ex = xx >= 0 && yy >= 0 && xx < cw && yy < ch && tmp[(size_t)yy * cw + xx] > 0;
-                    }
-                m->wt_c[(size_t)y * cw + x] = ex ? 0.0f : roi_c[(size_t)y * cw + x];
-            }
-    }
-    if (!rc) {
-        for (size_t i = 0; i < nc; i++)
-            hc[i] += quad[i];
-        remove_quadratic(hc, m->wt_c, quad, cw, ch);
-        rc = st_det_masked_blur(hc, m->wt_c, ref, tmp, cw, ch, m->sigma_ref_c, threads);
-        for (size_t i = 0; i < nc; i++)
-            ref[i] += quad[i];
-        if (!rc)
-            rc = st_det_pyr_up(ref, cw, ch, m->levels, m->depth, m->w, m->h, threads);
-    }
-    st_aligned_free(quad);
-    st_aligned_free(hc);
-    st_aligned_free(ref);
-    st_aligned_free(tmp);
-    st_aligned_free(res);
-    return rc;
-}
-
-/* Local RMS roughness of the raw surface around the reference, scars
- * excluded, in the reference window; m->depth holds the reference on entry
- * and the depth of hs on exit. */
-typedef struct rough_ctx {
-    scar_maps *m;
-    const float *raw;
-    float *r2;
-} rough_ctx;
-
-static void rough_rows(void *arg, int y0, int y1)
-{
-    const rough_ctx *c = arg;
-    scar_maps *m = c->m;
-    for (size_t i = (size_t)y0 * m->w; i < (size_t)y1 * m->w; i++) {
-        float d = m->depth[i] - c->raw[i];
-        c->r2[i] = d * d;
-        m->depth[i] -= m->hs[i];
-    }
-}
-
-static int roughness(const st_detect_input *in, scar_maps *m, const float *raw, int threads)
-{
-    float *r2 = st_det_get(in, m->w, m->h);
-    if (!r2)
-        return ST_ENOMEM;
-    rough_ctx rc2 = {m, raw, r2};
-    st_parallel_for(threads, m->h, 64, rough_rows, &rc2);
-    int cw, ch;
-    float *r2c = st_det_pyr_down(r2, m->w, m->h, m->levels, &cw, &ch, threads);
-    float *tmp = st_det_alloc(cw, ch);
-    int rc = (r2c && tmp) ? ST_OK : ST_ENOMEM;
-    if (!rc)
-        rc = st_det_masked_blur(r2c, m->wt_c, r2c, tmp, cw, ch, m->sigma_ref_c, threads);
-    if (!rc) {
-        for (size_t i = 0; i < (size_t)cw * ch; i++)
-            r2c[i] = sqrtf(fmaxf(r2c[i], 0.0f));
-        rc = st_det_pyr_up(r2c, cw, ch, m->levels, m->rough, m->w, m->h, threads);
-    }
-    st_det_put(in, r2);
-    st_aligned_free(r2c);
-    st_aligned_free(tmp);
-    return rc;
-}
-
-static int build_maps(const st_detect_input *in, double floor_depth, int threads, scar_maps *m)
-{
-    memset(m, 0, sizeof *m);
-    m->w = in->surface->width;
-    m->h = in->surface->height;
-    m->pmm = st_det_pixel_mm(in);
-    double sref_px = m->pmm > 0 ? REF_SIGMA_MM / m->pmm : 40.0;
-    while (sref_px / (double)(1 << m->levels) > 8.0 && (m->w >> (m->levels + 1)) >= 8 &&
-           (m->h >> (m->levels + 1)) >= 8)
-        m->levels++;
-    m->sigma_ref_c = sref_px / (double)(1 << m->levels);
-    const float *raw = m->raw = st_det_surface(in, &m->raw_copy);
-    m->hs = st_det_get(in, m->w, m->h);
-    m->depth = st_det_get(in, m->w, m->h);
-    m->rough = st_det_get(in, m->w, m->h);
-    float *roi_c = roi_weights(in, m->w, m->h, m->levels, &m->cw, &m->ch, threads);
-    int rc = (raw && m->hs && m->depth && m->rough && roi_c) ? ST_OK : ST_ENOMEM;
-    if (!rc)
-        m->wt_c = st_det_alloc(m->cw, m->ch);
-    if (!rc && !m->wt_c)
-        rc = ST_ENOMEM;
-    if (!rc) {
-        /* Denoise for the depth map (max depth is an extreme: pixel noise
-         * would bias it up), about 30 µm of lateral smoothing. */
-        double ss = m->pmm > 0 ? fmax(0.6, 0.03 / m->pmm) : 0.8;
-        rc = st_gaussian_blur(raw, (size_t)m->w, m->hs, (size_t)m->w, m->w, m->h, ss, threads);
-    }
-    if (!rc)
-        rc = reference(m, roi_c, floor_depth, threads);
-    if (!rc)
-        rc = roughness(in, m, raw, threads);
-    st_aligned_free(roi_c);
-    return rc;
-}
+#define WIDE_SHARE 0.5        /* below this share of fine pixels a region is one wide scar */
+#define VOL_MARGIN 1.0       /* depression = region widened by this x its radius */
 
 typedef struct region {
     double n, sx, sy, sxx, syy, sxy, sum_d, max_d, grad_sum, grad_n;
@@ -329,6 +93,57 @@ static unsigned char *threshold(const st_detect_input *in, const scar_maps *m,
     thr_ctx c = {in, m, floor_depth, bin};
     st_parallel_for(threads, m->h, 64, thr_rows, &c);
     return bin;
+}
+
+/* Wide shallow scars (see scar_surface.c, coarse_scale): a region at the
+ * scar scale whose cells hold fewer fine scar pixels than WIDE_SHARE of its
+ * area is one scar that the skin's texture broke up at full resolution; it
+ * replaces the fragments inside it, its pixels being those where the
+ * (upsampled) scar-scale depth exceeds its threshold. Labels nl+1.. */
+static int wide_scars(const st_detect_input *in, const scar_maps *m, unsigned char *bin,
+                      int32_t *lab, int *nl, double min_area_px, st_err *err)
+{
+    int cw = m->cw, ch = m->ch, L = m->levels, ncl = 0;
+    size_t nc = (size_t)cw * ch;
+    int32_t *cl = malloc(nc * sizeof *cl);
+    if (!cl)
+        return st_err_set(err, ST_ENOMEM, "scars: out of memory for the scar scale");
+    int rc = st_det_label8(m->dc_bin, cw, ch, cl, &ncl, err);
+    double *cells = calloc((size_t)ncl + 1, sizeof *cells), *fine = calloc((size_t)ncl + 1, sizeof *fine);
+    int32_t *id = calloc((size_t)ncl + 1, sizeof *id);
+    st_det_up u = {0};
+    if (!rc && (!cells || !fine || !id || st_det_up_init(&u, cw, ch, L, m->w)))
+        rc = st_err_set(err, ST_ENOMEM, "scars: out of memory for %d scar-scale regions", ncl);
+    double cpx = (double)(1 << L) * (1 << L);
+    for (size_t i = 0; i < nc && !rc; i++)
+        cells[cl[i]] += cpx;
+    for (int y = 0; y < m->h && !rc; y++)
+        for (int x = st_det_next_set(bin + (size_t)y * m->w, 0, m->w); x < m->w;
+             x = st_det_next_set(bin + (size_t)y * m->w, x + 1, m->w))
+            fine[cl[(size_t)(y >> L) * cw + (x >> L)]] += 1;
+    int next = *nl;
+    for (int j = 1; j <= ncl && !rc; j++)
+        if (cells[j] >= min_area_px && fine[j] < WIDE_SHARE * cells[j])
+            id[j] = ++next;
+    for (int cy = 0; cy < ch && !rc; cy++)
+        for (int cx = 0; cx < cw; cx++) {
+            int32_t j = id[cl[(size_t)cy * cw + cx]];
+            for (int y = cy << L; j && y < ((cy + 1) << L) && y < m->h; y++)
+                for (int x = cx << L; x < ((cx + 1) << L) && x < m->w; x++) {
+                    size_t i = (size_t)y * m->w + x;
+                    int on = st_det_inside(in, x, y) &&
+                             st_det_up_at(&u, m->dc, x, y) > st_det_up_at(&u, m->dc_thr, x, y);
+                    bin[i] = (unsigned char)on;
+                    lab[i] = on ? j : 0;
+                }
+        }
+    *nl = next;
+    st_det_up_free(&u);
+    free(cl);
+    free(cells);
+    free(fine);
+    free(id);
+    return rc;
 }
 
 /* Moments of every region (the mask's set bytes are scanned, labels read
@@ -476,6 +291,57 @@ static int put_metrics(const st_detect_input *in, st_metric_set *out, const st_s
     return rc;
 }
 
+/* Volume of each scar over its whole depression, not only over the region
+ * deeper than the threshold (see the file comment): the region widened by
+ * VOL_MARGIN times its equivalent radius (on the reference's coarse grid,
+ * a cell going to the nearest scar), where the depth is summed with its
+ * sign: on skin it is zero-mean by the reference's construction, so the
+ * skin taken in adds noise, not bias. */
+static int depression_volumes(const st_detect_input *in, const scar_maps *m,
+                              const int32_t *lab, const int32_t *remap, st_scar *sc, size_t n,
+                              st_err *err)
+{
+    if (!n)
+        return ST_OK;
+    int cw = m->cw, ch = m->ch, L = m->levels;
+    size_t nc = (size_t)cw * ch;
+    int32_t *seed = calloc(nc, sizeof *seed), *own = malloc(nc * sizeof *own);
+    float *allow = calloc(n + 1, sizeof *allow);
+    double *vol = calloc(n + 1, sizeof *vol);
+    int rc = (seed && own && allow && vol) ? ST_OK : ST_ENOMEM;
+    for (int y = 0; y < m->h && !rc; y++)
+        for (int x = 0; x < m->w; x++) {
+            int32_t l = lab[(size_t)y * m->w + x];
+            int32_t s = l ? remap[l - 1] : 0;
+            if (s)
+                seed[(size_t)(y >> L) * cw + (x >> L)] = s;
+        }
+    double unit = m->pmm > 0 ? m->pmm : 1.0, cell = (double)(1 << L);
+    for (size_t k = 0; k < n && !rc; k++)
+        allow[k + 1] = (float)fmax(1.0, VOL_MARGIN * sqrt(sc[k].area_mm2 / (unit * unit) / M_PI) / cell);
+    if (!rc)
+        rc = scar_grow(seed, cw, ch, allow, own);
+    for (int cy = 0; cy < ch && !rc; cy++)
+        for (int cx = 0; cx < cw; cx++) {
+            int32_t c = own[(size_t)cy * cw + cx];
+            if (!c)
+                continue;
+            double acc = 0;
+            for (int y = cy << L; y < ((cy + 1) << L) && y < m->h; y++)
+                for (int x = cx << L; x < ((cx + 1) << L) && x < m->w; x++)
+                    acc += st_det_inside(in, x, y) ? m->depth[(size_t)y * m->w + x] : 0.0;
+            vol[c] += acc;
+        }
+    double depth_to_mm = (in->unit == ST_UNIT_UM && in->modality != ST_DETECT_PHOTO) ? 1e-3 : 1.0;
+    for (size_t k = 0; k < n && !rc; k++)
+        sc[k].volume_mm3 = vol[k + 1] * depth_to_mm * unit * unit;
+    free(seed);
+    free(own);
+    free(allow);
+    free(vol);
+    return rc ? st_err_set(err, rc, "scars: out of memory for the depressions") : ST_OK;
+}
+
 /* Keeps the scar regions, renumbered 1..n in the order of dets->scars. */
 static void keep_labels(int32_t *lab, size_t npx, const int32_t *remap, st_detections *dets,
                         int w, int h)
@@ -488,28 +354,34 @@ static void keep_labels(int32_t *lab, size_t npx, const int32_t *remap, st_detec
     dets->labels_height = h;
 }
 
+/* SPEC.md's smallest scar area in pixels. */
+static double min_area_px(const scar_maps *m)
+{
+    return m->pmm > 0 ? M_PI * MIN_RADIUS_MM * MIN_RADIUS_MM / (m->pmm * m->pmm)
+                      : M_PI * 5.0 * 5.0; /* uncalibrated: 5 px radius */
+}
+
 /* Scars among the nl labelled regions, into sc (remap: label -> scar
  * number, 0 = not a scar); returns their count. */
 static size_t collect_scars(const st_detect_input *in, const scar_maps *m, const int32_t *lab,
-                            region *r, int nl, st_scar *sc, int32_t *remap, double *sum_d,
-                            double *n_px)
+                            region *r, int nl, st_scar *sc, int32_t *remap, double *reg_sum,
+                            double *sum_d, double *n_px)
 {
-    double unit = m->pmm > 0 ? m->pmm : 1.0;
-    double min_area_px = m->pmm > 0 ? M_PI * MIN_RADIUS_MM * MIN_RADIUS_MM / (unit * unit)
-                                    : M_PI * 5.0 * 5.0; /* uncalibrated: 5 px radius */
+    double min_area = min_area_px(m);
     /* Depth x area in mm^3 needs depth in mm: µm -> mm on height maps. */
     double depth_to_mm = (in->unit == ST_UNIT_UM && in->modality != ST_DETECT_PHOTO) ? 1e-3 : 1.0;
     size_t n = 0;
     for (int i = 0; i < nl; i++) {
-        if (r[i].n < min_area_px)
+        if (r[i].n < min_area)
             continue;
         /* Smoothing for the maximum: a tenth of the radius, less for scars
          * under 1 mm in radius, whose narrow (icepick) tips it would cut. */
         double r_px = sqrt(r[i].n / M_PI), r1_px = m->pmm > 0 ? 1.0 / m->pmm : 50.0;
         r[i].max_d = smoothed_max(m, lab, i + 1, &r[i], fmax(0.5, 0.1 * r_px * fmin(1.0, r_px / r1_px)));
-        if (!describe(&r[i], m->pmm, min_area_px, depth_to_mm, &sc[n]))
+        if (!describe(&r[i], m->pmm, min_area, depth_to_mm, &sc[n]))
             continue;
         remap[i] = (int32_t)(n + 1);
+        reg_sum[n] = r[i].sum_d;
         *sum_d += r[i].sum_d;
         *n_px += r[i].n;
         n++;
@@ -531,9 +403,9 @@ int st_scars_detect(const st_detect_input *in0, int threads, int keep_labels_map
                          : in->unit == ST_UNIT_UM       ? MIN_DEPTH_UM
                                                          : 1e-6;
     scar_maps m;
-    rc = build_maps(in, floor_depth, threads, &m);
+    rc = scar_build_maps(in, floor_depth, threads, &m);
     if (rc) {
-        maps_free(in, &m);
+        scar_maps_free(in, &m);
         st_det_pool_end(in, &local);
         return st_err_set(err, rc, "scars: reference surface failed (%s)", st_status_name(rc));
     }
@@ -545,25 +417,31 @@ int st_scars_detect(const st_detect_input *in0, int threads, int keep_labels_map
     region *r = NULL;
     st_scar *sc = NULL;
     int32_t *remap = NULL;
+    double *reg_sum = NULL;
     int nl = 0;
     if (!bin || !lab) {
         rc = st_err_set(err, ST_ENOMEM, "scars: out of memory for %dx%d", m.w, m.h);
         goto done;
     }
     rc = st_det_label8(bin, m.w, m.h, lab, &nl, err);
+    if (!rc)
+        rc = wide_scars(in, &m, bin, lab, &nl, min_area_px(&m), err);
     if (rc)
         goto done;
     r = calloc((size_t)nl + 1, sizeof *r);
     sc = malloc(((size_t)nl + 1) * sizeof *sc);
     remap = calloc((size_t)nl + 1, sizeof *remap);
-    if (!r || !sc || !remap) {
+    reg_sum = calloc((size_t)nl + 1, sizeof *reg_sum);
+    if (!r || !sc || !remap || !reg_sum) {
         rc = st_err_set(err, ST_ENOMEM, "scars: out of memory for %d regions", nl);
         goto done;
     }
     region_moments(&m, bin, lab, r);
     double sum_d = 0, n_px = 0;
-    size_t n = collect_scars(in, &m, lab, r, nl, sc, remap, &sum_d, &n_px);
-    rc = put_metrics(in, out, sc, n, st_det_roi_count(in), m.pmm, sum_d, n_px, err);
+    size_t n = collect_scars(in, &m, lab, r, nl, sc, remap, reg_sum, &sum_d, &n_px);
+    rc = depression_volumes(in, &m, lab, remap, sc, n, err);
+    if (!rc)
+        rc = put_metrics(in, out, sc, n, st_det_roi_count(in), m.pmm, sum_d, n_px, err);
     if (!rc && dets) {
         free(dets->scars);
         dets->scars = sc;
@@ -583,7 +461,8 @@ done:
     free(r);
     free(sc);
     free(remap);
-    maps_free(in, &m);
+    free(reg_sum);
+    scar_maps_free(in, &m);
     st_det_pool_end(in, &local);
     return rc;
 }
