@@ -28,6 +28,7 @@ void scar_maps_free(const st_detect_input *in, scar_maps *m)
     free(m->dc_bin);
     st_aligned_free(m->dc);
     st_aligned_free(m->dc_thr);
+    st_aligned_free(m->dc_rough);
 }
 
 /* Coarse ROI weights (fraction of ROI pixels under each coarse pixel). */
@@ -114,10 +115,11 @@ static void remove_quadratic(float *hc, const float *wt, float *quad, int cw, in
         }
 }
 
-int scar_grow(const int32_t *seed, int cw, int ch, const float *allow, int32_t *owner)
+int scar_grow(const int32_t *seed, int cw, int ch, const float *allow, int32_t *owner,
+              float *dist_out)
 {
     size_t nc = (size_t)cw * ch;
-    float *dist = malloc(nc * sizeof *dist);
+    float *dist = dist_out ? dist_out : malloc(nc * sizeof *dist);
     if (!dist)
         return ST_ENOMEM;
     for (size_t i = 0; i < nc; i++) {
@@ -148,7 +150,8 @@ int scar_grow(const int32_t *seed, int cw, int ch, const float *allow, int32_t *
     for (size_t i = 0; i < nc; i++)
         if (owner[i] && dist[i] > allow[owner[i]])
             owner[i] = 0;
-    free(dist);
+    if (!dist_out)
+        free(dist);
     return ST_OK;
 }
 
@@ -179,7 +182,7 @@ static int exclude(scar_maps *m, const float *ref, const float *hc, const float 
     for (int l = 1; l <= nl && !rc; l++)
         allow[l] = (float)fmax(1.5, MARGIN * sqrt(allow[l] / M_PI));
     if (!rc)
-        rc = scar_grow(lab, cw, ch, allow, own);
+        rc = scar_grow(lab, cw, ch, allow, own, NULL);
     for (size_t i = 0; i < nc && !rc; i++) {
         int ex = own[i] && roi_c[i] > 0;
         m->dep_c[i] = (unsigned char)ex;
@@ -215,7 +218,8 @@ static int coarse_scale(scar_maps *m, const float *ref, const float *hc, double 
     if (!rc)
         rc = st_det_masked_blur(r2, m->wt_c, r2, tmp, cw, ch, m->sigma_ref_c, threads);
     for (size_t i = 0; i < nc && !rc; i++) {
-        m->dc_thr[i] = (float)fmax(floor_depth, ROUGH_FACTOR * sqrt(fmax(r2[i], 0.0f)));
+        m->dc_rough[i] = sqrtf(fmaxf(r2[i], 0.0f));
+        m->dc_thr[i] = (float)fmax(floor_depth, ROUGH_FACTOR * m->dc_rough[i]);
         m->dc_bin[i] = m->dep_c[i] && m->dc[i] > m->dc_thr[i];
     }
     return rc;
@@ -338,8 +342,9 @@ int scar_build_maps(const st_detect_input *in, double floor_depth, int threads, 
         m->dc_bin = calloc((size_t)m->cw * m->ch, 1);
         m->dc = st_det_alloc(m->cw, m->ch);
         m->dc_thr = st_det_alloc(m->cw, m->ch);
+        m->dc_rough = st_det_alloc(m->cw, m->ch);
     }
-    if (!rc && (!m->wt_c || !m->dep_c || !m->dc_bin || !m->dc || !m->dc_thr))
+    if (!rc && (!m->wt_c || !m->dep_c || !m->dc_bin || !m->dc || !m->dc_thr || !m->dc_rough))
         rc = ST_ENOMEM;
     if (!rc) {
         /* Denoise for the depth map (max depth is an extreme: pixel noise

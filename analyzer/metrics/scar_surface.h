@@ -23,6 +23,7 @@ typedef struct scar_maps {
     float *wt_c;   /* coarse weights: ROI, scars excluded */
     unsigned char *dep_c; /* coarse cells of the depressions bridged over */
     float *dc, *dc_thr;   /* coarse depth at the scar scale, its threshold */
+    float *dc_rough;      /* the skin's RMS depth at the scar scale */
     unsigned char *dc_bin; /* coarse cells deeper than dc_thr */
 } scar_maps;
 
@@ -33,7 +34,9 @@ void scar_maps_free(const st_detect_input *in, scar_maps *m);
 /* Grows labelled cells (seed: labels > 0 on a cw x ch grid) outwards, each
  * label l up to a distance allow[l] cells, a cell going to the nearest
  * label (chamfer distance (1, sqrt 2) in two passes, Borgefors 1986):
- * owner = the label or 0. ST_ENOMEM possible. */
-int scar_grow(const int32_t *seed, int cw, int ch, const float *allow, int32_t *owner);
+ * owner = the label or 0; dist (may be NULL) the distance in cells.
+ * ST_ENOMEM possible. */
+int scar_grow(const int32_t *seed, int cw, int ch, const float *allow, int32_t *owner,
+              float *dist);
 
 #endif

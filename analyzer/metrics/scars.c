@@ -41,7 +41,9 @@
 #define STEEP_WALL 2.2        /* steepness above which walls count as vertical */
 #define STRETCH_ELONGATION 3.0
 #define WIDE_SHARE 0.5        /* below this share of fine pixels a region is one wide scar */
-#define VOL_MARGIN 1.0       /* depression = region widened by this x its radius */
+#define VOL_MARGIN 1.0        /* depression: at least the region + this x its radius */
+#define GROW_MAX 2.0          /* ... at most the region + this x its radius */
+#define GROW_LEVEL 1.0        /* ... while its rings are deeper than this x the skin RMS */
 
 typedef struct region {
     double n, sx, sy, sxx, syy, sxy, sum_d, max_d, grad_sum, grad_n;
@@ -291,12 +293,60 @@ static int put_metrics(const st_detect_input *in, st_metric_set *out, const st_s
     return rc;
 }
 
+/* Each scar's depression on the coarse grid: the cells nearest to it (own,
+ * by chamfer distance dist) out to the first ring (1 cell wide) whose mean
+ * depth at the scar scale no longer exceeds GROW_LEVEL x the skin's RMS
+ * there, that ring included (the rim), for at least margin[l] and at most
+ * allow[l] cells. Whole rings are judged: choosing cells by their own depth
+ * would pick the texture's valleys and bias the volume up. */
+static int depression_extent(const scar_maps *m, int32_t *own, const float *dist,
+                             const float *allow, const float *margin, size_t n)
+{
+    size_t nc = (size_t)m->cw * m->ch;
+    int rings = 0;
+    for (size_t l = 1; l <= n; l++)
+        rings = (int)fmax(rings, ceil(fmax(allow[l], margin[l])) + 1);
+    double *sd = calloc((n + 1) * (size_t)rings, sizeof *sd);
+    double *sr = calloc((n + 1) * (size_t)rings, sizeof *sr);
+    float *stop = malloc((n + 1) * sizeof *stop);
+    if (!sd || !sr || !stop) {
+        free(sd);
+        free(sr);
+        free(stop);
+        return ST_ENOMEM;
+    }
+    for (size_t i = 0; i < nc; i++)
+        if (own[i] && dist[i] > 0) {
+            size_t k = (size_t)own[i] * rings + (size_t)fmin(rings - 1, ceil(dist[i]) - 1);
+            sd[k] += m->dc[i];
+            sr[k] += m->dc_rough[i];
+        }
+    for (size_t l = 1; l <= n; l++) {
+        stop[l] = fmaxf(allow[l], margin[l]);
+        for (int k = 0; k < rings; k++)
+            if (k + 1 >= margin[l] && sd[l * rings + k] <= GROW_LEVEL * sr[l * rings + k]) {
+                stop[l] = fminf(stop[l], fmaxf((float)(k + 1), margin[l]));
+                break;
+            }
+    }
+    for (size_t i = 0; i < nc; i++)
+        if (own[i] && dist[i] > stop[own[i]])
+            own[i] = 0;
+    free(sd);
+    free(sr);
+    free(stop);
+    return ST_OK;
+}
+
 /* Volume of each scar over its whole depression, not only over the region
- * deeper than the threshold (see the file comment): the region widened by
- * VOL_MARGIN times its equivalent radius (on the reference's coarse grid,
- * a cell going to the nearest scar), where the depth is summed with its
- * sign: on skin it is zero-mean by the reference's construction, so the
- * skin taken in adds noise, not bias. */
+ * deeper than the threshold (see the file comment). On the reference's
+ * coarse grid the region is grown ring by ring into the cells whose depth
+ * at the scar scale still exceeds the skin's roughness there (down the
+ * shoulders to where the depression meets the texture), at most GROW_MAX
+ * times its equivalent radius (a furrow leading away is not followed), a
+ * cell going to the scar that reaches it first; one more ring takes in the
+ * rim. The depth is summed there with its sign: skin taken in adds
+ * zero-mean texture, not bias. */
 static int depression_volumes(const st_detect_input *in, const scar_maps *m,
                               const int32_t *lab, const int32_t *remap, st_scar *sc, size_t n,
                               st_err *err)
@@ -306,9 +356,10 @@ static int depression_volumes(const st_detect_input *in, const scar_maps *m,
     int cw = m->cw, ch = m->ch, L = m->levels;
     size_t nc = (size_t)cw * ch;
     int32_t *seed = calloc(nc, sizeof *seed), *own = malloc(nc * sizeof *own);
-    float *allow = calloc(n + 1, sizeof *allow);
+    float *allow = calloc(n + 1, sizeof *allow), *margin = calloc(n + 1, sizeof *margin);
+    float *lim = calloc(n + 1, sizeof *lim), *dist = malloc(nc * sizeof *dist);
     double *vol = calloc(n + 1, sizeof *vol);
-    int rc = (seed && own && allow && vol) ? ST_OK : ST_ENOMEM;
+    int rc = (seed && own && allow && margin && lim && dist && vol) ? ST_OK : ST_ENOMEM;
     for (int y = 0; y < m->h && !rc; y++)
         for (int x = 0; x < m->w; x++) {
             int32_t l = lab[(size_t)y * m->w + x];
@@ -318,9 +369,17 @@ static int depression_volumes(const st_detect_input *in, const scar_maps *m,
         }
     double unit = m->pmm > 0 ? m->pmm : 1.0, cell = (double)(1 << L);
     for (size_t k = 0; k < n && !rc; k++)
-        allow[k + 1] = (float)fmax(1.0, VOL_MARGIN * sqrt(sc[k].area_mm2 / (unit * unit) / M_PI) / cell);
+    for (size_t k = 0; k < n && !rc; k++) {
+        double r_eq = sqrt(sc[k].area_mm2 / (unit * unit) / M_PI) / cell;
+        allow[k + 1] = (float)(GROW_MAX * r_eq);
+        margin[k + 1] = (float)fmax(1.0, VOL_MARGIN * r_eq);
+    }
+    for (size_t k = 1; k <= n && !rc; k++)
+        lim[k] = fmaxf(allow[k], margin[k]) + 1.0f;
     if (!rc)
-        rc = scar_grow(seed, cw, ch, allow, own);
+        rc = scar_grow(seed, cw, ch, lim, own, dist);
+    if (!rc)
+        rc = depression_extent(m, own, dist, allow, margin, n);
     for (int cy = 0; cy < ch && !rc; cy++)
         for (int cx = 0; cx < cw; cx++) {
             int32_t c = own[(size_t)cy * cw + cx];
@@ -338,6 +397,9 @@ static int depression_volumes(const st_detect_input *in, const scar_maps *m,
     free(seed);
     free(own);
     free(allow);
+    free(margin);
+    free(lim);
+    free(dist);
     free(vol);
     return rc ? st_err_set(err, rc, "scars: out of memory for the depressions") : ST_OK;
 }
