@@ -34,6 +34,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "metrics/detect_internal.h"
+#include "metrics/scar_photo.h"
 #include "metrics/scar_surface.h"
 #include "simd/kernels.h"
 
@@ -425,11 +426,11 @@ static double min_area_px(const scar_maps *m)
 
 /* Scars among the nl labelled regions, into sc (remap: label -> scar
  * number, 0 = not a scar); returns their count. */
-static size_t collect_scars(const st_detect_input *in, const scar_maps *m, const int32_t *lab,
-                            region *r, int nl, st_scar *sc, int32_t *remap, double *reg_sum,
+static size_t collect_scars(const st_detect_input *in, const scar_maps *m,
+                            const scar_light *light, int32_t *lab, region *r, int nl, st_scar *sc, int32_t *remap, double *reg_sum,
                             double *sum_d, double *n_px)
 {
-    double min_area = min_area_px(m);
+    double min_area = min_area_px(m), unit = m->pmm > 0 ? m->pmm : 1.0;
     /* Depth x area in mm^3 needs depth in mm: µm -> mm on height maps. */
     double depth_to_mm = (in->unit == ST_UNIT_UM && in->modality != ST_DETECT_PHOTO) ? 1e-3 : 1.0;
     size_t n = 0;
@@ -442,10 +443,14 @@ static size_t collect_scars(const st_detect_input *in, const scar_maps *m, const
         r[i].max_d = smoothed_max(m, lab, i + 1, &r[i], fmax(0.5, 0.1 * r_px * fmin(1.0, r_px / r1_px)));
         if (!describe(&r[i], m->pmm, min_area, depth_to_mm, &sc[n]))
             continue;
+        double a0 = sc[n].area_mm2;
+        int box[4] = {r[i].x0, r[i].y0, r[i].x1, r[i].y1};
+        if (in->modality == ST_DETECT_PHOTO && !scar_photo_check(in, m, light, lab, i + 1, box, &sc[n]))
+            continue;
         remap[i] = (int32_t)(n + 1);
         reg_sum[n] = r[i].sum_d;
         *sum_d += r[i].sum_d;
-        *n_px += r[i].n;
+        *n_px += r[i].n + (sc[n].area_mm2 - a0) / (unit * unit);
         n++;
     }
     return n;
@@ -486,7 +491,12 @@ int st_scars_detect(const st_detect_input *in0, int threads, int keep_labels_map
         goto done;
     }
     rc = st_det_label8(bin, m.w, m.h, lab, &nl, err);
-    if (!rc)
+    /* On photos the scar scale shows relief only under a directional
+     * light; under diffuse light its dark patches are the skin's tone. */
+    scar_light light = {0};
+    if (in->modality == ST_DETECT_PHOTO)
+        scar_photo_light(&m, &light);
+    if (!rc && (in->modality != ST_DETECT_PHOTO || light.directional))
         rc = wide_scars(in, &m, bin, lab, &nl, min_area_px(&m), err);
     if (rc)
         goto done;
@@ -500,7 +510,7 @@ int st_scars_detect(const st_detect_input *in0, int threads, int keep_labels_map
     }
     region_moments(&m, bin, lab, r);
     double sum_d = 0, n_px = 0;
-    size_t n = collect_scars(in, &m, lab, r, nl, sc, remap, reg_sum, &sum_d, &n_px);
+    size_t n = collect_scars(in, &m, &light, lab, r, nl, sc, remap, reg_sum, &sum_d, &n_px);
     rc = depression_volumes(in, &m, lab, remap, sc, n, err);
     if (!rc)
         rc = put_metrics(in, out, sc, n, st_det_roi_count(in), m.pmm, sum_d, n_px, err);

@@ -1,0 +1,154 @@
+/* Scars on photos: a depression under a directional light shows as a dark
+ * wall on the side of the light and a bright wall opposite (Lambert: the
+ * far wall faces the light); a brown spot (lentigo) is dark without the
+ * bright wall. The light's axis is estimated from the photo itself: for a
+ * relief lit from azimuth phi the shading is, to first order, the relief's
+ * derivative along phi, so the luminance gradient's second moments have
+ * their major axis along phi (Pentland 1982, "Finding the illuminant
+ * direction"); the ratio of the two eigenvalues says how directional the
+ * light is (1 for diffuse light).
+ *
+ * A candidate (a region darker than the local skin, scars.c) is checked
+ * for the bright wall on the side of it away from the light (either sign of
+ * the axis: the azimuth's sign is not known); if it has one, the scar is the
+ * dark and the bright wall together (its outline and centre then cover the
+ * whole depression, not only its dark half). A candidate whose colour is
+ * brown against its surroundings (b* higher, CIE 1976 L*a*b*, D65) and that
+ * has no bright wall is pigment, not a scar, and is dropped. */
+#define _DEFAULT_SOURCE /* M_PI */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics/scar_photo.h"
+#include "simd/kernels.h"
+
+#define LOBE_K 0.25       /* bright wall: mean brighter than this x the local RMS */
+#define LOBE_MIN -0.15    /* no bowl: far side darker than this x the local RMS */
+#define BROWN_DB 1.0      /* brown: b* above the surrounding skin's by this */
+#define MIN_ANISO 1.35    /* gradient moments' ratio below which light is diffuse */
+
+void scar_photo_light(const scar_maps *m, scar_light *l)
+{
+    /* Every 4th pixel of the lightly smoothed luminance is plenty for three
+     * sums. */
+    double jxx = 0, jyy = 0, jxy = 0;
+    for (int y = 2; y + 2 < m->h; y += 4)
+        for (int x = 2; x + 2 < m->w; x += 4) {
+            size_t i = (size_t)y * m->w + x;
+            double gx = m->hs[i + 1] - m->hs[i - 1], gy = m->hs[i + m->w] - m->hs[i - m->w];
+            jxx += gx * gx;
+            jyy += gy * gy;
+            jxy += gx * gy;
+        }
+    double tr = 0.5 * (jxx + jyy), dd = sqrt(0.25 * (jxx - jyy) * (jxx - jyy) + jxy * jxy);
+    double phi = 0.5 * atan2(2.0 * jxy, jxx - jyy);
+    l->ux = cos(phi);
+    l->uy = sin(phi);
+    l->aniso = tr - dd > 0 ? (tr + dd) / (tr - dd) : 1e9;
+    l->directional = l->aniso >= MIN_ANISO;
+}
+
+/* Mean depth (reference - luminance: negative = brighter than the skin)
+ * over the disc (cx, cy, rad), ROI and image clipped; +INFINITY if empty. */
+static double disc_mean(const st_detect_input *in, const scar_maps *m, double cx, double cy,
+                        double rad)
+{
+    int x0 = (int)floor(cx - rad), x1 = (int)ceil(cx + rad);
+    int y0 = (int)floor(cy - rad), y1 = (int)ceil(cy + rad);
+    double s = 0, n = 0;
+    for (int y = y0 < 0 ? 0 : y0; y <= y1 && y < m->h; y++)
+        for (int x = x0 < 0 ? 0 : x0; x <= x1 && x < m->w; x++)
+            if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= rad * rad && st_det_inside(in, x, y)) {
+                s += m->depth[(size_t)y * m->w + x];
+                n += 1;
+            }
+    return n > 0 ? s / n : INFINITY;
+}
+
+/* b* of the region (label id) minus b* of the skin around it (the box
+ * widened by pad, pixels outside every region and not below the
+ * reference by more than thr), from the photo; 0 without a photo. */
+static double brown_excess(const st_detect_input *in, const scar_maps *m, const int32_t *lab,
+                           int32_t id, const int box[4], int pad, double thr)
+{
+    const st_image *rgb = in->rgb;
+    if (!rgb || rgb->channels < 3 || rgb->width != m->w || rgb->height != m->h)
+        return 0.0;
+    int x0 = box[0] - pad < 0 ? 0 : box[0] - pad, x1 = box[2] + pad >= m->w ? m->w - 1 : box[2] + pad;
+    int y0 = box[1] - pad < 0 ? 0 : box[1] - pad, y1 = box[3] + pad >= m->h ? m->h - 1 : box[3] + pad;
+    size_t n = (size_t)(x1 - x0 + 1);
+    float *buf = malloc(3 * n * sizeof *buf);
+    if (!buf)
+        return 0.0;
+    double sin_ = 0, nin = 0, sout = 0, nout = 0;
+    for (int y = y0; y <= y1; y++) {
+        st_srgb_to_lab(st_image_row(rgb, 0, y) + x0, st_image_row(rgb, 1, y) + x0,
+                       st_image_row(rgb, 2, y) + x0, buf, buf + n, buf + 2 * n, n);
+        for (int x = x0; x <= x1; x++) {
+            size_t i = (size_t)y * m->w + x;
+            if (!st_det_inside(in, x, y))
+                continue;
+            double b = buf[2 * n + (size_t)(x - x0)];
+            if (lab[i] == id) {
+                sin_ += b;
+                nin += 1;
+            } else if (!lab[i] && m->depth[i] < thr) {
+                sout += b;
+                nout += 1;
+            }
+        }
+    }
+    free(buf);
+    return nin > 0 && nout > 0 ? sin_ / nin - sout / nout : 0.0;
+}
+
+int scar_photo_check(const st_detect_input *in, const scar_maps *m, const scar_light *l,
+                     int32_t *lab, int32_t id, const int box[4], st_scar *s)
+{
+    double r = sqrt(s->area_mm2 / M_PI) / (m->pmm > 0 ? m->pmm : 1.0);
+    size_t ci = (size_t)(s->y + 0.5) * m->w + (size_t)(s->x + 0.5);
+    double rough = m->rough[ci];
+    /* Bright wall: a disc of the region's radius beyond it along the axis. */
+    double best = INFINITY, bx = 0, by = 0;
+    for (int sg = -1; sg <= 1 && l->directional; sg += 2) {
+        double cx = s->x + sg * l->ux * 1.5 * r, cy = s->y + sg * l->uy * 1.5 * r;
+        double d = disc_mean(in, m, cx, cy, r);
+        if (d < best) {
+            best = d;
+            bx = cx;
+            by = cy;
+        }
+    }
+    double lobe = l->directional && isfinite(best) ? -best / fmax(rough, 1e-12) : 0.0;
+    int wall = l->directional && lobe >= LOBE_K;
+    /* Under a directional light the far side of a depression is brighter
+     * than the skin; a dark patch whose far side is not (a shadow in the
+     * skin's furrows, a dark spot) is no bowl. */
+    if (l->directional && lobe < LOBE_MIN)
+        return 0;
+    double dbx = wall ? 0.0 : brown_excess(in, m, lab, id, box, (int)ceil(r) + 2, 3.0 * rough);
+    if (dbx > BROWN_DB)
+        return 0;
+    if (!wall)
+        return 1;
+    /* The depression: the dark region and the bright wall's pixels. */
+    double sx = s->x * s->area_mm2, sy = s->y * s->area_mm2, px2 = m->pmm > 0 ? m->pmm * m->pmm : 1.0;
+    double area = s->area_mm2;
+    int x0 = (int)floor(bx - r), x1 = (int)ceil(bx + r), y0 = (int)floor(by - r), y1 = (int)ceil(by + r);
+    for (int y = y0 < 0 ? 0 : y0; y <= y1 && y < m->h; y++)
+        for (int x = x0 < 0 ? 0 : x0; x <= x1 && x < m->w; x++) {
+            size_t i = (size_t)y * m->w + x;
+            if ((x - bx) * (x - bx) + (y - by) * (y - by) > r * r || lab[i] || !st_det_inside(in, x, y) ||
+                m->depth[i] > -rough)
+                continue;
+            lab[i] = id;
+            sx += x * px2;
+            sy += y * px2;
+            area += px2;
+        }
+    s->x = sx / area;
+    s->y = sy / area;
+    s->area_mm2 = area;
+    return 1;
+}
