@@ -29,6 +29,7 @@ void scar_maps_free(const st_detect_input *in, scar_maps *m)
     st_aligned_free(m->dc);
     st_aligned_free(m->dc_thr);
     st_aligned_free(m->dc_rough);
+    st_aligned_free(m->dcv);
 }
 
 /* Coarse ROI weights (fraction of ROI pixels under each coarse pixel). */
@@ -203,13 +204,21 @@ static int exclude(scar_maps *m, const float *ref, const float *hc, const float 
  * full resolution stands out as one region: m->dc_bin marks the cells
  * deeper than max(floor, 3 x that roughness), m->dc the depth, m->dc_thr the
  * threshold. ref and hc are the quadratic-free reference and surface. */
-static int coarse_scale(scar_maps *m, const float *ref, const float *hc, double floor_depth,
-                        float *tmp, float *r2, int threads)
+static int coarse_scale(scar_maps *m, const float *ref, const float *hc, const float *roi_c,
+                        double floor_depth, float *tmp, float *r2, int threads)
 {
-    int cw = m->cw, ch = m->ch;
+    int cw = m->cw, ch = m->ch, s = 1 << m->levels;
     size_t nc = (size_t)cw * ch;
     for (size_t i = 0; i < nc; i++)
         tmp[i] = ref[i] - hc[i];
+    /* Depth summed over each cell's ROI pixels (a cell's mean is the mean
+     * pyramid's), for the volumes. */
+    for (int y = 0; y < ch; y++)
+        for (int x = 0; x < cw; x++) {
+            int bw = m->w - x * s < s ? m->w - x * s : s, bh = m->h - y * s < s ? m->h - y * s : s;
+            size_t i = (size_t)y * cw + x;
+            m->dcv[i] = tmp[i] * roi_c[i] * (float)(bw * bh);
+        }
     double cell_mm = m->pmm > 0 ? m->pmm * (double)(1 << m->levels) : 0.0;
     double sg = cell_mm > 0 ? COARSE_MM / cell_mm : 1.5;
     int rc = st_gaussian_blur(tmp, (size_t)cw, m->dc, (size_t)cw, cw, ch, sg, threads);
@@ -261,7 +270,7 @@ static int reference(scar_maps *m, const float *roi_c, double floor_depth, int t
         remove_quadratic(hc, m->wt_c, quad, cw, ch);
         rc = st_det_masked_blur(hc, m->wt_c, ref, tmp, cw, ch, m->sigma_ref_c, threads);
         if (!rc)
-            rc = coarse_scale(m, ref, hc, floor_depth, tmp, res, threads);
+            rc = coarse_scale(m, ref, hc, roi_c, floor_depth, tmp, res, threads);
         for (size_t i = 0; i < nc; i++)
             ref[i] += quad[i];
         if (!rc)
@@ -343,8 +352,10 @@ int scar_build_maps(const st_detect_input *in, double floor_depth, int threads, 
         m->dc = st_det_alloc(m->cw, m->ch);
         m->dc_thr = st_det_alloc(m->cw, m->ch);
         m->dc_rough = st_det_alloc(m->cw, m->ch);
+        m->dcv = st_det_alloc(m->cw, m->ch);
     }
-    if (!rc && (!m->wt_c || !m->dep_c || !m->dc_bin || !m->dc || !m->dc_thr || !m->dc_rough))
+    if (!rc && (!m->wt_c || !m->dep_c || !m->dc_bin || !m->dc || !m->dc_thr || !m->dc_rough ||
+                !m->dcv))
         rc = ST_ENOMEM;
     if (!rc) {
         /* Denoise for the depth map (max depth is an extreme: pixel noise

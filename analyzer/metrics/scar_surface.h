@@ -24,6 +24,7 @@ typedef struct scar_maps {
     unsigned char *dep_c; /* coarse cells of the depressions bridged over */
     float *dc, *dc_thr;   /* coarse depth at the scar scale, its threshold */
     float *dc_rough;      /* the skin's RMS depth at the scar scale */
+    float *dcv;           /* depth summed over each cell's ROI pixels */
     unsigned char *dc_bin; /* coarse cells deeper than dc_thr */
 } scar_maps;
 

@@ -120,10 +120,14 @@ static int wide_scars(const st_detect_input *in, const scar_maps *m, unsigned ch
     double cpx = (double)(1 << L) * (1 << L);
     for (size_t i = 0; i < nc && !rc; i++)
         cells[cl[i]] += cpx;
-    for (int y = 0; y < m->h && !rc; y++)
-        for (int x = st_det_next_set(bin + (size_t)y * m->w, 0, m->w); x < m->w;
-             x = st_det_next_set(bin + (size_t)y * m->w, x + 1, m->w))
-            fine[cl[(size_t)(y >> L) * cw + (x >> L)]] += 1;
+    /* fine scar pixels under the cells of the regions (only there) */
+    for (int cy = 0; cy < ch && !rc; cy++)
+        for (int cx = 0; cx < cw; cx++) {
+            int32_t j = cl[(size_t)cy * cw + cx];
+            for (int y = cy << L; j && y < ((cy + 1) << L) && y < m->h; y++)
+                for (int x = cx << L; x < ((cx + 1) << L) && x < m->w; x++)
+                    fine[j] += bin[(size_t)y * m->w + x] != 0;
+        }
     int next = *nl;
     for (int j = 1; j <= ncl && !rc; j++)
         if (cells[j] >= min_area_px && fine[j] < WIDE_SHARE * cells[j])
@@ -349,8 +353,8 @@ static int depression_extent(const scar_maps *m, int32_t *own, const float *dist
  * rim. The depth is summed there with its sign: skin taken in adds
  * zero-mean texture, not bias. */
 static int depression_volumes(const st_detect_input *in, const scar_maps *m,
-                              const int32_t *lab, const int32_t *remap, st_scar *sc, size_t n,
-                              st_err *err)
+                              const int32_t *lab, const region *r, int nl, const int32_t *remap,
+                              st_scar *sc, size_t n, st_err *err)
 {
     if (!n)
         return ST_OK;
@@ -361,13 +365,12 @@ static int depression_volumes(const st_detect_input *in, const scar_maps *m,
     float *lim = calloc(n + 1, sizeof *lim), *dist = malloc(nc * sizeof *dist);
     double *vol = calloc(n + 1, sizeof *vol);
     int rc = (seed && own && allow && margin && lim && dist && vol) ? ST_OK : ST_ENOMEM;
-    for (int y = 0; y < m->h && !rc; y++)
-        for (int x = 0; x < m->w; x++) {
-            int32_t l = lab[(size_t)y * m->w + x];
-            int32_t s = l ? remap[l - 1] : 0;
-            if (s)
-                seed[(size_t)(y >> L) * cw + (x >> L)] = s;
-        }
+    /* the kept regions' boxes only: the label image is mostly empty */
+    for (int i = 0; i < nl && !rc; i++)
+        for (int y = r[i].y0; remap[i] && y <= r[i].y1; y++)
+            for (int x = r[i].x0; x <= r[i].x1; x++)
+                if (lab[(size_t)y * m->w + x] == i + 1)
+                    seed[(size_t)(y >> L) * cw + (x >> L)] = remap[i];
     double unit = m->pmm > 0 ? m->pmm : 1.0, cell = (double)(1 << L);
     for (size_t k = 0; k < n && !rc; k++)
     for (size_t k = 0; k < n && !rc; k++) {
@@ -381,17 +384,9 @@ static int depression_volumes(const st_detect_input *in, const scar_maps *m,
         rc = scar_grow(seed, cw, ch, lim, own, dist);
     if (!rc)
         rc = depression_extent(m, own, dist, allow, margin, n);
-    for (int cy = 0; cy < ch && !rc; cy++)
-        for (int cx = 0; cx < cw; cx++) {
-            int32_t c = own[(size_t)cy * cw + cx];
-            if (!c)
-                continue;
-            double acc = 0;
-            for (int y = cy << L; y < ((cy + 1) << L) && y < m->h; y++)
-                for (int x = cx << L; x < ((cx + 1) << L) && x < m->w; x++)
-                    acc += st_det_inside(in, x, y) ? m->depth[(size_t)y * m->w + x] : 0.0;
-            vol[c] += acc;
-        }
+    for (size_t i = 0; i < nc && !rc; i++)
+        if (own[i])
+            vol[own[i]] += m->dcv[i];
     double depth_to_mm = (in->unit == ST_UNIT_UM && in->modality != ST_DETECT_PHOTO) ? 1e-3 : 1.0;
     for (size_t k = 0; k < n && !rc; k++)
         sc[k].volume_mm3 = vol[k + 1] * depth_to_mm * unit * unit;
@@ -511,7 +506,7 @@ int st_scars_detect(const st_detect_input *in0, int threads, int keep_labels_map
     region_moments(&m, bin, lab, r);
     double sum_d = 0, n_px = 0;
     size_t n = collect_scars(in, &m, &light, lab, r, nl, sc, remap, reg_sum, &sum_d, &n_px);
-    rc = depression_volumes(in, &m, lab, remap, sc, n, err);
+    rc = depression_volumes(in, &m, lab, r, nl, remap, sc, n, err);
     if (!rc)
         rc = put_metrics(in, out, sc, n, st_det_roi_count(in), m.pmm, sum_d, n_px, err);
     if (!rc && dets) {
