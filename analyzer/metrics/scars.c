@@ -10,15 +10,19 @@
  * that the texture breaks into small pieces at full resolution (a wide,
  * shallow rolling scar) is taken whole.
  *
- * Volume: over the scar's whole depression, not only over the region
- * deeper than the threshold. The region widened by VOL_MARGIN times its
- * equivalent radius takes in the shoulders (less than the threshold deep),
- * and the depth is summed there with its sign, so the skin taken in adds
+ * Volume (and only the volume): over the scar's whole depression, not
+ * only over the region deeper than the threshold. The region is grown
+ * outwards down the shoulders (which lie less than the threshold deep)
+ * until the depression meets the skin's texture (depression_volumes), and
+ * the depth is summed there with its sign, so the skin taken in adds
  * zero-mean texture, not bias. This is what a clinician means by a scar's
- * volume (what a filler would fill); over the thresholded region alone the
- * volume of a scar that gets shallower falls faster than its depth, as its
- * shoulders drop under the threshold, so a treatment course would
- * overstate the improvement (issue #8: -41 % for scars 34 % shallower).
+ * volume (what a filler would fill) and what the generator's truth
+ * integrates; over the thresholded region alone the volume of a scar that
+ * gets shallower falls faster than its depth, as its shoulders drop under
+ * the threshold, so a treatment course would overstate the improvement
+ * (issue #8: -41 % measured for scars 34 % shallower). On photos the
+ * depth is a luminance index and so is the volume ("rel"); scar_photo.c
+ * checks photo candidates for a depression's shading.
  *
  * The maximum is read after smoothing at a tenth of the scar's radius
  * (less below 1 mm), so that the roughness on its floor does not raise it.
@@ -344,14 +348,11 @@ static int depression_extent(const scar_maps *m, int32_t *own, const float *dist
 }
 
 /* Volume of each scar over its whole depression, not only over the region
- * deeper than the threshold (see the file comment). On the reference's
- * coarse grid the region is grown ring by ring into the cells whose depth
- * at the scar scale still exceeds the skin's roughness there (down the
- * shoulders to where the depression meets the texture), at most GROW_MAX
- * times its equivalent radius (a furrow leading away is not followed), a
- * cell going to the scar that reaches it first; one more ring takes in the
- * rim. The depth is summed there with its sign: skin taken in adds
- * zero-mean texture, not bias. */
+ * deeper than the threshold (see the file comment): on the reference's
+ * coarse grid, the cells nearest to the scar (a cell goes to the nearest
+ * scar) out to where its rings stop being deeper than the skin's roughness
+ * at the scar scale (depression_extent), the depth summed with its sign
+ * over their ROI pixels. */
 static int depression_volumes(const st_detect_input *in, const scar_maps *m,
                               const int32_t *lab, const region *r, int nl, const int32_t *remap,
                               st_scar *sc, size_t n, st_err *err)
