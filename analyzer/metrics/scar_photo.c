@@ -133,7 +133,7 @@ int scar_photo_check(const st_detect_input *in, const scar_maps *m, const scar_l
      * skin's furrows, a dark spot) is no bowl. */
     if (l->directional && lobe < LOBE_MIN)
         return 0;
-    double dbx = wall ? 0.0 : brown_excess(in, m, lab, id, box, (int)ceil(r) + 2, 3.0 * rough);
+    double dbx = wall ? 0.0 : brown_excess(in, m, lab, id, box, (int)ceil(2.0 * r) + 2, 3.0 * rough);
     if (dbx > BROWN_DB)
         return 0;
     if (!wall)
