@@ -138,15 +138,15 @@ int scar_photo_check(const st_detect_input *in, const scar_maps *m, const scar_l
         return 0;
     if (!wall)
         return 1;
-    /* The depression: the dark region and the bright wall's pixels. */
+    /* The depression: the dark region and the disc of the bright wall
+     * (its pixels one by one would trace the texture's bright specks). */
     double sx = s->x * s->area_mm2, sy = s->y * s->area_mm2, px2 = m->pmm > 0 ? m->pmm * m->pmm : 1.0;
     double area = s->area_mm2;
     int x0 = (int)floor(bx - r), x1 = (int)ceil(bx + r), y0 = (int)floor(by - r), y1 = (int)ceil(by + r);
     for (int y = y0 < 0 ? 0 : y0; y <= y1 && y < m->h; y++)
         for (int x = x0 < 0 ? 0 : x0; x <= x1 && x < m->w; x++) {
             size_t i = (size_t)y * m->w + x;
-            if ((x - bx) * (x - bx) + (y - by) * (y - by) > r * r || lab[i] || !st_det_inside(in, x, y) ||
-                m->depth[i] > -rough)
+            if ((x - bx) * (x - bx) + (y - by) * (y - by) > r * r || lab[i] || !st_det_inside(in, x, y))
                 continue;
             lab[i] = id;
             sx += x * px2;

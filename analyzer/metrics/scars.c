@@ -136,16 +136,25 @@ static int wide_scars(const st_detect_input *in, const scar_maps *m, unsigned ch
     for (int j = 1; j <= ncl && !rc; j++)
         if (cells[j] >= min_area_px && fine[j] < WIDE_SHARE * cells[j])
             id[j] = ++next;
+    /* The region's cells and their neighbours (where the upsampled depth
+     * may still cross the threshold: else the outline follows the cells). */
     for (int cy = 0; cy < ch && !rc; cy++)
         for (int cx = 0; cx < cw; cx++) {
             int32_t j = id[cl[(size_t)cy * cw + cx]];
+            for (int q = 0; q < 9 && !j; q++) {
+                int xx = cx + q % 3 - 1, yy = cy + q / 3 - 1;
+                if (xx >= 0 && yy >= 0 && xx < cw && yy < ch)
+                    j = id[cl[(size_t)yy * cw + xx]];
+            }
             for (int y = cy << L; j && y < ((cy + 1) << L) && y < m->h; y++)
                 for (int x = cx << L; x < ((cx + 1) << L) && x < m->w; x++) {
                     size_t i = (size_t)y * m->w + x;
                     int on = st_det_inside(in, x, y) &&
                              st_det_up_at(&u, m->dc, x, y) > st_det_up_at(&u, m->dc_thr, x, y);
-                    bin[i] = (unsigned char)on;
-                    lab[i] = on ? j : 0;
+                    if (on || id[cl[(size_t)cy * cw + cx]]) {
+                        bin[i] = (unsigned char)on;
+                        lab[i] = on ? j : 0;
+                    }
                 }
         }
     *nl = next;
