@@ -52,6 +52,7 @@
 
 typedef struct region {
     double n, sx, sy, sxx, syy, sxy, sum_d, max_d, grad_sum, grad_n;
+    double steep; /* > 0: wall steepness read at the scar scale */
     int x0, y0, x1, y1; /* bounding box, inclusive */
 } region;
 
@@ -210,6 +211,45 @@ static void region_moments(const scar_maps *m, const unsigned char *bin, const i
         }
 }
 
+/* Wall steepness of the scar-scale regions (labels first..nl) from the
+ * scar-scale depth, as region_moments reads it at full resolution (mean
+ * slope where the depth is 20-80 % of its maximum, x radius / maximum):
+ * at full resolution the texture's own slopes would make every wide
+ * rolling scar look steep-walled. Every 4th pixel each way. */
+static int wide_steepness(const scar_maps *m, const int32_t *lab, region *r, int first, int nl)
+{
+    st_det_up u = {0};
+    if (first >= nl)
+        return ST_OK;
+    if (st_det_up_init(&u, m->cw, m->ch, m->levels, m->w))
+        return ST_ENOMEM;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = first; i < nl; i++)
+            for (int y = r[i].y0 + 1; r[i].n > 0 && y < r[i].y1 && y + 1 < m->h; y += 4)
+                for (int x = r[i].x0 + 1; x < r[i].x1 && x + 1 < m->w; x += 4) {
+                    if (lab[(size_t)y * m->w + x] != i + 1)
+                        continue;
+                    double d = st_det_up_at(&u, m->dc, x, y);
+                    if (!pass) {
+                        r[i].steep = fmin(r[i].steep, -d); /* -max, kept negative */
+                        continue;
+                    }
+                    double mx = -r[i].steep;
+                    if (d < 0.2 * mx || d > 0.8 * mx)
+                        continue;
+                    double gx = 0.5 * (st_det_up_at(&u, m->dc, x + 1, y) - st_det_up_at(&u, m->dc, x - 1, y));
+                    double gy = 0.5 * (st_det_up_at(&u, m->dc, x, y + 1) - st_det_up_at(&u, m->dc, x, y - 1));
+                    r[i].grad_sum += sqrt(gx * gx + gy * gy);
+                    r[i].grad_n += 1;
+                }
+    for (int i = first; i < nl; i++) {
+        double mx = -r[i].steep;
+        r[i].steep = r[i].grad_n > 0 && mx > 0 ? (r[i].grad_sum / r[i].grad_n) * sqrt(r[i].n / M_PI) / mx : 0.0;
+    }
+    st_det_up_free(&u);
+    return ST_OK;
+}
+
 /* Maximum depth of region `id` after a Gaussian of sigma px over its box. */
 static double smoothed_max(const scar_maps *m, const int32_t *lab, int32_t id, const region *g,
                            double sigma)
@@ -269,7 +309,9 @@ static int describe(const region *g, double pmm, double min_area_px, double dept
     /* Image y points down: counter-clockwise on screen is -y. */
     s->angle_deg = -0.5 * atan2(2.0 * cxy, cxx - cyy) * 180.0 / M_PI;
     double r_eq = sqrt(g->n / M_PI);
-    s->steepness = g->grad_n > 0 ? (g->grad_sum / g->grad_n) * r_eq / g->max_d : 0.0;
+    s->steepness = g->steep > 0    ? g->steep
+                   : g->grad_n > 0 ? (g->grad_sum / g->grad_n) * r_eq / g->max_d
+                                   : 0.0;
     double d_eq = 2.0 * r_eq * unit;
     const char *type;
     if (len / wid >= STRETCH_ELONGATION)
@@ -501,6 +543,7 @@ int st_scars_detect(const st_detect_input *in0, int threads, int keep_labels_map
     scar_light light = {0};
     if (in->modality == ST_DETECT_PHOTO)
         scar_photo_light(&m, &light);
+    int nl_fine = nl;
     if (!rc && (in->modality != ST_DETECT_PHOTO || light.directional))
         rc = wide_scars(in, &m, bin, lab, &nl, min_area_px(&m), err);
     if (rc)
@@ -514,6 +557,14 @@ int st_scars_detect(const st_detect_input *in0, int threads, int keep_labels_map
         goto done;
     }
     region_moments(&m, bin, lab, r);
+    for (int i = nl_fine; i < nl; i++) {
+        r[i].grad_sum = r[i].grad_n = 0;
+        r[i].steep = 0;
+    }
+    if (wide_steepness(&m, lab, r, nl_fine, nl)) {
+        rc = st_err_set(err, ST_ENOMEM, "scars: out of memory for the wall slopes");
+        goto done;
+    }
     double sum_d = 0, n_px = 0;
     size_t n = collect_scars(in, &m, &light, lab, r, nl, sc, remap, reg_sum, &sum_d, &n_px);
     rc = depression_volumes(in, &m, lab, r, nl, remap, sc, n, err);
