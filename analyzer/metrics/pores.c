@@ -17,6 +17,7 @@
  * 0.541 of the rim's. */
 #define _DEFAULT_SOURCE /* M_PI, M_SQRT2 */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,7 @@
 #define RING_SIGMAS 3.0   /* contrast over the background ring's SD */
 #define ARM_RATIO 1.6
 #define TEXTURE_SIGMAS 5.5 /* contrast over the image's texture level */
+#define SMOOTH_SIGMA 0.7 /* px: the measuring surface, and the finest scale */
 #define HALF_DEPTH_RADIUS 0.5412 /* sqrt(1 - 1/sqrt(2)): funnel (1 - rho^2)^2 */
 
 static int cmp_cand(const void *a, const void *b)
@@ -44,30 +46,54 @@ static int cmp_cand(const void *a, const void *b)
     return (p->x > q->x) - (p->x < q->x);
 }
 
-/* Median and robust SD (1.4826 MAD) of the surface in the ring
- * r_in <= r <= r_out around (cx, cy): robust to the furrows crossing it.
- * buf holds at least (2 r_out + 3)^2 floats. */
-static void ring_stats(const float *s, int w, int h, double cx, double cy, double r_in,
-                       double r_out, float *buf, double *med, double *sd)
+/* Median of the surface in the ring r_in <= r <= r_out around (cx, cy),
+ * sampled on RING_CIRCLES circles of RING_DIRS nearest pixels each (a
+ * few dozen samples estimate a median as well as the thousands of pixels
+ * of a wide ring, at a fixed cost): robust to the furrows crossing it.
+ * The samples stay in buf (at least RING_CIRCLES * RING_DIRS floats) for
+ * ring_sd; returns their count. */
+#define RING_CIRCLES 3
+#define RING_DIRS 24
+static size_t ring_median(const float *s, int w, int h, double cx, double cy, double r_in,
+                          double r_out, float *buf, double *med)
 {
+    /* cos and sin of 2 pi (k + 0.5 (c & 1)) / RING_DIRS */
+    static const double cs[2][RING_DIRS][2] = {
+        {
+         {1.00000000, 0.00000000}, {0.96592583, 0.25881905}, {0.86602540, 0.50000000}, {0.70710678, 0.70710678},
+         {0.50000000, 0.86602540}, {0.25881905, 0.96592583}, {0.00000000, 1.00000000}, {-0.25881905, 0.96592583},
+         {-0.50000000, 0.86602540}, {-0.70710678, 0.70710678}, {-0.86602540, 0.50000000}, {-0.96592583, 0.25881905},
+         {-1.00000000, 0.00000000}, {-0.96592583, -0.25881905}, {-0.86602540, -0.50000000}, {-0.70710678, -0.70710678},
+         {-0.50000000, -0.86602540}, {-0.25881905, -0.96592583}, {0.00000000, -1.00000000}, {0.25881905, -0.96592583},
+         {0.50000000, -0.86602540}, {0.70710678, -0.70710678}, {0.86602540, -0.50000000}, {0.96592583, -0.25881905}},
+        {
+         {0.99144486, 0.13052619}, {0.92387953, 0.38268343}, {0.79335334, 0.60876143}, {0.60876143, 0.79335334},
+         {0.38268343, 0.92387953}, {0.13052619, 0.99144486}, {-0.13052619, 0.99144486}, {-0.38268343, 0.92387953},
+         {-0.60876143, 0.79335334}, {-0.79335334, 0.60876143}, {-0.92387953, 0.38268343}, {-0.99144486, 0.13052619},
+         {-0.99144486, -0.13052619}, {-0.92387953, -0.38268343}, {-0.79335334, -0.60876143}, {-0.60876143, -0.79335334},
+         {-0.38268343, -0.92387953}, {-0.13052619, -0.99144486}, {0.13052619, -0.99144486}, {0.38268343, -0.92387953},
+         {0.60876143, -0.79335334}, {0.79335334, -0.60876143}, {0.92387953, -0.38268343}, {0.99144486, -0.13052619}}};
     size_t n = 0;
-    int x0 = (int)floor(cx - r_out), x1 = (int)ceil(cx + r_out);
-    int y0 = (int)floor(cy - r_out), y1 = (int)ceil(cy + r_out);
-    for (int y = y0 < 0 ? 0 : y0; y <= y1 && y < h; y++)
-        for (int x = x0 < 0 ? 0 : x0; x <= x1 && x < w; x++) {
-            double d2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);
-            if (d2 >= r_in * r_in && d2 <= r_out * r_out)
+    for (int c = 0; c < RING_CIRCLES; c++) {
+        double r = r_in + (r_out - r_in) * c / (RING_CIRCLES - 1);
+        for (int k = 0; k < RING_DIRS; k++) {
+            int x = (int)lround(cx + r * cs[c & 1][k][0]), y = (int)lround(cy + r * cs[c & 1][k][1]);
+            if (x >= 0 && y >= 0 && x < w && y < h)
                 buf[n++] = s[(size_t)y * w + x];
         }
-    if (n < 3) {
-        *med = 0.0;
-        *sd = INFINITY;
-        return;
     }
-    *med = st_det_select(buf, n, n / 2);
+    *med = n >= 3 ? st_det_select(buf, n, n / 2) : 0.0;
+    return n;
+}
+
+/* Robust SD (1.4826 MAD) of the n ring samples about their median. */
+static double ring_sd(float *buf, size_t n, double med)
+{
+    if (n < 3)
+        return INFINITY;
     for (size_t i = 0; i < n; i++)
-        buf[i] = fabsf(buf[i] - (float)*med);
-    *sd = 1.4826 * st_det_select(buf, n, n / 2);
+        buf[i] = fabsf(buf[i] - (float)med);
+    return 1.4826 * st_det_select(buf, n, n / 2);
 }
 
 #define N_DIR 16
@@ -188,9 +214,12 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
     int cx, cy;
     darkest(c->smooth, c->w, c->h, k->x, k->y, fmax(1.0, 0.5 * r_est), &cx, &cy);
     double r_in = 2.0 * r_est + 1.0, r_out = fmin(3.0 * r_est + 2.0, (double)c->rmax_cap);
-    ring_stats(c->smooth, c->w, c->h, cx, cy, r_in, r_out, c->buf, &bg, &sd);
+    size_t n = ring_median(c->smooth, c->w, c->h, cx, cy, r_in, r_out, c->buf, &bg);
     double contrast = bg - c->smooth[(size_t)cy * c->w + cx];
-    if (!(contrast > RING_SIGMAS * sd) || contrast < TEXTURE_SIGMAS * c->texture)
+    if (n < 3 || contrast < TEXTURE_SIGMAS * c->texture)
+        return 0;
+    sd = ring_sd(c->buf, n, bg);
+    if (!(contrast > RING_SIGMAS * sd))
         return 0;
     double half = 0.5 * contrast, r_half = -1.0, prev = contrast, med, share, arm;
     for (double r = 0.5; r <= r_out; r += 0.5) {
@@ -248,7 +277,8 @@ static size_t verify_all(const pore_ctx *c, const cand_list *cl, size_t side, in
     unsigned char *ok = calloc(cl->n ? cl->n : 1, 1);
     if (!ok)
         return 0;
-    verify_ctx v = {c, cl->v, p, area, ok, (side + 4) * (side + 4)};
+    (void)side;
+    verify_ctx v = {c, cl->v, p, area, ok, RING_CIRCLES * RING_DIRS};
     st_parallel_for(threads, (int)cl->n, 256, verify_band, &v);
     size_t n = 0;
     for (size_t i = 0; i < cl->n; i++)
@@ -261,24 +291,59 @@ static size_t verify_all(const pore_ctx *c, const cand_list *cl, size_t side, in
     return n;
 }
 
-/* Greedy suppression: a weaker pore whose centre lies within the radius of
- * a stronger one is the same pore seen at another scale. */
-static size_t suppress(st_pore *p, double *area, size_t n)
+/* 1 when q's centre lies within the radius of the larger of p and q. */
+static int same_pore(const st_pore *p, const st_pore *q)
 {
+    double r = 0.5 * fmax(p->d_mm, q->d_mm);
+    double dx = p->x - q->x, dy = p->y - q->y;
+    return dx * dx + dy * dy < r * r;
+}
+
+/* Greedy suppression: a weaker pore whose centre lies within the radius of
+ * a stronger one is the same pore seen at another scale. The kept pores
+ * are binned in square cells as wide as the largest diameter, so each
+ * pore is compared with the kept ones of its 3x3 cells only (the same
+ * outcome as comparing with all of them). */
+static size_t suppress(st_pore *p, double *area, size_t n, int w, int h)
+{
+    double dmax = 1.0;
+    for (size_t i = 0; i < n; i++)
+        dmax = fmax(dmax, p[i].d_mm);
+    int gw = (int)(w / dmax) + 1, gh = (int)(h / dmax) + 1;
+    size_t cells = (size_t)gw * (size_t)gh;
+    int32_t *head = malloc(cells * sizeof *head), *next = malloc((n ? n : 1) * sizeof *next);
+    if (!head || !next || cells / (size_t)gw != (size_t)gh) { /* fall back: all pairs */
+        free(head);
+        free(next);
+        head = next = NULL;
+    } else
+        for (size_t c = 0; c < cells; c++)
+            head[c] = -1;
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
-        int dup = 0;
-        for (size_t j = 0; j < kept && !dup; j++) {
-            double r = 0.5 * fmax(p[i].d_mm, p[j].d_mm);
-            double dx = p[i].x - p[j].x, dy = p[i].y - p[j].y;
-            dup = dx * dx + dy * dy < r * r;
-        }
+        int dup = 0, cx = (int)(p[i].x / dmax), cy = (int)(p[i].y / dmax);
+        cx = cx < 0 ? 0 : (cx >= gw ? gw - 1 : cx);
+        cy = cy < 0 ? 0 : (cy >= gh ? gh - 1 : cy);
+        for (size_t j = 0; j < kept && !dup && !head; j++)
+            dup = same_pore(&p[i], &p[j]);
+        for (int yy = cy - 1; yy <= cy + 1 && !dup && head; yy++)
+            for (int xx = cx - 1; xx <= cx + 1 && !dup; xx++)
+                if (xx >= 0 && yy >= 0 && xx < gw && yy < gh)
+                    for (int32_t j = head[(size_t)yy * gw + xx]; j >= 0 && !dup; j = next[j])
+                        dup = same_pore(&p[i], &p[j]);
         if (!dup) {
             p[kept] = p[i];
             area[kept] = area[i];
+            if (head) {
+                size_t c = (size_t)cy * gw + cx;
+                next[kept] = head[c];
+                head[c] = (int32_t)kept;
+            }
             kept++;
         }
     }
+    free(head);
+    free(next);
     return kept;
 }
 
@@ -324,9 +389,10 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     }
     /* Measuring surface: just enough smoothing to tame pixel noise without
      * widening the smallest pores noticeably. */
-    rc = st_gaussian_blur(surf, (size_t)w, smooth, (size_t)w, w, h, 0.7, threads);
+    rc = st_gaussian_blur(surf, (size_t)w, smooth, (size_t)w, w, h, SMOOTH_SIGMA, threads);
     if (!rc)
-        rc = st_det_pore_scales(surf, w, h, d_min_px, d_max_px, in, threads, &cl);
+        rc = st_det_pore_scales(surf, smooth, SMOOTH_SIGMA, w, h, d_min_px, d_max_px, in, threads,
+                                &cl);
     if (rc) {
         rc = st_err_set(err, rc, "pores: scale space failed (%s)", st_status_name(rc));
         goto done;
@@ -344,7 +410,7 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
         goto done;
     }
     size_t n = verify_all(&c, &cl, side, threads, p, area);
-    n = suppress(p, area, n);
+    n = suppress(p, area, n, w, h);
     double sum_d = 0, area_px = 0;
     for (size_t i = 0; i < n; i++) {
         area_px += area[i];
