@@ -149,6 +149,13 @@ static int plane_make(const st_detect_input *in, const float *lvl, const scale_p
 static float max3x3(const scale_plane *o, int x, int y)
 {
     float m = -INFINITY;
+    if (x > 0 && y > 0 && x + 1 < o->w && y + 1 < o->h) { /* no clamping */
+        const float *r = o->resp + (size_t)(y - 1) * o->w + (x - 1);
+        for (int dy = 0; dy < 3; dy++, r += o->w)
+            for (int dx = 0; dx < 3; dx++)
+                m = r[dx] > m ? r[dx] : m;
+        return m;
+    }
     for (int dy = -1; dy <= 1; dy++) {
         const float *r = o->resp + (size_t)clampi(y + dy, o->h) * o->w;
         for (int dx = -1; dx <= 1; dx++) {

@@ -54,25 +54,21 @@ static int cmp_cand(const void *a, const void *b)
  * ring_sd; returns their count. */
 #define RING_CIRCLES 3
 #define RING_DIRS 24
-static size_t ring_median(const float *s, int w, int h, double cx, double cy, double r_in,
-                          double r_out, float *buf, double *med)
+typedef double ring_dirs[2][RING_DIRS][2]; /* cos, sin of 2 pi (k + 0.5 j) / RING_DIRS */
+
+static void ring_dirs_init(ring_dirs cs)
 {
-    /* cos and sin of 2 pi (k + 0.5 (c & 1)) / RING_DIRS */
-    static const double cs[2][RING_DIRS][2] = {
-        {
-         {1.00000000, 0.00000000}, {0.96592583, 0.25881905}, {0.86602540, 0.50000000}, {0.70710678, 0.70710678},
-         {0.50000000, 0.86602540}, {0.25881905, 0.96592583}, {0.00000000, 1.00000000}, {-0.25881905, 0.96592583},
-         {-0.50000000, 0.86602540}, {-0.70710678, 0.70710678}, {-0.86602540, 0.50000000}, {-0.96592583, 0.25881905},
-         {-1.00000000, 0.00000000}, {-0.96592583, -0.25881905}, {-0.86602540, -0.50000000}, {-0.70710678, -0.70710678},
-         {-0.50000000, -0.86602540}, {-0.25881905, -0.96592583}, {0.00000000, -1.00000000}, {0.25881905, -0.96592583},
-         {0.50000000, -0.86602540}, {0.70710678, -0.70710678}, {0.86602540, -0.50000000}, {0.96592583, -0.25881905}},
-        {
-         {0.99144486, 0.13052619}, {0.92387953, 0.38268343}, {0.79335334, 0.60876143}, {0.60876143, 0.79335334},
-         {0.38268343, 0.92387953}, {0.13052619, 0.99144486}, {-0.13052619, 0.99144486}, {-0.38268343, 0.92387953},
-         {-0.60876143, 0.79335334}, {-0.79335334, 0.60876143}, {-0.92387953, 0.38268343}, {-0.99144486, 0.13052619},
-         {-0.99144486, -0.13052619}, {-0.92387953, -0.38268343}, {-0.79335334, -0.60876143}, {-0.60876143, -0.79335334},
-         {-0.38268343, -0.92387953}, {-0.13052619, -0.99144486}, {0.13052619, -0.99144486}, {0.38268343, -0.92387953},
-         {0.60876143, -0.79335334}, {0.79335334, -0.60876143}, {0.92387953, -0.38268343}, {0.99144486, -0.13052619}}};
+    for (int j = 0; j < 2; j++)
+        for (int k = 0; k < RING_DIRS; k++) {
+            double a = 2.0 * M_PI * (k + 0.5 * j) / RING_DIRS;
+            cs[j][k][0] = cos(a);
+            cs[j][k][1] = sin(a);
+        }
+}
+
+static size_t ring_median(const float *s, int w, int h, const ring_dirs cs, double cx, double cy,
+                          double r_in, double r_out, float *buf, double *med)
+{
     size_t n = 0;
     for (int c = 0; c < RING_CIRCLES; c++) {
         double r = r_in + (r_out - r_in) * c / (RING_CIRCLES - 1);
@@ -136,6 +132,7 @@ typedef struct pore_ctx {
     float *buf;
     int rmax_cap;
     double texture; /* robust SD of the surface about its local mean */
+    ring_dirs dirs;
 } pore_ctx;
 
 /* Robust SD of the smoothed surface about its local mean over a window of
@@ -214,7 +211,7 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
     int cx, cy;
     darkest(c->smooth, c->w, c->h, k->x, k->y, fmax(1.0, 0.5 * r_est), &cx, &cy);
     double r_in = 2.0 * r_est + 1.0, r_out = fmin(3.0 * r_est + 2.0, (double)c->rmax_cap);
-    size_t n = ring_median(c->smooth, c->w, c->h, cx, cy, r_in, r_out, c->buf, &bg);
+    size_t n = ring_median(c->smooth, c->w, c->h, c->dirs, cx, cy, r_in, r_out, c->buf, &bg);
     double contrast = bg - c->smooth[(size_t)cy * c->w + cx];
     if (n < 3 || contrast < TEXTURE_SIGMAS * c->texture)
         return 0;
@@ -271,23 +268,63 @@ static void verify_band(void *arg, int b, int e)
 /* Verifies every candidate (in parallel bands; each result has its own
  * slot, so the order and the bytes do not depend on the thread count) and
  * packs the pores to the front of p and area; returns their count. */
-static size_t verify_all(const pore_ctx *c, const cand_list *cl, size_t side, int threads,
-                         st_pore *p, double *area)
+typedef struct ranked {
+    cand c;
+    size_t i;
+} ranked;
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    return cmp_cand(&((const ranked *)a)->c, &((const ranked *)b)->c);
+}
+
+/* Raster order (y, then x): candidates of every scale interleaved. */
+static int cmp_raster(const void *a, const void *b)
+{
+    const cand *p = a, *q = b;
+    if (p->y != q->y)
+        return p->y < q->y ? -1 : 1;
+    if (p->x != q->x)
+        return p->x < q->x ? -1 : 1;
+    return (p->sigma > q->sigma) - (p->sigma < q->sigma);
+}
+
+/* Verifies every candidate in parallel bands, in raster order (the
+ * surface around a candidate is then still cached from its neighbours; in
+ * response order, or scale by scale, nearly every ring sample is a cache
+ * miss), each result in its
+ * own slot, so the bytes do not depend on the thread count. Then the
+ * pores go to the front of p and area, strongest response first (the
+ * order suppress() wants); returns their count, or -1 when out of memory. */
+static long verify_all(const pore_ctx *c, cand_list *cl, int threads, st_pore *p,
+                       double *area)
 {
     unsigned char *ok = calloc(cl->n ? cl->n : 1, 1);
-    if (!ok)
-        return 0;
-    (void)side;
-    verify_ctx v = {c, cl->v, p, area, ok, RING_CIRCLES * RING_DIRS};
-    st_parallel_for(threads, (int)cl->n, 256, verify_band, &v);
-    size_t n = 0;
-    for (size_t i = 0; i < cl->n; i++)
-        if (ok[i]) {
-            p[n] = p[i];
-            area[n] = area[i];
-            n++;
+    st_pore *q = malloc((cl->n ? cl->n : 1) * sizeof *q);
+    double *qa = malloc((cl->n ? cl->n : 1) * sizeof *qa);
+    ranked *r = malloc((cl->n ? cl->n : 1) * sizeof *r);
+    long n = -1;
+    if (ok && q && qa && r) {
+        if (cl->n) /* qsort(NULL, 0, ...) is undefined (UBSan: nonnull) */
+            qsort(cl->v, cl->n, sizeof *cl->v, cmp_raster);
+        verify_ctx v = {c, cl->v, q, qa, ok, RING_CIRCLES * RING_DIRS};
+        st_parallel_for(threads, (int)cl->n, 256, verify_band, &v);
+        size_t k = 0;
+        for (size_t i = 0; i < cl->n; i++)
+            if (ok[i])
+                r[k++] = (ranked){cl->v[i], i};
+        if (k) /* qsort(NULL, 0, ...) is undefined (UBSan: nonnull) */
+            qsort(r, k, sizeof *r, cmp_ranked);
+        for (size_t j = 0; j < k; j++) {
+            p[j] = q[r[j].i];
+            area[j] = qa[r[j].i];
         }
+        n = (long)k;
+    }
     free(ok);
+    free(q);
+    free(qa);
+    free(r);
     return n;
 }
 
@@ -375,9 +412,9 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     /* Uncalibrated: assume pores span 2-16 pixels. */
     double d_min_px = pmm > 0 ? PORE_D_MIN_MM / pmm : 2.0;
     double d_max_px = pmm > 0 ? PORE_D_MAX_MM / pmm : 16.0;
-    pore_ctx c = {in, NULL, w, h, d_min_px, d_max_px, NULL, 0, 0.0};
+    pore_ctx c = {in, NULL, w, h, d_min_px, d_max_px, NULL, 0, 0.0, {{{0}}}};
+    ring_dirs_init(c.dirs);
     c.rmax_cap = (int)ceil(3.0 * d_max_px / 2.0) + 4;
-    size_t side = (size_t)(2 * c.rmax_cap + 1);
     float *copy = NULL, *smooth = st_det_get(in, w, h);
     const float *surf = st_det_surface(in, &copy);
     cand_list cl = {0};
@@ -401,16 +438,18 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     st_det_put(in, copy); /* the scale space is done with it */
     copy = NULL;
     c.texture = texture_level(smooth, w, h, d_max_px, threads);
-    if (cl.n) /* qsort(NULL, 0, ...) is undefined (UBSan: nonnull) */
-        qsort(cl.v, cl.n, sizeof *cl.v, cmp_cand);
     p = malloc((cl.n ? cl.n : 1) * sizeof *p);
     area = malloc((cl.n ? cl.n : 1) * sizeof *area);
     if (!p || !area) {
         rc = st_err_set(err, ST_ENOMEM, "pores: out of memory for %zu candidates", cl.n);
         goto done;
     }
-    size_t n = verify_all(&c, &cl, side, threads, p, area);
-    n = suppress(p, area, n, w, h);
+    long nv = verify_all(&c, &cl, threads, p, area);
+    if (nv < 0) {
+        rc = st_err_set(err, ST_ENOMEM, "pores: out of memory verifying %zu candidates", cl.n);
+        goto done;
+    }
+    size_t n = suppress(p, area, (size_t)nv, w, h);
     double sum_d = 0, area_px = 0;
     for (size_t i = 0; i < n; i++) {
         area_px += area[i];
