@@ -27,12 +27,15 @@
 #include "metrics/detect_internal.h"
 #include "metrics/pore_scales.h"
 #include "simd/kernels.h"
+#include <stdatomic.h>
 
 #define PORE_D_MIN_MM 0.05
 #define PORE_D_MAX_MM 0.5
 #define RING_SIGMAS 3.0   /* contrast over the background ring's SD */
 #define ARM_RATIO 1.6
-#define TEXTURE_SIGMAS 5.5 /* contrast over the image's texture level */
+#define NULL_SIGMAS 5.0  /* contrast over skin's own (robust SDs of the null contrast) */
+#define NULL_POINTS 32   /* per side of the grid the null contrast is sampled on */
+#define MAX_SCALES 32
 #define SMOOTH_SIGMA 0.7 /* px: the measuring surface, and the finest scale */
 #define HALF_DEPTH_RADIUS 0.5412 /* sqrt(1 - 1/sqrt(2)): funnel (1 - rho^2)^2 */
 
@@ -94,8 +97,13 @@ static double ring_sd(float *buf, size_t n, double med)
 
 #define N_DIR 16
 
-/* Darkness (bg - value) at radius r in N_DIR directions: the median over
- * directions, the share of directions darker than `level`, the maximum. */
+/* Darkness (bg - value) at radius r, averaged over opposite directions
+ * (N_DIR / 2 diameters): the median over them, the share darker than
+ * `level`, the maximum. The average of opposite points cancels the odd
+ * part of the profile: a directional light shades a pit's walls as a
+ * dipole (dark towards the light, bright away from it, in proportion to
+ * the wall's slope; Lambert), which is odd about the centre, so what is
+ * left is the pore's own, even darkening. */
 static void radial(const float *s, int w, int h, double cx, double cy, double r, double bg,
                    double level, double *median, double *share, double *maxd)
 {
@@ -103,25 +111,28 @@ static void radial(const float *s, int w, int h, double cx, double cy, double r,
     static const double cs[N_DIR] = {1, 0.92387953, 0.70710678, 0.38268343, 0, -0.38268343,
                                      -0.70710678, -0.92387953, -1, -0.92387953, -0.70710678,
                                      -0.38268343, 0, 0.38268343, 0.70710678, 0.92387953};
-    float v[N_DIR];
+    enum { M = N_DIR / 2 };
+    float sv[N_DIR], v[M];
     int dark = 0;
     for (int k = 0; k < N_DIR; k++) {
         double x = cx + r * cs[k], y = cy + r * cs[(k + 12) % N_DIR];
-        float sv = st_sample_bilinear(s, (size_t)w, w, h, x, y, (float)bg);
-        v[k] = (float)(bg - sv);
+        sv[k] = st_sample_bilinear(s, (size_t)w, w, h, x, y, (float)bg);
+    }
+    for (int k = 0; k < M; k++) {
+        v[k] = (float)(bg - 0.5 * ((double)sv[k] + (double)sv[k + M]));
         dark += v[k] > level;
     }
-    /* insertion sort: 16 finite values, the order qsort gives them */
-    for (int i = 1; i < N_DIR; i++) {
+    /* insertion sort: 8 finite values */
+    for (int i = 1; i < M; i++) {
         float t = v[i];
         int j = i;
         for (; j > 0 && v[j - 1] > t; j--)
             v[j] = v[j - 1];
         v[j] = t;
     }
-    *median = 0.5 * (v[N_DIR / 2 - 1] + v[N_DIR / 2]);
-    *share = (double)dark / N_DIR;
-    *maxd = v[N_DIR - 1];
+    *median = 0.5 * (v[M / 2 - 1] + v[M / 2]);
+    *share = (double)dark / M;
+    *maxd = v[M - 1];
 }
 
 typedef struct pore_ctx {
@@ -131,53 +142,10 @@ typedef struct pore_ctx {
     double d_min_px, d_max_px;
     float *buf;
     int rmax_cap;
-    double texture; /* robust SD of the surface about its local mean */
     ring_dirs dirs;
+    int n_scales;
+    double sigma[MAX_SCALES], floor[MAX_SCALES]; /* each scale's least contrast */
 } pore_ctx;
-
-/* Robust SD of the smoothed surface about its local mean over a window of
- * a few pore sizes: the amplitude of skin texture and noise that a pore's
- * darkening has to stand out from. The local mean is a Gaussian of
- * max(2, d_max) px made on a 2x mean pyramid (the variance of the 2x2 means
- * and of the read-back taken off the coarse sigma) and read back bilinearly
- * at the ~65536 evenly spaced pixels the robust SD looks at: no
- * full-resolution blur with a kernel of 6 d_max px. */
-static double texture_level(const float *smooth, int w, int h, double d_max_px, int threads)
-{
-    double sigma = fmax(2.0, d_max_px);
-    int lv = 0;
-    while (sigma / (double)(1 << lv) > 4.0 && (w >> (lv + 1)) >= 16 && (h >> (lv + 1)) >= 16)
-        lv++;
-    int cw = w, ch = h;
-    /* Variance the approximation adds per axis, in full-resolution px^2,
-     * taken off the coarse Gaussian: the 2x2 means' (f^2 - 1) / 12, and the
-     * bilinear read-back's t (1 - t) coarse px^2 at phase t, averaged over
-     * the f phases of the fine pixels. */
-    double f = (double)(1 << lv), pre = (f * f - 1.0) / 12.0;
-    for (int k = 0; k < (1 << lv); k++) {
-        double pos = (k + 0.5) / f - 0.5, t = pos - floor(pos);
-        pre += t * (1.0 - t) * f; /* f^2 times the mean over the f phases */
-    }
-    float *c = st_det_pyr_down(smooth, w, h, lv, &cw, &ch, threads), *m = st_det_alloc(cw, ch);
-    size_t n = (size_t)w * h, step = n > 65536 ? n / 65536 + 1 : 1, k = 0;
-    float *res = malloc((n / step + 1) * sizeof *res);
-    st_det_up up = {0};
-    double level = 0.0;
-    if (c && m && res && !st_det_up_init(&up, cw, ch, lv, w) &&
-        !st_gaussian_blur(c, (size_t)cw, m, (size_t)cw, cw, ch, sqrt(sigma * sigma - pre) / f,
-                          threads)) {
-        for (size_t i = 0; i < n; i += step) {
-            int x = (int)(i % (size_t)w), y = (int)(i / (size_t)w);
-            res[k++] = smooth[i] - st_det_up_at(&up, m, x, y);
-        }
-        level = st_det_robust_sigma(res, k);
-    }
-    st_det_up_free(&up);
-    st_aligned_free(c);
-    st_aligned_free(m);
-    free(res);
-    return level;
-}
 
 /* The darkest smoothed pixel within radius r of (x, y). */
 static void darkest(const float *s, int w, int h, double x, double y, double r, int *ox, int *oy)
@@ -205,15 +173,29 @@ static void darkest(const float *s, int w, int h, double x, double y, double r, 
  * rim (a crossing of furrows is dark along its arms), and clearly darker
  * than the darkest arm there (a pore in a furrow is; a bump of noise along
  * a furrow is not). 1 if a pore. */
+/* The centre (the darkest pixel near p), the ring's median and the
+ * contrast between them at scale sigma; returns the ring's sample count
+ * (the samples stay in buf). */
+static size_t centre_contrast(const pore_ctx *c, double px, double py, double sigma, float *buf,
+                              int *cx, int *cy, double *bg, double *contrast)
+{
+    double r_est = M_SQRT2 * sigma;
+    darkest(c->smooth, c->w, c->h, px, py, fmax(1.0, 0.5 * r_est), cx, cy);
+    double r_in = 2.0 * r_est + 1.0, r_out = fmin(3.0 * r_est + 2.0, (double)c->rmax_cap);
+    size_t n = ring_median(c->smooth, c->w, c->h, c->dirs, *cx, *cy, r_in, r_out, buf, bg);
+    *contrast = *bg - c->smooth[(size_t)*cy * c->w + *cx];
+    return n;
+}
+
 static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_px)
 {
-    double r_est = M_SQRT2 * k->sigma, bg, sd;
-    int cx, cy;
-    darkest(c->smooth, c->w, c->h, k->x, k->y, fmax(1.0, 0.5 * r_est), &cx, &cy);
-    double r_in = 2.0 * r_est + 1.0, r_out = fmin(3.0 * r_est + 2.0, (double)c->rmax_cap);
-    size_t n = ring_median(c->smooth, c->w, c->h, c->dirs, cx, cy, r_in, r_out, c->buf, &bg);
-    double contrast = bg - c->smooth[(size_t)cy * c->w + cx];
-    if (n < 3 || contrast < TEXTURE_SIGMAS * c->texture)
+    double r_est = M_SQRT2 * k->sigma, bg, sd, contrast;
+    double r_out = fmin(3.0 * r_est + 2.0, (double)c->rmax_cap);
+    int cx, cy, s = 0;
+    while (s + 1 < c->n_scales && c->sigma[s] != k->sigma)
+        s++;
+    size_t n = centre_contrast(c, k->x, k->y, k->sigma, c->buf, &cx, &cy, &bg, &contrast);
+    if (n < 3 || !(contrast >= c->floor[s]))
         return 0;
     sd = ring_sd(c->buf, n, bg);
     if (!(contrast > RING_SIGMAS * sd))
@@ -234,7 +216,9 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
         return 0;
     double r_rim = r_half / HALF_DEPTH_RADIUS;
     radial(c->smooth, c->w, c->h, cx, cy, 1.15 * r_rim + 1.0, bg, half, &med, &share, &arm);
-    if (share > 0.25 || contrast < ARM_RATIO * arm)
+    if (share > 0.25)
+        return 0;
+    if (contrast < ARM_RATIO * arm)
         return 0;
     double d = 2.0 * r_rim;
     if (d < 0.75 * c->d_min_px || d > 1.25 * c->d_max_px)
@@ -244,6 +228,70 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
     out->d_mm = d;
     *area_px = M_PI * d * d / 4.0; /* the opening, as the diameter */
     return 1;
+}
+
+/* The null contrast: what centre_contrast() gives at scale sigma on a
+ * grid of NULL_POINTS^2 points of the ROI, i.e. on skin where, nearly
+ * everywhere, there is no pore (they cover ~1 % of it). Its median plus
+ * NULL_SIGMAS robust SDs is the least contrast a pore must have at that
+ * scale: texture, relief shading, noise and (on height maps) relief all
+ * show up in it as they would in a pore's contrast, so one rule holds
+ * whatever the light or the modality. A plain SD of the surface would
+ * count slopes and bumps wider than the ring, which a centre-to-ring
+ * contrast does not see. */
+typedef struct floor_ctx {
+    pore_ctx *c;
+    atomic_int failed;
+} floor_ctx;
+
+static void floor_band(void *arg, int b, int e)
+{
+    floor_ctx *f = arg;
+    pore_ctx *c = f->c;
+    const st_detect_input *in = c->in;
+    float *buf = malloc(RING_CIRCLES * RING_DIRS * sizeof *buf);
+    float *con = malloc(NULL_POINTS * NULL_POINTS * sizeof *con);
+    for (int s = b; s < e && buf && con; s++) {
+        size_t n = 0;
+        for (int j = 0; j < NULL_POINTS; j++)
+            for (int i = 0; i < NULL_POINTS; i++) {
+                int x = (int)((i + 0.5) * c->w / NULL_POINTS), y = (int)((j + 0.5) * c->h / NULL_POINTS);
+                int cx, cy;
+                double bg, ct;
+                if (!st_det_inside(in, x, y) ||
+                    centre_contrast(c, x, y, c->sigma[s], buf, &cx, &cy, &bg, &ct) < 3)
+                    continue;
+                con[n++] = (float)ct;
+            }
+        if (n < 16) { /* too little skin to tell: the ring test alone */
+            c->floor[s] = -INFINITY;
+            continue;
+        }
+        double med = st_det_select(con, n, n / 2);
+        for (size_t i = 0; i < n; i++)
+            con[i] = fabsf(con[i] - (float)med);
+        c->floor[s] = med + NULL_SIGMAS * 1.4826 * st_det_select(con, n, n / 2);
+    }
+    if (!buf || !con)
+        atomic_store(&f->failed, 1);
+    free(buf);
+    free(con);
+}
+
+/* The distinct scales of the candidates and each one's least contrast. */
+static int contrast_floors(pore_ctx *c, const cand_list *cl, int threads)
+{
+    c->n_scales = 0;
+    for (size_t i = 0; i < cl->n; i++) {
+        int s = 0;
+        while (s < c->n_scales && c->sigma[s] != cl->v[i].sigma)
+            s++;
+        if (s == c->n_scales && s < MAX_SCALES)
+            c->sigma[c->n_scales++] = cl->v[i].sigma;
+    }
+    floor_ctx f = {c, 0};
+    st_parallel_for(threads, c->n_scales, 1, floor_band, &f);
+    return atomic_load(&f.failed) ? ST_ENOMEM : ST_OK;
 }
 
 typedef struct verify_ctx {
@@ -412,7 +460,7 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     /* Uncalibrated: assume pores span 2-16 pixels. */
     double d_min_px = pmm > 0 ? PORE_D_MIN_MM / pmm : 2.0;
     double d_max_px = pmm > 0 ? PORE_D_MAX_MM / pmm : 16.0;
-    pore_ctx c = {in, NULL, w, h, d_min_px, d_max_px, NULL, 0, 0.0, {{{0}}}};
+    pore_ctx c = {in, NULL, w, h, d_min_px, d_max_px, NULL, 0, {{{0}}}, 0, {0}, {0}};
     ring_dirs_init(c.dirs);
     c.rmax_cap = (int)ceil(3.0 * d_max_px / 2.0) + 4;
     float *copy = NULL, *smooth = st_det_get(in, w, h);
@@ -437,7 +485,10 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     c.smooth = smooth;
     st_det_put(in, copy); /* the scale space is done with it */
     copy = NULL;
-    c.texture = texture_level(smooth, w, h, d_max_px, threads);
+    if (contrast_floors(&c, &cl, threads)) {
+        rc = st_err_set(err, ST_ENOMEM, "pores: out of memory for the contrast floors");
+        goto done;
+    }
     p = malloc((cl.n ? cl.n : 1) * sizeof *p);
     area = malloc((cl.n ? cl.n : 1) * sizeof *area);
     if (!p || !area) {
