@@ -32,6 +32,15 @@
 #define PORE_D_MIN_MM 0.05
 #define PORE_D_MAX_MM 0.5
 #define RING_SIGMAS 3.0   /* contrast over the background ring's SD */
+/* Height maps (µm) see no light, no albedo and no sensor noise: the null
+ * contrast and the ring's spread there are the relief's own, mostly the
+ * furrow network (a groove through the ring or by the centre), which the
+ * isotropy and arm tests below reject on their own. A pore ~35 µm deep in
+ * relief of Sq ~22 µm (samples/demo/height-scars) sits at ~3.5 robust SDs
+ * of the null contrast and ~2 SDs of its ring: the photo factors (made
+ * for shading and noise, which do look like pores) would drop them all. */
+#define RING_SIGMAS_HEIGHT 1.5
+#define NULL_SIGMAS_HEIGHT 3.0
 #define ARM_RATIO 1.6
 #define NULL_SIGMAS 5.0  /* contrast over skin's own (robust SDs of the null contrast) */
 #define NULL_POINTS 32   /* per side of the grid the null contrast is sampled on */
@@ -143,6 +152,7 @@ typedef struct pore_ctx {
     float *buf;
     int rmax_cap;
     ring_dirs dirs;
+    int height; /* a height map (µm): pits, no light */
     int n_scales;
     double sigma[MAX_SCALES], floor[MAX_SCALES]; /* each scale's least contrast */
 } pore_ctx;
@@ -198,7 +208,7 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
     if (n < 3 || !(contrast >= c->floor[s]))
         return 0;
     sd = ring_sd(c->buf, n, bg);
-    if (!(contrast > RING_SIGMAS * sd))
+    if (!(contrast > (c->height ? RING_SIGMAS_HEIGHT : RING_SIGMAS) * sd))
         return 0;
     double half = 0.5 * contrast, r_half = -1.0, prev = contrast, med, share, arm;
     for (double r = 0.5; r <= r_out; r += 0.5) {
@@ -270,7 +280,7 @@ static void floor_band(void *arg, int b, int e)
         double med = st_det_select(con, n, n / 2);
         for (size_t i = 0; i < n; i++)
             con[i] = fabsf(con[i] - (float)med);
-        c->floor[s] = med + NULL_SIGMAS * 1.4826 * st_det_select(con, n, n / 2);
+        c->floor[s] = med + (c->height ? NULL_SIGMAS_HEIGHT : NULL_SIGMAS) * 1.4826 * st_det_select(con, n, n / 2);
     }
     if (!buf || !con)
         atomic_store(&f->failed, 1);
@@ -460,7 +470,8 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     /* Uncalibrated: assume pores span 2-16 pixels. */
     double d_min_px = pmm > 0 ? PORE_D_MIN_MM / pmm : 2.0;
     double d_max_px = pmm > 0 ? PORE_D_MAX_MM / pmm : 16.0;
-    pore_ctx c = {in, NULL, w, h, d_min_px, d_max_px, NULL, 0, {{{0}}}, 0, {0}, {0}};
+    pore_ctx c = {in, NULL, w, h, d_min_px, d_max_px, NULL, 0, {{{0}}}, in->unit == ST_UNIT_UM,
+                  0, {0}, {0}};
     ring_dirs_init(c.dirs);
     c.rmax_cap = (int)ceil(3.0 * d_max_px / 2.0) + 4;
     float *copy = NULL, *smooth = st_det_get(in, w, h);
