@@ -302,7 +302,8 @@ int st_det_pore_scales(const float *surf, const float *smooth, double smooth_sig
                        int h, double d_min_px, double d_max_px, const st_detect_input *in,
                        int threads, cand_list *cl)
 {
-    double s_min = fmax(smooth_sigma, d_min_px / (2.0 * M_SQRT2)), s_max = d_max_px / (2.0 * M_SQRT2);
+    double s_min = fmax(smooth_sigma, d_min_px / (2.0 * M_SQRT2));
+    double s_max = d_max_px / (2.0 * M_SQRT2);
     int n_scales = 1 + (int)ceil(log(fmax(s_max / s_min, 1.0)) / log(SCALE_STEP));
     const float *lvl = smooth;
     float *own = NULL; /* the current level once it is not smooth */
