@@ -253,44 +253,37 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
  * count slopes and bumps wider than the ring, which a centre-to-ring
  * contrast does not see. */
 typedef struct floor_ctx {
-    pore_ctx *c;
+    const pore_ctx *c;
+    float *con; /* n_scales x NULL_POINTS^2 null contrasts, NAN off the skin */
     atomic_int failed;
 } floor_ctx;
 
-static void floor_band(void *arg, int b, int e)
+/* Grid rows [b, e): every scale at each point in turn, so the surface
+ * around a point is fetched once for all scales. */
+static void floor_rows(void *arg, int b, int e)
 {
     floor_ctx *f = arg;
-    pore_ctx *c = f->c;
-    const st_detect_input *in = c->in;
+    const pore_ctx *c = f->c;
     float *buf = malloc(RING_CIRCLES * RING_DIRS * sizeof *buf);
-    float *con = malloc(NULL_POINTS * NULL_POINTS * sizeof *con);
-    for (int s = b; s < e && buf && con; s++) {
-        size_t n = 0;
-        for (int j = 0; j < NULL_POINTS; j++)
-            for (int i = 0; i < NULL_POINTS; i++) {
-                int x = (int)((i + 0.5) * c->w / NULL_POINTS);
-                int y = (int)((j + 0.5) * c->h / NULL_POINTS);
+    if (!buf) {
+        atomic_store(&f->failed, 1);
+        return;
+    }
+    for (int j = b; j < e; j++)
+        for (int i = 0; i < NULL_POINTS; i++) {
+            int x = (int)((i + 0.5) * c->w / NULL_POINTS);
+            int y = (int)((j + 0.5) * c->h / NULL_POINTS);
+            for (int s = 0; s < c->n_scales; s++) {
                 int cx, cy;
                 double bg, ct;
-                if (!st_det_inside(in, x, y) ||
-                    centre_contrast(c, x, y, c->sigma[s], buf, &cx, &cy, &bg, &ct) < 3)
-                    continue;
-                con[n++] = (float)ct;
+                float *o = &f->con[((size_t)s * NULL_POINTS + j) * NULL_POINTS + i];
+                *o = NAN;
+                if (st_det_inside(c->in, x, y) &&
+                    centre_contrast(c, x, y, c->sigma[s], buf, &cx, &cy, &bg, &ct) >= 3)
+                    *o = (float)ct;
             }
-        if (n < 16) { /* too little skin to tell: the ring test alone */
-            c->floor[s] = -INFINITY;
-            continue;
         }
-        double med = st_det_select(con, n, n / 2);
-        for (size_t i = 0; i < n; i++)
-            con[i] = fabsf(con[i] - (float)med);
-        double k = c->height ? NULL_SIGMAS_HEIGHT : NULL_SIGMAS;
-        c->floor[s] = med + k * 1.4826 * st_det_select(con, n, n / 2);
-    }
-    if (!buf || !con)
-        atomic_store(&f->failed, 1);
     free(buf);
-    free(con);
 }
 
 /* The distinct scales of the candidates and each one's least contrast. */
@@ -304,8 +297,28 @@ static int contrast_floors(pore_ctx *c, const cand_list *cl, int threads)
         if (s == c->n_scales && s < MAX_SCALES)
             c->sigma[c->n_scales++] = cl->v[i].sigma;
     }
-    floor_ctx f = {c, 0};
-    st_parallel_for(threads, c->n_scales, 1, floor_band, &f);
+    const size_t np = NULL_POINTS * NULL_POINTS;
+    floor_ctx f = {c, malloc(((size_t)c->n_scales * np + 1) * sizeof *f.con), 0};
+    if (!f.con)
+        return ST_ENOMEM;
+    st_parallel_for(threads, NULL_POINTS, 1, floor_rows, &f);
+    for (int s = 0; s < c->n_scales && !atomic_load(&f.failed); s++) {
+        float *con = f.con + (size_t)s * np;
+        size_t n = 0;
+        for (size_t i = 0; i < np; i++)
+            if (!isnan(con[i]))
+                con[n++] = con[i];
+        if (n < 16) { /* too little skin to tell: the ring test alone */
+            c->floor[s] = -INFINITY;
+            continue;
+        }
+        double med = st_det_select(con, n, n / 2);
+        for (size_t i = 0; i < n; i++)
+            con[i] = fabsf(con[i] - (float)med);
+        double k = c->height ? NULL_SIGMAS_HEIGHT : NULL_SIGMAS;
+        c->floor[s] = med + k * 1.4826 * st_det_select(con, n, n / 2);
+    }
+    free(f.con);
     return atomic_load(&f.failed) ? ST_ENOMEM : ST_OK;
 }
 
