@@ -33,9 +33,8 @@
 #define LEVEL_SIGMA 1.0
 
 typedef struct scale_plane {
-    float *resp, *blur; /* normalised LoG, the blurred level (NULL once only the
-                         * response is still compared with, or when borrowed) */
-    const float *b;     /* the blurred level: blur, or the level itself */
+    float *blur;    /* the blurred level (NULL when borrowed) */
+    const float *b; /* the blurred level: blur, or the level itself */
     float s2;           /* sigma^2 in this level's pixels */
     int w, h, level;
     double sigma;  /* in full-resolution pixels */
@@ -58,17 +57,9 @@ static int cand_push(cand_list *l, cand c)
 
 static void plane_free(const st_detect_input *in, scale_plane *p)
 {
-    st_det_put(in, p->resp);
     st_det_put(in, p->blur);
     memset(p, 0, sizeof *p);
 }
-
-typedef struct lap_ctx {
-    const float *blur;
-    float *resp;
-    int w, h;
-    float s2;
-} lap_ctx;
 
 static inline int clampi(int i, int n) { return i < 0 ? 0 : (i >= n ? n - 1 : i); }
 
@@ -95,17 +86,24 @@ static void lap_row(const float *blur, int w, int h, float s2, int y, float *res
         o[w - 1] = s2 * (((a[w - 1] + d[w - 1]) + (b[w - 2] + b[w - 1])) - 4.0f * b[w - 1]);
 }
 
-static void lap_rows(void *arg, int y0, int y1)
+/* The same value at one pixel (x, y). */
+static float lap_at(const float *blur, int w, int h, float s2, int x, int y)
 {
-    const lap_ctx *c = arg;
-    for (int y = y0; y < y1; y++)
-        lap_row(c->blur, c->w, c->h, c->s2, y, c->resp + (size_t)y * c->w);
+    const float *a = blur + (size_t)clampi(y - 1, h) * w, *b = blur + (size_t)y * w;
+    const float *d = blur + (size_t)clampi(y + 1, h) * w;
+    if (x == 0)
+        return s2 * (((a[0] + d[0]) + (b[0] + b[clampi(1, w)])) - 4.0f * b[0]);
+    if (x < w - 1)
+        return s2 * (((a[x] + d[x]) + (b[x - 1] + b[x + 1])) - 4.0f * b[x]);
+    return s2 * (((a[x] + d[x]) + (b[x - 1] + b[x])) - 4.0f * b[x]);
 }
 
 /* Blur the level (from the previous scale's blur on the same level when
  * there is one: Gaussians compose, sigma^2 adding up, so only the
- * difference is filtered, with a shorter kernel), then the response plane
- * sigma^2 * 5-point Laplacian and its noise level. */
+ * difference is filtered, with a shorter kernel), then the noise level of
+ * the response sigma^2 * 5-point Laplacian (no plane of it is kept: the
+ * candidate scan makes the rows it reads, the scale comparisons the
+ * pixels). */
 static int plane_make(const st_detect_input *in, const float *lvl, const scale_plane *prev,
                       int w, int h, int level, double base_var, double sigma, int threads,
                       scale_plane *p)
@@ -123,60 +121,52 @@ static int plane_make(const st_detect_input *in, const float *lvl, const scale_p
     p->h = h;
     p->level = level;
     p->sigma = sigma;
-    p->resp = st_det_get(in, w, h);
     p->s2 = (float)(sigma * sigma / (f * f));
     /* a blur this small (sigma/0.7 - 1 < 1 %) is below the kernel's
      * resolution: the level itself is used */
     p->b = src;
     if (s_lvl >= 0.25)
         p->b = p->blur = st_det_get(in, w, h);
-    if (!p->resp || !p->b)
+    if (!p->b)
         return ST_ENOMEM;
     int rc = ST_OK;
     if (p->blur)
         rc = st_gaussian_blur(src, (size_t)w, p->blur, (size_t)w, w, h, s_lvl, threads);
     if (rc)
         return rc;
-    lap_ctx c = {p->b, p->resp, w, h, p->s2};
-    st_parallel_for(threads, h, 32, lap_rows, &c);
     /* the response's noise from every step-th pixel, as st_det_robust_sigma
      * samples a plane */
     size_t n = (size_t)w * h, step = n > 65536 ? n / 65536 + 1 : 1, k = (n + step - 1) / step;
     float *smp = malloc(k * sizeof *smp);
     if (!smp)
         return ST_ENOMEM;
-    for (size_t j = 0; j < k; j++)
-        smp[j] = p->resp[j * step];
+    size_t x = 0, y = 0; /* pixel j * step, advanced without a division */
+    for (size_t j = 0; j < k; j++) {
+        smp[j] = lap_at(p->b, w, h, p->s2, (int)x, (int)y);
+        for (x += step; x >= (size_t)w; x -= (size_t)w)
+            y++;
+    }
     p->thr = RESP_SIGMAS * st_det_robust_sigma(smp, k);
     free(smp);
     return ST_OK;
 }
 
-/* 3x3 maximum of a response plane around (x, y) (borders clamped). */
+/* 3x3 maximum of a scale's response around (x, y) (borders clamped). */
 static float max3x3(const scale_plane *o, int x, int y)
 {
     float m = -INFINITY;
-    if (x > 0 && y > 0 && x + 1 < o->w && y + 1 < o->h) { /* no clamping */
-        const float *r = o->resp + (size_t)(y - 1) * o->w + (x - 1);
-        for (int dy = 0; dy < 3; dy++, r += o->w)
-            for (int dx = 0; dx < 3; dx++)
-                m = r[dx] > m ? r[dx] : m;
-        return m;
-    }
-    for (int dy = -1; dy <= 1; dy++) {
-        const float *r = o->resp + (size_t)clampi(y + dy, o->h) * o->w;
+    for (int dy = -1; dy <= 1; dy++)
         for (int dx = -1; dx <= 1; dx++) {
-            float v = r[clampi(x + dx, o->w)];
+            float v = lap_at(o->b, o->w, o->h, o->s2, clampi(x + dx, o->w), clampi(y + dy, o->h));
             m = v > m ? v : m;
         }
-    }
     return m;
 }
 
 /* 3x3 max of a neighbouring scale at full-resolution point (fx, fy). */
 static float other_max(const scale_plane *o, double fx, double fy)
 {
-    if (!o->resp)
+    if (!o->b)
         return -INFINITY;
     double f = (double)(1 << o->level);
     int x = (int)lround((fx + 0.5) / f - 0.5), y = (int)lround((fy + 0.5) / f - 0.5);
@@ -242,14 +232,29 @@ static void collect_rows(void *arg, int y0, int y1)
     float thr = (float)cur->thr;
     if ((double)thr > cur->thr)
         thr = nextafterf(thr, -INFINITY);
-    unsigned char *m = calloc((size_t)cur->w + 8, 1);
-    if (!m) {
+    const int w = cur->w;
+    unsigned char *m = calloc((size_t)w + 8, 1);
+    float *ring = malloc(3 * (size_t)w * sizeof *ring); /* response rows y - 1 .. y + 1 */
+    int held[3] = {-1, -1, -1};
+    if (!m || !ring) {
         atomic_store(&c->failed, 1);
+        free(m);
+        free(ring);
         return;
     }
     for (int y = y0 > 1 ? y0 : 1; y < y1 && y + 1 < cur->h; y++) {
-        const float *resp = cur->resp + (size_t)y * cur->w;
-        nms_row(resp - cur->w, resp, resp + cur->w, thr, m, cur->w);
+        const float *rows[3];
+        for (int k = 0; k < 3; k++) {
+            int yy = y - 1 + k;
+            float *slot = ring + (size_t)(yy % 3) * w;
+            if (held[yy % 3] != yy) {
+                lap_row(cur->b, w, cur->h, cur->s2, yy, slot);
+                held[yy % 3] = yy;
+            }
+            rows[k] = slot;
+        }
+        const float *resp = rows[1];
+        nms_row(rows[0], resp, rows[2], thr, m, w);
         for (int x = st_det_next_set(m, 1, cur->w - 1); x < cur->w - 1;
              x = st_det_next_set(m, x + 1, cur->w - 1)) {
             float r = resp[x];
@@ -269,6 +274,7 @@ static void collect_rows(void *arg, int y0, int y1)
         }
     }
     free(m);
+    free(ring);
 }
 
 static int collect(const scale_plane *prev, const scale_plane *cur, const scale_plane *next,
@@ -340,11 +346,6 @@ int st_det_pore_scales(const float *surf, const float *smooth, double smooth_sig
             plane_free(in, &pl[0]);
             pl[0] = pl[1];
             pl[1] = pl[2];
-            /* the previous scale is only compared with (its response): its
-             * blur goes back to the pool for the next scale */
-            st_det_put(in, pl[0].blur);
-            pl[0].blur = NULL;
-            pl[0].b = NULL;
             rc = plane_make(in, lvl, &pl[1], lw, lh, level, base_var, sigma, threads, &pl[2]);
         } else {
             plane_free(in, &pl[0]);
@@ -352,7 +353,7 @@ int st_det_pore_scales(const float *surf, const float *smooth, double smooth_sig
             pl[1] = pl[2];
             memset(&pl[2], 0, sizeof pl[2]);
         }
-        if (!rc && pl[1].resp)
+        if (!rc && pl[1].b)
             rc = collect(&pl[0], &pl[1], &pl[2], in, threads, cl);
     }
     for (int i = 0; i < 3; i++)
