@@ -37,10 +37,11 @@
  * contrast and the ring's spread there are the relief's own, mostly the
  * furrow network (a groove through the ring or by the centre), which the
  * isotropy and arm tests below reject on their own. On the height course
- * (samples/demo/height-scars: pores ~35 µm deep in relief of Sq ~22 µm)
- * the photo factors (5, 3) keep 2 of 250 pores (recall 0.004); these keep
- * recall 0.17 at precision 0.67-0.72, the larger pores, whose diameter
- * changes follow the truth within 5 points (analyze_accuracy_slow.sh). */
+ * (samples/demo/height-scars: pores 1.5-11 px, ~35 µm deep, in relief of
+ * Sq ~22 µm) the photo factors (5, 3) keep 2 of 250 pores (recall 0.004,
+ * one "pore" an icepick scar); these keep recall ~0.17 at precision
+ * ~0.65: the larger pores, and round pits of the relief as deep and as
+ * wide, which no test here tells apart. */
 #define RING_SIGMAS_HEIGHT 1.5
 #define NULL_SIGMAS_HEIGHT 3.0
 #define ARM_RATIO 1.6
@@ -67,7 +68,7 @@ static int cmp_cand(const void *a, const void *b)
  * The samples stay in buf (at least RING_CIRCLES * RING_DIRS floats) for
  * ring_sd; returns their count. */
 #define RING_CIRCLES 3
-#define RING_DIRS 24
+#define RING_DIRS 16
 typedef double ring_dirs[2][RING_DIRS][2]; /* cos, sin of 2 pi (k + 0.5 j) / RING_DIRS */
 
 static void ring_dirs_init(ring_dirs cs)
