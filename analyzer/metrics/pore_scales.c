@@ -261,11 +261,11 @@ static void collect_rows(void *arg, int y0, int y1)
             if (r <= cur->thr)
                 continue;
             double fx = (x + 0.5) * f - 0.5, fy = (y + 0.5) * f - 0.5;
-            if (r < other_max(c->prev, fx, fy) || r < other_max(c->next, fx, fy))
-                continue;
             int ix = (int)lround(fx), iy = (int)lround(fy);
             if (ix >= c->in->surface->width || iy >= c->in->surface->height ||
                 !st_det_inside(c->in, ix, iy) || !round_pit(cur, x, y))
+                continue;
+            if (r < other_max(c->prev, fx, fy) || r < other_max(c->next, fx, fy))
                 continue;
             if (cand_push(out, (cand){fx, fy, cur->sigma, r})) {
                 atomic_store(&c->failed, 1);
