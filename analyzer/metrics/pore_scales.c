@@ -12,6 +12,7 @@
 #include "metrics/pore_scales.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +156,17 @@ static int plane_make(const st_detect_input *in, const float *lvl, const scale_p
 static float max3x3(const scale_plane *o, int x, int y)
 {
     float m = -INFINITY;
+    if (x >= 2 && y >= 2 && x + 2 < o->w && y + 2 < o->h) { /* lap_at's values, unclamped */
+        const float *r = o->b + (size_t)y * o->w + x;
+        const ptrdiff_t w = o->w;
+        for (int dy = -1; dy <= 1; dy++)
+            for (int dx = -1; dx <= 1; dx++) {
+                const float *b = r + dy * w + dx;
+                float v = o->s2 * (((b[-w] + b[w]) + (b[-1] + b[1])) - 4.0f * b[0]);
+                m = v > m ? v : m;
+            }
+        return m;
+    }
     for (int dy = -1; dy <= 1; dy++)
         for (int dx = -1; dx <= 1; dx++) {
             float v = lap_at(o->b, o->w, o->h, o->s2, clampi(x + dx, o->w), clampi(y + dy, o->h));
