@@ -99,6 +99,26 @@ static float lap_at(const float *blur, int w, int h, float s2, int x, int y)
     return s2 * (((a[x] + d[x]) + (b[x - 1] + b[x])) - 4.0f * b[x]);
 }
 
+typedef struct noise_ctx {
+    const scale_plane *p;
+    float *smp;
+    size_t step;
+} noise_ctx;
+
+/* Samples [b, e) of the response, sample j at pixel j * step (each in its
+ * own slot: the same values for any band split). */
+static void noise_samples(void *arg, int b, int e)
+{
+    const noise_ctx *c = arg;
+    const scale_plane *p = c->p;
+    size_t i = (size_t)b * c->step, x = i % (size_t)p->w, y = i / (size_t)p->w;
+    for (int j = b; j < e; j++) {
+        c->smp[j] = lap_at(p->b, p->w, p->h, p->s2, (int)x, (int)y);
+        for (x += c->step; x >= (size_t)p->w; x -= (size_t)p->w)
+            y++;
+    }
+}
+
 /* Blur the level (from the previous scale's blur on the same level when
  * there is one: Gaussians compose, sigma^2 adding up, so only the
  * difference is filtered, with a shorter kernel), then the noise level of
@@ -141,12 +161,8 @@ static int plane_make(const st_detect_input *in, const float *lvl, const scale_p
     float *smp = malloc(k * sizeof *smp);
     if (!smp)
         return ST_ENOMEM;
-    size_t x = 0, y = 0; /* pixel j * step, advanced without a division */
-    for (size_t j = 0; j < k; j++) {
-        smp[j] = lap_at(p->b, w, h, p->s2, (int)x, (int)y);
-        for (x += step; x >= (size_t)w; x -= (size_t)w)
-            y++;
-    }
+    noise_ctx nc = {p, smp, step};
+    st_parallel_for(threads, (int)k, 4096, noise_samples, &nc);
     p->thr = RESP_SIGMAS * st_det_robust_sigma(smp, k);
     free(smp);
     return ST_OK;
