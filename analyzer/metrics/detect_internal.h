@@ -174,9 +174,13 @@ int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b, int thr
 /* CIE Lab planes of in->rgb after a Gaussian of sigma px, bit k of need
  * for L*, a*, b* (k = 0, 1, 2): made once and kept in in->pool for the next
  * colour family that asks with the same sigma (pigment and redness smooth
- * alike), so lab[k] belong to the pool. ST_ENOMEM without a pool. */
+ * alike), so lab[k] belong to the pool. ST_ENOMEM without a pool. The
+ * planes are on the grid of factor f = st_det_lab_grid(sigma): f = 2 (a
+ * wide enough Gaussian) gives (w+1)/2 x (h+1)/2 planes from the 2x means
+ * of the photo, pixel (x, y) centred on full pixel (2x + 0.5, 2y + 0.5). */
 int st_det_smoothed_lab(const st_detect_input *in, double sigma, unsigned need, int threads,
                         const float **lab);
+int st_det_lab_grid(double sigma);
 /* Planes (bits as above) that st_det_smoothed_lab makes whenever it makes
  * any: st_detect_all asks for all three when both colour families run. */
 void st_det_pool_share_lab(st_det_pool *pool, unsigned planes);
