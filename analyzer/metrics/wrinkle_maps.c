@@ -269,9 +269,12 @@ static int maps_get(const st_detect_input *in, line_maps *m, int w, int h)
 
 /* The maps of level l (given planes when l->best is set, else from the
  * pool) from those of the coarser level c (or none yet: zero responses),
- * bilinearly; the coarser maps are given back. */
+ * bilinearly. `all`: the five maps, and c is given back; else only the
+ * best response and its SNR, sigma 0 marking every pixel as the coarser
+ * level's (the direction and scale are read from c where needed,
+ * fill_coarse), and c is kept. */
 static int maps_start(const st_detect_input *in, line_maps *l, line_maps *c, int w, int h,
-                      int threads)
+                      int all, int threads)
 {
     int rc = l->best ? ST_OK : maps_get(in, l, w, h);
     if (!rc && !c->best) {
@@ -280,10 +283,50 @@ static int maps_start(const st_detect_input *in, line_maps *l, line_maps *c, int
     }
     float *src[5] = {c->snr, c->best, c->h2b, c->hamc, c->sigma};
     float *dst[5] = {l->snr, l->best, l->h2b, l->hamc, l->sigma};
-    for (int k = 0; k < 5 && !rc; k++)
+    for (int k = 0; k < (all ? 5 : 2) && !rc; k++)
         rc = st_det_pyr_up(src[k], c->w, c->h, 1, dst[k], w, h, threads);
-    maps_put(in, c);
+    if (all)
+        maps_put(in, c);
+    else if (!rc)
+        memset(l->sigma, 0, (size_t)w * h * sizeof *l->sigma);
     return rc;
+}
+
+typedef struct fill_ctx {
+    line_maps *m;
+    const line_maps *c;
+    const st_det_up *u;
+    float min_snr;
+} fill_ctx;
+
+/* Direction and scale, bilinearly from the coarser level, at the pixels
+ * the coarser level won (sigma 0) whose SNR exceeds min_snr: the only ones
+ * read later (line candidates), a small share of the plane. */
+static void fill_rows(void *arg, int y0, int y1)
+{
+    const fill_ctx *f = arg;
+    line_maps *m = f->m;
+    for (int y = y0; y < y1; y++) {
+        size_t o = (size_t)y * m->w;
+        for (int x = 0; x < m->w; x++) {
+            if (!(m->snr[o + x] > f->min_snr) || m->sigma[o + x] != 0.0f)
+                continue;
+            m->h2b[o + x] = st_det_up_at(f->u, f->c->h2b, x, y);
+            m->hamc[o + x] = st_det_up_at(f->u, f->c->hamc, x, y);
+            m->sigma[o + x] = st_det_up_at(f->u, f->c->sigma, x, y);
+        }
+    }
+}
+
+static int fill_coarse(line_maps *m, const line_maps *c, double min_snr, int threads)
+{
+    st_det_up u;
+    if (st_det_up_init(&u, c->w, c->h, 1, m->w))
+        return ST_ENOMEM;
+    fill_ctx f = {m, c, &u, (float)min_snr};
+    st_parallel_for(threads, m->h, 64, fill_rows, &f);
+    st_det_up_free(&u);
+    return ST_OK;
 }
 
 /* The level of scale s (working px): level k is 2^k coarser than the
@@ -301,17 +344,23 @@ static int scale_level(double s, int w, int h)
  * the coarser one's maps; lv[k] is level k (lw, lh its sizes), b scratch,
  * m's planes (the working level's maps) already allocated. */
 static int run_levels(const st_detect_input *in, line_maps *m, const float *const *lv, const int *lw,
-                      const int *lh, int top, double s_min, double s_max, float *b, int threads)
+                      const int *lh, int top, double s_min, double s_max, double min_snr, float *b,
+                      int threads)
 {
     line_maps acc = {0}, cur = {0};
     int rc = ST_OK;
     for (int up = top; up >= 0 && !rc; up--) {
         if (up == 0)
             cur = *m;
-        rc = maps_start(in, &cur, &acc, lw[up], lh[up], threads);
+        rc = maps_start(in, &cur, &acc, lw[up], lh[up], up > 0, threads);
         for (double s = s_min; s <= s_max * 1.0001 && !rc; s *= SCALE_STEP)
             if (scale_level(s, lw[0], lh[0]) == up)
                 rc = run_scale(&cur, lv[up], b, s / (double)(1 << up), s, threads);
+        if (up == 0 && acc.best) {
+            if (!rc)
+                rc = fill_coarse(&cur, &acc, min_snr, threads);
+            maps_put(in, &acc);
+        }
         acc = cur;
         cur = (line_maps){0};
     }
@@ -321,7 +370,7 @@ static int run_levels(const st_detect_input *in, line_maps *m, const float *cons
 }
 
 /* Working grid (smallest scale >= 1 px), its pyramid, then every scale. */
-int st_det_wrinkle_maps(const st_detect_input *in, int threads, line_maps *m)
+int st_det_wrinkle_maps(const st_detect_input *in, double min_snr, int threads, line_maps *m)
 {
     memset(m, 0, sizeof *m);
     int W = in->surface->width, H = in->surface->height;
@@ -375,7 +424,7 @@ int st_det_wrinkle_maps(const st_detect_input *in, int threads, line_maps *m)
         const float *levels[MAX_LEVELS] = {base};
         for (int k = 1; k <= top; k++)
             levels[k] = lv[k];
-        rc = run_levels(in, m, levels, lw, lh, top, s_min, s_max, b, threads);
+        rc = run_levels(in, m, levels, lw, lh, top, s_min, s_max, min_snr, b, threads);
     }
     /* The measuring surface: a little smoothing against pixel noise. */
     if (!rc)

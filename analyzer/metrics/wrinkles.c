@@ -444,7 +444,7 @@ int st_wrinkles_detect(const st_detect_input *in0, int threads, st_metric_set *o
     line_maps m;
     unsigned char *skel = NULL;
     line_totals tot = {0};
-    rc = st_det_wrinkle_maps(in, threads, &m);
+    rc = st_det_wrinkle_maps(in, T_LOW, threads, &m);
     if (rc) {
         rc = st_err_set(err, rc, "wrinkles: line filter failed (%s)", st_status_name(rc));
         goto done;
