@@ -99,12 +99,11 @@ static void nms_rows(void *arg, int y0, int y1)
 {
     const cl_ctx *c = arg;
     const line_maps *m = c->m;
-    for (int y = y0; y < y1; y++)
-        for (int x = 0; x < m->w; x++) {
+    for (int y = y0; y < y1; y++) {
+        const unsigned char *bin = c->bin + (size_t)y * m->w;
+        memset(c->keep + (size_t)y * m->w, 0, (size_t)m->w);
+        for (int x = st_det_next_set(bin, 0, m->w); x < m->w; x = st_det_next_set(bin, x + 1, m->w)) {
             size_t i = (size_t)y * m->w + x;
-            c->keep[i] = 0;
-            if (!c->bin[i])
-                continue;
             double nx, ny;
             line_normal(m, i, &nx, &ny);
             float r = m->best[i];
@@ -112,6 +111,7 @@ static void nms_rows(void *arg, int y0, int y1)
             float b = st_sample_bilinear(m->best, (size_t)m->w, m->w, m->h, x - nx, y - ny, 0.0f);
             c->keep[i] = r >= a && r > b;
         }
+    }
 }
 
 /* Number of 8-connected groups among the set neighbours of (x, y) (the
