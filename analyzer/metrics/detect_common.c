@@ -162,7 +162,9 @@ void st_det_pool_share_lab(st_det_pool *pool, unsigned planes)
 
 void *st_det_get_bytes(const st_detect_input *in, size_t bytes)
 {
-    size_t floats = bytes / sizeof(float) + 1;
+    /* rounded up, not one more: a byte mask of w*h fits a plane of
+     * (w/2)*(h/2) floats when w and h are even (no fresh plane for it) */
+    size_t floats = bytes / sizeof(float) + (bytes % sizeof(float) != 0) + (bytes == 0);
     return floats > (size_t)INT_MAX ? NULL : st_det_get(in, (int)floats, 1);
 }
 
