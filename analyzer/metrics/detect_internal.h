@@ -79,6 +79,22 @@ int st_det_local_mean_coarse(const float *const *v, int nv, const float *wt, int
  * Rows run in bands over `threads` (the same values for any count). */
 float *st_det_pyr_down(const float *src, int w, int h, int levels, int *ow, int *oh,
                        int threads);
+/* The pyramid level for a Gaussian of sigma (full px): the smallest k with
+ * sigma / 2^k <= max_lvl_sigma, stepping down only from levels of at least
+ * min_size px either way (sizes halve rounding up, as st_det_pyr_down
+ * makes them). pore_scales.c's loop is (sigma, 1.6, w, h, 17). */
+int st_det_pyr_level_for(double sigma, double max_lvl_sigma, int w, int h, int min_size);
+/* Walking down a pyramid a step at a time: lvl is the current level (the
+ * caller's plane at level 0, then `own`, which the walk allocates; free it
+ * with st_aligned_free), w x h its size. */
+typedef struct st_det_pyr_walk {
+    const float *lvl;
+    float *own;
+    int w, h, level;
+} st_det_pyr_walk;
+/* 2x steps until p->level reaches `level` (none if already there); ST_OK
+ * or ST_ENOMEM (p unchanged from the failed step on). */
+int st_det_pyr_descend(st_det_pyr_walk *p, int level, int threads);
 /* Bilinear upsampling of a (cw, ch) plane made by `levels` 2x steps back to
  * width w, a row at a time (pixel centres line up as the 2x2 means imply):
  * the column positions are tabulated once in st_det_up. */
