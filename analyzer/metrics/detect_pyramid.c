@@ -91,6 +91,31 @@ float *st_det_pyr_down(const float *src, int w, int h, int levels, int *ow, int 
     return cur;
 }
 
+int st_det_pyr_level_for(double sigma, double max_lvl_sigma, int w, int h, int min_size)
+{
+    int k = 0;
+    /* sizes as st_det_pyr_down makes them: halved, rounded up */
+    while (k < 30 && sigma / (double)(1 << k) > max_lvl_sigma && w >= min_size && h >= min_size) {
+        w = (w + 1) / 2;
+        h = (h + 1) / 2;
+        k++;
+    }
+    return k;
+}
+
+int st_det_pyr_descend(st_det_pyr_walk *p, int level, int threads)
+{
+    while (p->level < level) {
+        float *next = st_det_pyr_down(p->lvl, p->w, p->h, 1, &p->w, &p->h, threads);
+        if (!next)
+            return ST_ENOMEM;
+        st_aligned_free(p->own);
+        p->lvl = p->own = next;
+        p->level++;
+    }
+    return ST_OK;
+}
+
 /* A coarse pixel i covers fine pixels [i*s, (i+1)*s): its centre is at
  * fine coordinate (i + 0.5) * s - 0.5. */
 static void up_pos(int i, double scale, int n, int *i0, int *i1, float *t)

@@ -359,10 +359,8 @@ static int fill_coarse(line_maps *m, const line_maps *c, double min_snr, int thr
  * exceeds 2 and the level keeps >= 32 px). */
 static int scale_level(double s, int w, int h)
 {
-    int up = 0;
-    while (s / (double)(1 << up) > 2.0 && (w >> up) >= 32 && (h >> up) >= 32 && up < MAX_LEVELS - 1)
-        up++;
-    return up;
+    int up = st_det_pyr_level_for(s, 2.0, w, h, 32);
+    return up < MAX_LEVELS - 1 ? up : MAX_LEVELS - 1;
 }
 
 /* Runs the scales of each level, coarsest first, each level starting from
