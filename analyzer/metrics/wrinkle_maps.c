@@ -50,12 +50,13 @@ typedef struct hess_ctx {
     float s1, s2;
 } hess_ctx;
 
-/* st_det_hessian's central differences, term for term, and the squared
- * gradient over [x0, x1) of row r (a function of its own so that the
- * restrict parameters let the loop vectorise). */
+/* st_det_hessian's central differences, term for term, the squared
+ * gradient and the squared half-difference of the eigenvalues dd over
+ * [x0, x1) of row r (a function of its own so that the restrict parameters
+ * let the loop vectorise). */
 ST_DET_VEC static void hess_interior(const float *restrict r, int w, int x0, int x1, float s2,
                           float *restrict xx, float *restrict yy, float *restrict xy,
-                          float *restrict g2)
+                          float *restrict g2, float *restrict dd)
 {
     const float *rm = r - w, *rp = r + w;
     for (int x = x0; x < x1; x++) {
@@ -63,24 +64,26 @@ ST_DET_VEC static void hess_interior(const float *restrict r, int w, int x0, int
         float cc = rp[x] - 2.0f * r[x] + rm[x];
         float d = 0.25f * (rp[x + 1] - rp[x - 1] - rm[x + 1] + rm[x - 1]);
         float gx = 0.5f * (r[x + 1] - r[x - 1]), gy = 0.5f * (rp[x] - rm[x]);
-        xx[x] = s2 * a;
-        yy[x] = s2 * cc;
-        xy[x] = s2 * d;
+        float sa = s2 * a, sc = s2 * cc, sd = s2 * d;
+        xx[x] = sa;
+        yy[x] = sc;
+        xy[x] = sd;
         g2[x] = gx * gx + gy * gy;
+        dd[x] = 0.25f * (sa - sc) * (sa - sc) + sd * sd;
     }
 }
 
-/* One row of the Hessian and gradient. The interior (at least 2 px from
- * the border, since s_lvl >= 1) needs no clamping, so its loops vectorise;
- * the square roots run as a separate row pass (st_det_sqrt_row). The
- * border of 2 sigma, where the mirrored extension bends ramps into false
- * valleys, gets an infinite-like gradient (1e30), hence no response. */
-static void hess_row_into(const hess_ctx *c, int y, float *restrict xx, float *restrict yy,
-                          float *restrict xy, float *restrict gm)
+/* One row of the Hessian (v[0..2]: xx, yy, xy), the gradient magnitude
+ * (v[3], not yet sigma-normalised) and the eigenvalues' half-difference
+ * (v[4]). The interior (at least 2 px from the border, since s_lvl >= 1)
+ * needs no clamping, so its loop vectorises; the square roots run as row
+ * passes (st_det_sqrt_row). The border of 2 sigma, where the mirrored
+ * extension bends ramps into false valleys, gets an infinite gradient,
+ * hence no response. */
+static void hess_row_into(const hess_ctx *c, int y, float *const v[5])
 {
     const int w = c->w, bd = c->border;
     size_t o = (size_t)y * w;
-    const float s1 = c->s1;
     int x0 = bd, x1 = w - bd;
     if (y < bd || y >= c->h - bd || x1 <= x0)
         x0 = x1 = w;
@@ -89,35 +92,31 @@ static void hess_row_into(const hess_ctx *c, int y, float *restrict xx, float *r
             x = x1; /* skip the interior */
         if (x >= w)
             break;
-        xx[x] = yy[x] = xy[x] = 0.0f;
-        gm[x] = 1e30f;
+        v[0][x] = v[1][x] = v[2][x] = v[4][x] = 0.0f;
+        v[3][x] = INFINITY;
     }
-    if (x1 <= x0)
-        return;
-    hess_interior(c->b + o, w, x0, x1, c->s2, xx, yy, xy, gm);
-    st_det_sqrt_row(gm + x0, (size_t)(x1 - x0));
-    for (int x = x0; x < x1; x++) {
-        float g = s1 * gm[x];
-        gm[x] = g < 1e30f ? g : 1e30f;
-    }
+    if (x1 > x0)
+        hess_interior(c->b + o, w, x0, x1, c->s2, v[0], v[1], v[2], v[3], v[4]);
+    st_det_sqrt_row(v[3], (size_t)w);
+    st_det_sqrt_row(v[4], (size_t)w);
 }
 
-/* Line response from a normalised Hessian and gradient, over a row. The
- * gradient term removes the toes of edges (a pore's rim, a shadow border),
- * where the curvature across is as large as at a valley but the surface is
- * still sloping; at a valley's centre line the gradient vanishes. dd is
- * scratch. */
+/* Line response from a normalised Hessian (a, c, b), the gradient
+ * magnitude g (times s1: sigma-normalised, kept finite) and the
+ * eigenvalues' half-difference dd, over a row. The gradient term removes
+ * the toes of edges (a pore's rim, a shadow border), where the curvature
+ * across is as large as at a valley but the surface is still sloping; at
+ * a valley's centre line the gradient vanishes. */
 ST_DET_VEC static void line_response_row(const float *restrict a, const float *restrict c,
-                              const float *restrict b, const float *restrict g,
-                              float *restrict dd, float *restrict r, int n)
+                                         const float *restrict g, const float *restrict dd,
+                                         float s1, float *restrict r, int n)
 {
-    for (int x = 0; x < n; x++)
-        dd[x] = 0.25f * (a[x] - c[x]) * (a[x] - c[x]) + b[x] * b[x];
-    st_det_sqrt_row(dd, (size_t)n);
     for (int x = 0; x < n; x++) {
+        float gs = s1 * g[x];
+        gs = gs < 1e30f ? gs : 1e30f;
         float tr = 0.5f * (a[x] + c[x]);
         float l1 = tr + dd[x], l2 = tr - dd[x];
-        float v = l1 - fabsf(l2) - GRAD_WEIGHT * g[x];
+        float v = l1 - fabsf(l2) - GRAD_WEIGHT * gs;
         r[x] = ((l1 > 0) & (v > 0)) ? v : 0.0f;
     }
 }
@@ -183,12 +182,12 @@ static void scale_rows(void *arg, int y0, int y1)
         atomic_store(&c->failed, 1);
         return;
     }
-    float *v[4], *dd = buf + 4 * (size_t)w, *r = dd + w;
-    for (int k = 0; k < 4; k++)
+    float *v[5], *r = buf + 5 * (size_t)w;
+    for (int k = 0; k < 5; k++)
         v[k] = buf + (size_t)k * w;
     for (int y = y0; y < y1; y++) {
-        hess_row_into(c->hc, y, v[0], v[1], v[2], v[3]);
-        line_response_row(v[0], v[1], v[2], v[3], dd, r, w);
+        hess_row_into(c->hc, y, v);
+        line_response_row(v[0], v[1], v[3], v[4], c->hc->s1, r, w);
         keep_best(c, y, r, v[0], v[1], v[2]);
     }
     free(buf);
