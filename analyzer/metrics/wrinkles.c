@@ -6,11 +6,13 @@
  * which is zero on round blobs such as pores and on flat or planar skin).
  * Each scale's response is divided by its robust noise level; the best scale
  * per pixel gives the orientation. Hysteresis (Canny 1986) keeps lines that
- * reach 5 noise SDs somewhere and follows them down to 2; non-maximum
- * suppression across the line gives centre lines. Length counts each centre-line pixel as
- * 1 / max(|cos t|, |sin t|) pixels along the local direction t, which is
- * exact for digital straight lines; width and depth are read across the
- * line on the surface (full width at half depth). */
+ * reach 5 noise SDs somewhere and follows them down to 1.5; non-maximum
+ * suppression across the line, thinned to 8-connected, gives centre lines.
+ * Length counts each centre-line pixel as 1 / max(|cos t|, |sin t|) pixels
+ * along the local direction t, which is exact for digital straight lines;
+ * width and depth are read across the line on the surface (full width at
+ * half depth). Dark arcs that close around a blob (scar walls under
+ * directional light) are not lines (is_arc). */
 #define _DEFAULT_SOURCE /* M_PI */
 #include <math.h>
 #include <stdlib.h>
