@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "../tests/unit/reg_synth.h"
+#include "core/alloc.h"
 
 /* CPU seconds of the process (all threads): on a loaded machine, CPU / threads
  * is what the wall time would be with the cores to ourselves. */
@@ -46,6 +47,7 @@ static st_image *to_rgb(const st_image *g)
 
 int main(int argc, char **argv)
 {
+    st_allocator_keep_large_blocks(); /* as the CLI does */
     int threads = 2, w = 4000, h = 3000, reps = 3, fine = 0;
     const char *wisdom = "bench_register.wisdom";
     for (int i = 1; i < argc; i++) {

@@ -12,6 +12,7 @@
 
 #include <time.h>
 
+#include "core/alloc.h"
 #include "fft/fft.h"
 #include "metrics/surface.h"
 
@@ -33,6 +34,7 @@ static double uniform(void)
 
 int main(int argc, char **argv)
 {
+    st_allocator_keep_large_blocks(); /* as the CLI does */
     int w = argc > 1 ? atoi(argv[1]) : 4000, h = argc > 2 ? atoi(argv[2]) : 3000;
     double px = argc > 3 ? atof(argv[3]) : 0.05;
     int threads = argc > 4 ? atoi(argv[4]) : 2, runs = argc > 5 ? atoi(argv[5]) : 3;

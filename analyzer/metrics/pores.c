@@ -4,11 +4,12 @@
  * lap(G_sigma * s) (Lindeberg, "Feature detection with automatic scale
  * selection", IJCV 30(2), 1998): a dark disk of radius r gives a positive
  * extremum at sigma = r / sqrt(2). Scales are computed on a 2x mean pyramid
- * once sigma exceeds ~1.6 pixels of the current level (as in Lowe's SIFT
- * octaves), non-maximum suppression runs over 3x3 in space and over the
- * neighbouring scales, and each candidate must be darker than its ring of
- * background by a margin over the ring's own variability and be round (both
- * Hessian eigenvalues positive, ratio >= 0.35). The diameter is measured, not
+ * once sigma exceeds one pixel of the current level (pore_scales.c),
+ * non-maximum suppression runs over 3x3 in space and over the neighbouring
+ * scales, and each candidate must be round (both Hessian eigenvalues
+ * positive, ratio >= 0.35), darker than its ring of background by a margin
+ * over the ring's own variability, and darker than the skin's null
+ * contrast at its scale allows (contrast_floors()). The diameter is measured, not
  * taken from the scale: the area of the connected pixels darker than half
  * the centre's contrast, as an equal-area circle, is the pore's diameter at
  * half depth; the opening's diameter (where the darkening ends) follows for
@@ -17,6 +18,8 @@
  * 0.541 of the rim's. */
 #define _DEFAULT_SOURCE /* M_PI, M_SQRT2 */
 #include <math.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,8 +33,22 @@
 #define PORE_D_MIN_MM 0.05
 #define PORE_D_MAX_MM 0.5
 #define RING_SIGMAS 3.0   /* contrast over the background ring's SD */
+/* Height maps (µm) see no light, no albedo and no sensor noise: the null
+ * contrast and the ring's spread there are the relief's own, mostly the
+ * furrow network (a groove through the ring or by the centre), which the
+ * isotropy and arm tests below reject on their own. On the height course
+ * (samples/demo/height-scars: pores 1.5-11 px, ~35 µm deep, in relief of
+ * Sq ~22 µm) the photo factors (5, 3) keep 2 of 250 pores (recall 0.004,
+ * one "pore" an icepick scar); these keep recall ~0.17 at precision
+ * ~0.65: the larger pores, and round pits of the relief as deep and as
+ * wide, which no test here tells apart. */
+#define RING_SIGMAS_HEIGHT 1.5
+#define NULL_SIGMAS_HEIGHT 3.0
 #define ARM_RATIO 1.6
-#define TEXTURE_SIGMAS 5.5 /* contrast over the image's texture level */
+#define NULL_SIGMAS 5.0  /* contrast over skin's own (robust SDs of the null contrast) */
+#define NULL_POINTS 32   /* per side of the grid the null contrast is sampled on */
+#define MAX_SCALES 32
+#define SMOOTH_SIGMA 0.7 /* px: the measuring surface, and the finest scale */
 #define HALF_DEPTH_RADIUS 0.5412 /* sqrt(1 - 1/sqrt(2)): funnel (1 - rho^2)^2 */
 
 static int cmp_cand(const void *a, const void *b)
@@ -44,36 +61,62 @@ static int cmp_cand(const void *a, const void *b)
     return (p->x > q->x) - (p->x < q->x);
 }
 
-/* Median and robust SD (1.4826 MAD) of the surface in the ring
- * r_in <= r <= r_out around (cx, cy): robust to the furrows crossing it.
- * buf holds at least (2 r_out + 3)^2 floats. */
-static void ring_stats(const float *s, int w, int h, double cx, double cy, double r_in,
-                       double r_out, float *buf, double *med, double *sd)
+/* Median of the surface in the ring r_in <= r <= r_out around (cx, cy),
+ * sampled on RING_CIRCLES circles of RING_DIRS nearest pixels each (a
+ * few dozen samples estimate a median as well as the thousands of pixels
+ * of a wide ring, at a fixed cost): robust to the furrows crossing it.
+ * The samples stay in buf (at least RING_CIRCLES * RING_DIRS floats) for
+ * ring_sd; returns their count. */
+#define RING_CIRCLES 3
+#define RING_DIRS 16
+typedef double ring_dirs[2][RING_DIRS][2]; /* cos, sin of 2 pi (k + 0.5 j) / RING_DIRS */
+
+static void ring_dirs_init(ring_dirs cs)
+{
+    for (int j = 0; j < 2; j++)
+        for (int k = 0; k < RING_DIRS; k++) {
+            double a = 2.0 * M_PI * (k + 0.5 * j) / RING_DIRS;
+            cs[j][k][0] = cos(a);
+            cs[j][k][1] = sin(a);
+        }
+}
+
+static size_t ring_median(const float *s, int w, int h, const ring_dirs cs, double cx, double cy,
+                          double r_in, double r_out, float *buf, double *med)
 {
     size_t n = 0;
-    int x0 = (int)floor(cx - r_out), x1 = (int)ceil(cx + r_out);
-    int y0 = (int)floor(cy - r_out), y1 = (int)ceil(cy + r_out);
-    for (int y = y0 < 0 ? 0 : y0; y <= y1 && y < h; y++)
-        for (int x = x0 < 0 ? 0 : x0; x <= x1 && x < w; x++) {
-            double d2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);
-            if (d2 >= r_in * r_in && d2 <= r_out * r_out)
+    for (int c = 0; c < RING_CIRCLES; c++) {
+        double r = r_in + (r_out - r_in) * c / (RING_CIRCLES - 1);
+        for (int k = 0; k < RING_DIRS; k++) {
+            int x = (int)lround(cx + r * cs[c & 1][k][0]);
+            int y = (int)lround(cy + r * cs[c & 1][k][1]);
+            if (x >= 0 && y >= 0 && x < w && y < h)
                 buf[n++] = s[(size_t)y * w + x];
         }
-    if (n < 3) {
-        *med = 0.0;
-        *sd = INFINITY;
-        return;
     }
-    *med = st_det_select(buf, n, n / 2);
+    *med = n >= 3 ? st_det_select(buf, n, n / 2) : 0.0;
+    return n;
+}
+
+/* Robust SD (1.4826 MAD) of the n ring samples about their median. */
+static double ring_sd(float *buf, size_t n, double med)
+{
+    if (n < 3)
+        return INFINITY;
     for (size_t i = 0; i < n; i++)
-        buf[i] = fabsf(buf[i] - (float)*med);
-    *sd = 1.4826 * st_det_select(buf, n, n / 2);
+        buf[i] = fabsf(buf[i] - (float)med);
+    return 1.4826 * st_det_select(buf, n, n / 2);
 }
 
 #define N_DIR 16
 
-/* Darkness (bg - value) at radius r in N_DIR directions: the median over
- * directions, the share of directions darker than `level`, the maximum. */
+/* Darkness (bg - value) at radius r, averaged over opposite directions
+ * (N_DIR / 2 diameters): the median over them, the share darker than
+ * `level`, the maximum. The average of opposite points cancels the odd
+ * part of the profile: a directional light shades a pit's walls as a
+ * dipole (dark towards the light, bright away from it, in proportion to
+ * the wall's slope; Lambert), which is odd about the centre, so what is
+ * left is the pore's own, even darkening. */
 static void radial(const float *s, int w, int h, double cx, double cy, double r, double bg,
                    double level, double *median, double *share, double *maxd)
 {
@@ -81,25 +124,28 @@ static void radial(const float *s, int w, int h, double cx, double cy, double r,
     static const double cs[N_DIR] = {1, 0.92387953, 0.70710678, 0.38268343, 0, -0.38268343,
                                      -0.70710678, -0.92387953, -1, -0.92387953, -0.70710678,
                                      -0.38268343, 0, 0.38268343, 0.70710678, 0.92387953};
-    float v[N_DIR];
+    enum { M = N_DIR / 2 };
+    float sv[N_DIR], v[M];
     int dark = 0;
     for (int k = 0; k < N_DIR; k++) {
         double x = cx + r * cs[k], y = cy + r * cs[(k + 12) % N_DIR];
-        float sv = st_sample_bilinear(s, (size_t)w, w, h, x, y, (float)bg);
-        v[k] = (float)(bg - sv);
+        sv[k] = st_sample_bilinear(s, (size_t)w, w, h, x, y, (float)bg);
+    }
+    for (int k = 0; k < M; k++) {
+        v[k] = (float)(bg - 0.5 * ((double)sv[k] + (double)sv[k + M]));
         dark += v[k] > level;
     }
-    /* insertion sort: 16 finite values, the order qsort gives them */
-    for (int i = 1; i < N_DIR; i++) {
+    /* insertion sort: 8 finite values */
+    for (int i = 1; i < M; i++) {
         float t = v[i];
         int j = i;
         for (; j > 0 && v[j - 1] > t; j--)
             v[j] = v[j - 1];
         v[j] = t;
     }
-    *median = 0.5 * (v[N_DIR / 2 - 1] + v[N_DIR / 2]);
-    *share = (double)dark / N_DIR;
-    *maxd = v[N_DIR - 1];
+    *median = 0.5 * (v[M / 2 - 1] + v[M / 2]);
+    *share = (double)dark / M;
+    *maxd = v[M - 1];
 }
 
 typedef struct pore_ctx {
@@ -109,52 +155,11 @@ typedef struct pore_ctx {
     double d_min_px, d_max_px;
     float *buf;
     int rmax_cap;
-    double texture; /* robust SD of the surface about its local mean */
+    ring_dirs dirs;
+    int height; /* a height map (µm): pits, no light */
+    int n_scales;
+    double sigma[MAX_SCALES], floor[MAX_SCALES]; /* each scale's least contrast */
 } pore_ctx;
-
-/* Robust SD of the smoothed surface about its local mean over a window of
- * a few pore sizes: the amplitude of skin texture and noise that a pore's
- * darkening has to stand out from. The local mean is a Gaussian of
- * max(2, d_max) px made on a 2x mean pyramid (the variance of the 2x2 means
- * and of the read-back taken off the coarse sigma) and read back bilinearly
- * at the ~65536 evenly spaced pixels the robust SD looks at: no
- * full-resolution blur with a kernel of 6 d_max px. */
-static double texture_level(const float *smooth, int w, int h, double d_max_px, int threads)
-{
-    double sigma = fmax(2.0, d_max_px);
-    int lv = 0;
-    while (sigma / (double)(1 << lv) > 4.0 && (w >> (lv + 1)) >= 16 && (h >> (lv + 1)) >= 16)
-        lv++;
-    int cw = w, ch = h;
-    /* Variance the approximation adds per axis, in full-resolution px^2,
-     * taken off the coarse Gaussian: the 2x2 means' (f^2 - 1) / 12, and the
-     * bilinear read-back's t (1 - t) coarse px^2 at phase t, averaged over
-     * the f phases of the fine pixels. */
-    double f = (double)(1 << lv), pre = (f * f - 1.0) / 12.0;
-    for (int k = 0; k < (1 << lv); k++) {
-        double pos = (k + 0.5) / f - 0.5, t = pos - floor(pos);
-        pre += t * (1.0 - t) * f; /* f^2 times the mean over the f phases */
-    }
-    float *c = st_det_pyr_down(smooth, w, h, lv, &cw, &ch, threads), *m = st_det_alloc(cw, ch);
-    size_t n = (size_t)w * h, step = n > 65536 ? n / 65536 + 1 : 1, k = 0;
-    float *res = malloc((n / step + 1) * sizeof *res);
-    st_det_up up = {0};
-    double level = 0.0;
-    if (c && m && res && !st_det_up_init(&up, cw, ch, lv, w) &&
-        !st_gaussian_blur(c, (size_t)cw, m, (size_t)cw, cw, ch, sqrt(sigma * sigma - pre) / f,
-                          threads)) {
-        for (size_t i = 0; i < n; i += step) {
-            int x = (int)(i % (size_t)w), y = (int)(i / (size_t)w);
-            res[k++] = smooth[i] - st_det_up_at(&up, m, x, y);
-        }
-        level = st_det_robust_sigma(res, k);
-    }
-    st_det_up_free(&up);
-    st_aligned_free(c);
-    st_aligned_free(m);
-    free(res);
-    return level;
-}
 
 /* The darkest smoothed pixel within radius r of (x, y). */
 static void darkest(const float *s, int w, int h, double x, double y, double r, int *ox, int *oy)
@@ -182,15 +187,32 @@ static void darkest(const float *s, int w, int h, double x, double y, double r, 
  * rim (a crossing of furrows is dark along its arms), and clearly darker
  * than the darkest arm there (a pore in a furrow is; a bump of noise along
  * a furrow is not). 1 if a pore. */
+/* The centre (the darkest pixel near p), the ring's median and the
+ * contrast between them at scale sigma; returns the ring's sample count
+ * (the samples stay in buf). */
+static size_t centre_contrast(const pore_ctx *c, double px, double py, double sigma, float *buf,
+                              int *cx, int *cy, double *bg, double *contrast)
+{
+    double r_est = M_SQRT2 * sigma;
+    darkest(c->smooth, c->w, c->h, px, py, fmax(1.0, 0.5 * r_est), cx, cy);
+    double r_in = 2.0 * r_est + 1.0, r_out = fmin(3.0 * r_est + 2.0, (double)c->rmax_cap);
+    size_t n = ring_median(c->smooth, c->w, c->h, c->dirs, *cx, *cy, r_in, r_out, buf, bg);
+    *contrast = *bg - c->smooth[(size_t)*cy * c->w + *cx];
+    return n;
+}
+
 static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_px)
 {
-    double r_est = M_SQRT2 * k->sigma, bg, sd;
-    int cx, cy;
-    darkest(c->smooth, c->w, c->h, k->x, k->y, fmax(1.0, 0.5 * r_est), &cx, &cy);
-    double r_in = 2.0 * r_est + 1.0, r_out = fmin(3.0 * r_est + 2.0, (double)c->rmax_cap);
-    ring_stats(c->smooth, c->w, c->h, cx, cy, r_in, r_out, c->buf, &bg, &sd);
-    double contrast = bg - c->smooth[(size_t)cy * c->w + cx];
-    if (!(contrast > RING_SIGMAS * sd) || contrast < TEXTURE_SIGMAS * c->texture)
+    double r_est = M_SQRT2 * k->sigma, bg, sd, contrast;
+    double r_out = fmin(3.0 * r_est + 2.0, (double)c->rmax_cap);
+    int cx, cy, s = 0;
+    while (s + 1 < c->n_scales && c->sigma[s] != k->sigma)
+        s++;
+    size_t n = centre_contrast(c, k->x, k->y, k->sigma, c->buf, &cx, &cy, &bg, &contrast);
+    if (n < 3 || !(contrast >= c->floor[s]))
+        return 0;
+    sd = ring_sd(c->buf, n, bg);
+    if (!(contrast > (c->height ? RING_SIGMAS_HEIGHT : RING_SIGMAS) * sd))
         return 0;
     double half = 0.5 * contrast, r_half = -1.0, prev = contrast, med, share, arm;
     for (double r = 0.5; r <= r_out; r += 0.5) {
@@ -208,7 +230,9 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
         return 0;
     double r_rim = r_half / HALF_DEPTH_RADIUS;
     radial(c->smooth, c->w, c->h, cx, cy, 1.15 * r_rim + 1.0, bg, half, &med, &share, &arm);
-    if (share > 0.25 || contrast < ARM_RATIO * arm)
+    if (share > 0.25)
+        return 0;
+    if (contrast < ARM_RATIO * arm)
         return 0;
     double d = 2.0 * r_rim;
     if (d < 0.75 * c->d_min_px || d > 1.25 * c->d_max_px)
@@ -218,6 +242,85 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
     out->d_mm = d;
     *area_px = M_PI * d * d / 4.0; /* the opening, as the diameter */
     return 1;
+}
+
+/* The null contrast: what centre_contrast() gives at scale sigma on a
+ * grid of NULL_POINTS^2 points of the ROI, i.e. on skin where, nearly
+ * everywhere, there is no pore (they cover ~1 % of it). Its median plus
+ * NULL_SIGMAS robust SDs is the least contrast a pore must have at that
+ * scale: texture, relief shading, noise and (on height maps) relief all
+ * show up in it as they would in a pore's contrast, so one rule holds
+ * whatever the light or the modality. A plain SD of the surface would
+ * count slopes and bumps wider than the ring, which a centre-to-ring
+ * contrast does not see. */
+typedef struct floor_ctx {
+    const pore_ctx *c;
+    float *con; /* n_scales x NULL_POINTS^2 null contrasts, NAN off the skin */
+    atomic_int failed;
+} floor_ctx;
+
+/* Grid rows [b, e): every scale at each point in turn, so the surface
+ * around a point is fetched once for all scales. */
+static void floor_rows(void *arg, int b, int e)
+{
+    floor_ctx *f = arg;
+    const pore_ctx *c = f->c;
+    float *buf = malloc(RING_CIRCLES * RING_DIRS * sizeof *buf);
+    if (!buf) {
+        atomic_store(&f->failed, 1);
+        return;
+    }
+    for (int j = b; j < e; j++)
+        for (int i = 0; i < NULL_POINTS; i++) {
+            int x = (int)((i + 0.5) * c->w / NULL_POINTS);
+            int y = (int)((j + 0.5) * c->h / NULL_POINTS);
+            for (int s = 0; s < c->n_scales; s++) {
+                int cx, cy;
+                double bg, ct;
+                float *o = &f->con[((size_t)s * NULL_POINTS + j) * NULL_POINTS + i];
+                *o = NAN;
+                if (st_det_inside(c->in, x, y) &&
+                    centre_contrast(c, x, y, c->sigma[s], buf, &cx, &cy, &bg, &ct) >= 3)
+                    *o = (float)ct;
+            }
+        }
+    free(buf);
+}
+
+/* The distinct scales of the candidates and each one's least contrast. */
+static int contrast_floors(pore_ctx *c, const cand_list *cl, int threads)
+{
+    c->n_scales = 0;
+    for (size_t i = 0; i < cl->n; i++) {
+        int s = 0;
+        while (s < c->n_scales && c->sigma[s] != cl->v[i].sigma)
+            s++;
+        if (s == c->n_scales && s < MAX_SCALES)
+            c->sigma[c->n_scales++] = cl->v[i].sigma;
+    }
+    const size_t np = NULL_POINTS * NULL_POINTS;
+    floor_ctx f = {c, malloc(((size_t)c->n_scales * np + 1) * sizeof *f.con), 0};
+    if (!f.con)
+        return ST_ENOMEM;
+    st_parallel_for(threads, NULL_POINTS, 1, floor_rows, &f);
+    for (int s = 0; s < c->n_scales && !atomic_load(&f.failed); s++) {
+        float *con = f.con + (size_t)s * np;
+        size_t n = 0;
+        for (size_t i = 0; i < np; i++)
+            if (!isnan(con[i]))
+                con[n++] = con[i];
+        if (n < 16) { /* too little skin to tell: the ring test alone */
+            c->floor[s] = -INFINITY;
+            continue;
+        }
+        double med = st_det_select(con, n, n / 2);
+        for (size_t i = 0; i < n; i++)
+            con[i] = fabsf(con[i] - (float)med);
+        double k = c->height ? NULL_SIGMAS_HEIGHT : NULL_SIGMAS;
+        c->floor[s] = med + k * 1.4826 * st_det_select(con, n, n / 2);
+    }
+    free(f.con);
+    return atomic_load(&f.failed) ? ST_ENOMEM : ST_OK;
 }
 
 typedef struct verify_ctx {
@@ -242,43 +345,119 @@ static void verify_band(void *arg, int b, int e)
 /* Verifies every candidate (in parallel bands; each result has its own
  * slot, so the order and the bytes do not depend on the thread count) and
  * packs the pores to the front of p and area; returns their count. */
-static size_t verify_all(const pore_ctx *c, const cand_list *cl, size_t side, int threads,
-                         st_pore *p, double *area)
+typedef struct ranked {
+    cand c;
+    size_t i;
+} ranked;
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    return cmp_cand(&((const ranked *)a)->c, &((const ranked *)b)->c);
+}
+
+/* Raster order (y, then x): candidates of every scale interleaved. */
+static int cmp_raster(const void *a, const void *b)
+{
+    const cand *p = a, *q = b;
+    if (p->y != q->y)
+        return p->y < q->y ? -1 : 1;
+    if (p->x != q->x)
+        return p->x < q->x ? -1 : 1;
+    return (p->sigma > q->sigma) - (p->sigma < q->sigma);
+}
+
+/* Verifies every candidate in parallel bands, in raster order (the
+ * surface around a candidate is then still cached from its neighbours; in
+ * response order, or scale by scale, nearly every ring sample is a cache
+ * miss), each result in its
+ * own slot, so the bytes do not depend on the thread count. Then the
+ * pores go to the front of p and area, strongest response first (the
+ * order suppress() wants); returns their count, or -1 when out of memory. */
+static long verify_all(const pore_ctx *c, cand_list *cl, int threads, st_pore *p,
+                       double *area)
 {
     unsigned char *ok = calloc(cl->n ? cl->n : 1, 1);
-    if (!ok)
-        return 0;
-    verify_ctx v = {c, cl->v, p, area, ok, (side + 4) * (side + 4)};
-    st_parallel_for(threads, (int)cl->n, 256, verify_band, &v);
-    size_t n = 0;
-    for (size_t i = 0; i < cl->n; i++)
-        if (ok[i]) {
-            p[n] = p[i];
-            area[n] = area[i];
-            n++;
+    st_pore *q = malloc((cl->n ? cl->n : 1) * sizeof *q);
+    double *qa = malloc((cl->n ? cl->n : 1) * sizeof *qa);
+    ranked *r = malloc((cl->n ? cl->n : 1) * sizeof *r);
+    long n = -1;
+    if (ok && q && qa && r) {
+        if (cl->n) /* qsort(NULL, 0, ...) is undefined (UBSan: nonnull) */
+            qsort(cl->v, cl->n, sizeof *cl->v, cmp_raster);
+        verify_ctx v = {c, cl->v, q, qa, ok, RING_CIRCLES * RING_DIRS};
+        st_parallel_for(threads, (int)cl->n, 256, verify_band, &v);
+        size_t k = 0;
+        for (size_t i = 0; i < cl->n; i++)
+            if (ok[i])
+                r[k++] = (ranked){cl->v[i], i};
+        if (k) /* qsort(NULL, 0, ...) is undefined (UBSan: nonnull) */
+            qsort(r, k, sizeof *r, cmp_ranked);
+        for (size_t j = 0; j < k; j++) {
+            p[j] = q[r[j].i];
+            area[j] = qa[r[j].i];
         }
+        n = (long)k;
+    }
     free(ok);
+    free(q);
+    free(qa);
+    free(r);
     return n;
 }
 
-/* Greedy suppression: a weaker pore whose centre lies within the radius of
- * a stronger one is the same pore seen at another scale. */
-static size_t suppress(st_pore *p, double *area, size_t n)
+/* 1 when q's centre lies within the radius of the larger of p and q. */
+static int same_pore(const st_pore *p, const st_pore *q)
 {
+    double r = 0.5 * fmax(p->d_mm, q->d_mm);
+    double dx = p->x - q->x, dy = p->y - q->y;
+    return dx * dx + dy * dy < r * r;
+}
+
+/* Greedy suppression: a weaker pore whose centre lies within the radius of
+ * a stronger one is the same pore seen at another scale. The kept pores
+ * are binned in square cells as wide as the largest diameter, so each
+ * pore is compared with the kept ones of its 3x3 cells only (the same
+ * outcome as comparing with all of them). */
+static size_t suppress(st_pore *p, double *area, size_t n, int w, int h)
+{
+    double dmax = 1.0;
+    for (size_t i = 0; i < n; i++)
+        dmax = fmax(dmax, p[i].d_mm);
+    int gw = (int)(w / dmax) + 1, gh = (int)(h / dmax) + 1;
+    size_t cells = (size_t)gw * (size_t)gh;
+    int32_t *head = malloc(cells * sizeof *head), *next = malloc((n ? n : 1) * sizeof *next);
+    if (!head || !next || cells / (size_t)gw != (size_t)gh) { /* fall back: all pairs */
+        free(head);
+        free(next);
+        head = next = NULL;
+    } else
+        for (size_t c = 0; c < cells; c++)
+            head[c] = -1;
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
-        int dup = 0;
-        for (size_t j = 0; j < kept && !dup; j++) {
-            double r = 0.5 * fmax(p[i].d_mm, p[j].d_mm);
-            double dx = p[i].x - p[j].x, dy = p[i].y - p[j].y;
-            dup = dx * dx + dy * dy < r * r;
-        }
+        int dup = 0, cx = (int)(p[i].x / dmax), cy = (int)(p[i].y / dmax);
+        cx = cx < 0 ? 0 : (cx >= gw ? gw - 1 : cx);
+        cy = cy < 0 ? 0 : (cy >= gh ? gh - 1 : cy);
+        for (size_t j = 0; j < kept && !dup && !head; j++)
+            dup = same_pore(&p[i], &p[j]);
+        for (int yy = cy - 1; yy <= cy + 1 && !dup && head; yy++)
+            for (int xx = cx - 1; xx <= cx + 1 && !dup; xx++)
+                if (xx >= 0 && yy >= 0 && xx < gw && yy < gh)
+                    for (int32_t j = head[(size_t)yy * gw + xx]; j >= 0 && !dup; j = next[j])
+                        dup = same_pore(&p[i], &p[j]);
         if (!dup) {
             p[kept] = p[i];
             area[kept] = area[i];
+            if (head) {
+                size_t c = (size_t)cy * gw + cx;
+                next[kept] = head[c];
+                head[c] = (int32_t)kept;
+            }
             kept++;
         }
     }
+    free(head);
+    free(next);
     return kept;
 }
 
@@ -310,9 +489,10 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     /* Uncalibrated: assume pores span 2-16 pixels. */
     double d_min_px = pmm > 0 ? PORE_D_MIN_MM / pmm : 2.0;
     double d_max_px = pmm > 0 ? PORE_D_MAX_MM / pmm : 16.0;
-    pore_ctx c = {in, NULL, w, h, d_min_px, d_max_px, NULL, 0, 0.0};
+    pore_ctx c = {in, NULL, w, h, d_min_px, d_max_px, NULL, 0, {{{0}}}, in->unit == ST_UNIT_UM,
+                  0, {0}, {0}};
+    ring_dirs_init(c.dirs);
     c.rmax_cap = (int)ceil(3.0 * d_max_px / 2.0) + 4;
-    size_t side = (size_t)(2 * c.rmax_cap + 1);
     float *copy = NULL, *smooth = st_det_get(in, w, h);
     const float *surf = st_det_surface(in, &copy);
     cand_list cl = {0};
@@ -324,9 +504,10 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     }
     /* Measuring surface: just enough smoothing to tame pixel noise without
      * widening the smallest pores noticeably. */
-    rc = st_gaussian_blur(surf, (size_t)w, smooth, (size_t)w, w, h, 0.7, threads);
+    rc = st_gaussian_blur(surf, (size_t)w, smooth, (size_t)w, w, h, SMOOTH_SIGMA, threads);
     if (!rc)
-        rc = st_det_pore_scales(surf, w, h, d_min_px, d_max_px, in, threads, &cl);
+        rc = st_det_pore_scales(surf, smooth, SMOOTH_SIGMA, w, h, d_min_px, d_max_px, in, threads,
+                                &cl);
     if (rc) {
         rc = st_err_set(err, rc, "pores: scale space failed (%s)", st_status_name(rc));
         goto done;
@@ -334,17 +515,22 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     c.smooth = smooth;
     st_det_put(in, copy); /* the scale space is done with it */
     copy = NULL;
-    c.texture = texture_level(smooth, w, h, d_max_px, threads);
-    if (cl.n) /* qsort(NULL, 0, ...) is undefined (UBSan: nonnull) */
-        qsort(cl.v, cl.n, sizeof *cl.v, cmp_cand);
+    if (contrast_floors(&c, &cl, threads)) {
+        rc = st_err_set(err, ST_ENOMEM, "pores: out of memory for the contrast floors");
+        goto done;
+    }
     p = malloc((cl.n ? cl.n : 1) * sizeof *p);
     area = malloc((cl.n ? cl.n : 1) * sizeof *area);
     if (!p || !area) {
         rc = st_err_set(err, ST_ENOMEM, "pores: out of memory for %zu candidates", cl.n);
         goto done;
     }
-    size_t n = verify_all(&c, &cl, side, threads, p, area);
-    n = suppress(p, area, n);
+    long nv = verify_all(&c, &cl, threads, p, area);
+    if (nv < 0) {
+        rc = st_err_set(err, ST_ENOMEM, "pores: out of memory verifying %zu candidates", cl.n);
+        goto done;
+    }
+    size_t n = suppress(p, area, (size_t)nv, w, h);
     double sum_d = 0, area_px = 0;
     for (size_t i = 0; i < n; i++) {
         area_px += area[i];

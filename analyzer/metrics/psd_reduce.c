@@ -69,25 +69,34 @@ static void geom_params_make(int fw, int fh, double px, const double (*bands)[2]
     }
 }
 
+/* Weight and radial bin of half-plane bin (kx, ky) at squared frequency f2
+ * (no angle yet); 1 when it also gets an angle: inside Nyquist and beyond
+ * aps_rmin. */
+static inline int radial_bin(const geom_params *g, int kx, int ky, double f2,
+                             struct st_bin_geom *b)
+{
+    /* The half plane stands for both halves, except the columns that are
+     * their own mirror image. */
+    const int kmid = g->fw % 2 == 0 ? g->fw / 2 : -1;
+    b->wgt = (kx == 0 && ky == 0) ? 0.0 : (kx == 0 || kx == kmid) ? 1.0 : 2.0;
+    b->r = -1;
+    b->a = -1;
+    b->c2 = b->s2 = 0;
+    if (f2 > g->fnyq2 || b->wgt == 0)
+        return 0;
+    size_t r = (size_t)(sqrt(f2) * (1.0 / g->df) + 0.5);
+    b->r = r < g->nr ? (int)r : -1;
+    return f2 >= g->aps_rmin2;
+}
+
 static void geom_row(const geom_params *g, int ky, struct st_bin_geom *out)
 {
     double fy = (ky <= g->fh / 2 ? ky : ky - g->fh) * g->dfy, fy2 = fy * fy;
-    const double inv_df = 1.0 / g->df, to_bin = ST_APS_BINS / M_PI;
+    const double to_bin = ST_APS_BINS / M_PI;
     for (int kx = 0; kx < g->hw; kx++) {
         struct st_bin_geom *b = &out[kx];
         double fx = kx * g->dfx, fx2 = fx * fx, f2 = fx2 + fy2;
-        /* The half plane stands for both halves, except the columns that
-         * are their own mirror image. */
-        b->wgt = (kx == 0 && ky == 0) ? 0.0
-                 : (kx == 0 || (g->fw % 2 == 0 && kx == g->fw / 2)) ? 1.0 : 2.0;
-        b->r = -1;
-        b->a = -1;
-        b->c2 = b->s2 = 0;
-        if (f2 > g->fnyq2 || b->wgt == 0)
-            continue;
-        size_t r = (size_t)(sqrt(f2) * inv_df + 0.5);
-        b->r = r < g->nr ? (int)r : -1;
-        if (f2 < g->aps_rmin2)
+        if (!radial_bin(g, kx, ky, f2, b))
             continue;
         /* Wave vector direction, counter-clockwise as displayed (y down). */
         int bin = (int)(half_angle(fx, -fy) * to_bin);
@@ -110,7 +119,7 @@ typedef struct pair_scratch {
 
 static void geom_pair(const geom_params *g, int ky, pair_scratch *ps)
 {
-    const double fy = ky * g->dfy, fy2 = fy * fy, inv_df = 1.0 / g->df;
+    const double fy = ky * g->dfy, fy2 = fy * fy;
     const double to_bin = ST_APS_BINS / M_PI;
     const int hw = g->hw;
     double *restrict f2a = ps->f2, *restrict ang = ps->ang, *restrict c2 = ps->c2,
@@ -128,20 +137,11 @@ static void geom_pair(const geom_params *g, int ky, pair_scratch *ps)
         c2[kx] = (fx2 - fy2) / q;
         s2[kx] = -2.0 * fx * fy / q;
     }
-    const int kmid = g->fw % 2 == 0 ? g->fw / 2 : -1; /* its own mirror column */
     for (int kx = 0; kx < hw; kx++) {
         struct st_bin_geom *b = &ps->gp[kx], *m = &ps->gm[kx];
-        double f2 = f2a[kx];
-        b->wgt = (kx == 0 && ky == 0) ? 0.0 : (kx == 0 || kx == kmid) ? 1.0 : 2.0;
-        b->r = -1;
-        b->a = -1;
-        b->c2 = b->s2 = 0;
+        int angular = radial_bin(g, kx, ky, f2a[kx], b);
         *m = *b;
-        if (f2 > g->fnyq2 || b->wgt == 0)
-            continue;
-        size_t r = (size_t)(sqrt(f2) * inv_df + 0.5);
-        b->r = m->r = r < g->nr ? (int)r : -1;
-        if (f2 < g->aps_rmin2)
+        if (!angular)
             continue;
         /* Row ky > 0: the flipped wave vector points left (π − a) unless
          * fx = 0; row 0 is not flipped. */

@@ -282,21 +282,6 @@ static int ecc_step(const double *g, const param_set *ps, double *rho, double *d
     return solve_spd(h, ps->n, e, delta) ? ST_OK : ST_EREGISTER;
 }
 
-/* Largest displacement of the template's corners between warps a and b. */
-static double corner_move(const double a[9], const double b[9], int w, int h)
-{
-    const double cx[4] = {0, w - 1.0, 0, w - 1.0}, cy[4] = {0, 0, h - 1.0, h - 1.0};
-    double worst = 0.0;
-    for (int i = 0; i < 4; i++) {
-        double ax, ay, bx, by;
-        st_mat3_apply(a, cx[i], cy[i], &ax, &ay);
-        st_mat3_apply(b, cx[i], cy[i], &bx, &by);
-        double d = hypot(ax - bx, ay - by);
-        worst = d > worst || !isfinite(d) ? d : worst;
-    }
-    return worst;
-}
-
 /* The sums of one pass at warp p->w into g (G_COUNT doubles). */
 static void run_pass(ecc_pass *p, int nblocks, int threads, double *g)
 {
@@ -373,7 +358,7 @@ int st_ecc_align(const st_ecc_level *lv, const st_ecc_opts *o, double warp[9],
         memcpy(next, p.w, sizeof next);
         for (int k = 0; k < ps->n; k++)
             next[warp_index(ps, k)] += delta[k];
-        double moved = corner_move(p.w, next, lv->tw, lv->th);
+        double moved = st_mat3_corner_distance(p.w, next, lv->tw, lv->th);
         memcpy(p.w, next, sizeof next);
         if (!(moved < 1e6)) {
             rc = st_err_set(err, ST_EREGISTER, "ECC: diverged");

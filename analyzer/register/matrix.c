@@ -35,6 +35,22 @@ void st_mat3_apply(const double m[9], double x, double y, double *ox, double *oy
     *oy = (m[3] * x + m[4] * y + m[5]) / w;
 }
 
+double st_mat3_corner_distance(const double a[9], const double b[9], int w, int h)
+{
+    const double cx[4] = {0, w - 1.0, 0, w - 1.0}, cy[4] = {0, 0, h - 1.0, h - 1.0};
+    double worst = 0.0;
+    for (int i = 0; i < 4; i++) {
+        double ax, ay, bx, by;
+        st_mat3_apply(a, cx[i], cy[i], &ax, &ay);
+        st_mat3_apply(b, cx[i], cy[i], &bx, &by);
+        double d = hypot(ax - bx, ay - by);
+        worst = d > worst || !isfinite(d) ? d : worst;
+        if (!isfinite(worst))
+            break;
+    }
+    return worst;
+}
+
 /* Level l pixel x_l sits at x_0 = s x_l + (s - 1) / 2, s = 2^l. */
 static void level_frame(int level, double s_out[9])
 {

@@ -197,7 +197,7 @@ int st_grey_world_gains(const st_image *img, const unsigned char *mask, double g
     if (!n || s[0] <= 0 || s[1] <= 0 || s[2] <= 0)
         return st_err_set(err, ST_EINVAL, "grey world: empty or black region");
     /* Grey = the Rec. 709 luminance of the means, so Y is unchanged. */
-    double grey = 0.2126 * s[0] + 0.7152 * s[1] + 0.0722 * s[2];
+    double grey = st_luma709(s[0], s[1], s[2]);
     for (int c = 0; c < 3; c++)
         gain[c] = grey / s[c];
     return ST_OK;

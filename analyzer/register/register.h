@@ -92,6 +92,9 @@ void st_mat3_mul(const double a[9], const double b[9], double out[9]);
 int st_mat3_inverse(const double m[9], double out[9]);
 /* Point through a homography. */
 void st_mat3_apply(const double m[9], double x, double y, double *ox, double *oy);
+/* Largest distance between where a and b put the corners of a w x h image
+ * (pixel centres); not finite if either maps a corner to a non-finite point. */
+double st_mat3_corner_distance(const double a[9], const double b[9], int w, int h);
 /* Matrix on a pyramid level (2^level smaller, 2x2 block means, so a level
  * pixel x_l sits at x_0 = 2^l x_l + (2^l - 1)/2) as a full-resolution matrix. */
 void st_mat3_level_to_full(const double ml[9], int level_fixed, int level_moving, double out[9]);

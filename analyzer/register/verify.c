@@ -72,35 +72,21 @@ static double affine_residual(const double m[9], int w, int h)
     return sqrt(ex * ex + ey * ey);
 }
 
-static double corner_distance(const double a[9], const double b[9], int w, int h)
-{
-    const double cx[4] = {0, w - 1.0, 0, w - 1.0}, cy[4] = {0, 0, h - 1.0, h - 1.0};
-    double worst = 0.0;
-    for (int i = 0; i < 4; i++) {
-        double ua, va, ub, vb;
-        st_mat3_apply(a, cx[i], cy[i], &ua, &va);
-        st_mat3_apply(b, cx[i], cy[i], &ub, &vb);
-        double d = hypot(ua - ub, va - vb);
-        worst = d > worst ? d : worst;
-    }
-    return worst;
-}
-
 st_reg_model st_classify_model(const double m[9], int w, int h, double tol_px)
 {
     if (affine_residual(m, w, h) > tol_px)
         return ST_MODEL_HOMOGRAPHY;
     double sim[9];
     st_project_similarity(m, w, h, sim);
-    if (corner_distance(m, sim, w, h) > tol_px)
+    if (st_mat3_corner_distance(m, sim, w, h) > tol_px)
         return ST_MODEL_AFFINE;
     double cx, cy;
     st_mat3_apply(m, (w - 1) / 2.0, (h - 1) / 2.0, &cx, &cy);
     double tr[9] = {1, 0, cx - (w - 1) / 2.0, 0, 1, cy - (h - 1) / 2.0, 0, 0, 1};
-    if (corner_distance(m, tr, w, h) > tol_px)
+    if (st_mat3_corner_distance(m, tr, w, h) > tol_px)
         return ST_MODEL_SIMILARITY;
     const double id[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
-    return corner_distance(m, id, w, h) > tol_px ? ST_MODEL_TRANSLATION : ST_MODEL_IDENTITY;
+    return st_mat3_corner_distance(m, id, w, h) > tol_px ? ST_MODEL_TRANSLATION : ST_MODEL_IDENTITY;
 }
 
 const char *st_implausible(const double m[9], int w, int h)

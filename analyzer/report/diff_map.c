@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "report/report_image.h"
+#include "simd/kernels.h"
 
 unsigned st_rp_diff_colour(double t)
 {
@@ -52,7 +53,7 @@ static void box_blur(float *d, int w, int h, int r, float *tmp)
 
 static double luma(uint32_t px)
 {
-    return (0.2126 * ((px >> 16) & 255) + 0.7152 * ((px >> 8) & 255) + 0.0722 * (px & 255)) / 255.0;
+    return st_luma709((px >> 16) & 255, (px >> 8) & 255, px & 255) / 255.0;
 }
 
 cairo_surface_t *st_rp_diff_map(const st_rp_model *m, int latest, double *range)

@@ -126,11 +126,12 @@ static void tile_grid(cairo_t *cr, const st_rp_tiles *t, double x, double y, dou
 }
 
 /* Baseline and latest maps of one tiled metric on one colour scale, in the
- * half-page column starting at x; returns the height used. */
-static double tile_pair(st_pdf_ctx *p, const st_rp_tiles *tb, const st_rp_tiles *tl, double x)
+ * column of width colw starting at x; returns the height used. */
+static double tile_pair(st_pdf_ctx *p, const st_rp_tiles *tb, const st_rp_tiles *tl, double x,
+                        double colw)
 {
     const st_rp_tiles *both[2] = {tb, tl}, *any = tb ? tb : tl;
-    double lo = INFINITY, hi = -INFINITY, w = (ST_PDF_CW / 2 - 24) / 2;
+    double lo = INFINITY, hi = -INFINITY, w = (colw - 24) / 2;
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; both[k] && i < (size_t)both[k]->rows * (size_t)both[k]->cols; i++)
             if (isfinite(both[k]->values[i]))
@@ -180,12 +181,16 @@ static void tile_maps(st_pdf_ctx *p, int li)
     p->y += st_pdf_para(p->cr, ST_PDF_MARGIN, p->y, ST_PDF_CW, 11,
                         "The measured patch is cut into tiles; each square shows that tile's "
                         "value, on one colour scale for baseline and latest session.") + 6;
-    for (size_t i = 0; i < n; i += 2) {
-        st_pdf_need(p, 170);
-        double used = tile_pair(p, pairs[i][0], pairs[i][1], ST_PDF_MARGIN);
-        if (i + 1 < n)
-            used = fmax(used, tile_pair(p, pairs[i + 1][0], pairs[i + 1][1],
-                                        ST_PDF_MARGIN + ST_PDF_CW / 2 + 12));
+    /* Three metrics to a row (analyze maps roughness, pores and scars), so
+     * the maps stay on the page of the difference map. */
+    const size_t per_row = n < 3 ? 2 : 3;
+    const double colw = ST_PDF_CW / per_row;
+    for (size_t i = 0; i < n; i += per_row) {
+        double used = 0.0;
+        st_pdf_need(p, colw * 0.75 + 60);
+        for (size_t k = 0; k < per_row && i + k < n; k++)
+            used = fmax(used, tile_pair(p, pairs[i + k][0], pairs[i + k][1],
+                                        ST_PDF_MARGIN + k * colw, colw));
         p->y += used;
     }
 }

@@ -253,20 +253,24 @@ static void parse_detections(st_rp_pool *p, st_rp_session *s, const cJSON *d)
     }
 }
 
-/* "tiles": {"x0", "y0", "tile_px", "cols", "rows", "maps": {name: [v | null]}}
- * as analyze writes it; null (a tile outside the mask) becomes NAN. */
+/* "tiles": {name: {"unit", "rows", "cols", "x0", "y0", "tile_px",
+ * "values": [v | null]}} as analyze writes it (report/json_writer.c); null (a
+ * tile outside the mask) becomes NAN. A map whose grid is implausible or
+ * whose values do not fill it is left out. */
 static void parse_tiles(st_rp_model *m, st_rp_session *s, const cJSON *t)
 {
-    const cJSON *maps = jobj(t, "maps"), *it;
-    double rows = jnum(t, "rows"), cols = jnum(t, "cols");
-    int n = cJSON_GetArraySize(maps);
-    if (!maps || !(rows >= 1 && rows <= 256 && cols >= 1 && cols <= 256))
+    const cJSON *it;
+    int n = cJSON_GetArraySize(t);
+    if (!cJSON_IsObject(t) || n < 1 || !(s->tiles = pool_alloc(m->pool, (size_t)n, sizeof *s->tiles)))
         return;
-    s->tiles = pool_alloc(m->pool, (size_t)n, sizeof *s->tiles);
-    size_t want = (size_t)rows * (size_t)cols;
-    cJSON_ArrayForEach(it, maps)
+    cJSON_ArrayForEach(it, t)
     {
-        if (!s->tiles || !it->string || (size_t)cJSON_GetArraySize(it) != want)
+        const cJSON *vals = cJSON_GetObjectItemCaseSensitive(it, "values");
+        double rows = jnum(it, "rows"), cols = jnum(it, "cols");
+        if (!it->string || !cJSON_IsArray(vals) || !(rows >= 1 && rows <= 256 && cols >= 1 && cols <= 256))
+            continue;
+        size_t want = (size_t)rows * (size_t)cols;
+        if ((size_t)cJSON_GetArraySize(vals) != want)
             continue;
         st_rp_tiles tl = {pool_str(m->pool, it->string), "", (int)rows, (int)cols,
                           pool_alloc(m->pool, want, sizeof(double))};
@@ -274,7 +278,7 @@ static void parse_tiles(st_rp_model *m, st_rp_session *s, const cJSON *t)
         tl.unit = mi >= 0 ? m->metric_units[mi] : "";
         size_t k = 0;
         const cJSON *v;
-        cJSON_ArrayForEach(v, it) if (tl.values) tl.values[k++] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+        cJSON_ArrayForEach(v, vals) if (tl.values) tl.values[k++] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
         if (tl.values)
             s->tiles[s->n_tiles++] = tl;
     }

@@ -116,21 +116,28 @@ static int plane_of(const st_image *small, int from_rgb, st_image **out, st_err 
 
 /* Difference to the baseline on a diverging scale: white = unchanged, red =
  * brighter (higher), blue = darker (lower); full colour at 3 SD of the
- * baseline's values, so the scale follows the skin's own contrast. */
+ * baseline's values, so the scale follows the skin's own contrast. The mean
+ * difference is taken out first: an overall shift (a height map's arbitrary
+ * zero, exposure left after matching) is not a change of the skin, and would
+ * tint the whole map. */
 static int diff_image(const st_image *base, const st_image *cur, st_image **out, st_err *err)
 {
-    double s = 0, s2 = 0, n = (double)base->width * base->height;
-    for (int y = 0; y < base->height; y++)
+    double s = 0, s2 = 0, sd_sum = 0, n = (double)base->width * base->height;
+    for (int y = 0; y < base->height; y++) {
+        const float *b = st_image_row(base, 0, y), *c = st_image_row(cur, 0, y);
         for (int x = 0; x < base->width; x++) {
-            double v = st_image_row(base, 0, y)[x];
+            double v = b[x];
             s += v;
             s2 += v * v;
+            sd_sum += (double)c[x] - v;
         }
+    }
     double sd = sqrt(fmax(s2 / n - (s / n) * (s / n), 1e-12)), scale = 3 * sd;
+    double shift = sd_sum / n;
     int rc = st_image_new(base->width, base->height, 3, out, err);
     for (int y = 0; !rc && y < base->height; y++)
         for (int x = 0; x < base->width; x++) {
-            double t = (st_image_row(cur, 0, y)[x] - st_image_row(base, 0, y)[x]) / scale;
+            double t = (st_image_row(cur, 0, y)[x] - st_image_row(base, 0, y)[x] - shift) / scale;
             t = t < -1 ? -1 : t > 1 ? 1 : t;
             float rgb[3] = {(float)(t < 0 ? 1 + t : 1), (float)(1 - fabs(t)), (float)(t > 0 ? 1 - t : 1)};
             for (int c = 0; c < 3; c++)

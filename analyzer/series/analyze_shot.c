@@ -30,7 +30,7 @@ static int linear_luminance(const st_image *img, st_image **out, st_err *err)
                 double v = st_image_row(img, img->channels == 3 ? ch : 0, y)[x];
                 lin[ch] = v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
             }
-            o[x] = (float)(0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]);
+            o[x] = (float)st_luma709(lin[0], lin[1], lin[2]);
         }
     }
     return rc;

@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "series/roi.h"
+#include "simd/kernels.h"
 
 #define SKIN_MAX_SIDE 512
 #define SKIN_MIN_FRACTION 0.05 /* less skin than this: the detector failed */
@@ -76,7 +77,7 @@ static void local_sd(const lowres *lr, float *sd)
                     if (xx < 0 || yy < 0 || xx >= lr->w || yy >= lr->h)
                         continue;
                     size_t i = (size_t)yy * lr->w + xx;
-                    double v = 0.2126 * lr->r[i] + 0.7152 * lr->g[i] + 0.0722 * lr->b[i];
+                    double v = st_luma709(lr->r[i], lr->g[i], lr->b[i]);
                     s += v;
                     s2 += v * v;
                     n++;

@@ -43,6 +43,11 @@ void st_srgb_to_linear(const float *in, float *out, size_t n);
  * 0.2126 R + 0.7152 G + 0.0722 B, arranged so that a gray pixel (R = G = B)
  * keeps its value exactly. */
 void st_luminance(const float *r, const float *g, const float *b, float *y, size_t n);
+/* The same weights for one value in double (statistics, 8-bit pixels). */
+static inline double st_luma709(double r, double g, double b)
+{
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
 /* The luminance plane of a 3-channel image as a new 1-channel image (same
  * pixel size, unit "rel"). */
 int st_luminance_image(const st_image *rgb, st_image **out, st_err *err);

@@ -5,6 +5,8 @@
  *   skingen large OUT     12 MP and 24 MP photo series for benchmarks
  *   skingen photo OUT [--seed N] [--size WxH] [--pixel-mm MM] [--sessions N]
  *                         one photo course of up to 4 sessions
+ *   skingen stereo OUT [--seed N] [--sessions N]
+ *                         one photometric-stereo course of up to 4 sessions
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,15 +15,22 @@
 
 #include "recipes.h"
 
-static int write_one(const skingen_series_spec *s, const char *root, const char *name)
+static int write_dir(const skingen_series_spec *s, const char *dir)
 {
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/%s", root, name);
     st_err err = {0};
     if (skingen_write_series(s, dir, &err)) {
         fprintf(stderr, "skingen: %s: %s\n", dir, err.msg);
         return 1;
     }
+    return 0;
+}
+
+static int write_one(const skingen_series_spec *s, const char *root, const char *name)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/%s", root, name);
+    if (write_dir(s, dir))
+        return 1;
     printf("%s\n", dir);
     return 0;
 }
@@ -54,45 +63,63 @@ static int cmd_large(const char *root)
     return rc;
 }
 
-static int cmd_photo(const char *dir, int argc, char **argv)
+/* Options of the single-series commands; stereo takes --seed and --sessions. */
+typedef struct series_opts {
+    unsigned long long seed;
+    int w, h, sessions;
+    double px;
+} series_opts;
+
+static int parse_opts(const char *cmd, int argc, char **argv, int sized, series_opts *o)
 {
-    unsigned long long seed = 42;
-    int w = 1600, h = 1200;
-    double px = 0.05;
-    int sessions = 4;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--seed") && i + 1 < argc)
-            seed = strtoull(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--size") && i + 1 < argc && sscanf(argv[++i], "%dx%d", &w, &h) == 2)
+            o->seed = strtoull(argv[++i], NULL, 10);
+        else if (sized && !strcmp(argv[i], "--size") && i + 1 < argc &&
+                 sscanf(argv[++i], "%dx%d", &o->w, &o->h) == 2)
             ;
-        else if (!strcmp(argv[i], "--pixel-mm") && i + 1 < argc)
-            px = atof(argv[++i]);
+        else if (sized && !strcmp(argv[i], "--pixel-mm") && i + 1 < argc)
+            o->px = atof(argv[++i]);
         else if (!strcmp(argv[i], "--sessions") && i + 1 < argc)
-            sessions = atoi(argv[++i]);
+            o->sessions = atoi(argv[++i]);
         else {
-            fprintf(stderr, "skingen: photo: unknown or incomplete option %s\n", argv[i]);
+            fprintf(stderr, "skingen: %s: unknown or incomplete option %s\n", cmd, argv[i]);
             return 2;
         }
     }
-    static skingen_series_spec s;
-    if (sessions < 1 || sessions > 4) {
-        fprintf(stderr, "skingen: photo: --sessions must be 1..4\n");
+    if (o->sessions < 1 || o->sessions > 4) {
+        fprintf(stderr, "skingen: %s: --sessions must be 1..4\n", cmd);
         return 2;
     }
-    recipe_photo_course(&s, w, h, px, seed);
-    s.n_sessions = sessions;
-    st_err err = {0};
-    if (skingen_write_series(&s, dir, &err)) {
-        fprintf(stderr, "skingen: %s: %s\n", dir, err.msg);
-        return 1;
-    }
     return 0;
+}
+
+static int cmd_photo(const char *dir, int argc, char **argv)
+{
+    series_opts o = {42, 1600, 1200, 4, 0.05};
+    if (parse_opts("photo", argc, argv, 1, &o))
+        return 2;
+    static skingen_series_spec s;
+    recipe_photo_course(&s, o.w, o.h, o.px, o.seed);
+    s.n_sessions = o.sessions;
+    return write_dir(&s, dir);
+}
+
+static int cmd_stereo(const char *dir, int argc, char **argv)
+{
+    series_opts o = {11, 0, 0, 3, 0};
+    if (parse_opts("stereo", argc, argv, 0, &o))
+        return 2;
+    static skingen_series_spec s;
+    recipe_stereo_course(&s, o.seed, o.sessions);
+    return write_dir(&s, dir);
 }
 
 static const char usage[] =
     "usage: skingen demo OUT      the demo batch (photo course, height scars, stereo, bad session)\n"
     "       skingen large OUT     12 MP and 24 MP photo series for benchmarks\n"
     "       skingen photo OUT [--seed N] [--size WxH] [--pixel-mm MM] [--sessions N]\n"
+    "       skingen stereo OUT [--seed N] [--sessions N]   photometric stereo course (4 lights)\n"
     "Each series folder gets its images, series.json and truth.json (exact ground truth).\n";
 
 int main(int argc, char **argv)
@@ -112,6 +139,8 @@ int main(int argc, char **argv)
         return cmd_large(argv[2]);
     if (!strcmp(argv[1], "photo"))
         return cmd_photo(argv[2], argc - 3, argv + 3);
+    if (!strcmp(argv[1], "stereo"))
+        return cmd_stereo(argv[2], argc - 3, argv + 3);
     fprintf(stderr, "skingen: unknown command %s\n", argv[1]);
     return 2;
 }

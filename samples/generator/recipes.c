@@ -117,7 +117,9 @@ void recipe_height_scars(skingen_series_spec *s)
     }
 }
 
-void recipe_stereo(skingen_series_spec *s)
+void recipe_stereo(skingen_series_spec *s) { recipe_stereo_course(s, 11, 3); }
+
+void recipe_stereo_course(skingen_series_spec *s, uint64_t seed, int n_sessions)
 {
     memset(s, 0, sizeof *s);
     s->patient = "P-0201";
@@ -126,19 +128,19 @@ void recipe_stereo(skingen_series_spec *s)
     s->modality = SKINGEN_STEREO;
     s->write_series_json = 1;
     int w = 480, h = 480;
-    skingen_params_default(&s->skin, 11, w, h, 0.05);
+    skingen_params_default(&s->skin, seed, w, h, 0.05);
     s->skin.n_scars = 3;
     s->roi[0] = 40, s->roi[1] = 40, s->roi[2] = 400, s->roi[3] = 400;
     s->n_lights = 4;
     static const double l[4][3] = {{0.5, 0, 0.8660254037844386}, {0, 0.5, 0.8660254037844386},
                                    {-0.5, 0, 0.8660254037844386}, {0, -0.5, 0.8660254037844386}};
     memcpy(s->lights, l, sizeof l);
-    s->n_sessions = 3;
+    s->n_sessions = n_sessions < 1 ? 1 : (n_sessions > 4 ? 4 : n_sessions);
     skingen_session_spec *ss = s->sessions;
-    static const double move[3][3] = {{0, 0, 0}, {6, -4, 0.8}, {-5, 7, -0.6}};
-    for (int i = 0; i < 3; i++) {
-        camera_move(&ss[i].camera, w, h, 1100 + (uint64_t)i, move[i][0], move[i][1], move[i][2], 1,
-                    0, 0, 0, 0);
+    static const double move[4][3] = {{0, 0, 0}, {6, -4, 0.8}, {-5, 7, -0.6}, {4, 6, 1.1}};
+    for (int i = 0; i < s->n_sessions; i++) {
+        camera_move(&ss[i].camera, w, h, 100 * seed + (uint64_t)i, move[i][0], move[i][1],
+                    move[i][2], 1, 0, 0, 0, 0);
         ss[i].camera.noise = 0.002;
         ss[i].camera.shot_noise = 0.006;
         set_state(&ss[i].state, 1.0 - 0.07 * i, 1.0 - 0.15 * i, 1.0 - 0.05 * i, 1.0 - 0.1 * i, 1, 1);

@@ -11,6 +11,10 @@ void recipe_photo_course(skingen_series_spec *s, int width, int height, double p
 void recipe_height_scars(skingen_series_spec *s);
 /* Photometric stereo, 4 lights per session, 3 sessions. */
 void recipe_stereo(skingen_series_spec *s);
+/* The same forehead under four lights with its own seed and 1..4 sessions
+ * (recipe_stereo is seed 11, 3 sessions); remodelling is linear in the
+ * session index, 35 days apart. */
+void recipe_stereo_course(skingen_series_spec *s, uint64_t seed, int n_sessions);
 /* 4 sessions, the third blurred and the fourth a photo of something else. */
 void recipe_bad_session(skingen_series_spec *s);
 

@@ -6,7 +6,10 @@
 #    pores.mean_diameter_mm, scars.max_depth and scars.volume within 5
 #    points of the truth, the remodeling interval containing the index of
 #    the true changes; metrics.json / metrics.csv identical with -j 1, -j 2;
-# 2. the demo photo course (4 sessions; camera motion with perspective, light
+# 2. a 4-session photometric-stereo course made here by skingen (camera moved
+#    and turned every session, four light directions per session, known
+#    remodelling): heights in um come from the photos, so the same checks as 1;
+# 3. the demo photo course (4 sessions; camera motion with perspective, light
 #    direction, exposure and white balance changed between sessions): every
 #    session registered within 0.5 px and measured, report written; its
 #    percent changes are printed beside the truth (photos give luminance
@@ -26,12 +29,24 @@ echo "ok   height course: metrics.json and metrics.csv identical with -j 1 and -
 status=0
 # Two changes do not meet the 5-point tolerance yet and are reported as GAP
 # (ST_STRICT_ACCURACY=1 makes them fail): pores.mean_diameter_mm on height
-# maps (the half-depth area barely follows an 8 % shrink on rough relief) and
-# scars.volume (SPEC measures the region deeper than the threshold, which
-# shrinks with the scar; the truth scales the whole profile). Both are named
-# in the closing notes of issues 7 and 8.
+# maps and scars.volume (SPEC measures the region deeper than the threshold,
+# which shrinks with the scar; the truth scales the whole profile). The
+# course's pores (1.5-11 px, 20-50 um deep) sit in furrowed relief of Sq
+# 22 um that makes round pits of the same size and depth: with the height
+# rule of pores.c the detector keeps recall ~0.17 at precision ~0.65, and
+# the relief's pits do not shrink with the pores, so the mean diameter
+# follows about half of the truth's change and moves by several points
+# with any detail of the detector (measured -0.8/-5.3 % and +3.3/-1.3 %
+# against -4/-8 % for two ring samplings). Both are named in the closing
+# notes of issues 7 and 8.
 python3 "$check" "$work/h1/metrics.json" "$series/truth.json" \
   --known-gaps pores.mean_diameter_mm,scars.volume || status=1
+
+stereo=$work/stereo-course
+"$ST_BUILD_DIR/samples/generator/skingen" stereo "$stereo" --seed 23 --sessions 4 >/dev/null
+"$ST_CLI" analyze "$stereo" -o "$work/s1" -j 2 --no-report 2>"$work/s1.log" || { cat "$work/s1.log"; exit 1; }
+python3 "$check" "$work/s1/metrics.json" "$stereo/truth.json" \
+  --known-gaps pores.mean_diameter_mm || status=1
 
 course=$ST_SRC_DIR/samples/demo/photo-course
 "$ST_CLI" analyze "$course" -o "$work/p1" -j 2 2>"$work/p1.log" || { cat "$work/p1.log"; exit 1; }

@@ -4,7 +4,8 @@
 # samples/demo/height-scars, renders their reports with `skintrack report`,
 # and checks them in headless Chromium (no console error, every image
 # decoded) and as PDF pages (count, none blank); the failed session must be
-# named with its reason, and detections drawn over the photos.
+# named with its reason, detections drawn over the photos, and the per-tile
+# values of metrics.json mapped.
 set -euo pipefail
 src=${ST_SRC_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 cli=${ST_CLI:-$src/build/skintrack}
@@ -26,6 +27,9 @@ for s in bad-session height-scars; do
   check_pdf "$s" "$work/$s/report.pdf"
   grep -q '<svg class="ov"\|<img class="ov"' "$work/$s/report.html" || fail "$s: no detection overlay"
   grep -q "Difference map" "$work/$s/report.html" || fail "$s: no difference map section"
+  # analyze exports per-tile values for the baseline: the report must map them
+  grep -q "Tile maps not available" "$work/$s/report.html" && fail "$s: tile maps in metrics.json not shown"
+  grep -q 'class="maps"' "$work/$s/report.html" || fail "$s: no tile map section"
 done
 grep -q "could not be measured and is left out: " "$work/bad-session/report.html" ||
   fail "bad-session: the failed session is not named with its reason"

@@ -88,10 +88,10 @@ def build(meta, table, plan, drop=(), units=None, flags=(), index=None, ci=None,
             ses["psd"] = {"freq_per_mm": [float(f"{x:.5g}") for x in f],
                           "power": [float(f"{2e-4 * x ** -2.6 * (a if x > 0.5 else 1):.5g}") for x in f]}
         if tiles:  # analyze's layout; null = a tile outside the measured mask
-            ses["tiles"] = {"x0": 0, "y0": 0, "tile_px": 80, "cols": 4, "rows": 3, "maps": {m:
-                [None if r * 4 + c == 3 else
+            ses["tiles"] = {m: {"unit": met[m]["unit"], "rows": 3, "cols": 4, "x0": 0, "y0": 0, "tile_px": 80,
+                "values": [None if r * 4 + c == 3 else
                  float(f"{table[m][0] * (1 + (table[m][2] - 1) * s['effect']) * (0.7 + 0.6 * ((r * 4 + c) * 0.37 % 1)):.5g}")
-                 for r in range(3) for c in range(4)] for m in ("roughness.sq", "scars.mean_depth")}}
+                 for r in range(3) for c in range(4)]} for m in ("roughness.sq", "scars.mean_depth")}
         if s.get("repeat"):  # several photos of one session: SD over the shots
             ses["repeatability"] = {k: float(f"{abs(v['value']) * 0.021:.4g}") for k, v in met.items()
                                     if k.startswith("roughness.")}
