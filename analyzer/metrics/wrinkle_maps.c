@@ -437,20 +437,22 @@ int st_det_wrinkle_maps(const st_detect_input *in, double min_snr, int threads, 
     float *b = rc ? NULL : st_det_get(in, m->w, m->h);
     if (!rc)
         rc = maps_get(in, m, m->w, m->h);
-    if (!rc && !(m->surf = st_det_get(in, m->w, m->h)))
-        rc = ST_ENOMEM;
     if (!rc && !b)
         rc = ST_ENOMEM;
-    if (!rc)
-        {
+    if (!rc) {
         const float *levels[MAX_LEVELS] = {base};
         for (int k = 1; k <= top; k++)
             levels[k] = lv[k];
         rc = run_levels(in, m, levels, lw, lh, top, s_min, s_max, min_snr, b, threads);
     }
-    /* The measuring surface: a little smoothing against pixel noise. */
+    /* The measuring surface, in the scales' scratch plane: a little
+     * smoothing against pixel noise. */
     if (!rc)
-        rc = st_gaussian_blur(base, (size_t)m->w, m->surf, (size_t)m->w, m->w, m->h, 0.7, threads);
+        rc = st_gaussian_blur(base, (size_t)m->w, b, (size_t)m->w, m->w, m->h, 0.7, threads);
+    if (!rc) {
+        m->surf = b;
+        b = NULL;
+    }
     st_det_put(in, b);
     st_det_put(in, copy);
     for (int k = 0; k <= top; k++)

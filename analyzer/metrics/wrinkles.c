@@ -452,6 +452,11 @@ int st_wrinkles_detect(const st_detect_input *in0, int threads, st_metric_set *o
         goto done;
     }
     rc = centre_lines(in, &m, threads, &skel, err);
+    /* the response and its SNR are done with: the label image of
+     * measure_lines takes one of their planes instead of a fresh one */
+    st_det_put(in, m.best);
+    st_det_put(in, m.snr);
+    m.best = m.snr = NULL;
     if (!rc)
         rc = measure_lines(in, &m, skel, dets, &tot, err);
     if (!rc)
