@@ -77,6 +77,7 @@ float *st_det_alloc(int w, int h)
 }
 
 #define POOL_SLOTS 24
+#define LAB_HALF_SIGMA 1.5 /* px: smoothed colour on the 2x grid from here on */
 
 struct st_det_pool {
     struct {
@@ -161,7 +162,9 @@ void st_det_pool_share_lab(st_det_pool *pool, unsigned planes)
 
 void *st_det_get_bytes(const st_detect_input *in, size_t bytes)
 {
-    size_t floats = bytes / sizeof(float) + 1;
+    /* rounded up, not one more: a byte mask of w*h fits a plane of
+     * (w/2)*(h/2) floats when w and h are even (no fresh plane for it) */
+    size_t floats = bytes / sizeof(float) + (bytes % sizeof(float) != 0) + (bytes == 0);
     return floats > (size_t)INT_MAX ? NULL : st_det_get(in, (int)floats, 1);
 }
 
@@ -275,6 +278,50 @@ static void lab_rows(void *arg, int y0, int y1)
     st_aligned_free(tmp);
 }
 
+/* 2x means of the three sRGB channels in bands of output rows (each band
+ * reads its own input rows: the same values for any band split). */
+typedef struct half_ctx {
+    const st_image *rgb;
+    float *dst[3];
+    int hw;
+} half_ctx;
+
+static void half_rows(void *arg, int y0, int y1)
+{
+    const half_ctx *c = arg;
+    const st_image *rgb = c->rgb;
+    int rows = (2 * y1 < rgb->height ? 2 * y1 : rgb->height) - 2 * y0;
+    for (int k = 0; k < 3; k++)
+        st_downsample2x(st_image_row(rgb, k, 2 * y0), rgb->stride, rgb->width, rows,
+                        c->dst[k] + (size_t)y0 * c->hw, (size_t)c->hw);
+}
+
+/* The photo on the grid of factor f: itself (f = 1) or its 2x means in a
+ * packed 3-channel image from the pool (*own, given back by the caller). */
+static int grid_rgb(const st_detect_input *in, int f, int threads, st_image *view, float **own)
+{
+    const st_image *rgb = in->rgb;
+    *own = NULL;
+    *view = *rgb;
+    if (f == 1)
+        return ST_OK;
+    int hw = (rgb->width + 1) / 2, hh = (rgb->height + 1) / 2;
+    if (!(*own = st_det_get(in, hw, 3 * hh)))
+        return ST_ENOMEM;
+    half_ctx c = {rgb, {*own, *own + (size_t)hw * hh, *own + 2 * (size_t)hw * hh}, hw};
+    st_parallel_for(threads, hh, 32, half_rows, &c);
+    view->data = *own;
+    view->width = hw;
+    view->height = hh;
+    view->stride = (size_t)hw;
+    return ST_OK;
+}
+
+int st_det_lab_grid(double sigma)
+{
+    return sigma >= LAB_HALF_SIGMA ? 2 : 1;
+}
+
 int st_det_smoothed_lab(const st_detect_input *in, double sigma, unsigned need, int threads,
                         const float **lab)
 {
@@ -296,20 +343,29 @@ int st_det_smoothed_lab(const st_detect_input *in, double sigma, unsigned need, 
             make |= 1u << k;
     int rc = ST_OK;
     if (make) {
-        const int w = rgb->width, h = rgb->height;
-        float *p[3] = {NULL, NULL, NULL}, *tmp = st_det_get(in, w, h);
-        for (int k = 0; k < 3; k++)
+        /* On the 2x grid the means already blur by a 2-px box (variance
+         * 1/4 px^2 per axis): the Gaussian adds the rest, in grid px. */
+        int f = st_det_lab_grid(sigma);
+        double s = f == 1 ? sigma : sqrt(sigma * sigma - 0.25) / f;
+        st_image view;
+        float *own = NULL;
+        rc = grid_rgb(in, f, threads, &view, &own);
+        const int w = view.width, h = view.height;
+        float *p[3] = {NULL, NULL, NULL}, *tmp = rc ? NULL : st_det_get(in, w, h);
+        for (int k = 0; k < 3 && !rc; k++)
             if (make >> k & 1u)
                 p[k] = st_det_get(in, w, h);
-        rc = tmp && (!(make & 1u) || p[0]) && (!(make & 2u) || p[1]) && (!(make & 4u) || p[2])
-                 ? st_det_lab_planes(rgb, p[0], p[1], p[2], threads)
-                 : ST_ENOMEM;
+        if (!rc)
+            rc = tmp && (!(make & 1u) || p[0]) && (!(make & 2u) || p[1]) && (!(make & 4u) || p[2])
+                     ? st_det_lab_planes(&view, p[0], p[1], p[2], threads)
+                     : ST_ENOMEM;
+        st_det_put(in, own);
         /* blurred out of place (an in-place blur copies the plane): the
          * scratch plane and the converted one swap roles */
         for (int k = 0; k < 3 && !rc; k++) {
             if (!p[k])
                 continue;
-            rc = st_gaussian_blur(p[k], (size_t)w, tmp, (size_t)w, w, h, sigma, threads);
+            rc = st_gaussian_blur(p[k], (size_t)w, tmp, (size_t)w, w, h, s, threads);
             float *t = p[k];
             p[k] = tmp;
             tmp = t;

@@ -79,6 +79,22 @@ int st_det_local_mean_coarse(const float *const *v, int nv, const float *wt, int
  * Rows run in bands over `threads` (the same values for any count). */
 float *st_det_pyr_down(const float *src, int w, int h, int levels, int *ow, int *oh,
                        int threads);
+/* The pyramid level for a Gaussian of sigma (full px): the smallest k with
+ * sigma / 2^k <= max_lvl_sigma, stepping down only from levels of at least
+ * min_size px either way (sizes halve rounding up, as st_det_pyr_down
+ * makes them). pore_scales.c's loop is (sigma, 1.6, w, h, 17). */
+int st_det_pyr_level_for(double sigma, double max_lvl_sigma, int w, int h, int min_size);
+/* Walking down a pyramid a step at a time: lvl is the current level (the
+ * caller's plane at level 0, then `own`, which the walk allocates; free it
+ * with st_aligned_free), w x h its size. */
+typedef struct st_det_pyr_walk {
+    const float *lvl;
+    float *own;
+    int w, h, level;
+} st_det_pyr_walk;
+/* 2x steps until p->level reaches `level` (none if already there); ST_OK
+ * or ST_ENOMEM (p unchanged from the failed step on). */
+int st_det_pyr_descend(st_det_pyr_walk *p, int level, int threads);
 /* Bilinear upsampling of a (cw, ch) plane made by `levels` 2x steps back to
  * width w, a row at a time (pixel centres line up as the 2x2 means imply):
  * the column positions are tabulated once in st_det_up. */
@@ -174,9 +190,13 @@ int st_det_lab_planes(const st_image *rgb, float *L, float *a, float *b, int thr
 /* CIE Lab planes of in->rgb after a Gaussian of sigma px, bit k of need
  * for L*, a*, b* (k = 0, 1, 2): made once and kept in in->pool for the next
  * colour family that asks with the same sigma (pigment and redness smooth
- * alike), so lab[k] belong to the pool. ST_ENOMEM without a pool. */
+ * alike), so lab[k] belong to the pool. ST_ENOMEM without a pool. The
+ * planes are on the grid of factor f = st_det_lab_grid(sigma): f = 2 (a
+ * wide enough Gaussian) gives (w+1)/2 x (h+1)/2 planes from the 2x means
+ * of the photo, pixel (x, y) centred on full pixel (2x + 0.5, 2y + 0.5). */
 int st_det_smoothed_lab(const st_detect_input *in, double sigma, unsigned need, int threads,
                         const float **lab);
+int st_det_lab_grid(double sigma);
 /* Planes (bits as above) that st_det_smoothed_lab makes whenever it makes
  * any: st_detect_all asks for all three when both colour families run. */
 void st_det_pool_share_lab(st_det_pool *pool, unsigned planes);

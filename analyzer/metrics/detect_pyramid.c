@@ -91,6 +91,31 @@ float *st_det_pyr_down(const float *src, int w, int h, int levels, int *ow, int 
     return cur;
 }
 
+int st_det_pyr_level_for(double sigma, double max_lvl_sigma, int w, int h, int min_size)
+{
+    int k = 0;
+    /* sizes as st_det_pyr_down makes them: halved, rounded up */
+    while (k < 30 && sigma / (double)(1 << k) > max_lvl_sigma && w >= min_size && h >= min_size) {
+        w = (w + 1) / 2;
+        h = (h + 1) / 2;
+        k++;
+    }
+    return k;
+}
+
+int st_det_pyr_descend(st_det_pyr_walk *p, int level, int threads)
+{
+    while (p->level < level) {
+        float *next = st_det_pyr_down(p->lvl, p->w, p->h, 1, &p->w, &p->h, threads);
+        if (!next)
+            return ST_ENOMEM;
+        st_aligned_free(p->own);
+        p->lvl = p->own = next;
+        p->level++;
+    }
+    return ST_OK;
+}
+
 /* A coarse pixel i covers fine pixels [i*s, (i+1)*s): its centre is at
  * fine coordinate (i + 0.5) * s - 0.5. */
 static void up_pos(int i, double scale, int n, int *i0, int *i1, float *t)
@@ -142,9 +167,37 @@ ST_DET_VEC void st_det_gather_lerp_row(const float *restrict r, const int *restr
     }
 }
 
+/* The same row for one 2x step without gathers: fine pixel 2i sits a
+ * quarter pixel before coarse pixel i (v[i-1] + 0.75 (v[i] - v[i-1])),
+ * 2i + 1 a quarter after (v[i] + 0.25 (v[i+1] - v[i])), the ends clamped
+ * (t = 0): the values, weights and formula st_det_up_init tabulates, so
+ * the results are the same bits. Pixels [2, 2 cw - 2) here, the rest by
+ * the table. */
+ST_DET_VEC static void lerp2x_row(const float *restrict r, float *restrict out, int cw)
+{
+    for (int i = 1; i < cw - 1; i++) {
+        out[2 * i] = r[i - 1] + 0.75f * (r[i] - r[i - 1]);
+        out[2 * i + 1] = r[i] + 0.25f * (r[i + 1] - r[i]);
+    }
+}
+
 static void up_hrow(const st_det_up *u, const float *coarse, int row, float *out)
 {
-    st_det_gather_lerp_row(coarse + (size_t)row * u->cw, u->x0, u->x1, u->fx, out, u->w);
+    const float *r = coarse + (size_t)row * u->cw;
+    if (u->scale != 2.0 || u->cw < 4 || u->w < 2 * u->cw - 1) {
+        st_det_gather_lerp_row(r, u->x0, u->x1, u->fx, out, u->w);
+        return;
+    }
+    lerp2x_row(r, out, u->cw);
+    /* the ends (and an odd fine width's last pixel) from the table */
+    int ends[4] = {0, 1, 2 * u->cw - 2, 2 * u->cw - 1};
+    for (int k = 0; k < 4; k++) {
+        int x = ends[k];
+        if (x >= u->w)
+            continue;
+        float v0 = r[u->x0[x]];
+        out[x] = v0 + u->fx[x] * (r[u->x1[x]] - v0);
+    }
 }
 
 int st_det_up_cache_init(st_det_up_cache *c, int w)

@@ -10,7 +10,11 @@
  * on linear R (Diffey, Oliver & Farr, Br J Dermatol 111, 1984), the ROI mean.
  * Brown spots: pixels at least 4 L* units darker and 2 b* units warmer (more
  * yellow) than the local skin (a 2 mm weighted mean that leaves the spots
- * themselves out), in regions of at least 0.3 mm across. */
+ * themselves out), in regions of at least 0.3 mm across. When the 0.05 mm
+ * Gaussian spans >= 1.5 px, all of this runs on the 2x grid of the
+ * smoothed colour (st_det_smoothed_lab): the Gaussian has already removed
+ * what the grid cannot hold, and MI's unsmoothed R is read at the grid's
+ * pixels, a regular quarter sample of the ROI. */
 #define _DEFAULT_SOURCE /* M_PI */
 #include <math.h>
 #include <stdatomic.h>
@@ -37,14 +41,22 @@ typedef struct pig_stats {
 
 typedef struct ita_ctx {
     const st_detect_input *in;
-    const float *L, *b;
-    int w;
+    const float *L, *b; /* on the colour grid: w x h, factor f */
+    int w, f;
     pig_stats *row; /* per row: sums in a fixed order, whatever the bands */
 } ita_ctx;
 
-/* ITA and MI of each ROI pixel of rows [y0, y1), summed per row. The
- * transcendental functions run vectorised over the row (detect_math.c);
- * the sums stay in double. */
+/* Inside the ROI at grid pixel (x, y) (its full pixel (f x, f y)). */
+static inline int grid_inside(const st_detect_input *in, int f, int x, int y)
+{
+    return st_det_inside(in, f * x, f * y);
+}
+
+/* ITA and MI of each ROI pixel of grid rows [y0, y1), summed per row: on
+ * the colour grid (every f-th full pixel of every f-th row for the
+ * unsmoothed R of MI, a regular sample of the ROI). The transcendental
+ * functions run vectorised over the row (detect_math.c); the sums stay in
+ * double. */
 static void ita_rows(void *arg, int y0, int y1)
 {
     const ita_ctx *c = arg;
@@ -61,7 +73,14 @@ static void ita_rows(void *arg, int y0, int y1)
         float *l50 = buf, *ita = buf + w, *r = buf + 2 * (size_t)w, *lr = buf + 3 * (size_t)w;
         /* linear R per row (a full plane would cost more in page faults
          * than the conversion) */
-        st_srgb_to_linear(st_image_row(c->in->rgb, 0, y), r, (size_t)w);
+        const float *src = st_image_row(c->in->rgb, 0, c->f * y);
+        if (c->f == 1) {
+            st_srgb_to_linear(src, r, (size_t)w);
+        } else {
+            for (int x = 0; x < w; x++)
+                lr[x] = src[c->f * x];
+            st_srgb_to_linear(lr, r, (size_t)w);
+        }
         for (int x = 0; x < w; x++) {
             l50[x] = c->L[o + x] - 50.0f;
             r[x] = r[x] > R_FLOOR ? r[x] : R_FLOOR;
@@ -69,7 +88,7 @@ static void ita_rows(void *arg, int y0, int y1)
         st_det_atan2_row(l50, c->b + o, ita, (size_t)w);
         st_det_log10_row(r, lr, (size_t)w);
         for (int x = 0; x < w; x++) {
-            if (!st_det_inside(c->in, x, y))
+            if (!grid_inside(c->in, c->f, x, y))
                 continue;
             double d = (double)ita[x] * (180.0 / M_PI);
             s->ita_sum += d;
@@ -82,13 +101,13 @@ static void ita_rows(void *arg, int y0, int y1)
 }
 
 static int ita_mi(const st_detect_input *in, const float *L, const float *b, int w, int h,
-                  int threads, pig_stats *s)
+                  int f, int threads, pig_stats *s)
 {
     memset(s, 0, sizeof *s);
     pig_stats *row = malloc((size_t)h * sizeof *row);
     if (!row)
         return ST_ENOMEM;
-    ita_ctx c = {in, L, b, w, row};
+    ita_ctx c = {in, L, b, w, f, row};
     st_parallel_for(threads, h, 16, ita_rows, &c);
     int rc = ST_OK;
     for (int y = 0; y < h; y++) {
@@ -108,7 +127,7 @@ typedef struct spot_ctx {
     const float *L, *b;
     const float *Lc, *bc; /* coarse local means */
     const st_det_up *up;
-    int w, pass;
+    int w, f, pass;
     float *wt;
     unsigned char *spot;
     atomic_int failed;
@@ -150,7 +169,7 @@ static void spot_rows(void *arg, int y0, int y1)
             continue;
         }
         for (int x = 0; x < w; x++) {
-            unsigned char sp = st_det_inside(c->in, x, y) && c->L[o + x] - Lbg[x] <= SPOT_DL &&
+            unsigned char sp = grid_inside(c->in, c->f, x, y) && c->L[o + x] - Lbg[x] <= SPOT_DL &&
                                c->b[o + x] - bbg[x] >= SPOT_DB;
             c->spot[o + x] = sp;
             if (c->pass == 0 && sp)
@@ -165,7 +184,7 @@ static void spot_rows(void *arg, int y0, int y1)
 typedef struct wt_ctx {
     const st_detect_input *in;
     float *wt;
-    int w;
+    int w, f;
 } wt_ctx;
 
 static void wt_rows(void *arg, int y0, int y1)
@@ -173,17 +192,17 @@ static void wt_rows(void *arg, int y0, int y1)
     const wt_ctx *c = arg;
     for (int y = y0; y < y1; y++)
         for (int x = 0; x < c->w; x++)
-            c->wt[(size_t)y * c->w + x] = st_det_inside(c->in, x, y) ? 1.0f : 0.0f;
+            c->wt[(size_t)y * c->w + x] = grid_inside(c->in, c->f, x, y) ? 1.0f : 0.0f;
 }
 
 /* Spot candidates: darker and warmer than the local skin mean. */
 static int spot_mask(const st_detect_input *in, const float *L, const float *b, int w, int h,
-                     double sigma_px, int threads, unsigned char *spot)
+                     int f, double sigma_px, int threads, unsigned char *spot)
 {
     float *wt = st_det_get(in, w, h);
     if (!wt)
         return ST_ENOMEM;
-    wt_ctx wc = {in, wt, w};
+    wt_ctx wc = {in, wt, w, f};
     st_parallel_for(threads, h, 64, wt_rows, &wc);
     int rc = ST_OK;
     /* Twice: the second background leaves out the first pass's spots. */
@@ -197,7 +216,7 @@ static int spot_mask(const st_detect_input *in, const float *L, const float *b, 
         if (!rc)
             rc = st_det_up_init(&up, cw, ch, levels, w);
         if (!rc) {
-            spot_ctx c = {in, L, b, co[0], co[1], &up, w, pass, wt, spot, 0};
+            spot_ctx c = {in, L, b, co[0], co[1], &up, w, f, pass, wt, spot, 0};
             st_parallel_for(threads, h, 64, spot_rows, &c);
             rc = atomic_load(&c.failed) ? ST_ENOMEM : ST_OK;
         }
@@ -216,11 +235,13 @@ int st_pigment_measure(const st_detect_input *in0, int threads, st_metric_set *o
         return rc;
     st_detect_input local;
     const st_detect_input *in = st_det_pool_begin(in0, &local);
-    const int w = in->rgb->width, h = in->rgb->height;
     double pmm = st_det_pixel_mm(in);
     double smooth_px = pmm > 0 ? fmax(0.5, SMOOTH_MM / pmm) : 1.0;
-    double bg_px = pmm > 0 ? BG_SIGMA_MM / pmm : 40.0;
-    double d_px = pmm > 0 ? SPOT_MIN_D_MM / pmm : 6.0;
+    /* the colour grid: every statistic below is on it, sizes in its px */
+    const int f = st_det_lab_grid(smooth_px);
+    const int w = (in->rgb->width + f - 1) / f, h = (in->rgb->height + f - 1) / f;
+    double bg_px = (pmm > 0 ? BG_SIGMA_MM / pmm : 40.0) / f;
+    double d_px = (pmm > 0 ? SPOT_MIN_D_MM / pmm : 6.0) / f;
     const float *lab[3], *L = NULL, *b = NULL;
     unsigned char *spot = st_det_get_bytes(in, (size_t)w * h);
     if (!spot) {
@@ -235,9 +256,9 @@ int st_pigment_measure(const st_detect_input *in0, int threads, st_metric_set *o
     b = lab[2];
     pig_stats s;
     if (!rc)
-        rc = ita_mi(in, L, b, w, h, threads, &s);
+        rc = ita_mi(in, L, b, w, h, f, threads, &s);
     if (!rc)
-        rc = spot_mask(in, L, b, w, h, bg_px, threads, spot);
+        rc = spot_mask(in, L, b, w, h, f, bg_px, threads, spot);
     if (rc) {
         rc = st_err_set(err, rc, "pigment: %s", st_status_name(rc));
         goto done;

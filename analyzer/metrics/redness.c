@@ -6,7 +6,9 @@
  * (CIE L*a*b*, D65, after a 0.05 mm Gaussian) exceeds the ROI's least red
  * fifth (its 20th percentile of a*) by 4 units, a clearly visible
  * difference; the index, not the area, follows diffuse redness that covers
- * the whole patch. */
+ * the whole patch. Both run on the grid of the smoothed colour (every
+ * other pixel of every other row once the Gaussian spans >= 1.5 px, see
+ * st_det_smoothed_lab). */
 #include <math.h>
 #include <stdlib.h>
 
@@ -22,12 +24,13 @@
 
 typedef struct ei_ctx {
     const st_detect_input *in;
-    int w;
+    int w, f; /* the colour grid (st_det_smoothed_lab): width, factor */
     double *sum;   /* per row: EI summed over the row's ROI pixels */
     size_t *n;     /* and their count ((size_t)-1: out of memory) */
 } ei_ctx;
 
-/* EI of rows [y0, y1): the logarithms vectorised over the row
+/* EI of grid rows [y0, y1) (full pixels (f x, f y): a regular sample of
+ * the ROI when f = 2): the logarithms vectorised over the row
  * (detect_math.c), the sums in double, one per row so that the total does
  * not depend on how rows were banded. */
 static void ei_rows(void *arg, int y0, int y1)
@@ -46,8 +49,19 @@ static void ei_rows(void *arg, int y0, int y1)
             c->n[y] = (size_t)-1;
             continue;
         }
-        st_srgb_to_linear(st_image_row(c->in->rgb, 0, y), lr, (size_t)w);
-        st_srgb_to_linear(st_image_row(c->in->rgb, 1, y), lg, (size_t)w);
+        const int f = c->f;
+        const float *sr = st_image_row(c->in->rgb, 0, f * y), *sg = st_image_row(c->in->rgb, 1, f * y);
+        if (f == 1) {
+            st_srgb_to_linear(sr, lr, (size_t)w);
+            st_srgb_to_linear(sg, lg, (size_t)w);
+        } else { /* gathered into q and lq, converted into lr and lg */
+            for (int x = 0; x < w; x++) {
+                q[x] = sr[f * x];
+                lq[x] = sg[f * x];
+            }
+            st_srgb_to_linear(q, lr, (size_t)w);
+            st_srgb_to_linear(lq, lg, (size_t)w);
+        }
         for (int x = 0; x < w; x++) {
             float r = lr[x] > RG_FLOOR ? lr[x] : RG_FLOOR;
             float g = lg[x] > RG_FLOOR ? lg[x] : RG_FLOOR;
@@ -55,7 +69,7 @@ static void ei_rows(void *arg, int y0, int y1)
         }
         st_det_log10_row(q, lq, (size_t)w);
         for (int x = 0; x < w; x++)
-            if (st_det_inside(c->in, x, y)) {
+            if (st_det_inside(c->in, f * x, f * y)) {
                 sum += 100.0 * (double)lq[x];
                 n++;
             }
@@ -81,8 +95,10 @@ int st_redness_measure(const st_detect_input *in0, int threads, st_metric_set *o
         return rc;
     st_detect_input local;
     const st_detect_input *in = st_det_pool_begin(in0, &local);
-    const int w = in->rgb->width, h = in->rgb->height;
     double pmm = st_det_pixel_mm(in);
+    double smooth_px = pmm > 0 ? fmax(0.5, SMOOTH_MM / pmm) : 1.0;
+    const int f = st_det_lab_grid(smooth_px); /* everything on the colour grid */
+    const int w = (in->rgb->width + f - 1) / f, h = (in->rgb->height + f - 1) / f;
     const float *lab[3], *a = NULL;
     float *r = NULL;
     double *rsum = malloc((size_t)h * sizeof *rsum);
@@ -91,13 +107,13 @@ int st_redness_measure(const st_detect_input *in0, int threads, st_metric_set *o
         rc = st_err_set(err, ST_ENOMEM, "redness: out of memory for %d rows", h);
         goto done;
     }
-    rc = st_det_smoothed_lab(in, pmm > 0 ? fmax(0.5, SMOOTH_MM / pmm) : 1.0, 2u, threads, lab);
+    rc = st_det_smoothed_lab(in, smooth_px, 2u, threads, lab);
     if (rc) {
         rc = st_err_set(err, rc, "redness: Lab planes of %dx%d (%s)", w, h, st_status_name(rc));
         goto done;
     }
     a = lab[1];
-    ei_ctx c = {in, w, rsum, rn};
+    ei_ctx c = {in, w, f, rsum, rn};
     st_parallel_for(threads, h, 16, ei_rows, &c);
     double ei = 0.0;
     size_t n = 0;
@@ -121,7 +137,7 @@ int st_redness_measure(const st_detect_input *in0, int threads, st_metric_set *o
         }
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
-                if (st_det_inside(in, x, y))
+                if (st_det_inside(in, f * x, f * y))
                     r[k++] = a[(size_t)y * w + x];
         roi_a = r;
     }

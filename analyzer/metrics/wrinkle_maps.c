@@ -1,9 +1,14 @@
 /* Wrinkles' multi-scale line filter: per working pixel the best response
  * of the valley measure over the scales, its direction and scale (see
- * wrinkles.c for the method and its references). Scales run on a 2x mean
- * pyramid; the working level's Hessian is made row by row where it is used,
- * coarser levels' Hessians are interpolated from their own planes; every
- * pass runs in row bands and gives the same bytes for any thread count. */
+ * wrinkles.c for the method and its references). Scales double from the
+ * finest (a bar of width w answers best at sigma = w / 2, so octaves leave
+ * no width more than ~30 % below its peak response) and each runs on the
+ * level of a 2x mean pyramid where it spans 1-2 pixels: its response is
+ * computed on that level's own grid, the coarsest level first, and each
+ * finer level starts from the coarser one's best maps upsampled
+ * (bilinearly), so the working grid only ever computes its own 1-2 scales.
+ * Every pass runs in row bands and gives the same bytes for any thread
+ * count. */
 #include "metrics/wrinkle_maps.h"
 
 #include <math.h>
@@ -18,38 +23,40 @@
 
 #define W_MIN_MM 0.05
 #define W_MAX_MM 1.0
-#define SCALE_STEP 1.4142
+#define SCALE_STEP 2.0
 #define GRAD_WEIGHT 1.0f
+#define MAX_LEVELS 16
 
-void st_det_wrinkle_maps_free(const st_detect_input *in, line_maps *m)
+static void maps_put(const st_detect_input *in, line_maps *m)
 {
-    st_det_put(in, m->surf);
     st_det_put(in, m->snr);
     st_det_put(in, m->best);
     st_det_put(in, m->h2b);
     st_det_put(in, m->hamc);
     st_det_put(in, m->sigma);
+    m->snr = m->best = m->h2b = m->hamc = m->sigma = NULL;
 }
 
-/* Scratch planes of one scale's level, allocated once at the working size
- * and reused by every scale (fresh 12 MP planes cost a page fault per 4 KiB). */
-typedef struct scale_bufs {
-    float *b, *xx, *yy, *xy, *gm;
-} scale_bufs;
+void st_det_wrinkle_maps_free(const st_detect_input *in, line_maps *m)
+{
+    st_det_put(in, m->surf);
+    m->surf = NULL;
+    maps_put(in, m);
+}
 
 typedef struct hess_ctx {
-    const float *b;
-    float *xx, *yy, *xy, *gm;
+    const float *b; /* the level blurred at this scale */
     int w, h, border;
     float s1, s2;
 } hess_ctx;
 
-/* st_det_hessian's central differences, term for term, and the squared
- * gradient over [x0, x1) of row r (a function of its own so that the
- * restrict parameters let the loop vectorise). */
+/* st_det_hessian's central differences, term for term, the squared
+ * gradient and the squared half-difference of the eigenvalues dd over
+ * [x0, x1) of row r (a function of its own so that the restrict parameters
+ * let the loop vectorise). */
 ST_DET_VEC static void hess_interior(const float *restrict r, int w, int x0, int x1, float s2,
                           float *restrict xx, float *restrict yy, float *restrict xy,
-                          float *restrict g2)
+                          float *restrict g2, float *restrict dd)
 {
     const float *rm = r - w, *rp = r + w;
     for (int x = x0; x < x1; x++) {
@@ -57,23 +64,26 @@ ST_DET_VEC static void hess_interior(const float *restrict r, int w, int x0, int
         float cc = rp[x] - 2.0f * r[x] + rm[x];
         float d = 0.25f * (rp[x + 1] - rp[x - 1] - rm[x + 1] + rm[x - 1]);
         float gx = 0.5f * (r[x + 1] - r[x - 1]), gy = 0.5f * (rp[x] - rm[x]);
-        xx[x] = s2 * a;
-        yy[x] = s2 * cc;
-        xy[x] = s2 * d;
+        float sa = s2 * a, sc = s2 * cc, sd = s2 * d;
+        xx[x] = sa;
+        yy[x] = sc;
+        xy[x] = sd;
         g2[x] = gx * gx + gy * gy;
+        dd[x] = 0.25f * (sa - sc) * (sa - sc) + sd * sd;
     }
 }
 
-/* One row of the Hessian and gradient. The interior (at least 2 px from
- * the border, since s_lvl >= 1) needs no clamping, so its loops vectorise;
- * the square roots run as a separate row pass (st_det_sqrt_row). Infinite
- * border gradients are stored as 1e30, a finite stand-in for interpolation. */
-static void hess_row_into(const hess_ctx *c, int y, float *restrict xx, float *restrict yy,
-                          float *restrict xy, float *restrict gm)
+/* One row of the Hessian (v[0..2]: xx, yy, xy), the gradient magnitude
+ * (v[3], not yet sigma-normalised) and the eigenvalues' half-difference
+ * (v[4]). The interior (at least 2 px from the border, since s_lvl >= 1)
+ * needs no clamping, so its loop vectorises; the square roots run as row
+ * passes (st_det_sqrt_row). The border of 2 sigma, where the mirrored
+ * extension bends ramps into false valleys, gets an infinite gradient,
+ * hence no response. */
+static void hess_row_into(const hess_ctx *c, int y, float *const v[5])
 {
     const int w = c->w, bd = c->border;
     size_t o = (size_t)y * w;
-    const float s1 = c->s1;
     int x0 = bd, x1 = w - bd;
     if (y < bd || y >= c->h - bd || x1 <= x0)
         x0 = x1 = w;
@@ -82,110 +92,43 @@ static void hess_row_into(const hess_ctx *c, int y, float *restrict xx, float *r
             x = x1; /* skip the interior */
         if (x >= w)
             break;
-        xx[x] = yy[x] = xy[x] = 0.0f;
-        gm[x] = 1e30f;
+        v[0][x] = v[1][x] = v[2][x] = v[4][x] = 0.0f;
+        v[3][x] = INFINITY;
     }
-    if (x1 <= x0)
-        return;
-    hess_interior(c->b + o, w, x0, x1, c->s2, xx, yy, xy, gm);
-    st_det_sqrt_row(gm + x0, (size_t)(x1 - x0));
-    for (int x = x0; x < x1; x++) {
-        float g = s1 * gm[x];
-        gm[x] = g < 1e30f ? g : 1e30f;
-    }
+    if (x1 > x0)
+        hess_interior(c->b + o, w, x0, x1, c->s2, v[0], v[1], v[2], v[3], v[4]);
+    st_det_sqrt_row(v[3], (size_t)w);
+    st_det_sqrt_row(v[4], (size_t)w);
 }
 
-static void hess_rows(void *arg, int y0, int y1)
-{
-    const hess_ctx *c = arg;
-    for (int y = y0; y < y1; y++) {
-        size_t o = (size_t)y * c->w;
-        hess_row_into(c, y, c->xx + o, c->yy + o, c->xy + o, c->gm + o);
-    }
-}
-
-/* Hessian (sigma^2-normalised) and gradient magnitude (sigma-normalised)
- * of one scale on its own pyramid level; a border of 2 sigma, where the
- * mirrored extension bends ramps into false valleys, gets no response. */
-static int scale_hessian(const float *lvl, int w, int h, double s_lvl, const scale_bufs *sb,
-                         int planes, int threads, hess_ctx *c)
-{
-    int rc = st_gaussian_blur(lvl, (size_t)w, sb->b, (size_t)w, w, h, s_lvl, threads);
-    if (rc)
-        return rc;
-    *c = (hess_ctx){sb->b, sb->xx, sb->yy, sb->xy, sb->gm, w, h, (int)ceil(2.0 * s_lvl),
-                    (float)s_lvl, (float)(s_lvl * s_lvl)};
-    /* On the working level the rows are made where they are used
-     * (scale_rows): no full-resolution Hessian planes. */
-    if (planes)
-        st_parallel_for(threads, h, 64, hess_rows, c);
-    return ST_OK;
-}
-
-/* Line response from a normalised Hessian and gradient, over a row. The
- * gradient term removes the toes of edges (a pore's rim, a shadow border),
- * where the curvature across is as large as at a valley but the surface is
- * still sloping; at a valley's centre line the gradient vanishes. dd is
- * scratch. */
+/* Line response from a normalised Hessian (a, c, b), the gradient
+ * magnitude g (times s1: sigma-normalised, kept finite) and the
+ * eigenvalues' half-difference dd, over a row. The gradient term removes
+ * the toes of edges (a pore's rim, a shadow border), where the curvature
+ * across is as large as at a valley but the surface is still sloping; at
+ * a valley's centre line the gradient vanishes. */
 ST_DET_VEC static void line_response_row(const float *restrict a, const float *restrict c,
-                              const float *restrict b, const float *restrict g,
-                              float *restrict dd, float *restrict r, int n)
+                                         const float *restrict g, const float *restrict dd,
+                                         float s1, float *restrict r, int n)
 {
-    for (int x = 0; x < n; x++)
-        dd[x] = 0.25f * (a[x] - c[x]) * (a[x] - c[x]) + b[x] * b[x];
-    st_det_sqrt_row(dd, (size_t)n);
     for (int x = 0; x < n; x++) {
+        float gs = s1 * g[x];
+        gs = gs < 1e30f ? gs : 1e30f;
         float tr = 0.5f * (a[x] + c[x]);
         float l1 = tr + dd[x], l2 = tr - dd[x];
-        float v = l1 - fabsf(l2) - GRAD_WEIGHT * g[x];
+        float v = l1 - fabsf(l2) - GRAD_WEIGHT * gs;
         r[x] = ((l1 > 0) & (v > 0)) ? v : 0.0f;
     }
 }
 
 typedef struct scale_ctx {
-    line_maps *m;
-    const hess_ctx *hc;   /* working level: Hessian rows made on the fly */
+    line_maps *m;         /* the maps of this scale's level */
+    const hess_ctx *hc;
     atomic_int failed;    /* a band could not get its row buffers */
-    const float *maps[4]; /* xx, yy, xy, gm of this scale's level: lw x lh */
-    int lw, lh;
-    double f;    /* level pixel / working pixel */
-    const int *cx0, *cx1; /* per working column: level columns and weight */
-    const float *ctx;
-    float inv;   /* 1 / noise */
-    float sigma;
+    float inv;            /* 1 / noise */
+    float sigma;          /* working px */
 } scale_ctx;
 
-/* Bilinear weights of working row or column i on a level 2^k coarser (the
- * pixel centres of 2x2 means, as st_det_pyr_up places them). */
-static inline void coarse_pos(int i, double f, int n, int *i0, int *i1, float *t)
-{
-    double c = (i + 0.5) / f - 0.5;
-    c = c < 0 ? 0 : (c > n - 1 ? n - 1 : c);
-    *i0 = (int)c;
-    *i1 = *i0 + 1 < n ? *i0 + 1 : *i0;
-    *t = (float)(c - *i0);
-}
-
-/* Level row `row` of the four maps interpolated along x to the working
- * width (the first half of the bilinear formula, shared by every working row that reads
- * this level row). */
-static void hrow(const scale_ctx *c, int row, float *out[4])
-{
-    for (int k = 0; k < 4; k++)
-        st_det_gather_lerp_row(c->maps[k] + (size_t)row * c->lw, c->cx0, c->cx1, c->ctx, out[k],
-                               c->m->w);
-}
-
-/* q = p0 + t (p1 - p0), the second half of the bilinear formula. */
-ST_DET_VEC static void lerp_row(const float *restrict p0, const float *restrict p1, float t,
-                                float *restrict q, int n)
-{
-    for (int x = 0; x < n; x++)
-        q[x] = p0[x] + t * (p1[x] - p0[x]);
-}
-
-/* Keeps, per pixel of working row y, this scale's response where it beats
- * the scales before. */
 /* Number of x in [0, n) with r[x] > best[x] (a vectorised test, so that
  * the stores below only visit the 16-pixel blocks that have any). */
 ST_DET_VEC static int count_better(const float *restrict r, const float *restrict best, int n)
@@ -196,187 +139,260 @@ ST_DET_VEC static int count_better(const float *restrict r, const float *restric
     return k;
 }
 
+/* Where r beats best over a block: the winner's response, SNR, direction
+ * and scale (selects, so that the loop vectorises; the same values as
+ * per-pixel branches). */
+ST_DET_VEC static void blend_block(const float *restrict r, const float *restrict a,
+                                   const float *restrict cc, const float *restrict b, float inv,
+                                   float sigma, float *restrict best, float *restrict snr,
+                                   float *restrict h2b, float *restrict hamc, float *restrict sg,
+                                   int n)
+{
+    for (int x = 0; x < n; x++) {
+        int win = r[x] > best[x];
+        best[x] = win ? r[x] : best[x];
+        snr[x] = win ? r[x] * inv : snr[x];
+        h2b[x] = win ? 2.0f * b[x] : h2b[x];
+        hamc[x] = win ? a[x] - cc[x] : hamc[x];
+        sg[x] = win ? sigma : sg[x];
+    }
+}
+
 static void keep_best(const scale_ctx *c, int y, const float *r, const float *a,
                       const float *cc, const float *b)
 {
     line_maps *m = c->m;
     size_t o = (size_t)y * m->w;
-    for (int x0 = 0; x0 < m->w; x0 += 16) {
-        int x1 = x0 + 16 < m->w ? x0 + 16 : m->w;
-        if (!count_better(r + x0, m->best + o + x0, x1 - x0))
-            continue;
-        for (int x = x0; x < x1; x++)
-            if (r[x] > m->best[o + x]) {
-            m->best[o + x] = r[x];
-            m->snr[o + x] = r[x] * c->inv;
-            m->h2b[o + x] = 2.0f * b[x];
-            m->hamc[o + x] = a[x] - cc[x];
-            m->sigma[o + x] = c->sigma;
-            }
+    for (int x0 = 0; x0 < m->w; x0 += 32) {
+        int n = x0 + 32 < m->w ? 32 : m->w - x0;
+        if (count_better(r + x0, m->best + o + x0, n))
+            blend_block(r + x0, a + x0, cc + x0, b + x0, c->inv, c->sigma, m->best + o + x0,
+                        m->snr + o + x0, m->h2b + o + x0, m->hamc + o + x0, m->sigma + o + x0, n);
     }
 }
 
-/* Response of this scale at every working pixel (Hessian interpolated from
- * its level along x, then y), kept where it beats the scales
- * before. On the working level itself the samples are read directly. */
+/* Response of this scale at every pixel of its level, the Hessian rows
+ * made where they are used (no Hessian planes). */
 static void scale_rows(void *arg, int y0, int y1)
 {
     scale_ctx *c = arg;
     int w = c->m->w;
-    float *buf = malloc(15 * (size_t)w * sizeof *buf);
+    float *buf = malloc(6 * (size_t)w * sizeof *buf);
     if (!buf) {
         atomic_store(&c->failed, 1);
         return;
     }
-    float *slot[2][4], *cur[4], *dd = buf + 12 * (size_t)w, *r = dd + w;
-    int held[2] = {-1, -1};
-    for (int k = 0; k < 4; k++) {
-        slot[0][k] = buf + (size_t)k * w;
-        slot[1][k] = buf + (size_t)(4 + k) * w;
-        cur[k] = buf + (size_t)(8 + k) * w;
-    }
+    float *v[5], *r = buf + 5 * (size_t)w;
+    for (int k = 0; k < 5; k++)
+        v[k] = buf + (size_t)k * w;
     for (int y = y0; y < y1; y++) {
-        const float *v[4];
-        if (c->hc) {
-            hess_row_into(c->hc, y, cur[0], cur[1], cur[2], cur[3]);
-            for (int k = 0; k < 4; k++)
-                v[k] = cur[k];
-        } else {
-            int cy[2];
-            float ty;
-            coarse_pos(y, c->f, c->lh, &cy[0], &cy[1], &ty);
-            /* two level rows cached: consecutive working rows share them */
-            int s0 = held[0] == cy[0] ? 0 : (held[1] == cy[0] ? 1 : -1);
-            if (s0 < 0) {
-                s0 = held[0] == cy[1] ? 1 : 0;
-                hrow(c, cy[0], slot[s0]);
-                held[s0] = cy[0];
-            }
-            int s1 = held[0] == cy[1] ? 0 : (held[1] == cy[1] ? 1 : -1);
-            if (s1 < 0) {
-                s1 = 1 - s0;
-                hrow(c, cy[1], slot[s1]);
-                held[s1] = cy[1];
-            }
-            for (int k = 0; k < 4; k++) {
-                lerp_row(slot[s0][k], slot[s1][k], ty, cur[k], w);
-                v[k] = cur[k];
-            }
-        }
-        line_response_row(v[0], v[1], v[2], v[3], dd, r, w);
+        hess_row_into(c->hc, y, v);
+        line_response_row(v[0], v[1], v[3], v[4], c->hc->s1, r, w);
         keep_best(c, y, r, v[0], v[1], v[2]);
     }
     free(buf);
 }
 
 typedef struct noise_ctx {
-    const scale_ctx *c;
-    const float *xx, *yy;
+    const hess_ctx *h;
     size_t step;
     float *smp;
 } noise_ctx;
 
-/* Samples [k0, k1) (pixel k * step of the working grid): bands of samples,
- * each written to its own slot. The column weights are the tabulated ones
- * (the same coarse_pos values); the row's are made once per row. */
+/* Samples [k0, k1) (pixel k * step of the level): the normalised
+ * Laplacian, zero in the border (the terms of hess_interior). */
 static void noise_samples(void *arg, int k0, int k1)
 {
     const noise_ctx *n = arg;
-    const scale_ctx *c = n->c;
-    const line_maps *m = c->m;
-    int yc = -1, y0 = 0, y1 = 0;
-    float ty = 0.0f;
+    const hess_ctx *h = n->h;
     for (int k = k0; k < k1; k++) {
         size_t i = (size_t)k * n->step;
-        int x = (int)(i % (size_t)m->w), y = (int)(i / (size_t)m->w);
-        if (c->hc) {
-            /* working level: the Laplacian at the pixel itself (the
-             * interpolation weights are 0), zero in the border; the terms
-             * of hess_interior */
-            const hess_ctx *h = c->hc;
-            float a = 0.0f, b = 0.0f;
-            if (x >= h->border && y >= h->border && x < h->w - h->border && y < h->h - h->border) {
-                const float *r = h->b + (size_t)y * h->w;
-                a = h->s2 * (r[x + 1] - 2.0f * r[x] + r[x - 1]);
-                b = h->s2 * (r[x + h->w] - 2.0f * r[x] + r[x - h->w]);
-            }
-            n->smp[k] = a + b;
-            continue;
+        int x = (int)(i % (size_t)h->w), y = (int)(i / (size_t)h->w);
+        float a = 0.0f, b = 0.0f;
+        if (x >= h->border && y >= h->border && x < h->w - h->border && y < h->h - h->border) {
+            const float *r = h->b + (size_t)y * h->w;
+            a = h->s2 * (r[x + 1] - 2.0f * r[x] + r[x - 1]);
+            b = h->s2 * (r[x + h->w] - 2.0f * r[x] + r[x - h->w]);
         }
-        if (y != yc) {
-            coarse_pos(y, c->f, c->lh, &y0, &y1, &ty);
-            yc = y;
-        }
-        int x0 = c->cx0[x], x1 = c->cx1[x];
-        float tx = c->ctx[x];
-        const float *r0 = n->xx + (size_t)y0 * c->lw, *r1 = n->xx + (size_t)y1 * c->lw;
-        const float *q0 = n->yy + (size_t)y0 * c->lw, *q1 = n->yy + (size_t)y1 * c->lw;
-        float l00 = r0[x0] + q0[x0], l01 = r0[x1] + q0[x1];
-        float l10 = r1[x0] + q1[x0], l11 = r1[x1] + q1[x1];
-        float a = l00 + tx * (l01 - l00), b = l10 + tx * (l11 - l10);
-        n->smp[k] = a + ty * (b - a);
+        n->smp[k] = a + b;
     }
 }
 
 /* Noise level of a scale: the robust SD of the normalised Laplacian xx + yy,
  * symmetric about zero on skin without lines (the line response itself is
- * mostly clipped to zero, so its MAD is not), measured on the working grid
- * where the response is compared (interpolation from a coarser level smooths
- * it): ~65536 evenly spaced samples. */
-static double scale_noise(const scale_ctx *c, const float *xx, const float *yy, int threads)
+ * mostly clipped to zero, so its MAD is not), on the level's grid where the
+ * response is computed: ~65536 evenly spaced samples. */
+static double scale_noise(const hess_ctx *h, int threads)
 {
-    const line_maps *m = c->m;
-    size_t nw = (size_t)m->w * m->h, step = nw / 65536 + 1, k = (nw + step - 1) / step;
+    size_t nw = (size_t)h->w * h->h, step = nw / 65536 + 1, k = (nw + step - 1) / step;
     float *smp = malloc(k * sizeof *smp);
     if (!smp)
         return 0.0;
-    noise_ctx n = {c, xx, yy, step, smp};
+    noise_ctx n = {h, step, smp};
     st_parallel_for(threads, (int)k, 4096, noise_samples, &n);
     double noise = st_det_robust_sigma(smp, k);
     free(smp);
     return noise;
 }
 
-/* Runs one scale and keeps, per working pixel, the best response. */
-static int run_scale(line_maps *m, const float *lvl, int lw, int lh, int up, double sigma,
-                     const scale_bufs *sb, int threads)
+/* Runs one scale (s_lvl level px, sigma working px) on its level `lvl`
+ * (the maps' size) and keeps, per pixel, the best response. b is a scratch
+ * plane of at least that size. */
+static int run_scale(line_maps *m, const float *lvl, float *b, double s_lvl, double sigma,
+                     int threads)
 {
-    hess_ctx hc;
-    int rc = scale_hessian(lvl, lw, lh, sigma / (double)(1 << up), sb, up > 0, threads, &hc);
+    int rc = st_gaussian_blur(lvl, (size_t)m->w, b, (size_t)m->w, m->w, m->h, s_lvl, threads);
     if (rc)
         return rc;
-    scale_ctx c = {m, up > 0 ? NULL : &hc, 0, {sb->xx, sb->yy, sb->xy, sb->gm}, lw, lh,
-                   (double)(1 << up), NULL, NULL, NULL, 0.0f, (float)sigma};
-    int *cols = malloc(2 * (size_t)m->w * sizeof *cols);
-    float *cw = malloc((size_t)m->w * sizeof *cw);
-    if (!cols || !cw)
-        rc = ST_ENOMEM;
-    for (int x = 0; !rc && x < m->w; x++)
-        coarse_pos(x, c.f, lw, &cols[x], &cols[m->w + x], &cw[x]);
-    c.cx0 = cols;
-    c.cx1 = cols ? cols + m->w : NULL;
-    c.ctx = cw;
-    if (!rc) {
-        double noise = scale_noise(&c, sb->xx, sb->yy, threads);
-        c.inv = noise > 0 ? (float)(1.0 / noise) : 0.0f;
-        st_parallel_for(threads, m->h, 64, scale_rows, &c);
-        rc = atomic_load(&c.failed) ? ST_ENOMEM : ST_OK;
-    }
-    free(cols);
-    free(cw);
-    return rc;
+    hess_ctx hc = {b, m->w, m->h, (int)ceil(2.0 * s_lvl), (float)s_lvl, (float)(s_lvl * s_lvl)};
+    double noise = scale_noise(&hc, threads);
+    scale_ctx c = {m, &hc, 0, noise > 0 ? (float)(1.0 / noise) : 0.0f, (float)sigma};
+    st_parallel_for(threads, m->h, 64, scale_rows, &c);
+    return atomic_load(&c.failed) ? ST_ENOMEM : ST_OK;
 }
 
 static void zero_rows(void *arg, int y0, int y1)
 {
     line_maps *m = arg;
     size_t o = (size_t)y0 * m->w, n = (size_t)(y1 - y0) * m->w;
+    /* all five: a coarser level's maps are interpolated, even where no
+     * scale answered */
     memset(m->best + o, 0, n * sizeof *m->best);
     memset(m->snr + o, 0, n * sizeof *m->snr);
+    memset(m->h2b + o, 0, n * sizeof *m->h2b);
+    memset(m->hamc + o, 0, n * sizeof *m->hamc);
+    memset(m->sigma + o, 0, n * sizeof *m->sigma);
 }
 
-/* Working grid (smallest scale >= 1 px), then every scale on a pyramid. */
-int st_det_wrinkle_maps(const st_detect_input *in, int threads, line_maps *m)
+static int maps_get(const st_detect_input *in, line_maps *m, int w, int h)
+{
+    m->w = w;
+    m->h = h;
+    m->snr = st_det_get(in, w, h);
+    m->best = st_det_get(in, w, h);
+    m->h2b = st_det_get(in, w, h);
+    m->hamc = st_det_get(in, w, h);
+    m->sigma = st_det_get(in, w, h);
+    return (m->snr && m->best && m->h2b && m->hamc && m->sigma) ? ST_OK : ST_ENOMEM;
+}
+
+/* The maps of level l (given planes when l->best is set, else from the
+ * pool) from those of the coarser level c (or none yet: zero responses),
+ * bilinearly. `all`: the five maps, and c is given back; else only the
+ * best response and its SNR, sigma 0 marking every pixel as the coarser
+ * level's (the direction and scale are read from c where needed,
+ * fill_coarse), and c is kept. */
+static int maps_start(const st_detect_input *in, line_maps *l, line_maps *c, int w, int h,
+                      int all, int threads)
+{
+    int rc = l->best ? ST_OK : maps_get(in, l, w, h);
+    if (!rc && !c->best) {
+        st_parallel_for(threads, h, 64, zero_rows, l);
+        return ST_OK;
+    }
+    float *src[5] = {c->snr, c->best, c->h2b, c->hamc, c->sigma};
+    float *dst[5] = {l->snr, l->best, l->h2b, l->hamc, l->sigma};
+    for (int k = 0; k < (all ? 5 : 2) && !rc; k++)
+        rc = st_det_pyr_up(src[k], c->w, c->h, 1, dst[k], w, h, threads);
+    if (all)
+        maps_put(in, c);
+    else if (!rc)
+        memset(l->sigma, 0, (size_t)w * h * sizeof *l->sigma);
+    return rc;
+}
+
+typedef struct fill_ctx {
+    line_maps *m;
+    const line_maps *c;
+    const st_det_up *u;
+    float min_snr;
+} fill_ctx;
+
+/* Direction and scale, bilinearly from the coarser level, at the pixels
+ * the coarser level won (sigma 0) whose SNR exceeds min_snr: the only ones
+ * read later (line candidates), a small share of the plane. */
+/* Number of x in [0, n) with snr[x] > t and sg[x] == 0 (vectorised, so
+ * that the plane is scanned in blocks). */
+ST_DET_VEC static int count_fill(const float *restrict snr, const float *restrict sg, float t, int n)
+{
+    int k = 0;
+    for (int x = 0; x < n; x++)
+        k += (snr[x] > t) & (sg[x] == 0.0f);
+    return k;
+}
+
+static void fill_rows(void *arg, int y0, int y1)
+{
+    const fill_ctx *f = arg;
+    line_maps *m = f->m;
+    for (int y = y0; y < y1; y++) {
+        size_t o = (size_t)y * m->w;
+        for (int x0 = 0; x0 < m->w; x0 += 64) {
+            int x1 = x0 + 64 < m->w ? x0 + 64 : m->w;
+            if (!count_fill(m->snr + o + x0, m->sigma + o + x0, f->min_snr, x1 - x0))
+                continue;
+            for (int x = x0; x < x1; x++) {
+                if (!(m->snr[o + x] > f->min_snr) || m->sigma[o + x] != 0.0f)
+                    continue;
+                m->h2b[o + x] = st_det_up_at(f->u, f->c->h2b, x, y);
+                m->hamc[o + x] = st_det_up_at(f->u, f->c->hamc, x, y);
+                m->sigma[o + x] = st_det_up_at(f->u, f->c->sigma, x, y);
+            }
+        }
+    }
+}
+
+static int fill_coarse(line_maps *m, const line_maps *c, double min_snr, int threads)
+{
+    st_det_up u;
+    if (st_det_up_init(&u, c->w, c->h, 1, m->w))
+        return ST_ENOMEM;
+    fill_ctx f = {m, c, &u, (float)min_snr};
+    st_parallel_for(threads, m->h, 64, fill_rows, &f);
+    st_det_up_free(&u);
+    return ST_OK;
+}
+
+/* The level of scale s (working px): level k is 2^k coarser than the
+ * working grid; a scale runs where it spans 1-2 px (down while s / 2^k
+ * exceeds 2 and the level keeps >= 32 px). */
+static int scale_level(double s, int w, int h)
+{
+    int up = st_det_pyr_level_for(s, 2.0, w, h, 32);
+    return up < MAX_LEVELS - 1 ? up : MAX_LEVELS - 1;
+}
+
+/* Runs the scales of each level, coarsest first, each level starting from
+ * the coarser one's maps; lv[k] is level k (lw, lh its sizes), b scratch,
+ * m's planes (the working level's maps) already allocated. */
+static int run_levels(const st_detect_input *in, line_maps *m, const float *const *lv, const int *lw,
+                      const int *lh, int top, double s_min, double s_max, double min_snr, float *b,
+                      int threads)
+{
+    line_maps acc = {0}, cur = {0};
+    int rc = ST_OK;
+    for (int up = top; up >= 0 && !rc; up--) {
+        if (up == 0)
+            cur = *m;
+        rc = maps_start(in, &cur, &acc, lw[up], lh[up], up > 0, threads);
+        for (double s = s_min; s <= s_max * 1.0001 && !rc; s *= SCALE_STEP)
+            if (scale_level(s, lw[0], lh[0]) == up)
+                rc = run_scale(&cur, lv[up], b, s / (double)(1 << up), s, threads);
+        if (up == 0 && acc.best) {
+            if (!rc)
+                rc = fill_coarse(&cur, &acc, min_snr, threads);
+            maps_put(in, &acc);
+        }
+        acc = cur;
+        cur = (line_maps){0};
+    }
+    if (acc.best != m->best)
+        maps_put(in, &acc); /* failed on a coarser level */
+    return rc;
+}
+
+/* Working grid (smallest scale >= 1 px), its pyramid, then every scale. */
+int st_det_wrinkle_maps(const st_detect_input *in, double min_snr, int threads, line_maps *m)
 {
     memset(m, 0, sizeof *m);
     int W = in->surface->width, H = in->surface->height;
@@ -388,64 +404,58 @@ int st_det_wrinkle_maps(const st_detect_input *in, int threads, line_maps *m)
         m->level++;
     double f = (double)(1 << m->level);
     m->px_mm = (pmm > 0 ? pmm : 1.0) * f;
-    /* base: the working level the scales start from; m->surf becomes its
-     * lightly smoothed copy at the end */
-    float *copy = NULL, *own_base = NULL;
+    float *copy = NULL;
     const float *base = st_det_surface(in, &copy);
     if (!base)
         return ST_ENOMEM;
-    m->w = W;
-    m->h = H;
+    float *lv[MAX_LEVELS] = {0};
+    int lw[MAX_LEVELS] = {W}, lh[MAX_LEVELS] = {H};
     if (m->level) {
-        base = own_base = st_det_pyr_down(base, W, H, m->level, &m->w, &m->h, threads);
+        lv[0] = st_det_pyr_down(base, W, H, m->level, &lw[0], &lh[0], threads);
         st_det_put(in, copy);
         copy = NULL;
-        if (!base)
+        if (!lv[0])
             return ST_ENOMEM;
+        base = lv[0];
     }
-    m->snr = st_det_get(in, m->w, m->h);
-    m->best = st_det_get(in, m->w, m->h);
-    m->h2b = st_det_get(in, m->w, m->h);
-    m->hamc = st_det_get(in, m->w, m->h);
-    m->sigma = st_det_get(in, m->w, m->h);
-    /* The Hessian planes serve the coarser levels only: half size. */
-    int hw = (m->w + 1) / 2, hh = (m->h + 1) / 2;
-    scale_bufs sb = {st_det_get(in, m->w, m->h), st_det_get(in, hw, hh), st_det_get(in, hw, hh),
-                     st_det_get(in, hw, hh), st_det_get(in, hw, hh)};
-    m->surf = st_det_get(in, m->w, m->h);
-    int rc = (m->surf && m->snr && m->best && m->h2b && m->hamc && m->sigma && sb.b && sb.xx &&
-              sb.yy && sb.xy && sb.gm) ? ST_OK : ST_ENOMEM;
-    if (!rc) /* no response yet: the maps read where no scale answered */
-        st_parallel_for(threads, m->h, 64, zero_rows, m);
+    m->w = lw[0];
+    m->h = lh[0];
     s_min = fmax(1.0, s_min / f);
     s_max = fmax(s_min, s_max / f);
-    const float *lvl = base;
-    float *own = NULL; /* the current level when it is not base */
-    int lw = m->w, lh = m->h, up = 0;
-    for (double s = s_min; s <= s_max * 1.0001 && !rc; s *= SCALE_STEP) {
-        while (s / (double)(1 << up) > 2.0 && lw >= 32 && lh >= 32) {
-            float *next = st_det_pyr_down(lvl, lw, lh, 1, &lw, &lh, threads);
-            st_aligned_free(own);
-            lvl = own = next;
-            if (!next) {
-                rc = ST_ENOMEM;
-                break;
-            }
-            up++;
-        }
-        if (!rc)
-            rc = run_scale(m, lvl, lw, lh, up, s, &sb, threads);
+    int top = 0;
+    for (double s = s_min; s <= s_max * 1.0001; s *= SCALE_STEP) {
+        int up = scale_level(s, m->w, m->h);
+        top = up > top ? up : top;
     }
-    st_aligned_free(own);
-    st_det_put(in, sb.b);
-    st_det_put(in, sb.xx);
-    st_det_put(in, sb.yy);
-    st_det_put(in, sb.xy);
-    st_det_put(in, sb.gm);
-    /* The measuring surface: a little smoothing against pixel noise. */
+    int rc = ST_OK;
+    for (int k = 1; k <= top && !rc; k++)
+        if (!(lv[k] = st_det_pyr_down(k == 1 ? base : lv[k - 1], lw[k - 1], lh[k - 1], 1, &lw[k],
+                                      &lh[k], threads)))
+            rc = ST_ENOMEM;
+    /* The working level's planes first: the pool's free full-size planes
+     * go to them, not to coarser levels (fresh planes cost page faults). */
+    float *b = rc ? NULL : st_det_get(in, m->w, m->h);
     if (!rc)
-        rc = st_gaussian_blur(base, (size_t)m->w, m->surf, (size_t)m->w, m->w, m->h, 0.7, threads);
+        rc = maps_get(in, m, m->w, m->h);
+    if (!rc && !b)
+        rc = ST_ENOMEM;
+    if (!rc) {
+        const float *levels[MAX_LEVELS] = {base};
+        for (int k = 1; k <= top; k++)
+            levels[k] = lv[k];
+        rc = run_levels(in, m, levels, lw, lh, top, s_min, s_max, min_snr, b, threads);
+    }
+    /* The measuring surface, in the scales' scratch plane: a little
+     * smoothing against pixel noise. */
+    if (!rc)
+        rc = st_gaussian_blur(base, (size_t)m->w, b, (size_t)m->w, m->w, m->h, 0.7, threads);
+    if (!rc) {
+        m->surf = b;
+        b = NULL;
+    }
+    st_det_put(in, b);
     st_det_put(in, copy);
-    st_aligned_free(own_base);
+    for (int k = 0; k <= top; k++)
+        st_aligned_free(lv[k]);
     return rc;
 }

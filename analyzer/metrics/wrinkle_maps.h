@@ -15,9 +15,9 @@ typedef struct line_maps {
 } line_maps;
 
 /* Working grid (smallest scale >= 1 px) and the best response over every
- * scale; ST_OK or ST_ENOMEM. st_det_wrinkle_maps_free releases m even after a
- * failure. */
-int st_det_wrinkle_maps(const st_detect_input *in, int threads, line_maps *m);
+ * scale; h2b, hamc and sigma are only defined where snr > min_snr. ST_OK
+ * or ST_ENOMEM. st_det_wrinkle_maps_free releases m even after a failure. */
+int st_det_wrinkle_maps(const st_detect_input *in, double min_snr, int threads, line_maps *m);
 void st_det_wrinkle_maps_free(const st_detect_input *in, line_maps *m);
 
 #endif

@@ -6,11 +6,13 @@
  * which is zero on round blobs such as pores and on flat or planar skin).
  * Each scale's response is divided by its robust noise level; the best scale
  * per pixel gives the orientation. Hysteresis (Canny 1986) keeps lines that
- * reach 5 noise SDs somewhere and follows them down to 2; non-maximum
- * suppression across the line gives centre lines. Length counts each centre-line pixel as
- * 1 / max(|cos t|, |sin t|) pixels along the local direction t, which is
- * exact for digital straight lines; width and depth are read across the
- * line on the surface (full width at half depth). */
+ * reach 5 noise SDs somewhere and follows them down to 1.5; non-maximum
+ * suppression across the line, thinned to 8-connected, gives centre lines.
+ * Length counts each centre-line pixel as 1 / max(|cos t|, |sin t|) pixels
+ * along the local direction t, which is exact for digital straight lines;
+ * width and depth are read across the line on the surface (full width at
+ * half depth). Dark arcs that close around a blob (scar walls under
+ * directional light) are not lines (is_arc). */
 #define _DEFAULT_SOURCE /* M_PI */
 #include <math.h>
 #include <stdlib.h>
@@ -24,9 +26,11 @@
 #include "simd/kernels.h"
 
 #define T_HIGH 5.0
-#define T_LOW 2.0
+#define T_LOW 1.5
 #define MIN_LEN_MM 0.5
 #define SIDE_BALANCE 0.35 /* smaller / larger rise of the two sides of a valley */
+#define MIN_COHERENCE 0.8 /* |mean of exp(2i theta)|: a line turning by < ~65 deg */
+#define MAX_OFF_LINE 0.05 /* centroid off the line, in lengths: an arc */
 
 /* Line direction at pixel i (rad, counter-clockwise on screen from +x): the
  * l1 eigenvector is across the line, at 0.5 atan2(2b, a - c) in image axes
@@ -97,12 +101,11 @@ static void nms_rows(void *arg, int y0, int y1)
 {
     const cl_ctx *c = arg;
     const line_maps *m = c->m;
-    for (int y = y0; y < y1; y++)
-        for (int x = 0; x < m->w; x++) {
+    for (int y = y0; y < y1; y++) {
+        const unsigned char *bin = c->bin + (size_t)y * m->w;
+        memset(c->keep + (size_t)y * m->w, 0, (size_t)m->w);
+        for (int x = st_det_next_set(bin, 0, m->w); x < m->w; x = st_det_next_set(bin, x + 1, m->w)) {
             size_t i = (size_t)y * m->w + x;
-            c->keep[i] = 0;
-            if (!c->bin[i])
-                continue;
             double nx, ny;
             line_normal(m, i, &nx, &ny);
             float r = m->best[i];
@@ -110,6 +113,57 @@ static void nms_rows(void *arg, int y0, int y1)
             float b = st_sample_bilinear(m->best, (size_t)m->w, m->w, m->h, x - nx, y - ny, 0.0f);
             c->keep[i] = r >= a && r > b;
         }
+    }
+}
+
+/* Number of 8-connected groups among the set neighbours of (x, y) (the
+ * pixel itself left out), and how many neighbours are set. The ring is
+ * walked N, NE, E, SE, S, SW, W, NW; a 4-neighbour joins the groups of the
+ * ring positions beside it (diagonals touch their two 4-neighbours). */
+static int ring_groups(const unsigned char *k, int w, int h, int x, int y, int *count)
+{
+    static const int dx[8] = {0, 1, 1, 1, 0, -1, -1, -1}, dy[8] = {-1, -1, 0, 1, 1, 1, 0, -1};
+    int v[8], n = 0;
+    for (int i = 0; i < 8; i++) {
+        int xx = x + dx[i], yy = y + dy[i];
+        v[i] = xx >= 0 && yy >= 0 && xx < w && yy < h && k[(size_t)yy * w + xx];
+        n += v[i];
+    }
+    *count = n;
+    /* groups: runs of set ring positions, where a diagonal (odd i) gap
+     * between two set 4-neighbours does not split them (they touch) */
+    int groups = 0;
+    for (int i = 0; i < 8; i++) {
+        if (!v[i])
+            continue;
+        int prev = (i + 7) & 7;
+        int joined = v[prev] || ((i & 1) == 0 && v[(i + 6) & 7] && !v[prev]);
+        groups += !joined;
+    }
+    /* no start: the whole ring is one group (a pixel inside a blob) */
+    return groups ? groups : (n > 0);
+}
+
+/* Centre lines one pixel wide in the 8-connected sense: a pixel on the
+ * border (a 4-neighbour unset) whose set neighbours stay connected without
+ * it (a simple point) and that is not an end (>= 2 neighbours) is removed,
+ * in raster order. Non-maximum
+ * suppression leaves such pixels on the steps of oblique lines (two
+ * 4-adjacent pixels where one diagonal step suffices), and each would add
+ * a pixel's length. Sequential (order matters), over the sparse set pixels
+ * only. */
+static void thin_lines(unsigned char *k, int w, int h)
+{
+    for (int y = 0; y < h; y++) {
+        unsigned char *row = k + (size_t)y * w;
+        for (int x = st_det_next_set(row, 0, w); x < w; x = st_det_next_set(row, x + 1, w)) {
+            int n, g = ring_groups(k, w, h, x, y, &n);
+            int border = y == 0 || y == h - 1 || x == 0 || x == w - 1 || !row[x - 1] ||
+                         !row[x + 1] || !row[x - (ptrdiff_t)w] || !row[x + w];
+            if (n >= 2 && g == 1 && border)
+                row[x] = 0;
+        }
+    }
 }
 
 /* Hysteresis on the SNR inside the ROI (Canny 1986: components of weak
@@ -125,8 +179,10 @@ static int centre_lines(const st_detect_input *in, const line_maps *m, int threa
         st_parallel_for(threads, m->h, 64, weak_rows, &c);
         rc = st_det_hysteresis8(bin, m->w, m->h, err);
     }
-    if (!rc)
+    if (!rc) {
         st_parallel_for(threads, m->h, 64, nms_rows, &c);
+        thin_lines(keep, m->w, m->h);
+    }
     st_det_put(in, (float *)bin);
     if (rc) {
         st_det_put(in, (float *)keep);
@@ -248,6 +304,26 @@ static int make_wrinkle(const line_maps *m, const line_acc *a, proj_pt *pts, siz
     return ST_OK;
 }
 
+/* A dark arc around a blob rather than a line: the rim of a scar or of a
+ * large pore, whose lit-away wall shades into a crescent under directional
+ * light. Its direction turns through much of 180 degrees, so the doubled
+ * angles do not agree (coherence |sum step e^(2i theta)| / length below
+ * MIN_COHERENCE; 1 for a straight line, 0.83 for an arc turning by 60
+ * degrees, ~0.2 for a half circle), and its centroid lies off the curve
+ * (by 0.115 lengths for a half circle), where two wrinkles that cross keep
+ * theirs on the lines. */
+static int is_arc(const line_acc *a, const proj_pt *pts, size_t np)
+{
+    if (hypot(a->c2, a->s2) >= MIN_COHERENCE * a->len)
+        return 0;
+    double mx = a->sx / a->npx, my = a->sy / a->npx, d2 = INFINITY;
+    for (size_t i = 0; i < np; i++) {
+        double dx = pts[i].x - mx, dy = pts[i].y - my;
+        d2 = fmin(d2, dx * dx + dy * dy);
+    }
+    return sqrt(d2) > MAX_OFF_LINE * a->len;
+}
+
 typedef struct line_totals {
     double len, wsum, dsum, mcount, c2, s2;
     size_t count;
@@ -303,6 +379,8 @@ static int measure_lines(const st_detect_input *in, const line_maps *m, unsigned
         if (a->len * m->px_mm < MIN_LEN_MM)
             continue;
         size_t b = start[k - 1], e = start[k];
+        if (is_arc(a, pts + b, e - b))
+            continue;
         rc = make_wrinkle(m, a, pts + b, e - b, &wr[kept]);
         if (rc) {
             rc = st_err_set(err, rc, "wrinkles: out of memory");
@@ -368,12 +446,17 @@ int st_wrinkles_detect(const st_detect_input *in0, int threads, st_metric_set *o
     line_maps m;
     unsigned char *skel = NULL;
     line_totals tot = {0};
-    rc = st_det_wrinkle_maps(in, threads, &m);
+    rc = st_det_wrinkle_maps(in, T_LOW, threads, &m);
     if (rc) {
         rc = st_err_set(err, rc, "wrinkles: line filter failed (%s)", st_status_name(rc));
         goto done;
     }
     rc = centre_lines(in, &m, threads, &skel, err);
+    /* the response and its SNR are done with: the label image of
+     * measure_lines takes one of their planes instead of a fresh one */
+    st_det_put(in, m.best);
+    st_det_put(in, m.snr);
+    m.best = m.snr = NULL;
     if (!rc)
         rc = measure_lines(in, &m, skel, dets, &tot, err);
     if (!rc)

@@ -53,11 +53,14 @@ static double val(const st_metric_set *ms, const char *name)
     return m ? m->value : NAN;
 }
 
-static void test_uniform(const double rgb[3])
+/* At 0.05 mm the 0.05 mm smoothing is 1 px (full grid); at 0.02 mm it is
+ * 2.5 px and the colour families run on the 2x grid (odd sizes: the last
+ * row and column mirrored). */
+static void test_uniform(const double rgb[3], double pmm, int w, int h)
 {
-    st_image *img = patch(64, 48, rgb);
+    st_image *img = patch(w, h, rgb);
     st_metric_set ms = {0};
-    run(img, 0.05, &ms);
+    run(img, pmm, &ms);
     double lab[3];
     ref_lab(rgb, lab);
     double ita = atan2(lab[0] - 50.0, lab[2]) * 180.0 / M_PI;
@@ -77,26 +80,29 @@ static void test_uniform(const double rgb[3])
 }
 
 /* A brown disk and a red disk on light skin: areas as drawn (+-15 %). */
-static void test_blotches(void)
+/* s = 1: 300 x 200 px at 0.05 mm (full grid); s = 2: the same scene at
+ * 0.025 mm, 600 x 400 px (the 2x grid). */
+static void test_blotches(int s)
 {
     const double skin[3] = {0.85, 0.68, 0.58}, brown[3] = {0.62, 0.45, 0.30},
                  red[3] = {0.90, 0.55, 0.52};
-    st_image *img = patch(300, 200, skin);
-    double pmm = 0.05, rb = 20, rr = 25;
-    for (int y = 0; y < 200; y++)
-        for (int x = 0; x < 300; x++) {
-            const double *c = hypot(x - 80.0, y - 100.0) <= rb   ? brown
-                              : hypot(x - 210.0, y - 100.0) <= rr ? red
-                                                                 : skin;
+    const int W = 300 * s, H = 200 * s;
+    st_image *img = patch(W, H, skin);
+    double pmm = 0.05 / s, rb = 20 * s, rr = 25 * s;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            const double *c = hypot(x - 80.0 * s, y - 100.0 * s) <= rb   ? brown
+                              : hypot(x - 210.0 * s, y - 100.0 * s) <= rr ? red
+                                                                       : skin;
             for (int k = 0; k < 3; k++)
                 st_image_row(img, k, y)[x] = (float)c[k];
         }
     synth_add_noise(img, 0.005, 4);
     st_metric_set ms = {0};
     run(img, pmm, &ms);
-    double spot = 100.0 * M_PI * rb * rb / (300 * 200), redf = 100.0 * M_PI * rr * rr / (300 * 200);
-    printf("spots %.3f %% (%.3f), red %.3f %% (%.3f), ITA sd %.2f\n",
-           val(&ms, "pigment.spot_area_fraction"), spot, val(&ms, "redness.area_fraction"), redf,
+    double spot = 100.0 * M_PI * rb * rb / (W * H), redf = 100.0 * M_PI * rr * rr / (W * H);
+    printf("grid x%d: spots %.3f %% (%.3f), red %.3f %% (%.3f), ITA sd %.2f\n",
+           s, val(&ms, "pigment.spot_area_fraction"), spot, val(&ms, "redness.area_fraction"), redf,
            val(&ms, "pigment.ita_sd"));
     CHECK_REL(val(&ms, "pigment.spot_area_fraction"), spot, 0.15);
     CHECK_REL(val(&ms, "redness.area_fraction"), redf, 0.15);
@@ -135,10 +141,14 @@ static void test_row_maths(void)
 int main(void)
 {
     const double p1[3] = {0.85, 0.68, 0.58}, p2[3] = {0.45, 0.30, 0.22}, p3[3] = {0.5, 0.5, 0.7};
-    test_uniform(p1);
-    test_uniform(p2);
-    test_uniform(p3); /* b* < 0: atan2 as SPEC.md writes it */
-    test_blotches();
+    test_uniform(p1, 0.05, 64, 48);
+    test_uniform(p2, 0.05, 64, 48);
+    test_uniform(p3, 0.05, 64, 48); /* b* < 0: atan2 as SPEC.md writes it */
+    test_uniform(p1, 0.02, 65, 49);
+    test_uniform(p2, 0.02, 65, 49);
+    test_uniform(p3, 0.02, 65, 49);
+    test_blotches(1);
+    test_blotches(2);
     test_row_maths();
     return test_summary();
 }
