@@ -81,7 +81,7 @@ static int ecc_iterations(int w, int h)
  * pixel and need only a few. The finest level stops later, since its error
  * is the result's. */
 #define ECC_STOP_PX 0.05
-#define ECC_STOP_PX_FINEST 0.01
+#define ECC_STOP_PX_FINEST 0.02
 
 /* ECC on one pyramid level l with `model` (m is full resolution, updated on
  * success). The level's smoothed planes and gradients are made once and
@@ -111,7 +111,7 @@ static int refine_level(reg_ctx *c, int l, st_reg_model model, int iterations, d
  * this many steps on the finest level (an affine pair converges in 2), and
  * the homography takes the bulk of its steps on the next coarser level, a
  * quarter of the pixels. */
-#define ECC_AFFINE_FINEST_STEPS 3
+#define ECC_AFFINE_FINEST_STEPS 2
 
 /* ECC from level `from` down to the fine one with `model`; m is full
  * resolution. Below the coarse level the start is already within a fraction
