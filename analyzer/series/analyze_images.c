@@ -20,25 +20,40 @@ static int reduce(const st_image *src, int f, st_image **out, st_err *err)
 {
     int w = (src->width + f - 1) / f, h = (src->height + f - 1) / f;
     int rc = st_image_new(w, h, 3, out, err);
-    if (rc)
-        return rc;
-    for (int c = 0; c < 3; c++) {
+    double *acc = rc ? NULL : malloc((size_t)w * sizeof *acc);
+    if (!rc && !acc) {
+        st_image_free(*out);
+        *out = NULL;
+        return st_err_set(err, ST_ENOMEM, "images: out of memory");
+    }
+    /* Block means, the block's source rows added in their order into one
+     * accumulator per output pixel (a row at a time: the source is read
+     * once, in order). */
+    for (int c = 0; !rc && c < 3; c++) {
         int sc = src->channels == 3 ? c : 0;
         for (int y = 0; y < h; y++) {
-            float *o = st_image_row(*out, c, y);
-            for (int x = 0; x < w; x++) {
-                double s = 0;
-                int n = 0;
-                for (int yy = y * f; yy < (y + 1) * f && yy < src->height; yy++) {
-                    const float *row = st_image_row(src, sc, yy);
-                    for (int xx = x * f; xx < (x + 1) * f && xx < src->width; xx++, n++)
+            int y1 = (y + 1) * f < src->height ? (y + 1) * f : src->height;
+            memset(acc, 0, (size_t)w * sizeof *acc);
+            for (int yy = y * f; yy < y1; yy++) {
+                const float *row = st_image_row(src, sc, yy);
+                for (int x = 0, xx = 0; x < w; x++) {
+                    int x1 = xx + f < src->width ? xx + f : src->width;
+                    double s = acc[x];
+                    for (; xx < x1; xx++)
                         s += row[xx];
+                    acc[x] = s;
                 }
-                o[x] = (float)(s / n);
+            }
+            float *o = st_image_row(*out, c, y);
+            double rows = y1 - y * f;
+            for (int x = 0; x < w; x++) {
+                int cols = ((x + 1) * f < src->width ? (x + 1) * f : src->width) - x * f;
+                o[x] = (float)(acc[x] / (rows * cols));
             }
         }
     }
-    return ST_OK;
+    free(acc);
+    return rc;
 }
 
 /* A height map shown over its range (min to max of the reduced patch). */
