@@ -40,6 +40,7 @@ typedef struct ecc_pass {
     const st_ecc_level *lv;
     double w[9];
     int homog;
+    int row_step;               /* template rows used: every row_step-th */
     int x0, x1, y0, y1;         /* template pixels used: [x0, x1] x [y0, y1] */
     float ulo, uhi, vlo, vhi;   /* warped positions used */
     double *blocks;             /* nblocks x G_COUNT */
@@ -188,7 +189,7 @@ static void pass_band(void *ctx, int b0, int b1)
         double *g = p->blocks + (size_t)b * G_COUNT;
         memset(g, 0, G_COUNT * sizeof *g);
         int ya = p->y0 + b * ROWS_PER_BLOCK, yb = ya + ROWS_PER_BLOCK - 1;
-        for (int y = ya; y <= yb && y <= p->y1; y++) {
+        for (int y = ya; y <= yb && y <= p->y1; y += p->row_step) {
             acc_t acc;
             memset(acc, 0, sizeof acc);
             if (p->homog)
@@ -326,6 +327,7 @@ int st_ecc_align(const st_ecc_level *lv, const st_ecc_opts *o, double warp[9],
     memset(&p, 0, sizeof p);
     p.lv = lv;
     p.homog = o->model == ST_MODEL_HOMOGRAPHY;
+    p.row_step = o->row_step > 1 ? o->row_step : 1;
     p.x0 = (int)ceil(o->border);
     p.y0 = p.x0;
     p.x1 = (int)floor(lv->tw - 1 - o->border);
@@ -341,7 +343,7 @@ int st_ecc_align(const st_ecc_level *lv, const st_ecc_opts *o, double warp[9],
     double start[9], g[G_COUNT] = {0}, rho = -1.0;
     memcpy(start, warp, sizeof start);
     memcpy(p.w, warp, sizeof p.w);
-    size_t need = (size_t)lv->tw * lv->th / 20;
+    size_t need = (size_t)lv->tw * lv->th / 20 / (size_t)p.row_step;
     int it = 0;
     rc = ST_OK;
     for (; it < o->max_iter; it++) {

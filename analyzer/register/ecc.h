@@ -44,6 +44,9 @@ typedef struct st_ecc_opts {
      * (>= 1, so the bilinear sample never leaves the image). */
     double border;
     int threads;
+    /* Template rows used: every row_step-th (0 or 1: all). A level with more
+     * pixels than the fit needs can use every other row at half the cost. */
+    int row_step;
 } st_ecc_opts;
 
 typedef struct st_ecc_result {

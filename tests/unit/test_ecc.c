@@ -41,7 +41,7 @@ static void make_pair(const float *scene, const double m[9], double gain, double
 static double align(const st_ecc_level *lv, st_reg_model model, const double start[9],
                     const double truth[9], int threads, double out[9], st_ecc_result *r)
 {
-    st_ecc_opts o = {model, 50, 1e-4, 8.0, threads};
+    st_ecc_opts o = {model, 50, 1e-4, 8.0, threads, 1};
     memcpy(out, start, 9 * sizeof *out);
     st_err e;
     int rc = st_ecc_align(lv, &o, out, r, &e);
@@ -134,7 +134,7 @@ static void test_refusals(const float *scene)
     make_pair(scene, m, 1.0, 0.0, &lv, truth);
     double far[9] = {1, 0, 0.9 * W, 0, 1, 0.9 * H, 0, 0, 1};
     memcpy(w, far, sizeof w);
-    st_ecc_opts o = {ST_MODEL_AFFINE, 20, 0.01, 8.0, 2};
+    st_ecc_opts o = {ST_MODEL_AFFINE, 20, 0.01, 8.0, 2, 1};
     st_err e;
     CHECK_EQ_INT(st_ecc_align(&lv, &o, w, NULL, &e), ST_EREGISTER);
     CHECK(!memcmp(w, far, sizeof w)); /* unchanged on failure */
