@@ -10,6 +10,7 @@
 #include "report/overlay.h"
 #include "simd/kernels.h"
 #include "skingen.h"
+#include "flat_luminance.h"
 #include "test_util.h"
 
 #ifndef SQ_UM
@@ -112,27 +113,6 @@ static void test_scars_height(void)
     st_detections_clear(&d);
     st_image_free(hm);
     skingen_skin_free(skin);
-}
-
-/* Luminance divided by its 1 mm local mean: the flattened photo the
- * register stage hands to the metrics (a stand-in for it here). */
-static st_image *flat_luminance(const st_image *rgb, double pmm)
-{
-    st_image *y = NULL;
-    st_err err = {0};
-    st_image_new(rgb->width, rgb->height, 1, &y, &err);
-    y->pixel_mm = pmm;
-    for (int r = 0; r < rgb->height; r++)
-        st_luminance(st_image_row(rgb, 0, r), st_image_row(rgb, 1, r), st_image_row(rgb, 2, r),
-                     st_image_row(y, 0, r), (size_t)rgb->width);
-    st_image *m = NULL;
-    st_image_clone(y, &m, &err);
-    st_gaussian_blur(m->data, m->stride, m->data, m->stride, m->width, m->height, 1.0 / pmm, 1);
-    for (int r = 0; r < y->height; r++)
-        for (int x = 0; x < y->width; x++)
-            st_image_row(y, 0, r)[x] = 0.5f * st_image_row(y, 0, r)[x] / st_image_row(m, 0, r)[x];
-    st_image_free(m);
-    return y;
 }
 
 /* Pores on a generated photo under diffuse clinic light with a light
