@@ -19,6 +19,7 @@
 #include "metrics/detect.h"
 #include "simd/kernels.h"
 #include "skingen.h"
+#include "../tests/unit/flat_luminance.h"
 
 static double clock_s(clockid_t id)
 {
@@ -42,25 +43,6 @@ static double median(double *v, int n)
 {
     qsort(v, (size_t)n, sizeof *v, cmp_double);
     return v[n / 2];
-}
-
-/* Luminance over its 1 mm local mean: what the register stage hands on. */
-static st_image *flatten(const st_image *rgb, double pmm)
-{
-    st_image *y = NULL, *m = NULL;
-    st_err err = {0};
-    if (st_image_new(rgb->width, rgb->height, 1, &y, &err) || st_image_new(rgb->width, rgb->height, 1, &m, &err))
-        return NULL;
-    for (int r = 0; r < rgb->height; r++)
-        st_luminance(st_image_row(rgb, 0, r), st_image_row(rgb, 1, r), st_image_row(rgb, 2, r),
-                     st_image_row(y, 0, r), (size_t)rgb->width);
-    st_gaussian_blur(y->data, y->stride, m->data, m->stride, y->width, y->height, 1.0 / pmm, 0);
-    for (int r = 0; r < y->height; r++)
-        for (int x = 0; x < y->width; x++)
-            st_image_row(y, 0, r)[x] = 0.5f * st_image_row(y, 0, r)[x] / st_image_row(m, 0, r)[x];
-    st_image_free(m);
-    y->pixel_mm = pmm;
-    return y;
 }
 
 /* FNV-1a over the bytes of the detection lists (paths included). */
@@ -110,7 +92,7 @@ static int bench_detections(int w, int h, double pmm, int reps, int threads, int
         fprintf(stderr, "bench_detect: %s\n", err.msg);
         return 1;
     }
-    st_image *lum = flatten(rgb, pmm);
+    st_image *lum = flat_luminance(rgb, pmm); /* what the register stage hands on */
     printf("photo %dx%d (%.1f MP) at %.3f mm generated in %.1f s\n", w, h, w * (double)h / 1e6,
            pmm, now() - t0);
     st_detect_input in = {.rgb = rgb, .surface = lum, .pixel_mm = pmm, .modality = ST_DETECT_PHOTO};

@@ -8,6 +8,7 @@
 #include "skingen.h"
 #include "metrics/detect.h"
 #include "simd/kernels.h"
+#include "flat_luminance.h"
 #include "test_util.h"
 
 #define PMM 0.02
@@ -43,21 +44,31 @@ static double scar_depth(int k, double x, double y)
     }
 }
 
-/* Correlated roughness (Sq ~ sq µm) + a tilt and a bowl; scars optional. */
-static st_image *make_height(double sq, int with_scars, scar_truth *t)
+/* An n x n height map (µm, pmm per pixel) of white noise (seed) blurred by
+ * corr_px; *k is the factor that scales it to Sq = sq_um. */
+static st_image *correlated_relief(int n, double pmm, uint64_t seed, double corr_px, double sq_um,
+                                   double *k)
 {
     st_image *img = NULL;
     st_err err = {0};
-    st_image_new(N, N, 1, &img, &err);
-    img->pixel_mm = PMM;
+    st_image_new(n, n, 1, &img, &err);
+    img->pixel_mm = pmm;
     img->unit = ST_UNIT_UM;
-    synth_add_noise(img, 1.0, 3);
-    st_gaussian_blur(img->data, img->stride, img->data, img->stride, N, N, 3.0, 1);
+    synth_add_noise(img, 1.0, seed);
+    st_gaussian_blur(img->data, img->stride, img->data, img->stride, n, n, corr_px, 1);
     double s2 = 0;
-    for (int y = 0; y < N; y++)
-        for (int x = 0; x < N; x++)
+    for (int y = 0; y < n; y++)
+        for (int x = 0; x < n; x++)
             s2 += st_image_row(img, 0, y)[x] * st_image_row(img, 0, y)[x];
-    double k = sq / sqrt(s2 / (N * N));
+    *k = sq_um / sqrt(s2 / ((double)n * n));
+    return img;
+}
+
+/* Correlated roughness (Sq ~ sq µm) + a tilt and a bowl; scars optional. */
+static st_image *make_height(double sq, int with_scars, scar_truth *t)
+{
+    double k;
+    st_image *img = correlated_relief(N, PMM, 3, 3.0, sq, &k);
     for (int i = 0; i < 4; i++)
         t[i] = (scar_truth){0};
     const char *types[4] = {"rolling", "boxcar", "icepick", "stretch"};
@@ -168,18 +179,8 @@ static st_image *make_wide(double depth_um)
 {
     const int n = 500;
     const double pmm = 0.04;
-    st_image *img = NULL;
-    st_err err = {0};
-    st_image_new(n, n, 1, &img, &err);
-    img->pixel_mm = pmm;
-    img->unit = ST_UNIT_UM;
-    synth_add_noise(img, 1.0, 9);
-    st_gaussian_blur(img->data, img->stride, img->data, img->stride, n, n, 2.0, 1);
-    double s2 = 0;
-    for (int y = 0; y < n; y++)
-        for (int x = 0; x < n; x++)
-            s2 += st_image_row(img, 0, y)[x] * st_image_row(img, 0, y)[x];
-    double k = 20.0 / sqrt(s2 / ((double)n * n));
+    double k;
+    st_image *img = correlated_relief(n, pmm, 9, 2.0, 20.0, &k);
     for (int y = 0; y < n; y++)
         for (int x = 0; x < n; x++) {
             double r = hypot(x - 250.0, y - 250.0) * pmm / 4.0;
@@ -220,26 +221,6 @@ static void test_wide_shallow(void)
     double change = 100.0 * (v[1] / v[0] - 1.0);
     printf("wide scar volume change %.1f %% (truth -34 %%)\n", change);
     CHECK_NEAR(change, -34.0, 5.0);
-}
-
-/* Luminance over its 1 mm local mean (x 0.5): the flattened photo the
- * register stage hands to the detections. */
-static st_image *flat_luminance(const st_image *rgb, double pmm)
-{
-    st_image *y = NULL, *m = NULL;
-    st_err err = {0};
-    st_image_new(rgb->width, rgb->height, 1, &y, &err);
-    st_image_new(rgb->width, rgb->height, 1, &m, &err);
-    for (int r = 0; r < rgb->height; r++)
-        st_luminance(st_image_row(rgb, 0, r), st_image_row(rgb, 1, r), st_image_row(rgb, 2, r),
-                     st_image_row(y, 0, r), (size_t)rgb->width);
-    st_gaussian_blur(y->data, y->stride, m->data, m->stride, y->width, y->height, 1.0 / pmm, 1);
-    for (int r = 0; r < y->height; r++)
-        for (int x = 0; x < y->width; x++)
-            st_image_row(y, 0, r)[x] = 0.5f * st_image_row(y, 0, r)[x] / st_image_row(m, 0, r)[x];
-    st_image_free(m);
-    y->pixel_mm = pmm;
-    return y;
 }
 
 /* Scars on a generated photo (samples/generator) with brown spots beside
