@@ -137,18 +137,18 @@ static int plane_of(const st_image *small, int from_rgb, st_image **out, st_err 
  * tint the whole map. */
 static int diff_image(const st_image *base, const st_image *cur, st_image **out, st_err *err)
 {
-    double s = 0, s2 = 0, sd_sum = 0, n = (double)base->width * base->height;
+    double s = 0, s2 = 0, dsum = 0, n = (double)base->width * base->height;
     for (int y = 0; y < base->height; y++) {
         const float *b = st_image_row(base, 0, y), *c = st_image_row(cur, 0, y);
         for (int x = 0; x < base->width; x++) {
             double v = b[x];
             s += v;
             s2 += v * v;
-            sd_sum += (double)c[x] - v;
+            dsum += (double)c[x] - v;
         }
     }
     double sd = sqrt(fmax(s2 / n - (s / n) * (s / n), 1e-12)), scale = 3 * sd;
-    double shift = sd_sum / n;
+    double shift = dsum / n;
     int rc = st_image_new(base->width, base->height, 3, out, err);
     for (int y = 0; !rc && y < base->height; y++)
         for (int x = 0; x < base->width; x++) {
