@@ -29,6 +29,15 @@ typedef struct st_detect_input {
     double pixel_mm;             /* 0: surface->pixel_mm; both 0 = uncalibrated */
     st_unit unit;                /* unit of the surface values */
     st_detect_modality modality;
+    /* Pores to follow (surface pixels; d_mm as st_pore), e.g. the baseline's
+     * in a registered series, or NULL. On a height map pores.mean_diameter_mm
+     * is then the mean size of these pores, each measured where it was
+     * found, instead of the mean over this surface's own detections: the
+     * same pores every session, so pores that shrink below what can be
+     * detected cannot make the mean grow (pores.count and the detection
+     * list stay this surface's own). */
+    const struct st_pore *track_pores;
+    size_t n_track_pores;
     /* Internal (leave NULL): st_detect_all lends its families a pool of
      * full-size planes, so that one family's freed planes serve the next. */
     struct st_det_pool *pool;

@@ -60,6 +60,7 @@ void st_metric_set_sort(st_metric_set *set)
 void st_detections_clear(st_detections *d)
 {
     free(d->pores);
+    free(d->tracked);
     free(d->scars);
     for (size_t i = 0; d->wrinkles && i < d->n_wrinkles; i++)
         free(d->wrinkles[i].path);
@@ -73,6 +74,10 @@ void st_detections_offset(st_detections *d, double dx, double dy)
     for (size_t k = 0; k < d->n_pores; k++) {
         d->pores[k].x += dx;
         d->pores[k].y += dy;
+    }
+    for (size_t k = 0; k < d->n_tracked; k++) {
+        d->tracked[k].x += dx;
+        d->tracked[k].y += dy;
     }
     for (size_t k = 0; k < d->n_scars; k++) {
         d->scars[k].x += dx;

@@ -35,6 +35,7 @@ void st_metric_set_sort(st_metric_set *set);
  * once the session is registered) --------------------------------------- */
 typedef struct st_pore {
     double x, y, d_mm; /* d_mm in pixels when uncalibrated */
+    double depth;      /* height maps: the fitted funnel's depth (µm); 0 on photos */
 } st_pore;
 
 typedef struct st_scar {
@@ -59,6 +60,11 @@ typedef struct st_wrinkle {
 typedef struct st_detections {
     st_pore *pores;
     size_t n_pores;
+    /* Height maps in a series: the followed pores (st_detect_input.
+     * track_pores) where they were found, at their size now; they, not
+     * `pores`, give pores.mean_diameter_mm and its tile sums. */
+    st_pore *tracked;
+    size_t n_tracked;
     st_scar *scars;
     size_t n_scars;
     st_wrinkle *wrinkles;

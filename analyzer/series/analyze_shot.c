@@ -333,6 +333,25 @@ typedef struct measured {
     st_detections det;
 } measured;
 
+/* The baseline's pores in this session's patch pixels, for height maps
+ * after the baseline: their sizes are followed where they were found
+ * (st_detect_input.track_pores). Empty otherwise or when out of memory
+ * (the session's own detections then give the mean). */
+static st_detections baseline_pores(const analyze_ctx *c, size_t i)
+{
+    st_detections t = {0};
+    const st_session_result *b = &c->result.sessions[0];
+    if (i == 0 || c->series.modality == ST_MODALITY_PHOTO || b->failed || !b->det.n_pores)
+        return t;
+    t.pores = malloc(b->det.n_pores * sizeof *t.pores);
+    if (!t.pores)
+        return t;
+    memcpy(t.pores, b->det.pores, b->det.n_pores * sizeof *t.pores);
+    t.n_pores = b->det.n_pores;
+    st_detections_offset(&t, -c->box[0], -c->box[1]);
+    return t;
+}
+
 static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *m, measured *out,
                        int want_tiles, int want_images, st_err *err)
 {
@@ -352,9 +371,12 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
                          want_images ? &c->result.sessions[i].psd : NULL, err);
     c->res->times.surface += st_now() - t;
     t = st_now();
+    st_detections track = baseline_pores(c, i);
     if (!rc)
-        rc = stg_detect(patch, surface, m, s->modality, c->opts->threads, &out->metrics, &out->det,
+        rc = stg_detect(patch, surface, m, s->modality, c->opts->threads,
+                        track.n_pores ? &track : NULL, &out->metrics, &out->det,
                         c->res->times.detect_family, err);
+    st_detections_clear(&track);
     c->res->times.detect += st_now() - t;
     if (!rc)
         st_detections_offset(&out->det, c->box[0], c->box[1]);

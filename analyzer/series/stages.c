@@ -239,8 +239,8 @@ int stg_surface(const st_image *surface, const unsigned char *mask, st_modality 
 }
 
 int stg_detect(const st_image *rgb, const st_image *surface, const unsigned char *mask,
-               st_modality mod, int threads, st_metric_set *out, st_detections *dets,
-               double family_seconds[5], st_err *err)
+               st_modality mod, int threads, const st_detections *track, st_metric_set *out,
+               st_detections *dets, double family_seconds[5], st_err *err)
 {
     st_detect_input in = {0};
     in.rgb = rgb;
@@ -252,6 +252,10 @@ int stg_detect(const st_image *rgb, const st_image *surface, const unsigned char
     in.modality = mod == ST_MODALITY_PHOTO ? ST_DETECT_PHOTO
                   : mod == ST_MODALITY_HEIGHT ? ST_DETECT_HEIGHT
                                               : ST_DETECT_STEREO;
+    if (track) {
+        in.track_pores = track->pores;
+        in.n_track_pores = track->n_pores;
+    }
     st_detect_opts o = {0};
     o.threads = threads;
     int rc = st_detect_all(&in, &o, out, dets, err);

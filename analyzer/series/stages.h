@@ -38,8 +38,8 @@ int stg_surface(const st_image *surface, const unsigned char *mask, st_modality 
 /* Detections (pores, scars, wrinkles, pigment, redness). rgb may be NULL
  * (height maps). Coordinates in the surface's pixels. */
 int stg_detect(const st_image *rgb, const st_image *surface, const unsigned char *mask,
-               st_modality mod, int threads, st_metric_set *out, st_detections *dets,
-               double family_seconds[5], st_err *err);
+               st_modality mod, int threads, const st_detections *track, st_metric_set *out,
+               st_detections *dets, double family_seconds[5], st_err *err);
 
 /* Photometric stereo: n lit 1-channel images to a height map. */
 int stg_photostereo(const st_image *const *images, const double (*lights)[3], int n,

@@ -113,10 +113,12 @@ static void surface_sums(st_tile_sums *t, const float *z, size_t stride, const u
 
 static void detection_sums(st_tile_sums *t, const st_detections *d, int volume_from_area)
 {
-    for (size_t k = 0; k < d->n_pores; k++) {
-        long i = tile_of(t, d->pores[k].x, d->pores[k].y);
+    const st_pore *pores = d->n_tracked ? d->tracked : d->pores;
+    size_t n_pores = d->n_tracked ? d->n_tracked : d->n_pores;
+    for (size_t k = 0; k < n_pores; k++) {
+        long i = tile_of(t, pores[k].x, pores[k].y);
         if (i >= 0) {
-            t->fam_num[ST_FAM_PORES][i] += d->pores[k].d_mm;
+            t->fam_num[ST_FAM_PORES][i] += pores[k].d_mm;
             t->fam_den[ST_FAM_PORES][i] += 1;
         }
     }
