@@ -5,7 +5,7 @@
  *   skingen large OUT     12 MP and 24 MP photo series for benchmarks
  *   skingen photo OUT [--seed N] [--size WxH] [--pixel-mm MM] [--sessions N]
  *                         one photo course of up to 4 sessions
- *   skingen stereo OUT [--seed N] [--sessions N]
+ *   skingen stereo OUT [--seed N] [--sessions N] [--light-change]
  *                         one photometric-stereo course of up to 4 sessions
  */
 #include <stdio.h>
@@ -68,6 +68,7 @@ typedef struct series_opts {
     unsigned long long seed;
     int w, h, sessions;
     double px;
+    int light_change; /* stereo: lamp power and colour change between sessions */
 } series_opts;
 
 static int parse_opts(const char *cmd, int argc, char **argv, int sized, series_opts *o)
@@ -82,6 +83,8 @@ static int parse_opts(const char *cmd, int argc, char **argv, int sized, series_
             o->px = atof(argv[++i]);
         else if (!strcmp(argv[i], "--sessions") && i + 1 < argc)
             o->sessions = atoi(argv[++i]);
+        else if (!sized && !strcmp(argv[i], "--light-change"))
+            o->light_change = 1;
         else {
             fprintf(stderr, "skingen: %s: unknown or incomplete option %s\n", cmd, argv[i]);
             return 2;
@@ -96,7 +99,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, int sized, series_
 
 static int cmd_photo(const char *dir, int argc, char **argv)
 {
-    series_opts o = {42, 1600, 1200, 4, 0.05};
+    series_opts o = {42, 1600, 1200, 4, 0.05, 0};
     if (parse_opts("photo", argc, argv, 1, &o))
         return 2;
     static skingen_series_spec s;
@@ -107,11 +110,13 @@ static int cmd_photo(const char *dir, int argc, char **argv)
 
 static int cmd_stereo(const char *dir, int argc, char **argv)
 {
-    series_opts o = {11, 0, 0, 3, 0};
+    series_opts o = {11, 0, 0, 3, 0, 0};
     if (parse_opts("stereo", argc, argv, 0, &o))
         return 2;
     static skingen_series_spec s;
     recipe_stereo_course(&s, o.seed, o.sessions);
+    if (o.light_change)
+        recipe_stereo_light_change(&s);
     return write_dir(&s, dir);
 }
 
@@ -119,7 +124,9 @@ static const char usage[] =
     "usage: skingen demo OUT      the demo batch (photo course, height scars, stereo, bad session)\n"
     "       skingen large OUT     12 MP and 24 MP photo series for benchmarks\n"
     "       skingen photo OUT [--seed N] [--size WxH] [--pixel-mm MM] [--sessions N]\n"
-    "       skingen stereo OUT [--seed N] [--sessions N]   photometric stereo course (4 lights)\n"
+    "       skingen stereo OUT [--seed N] [--sessions N] [--light-change]\n"
+    "                             photometric stereo course (4 lights; --light-change: lamp\n"
+    "                             power and colour differ between sessions)\n"
     "Each series folder gets its images, series.json and truth.json (exact ground truth).\n";
 
 int main(int argc, char **argv)

@@ -148,6 +148,14 @@ void recipe_stereo_course(skingen_series_spec *s, uint64_t seed, int n_sessions)
     }
 }
 
+void recipe_stereo_light_change(skingen_series_spec *s)
+{
+    static const double power[4] = {1.0, 0.82, 1.15, 0.9}, red[4] = {1.0, 1.05, 0.95, 1.02},
+                        blue[4] = {1.0, 0.95, 1.06, 0.98};
+    for (int i = 0; i < s->n_sessions && i < 4; i++)
+        set_cast(&s->sessions[i].camera, power[i], red[i], blue[i], 0.0, 0.0);
+}
+
 void recipe_bad_session(skingen_series_spec *s)
 {
     memset(s, 0, sizeof *s);

@@ -15,6 +15,10 @@ void recipe_stereo(skingen_series_spec *s);
  * (recipe_stereo is seed 11, 3 sessions); remodelling is linear in the
  * session index, 35 days apart. */
 void recipe_stereo_course(skingen_series_spec *s, uint64_t seed, int n_sessions);
+/* The lamps of a stereo course change between sessions: power (exposure)
+ * and colour (white balance), as when a clinic's ring light is replaced or
+ * warms up; the light directions stay those of series.json. */
+void recipe_stereo_light_change(skingen_series_spec *s);
 /* 4 sessions, the third blurred and the fourth a photo of something else. */
 void recipe_bad_session(skingen_series_spec *s);
 

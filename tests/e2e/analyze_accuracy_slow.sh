@@ -7,8 +7,9 @@
 #    points of the truth, the remodeling interval containing the index of
 #    the true changes; metrics.json / metrics.csv identical with -j 1, -j 2;
 # 2. a 4-session photometric-stereo course made here by skingen (camera moved
-#    and turned every session, four light directions per session, known
-#    remodelling): heights in um come from the photos, so the same checks as 1;
+#    and turned every session, four light directions per session, the lamps'
+#    power and colour changed between sessions, known remodelling): heights
+#    in um come from the photos, so the same checks as 1;
 # 3. the demo photo course (4 sessions; camera motion with perspective, light
 #    direction, exposure and white balance changed between sessions): every
 #    session registered within 0.5 px and measured, report written; its
@@ -34,7 +35,7 @@ status=0
 python3 "$check" "$work/h1/metrics.json" "$series/truth.json" || status=1
 
 stereo=$work/stereo-course
-"$ST_BUILD_DIR/samples/generator/skingen" stereo "$stereo" --seed 23 --sessions 4 >/dev/null
+"$ST_BUILD_DIR/samples/generator/skingen" stereo "$stereo" --seed 23 --sessions 4 --light-change >/dev/null
 "$ST_CLI" analyze "$stereo" -o "$work/s1" -j 2 --no-report 2>"$work/s1.log" || { cat "$work/s1.log"; exit 1; }
 python3 "$check" "$work/s1/metrics.json" "$stereo/truth.json" || status=1
 
