@@ -1,7 +1,7 @@
 /* Directional closings (see pit_filter.h). A segment's pixels are fixed
  * offsets (dx, dy), so one output row is the max (or min) over the offsets
- * of a shifted source row: contiguous loops the compiler vectorises. A
- * dilation then an erosion by the same symmetric segment is its closing. */
+ * of a shifted source row: the SIMD row kernels st_rows_max / st_rows_min.
+ * A dilation then an erosion by the same symmetric segment is its closing. */
 #define _DEFAULT_SOURCE /* M_PI */
 #include "metrics/pit_filter.h"
 
@@ -10,6 +10,7 @@
 
 #include "core/alloc.h"
 #include "core/parallel.h"
+#include "simd/kernels.h"
 #include "skintrack/skintrack.h"
 
 #define MAX_RADIUS 64
@@ -25,9 +26,16 @@ typedef struct seg_pass {
 } seg_pass;
 
 /* Plain comparisons, not fminf / fmaxf: those keep NaN rules, so compilers
- * call libm for them instead of vectorising (heights here are finite). */
-static inline float min_f(float a, float b) { return b < a ? b : a; }
-static inline float max_f(float a, float b) { return b > a ? b : a; }
+ * call libm for them instead of vectorising (heights here are finite); in
+ * the order of st_rows_min / st_rows_max. */
+static inline float min_f(float a, float b)
+{
+    return a < b ? a : b;
+}
+static inline float max_f(float a, float b)
+{
+    return a > b ? a : b;
+}
 
 /* row[x + dx] for every x, with the row's end pixels repeated past its ends. */
 static void combine_row(float *restrict acc, const float *restrict row, int w, int dx, int erode)
@@ -40,11 +48,9 @@ static void combine_row(float *restrict acc, const float *restrict row, int w, i
     for (int x = 0; x < lo; x++)
         acc[x] = erode ? min_f(acc[x], row[0]) : max_f(acc[x], row[0]);
     if (erode)
-        for (int x = lo; x < hi; x++)
-            acc[x] = min_f(acc[x], row[x + dx]);
+        st_rows_min(acc + lo, row + lo + dx, (size_t)(hi - lo));
     else
-        for (int x = lo; x < hi; x++)
-            acc[x] = max_f(acc[x], row[x + dx]);
+        st_rows_max(acc + lo, row + lo + dx, (size_t)(hi - lo));
     for (int x = hi; x < w; x++)
         acc[x] = erode ? min_f(acc[x], row[w - 1]) : max_f(acc[x], row[w - 1]);
 }
@@ -105,8 +111,8 @@ int st_pit_depth(const float *src, int w, int h, int radius_px, int n_angles, in
         out[i] = INFINITY;
     for (int j = 0; j < n_angles; j++) {
         int n = segment(radius_px, M_PI * j / n_angles, off);
-        seg_pass dilate = {src, dil, w, h, n, (const int (*)[2])off, 0, NULL, NULL};
-        seg_pass close = {dil, clo, w, h, n, (const int (*)[2])off, 1, src, out};
+        seg_pass dilate = {src, dil, w, h, n, (const int(*)[2])off, 0, NULL, NULL};
+        seg_pass close = {dil, clo, w, h, n, (const int(*)[2])off, 1, src, out};
         st_parallel_for(threads, h, 16, seg_rows, &dilate);
         st_parallel_for(threads, h, 16, seg_rows, &close);
     }

@@ -45,9 +45,17 @@ typedef struct disk {
     const float *s;
     int w;
     double cx, cy;
-    int n;           /* pixels within reach */
-    double sv, svv;  /* their sum and sum of squares */
+    int step;       /* 1, or 2: every other pixel of a large pit, on even coordinates */
+    int n;          /* pixels within reach */
+    double sv, svv; /* their sum and sum of squares */
 } disk;
+
+/* The first coordinate >= v on the lattice of the given step. */
+static inline int on_lattice(double v, int step)
+{
+    int i = (int)ceil(v);
+    return step == 2 ? i + (i & 1) : i;
+}
 
 /* The least-squares depth A and level b for a funnel of radius R (the
  * normal equations of v ~ b - A f over the disk); 1 with *a = A and *sse
@@ -55,10 +63,11 @@ typedef struct disk {
 static int fit_at(const disk *d, double R, double *a, double *sse)
 {
     double sf = 0, sff = 0, sfv = 0, inv = 1.0 / (R * R);
-    for (int yy = (int)ceil(d->cy - R); yy <= (int)floor(d->cy + R); yy++) {
+    for (int yy = on_lattice(d->cy - R, d->step); yy <= (int)floor(d->cy + R); yy += d->step) {
         double dy2 = (yy - d->cy) * (yy - d->cy), half = sqrt(fmax(R * R - dy2, 0.0));
         const float *row = d->s + (size_t)yy * d->w;
-        for (int xx = (int)ceil(d->cx - half); xx <= (int)floor(d->cx + half); xx++) {
+        for (int xx = on_lattice(d->cx - half, d->step); xx <= (int)floor(d->cx + half);
+             xx += d->step) {
             double t = 1.0 - ((xx - d->cx) * (xx - d->cx) + dy2) * inv, f = t * t;
             sf += f;
             sff += f * f;
@@ -87,11 +96,13 @@ int st_fit_funnel(const float *s, int w, int h, double x, double y, double r_lo,
     int y0 = (int)floor(cy - reach), y1 = (int)ceil(cy + reach);
     if (x0 < 0 || y0 < 0 || x1 >= w || y1 >= h)
         return 0;
-    /* the level's sums run over the disk within reach */
+    /* the level's sums run over the disk within reach; a pit 16 px or more
+     * across has pixels enough on every other row and column */
+    int step = r_hi >= 8.0 ? 2 : 1;
     double sv = 0, svv = 0;
     int n = 0;
-    for (int yy = y0; yy <= y1; yy++)
-        for (int xx = x0; xx <= x1; xx++)
+    for (int yy = on_lattice(y0, step); yy <= y1; yy += step)
+        for (int xx = on_lattice(x0, step); xx <= x1; xx += step)
             if ((xx - cx) * (xx - cx) + (yy - cy) * (yy - cy) <= reach * reach) {
                 double v = s[(size_t)yy * w + xx];
                 sv += v;
@@ -99,12 +110,15 @@ int st_fit_funnel(const float *s, int w, int h, double x, double y, double r_lo,
                 n++;
             }
     /* a coarse pass over R, then a fine one around its best */
-    disk d = {s, w, cx, cy, n, sv, svv};
+    disk d = {s, w, cx, cy, step, n, sv, svv};
     double best = INFINITY, r_best = r_lo;
+    /* steps in proportion to the size beyond 5 px: the same relative
+     * precision, and a fit of a 20 px pore costs no more trials than 5 px */
+    double coarse = R_COARSE * fmax(1.0, r_hi / 5.0), fine = coarse * (R_STEP / R_COARSE);
     for (int pass = 0; pass < 2; pass++) {
-        double lo = pass ? fmax(r_lo, r_best - R_COARSE) : r_lo;
-        double hi = pass ? fmin(r_hi, r_best + R_COARSE) : r_hi;
-        double step = pass ? R_STEP : R_COARSE;
+        double lo = pass ? fmax(r_lo, r_best - coarse) : r_lo;
+        double hi = pass ? fmin(r_hi, r_best + coarse) : r_hi;
+        double step = pass ? fine : coarse;
         for (double R = lo; R <= hi + 1e-9; R += step) {
             double a, sse;
             if (fit_at(&d, R, &a, &sse) && sse < best) {

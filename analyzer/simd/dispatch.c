@@ -19,7 +19,8 @@
     {                                                                                        \
         st_srgb_to_linear_##sfx, st_luminance_##sfx, st_srgb_to_lab_##sfx, st_conv_h_##sfx,  \
             st_conv_v_##sfx, st_rows_add_##sfx, st_rows_slide_##sfx, st_box_h8_##sfx, st_integral4_##sfx, st_grad3_##sfx,         \
-            st_laplace_##sfx, st_down2_##sfx, st_warp_row_##sfx                              \
+            st_laplace_##sfx, st_rows_max_##sfx, st_rows_min_##sfx, st_down2_##sfx,          \
+            st_warp_row_##sfx                                                                \
     }
 
 static const st_simd_fns fns_c = ST_PATH_TABLE(c);

@@ -35,6 +35,14 @@ const char *st_simd_name(st_simd_path path);
  * (returns -1 if the CPU cannot run it). Not for library users. */
 int st_simd_force(st_simd_path path);
 
+/* ---- grey-level morphology ------------------------------------------------ */
+/* acc[i] = acc[i] > s[i] ? acc[i] : s[i] (st_rows_max) or the same with <
+ * (st_rows_min), element-wise over n values: the step of a dilation or an
+ * erosion by a set of offsets, one shifted source row at a time
+ * (metrics/pit_filter.c). acc and s may not overlap. */
+void st_rows_max(float *acc, const float *s, size_t n);
+void st_rows_min(float *acc, const float *s, size_t n);
+
 /* ---- colour (inputs are sRGB-encoded values in [0, 1]) ---------------------- */
 /* IEC 61966-2-1 sRGB decoding, element-wise over n values (in == out
  * allowed); within 4e-7 of the exact formula on [0, 1]. */

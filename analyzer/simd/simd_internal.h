@@ -42,6 +42,10 @@ typedef struct st_simd_fns {
                   int x1, float we, float wm, int stream);
     void (*laplace)(const float *a, const float *b, const float *c, float *dst, int x0, int x1,
                     int stream);
+    /* grey-level morphology, element-wise: acc = acc > s ? acc : s (max),
+     * acc = acc < s ? acc : s (min) */
+    void (*rows_max)(float *acc, const float *s, int n);
+    void (*rows_min)(float *acc, const float *s, int n);
     /* n output pixels from full 2x2 blocks of rows a, b */
     void (*down2)(const float *a, const float *b, float *dst, int n);
     /* one destination row of st_warp_perspective_planes: nch planes of one
@@ -75,6 +79,8 @@ const st_simd_fns *st_simd_fns_of(st_simd_path path);
                         int x0, int x1, float we, float wm, int stream);                       \
     void st_laplace_##sfx(const float *a, const float *b, const float *c, float *dst, int x0,  \
                           int x1, int stream);                                                 \
+    void st_rows_max_##sfx(float *acc, const float *s, int n);                                 \
+    void st_rows_min_##sfx(float *acc, const float *s, int n);                                 \
     void st_down2_##sfx(const float *a, const float *b, float *dst, int n);                    \
     void st_warp_row_##sfx(const float *const *src, int nch, size_t sstride, int sw, int sh,  \
                            const double m[9], int y, float *const *dst, unsigned char *valid,  \

@@ -25,6 +25,8 @@ typedef __m256i vi;
 #define vmul(a, b) _mm256_mul_ps(a, b)
 #define vdiv(a, b) _mm256_div_ps(a, b)
 #define vfmadd(a, b, c) _mm256_fmadd_ps(a, b, c)
+#define vmax(a, b) _mm256_max_ps(a, b) /* a > b ? a : b */
+#define vmin(a, b) _mm256_min_ps(a, b) /* a < b ? a : b */
 #define vcmple(a, b) _mm256_cmp_ps(a, b, _CMP_LE_OQ)
 #define vcmpgt(a, b) _mm256_cmp_ps(a, b, _CMP_GT_OQ)
 /* mask ? b : a */
@@ -48,6 +50,8 @@ typedef __m128i vi;
 #define vmul(a, b) _mm_mul_ps(a, b)
 #define vdiv(a, b) _mm_div_ps(a, b)
 #define vfmadd(a, b, c) _mm_add_ps(_mm_mul_ps(a, b), c)
+#define vmax(a, b) _mm_max_ps(a, b) /* a > b ? a : b */
+#define vmin(a, b) _mm_min_ps(a, b) /* a < b ? a : b */
 #define vcmple(a, b) _mm_cmple_ps(a, b)
 #define vcmpgt(a, b) _mm_cmpgt_ps(a, b)
 static inline __m128 st_sse2_select(__m128 mask, __m128 a, __m128 b)
