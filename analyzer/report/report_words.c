@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "report/report_catalog.h"
+#include "series/scan.h"
 
 int st_rp_summary_family(int k)
 {
@@ -148,6 +149,19 @@ void st_rp_treatment_text(const st_rp_session *s, char *out, size_t n)
         snprintf(out + k, n - (size_t)k, ", %s", s->adjuncts);
 }
 
+/* 1 when a note is the scan's "NAME: why, ignored" (series/scan.h), with
+ * NAME copied to name (when given). */
+static int left_out_file(const char *note, char *name, size_t n)
+{
+    size_t len = strlen(note), tail = strlen(ST_SCAN_IGNORED);
+    const char *colon = strstr(note, ": ");
+    if (len <= tail || strcmp(note + len - tail, ST_SCAN_IGNORED) != 0 || !colon)
+        return 0;
+    if (name)
+        snprintf(name, n, "%.*s", (int)(colon - note), note);
+    return 1;
+}
+
 size_t st_rp_series_notes(const st_rp_model *m, void (*emit)(void *, const char *), void *ctx)
 {
     size_t k = 0;
@@ -167,9 +181,28 @@ size_t st_rp_series_notes(const st_rp_model *m, void (*emit)(void *, const char 
     if (st_rp_latest(m) < 0 && ++k)
         emit(ctx, "No follow-up session could be measured, so no change can be reported.");
     char line[600];
-    for (size_t i = 0; i < m->n_notes; i++, k++) {
-        snprintf(line, sizeof line, "Note from the analysis: %s", m->notes[i]);
+    for (size_t i = 0; i < m->n_notes; i++)
+        if (!left_out_file(m->notes[i], NULL, 0)) {
+            snprintf(line, sizeof line, "Note from the analysis: %s", m->notes[i]);
+            emit(ctx, line);
+            k++;
+        }
+    /* files the scan left out (other files, folders), on one line */
+    int n = snprintf(line, sizeof line, "Files in the folder left out of the analysis (not "
+                                        "photographs of this series):");
+    size_t files = 0;
+    char name[256];
+    for (size_t i = 0; i < m->n_notes && n > 0 && (size_t)n < sizeof line; i++)
+        if (left_out_file(m->notes[i], name, sizeof name))
+            n += snprintf(line + n, sizeof line - (size_t)n, "%s %s", files++ ? "," : "", name);
+    if (files) {
+        if (n < 0 || (size_t)n >= sizeof line - 1) /* too many to list: the count */
+            snprintf(line, sizeof line, "%zu files in the folder were left out of the analysis "
+                                        "(not photographs of this series).", files);
+        else
+            snprintf(line + n, sizeof line - (size_t)n, ".");
         emit(ctx, line);
+        k++;
     }
     return k;
 }

@@ -16,6 +16,10 @@ typedef enum st_date_source {
     ST_DATE_EXIF
 } st_date_source;
 
+/* A note on a file the scan leaves out reads "NAME: why" ST_SCAN_IGNORED;
+ * reports gather those files on one line instead of a note each. */
+#define ST_SCAN_IGNORED ", ignored"
+
 typedef struct st_scan_session {
     char date[ST_DATE_LEN];   /* "" when unknown */
     st_date_source date_source;

@@ -154,7 +154,9 @@ uncal_plan = [{"index": 0, "date": "", "days": None, "label": "baseline", "files
               {"index": 2, "date": "", "days": None, "label": "session 2", "files": ["IMG_0212.jpg"], "effect": 0.6}]
 uncal = build({"name": "walk-in <Müller & Söhne>", "patient": "Anna \"Ann\" O'Brien <script>alert(1)</script>",
                "area": "forehead & temples", "modality": "photo", "calibrated": False, "baseline": 0,
-               "dates_unknown": True, "notes": ["notes.txt: not an image (.jpg, .jpeg, .png), ignored"]},
+               "dates_unknown": True, "notes": ["notes.txt: not an image (.jpg, .jpeg, .png), ignored",
+                                         "old scans: a folder, ignored",
+                                         "the ROI reaches past the baseline image; measured on the part inside it"]},
     PHOTO, uncal_plan, drop=uncal_drop, index=(6.1, -2.4, 14.0), psd=False, tiles=False,
     flags=["session dates are unknown: no date in series.json, file names or EXIF; file-name order used"])
 
