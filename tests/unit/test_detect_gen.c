@@ -187,8 +187,8 @@ static void test_pores_photo(void)
 }
 
 /* Wrinkles on a generated height map (fine relief, pores): total length
- * within 20 %, dominant orientation within 5 degrees; width and depth
- * index near the truth. */
+ * at half depth within 10 %, dominant orientation within 5 degrees; width
+ * and depth index near the truth. */
 static void test_wrinkles_height(void)
 {
     const double pmm = 0.04;
@@ -217,9 +217,14 @@ static void test_wrinkles_height(void)
     st_detections d = {0};
     CHECK_EQ_INT(st_wrinkles_detect(&in, 2, &ms, &d, &err), ST_OK);
     save_overlay(hm, &d, pmm, "wrinkles_found");
+    /* Length as width is measured, at half depth: the generator tapers a
+     * wrinkle's depth over the last fifth at each end (smoothstep), which
+     * passes half depth a tenth in from each end, so the length deeper than
+     * half the groove is 0.8 of the segment (the whole segment would ask
+     * the detector to follow the ends down to nothing). */
     double len = 0, ang = 0, wid = 0, dep = 0;
     for (int i = 0; i < 3; i++) {
-        len += hypot(wr[i].x1 - wr[i].x0, wr[i].y1 - wr[i].y0) * pmm;
+        len += 0.8 * hypot(wr[i].x1 - wr[i].x0, wr[i].y1 - wr[i].y0) * pmm;
         wid += wr[i].width_mm / 3;
         dep += wr[i].depth_um / 3;
     }
@@ -234,7 +239,7 @@ static void test_wrinkles_height(void)
         printf("generated wrinkles: %zu lines, length %.2f/%.2f mm, orientation %.1f/%.1f deg, "
                "width %.3f/%.3f mm, depth %.1f/%.1f um\n",
                d.n_wrinkles, ml->value * area_cm2, len, mo->value, ang, mw->value, wid, md->value, dep);
-        CHECK_REL(ml->value * area_cm2, len, 0.20);
+        CHECK_REL(ml->value * area_cm2, len, 0.10);
         CHECK_NEAR(mo->value, ang, 5.0);
         CHECK_REL(mw->value, wid, 0.35);
         CHECK_REL(md->value, dep, 0.35);
