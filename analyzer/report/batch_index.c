@@ -14,7 +14,7 @@
 #include "report/report_words.h"
 
 /* Key changes shown per series (percent since baseline, latest session). */
-static const char *const key_metrics[] = {"roughness.sq", "pores.density_cm2", "scars.mean_depth",
+static const char *const key_metrics[] = {"roughness.sq", "pores.mean_diameter_mm", "scars.mean_depth",
                                           "wrinkles.length_mm_cm2", "pigment.spot_area_fraction",
                                           "redness.erythema_index"};
 #define N_KEYS (sizeof key_metrics / sizeof key_metrics[0])

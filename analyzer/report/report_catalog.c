@@ -102,8 +102,17 @@ static const char *const *family_list(const char *const *const *table, st_rp_fam
 const char *const *st_rp_family_primary(st_rp_family f)
 {
     static const char *const r[] = {"roughness.sq", "roughness.sa", NULL};
-    static const char *const p[] = {"pores.density_cm2", "pores.area_fraction", "pores.count", NULL};
-    static const char *const s[] = {"scars.mean_depth", "scars.area_fraction", "scars.count", NULL};
+    /* pore size first: what "pores look smaller" means, the remodeling
+     * index's key, and followed pore by pore on height maps; how many pores
+     * a session shows depends on how many are large enough to be found */
+    static const char *const p[] = {"pores.mean_diameter_mm", "pores.density_cm2",
+                                    "pores.area_fraction", "pores.count", NULL};
+    /* scar volume first where there are heights: what a filler would fill,
+     * the remodeling index's key; a mean depth over the part deeper than a
+     * threshold falls more slowly than the scar, whose shallow rim leaves
+     * the region as it fills (README, "How scars are measured") */
+    static const char *const s[] = {"scars.volume", "scars.mean_depth", "scars.area_fraction",
+                                    "scars.count", NULL};
     static const char *const w[] = {"wrinkles.length_mm_cm2", "wrinkles.depth_index", NULL};
     static const char *const g[] = {"pigment.spot_area_fraction", "pigment.ita_sd", NULL};
     static const char *const e[] = {"redness.erythema_index", "redness.area_fraction", NULL};
@@ -117,7 +126,7 @@ const char *const *st_rp_family_chart(st_rp_family f)
 {
     static const char *const r[] = {"roughness.sq", "roughness.sa", "roughness.band_fine",
                                     "roughness.band_medium", NULL};
-    static const char *const p[] = {"pores.density_cm2", "pores.mean_diameter_mm",
+    static const char *const p[] = {"pores.mean_diameter_mm", "pores.density_cm2",
                                     "pores.area_fraction", NULL};
     static const char *const s[] = {"scars.mean_depth", "scars.max_depth", "scars.area_fraction",
                                     NULL};

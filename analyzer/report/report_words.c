@@ -28,9 +28,21 @@ const char *st_rp_verdict_text(st_rp_verdict v)
     }
 }
 
+/* 1 unless the metric needs height data and this series is photographs
+ * (scar volume: on photos only a relative area x depth index, which is not
+ * a family's headline). */
+static int fits_modality(const st_rp_model *m, const char *name)
+{
+    const st_rp_metric_info *mi = st_rp_metric_info_find(name);
+    int photo = strcmp(m->modality, "photo") == 0 || m->modality[0] == '\0';
+    return !(mi && (mi->needs & ST_NEEDS_HEIGHT) && photo);
+}
+
 static void missing_sentence(const st_rp_model *m, int family, char *out, size_t n)
 {
     const char *const *cand = st_rp_family_primary((st_rp_family)family);
+    while (cand[0] && cand[1] && !fits_modality(m, cand[0]))
+        cand++;
     const st_rp_metric_info *mi = st_rp_metric_info_find(cand[0]);
     const char *why = mi ? st_rp_missing_reason(mi, m->modality, m->calibrated) : "";
     if (st_rp_latest(m) < 0)
@@ -50,7 +62,7 @@ void st_rp_summarise_family(const st_rp_model *m, int family, st_rp_family_summa
     int li = st_rp_latest(m);
     for (const char *const *c = st_rp_family_primary((st_rp_family)family); *c; c++) {
         int mi = st_rp_metric_index(m, *c);
-        if (mi >= 0 && li >= 0 && isfinite(m->sessions[li].changes[mi])) {
+        if (mi >= 0 && li >= 0 && isfinite(m->sessions[li].changes[mi]) && fits_modality(m, *c)) {
             o->metric = mi;
             break;
         }

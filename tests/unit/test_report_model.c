@@ -120,6 +120,12 @@ static void test_demo(void)
     st_rp_summarise_family(&m, ST_FAM_WRINKLES, &fs);
     CHECK_EQ_INT(fs.verdict, ST_V_NOT_SIGNIFICANT);
     CHECK(strstr(fs.sentence, "not significant") != NULL);
+    /* headlines: pore size; on photos the scars' mean depth (their volume is
+     * only a relative index there) */
+    st_rp_summarise_family(&m, ST_FAM_PORES, &fs);
+    CHECK(fs.metric == st_rp_metric_index(&m, "pores.mean_diameter_mm"));
+    st_rp_summarise_family(&m, ST_FAM_SCARS, &fs);
+    CHECK(fs.metric >= 0 && fs.metric == st_rp_metric_index(&m, "scars.mean_depth"));
     /* assets cannot escape the output folder */
     size_t n;
     CHECK(st_rp_read_asset(&m, "../uncal/metrics.json", &n) == NULL);
@@ -163,6 +169,9 @@ static void test_uncal_and_height(void)
         st_rp_summarise_family(&m, ST_FAM_REDNESS, &fs);
         CHECK_EQ_INT(fs.verdict, ST_V_NONE);
         CHECK(strstr(fs.sentence, "no colour") != NULL);
+        /* heights: the scars' headline is their volume */
+        st_rp_summarise_family(&m, ST_FAM_SCARS, &fs);
+        CHECK(fs.metric >= 0 && fs.metric == st_rp_metric_index(&m, "scars.volume"));
         st_rp_model_free(&m);
     }
     cJSON_Delete(doc);
