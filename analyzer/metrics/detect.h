@@ -30,8 +30,8 @@ typedef struct st_detect_input {
     st_unit unit;                /* unit of the surface values */
     st_detect_modality modality;
     /* Pores to follow (surface pixels; d_mm as st_pore), e.g. the baseline's
-     * in a registered series, or NULL. On a height map pores.mean_diameter_mm
-     * is then the mean size of these pores, each measured where it was
+     * in a registered series, or NULL. pores.mean_diameter_mm is then the
+     * mean size of these pores, each measured where it was
      * found, instead of the mean over this surface's own detections: the
      * same pores every session, so pores that shrink below what can be
      * detected cannot make the mean grow (pores.count and the detection

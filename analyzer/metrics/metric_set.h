@@ -35,7 +35,9 @@ void st_metric_set_sort(st_metric_set *set);
  * once the session is registered) --------------------------------------- */
 typedef struct st_pore {
     double x, y, d_mm; /* d_mm in pixels when uncalibrated */
-    double depth;      /* height maps: the fitted funnel's depth (µm); 0 on photos */
+    double depth;      /* the fitted funnel's depth: µm on height maps, darkness on photos */
+    double volume;     /* its depth x radius^2 (px^2), what a followed pore is compared by;
+                        * 0 when no funnel fits */
 } st_pore;
 
 typedef struct st_scar {
@@ -60,9 +62,9 @@ typedef struct st_wrinkle {
 typedef struct st_detections {
     st_pore *pores;
     size_t n_pores;
-    /* Height maps in a series: the followed pores (st_detect_input.
-     * track_pores) where they were found, at their size now; they, not
-     * `pores`, give pores.mean_diameter_mm and its tile sums. */
+    /* In a series: the followed pores (st_detect_input.track_pores) where
+     * they were found, at their size now; they, not `pores`, give
+     * pores.mean_diameter_mm and its tile sums. */
     st_pore *tracked;
     size_t n_tracked;
     st_scar *scars;

@@ -16,8 +16,9 @@
  * a smooth funnel, darkness (1 - rho^2)^2 (rho = r / rim radius, the
  * generator's pore model), whose half-depth radius is sqrt(1 - 1/sqrt 2) =
  * 0.541 of the rim's. Height maps differ (see RING_SIGMAS_HEIGHT below):
- * pits on a pit map, a fitted funnel's opening, and in a series the
- * baseline's pores followed (tracked_pores()). */
+ * pits on a pit map and a fitted funnel's opening. In a series, the
+ * baseline's pores are followed in every later session (tracked_pores()),
+ * by the volume of the funnel fitted at each one's place. */
 #define _DEFAULT_SOURCE /* M_PI, M_SQRT2 */
 #include <math.h>
 #include <stdatomic.h>
@@ -166,7 +167,9 @@ static void radial(const float *s, int w, int h, double cx, double cy, double r,
 typedef struct pore_ctx {
     const st_detect_input *in;
     const float *smooth; /* full-resolution surface, lightly smoothed */
-    const float *raw;    /* height maps: the pit map, unsmoothed, for the funnel fit */
+    const float *raw;    /* height maps: the pit map, unsmoothed */
+    const float *fit;    /* where funnels are fitted: the pit map, or a photo's smoothed
+                          * luminance (a volume does not care for the smoothing) */
     const float *relief; /* height maps: the surface itself */
     int w, h;
     double d_min_px, d_max_px;
@@ -288,6 +291,7 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
     out->y = oy;
     out->d_mm = d;
     out->depth = depth;
+    out->volume = depth * r_rim * r_rim;
     *area_px = M_PI * d * d / 4.0; /* the opening, as the diameter */
     return 1;
 }
@@ -524,18 +528,37 @@ static int put_metrics(st_metric_set *out, size_t n, double sum_d, double area_p
     return rc;
 }
 
-/* The followed pores (st_detect_input.track_pores) at their size now:
- * each one's size then times the cube root of its volume now over its
- * volume then, the volumes from the funnel fitted where the pore was found
- * (depth times radius squared; pi / 3 cancels). A volume is the same
- * however much the surface is blurred, where a fitted radius of a pore a
- * few pixels wide is not (it follows about half of a change in size); for
- * a pore that keeps its shape as it shrinks, its depth in step with its
- * opening, the cube root of the volume changes as the opening does. The
- * ratio is capped at TRACK_MAX_GROWTH, the fit's own reach: more is a
- * neighbouring pit, not the pore. A pore that no longer fits a funnel
- * (filled in) has size 0. Returns a new list of n_track_pores pores in *t
- * (NULL when out of memory). */
+/* A photo's pores, once found, get their funnel too (depth = darkness),
+ * fitted on the smoothed luminance around the measured opening; the
+ * opening reported stays the measured one (pores.c's header). */
+static void fit_photo_pores(const pore_ctx *c, st_pore *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        double r = 0.5 * p[i].d_mm; /* px here */
+        st_funnel f;
+        p[i].depth = p[i].volume = 0.0;
+        if (st_fit_funnel(c->fit, c->w, c->h, p[i].x, p[i].y, fmax(0.5, 0.5 * r), 1.5 * r + 1.0,
+                          &f)) {
+            p[i].depth = f.depth;
+            p[i].volume = f.depth * f.r_rim * f.r_rim;
+        }
+    }
+}
+
+/* The followed pores (st_detect_input.track_pores) at their size now: each
+ * one's size then times its volume now over its volume then, to the power
+ * 1/3 on a height map and 1/2 on a photo; the volumes from the funnel
+ * fitted where the pore was found (depth times radius squared; pi / 3
+ * cancels). A volume is the same however much the surface is blurred,
+ * where a fitted radius of a pore a few pixels wide is not (it follows
+ * about half of a change in size). A pit that keeps its shape as it
+ * shrinks (depth in step with opening) has a volume in the cube of its
+ * opening; a pore on a photo keeps its darkness, so its dark volume goes
+ * with the square (one that also fades counts as smaller: it looks
+ * smaller). The ratio is capped at TRACK_MAX_GROWTH, the fit's own reach:
+ * more is a neighbouring pit, not the pore. A pore that no longer fits a
+ * funnel (filled in) has size 0. Returns a new list of the followed pores
+ * that had a volume, their count in *n (NULL when out of memory). */
 #define TRACK_MAX_GROWTH 1.5
 static st_pore *tracked_pores(const pore_ctx *c, double pmm, size_t *n)
 {
@@ -545,15 +568,19 @@ static st_pore *tracked_pores(const pore_ctx *c, double pmm, size_t *n)
     for (size_t i = 0; t && i < m; i++) {
         const st_pore *p = &c->in->track_pores[i];
         double r = 0.5 * (pmm > 0 ? p->d_mm / pmm : p->d_mm);
-        if (!(p->depth > 0) || !(r > 0))
+        if (!(p->volume > 0) || !(r > 0))
             continue;
         st_funnel f;
-        double q = 0.0;
-        if (st_fit_funnel(c->raw, c->w, c->h, p->x, p->y, 0.5, TRACK_MAX_GROWTH * r + 1.0, &f))
-            q = fmin(cbrt(f.depth * f.r_rim * f.r_rim / (p->depth * r * r)), TRACK_MAX_GROWTH);
+        double q = 0.0, depth = 0.0;
+        if (st_fit_funnel(c->fit, c->w, c->h, p->x, p->y, 0.5, TRACK_MAX_GROWTH * r + 1.0, &f)) {
+            double v = f.depth * f.r_rim * f.r_rim / p->volume;
+            q = fmin(c->height ? cbrt(v) : sqrt(v), TRACK_MAX_GROWTH);
+            depth = f.depth;
+        }
         t[*n] = *p;
         t[*n].d_mm = p->d_mm * q;
-        t[*n].depth = p->depth * q;
+        t[*n].depth = depth;
+        t[*n].volume = p->volume * (c->height ? q * q * q : q * q);
         ++*n;
     }
     return t;
@@ -572,7 +599,7 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     /* Uncalibrated: assume pores span 2-16 pixels. */
     double d_min_px = pmm > 0 ? PORE_D_MIN_MM / pmm : 2.0;
     double d_max_px = pmm > 0 ? PORE_D_MAX_MM / pmm : 16.0;
-    pore_ctx c = {in, NULL, NULL, NULL, w, h, d_min_px, d_max_px, NULL, 0, {{{0}}}, in->unit == ST_UNIT_UM,
+    pore_ctx c = {in, NULL, NULL, NULL, NULL, w, h, d_min_px, d_max_px, NULL, 0, {{{0}}}, in->unit == ST_UNIT_UM,
                   pmm * 1000.0, 0, {0}, {0}};
     ring_dirs_init(c.dirs);
     c.rmax_cap = (int)ceil(3.0 * d_max_px / 2.0) + 4;
@@ -596,6 +623,7 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
             pit[i] = -pit[i]; /* pits low, as pores are dark on a photo */
         c.relief = surf;
         c.raw = surf = pit;
+        c.fit = pit;
     }
     /* Measuring surface: just enough smoothing to tame pixel noise without
      * widening the smallest pores noticeably. */
@@ -628,6 +656,10 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
         goto done;
     }
     size_t n = suppress(p, area, (size_t)nv, w, h);
+    if (!c.height) {
+        c.fit = smooth;
+        fit_photo_pores(&c, p, n);
+    }
     double sum_d = 0, area_px = 0;
     for (size_t i = 0; i < n; i++) {
         area_px += area[i];
@@ -637,8 +669,8 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     }
     rc = put_metrics(out, n, sum_d, area_px, st_det_roi_count(in), pmm, err);
     size_t n_tracked = 0;
-    st_pore *tracked = c.raw && in->track_pores ? tracked_pores(&c, pmm, &n_tracked) : NULL;
-    if (!rc && c.raw && in->track_pores && !tracked)
+    st_pore *tracked = in->track_pores ? tracked_pores(&c, pmm, &n_tracked) : NULL;
+    if (!rc && in->track_pores && !tracked)
         rc = st_err_set(err, ST_ENOMEM, "pores: out of memory following %zu pores", in->n_track_pores);
     if (!rc && n_tracked) {
         double sum = 0;

@@ -333,7 +333,7 @@ typedef struct measured {
     st_detections det;
 } measured;
 
-/* The baseline's pores in this session's patch pixels, for height maps
+/* The baseline's pores in this session's patch pixels, for the sessions
  * after the baseline: their sizes are followed where they were found
  * (st_detect_input.track_pores). Empty otherwise or when out of memory
  * (the session's own detections then give the mean). */
@@ -341,7 +341,7 @@ static st_detections baseline_pores(const analyze_ctx *c, size_t i)
 {
     st_detections t = {0};
     const st_session_result *b = &c->result.sessions[0];
-    if (i == 0 || c->series.modality == ST_MODALITY_PHOTO || b->failed || !b->det.n_pores)
+    if (i == 0 || b->failed || !b->det.n_pores)
         return t;
     t.pores = malloc(b->det.n_pores * sizeof *t.pores);
     if (!t.pores)

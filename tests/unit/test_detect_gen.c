@@ -170,7 +170,7 @@ static void test_pores_photo(void)
     st_detections truth = {0};
     truth.pores = calloc((size_t)n + 1, sizeof *truth.pores);
     for (int i = 0; i < n; i++)
-        truth.pores[truth.n_pores++] = (st_pore){tp[i].x, tp[i].y, tp[i].d_mm, 0};
+        truth.pores[truth.n_pores++] = (st_pore){tp[i].x, tp[i].y, tp[i].d_mm, 0, 0};
     save_overlay(lum, &truth, pmm, "pores_truth");
     st_detections_clear(&truth);
     double recall = n_in ? (double)tp_hits / n_in : 0, prec = d.n_pores ? (double)good / d.n_pores : 0;

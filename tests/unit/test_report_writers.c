@@ -84,7 +84,7 @@ static void build(void)
     strcpy(res.sessions[0].image_overlay, "images/session_00_overlay.jpg");
     res.sessions[0].det.n_pores = 1;
     res.sessions[0].det.pores = calloc(1, sizeof(st_pore));
-    res.sessions[0].det.pores[0] = (st_pore){10.5, 20.0, 0.21, 0};
+    res.sessions[0].det.pores[0] = (st_pore){10.5, 20.0, 0.21, 0, 0};
     CHECK_EQ_INT(st_series_progress(&res, &err), ST_OK);
     res.remodel.valid = 1;
     res.remodel.value = 14.2;

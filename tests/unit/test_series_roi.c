@@ -103,7 +103,7 @@ static void test_tiles(void)
             z[y * W + x] = (float)(3.0 + 0.01 * x - 0.02 * y + (((x + y) & 1) ? a : -a));
             mask[y * W + x] = 1;
         }
-    st_pore pores[3] = {{10 + 5, 20 + 5, 0.2, 0}, {10 + 40, 20 + 5, 0.3, 0}, {10 + 45, 20 + 10, 0.1, 0}};
+    st_pore pores[3] = {{10 + 5, 20 + 5, 0.2, 0, 0}, {10 + 40, 20 + 5, 0.3, 0, 0}, {10 + 45, 20 + 10, 0.1, 0, 0}};
     st_scar scars[1] = {{.x = 10 + 100, .y = 20 + 70, .area_mm2 = 2.0, .mean_depth = 0.5, .volume_mm3 = 0}};
     st_wrinkle wr[1] = {{.x0 = 10 + 0, .y0 = 20 + 0, .x1 = 10 + 60, .y1 = 20 + 0, .length_mm = 6.0, .depth = 2.0}};
     st_detections d = {.pores = pores, .n_pores = 3, .scars = scars, .n_scars = 1, .wrinkles = wr, .n_wrinkles = 1};
