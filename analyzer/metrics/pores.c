@@ -17,7 +17,7 @@
  * generator's pore model), whose half-depth radius is sqrt(1 - 1/sqrt 2) =
  * 0.541 of the rim's. Height maps differ (see RING_SIGMAS_HEIGHT below):
  * pits on a pit map and a fitted funnel's opening. In a series, the
- * baseline's pores are followed in every later session (tracked_pores()),
+ * baseline's pores are followed in every later session (pore_follow.h),
  * by the volume of the funnel fitted at each one's place. */
 #define _DEFAULT_SOURCE /* M_PI, M_SQRT2 */
 #include <math.h>
@@ -32,6 +32,7 @@
 #include "metrics/detect_internal.h"
 #include "metrics/pit_filter.h"
 #include "metrics/pore_fit.h"
+#include "metrics/pore_follow.h"
 #include "metrics/pore_scales.h"
 #include "simd/kernels.h"
 
@@ -528,103 +529,6 @@ static int put_metrics(st_metric_set *out, size_t n, double sum_d, double area_p
     return rc;
 }
 
-/* A photo's pores, once found, get their funnel too (depth = darkness),
- * fitted on the smoothed luminance around the measured opening; the
- * opening reported stays the measured one (pores.c's header). */
-typedef struct fit_job {
-    const pore_ctx *c;
-    st_pore *p;
-} fit_job;
-
-static void fit_photo_band(void *arg, int b, int e)
-{
-    const fit_job *j = arg;
-    for (int i = b; i < e; i++) {
-        st_pore *p = &j->p[i];
-        double r = 0.5 * p->d_mm; /* px here */
-        st_funnel f;
-        p->depth = p->volume = 0.0;
-        if (st_fit_funnel(j->c->fit, j->c->w, j->c->h, p->x, p->y, fmax(0.5, 0.5 * r),
-                          1.5 * r + 1.0, &f)) {
-            p->depth = f.depth;
-            p->volume = f.depth * f.r_rim * f.r_rim;
-        }
-    }
-}
-
-static void fit_photo_pores(const pore_ctx *c, st_pore *p, size_t n, int threads)
-{
-    fit_job j = {c, p};
-    st_parallel_for(threads, (int)n, 64, fit_photo_band, &j);
-}
-
-/* The followed pores (st_detect_input.track_pores) at their size now: each
- * one's size then times its volume now over its volume then, to the power
- * 1/3 on a height map and 1/2 on a photo; the volumes from the funnel
- * fitted where the pore was found (depth times radius squared; pi / 3
- * cancels). A volume is the same however much the surface is blurred,
- * where a fitted radius of a pore a few pixels wide is not (it follows
- * about half of a change in size). A pit that keeps its shape as it
- * shrinks (depth in step with opening) has a volume in the cube of its
- * opening; a pore on a photo keeps its darkness, so its dark volume goes
- * with the square (one that also fades counts as smaller: it looks
- * smaller). The ratio is capped at TRACK_MAX_GROWTH, the fit's own reach:
- * more is a neighbouring pit, not the pore. A pore that no longer fits a
- * funnel (filled in) has size 0. Returns a new list of the followed pores
- * that had a volume, their count in *n (NULL when out of memory). */
-#define TRACK_MAX_GROWTH 1.5
-typedef struct track_job {
-    const pore_ctx *c;
-    double pmm;
-    st_pore *t;          /* one slot per pore to follow */
-    unsigned char *kept; /* 1: it had a volume to follow */
-} track_job;
-
-static void track_band(void *arg, int b, int e)
-{
-    const track_job *j = arg;
-    const pore_ctx *c = j->c;
-    for (int i = b; i < e; i++) {
-        const st_pore *p = &c->in->track_pores[i];
-        st_pore *t = &j->t[i];
-        double r = 0.5 * (j->pmm > 0 ? p->d_mm / j->pmm : p->d_mm);
-        *t = *p;
-        j->kept[i] = p->volume > 0 && r > 0;
-        if (!j->kept[i])
-            continue;
-        st_funnel f;
-        double q = 0.0;
-        t->depth = 0.0;
-        if (st_fit_funnel(c->fit, c->w, c->h, p->x, p->y, 0.5, TRACK_MAX_GROWTH * r + 1.0, &f)) {
-            double v = f.depth * f.r_rim * f.r_rim / p->volume;
-            q = fmin(c->height ? cbrt(v) : sqrt(v), TRACK_MAX_GROWTH);
-            t->depth = f.depth;
-        }
-        t->d_mm = p->d_mm * q;
-        t->volume = p->volume * (c->height ? q * q * q : q * q);
-    }
-}
-
-static st_pore *tracked_pores(const pore_ctx *c, double pmm, int threads, size_t *n)
-{
-    size_t m = c->in->n_track_pores;
-    st_pore *t = malloc((m ? m : 1) * sizeof *t);
-    unsigned char *kept = malloc(m ? m : 1);
-    *n = 0;
-    if (!t || !kept) {
-        free(t);
-        free(kept);
-        return NULL;
-    }
-    track_job j = {c, pmm, t, kept};
-    st_parallel_for(threads, (int)m, 64, track_band, &j);
-    for (size_t i = 0; i < m; i++) /* the followed ones, in order */
-        if (kept[i])
-            t[(*n)++] = t[i];
-    free(kept);
-    return t;
-}
-
 int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
                     st_detections *dets, st_err *err)
 {
@@ -697,7 +601,7 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     size_t n = suppress(p, area, (size_t)nv, w, h);
     if (!c.height) {
         c.fit = smooth;
-        fit_photo_pores(&c, p, n, threads);
+        st_pores_fit(c.fit, w, h, p, n, threads);
     }
     double sum_d = 0, area_px = 0;
     for (size_t i = 0; i < n; i++) {
@@ -708,7 +612,10 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     }
     rc = put_metrics(out, n, sum_d, area_px, st_det_roi_count(in), pmm, err);
     size_t n_tracked = 0;
-    st_pore *tracked = in->track_pores ? tracked_pores(&c, pmm, threads, &n_tracked) : NULL;
+    st_pore *tracked = NULL;
+    if (in->track_pores)
+        tracked = st_pores_follow(c.fit, w, h, in->track_pores, in->n_track_pores, pmm, c.height,
+                                  threads, &n_tracked);
     if (!rc && in->track_pores && !tracked)
         rc = st_err_set(err, ST_ENOMEM, "pores: out of memory following %zu pores", in->n_track_pores);
     if (!rc && n_tracked) {
