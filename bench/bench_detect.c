@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/alloc.h"
 #include "metrics/detect.h"
 #include "simd/kernels.h"
 #include "skingen.h"
@@ -204,6 +205,7 @@ int main(int argc, char **argv)
     }
     if (reps < 1)
         reps = 1;
+    st_allocator_keep_large_blocks(); /* as the CLI does */
     if (bench_detections(w, h, 0.025, 0, reps, threads, dump_out) ||
         bench_detections(w, h, 0.025, 1, reps, threads, dump_out))
         return 1;
