@@ -13,8 +13,11 @@
 #include "report/report_catalog.h"
 #include "report/report_words.h"
 
-/* Key changes shown per series (percent since baseline, latest session). */
-static const char *const key_metrics[] = {"roughness.sq", "pores.mean_diameter_mm", "scars.mean_depth",
+/* Key changes in summary.csv (percent since baseline, latest session), one
+ * fixed column each; index.html shows each family's headline, as the
+ * series report does (st_rp_summarise_family). */
+static const char *const key_metrics[] = {"roughness.sq",           "pores.mean_diameter_mm",
+                                          "scars.mean_depth",       "scars.volume",
                                           "wrinkles.length_mm_cm2", "pigment.spot_area_fraction",
                                           "redness.erythema_index"};
 #define N_KEYS (sizeof key_metrics / sizeof key_metrics[0])
@@ -94,9 +97,9 @@ static void html_head(st_sbuf *h)
                       "class=\"t\">Status</th><th data-k=\"n\">Sessions</th><th data-k=\"n\">"
                       "Remodeling index</th>",
                    st_html_css);
-    for (size_t k = 0; k < N_KEYS; k++)
+    for (int k = 0; k < ST_RP_SUMMARY_FAMILIES; k++)
         st_sbuf_printf(h, "<th data-k=\"n\">%s</th>",
-                       st_rp_family_title(st_rp_family_of(key_metrics[k])));
+                       st_rp_family_title((st_rp_family)st_rp_summary_family(k)));
     st_sbuf_put(h, "</tr></thead><tbody>");
 }
 
@@ -162,11 +165,15 @@ static void add_series(st_sbuf *h, st_sbuf *csv, const char *dir)
     csv_num(csv, ok ? m.index_value : NAN);
     csv_num(csv, ok ? m.index_lo : NAN);
     csv_num(csv, ok ? m.index_hi : NAN);
+    for (int k = 0; k < ST_RP_SUMMARY_FAMILIES; k++) {
+        st_rp_family_summary fs = {.metric = -1};
+        if (ok)
+            st_rp_summarise_family(&m, st_rp_summary_family(k), &fs);
+        html_cell_num(h, fs.metric >= 0 ? fs.change : NAN, 1, fs.lo, fs.hi);
+    }
     for (size_t k = 0; k < N_KEYS; k++) {
         int mi = ok ? st_rp_metric_index(&m, key_metrics[k]) : -1;
-        double v = mi >= 0 && li >= 0 ? m.sessions[li].changes[mi] : NAN;
-        html_cell_num(h, v, 1, mi >= 0 ? m.ci_lo[mi] : NAN, mi >= 0 ? m.ci_hi[mi] : NAN);
-        csv_num(csv, v);
+        csv_num(csv, mi >= 0 && li >= 0 ? m.sessions[li].changes[mi] : NAN);
     }
     st_sbuf_put(h, "</tr>\n");
     st_sbuf_put(csv, "\r\n");

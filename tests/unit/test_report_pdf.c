@@ -153,6 +153,13 @@ static void test_batch(const char *tmp)
         CHECK(strstr(html, "class=\"t fail\">failed: ") != NULL);
         CHECK(strstr(html, "<script>alert") == NULL);
         CHECK(strstr(html, "http") == NULL);
+        /* each family's headline, as in the series report: the height
+         * fixture's scars by their volume (-16.9778 %), not mean depth */
+        const char *hrow = strstr(html, "href=\"height/report.html\"");
+        const char *hend = hrow ? strstr(hrow, "</tr>") : NULL;
+        const char *vol = hrow ? strstr(hrow, ">\xe2\x88\x92" "17.0") : NULL;
+        const char *depth = hrow ? strstr(hrow, ">\xe2\x88\x92" "18.1") : NULL;
+        CHECK(hend && vol && vol < hend && (!depth || depth > hend));
     }
     snprintf(path, sizeof path, "%s/summary.csv", tmp);
     char *csv = slurp(path, &n);
