@@ -4,7 +4,9 @@
 # -j 1 and -j 2, and across the SIMD paths (SKINTRACK_SIMD=scalar|sse2|avx2;
 # a path the CPU lacks falls back to the best below it, which is still a
 # valid comparison), and with a measured FFTW wisdom file present. Seven
-# analyses of a 4 x 2 MP series: _slow.
+# analyses of a 4 x 2 MP series: _slow. The height course
+# (samples/demo/height-scars: pit maps, funnel fits, followed pores) the same
+# across the paths and -j.
 set -uo pipefail
 : "${ST_CLI:?}" "${ST_SRC_DIR:?}" "${ST_TEST_TMP:?}"
 work=$ST_TEST_TMP/determinism
@@ -25,8 +27,8 @@ run() {
   local envs=()
   while [[ $1 != -- ]]; do envs+=("$1"); shift; done
   shift
-  env "${envs[@]}" "$ST_CLI" analyze "$series" -o "$work/$name" --no-report "$@" 2>"$work/$name.err" \
-    || { echo "FAIL $name: exit $?"; cat "$work/$name.err"; fail=1; }
+  env "${envs[@]}" "$ST_CLI" analyze "${series_dir:-$series}" -o "$work/$name" --no-report "$@" \
+    2>"$work/$name.err" || { echo "FAIL $name: exit $?"; cat "$work/$name.err"; fail=1; }
 }
 
 run ref SKINTRACK_SIMD=avx2 -- -j 2
@@ -48,15 +50,28 @@ if [[ -x $bench ]]; then
   fi
 fi
 
-for name in $names; do
-  for f in metrics.json metrics.csv; do
-    if cmp -s "$work/ref/$f" "$work/$name/$f"; then
-      echo "ok   $f: $name == avx2 -j 2 ($(sha256sum <"$work/ref/$f" | cut -c1-16))"
-    else
-      echo "FAIL $f: $name differs from avx2 -j 2"
-      [[ $f == metrics.csv ]] && diff "$work/ref/$f" "$work/$name/$f" | head -12
-      fail=1
-    fi
+series_dir=$ST_SRC_DIR/samples/demo/height-scars
+run href SKINTRACK_SIMD=avx2 -- -j 2
+run hsse2 SKINTRACK_SIMD=sse2 -- -j 1
+run hscalar SKINTRACK_SIMD=scalar -- -j 2
+
+# same REF NAME...: each NAME's outputs byte-identical to REF's
+same() {
+  local ref=$1
+  shift
+  for name in "$@"; do
+    for f in metrics.json metrics.csv; do
+      if cmp -s "$work/$ref/$f" "$work/$name/$f"; then
+        echo "ok   $f: $name == $ref ($(sha256sum <"$work/$ref/$f" | cut -c1-16))"
+      else
+        echo "FAIL $f: $name differs from $ref"
+        [[ $f == metrics.csv ]] && diff "$work/$ref/$f" "$work/$name/$f" | head -12
+        fail=1
+      fi
+    done
   done
-done
+}
+# shellcheck disable=SC2086 # names is a word list
+same ref $names
+same href hsse2 hscalar
 exit $fail
