@@ -53,6 +53,41 @@ static void missing_sentence(const st_rp_model *m, int family, char *out, size_t
         snprintf(out, n, "Not available: the analysis did not report this family.");
 }
 
+/* A family measured but absent at baseline (no lines found, say) has no
+ * percent change (SPEC.md: change = 100 (s - b) / |b|). Nothing in the
+ * latest session either: unchanged, at 0 %; something new: said in words.
+ * 1 when that is the case (o filled). */
+static int none_at_baseline(const st_rp_model *m, int family, int li, st_rp_family_summary *o)
+{
+    int b = m->baseline;
+    for (const char *const *c = st_rp_family_primary((st_rp_family)family); *c; c++) {
+        int mi = st_rp_metric_index(m, *c);
+        if (mi < 0 || !fits_modality(m, *c) || m->sessions[b].values[mi] != 0.0 ||
+            !isfinite(m->sessions[li].values[mi]))
+            continue;
+        const st_rp_metric_info *info = st_rp_metric_info_find(*c);
+        double v = m->sessions[li].values[mi];
+        snprintf(o->label, sizeof o->label, "%s", info->label);
+        if (v == 0.0) {
+            o->metric = mi;
+            o->change = 0.0;
+            o->verdict = ST_V_UNCHANGED;
+            snprintf(o->sentence, sizeof o->sentence,
+                     "None found, at baseline or in the latest session.");
+        } else {
+            char val[48];
+            st_rp_fmt_value(val, sizeof val, v);
+            o->verdict = ST_V_UNTESTED;
+            snprintf(o->sentence, sizeof o->sentence,
+                     "None found at baseline, so no change in percent can be given; %s is %s %s "
+                     "in the latest session.",
+                     info->label, val, st_rp_unit_text(m->metric_units[mi]));
+        }
+        return 1;
+    }
+    return 0;
+}
+
 void st_rp_summarise_family(const st_rp_model *m, int family, st_rp_family_summary *o)
 {
     memset(o, 0, sizeof *o);
@@ -67,6 +102,8 @@ void st_rp_summarise_family(const st_rp_model *m, int family, st_rp_family_summa
             break;
         }
     }
+    if (o->metric < 0 && li >= 0 && none_at_baseline(m, family, li, o))
+        return;
     if (o->metric < 0) {
         o->verdict = ST_V_NONE;
         missing_sentence(m, family, o->sentence, sizeof o->sentence);

@@ -177,6 +177,38 @@ static void test_uncal_and_height(void)
     cJSON_Delete(doc);
 }
 
+/* A family with nothing at baseline has no percent change: nothing later
+ * either reads "none found" and unchanged; something new is said in words. */
+static void test_none_at_baseline(void)
+{
+    const char *fmt = "{\"schema\": \"skintrack/1\", \"series\": {\"modality\": \"photo\", "
+                      "\"calibrated\": true}, \"sessions\": [{\"index\": 0, \"status\": \"ok\", "
+                      "\"metrics\": {\"wrinkles.length_mm_cm2\": {\"value\": 0, \"unit\": "
+                      "\"mm/cm2\"}}}, {\"index\": 1, \"status\": \"ok\", \"metrics\": "
+                      "{\"wrinkles.length_mm_cm2\": {\"value\": %s, \"unit\": \"mm/cm2\"}}}]}";
+    char json[1024];
+    st_rp_model m;
+    st_err err = {0};
+    st_rp_family_summary fs;
+    snprintf(json, sizeof json, fmt, "0");
+    CHECK_EQ_INT(st_rp_model_parse(json, strlen(json), "x", &m, &err), ST_OK);
+    if (!err.code) {
+        st_rp_summarise_family(&m, ST_FAM_WRINKLES, &fs);
+        CHECK_EQ_INT(fs.verdict, ST_V_UNCHANGED);
+        CHECK(fs.change == 0.0 && strstr(fs.sentence, "None found") != NULL);
+        st_rp_model_free(&m);
+    }
+    snprintf(json, sizeof json, fmt, "12.5");
+    CHECK_EQ_INT(st_rp_model_parse(json, strlen(json), "x", &m, &err), ST_OK);
+    if (!err.code) {
+        st_rp_summarise_family(&m, ST_FAM_WRINKLES, &fs);
+        CHECK_EQ_INT(fs.verdict, ST_V_UNTESTED);
+        CHECK(fs.metric < 0 && strstr(fs.sentence, "None found at baseline") != NULL &&
+              strstr(fs.sentence, "12.5") != NULL);
+        st_rp_model_free(&m);
+    }
+}
+
 static void test_bad_input(void)
 {
     st_rp_model m;
@@ -213,6 +245,7 @@ static void test_bad_input(void)
 
 int main(void)
 {
+    test_none_at_baseline();
     test_demo();
     test_uncal_and_height();
     test_bad_input();
