@@ -138,7 +138,7 @@ static void html_summary(st_sbuf *b, const st_rp_model *m)
             st_sbuf_printf(b, "\" data-v=\"%.17g\">%s", fs.change, pct);
         }
         else
-            st_sbuf_put(b, ">not available");
+            st_sbuf_printf(b, ">%s", fs.no_change);
         st_sbuf_put(b, "</div><p>");
         st_sbuf_html(b, fs.sentence);
         st_sbuf_put(b, "</p></div>");

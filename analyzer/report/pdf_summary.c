@@ -148,7 +148,7 @@ static void family_cards(st_pdf_ctx *p)
         st_pdf_text(cr, x + cw - 9, y + 14, 2, st_rp_verdict_text(fs.verdict));
         st_rp_fmt_pct(pct, sizeof pct, fs.change);
         st_pdf_font(cr, ST_PDF_BOLD, fs.metric >= 0 ? 15 : 10);
-        st_pdf_text(cr, x + 9, y + 32, 0, fs.metric >= 0 ? pct : "not available");
+        st_pdf_text(cr, x + 9, y + 32, 0, fs.metric >= 0 ? pct : fs.no_change);
         st_pdf_rgb(cr, 0x3A4653);
         st_pdf_font(cr, ST_PDF_REGULAR, 6.8);
         st_pdf_para(cr, x + 9, y + 37, cw - 18, 8.2, fs.sentence);

@@ -78,6 +78,7 @@ static int none_at_baseline(const st_rp_model *m, int family, int li, st_rp_fami
             char val[48];
             st_rp_fmt_value(val, sizeof val, v);
             o->verdict = ST_V_UNTESTED;
+            o->no_change = "new since baseline";
             snprintf(o->sentence, sizeof o->sentence,
                      "None found at baseline, so no change in percent can be given; %s is %s %s "
                      "in the latest session.",
@@ -91,6 +92,7 @@ static int none_at_baseline(const st_rp_model *m, int family, int li, st_rp_fami
 void st_rp_summarise_family(const st_rp_model *m, int family, st_rp_family_summary *o)
 {
     memset(o, 0, sizeof *o);
+    o->no_change = "not available";
     o->family = family;
     o->metric = -1;
     o->change = o->lo = o->hi = NAN;

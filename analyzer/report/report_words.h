@@ -25,6 +25,7 @@ typedef struct st_rp_family_summary {
     st_rp_verdict verdict;
     char label[96];    /* "RMS roughness Sq" */
     char sentence[320];
+    const char *no_change; /* the headline when there is no percent (metric < 0) */
 } st_rp_family_summary;
 
 /* Families shown in the summary, in order (roughness … redness). */

@@ -204,7 +204,7 @@ static void test_none_at_baseline(void)
         st_rp_summarise_family(&m, ST_FAM_WRINKLES, &fs);
         CHECK_EQ_INT(fs.verdict, ST_V_UNTESTED);
         CHECK(fs.metric < 0 && strstr(fs.sentence, "None found at baseline") != NULL &&
-              strstr(fs.sentence, "12.5") != NULL);
+              strstr(fs.sentence, "12.5") != NULL && strcmp(fs.no_change, "new since baseline") == 0);
         st_rp_model_free(&m);
     }
 }
