@@ -13,7 +13,6 @@
 #include "simd/kernels.h"
 #include "skintrack/skintrack.h"
 
-#define MAX_RADIUS 64
 
 typedef struct seg_pass {
     const float *src;
@@ -97,7 +96,7 @@ static int segment(int r, double a, int (*off)[2])
 int st_pit_depth(const float *src, int w, int h, int radius_px, int n_angles, int threads,
                  float *out)
 {
-    if (w < 1 || h < 1 || radius_px < 1 || radius_px > MAX_RADIUS || n_angles < 1 || src == out)
+    if (w < 1 || h < 1 || radius_px < 1 || radius_px > ST_PIT_MAX_RADIUS || n_angles < 1 || src == out)
         return ST_EINVAL;
     float *dil = st_alloc_floats((size_t)w * (size_t)h);
     float *clo = st_alloc_floats((size_t)w * (size_t)h);
@@ -106,7 +105,7 @@ int st_pit_depth(const float *src, int w, int h, int radius_px, int n_angles, in
         st_aligned_free(clo);
         return ST_ENOMEM;
     }
-    int off[2 * MAX_RADIUS + 1][2];
+    int off[2 * ST_PIT_MAX_RADIUS + 1][2];
     for (size_t i = 0; i < (size_t)w * (size_t)h; i++)
         out[i] = INFINITY;
     for (int j = 0; j < n_angles; j++) {

@@ -14,11 +14,15 @@
 #ifndef ST_METRICS_PIT_FILTER_H
 #define ST_METRICS_PIT_FILTER_H
 
+/* The longest segment's radius (px) st_pit_depth takes. */
+#define ST_PIT_MAX_RADIUS 64
+
 /* out (w x h, packed) = min over n_angles orientations of
  * closing(src) - src, with segments of 2 radius_px + 1 pixels (nearest
  * pixels along the direction; borders replicated). Rows run in bands over
  * `threads` (the same values for any count). out must not alias src.
- * Returns 0 or ST_ENOMEM / ST_EINVAL. */
+ * Returns 0, ST_ENOMEM, or ST_EINVAL (radius_px outside 1..ST_PIT_MAX_RADIUS,
+ * n_angles < 1, an empty image). */
 int st_pit_depth(const float *src, int w, int h, int radius_px, int n_angles, int threads,
                  float *out);
 

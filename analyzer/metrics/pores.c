@@ -557,9 +557,14 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     }
     if (c.height) { /* pores are pits of the relief: measured on its pit map */
         pit = st_det_get(in, w, h);
-        int radius = (int)lround(0.5 * PIT_SEGMENT * d_max_px);
-        if (!pit || st_pit_depth(surf, w, h, radius, PIT_ANGLES, threads, pit)) {
-            rc = st_err_set(err, ST_ENOMEM, "pores: out of memory for the %dx%d pit map", w, h);
+        /* very fine pixels (a microscope's): segments of at most
+         * ST_PIT_MAX_RADIUS px still bridge pores up to that size */
+        double radius = fmin(0.5 * PIT_SEGMENT * d_max_px, ST_PIT_MAX_RADIUS);
+        rc = pit ? st_pit_depth(surf, w, h, (int)fmax(1.0, lround(radius)), PIT_ANGLES, threads,
+                                pit)
+                 : ST_ENOMEM;
+        if (rc) {
+            rc = st_err_set(err, rc, "pores: no pit map for %dx%d (%s)", w, h, st_status_name(rc));
             goto done;
         }
         for (size_t i = 0; i < (size_t)w * h; i++)

@@ -168,6 +168,7 @@ static void test_pit_map(void)
     CHECK_MSG(groove_max < 0.3 * GROOVE_DEPTH, "groove left in the pit map: %.2f µm", groove_max);
     free(on_groove);
     CHECK_EQ_INT(st_pit_depth(src, W, H, 0, PIT_ANGLES, 1, pit1), ST_EINVAL);
+    CHECK_EQ_INT(st_pit_depth(src, W, H, ST_PIT_MAX_RADIUS + 1, PIT_ANGLES, 1, pit1), ST_EINVAL);
     free(src);
     free(pit1);
     free(pit2);
@@ -338,11 +339,31 @@ static void test_generated_heights(double pmm, double min_recall, double min_pre
     skingen_skin_free(skin);
 }
 
+/* A microscope's pixels (1 µm): pores up to 500 px across, segments capped
+ * at ST_PIT_MAX_RADIUS; the detection still runs. */
+static void test_fine_pixels(void)
+{
+    st_image *img = NULL;
+    st_err err = {0};
+    CHECK_EQ_INT(st_image_new(96, 80, 1, &img, &err), ST_OK);
+    img->unit = ST_UNIT_UM;
+    st_detect_input in = {.surface = img, .pixel_mm = 0.001, .unit = ST_UNIT_UM,
+                          .modality = ST_DETECT_HEIGHT};
+    st_metric_set ms = {0};
+    st_detections d = {0};
+    CHECK_EQ_INT(st_pores_detect(&in, 2, &ms, &d, &err), ST_OK);
+    CHECK_EQ_INT(d.n_pores, 0);
+    st_metric_set_clear(&ms);
+    st_detections_clear(&d);
+    st_image_free(img);
+}
+
 int main(void)
 {
     test_pit_map();
     test_funnel_fit();
     test_follow_pores();
+    test_fine_pixels();
     test_generated_heights(0.04, 0.5, 0.6);
     test_generated_heights(0.025, 0.7, 0.65);
     return test_summary();
