@@ -45,8 +45,8 @@
  * PIT_ANGLES orientations (11.25° apart: a segment 0.6 mm long stays
  * inside a furrow 0.1 mm wide). What the pit map keeps besides pores is
  * the relief's own shallow dimples, 10-20 µm deep and 0.3 mm wide on the
- * height course; a pore is a funnel as deep as about a third of its
- * opening or more. So a pore's fitted funnel (pore_fit.h) must be deeper
+ * height course; a pore is a funnel whose depth is a third of its radius
+ * or more (150 µm per mm of opening and more in the generator). So a pore's fitted funnel (pore_fit.h) must be deeper
  * than PIT_MIN_SLOPE times its radius (a mean wall slope of 14°), and
  * deeper than PIT_ARM_RATIO times the furrows running out of it (a
  * crossing of furrows is not); its opening is the fitted one. On the
