@@ -96,7 +96,8 @@ static int segment(int r, double a, int (*off)[2])
 int st_pit_depth(const float *src, int w, int h, int radius_px, int n_angles, int threads,
                  float *out)
 {
-    if (w < 1 || h < 1 || radius_px < 1 || radius_px > ST_PIT_MAX_RADIUS || n_angles < 1 || src == out)
+    if (w < 1 || h < 1 || radius_px < 1 || radius_px > ST_PIT_MAX_RADIUS || n_angles < 1 ||
+        src == out)
         return ST_EINVAL;
     float *dil = st_alloc_floats((size_t)w * (size_t)h);
     float *clo = st_alloc_floats((size_t)w * (size_t)h);

@@ -13,6 +13,13 @@ typedef struct st_funnel {
     double rms;   /* residual RMS of the fit */
 } st_funnel;
 
+/* The funnel's volume up to the constant pi / 3: depth x radius^2, what
+ * pores are followed by (pore_follow.h). */
+static inline double st_funnel_volume(const st_funnel *f)
+{
+    return f->depth * f->r_rim * f->r_rim;
+}
+
 /* Fits the funnel centred near (x, y) to the w x h surface s (pits are
  * low), with R searched in [r_lo, r_hi] px. Returns 1 when a funnel with
  * depth > 0 fits, 0 otherwise. */

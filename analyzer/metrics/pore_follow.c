@@ -32,7 +32,7 @@ static void fit_band(void *arg, int b, int e)
         if (st_fit_funnel(j->f.s, j->f.w, j->f.h, p->x, p->y, fmax(0.5, 0.5 * r), 1.5 * r + 1.0,
                           &f)) {
             p->depth = f.depth;
-            p->volume = f.depth * f.r_rim * f.r_rim;
+            p->volume = st_funnel_volume(&f);
         }
     }
 }
@@ -81,7 +81,7 @@ static void follow_band(void *arg, int b, int e)
         double q = 0.0;
         t->depth = 0.0;
         if (st_fit_funnel(j->f.s, j->f.w, j->f.h, p->x, p->y, 0.5, MAX_GROWTH * r + 1.0, &f)) {
-            double v = f.depth * f.r_rim * f.r_rim / p->volume;
+            double v = st_funnel_volume(&f) / p->volume;
             q = fmin(j->height ? cbrt(v) : sqrt(v), MAX_GROWTH);
             t->depth = f.depth;
         }

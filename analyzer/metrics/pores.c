@@ -46,10 +46,11 @@
  * inside a furrow 0.1 mm wide). What the pit map keeps besides pores is
  * the relief's own shallow dimples, 10-20 µm deep and 0.3 mm wide on the
  * height course; a pore is a funnel whose depth is a third of its radius
- * or more (150 µm per mm of opening and more in the generator). So a pore's fitted funnel (pore_fit.h) must be deeper
- * than PIT_MIN_SLOPE times its radius (a mean wall slope of 14°), and
- * deeper than PIT_ARM_RATIO times the furrows running out of it (a
- * crossing of furrows is not); its opening is the fitted one. On the
+ * or more (150 µm per mm of opening and more in the generator). So a
+ * pore's fitted funnel (pore_fit.h) must be deeper than PIT_MIN_SLOPE
+ * times its radius (a mean wall slope of 14°), and deeper than
+ * PIT_ARM_RATIO times the furrows running out of it (a crossing of
+ * furrows is not); its opening is the fitted one. On the
  * height course (samples/demo/height-scars: pores 1.5-11 px, 10-70 µm
  * deep, in relief of Sq ~22 µm): recall 0.58 at precision 0.47 (before
  * the pit map: 0.16 at 0.69), the pores missed being the smallest; the
@@ -168,9 +169,9 @@ static void radial(const float *s, int w, int h, double cx, double cy, double r,
 typedef struct pore_ctx {
     const st_detect_input *in;
     const float *smooth; /* full-resolution surface, lightly smoothed */
-    const float *raw;    /* height maps: the pit map, unsmoothed */
-    const float *fit;    /* where funnels are fitted: the pit map, or a photo's smoothed
-                          * luminance (a volume does not care for the smoothing) */
+    const float *fit;    /* where funnels are fitted: the pit map (unsmoothed), or a
+                          * photo's smoothed luminance once its pores are found (a
+                          * volume does not care for the smoothing) */
     const float *relief; /* height maps: the surface itself */
     int w, h;
     double d_min_px, d_max_px;
@@ -271,10 +272,11 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
         return 0;
     if (contrast < ARM_RATIO * arm)
         return 0;
-    double ox = cx, oy = cy, depth = 0;
-    if (c->raw) {
+    double ox = cx, oy = cy, depth = 0, volume = 0;
+    if (c->height) {
         st_funnel f;
-        if (!st_fit_funnel(c->raw, c->w, c->h, cx, cy, fmax(0.5, 0.5 * r_rim), 1.5 * r_rim + 1.0, &f))
+        if (!st_fit_funnel(c->fit, c->w, c->h, cx, cy, fmax(0.5, 0.5 * r_rim), 1.5 * r_rim + 1.0,
+                           &f))
             return 0;
         if (c->um_per_px > 0 && f.depth < PIT_MIN_SLOPE * f.r_rim * c->um_per_px)
             return 0;
@@ -284,6 +286,7 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
         ox = f.x;
         oy = f.y;
         depth = f.depth;
+        volume = st_funnel_volume(&f);
     }
     double d = 2.0 * r_rim;
     if (d < 0.75 * c->d_min_px || d > 1.25 * c->d_max_px)
@@ -292,7 +295,7 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
     out->y = oy;
     out->d_mm = d;
     out->depth = depth;
-    out->volume = depth * r_rim * r_rim;
+    out->volume = volume;
     *area_px = M_PI * d * d / 4.0; /* the opening, as the diameter */
     return 1;
 }
@@ -542,8 +545,8 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     /* Uncalibrated: assume pores span 2-16 pixels. */
     double d_min_px = pmm > 0 ? PORE_D_MIN_MM / pmm : 2.0;
     double d_max_px = pmm > 0 ? PORE_D_MAX_MM / pmm : 16.0;
-    pore_ctx c = {in, NULL, NULL, NULL, NULL, w, h, d_min_px, d_max_px, NULL, 0, {{{0}}}, in->unit == ST_UNIT_UM,
-                  pmm * 1000.0, 0, {0}, {0}};
+    pore_ctx c = {in, NULL, NULL, NULL, w, h, d_min_px, d_max_px, NULL, 0, {{{0}}},
+                  in->unit == ST_UNIT_UM, pmm * 1000.0, 0, {0}, {0}};
     ring_dirs_init(c.dirs);
     c.rmax_cap = (int)ceil(3.0 * d_max_px / 2.0) + 4;
     float *copy = NULL, *pit = NULL, *smooth = st_det_get(in, w, h);
@@ -570,8 +573,7 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
         for (size_t i = 0; i < (size_t)w * h; i++)
             pit[i] = -pit[i]; /* pits low, as pores are dark on a photo */
         c.relief = surf;
-        c.raw = surf = pit;
-        c.fit = pit;
+        c.fit = surf = pit;
     }
     /* Measuring surface: just enough smoothing to tame pixel noise without
      * widening the smallest pores noticeably. */
@@ -618,11 +620,13 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     rc = put_metrics(out, n, sum_d, area_px, st_det_roi_count(in), pmm, err);
     size_t n_tracked = 0;
     st_pore *tracked = NULL;
-    if (in->track_pores)
+    if (!rc && in->track_pores) {
         tracked = st_pores_follow(c.fit, w, h, in->track_pores, in->n_track_pores, pmm, c.height,
                                   threads, &n_tracked);
-    if (!rc && in->track_pores && !tracked)
-        rc = st_err_set(err, ST_ENOMEM, "pores: out of memory following %zu pores", in->n_track_pores);
+        if (!tracked)
+            rc = st_err_set(err, ST_ENOMEM, "pores: out of memory following %zu pores",
+                            in->n_track_pores);
+    }
     if (!rc && n_tracked) {
         double sum = 0;
         for (size_t i = 0; i < n_tracked; i++)

@@ -163,10 +163,20 @@ const char *st_rp_unit_text(const char *u)
     return u;
 }
 
+int st_rp_is_photo(const char *modality)
+{
+    return strcmp(modality, "photo") == 0 || modality[0] == '\0';
+}
+
+int st_rp_fits_modality(const st_rp_metric_info *m, const char *modality)
+{
+    return !(m && (m->needs & ST_NEEDS_HEIGHT) && st_rp_is_photo(modality));
+}
+
 const char *st_rp_missing_reason(const st_rp_metric_info *m, const char *modality,
                                  int calibrated)
 {
-    int photo = strcmp(modality, "photo") == 0 || modality[0] == '\0';
+    int photo = st_rp_is_photo(modality);
     if ((m->needs & ST_NEEDS_COLOUR) && !photo)
         return "height maps carry no colour";
     if ((m->needs & ST_NEEDS_HEIGHT) && photo)

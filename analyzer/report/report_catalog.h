@@ -44,6 +44,10 @@ const char *st_rp_tile_label(const char *name);
 /* Human unit for a JSON unit: "um" -> "µm", "mm2" -> "mm²", "rel" -> "rel. units". */
 const char *st_rp_unit_text(const char *unit);
 /* Why a SPEC metric is absent, from the series facts; "" if no known reason. */
+/* 1 when the modality is photographs (or not given, as photos are the default). */
+int st_rp_is_photo(const char *modality);
+/* 1 unless the metric needs height data and the series is photographs. */
+int st_rp_fits_modality(const st_rp_metric_info *m, const char *modality);
 const char *st_rp_missing_reason(const st_rp_metric_info *m, const char *modality,
                                  int calibrated);
 

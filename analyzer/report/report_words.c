@@ -28,14 +28,12 @@ const char *st_rp_verdict_text(st_rp_verdict v)
     }
 }
 
-/* 1 unless the metric needs height data and this series is photographs
- * (scar volume: on photos only a relative area x depth index, which is not
- * a family's headline). */
+/* A family's headline candidate for this series: not one that needs height
+ * data on photographs (scar volume there is only a relative area x depth
+ * index). */
 static int fits_modality(const st_rp_model *m, const char *name)
 {
-    const st_rp_metric_info *mi = st_rp_metric_info_find(name);
-    int photo = strcmp(m->modality, "photo") == 0 || m->modality[0] == '\0';
-    return !(mi && (mi->needs & ST_NEEDS_HEIGHT) && photo);
+    return st_rp_fits_modality(st_rp_metric_info_find(name), m->modality);
 }
 
 static void missing_sentence(const st_rp_model *m, int family, char *out, size_t n)

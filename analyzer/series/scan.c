@@ -264,8 +264,8 @@ static int split_entries(st_series *s, const st_strlist *names, st_strlist *imag
         if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
             rc = st_strlist_addf(&s->notes, err, "%s: a folder" ST_SCAN_IGNORED, n);
         else if (!st_is_image_name(n))
-            rc = st_strlist_addf(&s->notes, err, "%s: not an image (.jpg, .jpeg, .png)" ST_SCAN_IGNORED,
-                                 n);
+            rc = st_strlist_addf(&s->notes, err,
+                                 "%s: not an image (.jpg, .jpeg, .png)" ST_SCAN_IGNORED, n);
         else if (st_check_inside(s->dir, n, s->dir, NULL))
             rc = st_strlist_addf(&s->notes, err,
                                  "%s: a link leading out of the series folder" ST_SCAN_IGNORED, n);
