@@ -129,6 +129,54 @@ static void quality_obj(jb *b, cJSON *o, const st_quality_info *q)
 }
 
 /* {"name": {"value": v, "unit": u}} (with_unit) or {"name": v}. */
+static void colour_obj(jb *b, cJSON *o, const st_colour_info *c)
+{
+    if (!c->status[0])
+        return; /* not a photo */
+    cJSON *r = chk(b, cJSON_AddObjectToObject(o, "colour"));
+    if (!r)
+        return;
+    str(b, r, "status", c->status);
+    str(b, r, "method", c->method);
+    if (c->has_fit) {
+        num(b, r, "delta_e00_before", c->de00_before, ST_SIG_METRIC);
+        num(b, r, "delta_e00_after", c->de00_after, ST_SIG_METRIC);
+    } else {
+        chk(b, cJSON_AddNullToObject(r, "delta_e00_before"));
+        chk(b, cJSON_AddNullToObject(r, "delta_e00_after"));
+    }
+    if (c->has_chart) {
+        cJSON *box = chk(b, cJSON_AddArrayToObject(r, "chart_box"));
+        for (int i = 0; box && i < 4; i++)
+            arr_num(b, box, c->chart_box[i], ST_SIG_MATRIX);
+    } else {
+        chk(b, cJSON_AddNullToObject(r, "chart_box"));
+    }
+    if (c->message[0])
+        str(b, r, "message", c->message);
+}
+
+static void light_obj(jb *b, cJSON *o, const st_light_info *l)
+{
+    if (!l->present)
+        return;
+    cJSON *r = chk(b, cJSON_AddObjectToObject(o, "light"));
+    if (!r)
+        return;
+    cJSON *d = chk(b, cJSON_AddArrayToObject(r, "direction"));
+    for (int i = 0; d && i < 3; i++)
+        arr_num(b, d, l->direction[i], ST_SIG_METRIC);
+    num(b, r, "angle_to_baseline_deg", l->angle_to_baseline_deg, ST_SIG_METRIC);
+    chk(b, cJSON_AddBoolToObject(r, "relief_comparable", l->relief_comparable));
+}
+
+static void withheld_obj(jb *b, cJSON *o, const st_withheld *w)
+{
+    cJSON *r = chk(b, cJSON_AddObjectToObject(o, "withheld"));
+    for (size_t i = 0; r && i < w->names.count; i++)
+        str(b, r, w->names.items[i], w->reasons.items[i]);
+}
+
 static void metric_obj(jb *b, cJSON *o, const char *key, const st_metric_set *set, int with_unit)
 {
     cJSON *r = chk(b, cJSON_AddObjectToObject(o, key));
@@ -274,9 +322,13 @@ static void session_obj(jb *b, cJSON *arr, const st_session_result *s, size_t in
     str(b, o, "error", s->reason);
     registration_obj(b, o, &s->reg);
     quality_obj(b, o, &s->quality);
+    colour_obj(b, o, &s->colour);
+    light_obj(b, o, &s->light);
     metric_obj(b, o, "metrics", &s->metrics, 1);
-    if (index > 0)
+    if (index > 0) {
         metric_obj(b, o, "change", &s->change, 0);
+        withheld_obj(b, o, &s->withheld);
+    }
     shots_obj(b, o, s);
     detections_obj(b, o, &s->det);
     extras_obj(b, o, s);

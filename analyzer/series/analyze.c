@@ -108,6 +108,7 @@ static void settle_session(analyze_ctx *c, size_t i)
     }
     sr->quality = shown->quality;
     memset(&shown->quality.messages, 0, sizeof shown->quality.messages); /* moved */
+    shot_colour_info(c, shown, &sr->colour);
     if (!sr->quality.status[0])
         strcpy(sr->quality.status, "fail");
 }
@@ -150,6 +151,8 @@ static int build_roi(analyze_ctx *c, st_err *err)
         int whole[4] = {0, 0, c->base->width, c->base->height};
         rc = st_mask_from_rect(c->base->width, c->base->height, whole, &c->mask, err);
     }
+    if (!rc)
+        rc = roi_cut_charts(c, err);
     if (rc)
         return rc;
     st_mask trial;
@@ -242,13 +245,18 @@ static void remodel(analyze_ctx *c)
     free(buf);
 }
 
+/* A family takes part in the index when both sessions measured it and its
+ * change is not withheld (e.g. relief under a moved lamp). */
 static void families_present(analyze_ctx *c)
 {
     static const char *key[ST_FAM_COUNT] = {NULL, "pores.count", "scars.count", "wrinkles.length_mm_cm2"};
+    static const char *change_key[ST_FAM_COUNT] = {"roughness.sq", "pores.mean_diameter_mm", "scars.count",
+                                                   "wrinkles.length_mm_cm2"};
     int k = c->result.remodel_session;
     for (int f = 0; f < ST_FAM_COUNT; f++)
         c->fam_present[f] = k > 0 && (!key[f] || (st_metric_set_find(&c->result.sessions[0].metrics, key[f]) &&
-                                                  st_metric_set_find(&c->result.sessions[k].metrics, key[f])));
+                                                  st_metric_set_find(&c->result.sessions[k].metrics, key[f]))) &&
+                            !st_withheld_reason(&c->result.sessions[k], change_key[f]);
 }
 
 static int progress_and_flags(analyze_ctx *c, st_err *err)

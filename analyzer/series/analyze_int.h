@@ -6,6 +6,7 @@
 
 #include <time.h>
 
+#include "register/colorchart.h"
 #include "series/analyze.h"
 #include "series/result.h"
 #include "series/roi.h"
@@ -20,6 +21,9 @@ typedef struct shot_state {
     st_quality_info quality;
     st_metric_set qmetrics;    /* quality.* */
     st_registration_info reg;
+    st_colorchart chart;       /* photos: the colour chart found in the full frame */
+    int chart_fitted;          /* its correction is fitted and applied in pass 2 */
+    char colour_note[200];     /* why the photo is not calibrated */
 } shot_state;
 
 typedef struct analyze_ctx {
@@ -37,8 +41,6 @@ typedef struct analyze_ctx {
     size_t held_session, held_shot;
     st_mask mask;              /* measured patch, baseline frame */
     int box[4];                /* its bounding box */
-    int have_ref_means;
-    double ref_means[3];       /* the baseline's flattened channel means in the mask */
     st_tile_sums tiles[2];     /* baseline, remodeling session */
     st_image *base_small;      /* the baseline patch as shown in images/ (luminance) */
     size_t photos_done, photos_total;
@@ -61,6 +63,15 @@ int shot_register_session(analyze_ctx *c, size_t i, st_err *err);
 int shot_measure_session(analyze_ctx *c, size_t i, st_err *err);
 /* Loads photo j of session i (honours the modality and --max-pixels). */
 int shot_load(analyze_ctx *c, size_t i, size_t j, st_image **img, st_err *err);
+
+/* Colour (colour_cal.c): pass 1 finds the chart in photo img of session i
+ * (and pixel_mm from the baseline's when only the pitch is known); pass 2
+ * corrects the patch with it; the session's `colour` field; the charts cut
+ * out of the measured patch. */
+int shot_find_chart(analyze_ctx *c, size_t i, shot_state *sh, st_image *img, st_err *err);
+int shot_correct_colour(const analyze_ctx *c, const shot_state *sh, st_image *patch, st_err *err);
+void shot_colour_info(const analyze_ctx *c, const shot_state *sh, st_colour_info *out);
+int roi_cut_charts(analyze_ctx *c, st_err *err);
 
 /* images/: the aligned patch and its detection overlay (analyze_images.c). */
 int images_write_session(analyze_ctx *c, size_t i, const st_image *rgb, const st_image *surface,

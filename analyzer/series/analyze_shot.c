@@ -129,6 +129,11 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
         st_image_free(img);
         return fatal(rc) ? st_err_set(err, rc, "%s", e.msg) : ST_OK;
     }
+    rc = shot_find_chart(c, i, sh, img, err);
+    if (rc) {
+        st_image_free(img);
+        return rc;
+    }
     if (!c->base) {
         if (i > 0) {
             snprintf(sh->reason, sizeof sh->reason, "no usable baseline photo to register onto");
@@ -229,99 +234,17 @@ static unsigned char *mask_box(const analyze_ctx *c)
     return m;
 }
 
-/* Row bands of match_colour: per-row masked sums of the three channels
- * (added up in row order afterwards, so any thread count gives the same
- * means), or the channels scaled by their gains. */
-typedef struct colour_ctx {
-    st_image *rgb;
-    const unsigned char *m;
-    double *sums;  /* 3 per row */
-    size_t *count; /* per row */
-    float gain[3];
-} colour_ctx;
-
-static void colour_sums_band(void *ctx, int begin, int end)
-{
-    colour_ctx *c = ctx;
-    int w = c->rgb->width;
-    for (int y = begin; y < end; y++) {
-        const unsigned char *m = c->m + (size_t)y * w;
-        size_t n = 0;
-        for (int x = 0; x < w; x++)
-            n += m[x] != 0;
-        c->count[y] = n;
-        for (int ch = 0; ch < 3; ch++) {
-            const float *row = st_image_row(c->rgb, ch, y);
-            double s = 0;
-            for (int x = 0; x < w; x++)
-                if (m[x])
-                    s += row[x];
-            c->sums[3 * (size_t)y + ch] = s;
-        }
-    }
-}
-
-static void colour_gain_band(void *ctx, int begin, int end)
-{
-    colour_ctx *c = ctx;
-    for (int y = begin; y < end; y++)
-        for (int ch = 0; ch < 3; ch++) {
-            float *row = st_image_row(c->rgb, ch, y), g = c->gain[ch];
-            for (int x = 0; x < c->rgb->width; x++)
-                row[x] *= g;
-        }
-}
-
-/* Grey-world against the baseline: each channel scaled so its mean in the
- * patch equals the baseline's, which removes exposure and white-balance
- * changes between sessions (the spatial contrasts that pigment and redness
- * measure are kept). */
-static int match_colour(analyze_ctx *c, st_image *rgb, const unsigned char *m, int is_reference,
-                        st_err *err)
-{
-    colour_ctx cc = {rgb, m, malloc((size_t)rgb->height * 3 * sizeof(double)),
-                     malloc((size_t)rgb->height * sizeof(size_t)), {1.0f, 1.0f, 1.0f}};
-    if (!cc.sums || !cc.count) {
-        free(cc.sums);
-        free(cc.count);
-        return st_err_set(err, ST_ENOMEM, "colour matching: out of memory");
-    }
-    st_parallel_for(c->opts->threads, rgb->height, 32, colour_sums_band, &cc);
-    double s[3] = {0, 0, 0};
-    size_t n = 0;
-    for (int y = 0; y < rgb->height; y++) {
-        n += cc.count[y];
-        for (int ch = 0; ch < 3; ch++)
-            s[ch] += cc.sums[3 * (size_t)y + ch];
-    }
-    free(cc.sums);
-    free(cc.count);
-    int scale = 0;
-    for (int ch = 0; ch < 3; ch++) {
-        double mean = n ? s[ch] / (double)n : 0;
-        if (is_reference)
-            c->ref_means[ch] = mean;
-        else if (c->have_ref_means && mean > 0) {
-            cc.gain[ch] = (float)(c->ref_means[ch] / mean);
-            scale = 1;
-        }
-    }
-    if (is_reference)
-        c->have_ref_means = 1;
-    if (scale)
-        st_parallel_for(c->opts->threads, rgb->height, 32, colour_gain_band, &cc);
-    return ST_OK;
-}
-
-/* Photo patch -> flattened, colour-matched rgb (in place) and its luminance,
- * the surface of SPEC.md ("flattened luminance"). */
-static int normalise(analyze_ctx *c, st_image *patch, const unsigned char *m, int is_reference,
-                     st_image **surface, st_err *err)
+/* Photo patch -> colour-corrected (where its photo had a chart), flattened
+ * rgb (in place) and its luminance, the surface of SPEC.md ("flattened
+ * luminance"). The correction comes first: it is linear in light, the
+ * flattening is not. */
+static int normalise(analyze_ctx *c, const shot_state *sh, st_image *patch, st_image **surface,
+                     st_err *err)
 {
     double t = st_now();
-    int rc = stg_flatten(patch, c->frame_w, c->frame_h, c->opts->threads, err);
+    int rc = shot_correct_colour(c, sh, patch, err);
     if (!rc)
-        rc = match_colour(c, patch, m, is_reference, err);
+        rc = stg_flatten(patch, c->frame_w, c->frame_h, c->opts->threads, err);
     if (!rc)
         rc = st_luminance_image(patch, surface, err);
     c->res->times.normalise += st_now() - t;
@@ -356,11 +279,10 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
                        int want_tiles, int want_images, st_err *err)
 {
     const st_series *s = &c->series;
-    int is_ref = i == 0 && j == c->base_shot;
     st_image *patch = NULL, *surface = NULL;
     int rc = patch_of(c, i, j, &patch, err);
     if (!rc && s->modality == ST_MODALITY_PHOTO)
-        rc = normalise(c, patch, m, is_ref, &surface, err);
+        rc = normalise(c, &c->shots[i][j], patch, &surface, err);
     else if (!rc) {
         surface = patch; /* height maps are measured as they are, in µm */
         patch = NULL;

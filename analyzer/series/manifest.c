@@ -264,6 +264,45 @@ static int parse_roi(const ctx *c, const cJSON *v)
     return ST_OK;
 }
 
+/* "colour": "auto" (calibrate where a chart is found) or "fixed-camera"
+ * (the clinic vouches that camera, settings and lamp never change). */
+static int parse_colour(const ctx *c, const cJSON *v)
+{
+    char s[32];
+    int rc = get_string(c, v, "colour", s, sizeof s);
+    if (rc)
+        return rc;
+    if (strcmp(s, "auto") && strcmp(s, "fixed-camera"))
+        return st_err_set(c->err, ST_EINVAL, "%s: key 'colour': unknown value '%s' (auto or fixed-camera)",
+                          c->name, s);
+    c->m->colour_fixed = !strcmp(s, "fixed-camera");
+    return ST_OK;
+}
+
+/* "chart": {"patch_pitch_mm": P}: a ColorChecker Classic whose patches are
+ * P mm apart, centre to centre (11 mm on the full-size card). */
+static int parse_chart(const ctx *c, const cJSON *v)
+{
+    if (!cJSON_IsObject(v))
+        return bad(c, "chart", "must be an object");
+    for (const cJSON *it = v->child; it; it = it->next) {
+        if (strcmp(it->string, "patch_pitch_mm")) {
+            int rc = unknown_key(c, "chart.", it->string);
+            if (rc)
+                return rc;
+            continue;
+        }
+        double p = 0;
+        int rc = get_number(c, it, "chart.patch_pitch_mm", 1e-12, &p);
+        if (rc)
+            return rc;
+        if (p < 1.0 || p > 100.0)
+            return bad(c, "chart.patch_pitch_mm", "must lie between 1 and 100 mm");
+        c->m->chart_pitch_mm = p;
+    }
+    return ST_OK;
+}
+
 static int parse_top_key(const ctx *c, const cJSON *it)
 {
     st_manifest *m = c->m;
@@ -293,6 +332,10 @@ static int parse_top_key(const ctx *c, const cJSON *it)
     }
     if (!strcmp(k, "sessions"))
         return parse_sessions(c, it);
+    if (!strcmp(k, "colour"))
+        return parse_colour(c, it);
+    if (!strcmp(k, "chart"))
+        return parse_chart(c, it);
     return unknown_key(c, "", k);
 }
 

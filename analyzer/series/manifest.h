@@ -52,6 +52,8 @@ typedef struct st_manifest {
     int roi[4];             /* x, y, width, height in baseline pixels */
     st_modality modality;
     double height_um_per_unit;
+    int colour_fixed;       /* "colour": "fixed-camera" (default "auto") */
+    double chart_pitch_mm;  /* "chart": {"patch_pitch_mm": P}; 0 when not given */
     st_manifest_session *sessions;
     size_t n_sessions;
     st_strlist warnings;    /* unknown keys etc.; the caller decides how to show them */

@@ -1,5 +1,6 @@
 #include "series/result.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,8 @@ void st_session_result_free(st_session_result *s)
     st_metric_set_clear(&s->metrics);
     st_metric_set_clear(&s->spread);
     st_metric_set_clear(&s->change);
+    st_strlist_free(&s->withheld.names);
+    st_strlist_free(&s->withheld.reasons);
     for (size_t i = 0; i < s->n_shots; i++)
         st_metric_set_clear(&s->shots[i].metrics);
     free(s->shots);
@@ -33,6 +36,52 @@ void st_series_result_free(st_series_result *r)
     memset(r, 0, sizeof *r);
 }
 
+static int has_prefix(const char *name, const char *const *prefixes, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+            return 1;
+    return 0;
+}
+
+/* SPEC.md, "Colour": a change of skin colour cannot be told from a change
+ * of white balance or exposure unless both photos were calibrated (or the
+ * clinic vouches for a fixed camera). */
+static const char *colour_blocker(const st_session_result *b, const st_session_result *s)
+{
+    if (!s->colour.status[0])
+        return NULL; /* not a photo */
+    if (!strcmp(b->colour.status, "uncalibrated"))
+        return "colour not calibrated in the baseline";
+    if (!strcmp(s->colour.status, "uncalibrated"))
+        return "colour not calibrated in this session";
+    return NULL;
+}
+
+/* Why the change of `name` between baseline b and session s is not
+ * reported (written into buf), or NULL. */
+static const char *why_withheld(const st_session_result *b, const st_session_result *s, const char *name,
+                                char *buf, size_t cap)
+{
+    static const char *const colour[] = {"pigment.", "redness."};
+    static const char *const relief[] = {"roughness.", "scars.", "wrinkles.", "texture."};
+    if (has_prefix(name, colour, 2))
+        return colour_blocker(b, s);
+    if (has_prefix(name, relief, 4) && s->light.present && !s->light.relief_comparable) {
+        snprintf(buf, cap, "lamp moved: %.0f\u00b0 from the baseline's", s->light.angle_to_baseline_deg);
+        return buf;
+    }
+    return NULL;
+}
+
+const char *st_withheld_reason(const st_session_result *s, const char *metric)
+{
+    for (size_t i = 0; i < s->withheld.names.count; i++)
+        if (!strcmp(s->withheld.names.items[i], metric))
+            return s->withheld.reasons.items[i];
+    return NULL;
+}
+
 static int session_changes(st_series_result *r, size_t i, st_err *err)
 {
     const st_metric_set *base = &r->sessions[0].metrics;
@@ -43,7 +92,18 @@ static int session_changes(st_series_result *r, size_t i, st_err *err)
         double c;
         if (!b || st_percent_change(m->value, b->value, &c))
             continue;
-        int rc = st_metric_set_put(&s->change, m->name, c, "", err);
+        char buf[96];
+        const char *why = why_withheld(&r->sessions[0], s, m->name, buf, sizeof buf);
+        int rc;
+        if (why) {
+            rc = st_strlist_add(&s->withheld.names, m->name, err);
+            if (!rc)
+                rc = st_strlist_add(&s->withheld.reasons, why, err);
+            if (rc)
+                return rc;
+            continue;
+        }
+        rc = st_metric_set_put(&s->change, m->name, c, "", err);
         if (rc)
             return rc;
     }

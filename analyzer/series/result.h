@@ -21,6 +21,30 @@ typedef struct st_quality_info {
     st_strlist messages;
 } st_quality_info;
 
+/* How a session's colour can be trusted (SPEC.md, "Colour"). */
+typedef struct st_colour_info {
+    char status[16];       /* "calibrated" | "fixed" | "uncalibrated"; "" not a photo */
+    char method[16];       /* "chart" | "fixed-camera" | "none" */
+    int has_chart;         /* a chart was found: chart_box is set */
+    int chart_box[4];      /* x, y, w, h in the session photo's pixels */
+    int has_fit;           /* the correction was fitted: the Delta E00 are set */
+    double de00_before, de00_after; /* mean CIEDE2000 over the chart's patches */
+    char message[200];     /* why not calibrated, when there is more to say */
+} st_colour_info;
+
+/* The lamp of a photo as estimated from the skin (SPEC.md, "Light"). */
+typedef struct st_light_info {
+    int present;
+    double direction[3];   /* unit vector, camera frame: x right, y down, z to the camera */
+    double angle_to_baseline_deg;
+    int relief_comparable;
+} st_light_info;
+
+/* Metrics whose change is not reported, each with its reason. */
+typedef struct st_withheld {
+    st_strlist names, reasons; /* parallel lists */
+} st_withheld;
+
 /* One photo of a session with repeat shots. */
 typedef struct st_shot_result {
     char file[256];
@@ -53,6 +77,9 @@ typedef struct st_session_result {
     char reason[512];
     st_registration_info reg;
     st_quality_info quality;
+    st_colour_info colour;
+    st_light_info light;
+    st_withheld withheld;  /* filled by st_series_progress */
     st_metric_set metrics; /* mean over repeat shots */
     st_metric_set spread;  /* SD over repeat shots (repeatability); empty for one shot */
     st_metric_set change;  /* percent vs baseline; unit "" */
@@ -80,6 +107,9 @@ typedef struct st_series_result {
 
 void st_series_result_free(st_series_result *r);
 void st_session_result_free(st_session_result *s);
+
+/* The reason a metric's change is withheld in session s, or NULL. */
+const char *st_withheld_reason(const st_session_result *s, const char *metric);
 
 /* change, trend_per_30d, repeatability flags and the remodeling index's
  * point of comparison, from the sessions' metrics (pure maths over them). */

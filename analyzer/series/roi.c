@@ -102,3 +102,43 @@ void st_mask_cut_to_view(st_mask *m, const double a[9], int sw, int sh, double m
         }
     }
 }
+
+size_t st_mask_clear_quad(st_mask *m, const double q[8], double margin)
+{
+    /* Orientation of the quad (corners in either turning order). */
+    double area = 0;
+    for (int k = 0; k < 4; k++) {
+        int j = (k + 1) % 4;
+        area += q[2 * k] * q[2 * j + 1] - q[2 * j] * q[2 * k + 1];
+    }
+    if (area == 0)
+        return 0;
+    double sign = area > 0 ? 1.0 : -1.0, lo_x = q[0], hi_x = q[0], lo_y = q[1], hi_y = q[1];
+    for (int k = 1; k < 4; k++) {
+        lo_x = fmin(lo_x, q[2 * k]);
+        hi_x = fmax(hi_x, q[2 * k]);
+        lo_y = fmin(lo_y, q[2 * k + 1]);
+        hi_y = fmax(hi_y, q[2 * k + 1]);
+    }
+    int x0 = (int)fmax(0, floor(lo_x - margin)), x1 = (int)fmin(m->w - 1, ceil(hi_x + margin));
+    int y0 = (int)fmax(0, floor(lo_y - margin)), y1 = (int)fmin(m->h - 1, ceil(hi_y + margin));
+    size_t cleared = 0;
+    for (int y = y0; y <= y1; y++)
+        for (int x = x0; x <= x1; x++) {
+            /* inside (grown by margin) when within margin of the inner side
+             * of every edge */
+            int inside = 1;
+            for (int k = 0; k < 4 && inside; k++) {
+                int j = (k + 1) % 4;
+                double ex = q[2 * j] - q[2 * k], ey = q[2 * j + 1] - q[2 * k + 1];
+                double len = hypot(ex, ey);
+                double d = len > 0 ? sign * (ex * (y - q[2 * k + 1]) - ey * (x - q[2 * k])) / len : 0;
+                inside = d >= -margin;
+            }
+            unsigned char *p = m->px + (size_t)y * m->w + x;
+            cleared += inside && *p;
+            if (inside)
+                *p = 0;
+        }
+    return cleared;
+}

@@ -36,4 +36,9 @@ int st_skin_mask(const st_image *rgb, st_mask *m, const char **note, int threads
  * border are treated as unseen (the interpolation kernel's reach). */
 void st_mask_cut_to_view(st_mask *m, const double m_sb[9], int sw, int sh, double margin);
 
+/* Clears the pixels of m inside the quadrilateral q (4 corners x, y in
+ * either turning order, convex) grown by `margin` px; returns how many set
+ * pixels it cleared. */
+size_t st_mask_clear_quad(st_mask *m, const double q[8], double margin);
+
 #endif

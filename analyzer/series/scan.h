@@ -50,6 +50,9 @@ typedef struct st_series {
     int has_roi;
     int roi[4];
     double height_um_per_unit;/* 1 when not given */
+    int colour_fixed;         /* series.json "colour": "fixed-camera" */
+    double chart_pitch_mm;    /* series.json "chart.patch_pitch_mm"; 0 when not given */
+    int pixel_mm_from_chart;  /* pixel_mm was measured on the baseline's chart */
     int has_manifest;
     int dates_unknown;        /* no session has a date: file-name order */
     st_scan_session *sessions;/* sorted; [0] is the baseline */

@@ -57,6 +57,13 @@ static void build(void)
     put(&res.sessions[0].metrics, "pores.count", 120, "");
     put(&res.sessions[1].metrics, "roughness.sq", 0.01076, "rel");
     put(&res.sessions[1].metrics, "pores.count", 100, "");
+    put(&res.sessions[0].metrics, "redness.erythema_index", 24.0, "");
+    put(&res.sessions[1].metrics, "redness.erythema_index", 27.0, "");
+    /* the baseline calibrated on its chart, session 1 without a chart: its
+     * redness change is withheld; session 1's lamp is within tolerance */
+    res.sessions[0].colour = (st_colour_info){"calibrated", "chart", 1, {1081, 843, 492, 328}, 1, 7.3, 0.9, ""};
+    res.sessions[1].colour = (st_colour_info){"uncalibrated", "none", 0, {0}, 0, 0, 0, "no colour chart found in the photo"};
+    res.sessions[1].light = (st_light_info){1, {0.5, 0, 0.866}, 4.2, 1};
     st_metric_set_sort(&res.sessions[0].metrics);
     st_metric_set_sort(&res.sessions[1].metrics);
     res.sessions[1].n_shots = 2;
@@ -123,8 +130,13 @@ static void test_json(void)
     const cJSON *s0 = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "sessions"), 0);
     const cJSON *s1 = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "sessions"), 1);
     CHECK(!strcmp(keys(s0, k, sizeof k),
-                  "index,date,days,label,files,status,error,registration,quality,metrics,detections,images,psd,"
-                  "tiles,"));
+                  "index,date,days,label,files,status,error,registration,quality,colour,metrics,detections,images,"
+                  "psd,tiles,"));
+    CHECK(!strcmp(keys(cJSON_GetObjectItem(s0, "colour"), k, sizeof k),
+                  "status,method,delta_e00_before,delta_e00_after,chart_box,"));
+    CHECK_NEAR(cJSON_GetObjectItem(cJSON_GetObjectItem(s0, "colour"), "delta_e00_after")->valuedouble, 0.9, 0);
+    CHECK_NEAR(cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(s0, "colour"), "chart_box"), 2)->valuedouble,
+               492, 0);
     const cJSON *tiles = cJSON_GetObjectItem(cJSON_GetObjectItem(s0, "tiles"), "roughness.sq");
     CHECK(!strcmp(keys(tiles, k, sizeof k), "unit,rows,cols,x0,y0,tile_px,values,"));
     CHECK(cJSON_IsNull(cJSON_GetArrayItem(cJSON_GetObjectItem(tiles, "values"), 1)));
@@ -133,7 +145,17 @@ static void test_json(void)
     CHECK_NEAR(cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(s0, "psd"), "power"), 1)->valuedouble,
                2.5e-4, 0);
     CHECK(!strcmp(keys(s1, k, sizeof k), "index,date,days,label,files,treatment,status,error,registration,"
-                                         "quality,metrics,change,repeatability,shots,detections,"));
+                                         "quality,colour,light,metrics,change,withheld,repeatability,shots,"
+                                         "detections,"));
+    const cJSON *wh = cJSON_GetObjectItem(s1, "withheld");
+    CHECK(!strcmp(keys(wh, k, sizeof k), "redness.erythema_index,"));
+    CHECK(!strcmp(cJSON_GetObjectItem(wh, "redness.erythema_index")->valuestring,
+                  "colour not calibrated in this session"));
+    CHECK(!cJSON_GetObjectItem(cJSON_GetObjectItem(s1, "change"), "redness.erythema_index"));
+    CHECK(cJSON_GetObjectItem(cJSON_GetObjectItem(s1, "change"), "pores.count") != NULL);
+    CHECK(!strcmp(keys(cJSON_GetObjectItem(s1, "light"), k, sizeof k),
+                  "direction,angle_to_baseline_deg,relief_comparable,"));
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(s1, "light"), "relief_comparable")));
     CHECK_NEAR(cJSON_GetObjectItem(s1, "days")->valuedouble, 35, 0);
     CHECK(!strcmp(keys(cJSON_GetObjectItem(s1, "registration"), k, sizeof k),
                   "status,model,matrix,ncc,overlap,message,"));
@@ -183,10 +205,13 @@ static void test_csv(void)
     const char *want =
         "series,session,date,label,file,metric,value,unit,change_pct\n"
         "P-0042-cheek,0,2026-01-05,baseline,2026-01-05.jpg,pores.count,120,,\n"
+        "P-0042-cheek,0,2026-01-05,baseline,2026-01-05.jpg,redness.erythema_index,24,,\n"
         "P-0042-cheek,0,2026-01-05,baseline,2026-01-05.jpg,roughness.sq,0.0123,rel,\n"
         "P-0042-cheek,1,2026-02-09,session 1,2026-02-09_a.jpg,pores.count,98,,\n"
         "P-0042-cheek,1,2026-02-09,session 1,2026-02-09_b.jpg,pores.count,102,,\n"
         "P-0042-cheek,1,2026-02-09,session 1,mean,pores.count,100,,-16.6667\n"
+        /* withheld: no change (metrics.json says why) */
+        "P-0042-cheek,1,2026-02-09,session 1,mean,redness.erythema_index,27,,\n"
         "P-0042-cheek,1,2026-02-09,session 1,mean,roughness.sq,0.01076,rel,-12.5203\n";
     CHECK_MSG(text && !strcmp(text, want), "got:\n%s", text ? text : "(null)");
     free(text);
