@@ -1,10 +1,13 @@
 /* Per-photo quality control.
  * - Sharpness: variance of the Laplacian (Pech-Pacheco et al. 2000, "Diatom
  *   autofocusing in brightfield microscopy: a comparative study", ICPR):
- *   defocus removes the high frequencies the Laplacian responds to.
+ *   defocus removes the high frequencies the Laplacian responds to. It is
+ *   taken relative to the mean luminance, as if the photo were exposed to
+ *   mid-grey (x (0.5 / mean)^2): a darker exposure or another white balance
+ *   scales the texture's contrast with the mean, and must not read as blur.
  *   Thresholds were set on generated skin at 0.05 mm/px with camera noise
- *   (samples/generator): in focus about 3e-3, an optical blur of sigma
- *   1.2 px about 6e-4, sigma 3 px about 1.5e-4 (the noise floor).
+ *   (samples/generator): in focus about 1.5e-3, an optical blur of sigma
+ *   1.2 px about 4e-4, sigma 3 px about 1.2e-4 (the noise floor).
  * - Clipping: highlights (any channel >= 0.99) and shadows (luminance <=
  *   0.01) carry no texture; above a few percent the texture metrics are
  *   biased.
@@ -178,9 +181,10 @@ int st_quality_measure(const st_image *img, st_quality *q, st_metric_set *set, i
     if (rc)
         return st_err_set(err, rc, "quality: out of memory (%dx%d)", img->width, img->height);
     double cnt = (double)(c.lw - 2) * (c.lh - 2), mean = s / cnt;
-    q->sharpness = s2 / cnt - mean * mean;
     q->clipped_pct = 100.0 * (double)clipped / (double)n;
     q->exposure = sum / (double)n;
+    double to_mid_grey = q->exposure > 0.01 ? 0.5 / q->exposure : 50.0;
+    q->sharpness = (s2 / cnt - mean * mean) * to_mid_grey * to_mid_grey;
     judge(q);
     if (set) {
         if ((rc = st_metric_set_put(set, "quality.sharpness", q->sharpness, "", err)) ||

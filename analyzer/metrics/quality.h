@@ -8,14 +8,16 @@
 
 /* Thresholds (documented in quality.c and the README):
  *   sharpness  = variance of the 5-point Laplacian of the luminance (values
- *                in [0, 1]) after a 2x2 block mean: warn < 1e-3, fail < 2.5e-4
- *                (set for skin photographed at about 0.05 mm/px);
+ *                in [0, 1]) after a 2x2 block mean, x (0.5 / mean luminance)^2
+ *                (as if exposed to mid-grey): warn < 7.5e-4, fail < 1.9e-4
+ *                (set for skin photographed at about 0.05 mm/px: in focus
+ *                1.5e-3, blur sigma 1.2 px 4e-4, sigma 3 px 1.2e-4);
  *   clipped_pct = % of pixels with any channel >= 0.99 or luminance <= 0.01:
  *                warn > 2 %, fail > 15 %;
  *   exposure   = mean luminance: warn outside [0.15, 0.85], fail outside
  *                [0.05, 0.95]. */
-#define ST_QC_SHARP_WARN 1e-3
-#define ST_QC_SHARP_FAIL 2.5e-4
+#define ST_QC_SHARP_WARN 7.5e-4
+#define ST_QC_SHARP_FAIL 1.9e-4
 #define ST_QC_CLIP_WARN 2.0
 #define ST_QC_CLIP_FAIL 15.0
 #define ST_QC_EXPO_WARN_LO 0.15
