@@ -112,6 +112,7 @@ void shot_colour_info(const analyze_ctx *c, const shot_state *sh, st_colour_info
  * cut out of the patch: its patches are never skin. */
 int roi_cut_charts(analyze_ctx *c, st_err *err)
 {
+    size_t before = st_mask_count(&c->mask);
     for (size_t i = 0; i < c->series.n_sessions; i++)
         for (size_t j = 0; j < c->n_shots[i]; j++) {
             const shot_state *sh = &c->shots[i][j];
@@ -138,5 +139,7 @@ int roi_cut_charts(analyze_ctx *c, st_err *err)
                     return rc;
             }
         }
+    if (before && !st_mask_count(&c->mask))
+        return st_err_set(err, ST_EINVAL, "%s: the measured area holds nothing but the colour chart", c->series.dir);
     return ST_OK;
 }

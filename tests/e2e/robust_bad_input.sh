@@ -105,7 +105,7 @@ expect smallsess 1 "2026-03-16.png: registration:"
 session_status smallsess 2 failed
 
 fresh roipast
-expect roipast 0 "roi 300,200,200,150 reaches past the 400x300 baseline image" --roi 300,200,200,150
+expect roipast 0 "roi 300,0,200,150 reaches past the 400x300 baseline image" --roi 300,0,200,150
 python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['series']['roi']; sys.exit(not (r[0]>=300 and r[0]+r[2]<=400 and r[1]+r[3]<=300))" \
   "$work/roipast.out/metrics.json" || { echo "FAIL roipast: measured ROI not inside the image"; fail=1; }
 
