@@ -27,7 +27,7 @@ typedef enum recipe_change {
     RECIPE_NONE = 0,    /* the same skin every session */
     RECIPE_PIGMENT = 1, /* melanin only: -18 % at the last session */
     RECIPE_REDNESS = 2, /* haemoglobin only: -25 % at the last session */
-    RECIPE_COURSE = 3   /* session 1: haemoglobin ×1.14 (EI about +10 %); then melanin ×0.9 per session */
+    RECIPE_COURSE = 3   /* session 1: haemoglobin ×1.22 (EI about +10 %); then melanin ×0.9 per session */
 } recipe_change;
 
 typedef struct recipe_colour_opts {

@@ -101,7 +101,7 @@ void recipe_colour(skingen_series_spec *s, const recipe_colour_opts *o)
             break;
         case RECIPE_COURSE: /* redder after the first session, then lighter */
             if (i == 1)
-                ss->state.haemoglobin = 1.14;
+                ss->state.haemoglobin = 1.22;
             if (i >= 2)
                 ss->state.melanin = pow(0.9, i - 1);
             break;

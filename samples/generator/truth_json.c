@@ -140,7 +140,8 @@ static cJSON *camera_json(const skingen_camera *c, int ext)
         double n = sqrt(c->light[0] * c->light[0] + c->light[1] * c->light[1] +
                         c->light[2] * c->light[2]);
         double az = atan2(c->light[1], c->light[0]) * 180.0 / M_PI;
-        add_num(o, "light_azimuth_deg", fabs(az) < 1e-9 ? 0.0 : az);
+        az = az < 0 ? az + 360.0 : az;
+        add_num(o, "light_azimuth_deg", fabs(az) < 1e-9 || fabs(az - 360.0) < 1e-9 ? 0.0 : az);
         add_num(o, "light_elevation_deg", asin(c->light[2] / n) * 180.0 / M_PI);
     }
     add_num(o, "ambient", c->ambient);
