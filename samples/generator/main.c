@@ -10,7 +10,7 @@
  * With the chromophore skin model (skingen.h) and a ColorChecker:
  *   skingen colour OUT [--seed N] [--sessions N] [--no-chart] [--change KIND]
  *                      [--size WxH] [--pixel-mm MM] [--no-pixel-mm]
- *   skingen repeat OUT [--seed N] [--sessions N]
+ *   skingen repeat OUT [--seed N] [--sessions N] [--same-day]
  *   skingen lamp OUT [--seed N] [--sessions N] [--azimuth-step DEG] [--elevation-step DEG]
  *   skingen relief OUT [--seed N] [--sessions N]
  */
@@ -130,6 +130,7 @@ static int cmd_stereo(const char *dir, int argc, char **argv)
 typedef struct colour_cli {
     recipe_colour_opts o;
     double az_step, el_step;
+    int same_day; /* repeat: every shot on the baseline's date */
 } colour_cli;
 
 static int bad_opt(const char *cmd, const char *what)
@@ -149,6 +150,8 @@ static int parse_colour(const char *cmd, int which, int argc, char **argv, colou
             c->o.seed = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(a, "--sessions") && more)
             c->o.sessions = atoi(argv[++i]);
+        else if (which == 'r' && !strcmp(a, "--same-day"))
+            c->same_day = 1;
         else if (which == 'c' && !strcmp(a, "--no-chart"))
             c->o.chart = 0;
         else if (which == 'c' && !strcmp(a, "--no-pixel-mm"))
@@ -191,7 +194,7 @@ static int cmd_colour_family(const char *cmd, const char *dir, int argc, char **
 {
     int which = !strcmp(cmd, "colour") ? 'c' : (!strcmp(cmd, "repeat") ? 'r' :
                 (!strcmp(cmd, "lamp") ? 'l' : 'f'));
-    colour_cli c = {{0}, 15.0, 0.0};
+    colour_cli c = {{0}, 15.0, 0.0, 0};
     c.o.seed = which == 'c' ? 51 : (which == 'r' ? 52 : (which == 'l' ? 53 : 54));
     c.o.sessions = 4;
     c.o.chart = 1;
@@ -202,7 +205,7 @@ static int cmd_colour_family(const char *cmd, const char *dir, int argc, char **
     if (which == 'c')
         recipe_colour(&s, &c.o);
     else if (which == 'r')
-        recipe_repeat(&s, c.o.seed, c.o.sessions);
+        recipe_repeat(&s, c.o.seed, c.o.sessions, c.same_day);
     else if (which == 'l')
         recipe_lamp(&s, c.o.seed, c.o.sessions, c.az_step, c.el_step);
     else
@@ -222,7 +225,9 @@ static const char usage[] =
     "       skingen colour OUT [--seed N] [--sessions N(<=6)] [--no-chart] [--no-pixel-mm]\n"
     "                      [--change none|pigment|redness|course] [--size WxH] [--pixel-mm MM]\n"
     "                             exposure and white balance change every session\n"
-    "       skingen repeat OUT [--seed N] [--sessions N]   the same skin shot N times\n"
+    "       skingen repeat OUT [--seed N] [--sessions N] [--same-day]\n"
+    "                             the same skin shot N times, a day apart (--same-day: N\n"
+    "                             repeat shots of one session)\n"
     "       skingen lamp OUT [--seed N] [--sessions N] [--azimuth-step DEG] [--elevation-step DEG]\n"
     "                             the lamp turned each session (default 15 deg azimuth)\n"
     "       skingen relief OUT [--seed N] [--sessions N]   relief x0.9 per session, fixed lamp\n"

@@ -43,9 +43,10 @@ typedef struct recipe_colour_opts {
 /* A course whose camera exposure (0.85-1.15) and R/B gains (±10 %) change
  * every session, mild camera moves, the same lamp. */
 void recipe_colour(skingen_series_spec *s, const recipe_colour_opts *o);
-/* The same skin shot n times, a day apart: camera moved and turned a little,
- * exposure and white balance ±8 %, lamp azimuth within ±3° (elevation 50°). */
-void recipe_repeat(skingen_series_spec *s, uint64_t seed, int n_sessions);
+/* The same skin shot n times, a day apart (same_day: n repeat shots of one
+ * session, DATE_1.jpg ...): camera moved and turned a little, exposure and
+ * white balance ±8 %, lamp azimuth within ±3° (elevation 50°). */
+void recipe_repeat(skingen_series_spec *s, uint64_t seed, int n_sessions, int same_day);
 /* The same skin and camera, the lamp turned by az_step (and raised by
  * el_step) degrees each session, from azimuth 225° at elevation 50°. */
 void recipe_lamp(skingen_series_spec *s, uint64_t seed, int n_sessions, double az_step,

@@ -111,11 +111,11 @@ void recipe_colour(skingen_series_spec *s, const recipe_colour_opts *o)
     }
 }
 
-void recipe_repeat(skingen_series_spec *s, uint64_t seed, int n_sessions)
+void recipe_repeat(skingen_series_spec *s, uint64_t seed, int n_sessions, int same_day)
 {
     colour_frame(s, "P-0520", 1200, 900, 0.05, seed, 1);
     s->n_sessions = n_sessions < 1 ? 1 : (n_sessions > SKINGEN_MAX_SESSIONS ? SKINGEN_MAX_SESSIONS : n_sessions);
-    set_days(s, 1, NULL);
+    set_days(s, same_day ? 0 : 1, NULL);
     sg_rng r;
     sg_rng_init(&r, seed, 0x4E9E);
     for (int i = 0; i < s->n_sessions; i++) {

@@ -94,7 +94,16 @@ cJSON *sg_series_json(const skingen_series_spec *spec, const sg_session_files *s
     if (spec->modality == SKINGEN_HEIGHT)
         cJSON_AddNumberToObject(root, "height_um_per_unit", spec->height_um_per_unit);
     cJSON *ss = cJSON_AddArrayToObject(root, "sessions");
-    for (int i = 0; i < spec->n_sessions; i++)
-        cJSON_AddItemToArray(ss, session_json(spec, i, &sf[i]));
+    cJSON *last = NULL;
+    for (int i = 0; i < spec->n_sessions; i++) {
+        if (last && !strcmp(sf[i].date, sf[i - 1].date)) { /* a repeat shot of that session */
+            cJSON *files = cJSON_GetObjectItem(last, "files");
+            for (int k = 0; k < sf[i].n_files; k++)
+                cJSON_AddItemToArray(files, cJSON_CreateString(sf[i].files[k]));
+            continue;
+        }
+        last = session_json(spec, i, &sf[i]);
+        cJSON_AddItemToArray(ss, last);
+    }
     return root;
 }

@@ -279,6 +279,50 @@ static void test_course_series(void)
     cJSON_Delete(js);
 }
 
+/* Sessions on the same day are repeat shots: DATE_1.jpg, DATE_2.jpg, one
+ * session in series.json with both files; truth.json keeps one entry per shot. */
+static void test_repeat_shots(void)
+{
+    static skingen_series_spec s;
+    memset(&s, 0, sizeof s);
+    s.start_date = "2026-01-05";
+    s.modality = SKINGEN_PHOTO;
+    s.write_series_json = 1;
+    skingen_params_default(&s.skin, 5, 96, 72, 0.05);
+    s.skin.chromo.enabled = 1;
+    s.n_sessions = 3;
+    static const int days[3] = {0, 0, 35};
+    for (int i = 0; i < 3; i++) {
+        skingen_camera_default(&s.sessions[i].camera, 96, 72, 20 + (uint64_t)i);
+        skingen_state_baseline(&s.sessions[i].state);
+        s.sessions[i].day = days[i];
+    }
+    char dir[1100], path[1200];
+    snprintf(dir, sizeof dir, "%s/repeat", test_tmpdir("generator_colour"));
+    st_err err;
+    CHECK_MSG(skingen_write_series(&s, dir, &err) == ST_OK, "%s", err.msg);
+    snprintf(path, sizeof path, "%s/series.json", dir);
+    cJSON *js = load_json(path);
+    CHECK(js != NULL);
+    cJSON *ss = cJSON_GetObjectItem(js, "sessions");
+    CHECK_EQ_INT(cJSON_GetArraySize(ss), 2);
+    cJSON *f0 = cJSON_GetObjectItem(cJSON_GetArrayItem(ss, 0), "files");
+    CHECK_EQ_INT(cJSON_GetArraySize(f0), 2);
+    CHECK(!strcmp(cJSON_GetArrayItem(f0, 1)->valuestring, "2026-01-05_2.jpg"));
+    cJSON *f1 = cJSON_GetObjectItem(cJSON_GetArrayItem(ss, 1), "files");
+    CHECK(!strcmp(cJSON_GetArrayItem(f1, 0)->valuestring, "2026-02-09.jpg"));
+    cJSON_Delete(js);
+    snprintf(path, sizeof path, "%s/2026-01-05_1.jpg", dir);
+    FILE *f = fopen(path, "rb");
+    CHECK(f != NULL);
+    if (f)
+        fclose(f);
+    snprintf(path, sizeof path, "%s/truth.json", dir);
+    cJSON *t = load_json(path);
+    CHECK(t && cJSON_GetArraySize(cJSON_GetObjectItem(t, "sessions")) == 3);
+    cJSON_Delete(t);
+}
+
 int main(void)
 {
     test_monotonic();
@@ -286,5 +330,6 @@ int main(void)
     test_chart_cast();
     test_threads();
     test_course_series();
+    test_repeat_shots();
     return test_summary();
 }
