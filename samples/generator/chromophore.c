@@ -7,7 +7,7 @@
  *   R_derm: diffuse reflectance of a semi-infinite turbid dermis,
  *           a' = μs'/(μa + μs'),  A = (1 + r_id)/(1 - r_id),
  *           R_derm = a' / (1 + 2A(1 - a') + (1 + 2A/3)·√(3(1 - a')))
- *           (diffusion theory, Groenhuis, Ferwerda & Ten Bosch, Appl. Opt.
+ *           (diffusion theory, after Groenhuis, Ferwerda & Ten Bosch, Appl. Opt.
  *           22:2456, 1983; r_id for n = 1.4 from Egan & Hilgeman 1979)
  *   μa_derm = f_blood·[S·μa_HbO2 + (1 - S)·μa_Hb] + (1 - f_blood)·μa_base
  *   μa_mel  = 6.6e11 · λ^-3.33 cm⁻¹ (melanosome interior, λ in nm; Jacques,
