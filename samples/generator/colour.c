@@ -48,7 +48,13 @@ static double lab_finv(double t)
 
 void skingen_srgb_to_lab(const double rgb[3], double lab[3])
 {
-    double r = sg_srgb_decode(rgb[0]), g = sg_srgb_decode(rgb[1]), b = sg_srgb_decode(rgb[2]);
+    double lin[3] = {sg_srgb_decode(rgb[0]), sg_srgb_decode(rgb[1]), sg_srgb_decode(rgb[2])};
+    sg_linear_to_lab(lin, lab);
+}
+
+void sg_linear_to_lab(const double lin[3], double lab[3])
+{
+    double r = lin[0], g = lin[1], b = lin[2];
     double x = 0.4124564 * r + 0.3575761 * g + 0.1804375 * b;
     double y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b;
     double z = 0.0193339 * r + 0.1191920 * g + 0.9503041 * b;

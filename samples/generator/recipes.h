@@ -22,4 +22,37 @@ void recipe_stereo_light_change(skingen_series_spec *s);
 /* 4 sessions, the third blurred and the fourth a photo of something else. */
 void recipe_bad_session(skingen_series_spec *s);
 
+/* ---- chromophore-model series (recipes_colour.c) ---- */
+typedef enum recipe_change {
+    RECIPE_NONE = 0,    /* the same skin every session */
+    RECIPE_PIGMENT = 1, /* melanin only: -18 % at the last session */
+    RECIPE_REDNESS = 2, /* haemoglobin only: -25 % at the last session */
+    RECIPE_COURSE = 3   /* session 1: haemoglobin ×1.22 (EI about +10 %); then melanin ×0.9 per session */
+} recipe_change;
+
+typedef struct recipe_colour_opts {
+    uint64_t seed;
+    int sessions;        /* 1..6 */
+    int chart;           /* 1: a ColorChecker in every photo */
+    recipe_change change;
+    int width, height;
+    double pixel_mm;
+    int omit_pixel_mm;   /* with a chart: no pixel_mm in series.json */
+} recipe_colour_opts;
+
+/* A course whose camera exposure (0.85-1.15) and R/B gains (±10 %) change
+ * every session, mild camera moves, the same lamp. */
+void recipe_colour(skingen_series_spec *s, const recipe_colour_opts *o);
+/* The same skin shot n times, a day apart (same_day: n repeat shots of one
+ * session, DATE_1.jpg ...): camera moved and turned a little, exposure and
+ * white balance ±8 %, lamp azimuth within ±3° (elevation 50°). */
+void recipe_repeat(skingen_series_spec *s, uint64_t seed, int n_sessions, int same_day);
+/* The same skin and camera, the lamp turned by az_step (and raised by
+ * el_step) degrees each session, from azimuth 225° at elevation 50°. */
+void recipe_lamp(skingen_series_spec *s, uint64_t seed, int n_sessions, double az_step,
+                 double el_step);
+/* A fixed lamp, relief, scars and wrinkles ×0.9 per session, exposure and
+ * light gradient changing. */
+void recipe_relief(skingen_series_spec *s, uint64_t seed, int n_sessions);
+
 #endif

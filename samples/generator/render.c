@@ -17,7 +17,7 @@ typedef struct field_ctx {
     st_image *img;
 } field_ctx;
 
-static int check_camera(const skingen_camera *c, double minv[9], st_err *err)
+int sg_check_camera(const skingen_camera *c, double minv[9], st_err *err)
 {
     if (c->width < 1 || c->height < 1 || c->width > ST_MAX_DIMENSION || c->height > ST_MAX_DIMENSION)
         return st_err_set(err, ST_EINVAL, "skingen: bad session size %dx%d", c->width, c->height);
@@ -27,7 +27,7 @@ static int check_camera(const skingen_camera *c, double minv[9], st_err *err)
 }
 
 /* Session pixel size: the baseline pixel times the matrix's local scale. */
-static double session_pixel_mm(const skingen_skin *skin, const skingen_camera *c)
+double sg_session_pixel_mm(const skingen_skin *skin, const skingen_camera *c)
 {
     double cx = 0.5 * (c->width - 1), cy = 0.5 * (c->height - 1), x0, y0, x1, y1, x2, y2;
     skingen_map(c->matrix, cx, cy, &x0, &y0);
@@ -87,7 +87,7 @@ int skingen_render_height(const skingen_skin *skin, const skingen_state *s,
                           const skingen_camera *c, st_image **out, st_err *err)
 {
     double minv[9];
-    int rc = check_camera(c, minv, err);
+    int rc = sg_check_camera(c, minv, err);
     if (rc || (rc = st_image_new(c->width, c->height, 1, out, err)))
         return rc;
     st_image *img = *out;
@@ -120,7 +120,7 @@ int skingen_render_height(const skingen_skin *skin, const skingen_state *s,
     if ((s->features & SKINGEN_F_CHART) && p->chart.enabled)
         for_chart_pixels(skin, c, minv, chart_flatten, img);
     img->unit = ST_UNIT_UM;
-    img->pixel_mm = session_pixel_mm(skin, c);
+    img->pixel_mm = sg_session_pixel_mm(skin, c);
     return ST_OK;
 }
 
@@ -200,17 +200,40 @@ static void splat_features_lab(const skingen_skin *skin, const skingen_state *s,
         }
 }
 
+static void linear_to_lab_rows(void *vctx, int y0, int y1)
+{
+    const field_ctx *f = vctx;
+    for (int y = y0; y < y1; y++) {
+        float *P[3] = {st_image_row(f->img, 0, y), st_image_row(f->img, 1, y),
+                       st_image_row(f->img, 2, y)};
+        for (int x = 0; x < f->img->width; x++) {
+            double lin[3] = {P[0][x], P[1][x], P[2][x]}, lab[3];
+            sg_linear_to_lab(lin, lab);
+            for (int k = 0; k < 3; k++)
+                P[k][x] = (float)lab[k];
+        }
+    }
+}
+
 int sg_render_lab(const skingen_skin *skin, const skingen_state *s, const skingen_camera *c,
                   st_image **out, st_err *err)
 {
+    if (skin->p.chromo.enabled) { /* the spectral model gives linear RGB first */
+        int rc = sg_render_chromo(skin, s, c, out, err);
+        if (rc)
+            return rc;
+        field_ctx f = {skin, s, c, *out};
+        st_parallel_for(c->threads, c->height, 16, linear_to_lab_rows, &f);
+        return ST_OK;
+    }
     double minv[9];
-    int rc = check_camera(c, minv, err);
+    int rc = sg_check_camera(c, minv, err);
     if (rc || (rc = st_image_new(c->width, c->height, 3, out, err)))
         return rc;
     field_ctx f = {skin, s, c, *out};
     st_parallel_for(c->threads, c->height, 16, tone_rows, &f);
     splat_features_lab(skin, s, c, minv, *out);
-    (*out)->pixel_mm = session_pixel_mm(skin, c);
+    (*out)->pixel_mm = sg_session_pixel_mm(skin, c);
     return ST_OK;
 }
 
@@ -251,11 +274,16 @@ static void chart_paint(void *ctx, int x, int y, double u, double v)
 int sg_render_linear_albedo(const skingen_skin *skin, const skingen_state *s,
                             const skingen_camera *c, st_image **out, st_err *err)
 {
-    int rc = sg_render_lab(skin, s, c, out, err);
-    if (rc)
-        return rc;
-    field_ctx f = {skin, s, c, *out};
-    st_parallel_for(c->threads, c->height, 16, lab_to_linear_rows, &f);
+    int rc;
+    if (skin->p.chromo.enabled) {
+        if ((rc = sg_render_chromo(skin, s, c, out, err)))
+            return rc;
+    } else {
+        if ((rc = sg_render_lab(skin, s, c, out, err)))
+            return rc;
+        field_ctx f = {skin, s, c, *out};
+        st_parallel_for(c->threads, c->height, 16, lab_to_linear_rows, &f);
+    }
     if ((s->features & SKINGEN_F_CHART) && skin->p.chart.enabled) {
         double minv[9];
         skingen_matrix_invert(c->matrix, minv);

@@ -151,9 +151,20 @@ static void name_files(const skingen_series_spec *spec, int i, sg_session_files 
         for (int k = 0; k < spec->n_lights; k++)
             snprintf(f->files[k], SG_NAME_MAX, "%s_light%d.png", f->date, k + 1);
     } else {
+        /* sessions on the same day are repeat shots of one session (SPEC.md):
+         * DATE_1.jpg, DATE_2.jpg, ... */
+        int shot = 0, shots = 0;
+        for (int k = 0; k < spec->n_sessions; k++)
+            if (spec->sessions[k].day == s->day) {
+                shots++;
+                shot += k < i;
+            }
+        const char *ext = spec->modality == SKINGEN_HEIGHT ? "png" : "jpg";
         f->n_files = 1;
-        snprintf(f->files[0], SG_NAME_MAX, "%s.%s", f->date,
-                 spec->modality == SKINGEN_HEIGHT ? "png" : "jpg");
+        if (shots > 1)
+            snprintf(f->files[0], SG_NAME_MAX, "%s_%d.%s", f->date, shot + 1, ext);
+        else
+            snprintf(f->files[0], SG_NAME_MAX, "%s.%s", f->date, ext);
     }
 }
 

@@ -79,7 +79,13 @@ cJSON *sg_series_json(const skingen_series_spec *spec, const sg_session_files *s
         cJSON_AddStringToObject(root, "patient", spec->patient);
     if (spec->area)
         cJSON_AddStringToObject(root, "area", spec->area);
-    cJSON_AddNumberToObject(root, "pixel_mm", spec->skin.pixel_mm);
+    if (!spec->omit_pixel_mm)
+        cJSON_AddNumberToObject(root, "pixel_mm", spec->skin.pixel_mm);
+    if (spec->series_chart && spec->skin.chart.enabled) {
+        cJSON *c = cJSON_AddObjectToObject(root, "chart");
+        /* centre to centre: a patch and one gap of patch/6 (skingen_chart_size) */
+        cJSON_AddNumberToObject(c, "patch_pitch_mm", sg_round(spec->skin.chart.patch_mm * 7.0 / 6.0, 9));
+    }
     if (spec->roi[2] > 0) {
         double roi[4] = {spec->roi[0], spec->roi[1], spec->roi[2], spec->roi[3]};
         cJSON_AddItemToObject(root, "roi", sg_json_numbers(roi, 4, 0));
@@ -88,7 +94,16 @@ cJSON *sg_series_json(const skingen_series_spec *spec, const sg_session_files *s
     if (spec->modality == SKINGEN_HEIGHT)
         cJSON_AddNumberToObject(root, "height_um_per_unit", spec->height_um_per_unit);
     cJSON *ss = cJSON_AddArrayToObject(root, "sessions");
-    for (int i = 0; i < spec->n_sessions; i++)
-        cJSON_AddItemToArray(ss, session_json(spec, i, &sf[i]));
+    cJSON *last = NULL;
+    for (int i = 0; i < spec->n_sessions; i++) {
+        if (last && !strcmp(sf[i].date, sf[i - 1].date)) { /* a repeat shot of that session */
+            cJSON *files = cJSON_GetObjectItem(last, "files");
+            for (int k = 0; k < sf[i].n_files; k++)
+                cJSON_AddItemToArray(files, cJSON_CreateString(sf[i].files[k]));
+            continue;
+        }
+        last = session_json(spec, i, &sf[i]);
+        cJSON_AddItemToArray(ss, last);
+    }
     return root;
 }

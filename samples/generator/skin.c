@@ -35,6 +35,7 @@ void skingen_params_default(skingen_params *p, uint64_t seed, int width, int hei
     p->n_wrinkles = (int)lround(fmax(1.0, 0.12 * area_cm2));
     p->n_spots = (int)lround(fmax(1.0, 0.25 * area_cm2));
     p->n_redness = (int)lround(fmax(1.0, 0.06 * area_cm2));
+    skingen_chromophore_default(&p->chromo); /* off: enabled = 0 */
 }
 
 static int check_params(const skingen_params *p, st_err *err)
@@ -74,7 +75,8 @@ int skingen_skin_new(const skingen_params *p, skingen_skin **out, st_err *err)
         return st_err_set(err, ST_EINVAL, "skingen: ITA %g° with b* %g gives L* %.1f", p->ita_deg,
                           p->base_b, skin->lab0[0]);
     }
-    if ((rc = sg_features_place(skin, err)) || (rc = sg_relief_build(skin, err))) {
+    if ((rc = sg_features_place(skin, err)) || (rc = sg_relief_build(skin, err)) ||
+        (p->chromo.enabled && (rc = sg_chromo_setup(skin, err)))) {
         skingen_skin_free(skin);
         return rc;
     }
@@ -114,5 +116,6 @@ void skingen_state_baseline(skingen_state *s)
 {
     s->relief = s->scar_depth = s->pore_size = s->wrinkle_depth = 1.0;
     s->spots = s->redness = 1.0;
+    s->melanin = s->haemoglobin = 1.0;
     s->features = SKINGEN_F_ALL;
 }

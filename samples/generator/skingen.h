@@ -6,6 +6,7 @@
  *                  with Catmull-Rom) + pores + scars + wrinkles    [µm]
  *   albedo(u, v) = CIE L*a*b* from ITA° + tone field + brown spots + redness
  *                  + darker pores, converted to linear sRGB (D65)
+ *                  or, with p.chromo.enabled, the chromophore model below
  * A session image is rendered by evaluating that function at M·(x, y, 1) for
  * every session pixel (x, y), M being the session→baseline matrix, so the
  * stated transform is exact: nothing is resampled from a rendered image.
@@ -85,6 +86,44 @@ typedef struct skingen_chart {
     double patch_mm;   /* side of a patch (gaps are patch_mm / 6) */
 } skingen_chart;
 
+/* The chromophore skin model (opt-in: enabled = 0 keeps the L*a*b* albedo
+ * above, and every byte of the series made with it). The albedo comes from
+ * two densities per pixel through a spectral two-layer model, 400-700 nm in
+ * 10 nm steps (chromophore.c has every equation and source):
+ *   R(λ) = exp(-2 d_epi [f_mel μa_mel(λ) + (1 - f_mel) μa_base(λ)]) · R_derm(λ)
+ *   R_derm = diffusion-theory reflectance of a semi-infinite dermis with
+ *            μa = f_blood [S μa_HbO2 + (1 - S) μa_Hb] + (1 - f_blood) μa_base
+ *            and μs' = 46 (λ/500 nm)^-1.421 cm⁻¹ (Groenhuis et al. 1983)
+ *   μa_mel = 6.6e11 λ^-3.33 cm⁻¹ (Jacques 1998); haemoglobin: Prahl's table
+ *   RGB = linear sRGB of ∫ R(λ) D65(λ) x̄ȳz̄(λ) dλ (CIE 1931 2°), white = 1
+ * Fields (baseline coordinates; state = skingen_state of the session):
+ *   f_mel   = mel0 · state.melanin · [exp(melanin_sd · tone) +
+ *             state.spots · spot_melanin · Σ |dL_k| · spot_k]
+ *   f_blood = blood · state.haemoglobin · [1 + state.redness · redness_blood ·
+ *             Σ da_k · patch_k]
+ * with mel0 = `melanin`, or (melanin <= 0) the fraction whose base tone has
+ * the ITA° p.ita_deg; spots and redness patches are p.spots / p.redness
+ * (their dL and da only scale the densities); pores, scars and wrinkles
+ * darken or lighten the reflectance by a grey factor (no change of hue).
+ * It is deliberately not the 3-vector log-RGB (Tsumura 2003) model that an
+ * analyser fits. */
+typedef struct skingen_chromophore {
+    int enabled;
+    double melanin;        /* epidermal melanosome volume fraction; <= 0: from ita_deg */
+    double blood;          /* dermal blood volume fraction (0.01) */
+    double oxygenation;    /* SO2 of dermal blood (0.75) */
+    double epidermis_mm;   /* epidermal thickness (0.06) */
+    double melanin_sd;     /* SD of the log-melanin unevenness (0.12) */
+    double spot_melanin;   /* melanin added at a spot's centre per unit |dL|, × mel0 (0.15) */
+    double redness_blood;  /* blood added at a redness centre per unit da, × blood (0.12) */
+} skingen_chromophore;
+
+/* Defaults as in the comments (enabled = 0). */
+void skingen_chromophore_default(skingen_chromophore *c);
+/* Linear sRGB (D65, white = 1) of skin with these fractions (no features). */
+void skingen_chromophore_linear(const skingen_chromophore *c, double melanin, double blood,
+                                double rgb[3]);
+
 /* Everything that defines one patient's skin. Feature lists may be given
  * (pointer + count); a NULL list with a count > 0 is placed at random from
  * the seed by skingen_skin_new. */
@@ -112,6 +151,7 @@ typedef struct skingen_params {
     const skingen_patch *redness; int n_redness;    /* redness patches */
     double pore_dL;          /* L* drop at a pore centre (darker albedo), > 0 */
     skingen_chart chart;
+    skingen_chromophore chromo;  /* opt-in spectral albedo (default off) */
 } skingen_params;
 
 /* Sensible cheek-like defaults for a w x h frame at pixel_mm, from seed. */
@@ -130,6 +170,8 @@ const skingen_scar *skingen_skin_scars(const skingen_skin *skin, int *n);
 const skingen_wrinkle *skingen_skin_wrinkles(const skingen_skin *skin, int *n);
 const skingen_patch *skingen_skin_spots(const skingen_skin *skin, int *n);
 const skingen_patch *skingen_skin_redness(const skingen_skin *skin, int *n);
+/* Base melanin fraction of the chromophore model (0 when it is off). */
+double skingen_skin_melanin(const skingen_skin *skin);
 
 /* The skin at one session: multipliers of the baseline (1 = unchanged).
  * Remodelling: scars shallower (scar_depth < 1), pores smaller, relief
@@ -141,6 +183,8 @@ typedef struct skingen_state {
     double wrinkle_depth;
     double spots;        /* brown-spot strength */
     double redness;      /* redness strength */
+    double melanin;      /* chromophore model: all melanin (pigment lightening < 1) */
+    double haemoglobin;  /* chromophore model: all dermal blood (redness) */
     unsigned features;   /* SKINGEN_F_* bits to draw (tests isolate a family) */
 } skingen_state;
 
@@ -228,6 +272,11 @@ typedef struct skingen_truth {
     double wrinkle_mean_depth_um, wrinkle_length_mm;
     double redness_strength;      /* Σ da·area over redness patches in the ROI */
     double spot_strength;         /* Σ |dL|·area over brown spots in the ROI */
+    /* chromophore model only: means over the ROI of the per-pixel values of
+     * the albedo (linear sRGB, no light): EI = 100 log10(R/G), MI = 100
+     * log10(1/R), L*a*b* (D65); ita_mean_deg/ita_sd_deg come from it too */
+    int has_colour;
+    double erythema_index, melanin_index, lab_mean[3];
 } skingen_truth;
 
 /* roi = x, y, w, h in baseline px (NULL: whole baseline frame). */

@@ -43,6 +43,8 @@ typedef struct skingen_series_spec {
     double height_um_per_unit, height_offset_um;  /* height: µm = value·scale − offset */
     int jpeg_quality;
     int write_series_json;   /* 0: leave it out (dates from the file names) */
+    int series_chart;        /* 1: series.json gets "chart": {"patch_pitch_mm": ...} */
+    int omit_pixel_mm;       /* 1: no pixel_mm in series.json (it comes from the chart) */
 } skingen_series_spec;
 
 /* Writes dir/ (created if missing): images, series.json, truth.json. */

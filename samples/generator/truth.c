@@ -131,9 +131,52 @@ static int surface_truth(const skingen_skin *skin, const skingen_state *s, const
     return rc;
 }
 
+/* The chromophore model: what a perfectly calibrated camera measures on the
+ * albedo (no light), pixel by pixel on the baseline grid, averaged. */
+static int chromo_truth(const skingen_skin *skin, const skingen_state *s, const int r[4],
+                        skingen_truth *t, st_err *err)
+{
+    skingen_camera c;
+    sg_camera_roi(&c, r);
+    skingen_state st = *s;
+    st.features &= ~SKINGEN_F_CHART;
+    st_image *lin = NULL;
+    int rc = sg_render_chromo(skin, &st, &c, &lin, err);
+    if (rc)
+        return rc;
+    double s1 = 0, s2 = 0, ei = 0, mi = 0, lab_sum[3] = {0, 0, 0}, n = (double)r[2] * r[3];
+    for (int y = 0; y < r[3]; y++) {
+        const float *R = st_image_row(lin, 0, y), *G = st_image_row(lin, 1, y),
+                    *B = st_image_row(lin, 2, y);
+        for (int x = 0; x < r[2]; x++) {
+            double rgb[3] = {R[x], G[x], B[x]}, lab[3];
+            sg_linear_to_lab(rgb, lab);
+            double ita = skingen_ita_deg(lab[0], lab[2]);
+            s1 += ita;
+            s2 += ita * ita;
+            ei += 100.0 * log10(rgb[0] / rgb[1]);
+            mi += 100.0 * log10(1.0 / rgb[0]);
+            for (int k = 0; k < 3; k++)
+                lab_sum[k] += lab[k];
+        }
+    }
+    t->has_colour = 1;
+    t->ita_mean_deg = s1 / n;
+    t->ita_sd_deg = sqrt(fmax(0.0, s2 / n - t->ita_mean_deg * t->ita_mean_deg));
+    t->ita_deg = skingen_ita_deg(skin->lab0[0], skin->lab0[2]);
+    t->erythema_index = ei / n;
+    t->melanin_index = mi / n;
+    for (int k = 0; k < 3; k++)
+        t->lab_mean[k] = lab_sum[k] / n;
+    st_image_free(lin);
+    return ST_OK;
+}
+
 static int colour_truth(const skingen_skin *skin, const skingen_state *s, const int r[4],
                         skingen_truth *t, st_err *err)
 {
+    if (skin->p.chromo.enabled)
+        return chromo_truth(skin, s, r, t, err);
     skingen_camera c;
     sg_camera_roi(&c, r);
     skingen_state st = *s;

@@ -116,6 +116,12 @@ static void summary_values(const skingen_truth *t, double v[], const char **name
         v[i] = x[i];
         names[i] = k[i];
     }
+    if (t->has_colour) { /* chromophore model: what a calibrated camera reads */
+        v[*n] = t->erythema_index;
+        names[(*n)++] = "redness.erythema_index";
+        v[*n] = t->melanin_index;
+        names[(*n)++] = "pigment.melanin_index";
+    }
 }
 
 static void add_matrix(cJSON *o, const double m[9])
@@ -125,11 +131,19 @@ static void add_matrix(cJSON *o, const double m[9])
         cJSON_AddItemToArray(a, sg_json_numbers(m + 3 * r, 3, 0));
 }
 
-static cJSON *camera_json(const skingen_camera *c)
+static cJSON *camera_json(const skingen_camera *c, int ext)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "size", sg_json_numbers((double[]){c->width, c->height}, 2, 0));
     cJSON_AddItemToObject(o, "light", sg_json_numbers(c->light, 3, 7));
+    if (ext) { /* azimuth: 0 = from the right, 90 = from below; elevation above the skin */
+        double n = sqrt(c->light[0] * c->light[0] + c->light[1] * c->light[1] +
+                        c->light[2] * c->light[2]);
+        double az = atan2(c->light[1], c->light[0]) * 180.0 / M_PI;
+        az = az < 0 ? az + 360.0 : az;
+        add_num(o, "light_azimuth_deg", fabs(az) < 1e-9 || fabs(az - 360.0) < 1e-9 ? 0.0 : az);
+        add_num(o, "light_elevation_deg", asin(c->light[2] / n) * 180.0 / M_PI);
+    }
     add_num(o, "ambient", c->ambient);
     add_num(o, "exposure", c->exposure);
     cJSON_AddItemToObject(o, "white_balance", sg_json_numbers(c->wb, 3, 7));
@@ -139,7 +153,7 @@ static cJSON *camera_json(const skingen_camera *c)
     return o;
 }
 
-static cJSON *state_json(const skingen_state *s)
+static cJSON *state_json(const skingen_state *s, int ext)
 {
     cJSON *o = cJSON_CreateObject();
     add_num(o, "relief", s->relief);
@@ -148,6 +162,26 @@ static cJSON *state_json(const skingen_state *s)
     add_num(o, "wrinkle_depth", s->wrinkle_depth);
     add_num(o, "spots", s->spots);
     add_num(o, "redness", s->redness);
+    if (ext) {
+        add_num(o, "melanin", s->melanin);
+        add_num(o, "haemoglobin", s->haemoglobin);
+    }
+    return o;
+}
+
+/* The colour a perfectly calibrated camera reads on the albedo in the ROI. */
+static cJSON *colour_json(const skingen_truth *t)
+{
+    cJSON *o = cJSON_CreateObject();
+    add_num(o, "erythema_index", t->erythema_index);
+    add_num(o, "melanin_index", t->melanin_index);
+    add_num(o, "ita_deg", t->ita_mean_deg);
+    add_num(o, "ita_sd_deg", t->ita_sd_deg);
+    cJSON_AddItemToObject(o, "lab_mean", sg_json_numbers(t->lab_mean, 3, 7));
+    cJSON_AddStringToObject(o, "definition",
+                            "per-pixel means over the ROI of the albedo (no light), linear sRGB "
+                            "D65: EI = 100 log10(R/G), MI = 100 log10(1/R), "
+                            "ITA = atan2(L* - 50, b*)");
     return o;
 }
 
@@ -168,9 +202,12 @@ static int session_truth(const skingen_series_spec *spec, const skingen_skin *sk
     for (int k = 0; k < f->n_files; k++)
         cJSON_AddItemToArray(files, cJSON_CreateString(f->files[k]));
     cJSON_AddStringToObject(o, "defect", defects[s->defect]);
+    int ext = spec->skin.chromo.enabled;
     add_matrix(o, s->camera.matrix);
-    cJSON_AddItemToObject(o, "camera", camera_json(&s->camera));
-    cJSON_AddItemToObject(o, "state", state_json(&s->state));
+    cJSON_AddItemToObject(o, "camera", camera_json(&s->camera, ext));
+    cJSON_AddItemToObject(o, "state", state_json(&s->state, ext));
+    if (t.has_colour)
+        cJSON_AddItemToObject(o, "colour", colour_json(&t));
     const char *names[32];
     int n;
     summary_values(&t, vals, names, &n);
@@ -194,7 +231,7 @@ static int session_truth(const skingen_series_spec *spec, const skingen_skin *sk
     return ST_OK;
 }
 
-static cJSON *chart_json(const skingen_params *p)
+static cJSON *chart_json(const skingen_params *p, int ext)
 {
     cJSON *o = cJSON_CreateObject();
     double w, h, box[4] = {p->chart.x, p->chart.y, 0, 0};
@@ -202,6 +239,10 @@ static cJSON *chart_json(const skingen_params *p)
     box[2] = w, box[3] = h;
     cJSON_AddItemToObject(o, "box", sg_json_numbers(box, 4, 7));
     add_num(o, "patch_mm", p->chart.patch_mm);
+    if (ext) {
+        add_num(o, "patch_pitch_mm", p->chart.patch_mm * 7.0 / 6.0);
+        cJSON_AddStringToObject(o, "box_units", "baseline px: x, y, w, h of the card");
+    }
     cJSON *a = cJSON_AddArrayToObject(o, "patches");
     for (int i = 0; i < 24; i++) {
         cJSON *q = cJSON_CreateObject();
@@ -222,7 +263,25 @@ static cJSON *chart_json(const skingen_params *p)
     return o;
 }
 
-static cJSON *header_json(const skingen_series_spec *spec)
+static cJSON *chromo_json(const skingen_skin *skin)
+{
+    const skingen_chromophore *c = &skingen_skin_params(skin)->chromo;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "model",
+                            "two-layer spectral: epidermal melanin (Jacques 1998), dermal "
+                            "oxy/deoxy-haemoglobin (Prahl) with diffusion reflectance "
+                            "(Groenhuis 1983), CIE 1931 2 deg x D65, 400-700 nm / 10 nm");
+    add_num(o, "melanin", skingen_skin_melanin(skin));
+    add_num(o, "blood", c->blood);
+    add_num(o, "oxygenation", c->oxygenation);
+    add_num(o, "epidermis_mm", c->epidermis_mm);
+    add_num(o, "melanin_sd", c->melanin_sd);
+    add_num(o, "spot_melanin", c->spot_melanin);
+    add_num(o, "redness_blood", c->redness_blood);
+    return o;
+}
+
+static cJSON *header_json(const skingen_series_spec *spec, const skingen_skin *skin)
 {
     const skingen_params *p = &spec->skin;
     cJSON *root = cJSON_CreateObject();
@@ -259,8 +318,10 @@ static cJSON *header_json(const skingen_series_spec *spec)
     add_num(sk, "angle_deg", p->angle_deg);
     add_num(sk, "furrow_mm", p->furrow_mm);
     add_num(sk, "ita_deg", p->ita_deg);
+    if (p->chromo.enabled)
+        cJSON_AddItemToObject(sk, "chromophore", chromo_json(skin));
     if (p->chart.enabled)
-        cJSON_AddItemToObject(root, "chart", chart_json(p));
+        cJSON_AddItemToObject(root, "chart", chart_json(p, p->chromo.enabled));
     cJSON *pf = cJSON_AddArrayToObject(root, "pore_fields");
     static const char *const fields[5] = {"x", "y", "d_mm", "depth_um", "in_roi"};
     for (int i = 0; i < 5; i++)
@@ -271,7 +332,7 @@ static cJSON *header_json(const skingen_series_spec *spec)
 int sg_truth_json(const skingen_series_spec *spec, const skingen_skin *skin,
                   const sg_session_files *sf, cJSON **out, st_err *err)
 {
-    cJSON *root = header_json(spec);
+    cJSON *root = header_json(spec, skin);
     cJSON *ss = cJSON_AddArrayToObject(root, "sessions");
     double base[32], vals[32];
     for (int i = 0; i < spec->n_sessions; i++) {
