@@ -9,11 +9,13 @@
 /* Ranges: densities along the unit vectors of metrics/chromophores.h from
  * the least to the most pigmented skin we expect in calibrated photos: the
  * ColorChecker's light and dark skin patches read m = 0.67 and 0.80,
- * h = 0.75 and 0.94; facial skin in the demo course spans about
- * m 0.4..1.2, h 0.5..1.4 (1st to 99th percentile). Fixed, never fitted
- * to the image, so a darker map means more pigment in every session. */
-static const double range_lo[2] = {0.2, 0.4};
-static const double range_hi[2] = {1.4, 1.6};
+ * h = 0.75 and 0.94; the skin of the demo course's first photo spans
+ * m 0.49..1.25 (brown spots at the top), h 0.47..1.15 (red patches at the
+ * top), 1st to 99th percentile; melanin reaches further for darker skin
+ * types. Fixed, never fitted to the image, so a darker map means more
+ * pigment in every session and every patient. */
+static const double range_lo[2] = {0.2, 0.3};
+static const double range_hi[2] = {1.8, 1.5};
 
 /* Stops from pale skin to dark: melanin through tan and brown to dark
  * umber, haemoglobin through pink and red to dark crimson. */
