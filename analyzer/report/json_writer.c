@@ -1,11 +1,13 @@
 #include "report/json_writer.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "report/chromo_map.h"
 #include "report/numfmt.h"
 
 /* cJSON reports allocation failures as NULL returns; the builders below
@@ -51,6 +53,35 @@ static cJSON *strings(jb *b, cJSON *obj, const char *key, const st_strlist *l)
     return a;
 }
 
+/* The fixed scales of the melanin and haemoglobin maps in images/, for the
+ * report's colour keys: range, end colours and the ramp at 9 even stops. */
+static void chromophore_keys(jb *b, cJSON *o)
+{
+    static const char *name[2] = {"melanin", "haemoglobin"};
+    static const int which[2] = {ST_CHROMO_MELANIN, ST_CHROMO_HAEMOGLOBIN};
+    cJSON *keys = chk(b, cJSON_AddObjectToObject(o, "chromophore_keys"));
+    for (int k = 0; keys && k < 2; k++) {
+        cJSON *e = chk(b, cJSON_AddObjectToObject(keys, name[k]));
+        if (!e)
+            return;
+        double lo, hi;
+        st_chromo_map_range(which[k], &lo, &hi);
+        num(b, e, "min", lo, ST_SIG_METRIC);
+        num(b, e, "max", hi, ST_SIG_METRIC);
+        char hex[8];
+        snprintf(hex, sizeof hex, "#%06x", st_chromo_map_colour(which[k], 0.0));
+        str(b, e, "colour_min", hex);
+        snprintf(hex, sizeof hex, "#%06x", st_chromo_map_colour(which[k], 1.0));
+        str(b, e, "colour_max", hex);
+        cJSON *stops = chk(b, cJSON_AddArrayToObject(e, "stops"));
+        for (int i = 0; stops && i <= 8; i++) {
+            snprintf(hex, sizeof hex, "#%06x", st_chromo_map_colour(which[k], i / 8.0));
+            cJSON_AddItemToArray(stops, chk(b, cJSON_CreateString(hex)));
+        }
+        str(b, e, "unit", "optical density (ln)");
+    }
+}
+
 static void series_obj(jb *b, cJSON *root, const st_series_result *r)
 {
     const st_series *s = r->series;
@@ -76,6 +107,8 @@ static void series_obj(jb *b, cJSON *root, const st_series_result *r)
     num(b, o, "baseline", 0, ST_SIG_METRIC);
     chk(b, cJSON_AddBoolToObject(o, "dates_unknown", s->dates_unknown));
     strings(b, o, "notes", &s->notes);
+    if (s->modality == ST_MODALITY_PHOTO)
+        chromophore_keys(b, o);
 }
 
 static void treatment_obj(jb *b, cJSON *o, const st_treatment *t)
@@ -260,6 +293,10 @@ static void extras_obj(jb *b, cJSON *o, const st_session_result *s)
             str(b, im, "diff", s->image_diff);
         if (im && s->image_overlay[0])
             str(b, im, "overlay", s->image_overlay);
+        if (im && s->image_melanin[0])
+            str(b, im, "melanin", s->image_melanin);
+        if (im && s->image_haemoglobin[0])
+            str(b, im, "haemoglobin", s->image_haemoglobin);
     }
     if (s->psd.n) {
         cJSON *p = chk(b, cJSON_AddObjectToObject(o, "psd"));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "report/chromo_map.h"
 #include "series/analyze_int.h"
 #include "simd/kernels.h"
 
@@ -170,8 +171,25 @@ static int save(analyze_ctx *c, const st_image *img, char *rel, size_t cap, size
     return st_image_save_jpeg(img, path, IMG_QUALITY, err);
 }
 
+/* A chromophore density map on its fixed colour ramp, reduced like the
+ * photo (report/chromo_map.h). */
+static int save_map(analyze_ctx *c, const st_image *density, int which, const unsigned char *mask, int f,
+                    char *rel, size_t cap, size_t i, const char *what, st_err *err)
+{
+    st_image *full = NULL, *small = NULL;
+    int rc = st_chromo_map(density, which, mask, 0, &full, err);
+    if (!rc)
+        rc = reduce(full, f, &small, err);
+    st_image_free(full);
+    if (!rc)
+        rc = save(c, small, rel, cap, i, what, err);
+    st_image_free(small);
+    return rc;
+}
+
 int images_write_session(analyze_ctx *c, size_t i, const st_image *rgb, const st_image *surface,
-                         const st_detections *det, st_err *err)
+                         const st_chromo *chromo, const unsigned char *mask, const st_detections *det,
+                         st_err *err)
 {
     const st_image *src = rgb ? rgb : surface;
     int side = src->width > src->height ? src->width : src->height;
@@ -200,6 +218,12 @@ int images_write_session(analyze_ctx *c, size_t i, const st_image *rgb, const st
         draw(small, det, c->box[0], c->box[1], f, c->series.pixel_mm);
         rc = save(c, small, sr->image_overlay, sizeof sr->image_overlay, i, "overlay", err);
     }
+    if (!rc && chromo && chromo->melanin)
+        rc = save_map(c, chromo->melanin, ST_CHROMO_MELANIN, mask, f, sr->image_melanin,
+                      sizeof sr->image_melanin, i, "melanin", err);
+    if (!rc && chromo && chromo->haemoglobin)
+        rc = save_map(c, chromo->haemoglobin, ST_CHROMO_HAEMOGLOBIN, mask, f, sr->image_haemoglobin,
+                      sizeof sr->image_haemoglobin, i, "haemoglobin", err);
     st_image_free(small);
     st_image_free(plane);
     st_image_free(diff);

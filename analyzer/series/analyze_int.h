@@ -6,6 +6,7 @@
 
 #include <time.h>
 
+#include "metrics/chromophores.h"
 #include "register/colorchart.h"
 #include "series/analyze.h"
 #include "series/result.h"
@@ -73,8 +74,11 @@ int shot_correct_colour(const analyze_ctx *c, const shot_state *sh, st_image *pa
 void shot_colour_info(const analyze_ctx *c, const shot_state *sh, st_colour_info *out);
 int roi_cut_charts(analyze_ctx *c, st_err *err);
 
-/* images/: the aligned patch and its detection overlay (analyze_images.c). */
+/* images/: the aligned patch, its detection overlay and, for photos, the
+ * melanin and haemoglobin maps (chromo; mask: the measured pixels of the
+ * patch) (analyze_images.c). */
 int images_write_session(analyze_ctx *c, size_t i, const st_image *rgb, const st_image *surface,
-                         const st_detections *det, st_err *err);
+                         const st_chromo *chromo, const unsigned char *mask, const st_detections *det,
+                         st_err *err);
 
 #endif

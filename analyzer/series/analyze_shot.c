@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "core/parallel.h"
+#include "metrics/chromophores.h"
 #include "series/analyze_int.h"
 #include "series/load_image.h"
 #include "simd/kernels.h"
@@ -234,19 +235,56 @@ static unsigned char *mask_box(const analyze_ctx *c)
     return m;
 }
 
+/* The relief surface of a photo is its shading with a fixed mean over the
+ * patch: relative contrast, so exposure (and an even change of pigment,
+ * which the decomposition moves out of the shading anyway) does not read as
+ * a change of relief. */
+#define SHADING_MEAN 0.5
+
+static void set_mean(st_image *img, const unsigned char *m, double target)
+{
+    double sum = 0;
+    size_t n = 0;
+    for (int y = 0; y < img->height; y++) {
+        const float *row = st_image_row(img, 0, y);
+        const unsigned char *mr = m + (size_t)y * img->width;
+        double rs = 0;
+        for (int x = 0; x < img->width; x++)
+            if (mr[x]) {
+                rs += row[x];
+                n++;
+            }
+        sum += rs;
+    }
+    if (!n || sum <= 0)
+        return;
+    float g = (float)(target * (double)n / sum);
+    for (int y = 0; y < img->height; y++) {
+        float *row = st_image_row(img, 0, y);
+        for (int x = 0; x < img->width; x++)
+            row[x] *= g;
+    }
+}
+
 /* Photo patch -> colour-corrected (where its photo had a chart), flattened
- * rgb (in place) and its luminance, the surface of SPEC.md ("flattened
- * luminance"). The correction comes first: it is linear in light, the
- * flattening is not. */
-static int normalise(analyze_ctx *c, const shot_state *sh, st_image *patch, st_image **surface,
-                     st_err *err)
+ * rgb (in place), its melanin, haemoglobin and shading (SPEC.md, "Colour"),
+ * and the surface the relief is measured on: the shading. The correction
+ * comes first: it is linear in light, the flattening is not. */
+static int normalise(analyze_ctx *c, const shot_state *sh, st_image *patch, const unsigned char *m,
+                     st_chromo *chromo, st_image **surface, st_err *err)
 {
     double t = st_now();
     int rc = shot_correct_colour(c, sh, patch, err);
     if (!rc)
         rc = stg_flatten(patch, c->frame_w, c->frame_h, c->opts->threads, err);
+    st_chromo_opts o = {m, 0, 0, c->opts->threads};
     if (!rc)
-        rc = st_luminance_image(patch, surface, err);
+        rc = st_chromophores(patch, &o, chromo, err);
+    if (!rc) {
+        *surface = chromo->shading;
+        chromo->shading = NULL; /* moved */
+        set_mean(*surface, m, SHADING_MEAN);
+    }
     c->res->times.normalise += st_now() - t;
     return rc;
 }
@@ -280,9 +318,10 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
 {
     const st_series *s = &c->series;
     st_image *patch = NULL, *surface = NULL;
+    st_chromo chromo = {0};
     int rc = patch_of(c, i, j, &patch, err);
     if (!rc && s->modality == ST_MODALITY_PHOTO)
-        rc = normalise(c, &c->shots[i][j], patch, &surface, err);
+        rc = normalise(c, &c->shots[i][j], patch, m, &chromo, &surface, err);
     else if (!rc) {
         surface = patch; /* height maps are measured as they are, in µm */
         patch = NULL;
@@ -315,13 +354,14 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
     c->res->times.tiles += st_now() - t;
     t = st_now();
     if (!rc && want_images && !c->opts->no_images) {
-        rc = images_write_session(c, i, patch, surface, &out->det, err);
+        rc = images_write_session(c, i, patch, surface, &chromo, m, &out->det, err);
         /* An image that cannot be written (read-only folder, full disk) is no
          * fault of the photo: the run stops, and the metrics.json of an
          * earlier run stays as it was. */
         c->output_failed = rc != ST_OK;
     }
     c->res->times.images += st_now() - t;
+    st_chromo_free(&chromo);
     st_image_free(patch);
     st_image_free(surface);
     return rc;

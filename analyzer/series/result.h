@@ -91,6 +91,8 @@ typedef struct st_session_result {
     char image_aligned[128]; /* relative to OUT, "" when not written */
     char image_overlay[128];
     char image_diff[128];      /* luminance difference to the baseline patch */
+    char image_melanin[128];   /* photos: melanin and haemoglobin density maps */
+    char image_haemoglobin[128];
 } st_session_result;
 
 typedef struct st_series_result {

@@ -124,7 +124,11 @@ static void test_json(void)
     CHECK(!strcmp(cJSON_GetObjectItem(root, "schema")->valuestring, "skintrack/1"));
     const cJSON *ser = cJSON_GetObjectItem(root, "series");
     CHECK(!strcmp(keys(ser, k, sizeof k),
-                  "name,patient,area,modality,pixel_mm,calibrated,roi,baseline,dates_unknown,notes,"));
+                  "name,patient,area,modality,pixel_mm,calibrated,roi,baseline,dates_unknown,notes,"
+                  "chromophore_keys,"));
+    const cJSON *mk = cJSON_GetObjectItem(cJSON_GetObjectItem(ser, "chromophore_keys"), "melanin");
+    CHECK(!strcmp(keys(mk, k, sizeof k), "min,max,colour_min,colour_max,stops,unit,"));
+    CHECK_EQ_INT(cJSON_GetArraySize(cJSON_GetObjectItem(mk, "stops")), 9);
     CHECK(cJSON_IsTrue(cJSON_GetObjectItem(ser, "calibrated")));
     CHECK_NEAR(cJSON_GetArrayItem(cJSON_GetObjectItem(ser, "roi"), 2)->valuedouble, 1200, 0);
     const cJSON *s0 = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "sessions"), 0);
