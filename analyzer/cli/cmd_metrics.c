@@ -34,6 +34,7 @@ int cmd_metrics(int argc, char **argv)
         return cli_fail(EXIT_BAD_USAGE, "metrics: usage: skintrack metrics IMAGE [--json] [--raw]");
     o.ov = shared.ov;
     o.max_pixels = shared.max_pixels;
+    o.max_memory = shared.max_memory;
     o.threads = shared.threads;
     st_session_result r;
     st_err err;

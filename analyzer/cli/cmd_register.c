@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "register/register.h"
+#include "series/load_image.h"
 
 static double round_to(double v, double q) { return q * (double)(long long)(v / q + (v < 0 ? -0.5 : 0.5)); }
 
@@ -97,6 +98,7 @@ int cmd_register(int argc, char **argv)
         return st;
     st_load_opts lo = {0};
     lo.max_pixels = a.max_pixels;
+    lo.bytes_per_pixel = ST_PIPELINE_BYTES_PER_PIXEL;
     st_image *fixed = NULL, *moving = NULL;
     st_err err;
     if (st_image_load(a.fixed, &lo, &fixed, NULL, &err) ||

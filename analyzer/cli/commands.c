@@ -8,6 +8,8 @@
     "  --modality M           photo | height | stereo\n"                                 \
     "  --height-scale UM      micrometres per height-map unit\n"                         \
     "  --max-pixels N         refuse larger images before decoding (default 200000000)\n" \
+    "  --max-memory BYTES     refuse images that would need more (K, M, G; default:\n" \
+    "                         a quarter of physical memory, at most 4G)\n" \
     "  -j N                   threads (default: all cores)\n"
 
 const cli_command cli_commands[] = {

@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/error.h"
 
@@ -23,5 +25,35 @@ int st_mkdir_p(const char *path, st_err *err)
     }
     if (mkdir(tmp, 0755) && errno != EEXIST)
         return st_err_set(err, ST_EIO, "%s: cannot create (%s)", tmp, strerror(errno));
+    return ST_OK;
+}
+
+int st_fopen_regular(const char *path, int missing_ok, FILE **fp, st_err *err)
+{
+    *fp = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno == ENOENT && missing_ok)
+            return ST_OK;
+        return st_err_set(err, ST_EIO, "%s: cannot open (%s)", path, strerror(errno));
+    }
+    struct stat st = {0};
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int dir = S_ISDIR(st.st_mode);
+        close(fd);
+        return st_err_set(err, ST_EIO, "%s: %s", path,
+                          dir ? "is a directory" : "not a regular file (FIFO, device or socket)");
+    }
+    /* Back to blocking reads: a regular file ignores the flag, but stdio
+     * should not see EAGAIN from anything. */
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    *fp = fdopen(fd, "rb");
+    if (!*fp) {
+        int e = errno;
+        close(fd);
+        return st_err_set(err, ST_EIO, "%s: cannot open (%s)", path, strerror(e));
+    }
     return ST_OK;
 }

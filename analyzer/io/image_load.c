@@ -7,14 +7,32 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-int st_io_check_size(const char *name, const char *what, uint64_t width, uint64_t height,
-                     uint64_t max_pixels, st_err *err)
+uint64_t st_default_max_memory(void)
 {
+    const uint64_t cap = 4ull << 30;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0)
+        return 1ull << 30;
+    uint64_t quarter = (uint64_t)pages / 4u * (uint64_t)page;
+    return quarter < cap ? quarter : cap;
+}
+
+static void gib(char *buf, size_t n, uint64_t bytes)
+{
+    snprintf(buf, n, "%.1f GiB", (double)bytes / (double)(1ull << 30));
+}
+
+int st_io_check_size(const st_decode_req *req, const char *what, uint64_t width,
+                     uint64_t height, st_err *err)
+{
+    const char *name = req->name;
+    const uint64_t max_pixels = req->max_pixels;
     if (width == 0 || height == 0)
         return st_err_set(err, ST_EFORMAT, "%s: %s header gives an empty image (%llux%llu)", name,
                           what, (unsigned long long)width, (unsigned long long)height);
@@ -26,6 +44,18 @@ int st_io_check_size(const char *name, const char *what, uint64_t width, uint64_
     if (width > ST_MAX_DIMENSION || height > ST_MAX_DIMENSION)
         return st_err_set(err, ST_ETOOBIG, "%s: %llux%llu pixels: a side is over %d", name,
                           (unsigned long long)width, (unsigned long long)height, ST_MAX_DIMENSION);
+    /* Both sides are <= ST_MAX_DIMENSION here; the budget check divides, so
+     * a huge bytes_per_pixel cannot overflow it. */
+    const uint64_t pixels = width * height;
+    if (pixels > req->max_memory / req->bytes_per_pixel) {
+        char need[32], have[32];
+        gib(need, sizeof need, pixels > UINT64_MAX / req->bytes_per_pixel
+                                   ? UINT64_MAX : pixels * req->bytes_per_pixel);
+        gib(have, sizeof have, req->max_memory);
+        return st_err_set(err, ST_ETOOBIG, "%s: %llux%llu pixels would need about %s (%u bytes per pixel), over the memory budget of %s",
+                          name, (unsigned long long)width, (unsigned long long)height, need,
+                          req->bytes_per_pixel, have);
+    }
     return ST_OK;
 }
 
@@ -65,9 +95,12 @@ int st_image_load_mem(const void *data, size_t size, const char *name, const st_
     if (size == 0)
         return st_err_set(err, ST_EFORMAT, "%s: empty file", name);
 
-    st_decode_req req = {data, size, name, ST_DEFAULT_MAX_PIXELS, 0};
+    st_decode_req req = {data, size, name, ST_DEFAULT_MAX_PIXELS, 0, 0, ST_DECODE_BYTES_PER_PIXEL};
     if (opts && opts->max_pixels)
         req.max_pixels = opts->max_pixels;
+    req.max_memory = opts && opts->max_memory ? opts->max_memory : st_default_max_memory();
+    if (opts && opts->bytes_per_pixel)
+        req.bytes_per_pixel = opts->bytes_per_pixel;
     if (opts)
         req.raw_counts = opts->raw_counts != 0;
 

@@ -17,17 +17,23 @@ typedef struct st_decode_req {
     const char *name;    /* for messages */
     uint64_t max_pixels; /* > 0 */
     int raw_counts;
+    uint64_t max_memory;      /* > 0, bytes */
+    unsigned bytes_per_pixel; /* > 0 */
 } st_decode_req;
 
 /* Refuses a header size before any pixel buffer exists: the pixel count
- * against max_pixels first, then each side against ST_MAX_DIMENSION, both
- * ST_ETOOBIG; a zero side is ST_EFORMAT. */
-int st_io_check_size(const char *name, const char *what, uint64_t width, uint64_t height,
-                     uint64_t max_pixels, st_err *err);
+ * against max_pixels first, then each side against ST_MAX_DIMENSION, then
+ * the estimated bytes against max_memory, all ST_ETOOBIG; a zero side is
+ * ST_EFORMAT. */
+int st_io_check_size(const st_decode_req *req, const char *what, uint64_t width,
+                     uint64_t height, st_err *err);
 
 /* Codecs. Decoders fill info (already zeroed, orientation 1) and return the
  * image as stored in the file; the loader applies the orientation. */
 int st_jpeg_decode(const st_decode_req *req, st_image **out, st_image_info *info, st_err *err);
+/* The pixels of an arithmetic-coded JPEG into img (made by the caller with
+ * the header's size and 1 or 3 channels); cut data is ST_EFORMAT. */
+int st_jpeg_decode_arith(const st_decode_req *req, st_image *img, st_err *err);
 int st_png_decode(const st_decode_req *req, st_image **out, st_image_info *info, st_err *err);
 
 /* JPEG marker walk (jpeg_markers.c): the first SOFn's size and the first

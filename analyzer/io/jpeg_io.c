@@ -1,7 +1,8 @@
 /* JPEG through the TurboJPEG 2.1 API. Decoding stops on libjpeg warnings
  * (TJFLAG_STOPONWARNING), so a truncated or damaged stream is an error, not a
  * grey lower half; TJFLAG_LIMITSCANS refuses progressive files with absurd
- * scan counts (a known decoder CPU sink). Encoding writes JFIF only: no EXIF. */
+ * scan counts (a known decoder CPU sink). Arithmetic-coded files are
+ * decoded by jpeg_arith.c, which notices cut data. Encoding writes JFIF only: no EXIF. */
 #include "io/io_internal.h"
 #include "core/alloc.h"
 #include "core/atomic_file.h"
@@ -23,10 +24,11 @@ static int decode_error(tjhandle tj, const char *name, const char *step, st_err 
 
 /* Header checks that do not need libjpeg: our marker walk gives the frame
  * size, so an oversized SOF is refused even when the rest is garbage. */
-static int precheck(const st_decode_req *req, st_image_info *info, st_err *err)
+static int precheck(const st_decode_req *req, st_image_info *info, int *arithmetic, st_err *err)
 {
     st_jpeg_markers m;
     st_jpeg_scan_markers(req->data, req->size, &m);
+    *arithmetic = m.have_sof && m.arithmetic;
     if (m.exif)
         st_exif_read(m.exif, m.exif_size, 1, &info->exif_orientation, info->datetime_original);
     if (m.have_sof && m.height == 0)
@@ -36,7 +38,7 @@ static int precheck(const st_decode_req *req, st_image_info *info, st_err *err)
         return st_err_set(err, ST_EFORMAT, "%s: %u-bit JPEG is not supported (8-bit only)",
                           req->name, m.precision);
     if (m.have_sof) {
-        int rc = st_io_check_size(req->name, "JPEG", m.width, m.height, req->max_pixels, err);
+        int rc = st_io_check_size(req, "JPEG", m.width, m.height, err);
         if (rc)
             return rc;
         /* Huffman coding spends at least one bit per block on the DC of
@@ -84,7 +86,8 @@ int st_jpeg_decode(const st_decode_req *req, st_image **out, st_image_info *info
     *out = NULL;
     memcpy(info->format, "jpeg", 5);
     info->bit_depth = 8;
-    int rc = precheck(req, info, err);
+    int arithmetic = 0;
+    int rc = precheck(req, info, &arithmetic, err);
     if (rc)
         return rc;
     tjhandle tj = tjInitDecompress();
@@ -101,7 +104,7 @@ int st_jpeg_decode(const st_decode_req *req, st_image **out, st_image_info *info
         rc = st_err_set(err, ST_EFORMAT, "%s: no image frame in the JPEG data", req->name);
         goto done;
     }
-    rc = st_io_check_size(req->name, "JPEG", (uint64_t)w, (uint64_t)h, req->max_pixels, err);
+    rc = st_io_check_size(req, "JPEG", (uint64_t)w, (uint64_t)h, err);
     if (rc)
         goto done;
     if (cs == TJCS_CMYK || cs == TJCS_YCCK) {
@@ -116,7 +119,8 @@ int st_jpeg_decode(const st_decode_req *req, st_image **out, st_image_info *info
     rc = st_image_new(w, h, gray ? 1 : 3, out, err);
     if (rc)
         goto done;
-    rc = decode_pixels(tj, req, w, h, gray ? TJPF_GRAY : TJPF_RGB, *out, err);
+    rc = arithmetic ? st_jpeg_decode_arith(req, *out, err)
+                    : decode_pixels(tj, req, w, h, gray ? TJPF_GRAY : TJPF_RGB, *out, err);
     if (rc) {
         st_image_free(*out);
         *out = NULL;

@@ -149,8 +149,8 @@ static int run(png_job *job, st_image_info *info, st_err *err)
     png_set_user_limits(png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
     png_read_info(png, job->info);
     set_info(job, info);
-    int rc = st_io_check_size(job->req->name, "PNG", png_get_image_width(png, job->info),
-                              png_get_image_height(png, job->info), job->req->max_pixels, err);
+    int rc = st_io_check_size(job->req, "PNG", png_get_image_width(png, job->info),
+                              png_get_image_height(png, job->info), err);
     if (rc)
         return rc;
     set_transforms(png, job->info);
@@ -208,7 +208,7 @@ static int precheck_ihdr(const st_decode_req *req, st_err *err)
     if (req->size < 8 + 8 + 13 || memcmp(d + 8, "\0\0\0\15IHDR", 8) != 0)
         return ST_OK; /* libpng will say what is wrong */
     uint32_t w = be32(d + 16), h = be32(d + 20);
-    int rc = st_io_check_size(req->name, "PNG", w, h, req->max_pixels, err);
+    int rc = st_io_check_size(req, "PNG", w, h, err);
     if (rc)
         return rc;
     static const unsigned samples[7] = {1, 0, 3, 1, 2, 0, 4}; /* per colour type */

@@ -8,6 +8,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "report/csv_cell.h"
 #include "report/html_style.h"
 #include "report/report.h"
 #include "report/report_catalog.h"
@@ -31,23 +32,6 @@ static const char *base_name(const char *dir)
     while (s > dir && s[-1] != '/')
         s--;
     return s;
-}
-
-/* A CSV field, quoted when needed (RFC 4180); a leading = + - @ is prefixed
- * with ' so spreadsheets do not run it as a formula. */
-static void csv_field(st_sbuf *b, const char *s)
-{
-    int quote = strpbrk(s, ",\"\r\n") != NULL;
-    st_sbuf_put(b, quote ? "\"" : "");
-    if (strchr("=+-@", s[0]) && s[0] && !(s[0] == '-' && s[1] >= '0' && s[1] <= '9'))
-        st_sbuf_put(b, "'");
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            st_sbuf_put(b, "\"\"");
-        else
-            st_sbuf_putn(b, p, 1);
-    }
-    st_sbuf_put(b, quote ? "\"" : "");
 }
 
 /* A folder name as a relative URL path segment (RFC 3986 percent-encoding). */
@@ -154,13 +138,13 @@ static void add_series(st_sbuf *h, st_sbuf *csv, const char *dir)
     st_sbuf_printf(h, "</td><td data-v=\"%zu\">%zu</td>", ok ? m.n_sessions : 0,
                    ok ? m.n_sessions : 0);
     html_cell_num(h, ok ? m.index_value : NAN, 0, ok ? m.index_lo : NAN, ok ? m.index_hi : NAN);
-    csv_field(csv, name);
+    st_csv_cell(csv, name);
     st_sbuf_put(csv, ",");
-    csv_field(csv, ok ? m.patient : "");
+    st_csv_cell(csv, ok ? m.patient : "");
     st_sbuf_put(csv, ",");
-    csv_field(csv, ok ? m.area : "");
+    st_csv_cell(csv, ok ? m.area : "");
     st_sbuf_put(csv, ",");
-    csv_field(csv, status);
+    st_csv_cell(csv, status);
     st_sbuf_printf(csv, ",%zu", ok ? m.n_sessions : 0);
     csv_num(csv, ok ? m.index_value : NAN);
     csv_num(csv, ok ? m.index_lo : NAN);

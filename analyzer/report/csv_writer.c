@@ -6,20 +6,6 @@
 #include "core/error.h"
 #include "report/numfmt.h"
 
-int st_csv_field(FILE *fp, const char *s)
-{
-    size_t n = strlen(s);
-    int quote = strpbrk(s, ",\"\r\n") != NULL || (n && (s[0] == ' ' || s[n - 1] == ' '));
-    if (!quote)
-        return fputs(s, fp) < 0 ? EOF : 0;
-    if (fputc('"', fp) == EOF)
-        return EOF;
-    for (; *s; s++)
-        if ((*s == '"' && fputc('"', fp) == EOF) || fputc(*s, fp) == EOF)
-            return EOF;
-    return fputc('"', fp) == EOF ? EOF : 0;
-}
-
 typedef struct row_ctx {
     FILE *fp;
     const st_series_result *r;

@@ -21,6 +21,7 @@ typedef struct st_stage_times {
 typedef struct st_analyze_opts {
     st_series_overrides ov; /* command-line values over series.json */
     uint64_t max_pixels;    /* 0: ST_DEFAULT_MAX_PIXELS */
+    uint64_t max_memory;    /* bytes one image may cost; 0: st_default_max_memory() */
     int threads;            /* <= 0: all cores */
     int no_images;          /* 1: do not write images/ */
     int no_report;          /* 1: do not write report.html and report.pdf */

@@ -55,6 +55,8 @@ static int load_stereo(analyze_ctx *c, size_t i, st_image **height, st_err *err)
         st_image *img = NULL;
         st_load_opts lo = {0};
         lo.max_pixels = c->opts->max_pixels;
+        lo.max_memory = c->opts->max_memory;
+        lo.bytes_per_pixel = ST_PIPELINE_BYTES_PER_PIXEL;
         snprintf(path, sizeof path, "%s/%s", s->dir, sc->files.items[k]);
         rc = st_image_load(path, &lo, &img, NULL, err);
         if (!rc)
@@ -87,7 +89,7 @@ int shot_load(analyze_ctx *c, size_t i, size_t j, st_image **img, st_err *err)
     snprintf(path, sizeof path, "%s/%s", s->dir, s->sessions[i].files.items[j]);
     double t = st_now();
     int rc = st_load_modality_image(path, s->modality, s->height_um_per_unit, c->opts->max_pixels,
-                                    img, err);
+                                    c->opts->max_memory, img, err);
     c->res->times.load += st_now() - t;
     if (rc)
         return rc;

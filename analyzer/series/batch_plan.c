@@ -135,27 +135,23 @@ void st_series_files_free(st_series_files *f)
     memset(f, 0, sizeof *f);
 }
 
-/* Hash of one file, from the database when its size and mtime are unchanged. */
-static int file_hash(const char *dir, const char *series, const char *name, st_db *db,
-                     st_db_image *out, st_err *err)
+/* SHA-256 of one file, always read in full: "unchanged" is decided by
+ * content (SPEC "Results database"), never by size and mtime, which a copy
+ * tool or a clock can restore on changed bytes. Size and mtime are kept in
+ * the database for the record only. */
+static int file_hash(const char *dir, const char *name, st_db_image *out, st_err *err)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+        return st_err_set(err, ST_EINVAL, "%s/%s: path too long", dir, name);
     struct stat sb;
     if (stat(path, &sb) != 0)
         return st_err_set(err, ST_EIO, "%s: cannot stat (%s)", path, strerror(errno));
-    out->size = (uint64_t)sb.st_size;
     out->mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
-    int found = 0;
-    if (db) {
-        int rc = st_db_cached_sha(db, series, name, out->size, out->mtime_ns, out->sha256, &found, err);
-        if (rc)
-            return rc;
-    }
-    if (found)
-        return ST_OK;
     uint64_t size;
-    return st_sha256_file(path, out->sha256, &size, err);
+    int rc = st_sha256_file(path, out->sha256, &size, err);
+    out->size = size;
+    return rc;
 }
 
 static int fold_fingerprint(const st_series_files *f, const char *options, char hex[65])
@@ -190,7 +186,7 @@ int st_series_fingerprint(const char *series_dir, const char *series_name, const
     }
     for (size_t i = 0; i < out->count && !rc; i++) {
         out->files[i].path = out->paths[i];
-        rc = file_hash(series_dir, series_name, out->paths[i], db, &out->files[i], err);
+        rc = file_hash(series_dir, out->paths[i], &out->files[i], err);
     }
     if (!rc && fold_fingerprint(out, options, out->fingerprint))
         rc = st_err_set(err, ST_EINTERNAL, "%s: SHA-256 failed", series_dir);

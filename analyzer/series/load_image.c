@@ -22,9 +22,11 @@ static int gray_to_rgb(st_image **img, st_err *err)
 }
 
 int st_load_modality_image(const char *path, st_modality mod, double height_um_per_unit,
-                           uint64_t max_pixels, st_image **out, st_err *err)
+                           uint64_t max_pixels, uint64_t max_memory, st_image **out,
+                           st_err *err)
 {
-    st_load_opts lo = {.max_pixels = max_pixels, .raw_counts = mod == ST_MODALITY_HEIGHT};
+    st_load_opts lo = {.max_pixels = max_pixels, .raw_counts = mod == ST_MODALITY_HEIGHT,
+                       .max_memory = max_memory, .bytes_per_pixel = ST_PIPELINE_BYTES_PER_PIXEL};
     int rc = st_image_load(path, &lo, out, NULL, err);
     if (rc)
         return rc;

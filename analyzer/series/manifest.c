@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "core/error.h"
+#include "core/fs.h"
 
 #define MANIFEST_MAX_BYTES (4u << 20) /* a series.json is a few kB; refuse absurd ones */
 
@@ -62,12 +63,14 @@ static int get_string(const ctx *c, const cJSON *v, const char *key, char *out, 
     return ST_OK;
 }
 
-static int get_number(const ctx *c, const cJSON *v, const char *key, double lo, double *out)
+static int get_number(const ctx *c, const cJSON *v, const char *key, double lo, double hi,
+                      double *out)
 {
     if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
         return bad(c, key, "must be a number");
-    if (v->valuedouble < lo)
-        return bad(c, key, lo > 0 ? "must be positive" : "must not be negative");
+    if (v->valuedouble < lo || v->valuedouble > hi)
+        return st_err_set(c->err, ST_EINVAL, "%s: key '%s': %g is not plausible (%g to %g)",
+                          c->name, key, v->valuedouble, lo, hi);
     *out = v->valuedouble;
     return ST_OK;
 }
@@ -124,7 +127,7 @@ static int parse_treatment(const ctx *c, const cJSON *obj, const char *key, st_t
         if (!strcmp(it->string, "setting")) {
             rc = get_string(c, it, k, t->setting, sizeof t->setting);
         } else if (!strcmp(it->string, "needle_mm")) {
-            rc = get_number(c, it, k, 0.0, &t->needle_mm);
+            rc = get_number(c, it, k, 0.0, ST_NEEDLE_MM_MAX, &t->needle_mm);
             t->has_needle_mm = 1;
         } else if (!strcmp(it->string, "adjuncts")) {
             if (!cJSON_IsArray(it))
@@ -313,11 +316,11 @@ static int parse_top_key(const ctx *c, const cJSON *it)
         return get_string(c, it, k, m->area, sizeof m->area);
     if (!strcmp(k, "pixel_mm")) {
         m->has_pixel_mm = 1;
-        return get_number(c, it, k, 1e-12, &m->pixel_mm);
+        return get_number(c, it, k, ST_PIXEL_MM_MIN, ST_PIXEL_MM_MAX, &m->pixel_mm);
     }
     if (!strcmp(k, "height_um_per_unit")) {
         m->has_height_scale = 1;
-        return get_number(c, it, k, 1e-12, &m->height_um_per_unit);
+        return get_number(c, it, k, ST_HEIGHT_SCALE_MIN, ST_HEIGHT_SCALE_MAX, &m->height_um_per_unit);
     }
     if (!strcmp(k, "roi"))
         return parse_roi(c, it);
@@ -370,10 +373,10 @@ int st_manifest_load(const char *dir, st_manifest *m, st_err *err)
     char path[PATH_MAX];
     if (snprintf(path, sizeof path, "%s/series.json", dir) >= (int)sizeof path)
         return st_err_set(err, ST_EINVAL, "%s: path too long", dir);
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return errno == ENOENT ? ST_OK
-                               : st_err_set(err, ST_EIO, "%s: cannot open (%s)", path, strerror(errno));
+    FILE *fp;
+    int orc = st_fopen_regular(path, 1, &fp, err);
+    if (orc || !fp)
+        return orc;
     char *buf = malloc(MANIFEST_MAX_BYTES + 1);
     if (!buf) {
         fclose(fp);

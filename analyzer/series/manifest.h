@@ -26,6 +26,16 @@ int st_modality_parse(const char *s, st_modality *out);
 #define ST_MAX_ADJUNCTS 8
 #define ST_MAX_LIGHTS 16
 
+/* Plausible ranges of the physical numbers (series.json and the command
+ * line): a value outside is refused, naming it and the range. A skin pixel
+ * from 0.1 um (microscopy) to 10 mm; a needle up to 10 mm (pens reach 2.5);
+ * a height unit from 1 pm to 1 cm per count. */
+#define ST_PIXEL_MM_MIN 1e-4
+#define ST_PIXEL_MM_MAX 10.0
+#define ST_NEEDLE_MM_MAX 10.0
+#define ST_HEIGHT_SCALE_MIN 1e-6
+#define ST_HEIGHT_SCALE_MAX 1e4
+
 typedef struct st_treatment {
     int present;
     char setting[32];     /* "professional", "home", or as written; "" unknown */

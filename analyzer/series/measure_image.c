@@ -50,7 +50,7 @@ int st_measure_image(const char *path, const st_measure_image_opts *o, st_sessio
                           "photos under known lights: use skintrack analyze", path);
     double um_per_unit = o->ov.has_height_scale ? o->ov.height_um_per_unit : 1.0;
     st_image *img = NULL, *surface = NULL;
-    int rc = st_load_modality_image(path, mod, um_per_unit, o->max_pixels, &img, err);
+    int rc = st_load_modality_image(path, mod, um_per_unit, o->max_pixels, o->max_memory, &img, err);
     if (rc)
         return rc;
     img->pixel_mm = o->ov.has_pixel_mm ? o->ov.pixel_mm : 0.0;

@@ -10,6 +10,7 @@
 typedef struct st_measure_image_opts {
     st_series_overrides ov; /* pixel size, ROI, modality, height scale */
     uint64_t max_pixels;    /* 0: default */
+    uint64_t max_memory;    /* bytes; 0: default */
     int threads;            /* <= 0: all cores */
     int raw;                /* SPEC's --raw: no flattening or colour normalisation,
                                the whole image as ROI */

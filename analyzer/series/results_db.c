@@ -215,23 +215,6 @@ int st_db_series_state(st_db *db, const char *name, char fingerprint[65], char s
     return out;
 }
 
-int st_db_cached_sha(st_db *db, const char *series, const char *path, uint64_t size,
-                     int64_t mtime_ns, char sha256[65], int *found, st_err *err)
-{
-    char size_s[32], mtime_s[32];
-    snprintf(size_s, sizeof size_s, "%llu", (unsigned long long)size);
-    snprintf(mtime_s, sizeof mtime_s, "%lld", (long long)mtime_ns);
-    const char *p[] = {series, path, size_s, mtime_s};
-    pthread_mutex_lock(&db->lock);
-    int rc = query_two_texts(db,
-                             "SELECT sha256, '' FROM images WHERE series=? AND path=? AND "
-                             "size=CAST(? AS INTEGER) AND mtime_ns=CAST(? AS INTEGER)",
-                             p, 4, sha256, 65, NULL, 0, found);
-    int out = rc ? sql_fail(db, err, "cannot read image hashes") : ST_OK;
-    pthread_mutex_unlock(&db->lock);
-    return out;
-}
-
 static int store_children(st_db *db, const st_db_series *r)
 {
     for (size_t i = 0; i < r->n_sessions; i++) {

@@ -72,9 +72,6 @@ int st_db_run_end(st_db *db, int64_t run_id, const char *status, st_err *err);
  * *found = 0 when the series is not in the database. */
 int st_db_series_state(st_db *db, const char *name, char fingerprint[65], char status[16],
                        int *found, st_err *err);
-/* The SHA-256 stored for an image whose size and mtime have not changed. */
-int st_db_cached_sha(st_db *db, const char *series, const char *path, uint64_t size,
-                     int64_t mtime_ns, char sha256[65], int *found, st_err *err);
 
 /* Replaces everything stored for rec->name, in one transaction. */
 int st_db_store_series(st_db *db, const st_db_series *rec, st_err *err);

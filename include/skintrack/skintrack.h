@@ -93,17 +93,29 @@ static inline float *st_image_row(const st_image *img, int channel, int y)
  *               chunk CRC error, CMYK or 12-bit JPEG, or a file whose
  *               compressed data is too short to hold the pixels its header
  *               claims;
- *   ST_ETOOBIG  width x height > max_pixels, or a side > ST_MAX_DIMENSION.
- * Size checks use the header only: no pixel buffer is allocated for a file
+ *   ST_ETOOBIG  width x height > max_pixels, a side > ST_MAX_DIMENSION, or
+ *               width x height x bytes_per_pixel > max_memory.
+ * The memory budget is in bytes because compression says nothing about cost:
+ * an arithmetic-coded JPEG or a deflated PNG of one colour takes a few
+ * hundred bytes for any size. Size checks use the header only: no pixel buffer is allocated for a file
  * that fails them. A damaged EXIF block is ignored (orientation 1, no date). */
 
 #define ST_DEFAULT_MAX_PIXELS 200000000ull
+/* Bytes per pixel of the decoder alone (planar float RGB plus its rows). */
+#define ST_DECODE_BYTES_PER_PIXEL 16u
+
+/* The default memory budget of one image: a quarter of physical memory, at
+ * most 4 GiB (and 1 GiB if the size of memory is unknown). */
+ST_API uint64_t st_default_max_memory(void);
 
 typedef struct st_load_opts {
     uint64_t max_pixels;  /* 0 = ST_DEFAULT_MAX_PIXELS; checked from the header */
     int raw_counts;       /* 1: keep integer sample values (0..255 or 0..65535)
                              instead of scaling to [0, 1]; used for height maps */
     int ignore_exif;      /* 1: do not apply the EXIF orientation */
+    uint64_t max_memory;  /* bytes this image may cost; 0 = st_default_max_memory() */
+    unsigned bytes_per_pixel; /* what one pixel costs the caller's whole
+                                 pipeline; 0 = ST_DECODE_BYTES_PER_PIXEL */
 } st_load_opts;
 
 /* What the file said about itself, besides the pixels. */

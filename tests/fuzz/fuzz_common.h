@@ -23,7 +23,7 @@
  * crashes, leaks or reads out of bounds, and that the result is sane. */
 static inline void st_fuzz_load(const uint8_t *data, size_t size, const char *name, int raw)
 {
-    st_load_opts opts = {ST_FUZZ_MAX_PIXELS, raw, 0};
+    st_load_opts opts = {.max_pixels = ST_FUZZ_MAX_PIXELS, .raw_counts = raw};
     st_image *img = NULL;
     st_image_info info;
     st_err err;

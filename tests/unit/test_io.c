@@ -53,7 +53,7 @@ static void check_png_case(int ct, int depth, int interlace, int with_trns, int 
     }
     membuf png = {0};
     CHECK(fx_make_png(&spec, &png) == 0);
-    st_load_opts opts = {0, raw, 0};
+    st_load_opts opts = {.raw_counts = raw};
     st_image *img = NULL;
     st_image_info info;
     st_err err = {0};
@@ -126,7 +126,7 @@ static void test_png16_precision(void)
     fx_png spec = {N, N, PNG_COLOR_TYPE_GRAY, 16, 0, s, NULL, 0, NULL, 0, NULL, NULL, 0};
     membuf png = {0};
     CHECK(fx_make_png(&spec, &png) == 0);
-    st_load_opts raw = {0, 1, 0};
+    st_load_opts raw = {.raw_counts = 1};
     st_image *a = NULL, *b = NULL, *c = NULL;
     st_err err;
     CHECK_EQ_INT(st_image_load_mem(png.data, png.size, "h.png", &raw, &a, NULL, &err), ST_OK);
@@ -216,7 +216,7 @@ static void test_png_writer(void)
     char path[1200];
     snprintf(path, sizeof path, "%s/clamp.png", dir);
     CHECK_EQ_INT(st_image_save_png(img, path, 8, &err), ST_OK);
-    st_load_opts raw = {0, 1, 0};
+    st_load_opts raw = {.raw_counts = 1};
     CHECK_EQ_INT(st_image_load(path, &raw, &back, NULL, &err), ST_OK);
     if (back) {
         CHECK_EQ_INT(back->data[0], 0);
@@ -297,7 +297,7 @@ static void test_jpeg_decode(void)
         }
         st_image_free(img);
         /* raw counts: same decode, values not divided by 255 */
-        st_load_opts raw = {0, 1, 0};
+        st_load_opts raw = {.raw_counts = 1};
         CHECK_EQ_INT(st_image_load_mem(j.data, j.size, "t.jpg", &raw, &img, NULL, &err), ST_OK);
         if (img)
             CHECK(img->data[0] == floorf(img->data[0]) && img->data[0] > 1.0f);
@@ -373,7 +373,7 @@ static void test_one_pixel(void)
     fx_make_jpeg(1, 1, 3, px, 100, TJSAMP_444, 0, &c);
     st_image *img = NULL;
     st_err err;
-    st_load_opts raw = {0, 1, 0};
+    st_load_opts raw = {.raw_counts = 1};
     CHECK_EQ_INT(st_image_load_mem(a.data, a.size, "1.png", &raw, &img, NULL, &err), ST_OK);
     CHECK(img && img->width == 1 && img->height == 1 && img->data[0] == 200.0f);
     st_image_free(img);
@@ -397,7 +397,7 @@ static void test_small_limit(void)
     membuf p = {0}, j = {0};
     fx_make_png(&spec, &p);
     fx_make_jpeg(64, 64, 1, px, 90, TJSAMP_GRAY, 0, &j);
-    st_load_opts lim = {4095, 0, 0}, ok = {4096, 0, 0};
+    st_load_opts lim = {.max_pixels = 4095}, ok = {.max_pixels = 4096};
     st_image *img = NULL;
     st_err err;
     CHECK_EQ_INT(st_image_load_mem(p.data, p.size, "s.png", &lim, &img, NULL, &err), ST_ETOOBIG);

@@ -78,7 +78,7 @@ static void test_orientations(void)
                           order, layout_errors(img, o));
             st_image_free(img);
             /* ignore_exif: the stored layout, orientation still reported */
-            st_load_opts keep = {0, 0, 1};
+            st_load_opts keep = {.ignore_exif = 1};
             CHECK_EQ_INT(st_image_load_mem(j.data, j.size, "o.jpg", &keep, &img, &info, &err), ST_OK);
             if (img)
                 CHECK(layout_errors(img, 1) == 0);
@@ -139,7 +139,7 @@ static void test_png_exif(void)
     st_image *img = NULL;
     st_image_info info;
     st_err err;
-    st_load_opts raw = {0, 1, 0};
+    st_load_opts raw = {.raw_counts = 1};
     CHECK_EQ_INT(st_image_load_mem(p.data, p.size, "e.png", &raw, &img, &info, &err), ST_OK);
     CHECK_EQ_INT(info.exif_orientation, 6);
     CHECK(strcmp(info.datetime_original, "2025:12:31 23:59:58") == 0);

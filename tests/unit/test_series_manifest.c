@@ -79,8 +79,8 @@ static void test_errors(void)
     expect_error("{\"patient\": 42}", ST_EINVAL, "'patient' must be a string");
     expect_error("{\"area\": [1]}", ST_EINVAL, "'area' must be a string");
     expect_error("{\"pixel_mm\": \"0.05\"}", ST_EINVAL, "'pixel_mm' must be a number");
-    expect_error("{\"pixel_mm\": 0}", ST_EINVAL, "'pixel_mm' must be positive");
-    expect_error("{\"height_um_per_unit\": -1}", ST_EINVAL, "'height_um_per_unit' must be positive");
+    expect_error("{\"pixel_mm\": 0}", ST_EINVAL, "key 'pixel_mm': 0 is not plausible (0.0001 to 10)");
+    expect_error("{\"height_um_per_unit\": -1}", ST_EINVAL, "key 'height_um_per_unit': -1 is not plausible (1e-06 to 10000)");
     expect_error("{\"roi\": [1, 2, 3]}", ST_EINVAL, "'roi' must be an array");
     expect_error("{\"roi\": [1, 2, 0, 4]}", ST_EINVAL, "'roi' must hold 4 whole numbers");
     expect_error("{\"roi\": [1.5, 2, 3, 4]}", ST_EINVAL, "'roi' must hold");
@@ -104,7 +104,7 @@ static void test_errors(void)
     expect_error("{\"sessions\": [{\"files\": [\"a.jpg\"], \"treatment\": {\"needle_mm\": \"1\"}}]}",
                  ST_EINVAL, "'sessions[0].treatment.needle_mm' must be a number");
     expect_error("{\"sessions\": [{\"files\": [\"a.jpg\"], \"treatment\": {\"needle_mm\": -0.5}}]}",
-                 ST_EINVAL, "'sessions[0].treatment.needle_mm' must not be negative");
+                 ST_EINVAL, "key 'sessions[0].treatment.needle_mm': -0.5 is not plausible (0 to 10)");
     expect_error("{\"sessions\": [{\"files\": [\"a.jpg\"], \"treatment\": {\"adjuncts\": \"PRP\"}}]}",
                  ST_EINVAL, "'sessions[0].treatment.adjuncts' must be an array");
     expect_error("{\"sessions\": [{\"files\": [\"a.jpg\"], \"treatment\": {\"setting\": 1}}]}",
