@@ -296,11 +296,9 @@ static int parse_chart(const ctx *c, const cJSON *v)
             continue;
         }
         double p = 0;
-        int rc = get_number(c, it, "chart.patch_pitch_mm", 1e-12, &p);
+        int rc = get_number(c, it, "chart.patch_pitch_mm", 1.0, 100.0, &p);
         if (rc)
             return rc;
-        if (p < 1.0 || p > 100.0)
-            return bad(c, "chart.patch_pitch_mm", "must lie between 1 and 100 mm");
         c->m->chart_pitch_mm = p;
     }
     return ST_OK;
