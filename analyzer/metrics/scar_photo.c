@@ -6,7 +6,8 @@
  * derivative along phi, so the luminance gradient's second moments have
  * their major axis along phi (Pentland 1982, "Finding the illuminant
  * direction"); the ratio of the two eigenvalues says how directional the
- * light is (1 for diffuse light).
+ * light is (1 for diffuse light). One definition with the lamp's estimate
+ * (lamp.c: st_lamp_axis).
  *
  * A candidate (a region darker than the local skin, scars.c) is checked
  * for the bright wall on the side of it away from the light (either sign of
@@ -20,33 +21,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics/lamp.h"
 #include "metrics/scar_photo.h"
 #include "simd/kernels.h"
 
 #define LOBE_K 0.25       /* bright wall: mean brighter than this x the local RMS */
 #define LOBE_MIN -0.15    /* no bowl: far side darker than this x the local RMS */
 #define BROWN_DB 1.0      /* brown: b* above the surrounding skin's by this */
-#define MIN_ANISO 1.35    /* gradient moments' ratio below which light is diffuse */
 
 void scar_photo_light(const scar_maps *m, scar_light *l)
 {
     /* Every 8th pixel of the lightly smoothed luminance is plenty for three
      * sums. */
-    double jxx = 0, jyy = 0, jxy = 0;
-    for (int y = 4; y + 4 < m->h; y += 8)
-        for (int x = 4; x + 4 < m->w; x += 8) {
-            size_t i = (size_t)y * m->w + x;
-            double gx = m->hs[i + 1] - m->hs[i - 1], gy = m->hs[i + m->w] - m->hs[i - m->w];
-            jxx += gx * gx;
-            jyy += gy * gy;
-            jxy += gx * gy;
-        }
-    double tr = 0.5 * (jxx + jyy), dd = sqrt(0.25 * (jxx - jyy) * (jxx - jyy) + jxy * jxy);
-    double phi = 0.5 * atan2(2.0 * jxy, jxx - jyy);
-    l->ux = cos(phi);
-    l->uy = sin(phi);
-    l->aniso = tr - dd > 0 ? (tr + dd) / (tr - dd) : 1e9;
-    l->directional = l->aniso >= MIN_ANISO;
+    st_lamp_axis(m->hs, m->w, m->h, (size_t)m->w, NULL, 0, 8, &l->ux, &l->uy, &l->aniso);
+    l->directional = l->aniso >= ST_LAMP_MIN_ANISO;
 }
 
 /* Mean depth (reference - luminance: negative = brighter than the skin)
