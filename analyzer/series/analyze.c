@@ -326,6 +326,7 @@ static void ctx_free(analyze_ctx *c)
     st_image_free(c->held);
     st_mask_free(&c->mask);
     st_image_free(c->base_small);
+    st_image_free(c->base_shading);
     st_tiles_free(&c->tiles[0]);
     st_tiles_free(&c->tiles[1]);
 }

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "metrics/chromophores.h"
+#include "metrics/lamp.h"
 #include "register/colorchart.h"
 #include "series/analyze.h"
 #include "series/result.h"
@@ -44,6 +45,8 @@ typedef struct analyze_ctx {
     int box[4];                /* its bounding box */
     st_tile_sums tiles[2];     /* baseline, remodeling session */
     st_image *base_small;      /* the baseline patch as shown in images/ (luminance) */
+    st_image *base_shading;    /* photos: the baseline's relief surface, for the lamp's turn */
+    st_lamp base_lamp;         /* photos: the baseline's lamp (valid when base_shading is set) */
     size_t photos_done, photos_total;
     int remodel_session;       /* latest session that passed pass 1; -1 none */
     int fam_present[ST_FAM_COUNT]; /* the family was measured in both sessions */
