@@ -99,7 +99,7 @@ static void withheld_summary(const st_rp_model *m, int li, int mi, st_rp_family_
     o->withheld = why[0] ? why : "no reason given";
     o->no_change = "not compared";
     snprintf(o->sentence, sizeof o->sentence,
-             "Not compared — %s (%s). Its values are in the table; the change is not reported.",
+             "Not compared — %s. %s's values are in the table; their change is not reported.",
              o->withheld, name);
 }
 
