@@ -276,7 +276,7 @@ static int normalise(analyze_ctx *c, const shot_state *sh, st_image *patch, cons
                      st_chromo *chromo, st_image **surface, st_err *err)
 {
     double t = st_now();
-    int rc = shot_correct_colour(c, sh, patch, err);
+    int rc = shot_correct_colour(c, sh, patch, m, err);
     if (!rc)
         rc = stg_flatten(patch, c->frame_w, c->frame_h, c->opts->threads, err);
     st_chromo_opts o = {m, 0, 0, c->opts->threads};

@@ -48,6 +48,14 @@ int shot_find_chart(analyze_ctx *c, size_t i, shot_state *sh, st_image *img, st_
         else
             sh->chart_fitted = 1;
     }
+    if (sh->chart_fitted) {
+        double margin = CHART_MARGIN_PITCH * st_colorchart_pitch_px(&sh->chart);
+        t = st_now();
+        rc = st_chart_light_new(img, sh->chart.box, margin, &sh->chart_light, err);
+        c->res->times.normalise += st_now() - t;
+        if (rc)
+            return rc;
+    }
     rc = ST_OK;
     /* The baseline's chart sets the pixel size when only its pitch is known. */
     if (i == 0 && !c->base && s->pixel_mm <= 0 && s->chart_pitch_mm > 0) {
@@ -65,11 +73,17 @@ int shot_find_chart(analyze_ctx *c, size_t i, shot_state *sh, st_image *img, st_
     return ST_OK;
 }
 
-int shot_correct_colour(const analyze_ctx *c, const shot_state *sh, st_image *patch, st_err *err)
+int shot_correct_colour(const analyze_ctx *c, const shot_state *sh, st_image *patch, const unsigned char *mask,
+                        st_err *err)
 {
     if (!sh->chart_fitted || patch->channels != 3)
         return ST_OK;
-    return st_colorchart_apply_inplace(patch, &sh->chart, c->opts->threads, err);
+    st_colorchart scaled = sh->chart;
+    double k = sh->chart_light.field ? st_chart_light_patch_ratio(&sh->chart_light, sh->matrix, c->box, mask) : 1.0;
+    for (int r = 0; r < 3; r++)
+        for (int col = 0; col < 4; col++)
+            scaled.ccm[r][col] *= k;
+    return st_colorchart_apply_inplace(patch, &scaled, c->opts->threads, err);
 }
 
 void shot_colour_info(const analyze_ctx *c, const shot_state *sh, st_colour_info *out)
