@@ -60,7 +60,7 @@ static void on_progress(const st_batch_progress *p, void *ctx)
     batch_cli *b = ctx;
     if (p->series_status) {
         cli_progress_clear(&b->bar);
-        fprintf(stderr, "skintrack: series %s failed: %s\n", p->series, p->message);
+        cli_line("series %s failed: %s", p->series, p->message);
     }
     cli_progress_draw(&b->bar, p->done, p->total, p->elapsed_s,
                       p->elapsed_s > 0 ? (double)p->photos / p->elapsed_s : 0.0, "series");
@@ -119,11 +119,11 @@ int cmd_batch(int argc, char **argv)
     cli_progress_clear(&b.bar);
     if (rc)
         return cli_fail(cli_exit_for(rc), "%s", err.msg);
-    fprintf(stderr, "skintrack: %zu series: %zu analysed, %zu skipped (unchanged), %zu failed, "
-                    "%zu with failed sessions; results in %s\n",
-            r.total, r.analysed, r.skipped, r.failed, r.partial, out);
+    cli_line("%zu series: %zu analysed, %zu skipped (unchanged), %zu failed, "
+             "%zu with failed sessions; results in %s",
+             r.total, r.analysed, r.skipped, r.failed, r.partial, out);
     if (r.cancelled)
-        fprintf(stderr, "skintrack: interrupted: %zu series not analysed; run again to resume\n",
-                r.total - r.analysed - r.skipped - r.failed);
+        cli_line("interrupted: %zu series not analysed; run again to resume",
+                 r.total - r.analysed - r.skipped - r.failed);
     return (r.failed || r.partial || r.cancelled) ? EXIT_SOME_FAILED : EXIT_ALL_DONE;
 }

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Issue 24 (reliability, round two), the rest: series.json with a repeated
+# key is an error; control characters from files never reach the terminal
+# raw; a tiny or featureless photo fails quality control and is not taken as
+# the baseline; batch never writes inside its input tree, sets a damaged
+# results.db aside and leaves a foreign one alone; an interrupted or failed
+# analyze leaves OUT as it was or complete.
+set -uo pipefail
+: "${ST_CLI:?}" "${ST_SRC_DIR:?}" "${ST_BUILD_DIR:?}" "${ST_TEST_TMP:?}"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1} UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+work=$ST_TEST_TMP/robust_round3
+util=$ST_SRC_DIR/tests/e2e/robust_util.py
+gen=$ST_BUILD_DIR/samples/generator/skingen
+rm -rf "$work"; mkdir -p "$work"
+"$gen" photo "$work/base" --size 400x300 --seed 3 >/dev/null || { echo "skingen failed"; exit 1; }
+rm -f "$work/base/truth.json"
+fail=0
+ok() { echo "ok   $*"; }
+bad() { echo "FAIL $*"; fail=1; }
+# edit DIR PYTHON: run PYTHON on DIR/series.json loaded as d, written back
+edit() {
+  python3 - "$1/series.json" "$2" <<'PY'
+import json, sys
+p = sys.argv[1]; d = json.load(open(p))
+exec(sys.argv[2])
+if isinstance(d, dict): json.dump(d, open(p, "w"), indent=1)
+PY
+}
+fresh() { rm -rf "$work/$1" "$work/$1.out"; cp -r "$work/base" "$work/$1"; }
+
+# --- item 8: a repeated key, and control characters in messages ---------------
+fresh dup
+python3 - "$work/dup/series.json" <<'PY'
+import sys
+p = sys.argv[1]; t = open(p).read().rstrip()
+assert t.endswith("}")
+open(p, "w").write(t[:-1] + ', "sessions": [{"date": "2026-01-05", "files": ["2026-01-05.jpg"]}]}')
+PY
+st=0; "$ST_CLI" analyze "$work/dup" -o "$work/dup.out" 2>"$work/dup.err" || st=$?
+if [[ $st -eq 2 ]] && grep -qF "dup/series.json: key 'sessions' is given more than once" "$work/dup.err" \
+   && [[ $(wc -l <"$work/dup.err") -eq 1 ]]; then ok "duplicate 'sessions': $(cat "$work/dup.err")"
+else bad "duplicate 'sessions': status $st"; sed 's/^/     | /' "$work/dup.err"; fi
+[[ ! -e $work/dup.out ]] && ok "duplicate 'sessions': nothing written" || bad "duplicate 'sessions': OUT written"
+
+fresh esc
+edit "$work/esc" 'd["\u001b]0;owned\u0007\u001b[2J"] = 1; d["sessions"][1]["note\u009b31m"] = "x"'
+st=0; "$ST_CLI" analyze "$work/esc" -o "$work/esc.out" --no-report --no-images 2>"$work/esc.err" || st=$?
+if LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$work/esc.err" || LC_ALL=C grep -q $'\xc2[\x80-\x9f]' "$work/esc.err"; then
+  bad "unknown keys: a control character reached stderr"; cat -v "$work/esc.err"
+else ok "unknown keys: no control character on stderr (exit $st)"; fi
+grep -qF "unknown key '\\x1b]0;owned\\x07\\x1b[2J' ignored" "$work/esc.err" \
+  && grep -qF "unknown key 'sessions[1].note\\xc2\\x9b31m' ignored" "$work/esc.err" \
+  && ok "unknown keys: shown escaped: $(grep -F '\x07' "$work/esc.err")" \
+  || { bad "unknown keys: not shown escaped"; cat -v "$work/esc.err"; }
+
+exit $fail
