@@ -53,4 +53,30 @@ grep -qF "unknown key '\\x1b]0;owned\\x07\\x1b[2J' ignored" "$work/esc.err" \
   && ok "unknown keys: shown escaped: $(grep -F '\x07' "$work/esc.err")" \
   || { bad "unknown keys: not shown escaped"; cat -v "$work/esc.err"; }
 
+# --- item 9: a 16x16 noise PNG before the real baseline photo ------------------
+fresh tiny
+python3 - "$work/tiny/2026-01-05_a.png" <<'PY'
+import random, struct, sys, zlib
+def chunk(k, d): return struct.pack(">I", len(d)) + k + d + struct.pack(">I", zlib.crc32(k + d) & 0xffffffff)
+random.seed(5); w = h = 16
+raw = b"".join(b"\0" + bytes(random.randrange(40, 220) for _ in range(3 * w)) for _ in range(h))
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+                              + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+PY
+edit "$work/tiny" 'd["sessions"][0]["files"] = ["2026-01-05_a.png"] + d["sessions"][0]["files"]'
+st=0; "$ST_CLI" analyze "$work/tiny" -o "$work/tiny.out" --no-report --no-images 2>"$work/tiny.err" || st=$?
+python3 - "$work/tiny.out/metrics.json" <<'PY'
+
+import json, sys
+d = json.load(open(sys.argv[1]))
+regs = [s["registration"]["status"] for s in d["sessions"]]
+flags = d["progress"]["flags"]
+print("     registration:", regs, "flags:", flags)
+assert all(r in ("ok", "warn") for r in regs), regs
+want = "photo 2026-01-05_a.png left out: quality: too small to measure: 16x16 px, at least 64 px a side"
+assert any(want in f for f in flags), flags
+PY
+[[ $? -eq 0 && $st -eq 0 ]] && ok "tiny baseline shot: left out with its reason; the real photo is the reference" \
+  || { bad "tiny baseline shot: exit $st"; cat "$work/tiny.err"; }
+
 exit $fail
