@@ -117,6 +117,9 @@ int cmd_batch(int argc, char **argv)
     st_err err;
     int rc = st_batch_run(root, out, &o, &r, &err);
     cli_progress_clear(&b.bar);
+    if (r.db_set_aside[0])
+        cli_line("note: results database damaged (%s): set aside as %s and rebuilt", r.db_damage,
+                 r.db_set_aside);
     if (rc)
         return cli_fail(cli_exit_for(rc), "%s", err.msg);
     cli_line("%zu series: %zu analysed, %zu skipped (unchanged), %zu failed, "

@@ -79,4 +79,52 @@ PY
 [[ $? -eq 0 && $st -eq 0 ]] && ok "tiny baseline shot: left out with its reason; the real photo is the reference" \
   || { bad "tiny baseline shot: exit $st"; cat "$work/tiny.err"; }
 
+# --- item 5: batch never writes inside its input tree; results.db -----------------
+root=$work/root; rm -rf "$root"; mkdir -p "$root"; cp -r "$work/base" "$root/s1"
+python3 "$util" tree_state "$root" >"$work/root.state"
+refuse() { # refuse NAME OUT PATTERN
+  local st=0; "$ST_CLI" batch "$root" -o "$2" 2>"$work/$1.err" || st=$?
+  if [[ $st -eq 2 ]] && grep -qF -- "$3" "$work/$1.err" && [[ $(wc -l <"$work/$1.err") -eq 1 ]]; then ok "$1: $(cat "$work/$1.err")"
+  else bad "$1: status $st (want 2, one line with '$3')"; sed 's/^/     | /' "$work/$1.err"; fi
+}
+refuse out-is-root "$root" "the output folder may not be the batch root"
+refuse out-in-root "$root/out" "the output folder may not be the batch root"
+refuse out-in-series "$root/s1/out" "the output folder may not be the batch root"
+python3 "$util" tree_state "$root" | cmp -s - "$work/root.state" && ok "input tree unchanged (nothing created in it)" \
+  || { bad "input tree changed"; python3 "$util" tree_state "$root" | diff "$work/root.state" - | head; }
+mkdir -p "$work/outer"; mv "$root" "$work/outer/root"; root=$work/outer/root
+refuse root-in-out "$work/outer" "the output folder may not contain the batch root"
+mv "$root" "$work/root"; root=$work/root; rmdir "$work/outer"
+
+bout=$work/bout
+"$ST_CLI" batch "$root" -o "$bout" 2>"$work/b1.err" || { bad "batch: first run"; cat "$work/b1.err"; }
+# damaged: text where the database was; then a database cut in half
+for kind in text truncated; do
+  rm -f "$bout"/results.db.damaged-*
+  if [[ $kind == text ]]; then echo "this is not a database" >"$bout/results.db"
+  else "$ST_CLI" batch "$root" -o "$bout" 2>/dev/null; sz=$(stat -c %s "$bout/results.db"); truncate -s $((sz / 2)) "$bout/results.db"; fi
+  cp "$bout/results.db" "$work/damaged.db"
+  st=0; "$ST_CLI" batch "$root" -o "$bout" 2>"$work/dmg.err" || st=$?
+  if [[ $st -eq 0 ]] && grep -qF "set aside as $bout/results.db.damaged-1 and rebuilt" "$work/dmg.err" \
+     && cmp -s "$work/damaged.db" "$bout/results.db.damaged-1"; then ok "damaged ($kind): $(grep -F 'set aside' "$work/dmg.err")"
+  else bad "damaged ($kind): status $st"; sed 's/^/     | /' "$work/dmg.err"; fi
+  python3 - "$bout/results.db" <<'PY' && ok "damaged ($kind): rebuilt, the series stored again" || bad "damaged ($kind): not rebuilt"
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); assert [r[0] for r in c.execute("SELECT name FROM series")] == ["s1"]
+PY
+done
+# not ours: an unrelated SQLite file named results.db is refused, not modified
+fout=$work/fout; rm -rf "$fout"; mkdir -p "$fout"
+python3 - "$fout/results.db" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); c.execute("CREATE TABLE patients(id INTEGER PRIMARY KEY, name TEXT)")
+c.execute("INSERT INTO patients(name) VALUES ('x')"); c.commit(); c.close()
+PY
+sum_before=$(sha256sum "$fout/results.db")
+st=0; "$ST_CLI" batch "$root" -o "$fout" 2>"$work/foreign.err" || st=$?
+[[ $st -eq 2 ]] && grep -qF "$fout/results.db: not a skintrack results database" "$work/foreign.err" \
+  && ok "foreign results.db: $(cat "$work/foreign.err")" || { bad "foreign results.db: status $st"; cat "$work/foreign.err"; }
+[[ $(sha256sum "$fout/results.db") == "$sum_before" ]] && [[ ! -e $fout/results.db-wal ]] \
+  && ok "foreign results.db: unchanged" || bad "foreign results.db: modified"
+
 exit $fail
