@@ -39,4 +39,8 @@ const char *cli_run_date(char *buf, unsigned long len);
 /* The exit status for a library status code: input problems are 2, bugs 3. */
 int cli_exit_for(int st_code);
 
+/* SIGINT and SIGTERM remove the temporaries being written, then end the
+ * process as the signal would (cli/signals.c). */
+void cli_signals_remove_temporaries(void);
+
 #endif

@@ -65,6 +65,7 @@ int cmd_analyze(int argc, char **argv)
     o.run_date = cli_run_date(when, sizeof when);
     st_analyze_result res;
     st_err err = {0};
+    cli_signals_remove_temporaries();
     int rc = st_analyze_series(dir, out, &o, &res, &err);
     if (rc) {
         st_analyze_result_free(&res);

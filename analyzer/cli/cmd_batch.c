@@ -15,11 +15,13 @@
 static volatile sig_atomic_t cancel_requested;
 
 /* First SIGINT/SIGTERM: finish running series, start no new one. Second:
- * the default action (stop now; finished series are already stored). */
+ * stop now (finished series are already stored), removing the temporaries
+ * being written. */
 static void on_signal(int sig)
 {
+    (void)sig;
     cancel_requested = 1;
-    signal(sig, SIG_DFL);
+    cli_signals_remove_temporaries();
 }
 
 typedef struct batch_cli {

@@ -127,4 +127,19 @@ st=0; "$ST_CLI" batch "$root" -o "$fout" 2>"$work/foreign.err" || st=$?
 [[ $(sha256sum "$fout/results.db") == "$sum_before" ]] && [[ ! -e $fout/results.db-wal ]] \
   && ok "foreign results.db: unchanged" || bad "foreign results.db: modified"
 
+# --- item 6: SIGTERM during analyze leaves no hidden temporary ---------------------
+# The run is ended at 15 points of its course; each time it must die of the
+# signal (status 143) with no .name.XXXXXX left in OUT (images/ included).
+left=0; notsig=0
+for d in $(seq 0.1 0.1 1.5); do
+  rm -rf "$work/sig.out"
+  "$ST_CLI" analyze "$work/base" -o "$work/sig.out" -j 1 2>/dev/null & pid=$!
+  sleep "$d"; kill -TERM "$pid" 2>/dev/null; wait "$pid"; st=$?
+  [[ $st -eq 0 || $st -eq 143 ]] || notsig=$((notsig + 1))
+  t=$(find "$work/sig.out" -name '.*' 2>/dev/null | head -3 | tr '\n' ' ')
+  [[ -n $t ]] && { left=$((left + 1)); echo "     after ${d}s: $t"; }
+done
+[[ $left -eq 0 && $notsig -eq 0 ]] && ok "SIGTERM at 15 points of analyze: no temporary left, ended by the signal" \
+  || bad "SIGTERM: $left run(s) left temporaries, $notsig ended otherwise than by the signal"
+
 exit $fail
