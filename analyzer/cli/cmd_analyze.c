@@ -13,8 +13,11 @@ static void show_progress(void *ctx, size_t done, size_t total, const char *file
 {
     (void)ctx;
     int width = 30, fill = total ? (int)(width * done / total) : width;
-    fprintf(stderr, "\r[%.*s%*s] %zu/%zu %-40.40s", fill, "##############################", width - fill, "",
-            done, total, file);
+    char name[41];
+    snprintf(name, sizeof name, "%-40.40s", file);
+    fprintf(stderr, "\r[%.*s%*s] %zu/%zu ", fill, "##############################", width - fill, "",
+            done, total);
+    cli_escape_to(stderr, name); /* a file name: control characters escaped */
     if (done == total)
         fputc('\n', stderr);
     fflush(stderr);
@@ -62,17 +65,17 @@ int cmd_analyze(int argc, char **argv)
     o.run_date = cli_run_date(when, sizeof when);
     st_analyze_result res;
     st_err err = {0};
+    cli_signals_remove_temporaries();
     int rc = st_analyze_series(dir, out, &o, &res, &err);
     if (rc) {
         st_analyze_result_free(&res);
         return cli_fail(cli_exit_for(rc), "%s", err.msg);
     }
     for (size_t k = 0; k < res.notes.count; k++)
-        fprintf(stderr, "skintrack: note: %s\n", res.notes.items[k]);
+        cli_line("note: %s", res.notes.items[k]);
     for (size_t k = 0; k < res.failures.count; k++)
-        fprintf(stderr, "skintrack: %s: %s\n", dir, res.failures.items[k]);
-    fprintf(stderr, "skintrack: %s: %zu sessions, %zu failed; results in %s\n", dir, res.n_sessions,
-            res.n_failed, out);
+        cli_line("%s: %s", dir, res.failures.items[k]);
+    cli_line("%s: %zu sessions, %zu failed; results in %s", dir, res.n_sessions, res.n_failed, out);
     int status = res.n_failed ? EXIT_SOME_FAILED : EXIT_ALL_DONE;
     st_analyze_result_free(&res);
     return status;

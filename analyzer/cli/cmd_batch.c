@@ -15,11 +15,13 @@
 static volatile sig_atomic_t cancel_requested;
 
 /* First SIGINT/SIGTERM: finish running series, start no new one. Second:
- * the default action (stop now; finished series are already stored). */
+ * stop now (finished series are already stored), removing the temporaries
+ * being written. */
 static void on_signal(int sig)
 {
+    (void)sig;
     cancel_requested = 1;
-    signal(sig, SIG_DFL);
+    cli_signals_remove_temporaries();
 }
 
 typedef struct batch_cli {
@@ -60,7 +62,7 @@ static void on_progress(const st_batch_progress *p, void *ctx)
     batch_cli *b = ctx;
     if (p->series_status) {
         cli_progress_clear(&b->bar);
-        fprintf(stderr, "skintrack: series %s failed: %s\n", p->series, p->message);
+        cli_line("series %s failed: %s", p->series, p->message);
     }
     cli_progress_draw(&b->bar, p->done, p->total, p->elapsed_s,
                       p->elapsed_s > 0 ? (double)p->photos / p->elapsed_s : 0.0, "series");
@@ -117,13 +119,16 @@ int cmd_batch(int argc, char **argv)
     st_err err;
     int rc = st_batch_run(root, out, &o, &r, &err);
     cli_progress_clear(&b.bar);
+    if (r.db_set_aside[0])
+        cli_line("note: results database damaged (%s): set aside as %s and rebuilt", r.db_damage,
+                 r.db_set_aside);
     if (rc)
         return cli_fail(cli_exit_for(rc), "%s", err.msg);
-    fprintf(stderr, "skintrack: %zu series: %zu analysed, %zu skipped (unchanged), %zu failed, "
-                    "%zu with failed sessions; results in %s\n",
-            r.total, r.analysed, r.skipped, r.failed, r.partial, out);
+    cli_line("%zu series: %zu analysed, %zu skipped (unchanged), %zu failed, "
+             "%zu with failed sessions; results in %s",
+             r.total, r.analysed, r.skipped, r.failed, r.partial, out);
     if (r.cancelled)
-        fprintf(stderr, "skintrack: interrupted: %zu series not analysed; run again to resume\n",
-                r.total - r.analysed - r.skipped - r.failed);
+        cli_line("interrupted: %zu series not analysed; run again to resume",
+                 r.total - r.analysed - r.skipped - r.failed);
     return (r.failed || r.partial || r.cancelled) ? EXIT_SOME_FAILED : EXIT_ALL_DONE;
 }

@@ -36,8 +36,8 @@ int cmd_merge(int argc, char **argv)
         cli_fail(EXIT_SOME_FAILED, "%s", err.msg);
         status = EXIT_SOME_FAILED;
     } else {
-        fprintf(stderr, "skintrack: merged %d shard(s) into %s: %zu series; overview in %s/index.html\n",
-                argc - 2, argv[1], n, out);
+        cli_line("merged %d shard(s) into %s: %zu series; overview in %s/index.html",
+                 argc - 2, argv[1], n, out);
     }
     st_db_free_names(names, n);
     st_db_close(db);

@@ -1,9 +1,8 @@
 /* skintrack: dispatch to the commands of SPEC.md. */
+#define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
 #include "cli/commands.h"
 
-#define _POSIX_C_SOURCE 200809L
-#include <stdarg.h>
 #include <stdlib.h>
 #include <time.h>
 #include <stdio.h>
@@ -11,17 +10,6 @@
 
 #include "core/alloc.h"
 #include "skintrack/skintrack.h"
-
-int cli_fail(int status, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("skintrack: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    return status;
-}
 
 const char *cli_run_date(char *buf, unsigned long len)
 {

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -38,6 +39,43 @@ static mode_t current_umask(void)
     return um;
 }
 
+/* The temporaries open now. A slot's path is complete before `used` is set
+ * (release store) and `used` is cleared before the path is reused, so a
+ * signal handler that sees used == 1 reads a whole path. */
+static struct {
+    int used;
+    char path[ST_PATH_MAX];
+} live[ST_AFILE_LIVE_MAX];
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int live_add(const char *tmp)
+{
+    pthread_mutex_lock(&live_lock);
+    int slot = 0;
+    for (int i = 0; i < ST_AFILE_LIVE_MAX && !slot; i++)
+        if (!__atomic_load_n(&live[i].used, __ATOMIC_ACQUIRE)) {
+            snprintf(live[i].path, sizeof live[i].path, "%s", tmp);
+            __atomic_store_n(&live[i].used, 1, __ATOMIC_RELEASE);
+            slot = i + 1;
+        }
+    pthread_mutex_unlock(&live_lock);
+    return slot;
+}
+
+static void live_remove(st_afile *af)
+{
+    if (af->slot)
+        __atomic_store_n(&live[af->slot - 1].used, 0, __ATOMIC_RELEASE);
+    af->slot = 0;
+}
+
+void st_afile_unlink_live(void)
+{
+    for (int i = 0; i < ST_AFILE_LIVE_MAX; i++)
+        if (__atomic_load_n(&live[i].used, __ATOMIC_ACQUIRE))
+            unlink(live[i].path);
+}
+
 int st_afile_open(st_afile *af, const char *path, st_err *err)
 {
     memset(af, 0, sizeof *af);
@@ -54,11 +92,13 @@ int st_afile_open(st_afile *af, const char *path, st_err *err)
     if (fd < 0)
         return st_err_set(err, ST_EIO, "%s: cannot create temporary file (%s)", path,
                           strerror(errno));
+    af->slot = live_add(af->tmp);
     af->fp = fdopen(fd, "wb");
     if (!af->fp) {
         int e = errno;
         close(fd);
         unlink(af->tmp);
+        live_remove(af);
         return st_err_set(err, ST_EIO, "%s: cannot open (%s)", path, strerror(e));
     }
     return ST_OK;
@@ -85,10 +125,11 @@ int st_afile_commit(st_afile *af, st_err *err)
         failed = 1;
         e = errno;
     }
-    if (failed) {
+    if (failed)
         unlink(af->tmp);
+    live_remove(af);
+    if (failed)
         return st_err_set(err, ST_EIO, "%s: cannot write (%s)", af->path, strerror(e));
-    }
     return ST_OK;
 }
 
@@ -100,6 +141,7 @@ void st_afile_abort(st_afile *af)
     }
     if (af->tmp[0])
         unlink(af->tmp);
+    live_remove(af);
 }
 
 int st_atomic_write(const char *path, const void *data, size_t size, st_err *err)

@@ -13,6 +13,7 @@ typedef struct st_afile {
     FILE *fp;
     char tmp[ST_PATH_MAX];
     char path[ST_PATH_MAX];
+    int slot; /* 1 + its place in the registry of live temporaries, or 0 */
 } st_afile;
 
 int st_afile_open(st_afile *af, const char *path, st_err *err);
@@ -21,6 +22,14 @@ int st_afile_open(st_afile *af, const char *path, st_err *err);
 int st_afile_commit(st_afile *af, st_err *err);
 /* Close and remove the temporary; safe to call after a failed commit. */
 void st_afile_abort(st_afile *af);
+
+/* Removes every temporary that is open at this moment (unlink only, no lock,
+ * no allocation: async-signal-safe). For a SIGTERM/SIGINT handler, which then
+ * re-raises the signal: a killed run leaves no .name.XXXXXX behind. Up to
+ * ST_AFILE_LIVE_MAX temporaries open at once are known; more are still
+ * removed by commit and abort as usual. */
+#define ST_AFILE_LIVE_MAX 128
+void st_afile_unlink_live(void);
 
 /* Whole buffer in one call. */
 int st_atomic_write(const char *path, const void *data, size_t size, st_err *err);

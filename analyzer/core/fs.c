@@ -1,7 +1,13 @@
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* realpath */
+/* Paths are cut at PATH_MAX on purpose. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 #include "core/fs.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <fcntl.h>
@@ -56,4 +62,39 @@ int st_fopen_regular(const char *path, int missing_ok, FILE **fp, st_err *err)
         return st_err_set(err, ST_EIO, "%s: cannot open (%s)", path, strerror(e));
     }
     return ST_OK;
+}
+
+int st_path_resolve_future(const char *path, char *out)
+{
+    char head[PATH_MAX], rest[PATH_MAX] = "", tmp[PATH_MAX];
+    snprintf(head, sizeof head, "%s", path);
+    while (!realpath(head[0] ? head : ".", out)) {
+        char *slash = strrchr(head, '/');
+        const char *last = slash ? slash + 1 : head;
+        snprintf(tmp, sizeof tmp, "%s%s%s", last, rest[0] ? "/" : "", rest);
+        snprintf(rest, sizeof rest, "%s", tmp);
+        if (!slash)
+            head[0] = 0;
+        else if (slash == head)
+            head[1] = 0; /* "/" */
+        else
+            *slash = 0;
+        if (!head[0] && !realpath(".", out))
+            return -1;
+        if (!head[0])
+            break;
+    }
+    if (rest[0]) {
+        size_t len = strlen(out);
+        snprintf(out + len, PATH_MAX - len, "%s%s", len > 1 ? "/" : "", rest);
+    }
+    return 0;
+}
+
+int st_path_within(const char *inner, const char *outer)
+{
+    size_t n = strlen(outer);
+    if (n == 1 && outer[0] == '/')
+        return 1;
+    return !strncmp(inner, outer, n) && (inner[n] == 0 || inner[n] == '/');
 }

@@ -15,6 +15,7 @@
  *   dominates. */
 #include "metrics/quality.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,9 +33,18 @@ static void add_msg(st_quality *q, int status, const char *fmt, double v)
         snprintf(q->messages[q->n_messages++], sizeof q->messages[0], fmt, v);
 }
 
-static void judge(st_quality *q)
+static void judge(st_quality *q, int w, int h)
 {
-    if (q->sharpness < ST_QC_SHARP_FAIL)
+    if (w < ST_QC_MIN_SIDE || h < ST_QC_MIN_SIDE) {
+        q->status = 2;
+        snprintf(q->messages[q->n_messages++], sizeof q->messages[0],
+                 "too small to measure: %dx%d px, at least %d px a side", w, h, ST_QC_MIN_SIDE);
+    }
+    int flat = q->luminance_sd < ST_QC_FLAT_SD && q->exposure >= ST_QC_EXPO_FAIL_LO &&
+               q->exposure <= ST_QC_EXPO_FAIL_HI;
+    if (flat)
+        add_msg(q, 2, "featureless: no texture (luminance spread %.2g)", q->luminance_sd);
+    else if (q->sharpness < ST_QC_SHARP_FAIL)
         add_msg(q, 2, "out of focus (sharpness %.2g)", q->sharpness);
     else if (q->sharpness < ST_QC_SHARP_WARN)
         add_msg(q, 1, "soft focus (sharpness %.2g)", q->sharpness);
@@ -56,7 +66,8 @@ typedef struct qc_ctx {
     const st_image *img;
     int w, h, lw, lh, half; /* half: 2x2 block means taken */
     float *y, *small;       /* full-resolution luminance, half-resolution plane */
-    double *sum, *s, *s2;   /* per-row partial sums */
+    double *sum, *sum2;     /* per-row luminance sums and sums of squares */
+    double *s, *s2;         /* per-row Laplacian sums */
     size_t *clipped;
     int failed;
 } qc_ctx;
@@ -76,14 +87,16 @@ static void luminance_rows(const qc_ctx *c, int r0, int r1)
         const float *p0 = st_image_row(img, 0, r);
         const float *p1 = st_image_row(img, img->channels == 3 ? 1 : 0, r);
         const float *p2 = st_image_row(img, img->channels == 3 ? 2 : 0, r);
-        double sum = 0.0;
+        double sum = 0.0, sum2 = 0.0;
         unsigned clipped = 0;
         for (int x = 0; x < c->w; x++) {
             clipped += (unsigned)((p0[x] >= 0.99f) | (p1[x] >= 0.99f) | (p2[x] >= 0.99f) |
                                   (yr[x] <= 0.01f));
             sum += yr[x];
+            sum2 += (double)yr[x] * yr[x];
         }
         c->sum[r] = sum;
+        c->sum2[r] = sum2;
         c->clipped[r] = clipped;
     }
 }
@@ -137,8 +150,8 @@ int st_quality_measure(const st_image *img, st_quality *q, st_metric_set *set, i
         return st_err_set(err, ST_EINVAL, "quality: bad arguments");
     /* The 5-point Laplacian needs a 3x3 neighbourhood. */
     if (img->width < 3 || img->height < 3)
-        return st_err_set(err, ST_EINVAL, "quality: image too small (%dx%d)", img->width,
-                          img->height);
+        return st_err_set(err, ST_EINVAL, "quality: too small to measure: %dx%d px, at least %d px a side",
+                          img->width, img->height, ST_QC_MIN_SIDE);
     memset(q, 0, sizeof *q);
     qc_ctx c = {.img = img, .w = img->width, .h = img->height};
     /* On the 2x2 block means: sensor noise (white, so 20 sigma^2 of
@@ -151,18 +164,20 @@ int st_quality_measure(const st_image *img, st_quality *q, st_metric_set *set, i
     c.y = st_alloc_floats(n);
     c.small = c.half ? st_alloc_floats((size_t)c.lw * c.lh) : c.y;
     c.sum = malloc((size_t)c.h * sizeof *c.sum);
+    c.sum2 = malloc((size_t)c.h * sizeof *c.sum2);
     c.clipped = malloc((size_t)c.h * sizeof *c.clipped);
     c.s = calloc((size_t)c.lh, sizeof *c.s);
     c.s2 = calloc((size_t)c.lh, sizeof *c.s2);
-    int rc = (c.y && c.small && c.sum && c.clipped && c.s && c.s2) ? ST_OK : ST_ENOMEM;
+    int rc = (c.y && c.small && c.sum && c.sum2 && c.clipped && c.s && c.s2) ? ST_OK : ST_ENOMEM;
     if (!rc) {
         st_parallel_for(threads, c.lh, 16, pass_luminance, &c);
         st_parallel_for(threads, c.lh - 2, 16, pass_laplacian, &c);
     }
-    double sum = 0.0, s = 0.0, s2 = 0.0;
+    double sum = 0.0, sum2 = 0.0, s = 0.0, s2 = 0.0;
     size_t clipped = 0;
     for (int r = 0; !rc && r < c.h; r++) {
         sum += c.sum[r];
+        sum2 += c.sum2[r];
         clipped += c.clipped[r];
     }
     for (int r = 1; !rc && r < c.lh - 1; r++) {
@@ -175,6 +190,7 @@ int st_quality_measure(const st_image *img, st_quality *q, st_metric_set *set, i
         st_aligned_free(c.small);
     st_aligned_free(c.y);
     free(c.sum);
+    free(c.sum2);
     free(c.clipped);
     free(c.s);
     free(c.s2);
@@ -183,9 +199,11 @@ int st_quality_measure(const st_image *img, st_quality *q, st_metric_set *set, i
     double cnt = (double)(c.lw - 2) * (c.lh - 2), mean = s / cnt;
     q->clipped_pct = 100.0 * (double)clipped / (double)n;
     q->exposure = sum / (double)n;
+    double var = sum2 / (double)n - q->exposure * q->exposure;
+    q->luminance_sd = var > 0 ? sqrt(var) : 0.0;
     double to_mid_grey = q->exposure > 0.01 ? 0.5 / q->exposure : 50.0;
     q->sharpness = (s2 / cnt - mean * mean) * to_mid_grey * to_mid_grey;
-    judge(q);
+    judge(q, img->width, img->height);
     if (set) {
         if ((rc = st_metric_set_put(set, "quality.sharpness", q->sharpness, "", err)) ||
             (rc = st_metric_set_put(set, "quality.clipped_pct", q->clipped_pct, "%", err)) ||

@@ -25,18 +25,35 @@
 #define ST_QC_EXPO_FAIL_LO 0.05
 #define ST_QC_EXPO_FAIL_HI 0.95
 
+/* The smallest photo quality control passes, in px a side. Below it nothing
+ * downstream can use the photo as the series' reference: registration needs
+ * 32 px a side on the level ECC starts from (register/register.c), so a
+ * 16x16 baseline could take no follow-up; the uncalibrated ROI tile is 64 px
+ * (series/tiles.h, ST_TILE_PX_UNCAL), so under 64 px the patch holds less
+ * than one tile and the remodeling index has no interval; and the roughness
+ * band (4 px to a quarter of the side, metrics/roughness.c) spans two octaves
+ * at 64 px, none at 16. */
+#define ST_QC_MIN_SIDE 64
+/* A photo whose luminance spread is under about one 8-bit step shows no
+ * texture at all (a blank frame, a lens cap on a grey card): "featureless",
+ * whatever the focus. */
+#define ST_QC_FLAT_SD (1.0 / 255.0)
+
 #define ST_QC_MAX_MESSAGES 4
 
 typedef struct st_quality {
     int status; /* 0 ok, 1 warn, 2 fail (as st_reg_status) */
     double sharpness, clipped_pct, exposure;
+    double luminance_sd; /* spread of the luminance (not a metric) */
     int n_messages;
     char messages[ST_QC_MAX_MESSAGES][128];
 } st_quality;
 
 /* Measures img (1 or 3 channels, sRGB-encoded [0, 1]) on up to `threads`
  * threads (<= 0: all cores; same result for any count); set (may be NULL)
- * receives the three quality.* metrics. */
+ * receives the three quality.* metrics. An image under ST_QC_MIN_SIDE px a
+ * side fails ("too small to measure"), one under 3 px is an error (nothing
+ * can be measured). */
 int st_quality_measure(const st_image *img, st_quality *q, st_metric_set *set, int threads,
                        st_err *err);
 

@@ -29,44 +29,14 @@
 
 #define MIN_VIEW_FRACTION 0.5 /* a photo must see half the ROI to be measured on it */
 
-/* The absolute form of a path that may not exist yet: its deepest existing
- * ancestor resolved (symlinks included), the rest appended. */
-static int resolve_future(const char *path, char out[PATH_MAX])
-{
-    char head[PATH_MAX], rest[PATH_MAX] = "", tmp[PATH_MAX];
-    snprintf(head, sizeof head, "%s", path);
-    while (!realpath(head[0] ? head : ".", out)) {
-        char *slash = strrchr(head, '/');
-        const char *last = slash ? slash + 1 : head;
-        snprintf(tmp, sizeof tmp, "%s%s%s", last, rest[0] ? "/" : "", rest);
-        snprintf(rest, sizeof rest, "%s", tmp);
-        if (!slash)
-            head[0] = 0;
-        else if (slash == head)
-            head[1] = 0; /* "/" */
-        else
-            *slash = 0;
-        if (!head[0] && !realpath(".", out))
-            return -1;
-        if (!head[0])
-            break;
-    }
-    if (rest[0]) {
-        size_t len = strlen(out);
-        snprintf(out + len, PATH_MAX - len, "%s%s", len > 1 ? "/" : "", rest);
-    }
-    return 0;
-}
-
 /* OUT must not be the series folder or inside it: input folders are never
  * written, not even an empty folder, so this is checked before creating OUT. */
 static int prepare_out(const char *dir, const char *out, int images, st_err *err)
 {
     char rd[PATH_MAX], ro[PATH_MAX], img[4200];
-    if (!realpath(dir, rd) || resolve_future(out, ro))
+    if (!realpath(dir, rd) || st_path_resolve_future(out, ro))
         return st_err_set(err, ST_EIO, "%s: cannot resolve (%s)", out, strerror(errno));
-    size_t n = strlen(rd);
-    if (!strncmp(ro, rd, n) && (ro[n] == 0 || ro[n] == '/'))
+    if (st_path_within(ro, rd))
         return st_err_set(err, ST_EINVAL, "%s: the output folder may not lie inside the series folder %s", out, dir);
     int rc = st_mkdir_p(out, err);
     if (rc)

@@ -1,7 +1,8 @@
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* realpath */
 #include "series/batch.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,13 +182,34 @@ int st_batch_write_index(const char *out, char *const *names, size_t count, st_e
     return rc;
 }
 
+/* Input folders are never written (SPEC "Bad input"): OUT may not be ROOT or
+ * lie inside it (OUT/index.html would land in the input tree, OUT itself
+ * would be read as a series), and ROOT may not lie inside OUT (OUT/<series>
+ * folders and results.db beside the inputs). Checked before OUT is made. */
+static int check_out(const char *root, const char *out, st_err *err)
+{
+    char rr[PATH_MAX], ro[PATH_MAX];
+    if (!realpath(root, rr))
+        return st_err_set(err, ST_EIO, "%s: cannot open (%s)", root, strerror(errno));
+    if (st_path_resolve_future(out, ro))
+        return st_err_set(err, ST_EIO, "%s: cannot resolve (%s)", out, strerror(errno));
+    if (st_path_within(ro, rr))
+        return st_err_set(err, ST_EINVAL, "%s: the output folder may not be the batch root %s or lie inside it",
+                          out, root);
+    if (st_path_within(rr, ro))
+        return st_err_set(err, ST_EINVAL, "%s: the output folder may not contain the batch root %s", out, root);
+    return ST_OK;
+}
+
 int st_batch_run(const char *root, const char *out, const st_batch_opts *opts,
                  st_batch_result *result, st_err *err)
 {
     memset(result, 0, sizeof *result);
     if (!opts->analyze)
         return st_err_set(err, ST_EINVAL, "batch: no analysis function");
-    int rc = st_mkdir_p(out, err);
+    int rc = check_out(root, out, err);
+    if (!rc)
+        rc = st_mkdir_p(out, err);
     if (rc)
         return rc;
     batch_state b = {.root = root, .out = out, .opts = opts, .result = result};
@@ -203,7 +225,8 @@ int st_batch_run(const char *root, const char *out, const st_batch_opts *opts,
                  opts->shard_n);
     else
         snprintf(db_path, sizeof db_path, "%s/results.db", out);
-    if ((rc = st_db_open(db_path, &b.db, err)) ||
+    if ((rc = st_db_open_rebuild(db_path, &b.db, result->db_set_aside, sizeof result->db_set_aside,
+                                 result->db_damage, sizeof result->db_damage, err)) ||
         (rc = st_db_run_begin(b.db, opts->options_text, &b.run_id, err))) {
         st_db_close(b.db);
         st_db_free_names(b.names, b.count);

@@ -41,6 +41,9 @@ typedef struct st_batch_result {
     size_t total, analysed, skipped, failed, partial;
     size_t photos;
     int cancelled;
+    /* A damaged results database found at the start: where it was set
+     * aside and what SQLite said ("" when none). */
+    char db_set_aside[1100], db_damage[256];
 } st_batch_result;
 
 /* Returns ST_OK when the batch ran (even if series failed: see result), or

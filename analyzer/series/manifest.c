@@ -250,6 +250,57 @@ static int parse_sessions(const ctx *c, const cJSON *arr)
     return ST_OK;
 }
 
+/* ---- duplicate keys -------------------------------------------------- */
+
+static int cmp_member(const void *a, const void *b)
+{
+    return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+/* cJSON keeps every member of an object, a repeated key included, and the
+ * parser below would read both (a second "sessions" list replaced the first,
+ * which leaked). RFC 8259 §4 leaves repeated names undefined; a manifest that
+ * says two things is refused. Returns 1 with the JSON path of the first
+ * repeated key (in sort order) in path, 0 if none, -1 out of memory. Depth is
+ * bounded by cJSON's nesting limit; members are sorted, so a huge object
+ * costs n log n, not n². */
+static int find_duplicate(const cJSON *v, char *path, size_t cap)
+{
+    size_t n = 0, len = strlen(path);
+    for (const cJSON *c = v->child; c; c = c->next)
+        n++;
+    if (cJSON_IsObject(v) && n > 1) {
+        const cJSON **m = malloc(n * sizeof *m);
+        if (!m)
+            return -1;
+        n = 0;
+        for (const cJSON *c = v->child; c; c = c->next)
+            m[n++] = c;
+        qsort(m, n, sizeof *m, cmp_member);
+        const char *dup = NULL;
+        for (size_t i = 1; i < n && !dup; i++)
+            if (!strcmp(m[i - 1]->string, m[i]->string))
+                dup = m[i]->string;
+        if (dup)
+            snprintf(path + len, cap - len, "%s%s", len ? "." : "", dup);
+        free(m);
+        if (dup)
+            return 1;
+    }
+    size_t i = 0;
+    for (const cJSON *c = v->child; c; c = c->next, i++) {
+        if (cJSON_IsObject(v))
+            snprintf(path + len, cap - len, "%s%s", len ? "." : "", c->string);
+        else
+            snprintf(path + len, cap - len, "[%zu]", i);
+        int rc = find_duplicate(c, path, cap);
+        if (rc)
+            return rc;
+        path[len] = 0;
+    }
+    return 0;
+}
+
 /* ---- top level ------------------------------------------------------- */
 
 static int parse_roi(const ctx *c, const cJSON *v)
@@ -352,8 +403,12 @@ int st_manifest_parse(const char *text, size_t len, const char *name, const char
         return st_err_set(err, ST_EFORMAT, "%s: not valid JSON (near byte %ld)", name, off);
     }
     int rc = ST_OK;
+    char dup[256] = "";
     if (!cJSON_IsObject(root))
         rc = st_err_set(err, ST_EINVAL, "%s: the top level must be an object", name);
+    else if ((rc = find_duplicate(root, dup, sizeof dup)) != 0)
+        rc = rc < 0 ? st_err_set(err, ST_ENOMEM, "%s: out of memory", name)
+                    : st_err_set(err, ST_EINVAL, "%s: key '%s' is given more than once", name, dup);
     for (const cJSON *it = cJSON_IsObject(root) ? root->child : NULL; it && !rc; it = it->next)
         rc = parse_top_key(&c, it);
     cJSON_Delete(root);

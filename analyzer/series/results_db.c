@@ -1,11 +1,13 @@
 #define _POSIX_C_SOURCE 200809L
 #include "series/results_db.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "core/error.h"
@@ -54,20 +56,77 @@ static int exec(st_db *db, const char *sql, st_err *err)
     return ST_OK;
 }
 
-static int user_version(st_db *db, int *version)
+static int pragma_int(st_db *db, const char *sql, int *value)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
     int ok = sqlite3_step(st) == SQLITE_ROW;
-    *version = ok ? sqlite3_column_int(st, 0) : 0;
+    *value = ok ? sqlite3_column_int(st, 0) : 0;
     sqlite3_finalize(st);
     return ok ? 0 : -1;
 }
 
-int st_db_open(const char *path, st_db **out, st_err *err)
+/* The file cannot be read as SQLite: not a database, or pages that fail
+ * SQLite's own checks. */
+static int is_damage(st_db *db)
+{
+    int e = sqlite3_errcode(db->sql) & 0xff;
+    return e == SQLITE_NOTADB || e == SQLITE_CORRUPT;
+}
+
+/* PRAGMA quick_check (the structure of every page, without the index
+ * cross-checks of integrity_check: linear in the file): 1 if it says "ok". */
+static int quick_check_ok(st_db *db, char *why, size_t cap)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db->sql, "PRAGMA quick_check(1)", -1, &st, NULL) != SQLITE_OK) {
+        snprintf(why, cap, "%s", sqlite3_errmsg(db->sql));
+        return 0;
+    }
+    int step = sqlite3_step(st);
+    const unsigned char *t = step == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+    int ok = t && !strcmp((const char *)t, "ok");
+    if (!ok)
+        snprintf(why, cap, "%s", t ? (const char *)t : sqlite3_errmsg(db->sql));
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* Is the file ours? Read before anything is written (even the WAL switch
+ * rewrites the header). Ours: our application_id; or a database made before
+ * the id was set (id 0, our schema version, our tables); or an empty one. A
+ * damaged file sets *damaged and why. */
+static int check_ours(st_db *db, int *damaged, char *why, size_t cap, st_err *err)
+{
+    int app = 0, version = 0, tables = 0, own = 0;
+    if (pragma_int(db, "PRAGMA application_id", &app) || pragma_int(db, "PRAGMA user_version", &version) ||
+        pragma_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'", &tables) ||
+        pragma_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
+                       " ('runs', 'series', 'sessions', 'images', 'metrics')", &own)) {
+        if ((*damaged = is_damage(db)))
+            snprintf(why, cap, "%s", sqlite3_errmsg(db->sql));
+        return sql_fail(db, err, "not a results database");
+    }
+    if ((app == 0 || app == ST_DB_APPLICATION_ID) && version != 0 && version != ST_DB_SCHEMA_VERSION)
+        return st_err_set(err, ST_EFORMAT, "%s: results database schema version %d, this "
+                          "skintrack reads version %d", db->path, version, ST_DB_SCHEMA_VERSION);
+    int empty = app == 0 && version == 0 && tables == 0;
+    int legacy = app == 0 && version == ST_DB_SCHEMA_VERSION && own == 5;
+    if (app != ST_DB_APPLICATION_ID && !empty && !legacy)
+        return st_err_set(err, ST_EFORMAT, "%s: not a skintrack results database (application_id %d, "
+                          "%d table(s)); left as it is", db->path, app, tables);
+    if (!quick_check_ok(db, why, cap)) {
+        *damaged = 1;
+        return st_err_set(err, ST_EFORMAT, "%s: damaged results database (%s)", db->path, why);
+    }
+    return ST_OK;
+}
+
+static int db_open(const char *path, st_db **out, int *damaged, char *why, size_t cap, st_err *err)
 {
     *out = NULL;
+    *damaged = 0;
     st_db *db = calloc(1, sizeof *db);
     if (!db)
         return st_err_set(err, ST_ENOMEM, "%s: out of memory", path);
@@ -80,24 +139,17 @@ int st_db_open(const char *path, st_db **out, st_err *err)
         goto fail;
     }
     sqlite3_busy_timeout(db->sql, 10000);
+    if ((rc = check_ours(db, damaged, why, cap, err)))
+        goto fail;
     /* WAL + NORMAL: a committed transaction survives a killed process. */
     if ((rc = exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                        "PRAGMA foreign_keys=ON;", err)))
         goto fail;
-    int version;
-    if (user_version(db, &version)) {
-        rc = sql_fail(db, err, "not a results database");
-        goto fail;
-    }
-    if (version != 0 && version != ST_DB_SCHEMA_VERSION) {
-        rc = st_err_set(err, ST_EFORMAT, "%s: results database schema version %d, this "
-                        "skintrack reads version %d", path, version, ST_DB_SCHEMA_VERSION);
-        goto fail;
-    }
     if ((rc = exec(db, "BEGIN IMMEDIATE", err)))
         goto fail;
-    char sql[64];
-    snprintf(sql, sizeof sql, "PRAGMA user_version=%d", ST_DB_SCHEMA_VERSION);
+    char sql[96];
+    snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d", ST_DB_SCHEMA_VERSION,
+             ST_DB_APPLICATION_ID);
     if ((rc = exec(db, schema_sql, err)) || (rc = exec(db, sql, err)) ||
         (rc = exec(db, "COMMIT", err))) {
         exec(db, "ROLLBACK", NULL);
@@ -106,8 +158,57 @@ int st_db_open(const char *path, st_db **out, st_err *err)
     *out = db;
     return ST_OK;
 fail:
+    if (!*damaged && is_damage(db)) {
+        *damaged = 1;
+        snprintf(why, cap, "%s", sqlite3_errmsg(db->sql));
+    }
     st_db_close(db);
     return rc;
+}
+
+int st_db_open(const char *path, st_db **out, st_err *err)
+{
+    int damaged;
+    char why[256];
+    return db_open(path, out, &damaged, why, sizeof why, err);
+}
+
+/* path -> path.damaged-<n> (with its -wal and -shm, so they stay a pair),
+ * the first n not taken. */
+static int set_aside(const char *path, char *aside, size_t cap, st_err *err)
+{
+    for (int n = 1; n < 1000; n++) {
+        snprintf(aside, cap, "%s.damaged-%d", path, n);
+        struct stat sb;
+        if (lstat(aside, &sb) == 0 || errno != ENOENT)
+            continue;
+        if (rename(path, aside))
+            return st_err_set(err, ST_EIO, "%s: cannot set the damaged database aside (%s)", path, strerror(errno));
+        static const char *const side[] = {"-wal", "-shm"};
+        for (int k = 0; k < 2; k++) {
+            char from[1100], to[1100];
+            snprintf(from, sizeof from, "%s%s", path, side[k]);
+            snprintf(to, sizeof to, "%s%s", aside, side[k]);
+            if (rename(from, to) && errno != ENOENT)
+                return st_err_set(err, ST_EIO, "%s: cannot set aside (%s)", from, strerror(errno));
+        }
+        return ST_OK;
+    }
+    return st_err_set(err, ST_EIO, "%s: too many damaged copies set aside already", path);
+}
+
+int st_db_open_rebuild(const char *path, st_db **out, char *aside, size_t aside_cap,
+                       char *why, size_t why_cap, st_err *err)
+{
+    int damaged;
+    aside[0] = why[0] = 0;
+    int rc = db_open(path, out, &damaged, why, why_cap, err);
+    if (!rc || !damaged)
+        return rc;
+    if ((rc = set_aside(path, aside, aside_cap, err)))
+        return rc;
+    char again[8]; /* a second damage is an error like any other */
+    return db_open(path, out, &damaged, again, sizeof again, err);
 }
 
 void st_db_close(st_db *db)

@@ -16,6 +16,10 @@
 #include "skintrack/skintrack.h"
 
 #define ST_DB_SCHEMA_VERSION 1
+/* PRAGMA application_id of our files ("SkTr"), set on creation (sqlite.org
+ * fileformat §1.3.15): a results.db that carries another id, or tables of
+ * another schema, is not ours and is never changed. */
+#define ST_DB_APPLICATION_ID 0x536b5472
 
 typedef struct st_db st_db;
 
@@ -61,7 +65,17 @@ typedef struct st_db_series {
     size_t n_metrics;
 } st_db_series;
 
+/* Opens (or creates) a results database. A file that is not ours (see
+ * ST_DB_APPLICATION_ID), of another schema version, or damaged (not SQLite,
+ * or failing PRAGMA quick_check) is ST_EFORMAT, left untouched. */
 int st_db_open(const char *path, st_db **out, st_err *err);
+
+/* As st_db_open, but a damaged file is renamed aside (path.damaged-<n>,
+ * with its -wal and -shm) and a new database made in its place; aside then
+ * holds the new name and why the damage SQLite reported. A file that is not
+ * ours is still refused. */
+int st_db_open_rebuild(const char *path, st_db **out, char *aside, size_t aside_cap,
+                       char *why, size_t why_cap, st_err *err);
 void st_db_close(st_db *db);
 
 /* Runs: tool version, options, start and end (UTC, ISO 8601). */

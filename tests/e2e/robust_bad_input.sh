@@ -82,12 +82,12 @@ expect textjpg 1 "2026-03-16.jpg: not a JPEG or PNG file"
 
 fresh tiny; rm "$work/tiny/2026-03-16.jpg"; python3 "$util" png "$work/tiny/2026-03-16.png" 1 1
 swap tiny 2026-03-16.jpg 2026-03-16.png
-expect tiny 1 "2026-03-16.png: quality: image too small (1x1)"
+expect tiny 1 "2026-03-16.png: quality: too small to measure: 1x1 px, at least 64 px a side"
 session_status tiny 2 failed; session_status tiny 3 ok
 
 fresh tinybase; rm "$work/tinybase/2026-01-05.jpg"; python3 "$util" png "$work/tinybase/2026-01-05.png" 1 1
 swap tinybase 2026-01-05.jpg 2026-01-05.png
-expect tinybase 1 "2026-01-05.png: quality: image too small (1x1)"
+expect tinybase 1 "2026-01-05.png: quality: too small to measure: 1x1 px, at least 64 px a side"
 grep -qF "2026-02-09.jpg: no usable baseline photo" "$work/tinybase.err" || { echo "FAIL tinybase: later sessions not named"; fail=1; }
 
 fresh huge; rm "$work/huge/2026-03-16.jpg"; python3 "$util" png_header "$work/huge/2026-03-16.png" 100000 100000

@@ -36,7 +36,10 @@ static void test_analytic(void)
         }
     CHECK_EQ_INT(st_quality_measure(img, &q, NULL, 2, NULL), 0);
     CHECK_NEAR(q.clipped_pct, 15.0, 0.01);
-    CHECK_EQ_INT(q.status, 1);
+    /* 66x10 is under ST_QC_MIN_SIDE: a fail for its size; the clipping alone a warning */
+    CHECK_EQ_INT(q.status, 2);
+    CHECK(q.n_messages == 2 && strstr(q.messages[0], "too small to measure: 66x10 px") &&
+          !strcmp(q.messages[1], "15.0 % of the pixels clipped"));
     st_metric_set_clear(&set);
     st_image_free(img);
 }
@@ -110,8 +113,58 @@ static void test_sharpness_exposure_invariant(void)
     skingen_skin_free(skin);
 }
 
+/* Issue 24: a photo too small for registration and the tiles, or one with no
+ * texture at all, fails with the reason, so it is never taken as the
+ * series' reference; pixel noise of a 16x16 PNG has a high Laplacian
+ * variance and passed as "sharp". */
+static void test_too_small_or_flat(void)
+{
+    unsigned seed = 7;
+    const int sides[4][2] = {{16, 16}, {63, 400}, {400, 63}, {64, 64}};
+    for (int k = 0; k < 4; k++) {
+        int w = sides[k][0], h = sides[k][1];
+        st_image *img;
+        CHECK_EQ_INT(st_image_new(w, h, 3, &img, NULL), 0);
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++)
+                    st_image_row(img, c, y)[x] = 0.25f + 0.5f * (float)(rand_r(&seed) % 256) / 255.0f;
+        st_quality q;
+        CHECK_EQ_INT(st_quality_measure(img, &q, NULL, 2, NULL), 0);
+        char want[96];
+        snprintf(want, sizeof want, "too small to measure: %dx%d px, at least 64 px a side", w, h);
+        if (w < 64 || h < 64)
+            CHECK_MSG(q.status == 2 && q.n_messages >= 1 && !strcmp(q.messages[0], want),
+                      "%dx%d: status %d, '%s'", w, h, q.status, q.n_messages ? q.messages[0] : "");
+        else
+            CHECK_MSG(q.status == 0 && q.n_messages == 0, "64x64 noise: status %d", q.status);
+        st_image_free(img);
+    }
+    /* 1x1: nothing can be measured, an error with the same reason */
+    st_image *dot;
+    st_err err = {0};
+    CHECK_EQ_INT(st_image_new(1, 1, 1, &dot, NULL), 0);
+    st_quality q;
+    CHECK_EQ_INT(st_quality_measure(dot, &q, NULL, 1, &err), ST_EINVAL);
+    CHECK(strstr(err.msg, "too small to measure: 1x1 px, at least 64 px a side") != NULL);
+    st_image_free(dot);
+    /* a flat grey frame: featureless, not "out of focus" */
+    st_image *flat;
+    CHECK_EQ_INT(st_image_new(320, 240, 3, &flat, NULL), 0);
+    for (int c = 0; c < 3; c++)
+        for (int y = 0; y < 240; y++)
+            for (int x = 0; x < 320; x++)
+                st_image_row(flat, c, y)[x] = 0.45f;
+    CHECK_EQ_INT(st_quality_measure(flat, &q, NULL, 2, NULL), 0);
+    CHECK_EQ_INT(q.status, 2);
+    CHECK_MSG(q.n_messages == 1 && !strncmp(q.messages[0], "featureless: no texture", 23), "'%s'",
+              q.n_messages ? q.messages[0] : "");
+    st_image_free(flat);
+}
+
 int main(void)
 {
+    test_too_small_or_flat();
     test_analytic();
     test_focus_on_skin();
     test_sharpness_exposure_invariant();

@@ -125,6 +125,30 @@ static void test_errors(void)
 }
 
 /* A symlink inside the folder that points out of it is refused. */
+/* Issue 24: a repeated key at any level is an error naming its JSON path
+ * (cJSON keeps both members; the second "sessions" list used to replace the
+ * first and leak it). */
+static void test_duplicate_keys(void)
+{
+    const char *s1 = "{\"date\": \"2026-01-05\", \"files\": [\"a.jpg\"]}";
+    char json[512];
+    snprintf(json, sizeof json, "{\"sessions\": [%s], \"patient\": \"P\", \"sessions\": [%s]}", s1, s1);
+    expect_error(json, ST_EINVAL, "key 'sessions' is given more than once");
+    expect_error("{\"sessions\": [{\"date\": \"2026-01-05\", \"label\": \"a\", \"files\": [\"a.jpg\"],"
+                 " \"label\": \"b\"}]}",
+                 ST_EINVAL, "key 'sessions[0].label' is given more than once");
+    expect_error("{\"chart\": {\"patch_pitch_mm\": 11, \"patch_pitch_mm\": 12}}", ST_EINVAL,
+                 "key 'chart.patch_pitch_mm' is given more than once");
+    expect_error("{\"x\": [1, {\"k\": 1, \"k\": 2}]}", ST_EINVAL, "key 'x[1].k' is given more than once");
+    /* the same name in different objects is no repeat */
+    st_manifest m;
+    st_err err = {0};
+    CHECK_EQ_INT(parse("{\"sessions\": [{\"date\": \"2026-01-05\", \"files\": [\"a.jpg\"]},"
+                       " {\"date\": \"2026-02-05\", \"files\": [\"b.jpg\"]}]}", &m, &err), ST_OK);
+    CHECK_EQ_INT(m.n_sessions, 2);
+    st_manifest_free(&m);
+}
+
 static void test_symlink_out(void)
 {
     char dir[1100], out[1100], link[1200], file[1200];
@@ -169,5 +193,6 @@ int main(void)
     test_unknown_keys_warn();
     test_errors();
     test_symlink_out();
+    test_duplicate_keys();
     return test_summary();
 }
