@@ -28,6 +28,7 @@
 
 #include "core/error.h"
 #include "register/flatten.h"
+#include "register/register.h"
 #include "simd/kernels.h"
 
 #define GRID_CELLS 96 /* cells along the larger side */
@@ -237,12 +238,10 @@ int st_chart_light_relative(const st_light_grid *base, const st_light_grid *sess
             if (!sess->seen[c])
                 continue;
             /* the same skin in the baseline */
-            double px = (x + 0.5) * sess->cell - 0.5, py = (y + 0.5) * sess->cell - 0.5;
-            double z = m_sb[6] * px + m_sb[7] * py + m_sb[8];
-            if (fabs(z) < 1e-12)
+            double bx, by;
+            st_mat3_apply(m_sb, (x + 0.5) * sess->cell - 0.5, (y + 0.5) * sess->cell - 0.5, &bx, &by);
+            if (!isfinite(bx) || !isfinite(by))
                 continue;
-            double bx = (m_sb[0] * px + m_sb[1] * py + m_sb[2]) / z;
-            double by = (m_sb[3] * px + m_sb[4] * py + m_sb[5]) / z;
             int bi = (int)floor((bx + 0.5) / base->cell), bj = (int)floor((by + 0.5) / base->cell);
             if (bi < 0 || bj < 0 || bi >= base->gw || bj >= base->gh || !base->seen[(size_t)bj * base->gw + bi])
                 continue;
@@ -274,11 +273,9 @@ double st_chart_light_patch_ratio(const st_chart_light *l, const double m_sb[9],
 {
     if (!l->field)
         return 1.0;
-    /* baseline -> session by the adjugate of the session -> baseline matrix */
-    const double *a = m_sb;
-    double inv[9] = {a[4] * a[8] - a[5] * a[7], a[2] * a[7] - a[1] * a[8], a[1] * a[5] - a[2] * a[4],
-                     a[5] * a[6] - a[3] * a[8], a[0] * a[8] - a[2] * a[6], a[2] * a[3] - a[0] * a[5],
-                     a[3] * a[7] - a[4] * a[6], a[1] * a[6] - a[0] * a[7], a[0] * a[4] - a[1] * a[3]};
+    double inv[9];
+    if (!st_mat3_inverse(m_sb, inv)) /* baseline -> session */
+        return l->scale;
     int step = l->cell > 1 ? l->cell / 2 : 1;
     double sum = 0;
     size_t n = 0;
@@ -286,12 +283,11 @@ double st_chart_light_patch_ratio(const st_chart_light *l, const double m_sb[9],
         for (int x = 0; x < box[2]; x += step) {
             if (!mask[(size_t)y * box[2] + x])
                 continue;
-            double bx = x + box[0], by = y + box[1];
-            double z = inv[6] * bx + inv[7] * by + inv[8];
-            if (fabs(z) < 1e-12)
+            double sx, sy;
+            st_mat3_apply(inv, x + box[0], y + box[1], &sx, &sy);
+            if (!isfinite(sx) || !isfinite(sy))
                 continue;
-            sum += field_at(l->field, l->gw, l->gh, l->cell, (inv[0] * bx + inv[1] * by + inv[2]) / z,
-                            (inv[3] * bx + inv[4] * by + inv[5]) / z);
+            sum += field_at(l->field, l->gw, l->gh, l->cell, sx, sy);
             n++;
         }
     if (!n || sum <= 0 || l->at_chart <= 0)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "register/register.h"
 #include "series/analyze_int.h"
 
 /* A chart is cut out of the measured patch with this much of its pitch
@@ -153,13 +154,8 @@ int roi_cut_charts(analyze_ctx *c, st_err *err)
             if (!sh->ok || !sh->chart.found)
                 continue;
             double q[8];
-            for (int k = 0; k < 4; k++) {
-                double x = sh->chart.box[2 * k], y = sh->chart.box[2 * k + 1];
-                const double *m = sh->matrix;
-                double z = m[6] * x + m[7] * y + m[8];
-                q[2 * k] = (m[0] * x + m[1] * y + m[2]) / z;
-                q[2 * k + 1] = (m[3] * x + m[4] * y + m[5]) / z;
-            }
+            for (int k = 0; k < 4; k++)
+                st_mat3_apply(sh->matrix, sh->chart.box[2 * k], sh->chart.box[2 * k + 1], &q[2 * k], &q[2 * k + 1]);
             double scale = sqrt(fabs(sh->matrix[0] * sh->matrix[4] - sh->matrix[1] * sh->matrix[3]));
             double margin = CHART_MARGIN_PITCH * st_colorchart_pitch_px(&sh->chart) * scale;
             size_t cut = st_mask_clear_quad(&c->mask, q, margin);

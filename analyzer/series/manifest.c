@@ -334,7 +334,8 @@ static int parse_colour(const ctx *c, const cJSON *v)
 }
 
 /* "chart": {"patch_pitch_mm": P}: a ColorChecker Classic whose patches are
- * P mm apart, centre to centre (11 mm on the full-size card). */
+ * P mm apart, centre to centre (about 66 mm on the full-size card, 10 mm on
+ * the Mini; 0.1 mm for prints made for skin microscopy). */
 static int parse_chart(const ctx *c, const cJSON *v)
 {
     if (!cJSON_IsObject(v))
@@ -347,7 +348,7 @@ static int parse_chart(const ctx *c, const cJSON *v)
             continue;
         }
         double p = 0;
-        int rc = get_number(c, it, "chart.patch_pitch_mm", 1.0, 100.0, &p);
+        int rc = get_number(c, it, "chart.patch_pitch_mm", 0.1, 100.0, &p);
         if (rc)
             return rc;
         c->m->chart_pitch_mm = p;
