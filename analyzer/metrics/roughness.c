@@ -84,9 +84,11 @@ static int spectral_params(st_fft *fft, const float *z, size_t stride, int w, in
         free(p);
     }
     st_spectrum_sums_free(&sums);
-    double sal_px, str;
-    rc = st_acf_params(fft, &s, mask, mstride, &c->acf, c->threads, &sal_px, &str, err);
     st_spectrum_free(&s);
+    /* Sal, Str: the ACF of the levelled surface itself, not of the
+     * windowed one (ISO 25178-2, as Gwyddion computes it; acf.h). */
+    double sal_px, str;
+    rc = st_acf_params(fft, z, stride, w, h, mask, mstride, &c->acf, &sal_px, &str, err);
     if (rc)
         return rc;
     if (isfinite(sal_px)) {

@@ -138,13 +138,6 @@ int st_roughness_tiles(st_fft *fft, const float *z, size_t stride, int w, int h,
     c.cfg.threads = 1;
     c.cfg.remove_plane = 1;
     c.cfg.keep_radial = 0;
-    /* A tile's ACF is searched out to 0.3·side (12 px for 2 mm at 0.05 mm):
-     * 1 px steps and 2° between directions resolve that, at a sixteenth of
-     * the ROI's cost per tile. */
-    c.cfg.acf.n_dirs = 90;
-    c.cfg.acf.step_px = 1.0;
-    st_acf_march *march = st_acf_march_new(&c.cfg.acf, tl->ts, tl->ts);
-    c.cfg.acf.march = march; /* one set of march samples for every tile (NULL: slower) */
     c.cfg.aps_rmin = 2;
     st_window_cache wc;
     if (st_window_cache_make(tl->ts, tl->ts, cfg->window, -1, &wc))
@@ -157,7 +150,6 @@ int st_roughness_tiles(st_fft *fft, const float *z, size_t stride, int w, int h,
     pthread_mutex_destroy(&c.lock);
     st_window_cache_free(&wc);
     st_spectrum_geom_free(geom);
-    st_acf_march_free(march);
     if (c.rc) {
         if (c.err.msg[0])
             return st_err_set(err, c.rc, "tiles: %s", c.err.msg);

@@ -78,39 +78,6 @@ static void test_anisotropic(void)
     free(z);
 }
 
-/* The shortcuts give the very same Sal and Str bits: 1-D window
- * autocorrelations computed lag by lag (no cache) or complete from a cache,
- * and a march precomputed for the size (tiles) or made on the fly. */
-static void test_shortcuts_exact(void)
-{
-    const int n = 96;
-    const double par[3] = {5.0, 3.0, 30.0};
-    float *z = malloc(sizeof(float) * n * n);
-    CHECK_EQ_INT(synth_spectral(fft, z, n, n, synth_psd_gauss, par, 1.0, 7), 0);
-    st_acf_opts o = {0.2, 90, 1.0, 0.3, NULL};
-    st_window_cache wc;
-    CHECK_EQ_INT(st_window_cache_make(n, n, ST_WINDOW_HANN, -1, &wc), 0);
-    st_acf_march *march = st_acf_march_new(&o, n, n);
-    CHECK(march != NULL);
-    double sal[3], str[3];
-    for (int k = 0; k < 3; k++) {
-        st_spectrum s;
-        st_err err;
-        CHECK_EQ_INT(st_spectrum_compute(fft, z, (size_t)n, n, n, NULL, 0, 1.0, ST_WINDOW_HANN,
-                                         k ? &wc : NULL, 1, &s, &err), 0);
-        st_acf_opts ok = o;
-        ok.march = k == 2 ? march : NULL;
-        CHECK_EQ_INT(st_acf_params(fft, &s, NULL, 0, &ok, 1, &sal[k], &str[k], &err), 0);
-        st_spectrum_free(&s);
-    }
-    CHECK(isfinite(sal[0]) && sal[0] > 0);
-    CHECK(!memcmp(&sal[0], &sal[1], sizeof sal[0]) && !memcmp(&sal[0], &sal[2], sizeof sal[0]));
-    CHECK(!memcmp(&str[0], &str[1], sizeof str[0]) && !memcmp(&str[0], &str[2], sizeof str[0]));
-    st_acf_march_free(march);
-    st_window_cache_free(&wc);
-    free(z);
-}
-
 int main(void)
 {
     st_err err;
@@ -118,7 +85,6 @@ int main(void)
         return 1;
     test_isotropic();
     test_anisotropic();
-    test_shortcuts_exact();
     st_fft_free(fft);
     return test_summary();
 }
