@@ -260,9 +260,9 @@ int st_radial_psd(const st_spectrum *s, const st_spectrum_sums *sums, double **f
 }
 
 int st_psd_slope(const double *freq, const double *psd, size_t n, double f_lo, double f_hi,
-                 double *slope)
+                 double *slope, double *resid)
 {
-    double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
     int used = 0;
     for (size_t k = 0; k < n; k++) {
         if (freq[k] < f_lo * (1 - 1e-9) || freq[k] > f_hi * (1 + 1e-9) || !(psd[k] > 0))
@@ -273,11 +273,17 @@ int st_psd_slope(const double *freq, const double *psd, size_t n, double f_lo, d
         sy += wgt * y;
         sxx += wgt * x * x;
         sxy += wgt * x * y;
+        syy += wgt * y * y;
         used++;
     }
     double den = sw * sxx - sx * sx;
     if (used < 3 || !(den > 0))
         return -1;
-    *slope = (sw * sxy - sx * sy) / den;
+    double b = (sw * sxy - sx * sy) / den, a = (sy - b * sx) / sw;
+    *slope = b;
+    if (resid) { /* weighted RMS of log10 psd about the line */
+        double ss = syy - 2 * a * sy - 2 * b * sxy + a * a * sw + 2 * a * b * sx + b * b * sxx;
+        *resid = sqrt(ss > 0 ? ss / sw : 0.0);
+    }
     return 0;
 }

@@ -143,8 +143,8 @@ int st_roughness_tiles(st_fft *fft, const float *z, size_t stride, int w, int h,
     if (st_window_cache_make(tl->ts, tl->ts, cfg->window, -1, &wc))
         return st_err_set(err, ST_ENOMEM, "tiles: out of memory");
     c.cfg.wcache = &wc; /* one set of windows for every tile */
-    st_spectrum_geom *geom = st_spectrum_geom_new(tl->ts, tl->ts, cfg->px, st_rough_bands_mm,
-                                                  cfg->calibrated ? 3 : 0, c.cfg.aps_rmin);
+    st_spectrum_geom *geom = st_spectrum_geom_new(tl->ts, tl->ts, cfg->px, NULL, 0,
+                                                  c.cfg.aps_rmin);
     c.cfg.geom = geom; /* NULL (no memory) only costs time */
     (void)st_parallel_for(threads, tl->nx * tl->ny, 4, tile_band, &c);
     pthread_mutex_destroy(&c.lock);
