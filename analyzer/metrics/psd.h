@@ -41,8 +41,10 @@ typedef struct st_spectrum {
     int fw, fh, hw; /* FFT size (st_fft_good_size) and hw = fw/2 + 1 */
     double px;      /* pixel size in length units (mm; 1 when uncalibrated) */
     st_complex *F;  /* fh x hw half plane: [0] = normalised power, [1] = 0 */
+    st_complex *Fc; /* the windowed transform itself (unnormalised), or NULL */
     float *real;    /* fw x fh scratch (the windowed input), reused by the ACF */
     double sum_w2;  /* Σ (win·mask)² over the data */
+    double mean;    /* the window-weighted mean removed before the transform */
     st_window window;
     const st_window_cache *wc; /* the cache it was made with, or NULL */
 } st_spectrum;
@@ -54,6 +56,12 @@ typedef struct st_spectrum {
 int st_spectrum_compute(st_fft *fft, const float *z, size_t stride, int w, int h,
                         const unsigned char *mask, size_t mstride, double px, st_window window,
                         const st_window_cache *wc, int threads, st_spectrum *out, st_err *err);
+/* The same, keeping the complex windowed transform in out->Fc when
+ * keep_complex (st_band_ms_spectrum reads it). */
+int st_spectrum_compute_ex(st_fft *fft, const float *z, size_t stride, int w, int h,
+                           const unsigned char *mask, size_t mstride, double px, st_window window,
+                           const st_window_cache *wc, int threads, int keep_complex,
+                           st_spectrum *out, st_err *err);
 void st_spectrum_free(st_spectrum *s);
 
 #define ST_SPECTRUM_MAX_BANDS 4
@@ -100,6 +108,18 @@ int st_band_ms(st_fft *fft, const float *z, size_t stride, int w, int h,
                const unsigned char *mask, size_t mstride, double px, st_window window,
                const double (*bands)[2], int nbands, double *band_ms, double *total_ms,
                st_err *err);
+
+/* The same from a spectrum made with keep_complex of the same z and mask
+ * (its windowed transform is reused). Where the FFT size is the data size
+ * (no zero padding), the two window-derivative transforms come from one
+ * transform of the unwindowed data, as 3-tap convolutions in frequency
+ * (a Hann window and its derivative are two complex exponentials and a
+ * constant); with padding they are two FFTs. The derivative transforms are
+ * only evaluated where a shift of up to ±2 bins can cross a band edge.
+ * threads splits the reduction; the sums do not depend on it. */
+int st_band_ms_spectrum(st_fft *fft, const st_spectrum *s, const float *z, size_t stride,
+                        const unsigned char *mask, size_t mstride, const double (*bands)[2],
+                        int nbands, int threads, double *band_ms, double *total_ms, st_err *err);
 
 /* Radial PSD as a density (unit²·length²): mean power over each annulus
  * divided by the frequency cell area. freq and psd get n = nr − 1 entries

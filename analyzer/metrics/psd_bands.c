@@ -18,7 +18,22 @@
  * all bands and outside them is the windowed spectrum's total, so
  * Parseval holds as for st_spectrum_compute (sum = window-weighted mean
  * square, an unbiased estimate of Sq²). A shift is limited to the main
- * lobe (±2 bins per axis): beyond it a bin is not one wave's. */
+ * lobe (±2 bins per axis): beyond it a bin is not one wave's.
+ *
+ * Cost: the windowed transform is the spectrum's (st_spectrum_compute_ex
+ * keeps it). A bin whose frequency is further than the largest shift
+ * (2 bins per axis) from every band edge stays in its band whatever the
+ * estimate says, so F_dh is only needed near the edges. Without zero
+ * padding (FFT size = data size n) both derivative transforms come from
+ * the transform G of the unwindowed data: with φ_i = 2π(i + ½)/n,
+ *
+ *     w(i)  = ½ − ¼ e^{iφ_i} − ¼ e^{−iφ_i}
+ *     dw(i) = (π/n)·(e^{iφ_i} − e^{−iφ_i}) / 2i,
+ *
+ * and e^{iφ_i} shifts the transform by one bin (times e^{iπ/n}), so F_dh
+ * at bin k is two taps of G along that axis and three (the window) along
+ * the other. With padding the window is not periodic in the FFT size and
+ * the two derivative transforms are computed directly. */
 #define _DEFAULT_SOURCE /* M_PI */
 #include "metrics/psd.h"
 
@@ -27,8 +42,9 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "metrics/blocks.h"
 
-enum { NT = 3 }; /* transforms: window, d/dx window, d/dy window */
+static double clampd(double v, double lim) { return v < -lim ? -lim : (v > lim ? lim : v); }
 
 /* Hann, w(i) = sin²(π(i + ½)/n) as psd.c, and dw/di = (π/n)·sin(2π(i + ½)/n). */
 static void hann(double *w, double *dw, int n, st_window kind)
@@ -40,7 +56,239 @@ static void hann(double *w, double *dw, int n, st_window kind)
     }
 }
 
-static double clampd(double v, double lim) { return v < -lim ? -lim : (v > lim ? lim : v); }
+typedef struct cplx {
+    double re, im;
+} cplx;
+
+static inline cplx cmul(cplx a, cplx b) { return (cplx){a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re}; }
+
+/* Taps of the window (h) and its derivative (d) on G[k − 1], G[k], G[k + 1]. */
+typedef struct taps {
+    cplx h[3], d[3];
+} taps;
+
+static void make_taps(int n, taps *t)
+{
+    double c = cos(M_PI / n), s = sin(M_PI / n), a = M_PI / (2.0 * n);
+    cplx ep = {c, s}, em = {c, -s}; /* e^{±iπ/n} */
+    t->h[0] = (cplx){-0.25 * ep.re, -0.25 * ep.im};
+    t->h[1] = (cplx){0.5, 0.0};
+    t->h[2] = (cplx){-0.25 * em.re, -0.25 * em.im};
+    /* (π/n)/(2i) = −i·a: on G[k − 1] −i·a·e^{iπ/n}, on G[k + 1] +i·a·e^{−iπ/n}. */
+    t->d[0] = cmul((cplx){0.0, -a}, ep);
+    t->d[1] = (cplx){0.0, 0.0};
+    t->d[2] = cmul((cplx){0.0, a}, em);
+}
+
+typedef struct band_ctx {
+    const st_spectrum *s;
+    const st_complex *G;         /* unwindowed transform (no padding), or NULL */
+    const st_complex *Fdx, *Fdy; /* derivative transforms (padding), or NULL */
+    taps tx, ty;
+    int nb;
+    double flo2[ST_SPECTRUM_MAX_BANDS], fhi2[ST_SPECTRUM_MAX_BANDS]; /* in 1/px² */
+    double edge[2 * ST_SPECTRUM_MAX_BANDS];                         /* in 1/px */
+    double reach;                                                   /* largest shift, 1/px */
+    double scale;
+    double *part; /* blocks x (1 + nb): total, bands */
+} band_ctx;
+
+/* G at any (kx, ky) of the full plane, from the half plane (Hermitian). */
+static inline cplx g_at(const band_ctx *c, int kx, int ky)
+{
+    int fw = c->s->fw, fh = c->s->fh, hw = c->s->hw;
+    ky = ((ky % fh) + fh) % fh;
+    kx = ((kx % fw) + fw) % fw;
+    if (kx < hw) {
+        const float *v = c->G[(size_t)ky * hw + kx];
+        return (cplx){v[0], v[1]};
+    }
+    const float *v = c->G[(size_t)((fh - ky) % fh) * hw + (fw - kx)];
+    return (cplx){v[0], -v[1]};
+}
+
+/* F_dx and F_dy at bin (kx, ky) from G (no padding). */
+static void deriv_from_g(const band_ctx *c, int kx, int ky, cplx *dx, cplx *dy)
+{
+    cplx hh[3], hd[3]; /* along y: window and derivative taps, per x tap */
+    for (int a = 0; a < 3; a++) {
+        hh[a] = hd[a] = (cplx){0, 0};
+        for (int b = 0; b < 3; b++) {
+            cplx g = g_at(c, kx + a - 1, ky + b - 1), u = cmul(c->ty.h[b], g), v = cmul(c->ty.d[b], g);
+            hh[a].re += u.re, hh[a].im += u.im;
+            hd[a].re += v.re, hd[a].im += v.im;
+        }
+    }
+    *dx = *dy = (cplx){0, 0};
+    for (int a = 0; a < 3; a++) {
+        cplx u = cmul(c->tx.d[a], hh[a]), v = cmul(c->tx.h[a], hd[a]);
+        dx->re += u.re, dx->im += u.im;
+        dy->re += v.re, dy->im += v.im;
+    }
+}
+
+static void band_block(void *arg, int blk, int y0, int y1)
+{
+    const band_ctx *c = arg;
+    const st_spectrum *s = c->s;
+    const int fw = s->fw, fh = s->fh, hw = s->hw, kmid = fw % 2 == 0 ? fw / 2 : -1;
+    const double lim = 2.0;
+    double total = 0, band[ST_SPECTRUM_MAX_BANDS] = {0};
+    for (int ky = y0; ky < y1; ky++) {
+        int sy = ky <= fh / 2 ? ky : ky - fh;
+        double rowt = 0, rowb[ST_SPECTRUM_MAX_BANDS] = {0};
+        for (int kx = 0; kx < hw; kx++) {
+            size_t i = (size_t)ky * hw + kx;
+            double re = s->Fc[i][0], im = s->Fc[i][1], p2 = re * re + im * im;
+            double wgt = (kx == 0 || kx == kmid) ? 1.0 : 2.0, pw = wgt * p2 * c->scale;
+            rowt += pw;
+            if (!(p2 > 0) || (kx == 0 && ky == 0))
+                continue;
+            double fx = (double)kx / fw, fy = (double)sy / fh, f = sqrt(fx * fx + fy * fy);
+            int near = 0;
+            for (int e = 0; e < 2 * c->nb && !near; e++)
+                near = fabs(f - c->edge[e]) <= c->reach;
+            if (near && s->window == ST_WINDOW_HANN) {
+                /* Im(F_d · conj F) / |F|², in radians per pixel; to bins: × n/2π. */
+                double dxr, dxi, dyr, dyi;
+                if (c->G) {
+                    cplx dx, dy;
+                    deriv_from_g(c, kx, ky, &dx, &dy);
+                    dxr = dx.re, dxi = dx.im, dyr = dy.re, dyi = dy.im;
+                } else {
+                    dxr = c->Fdx[i][0], dxi = c->Fdx[i][1], dyr = c->Fdy[i][0], dyi = c->Fdy[i][1];
+                }
+                double ix = (dxi * re - dxr * im) / p2, iy = (dyi * re - dyr * im) / p2;
+                double bx = kx - clampd(ix * fw / (2.0 * M_PI), lim);
+                double by = sy - clampd(iy * fh / (2.0 * M_PI), lim);
+                fx = bx / fw;
+                fy = by / fh;
+            }
+            double f2 = fx * fx + fy * fy;
+            for (int k = 0; k < c->nb; k++)
+                if (f2 > c->flo2[k] && f2 <= c->fhi2[k])
+                    rowb[k] += pw;
+        }
+        total += rowt;
+        for (int k = 0; k < c->nb; k++)
+            band[k] += rowb[k];
+    }
+    double *o = c->part + (size_t)blk * (1 + c->nb);
+    o[0] = total;
+    for (int k = 0; k < c->nb; k++)
+        o[1 + k] = band[k];
+}
+
+typedef struct fill_ctx {
+    const float *z;
+    size_t stride;
+    const unsigned char *mask;
+    size_t mstride;
+    const double *ax, *ay; /* NULL: no window along that axis */
+    double mean;
+    float *out;
+    int w, fw;
+} fill_ctx;
+
+static void fill_block(void *arg, int b, int y0, int y1)
+{
+    (void)b;
+    const fill_ctx *c = arg;
+    for (int y = y0; y < y1; y++) {
+        const float *row = c->z + (size_t)y * c->stride;
+        const unsigned char *m = c->mask ? c->mask + (size_t)y * c->mstride : NULL;
+        float *o = c->out + (size_t)y * c->fw;
+        double wy = c->ay ? c->ay[y] : 1.0;
+        for (int x = 0; x < c->w; x++) {
+            double v = (m && !m[x]) ? 0.0 : (row[x] - c->mean) * wy;
+            o[x] = (float)(c->ax ? c->ax[x] * v : v);
+        }
+        memset(o + c->w, 0, (size_t)(c->fw - c->w) * sizeof *o);
+    }
+}
+
+int st_band_ms_spectrum(st_fft *fft, const st_spectrum *s, const float *z, size_t stride,
+                        const unsigned char *mask, size_t mstride, const double (*bands)[2],
+                        int nbands, int threads, double *band_ms, double *total_ms, st_err *err)
+{
+    for (int k = 0; k < nbands; k++)
+        band_ms[k] = 0.0;
+    *total_ms = 0.0;
+    if (!s->Fc || nbands > ST_SPECTRUM_MAX_BANDS)
+        return st_err_set(err, ST_EINVAL, "psd: band spectrum without the complex transform");
+    const int w = s->w, h = s->h, fw = s->fw, fh = s->fh, hw = s->hw;
+    const size_t nreal = (size_t)fw * fh, ncplx = (size_t)hw * fh;
+    const int nblk = st_block_count(fh);
+    band_ctx c = {0};
+    c.s = s;
+    c.nb = nbands;
+    c.scale = 1.0 / ((double)fw * fh * s->sum_w2);
+    c.reach = sqrt(8.0) / (fw < fh ? fw : fh) * (1 + 1e-9); /* 2 bins per axis */
+    for (int k = 0; k < nbands; k++) {
+        c.flo2[k] = s->px * s->px / (bands[k][1] * bands[k][1]);
+        c.fhi2[k] = s->px * s->px / (bands[k][0] * bands[k][0]);
+        c.edge[2 * k] = s->px / bands[k][1];
+        c.edge[2 * k + 1] = s->px / bands[k][0];
+    }
+    c.part = calloc((size_t)nblk * (1 + nbands), sizeof *c.part);
+    double *win = NULL;
+    float *buf = NULL;
+    st_complex *T[2] = {NULL, NULL};
+    int rc = ST_OK;
+    if (!c.part) {
+        rc = st_err_set(err, ST_ENOMEM, "psd: out of memory for the band spectra");
+        goto done;
+    }
+    if (s->window == ST_WINDOW_HANN && nbands > 0) {
+        int direct = fw == w && fh == h;
+        buf = st_fft_alloc_real(nreal);
+        T[0] = st_fft_alloc_complex(ncplx);
+        if (!direct)
+            T[1] = st_fft_alloc_complex(ncplx);
+        win = malloc(2 * (size_t)(w + h) * sizeof *win);
+        if (!buf || !T[0] || (!direct && !T[1]) || !win) {
+            rc = st_err_set(err, ST_ENOMEM, "psd: out of memory for the band spectra");
+            goto done;
+        }
+        double *wx = win, *dwx = wx + w, *wy = dwx + w, *dwy = wy + h;
+        hann(wx, dwx, w, s->window);
+        hann(wy, dwy, h, s->window);
+        fill_ctx fc = {z, stride, mask, mstride, NULL, NULL, s->mean, buf, w, fw};
+        if (direct) { /* G: the unwindowed transform */
+            st_run_blocks(threads, h, fill_block, &fc);
+            if ((rc = st_fft_r2c(fft, fw, fh, buf, T[0], err)))
+                goto done;
+            c.G = T[0];
+            make_taps(fw, &c.tx);
+            make_taps(fh, &c.ty);
+        } else {
+            for (int t = 0; t < 2; t++) {
+                fc.ax = t == 0 ? dwx : wx;
+                fc.ay = t == 0 ? wy : dwy;
+                st_run_blocks(threads, h, fill_block, &fc);
+                memset(buf + (size_t)h * fw, 0, (size_t)(fh - h) * fw * sizeof *buf);
+                if ((rc = st_fft_r2c(fft, fw, fh, buf, T[t], err)))
+                    goto done;
+            }
+            c.Fdx = T[0];
+            c.Fdy = T[1];
+        }
+    }
+    st_run_blocks(threads, fh, band_block, &c);
+    for (int b = 0; b < nblk; b++) {
+        const double *o = c.part + (size_t)b * (1 + nbands);
+        *total_ms += o[0];
+        for (int k = 0; k < nbands; k++)
+            band_ms[k] += o[1 + k];
+    }
+done:
+    free(c.part);
+    free(win);
+    st_fft_free_buf(buf);
+    st_fft_free_buf(T[0]);
+    st_fft_free_buf(T[1]);
+    return rc;
+}
 
 int st_band_ms(st_fft *fft, const float *z, size_t stride, int w, int h,
                const unsigned char *mask, size_t mstride, double px, st_window window,
@@ -50,77 +298,13 @@ int st_band_ms(st_fft *fft, const float *z, size_t stride, int w, int h,
     for (int k = 0; k < nbands; k++)
         band_ms[k] = 0.0;
     *total_ms = 0.0;
-    int fw = st_fft_good_size(w), fh = st_fft_good_size(h), hw = fw / 2 + 1;
-    size_t nreal = (size_t)fw * fh, ncplx = (size_t)hw * fh;
-    double *wx = malloc(2 * (size_t)(w + h) * sizeof *wx);
-    float *buf = st_fft_alloc_real(nreal);
-    st_complex *F[NT] = {0};
-    int rc = ST_OK;
-    for (int t = 0; t < NT; t++)
-        F[t] = st_fft_alloc_complex(ncplx);
-    if (!wx || !buf || !F[0] || !F[1] || !F[2]) {
-        rc = st_err_set(err, ST_ENOMEM, "psd: out of memory for the band spectra");
-        goto done;
-    }
-    double *dwx = wx + w, *wy = dwx + w, *dwy = wy + h;
-    hann(wx, dwx, w, window);
-    hann(wy, dwy, h, window);
-    /* The window-weighted mean, removed as st_spectrum_compute does. */
-    double sw = 0, swz = 0, sw2 = 0;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-            if (!mask || mask[(size_t)y * mstride + x]) {
-                double wv = wx[x] * wy[y];
-                sw += wv;
-                swz += wv * z[(size_t)y * stride + x];
-                sw2 += wv * wv;
-            }
-    if (!(sw > 0) || !(sw2 > 0)) {
-        rc = st_err_set(err, ST_EINVAL, "psd: no pixel inside the mask");
-        goto done;
-    }
-    double mean = swz / sw;
-    for (int t = 0; t < NT; t++) {
-        memset(buf, 0, nreal * sizeof *buf);
-        const double *ax = t == 1 ? dwx : wx, *ay = t == 2 ? dwy : wy;
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-                if (!mask || mask[(size_t)y * mstride + x])
-                    buf[(size_t)y * fw + x] = (float)(ax[x] * ay[y] * (z[(size_t)y * stride + x] - mean));
-        if ((rc = st_fft_r2c(fft, fw, fh, buf, F[t], err)))
-            goto done;
-    }
-    const double scale = 1.0 / ((double)fw * fh * sw2), lim = 2.0;
-    const int kmid = fw % 2 == 0 ? fw / 2 : -1;
-    double flo2[ST_SPECTRUM_MAX_BANDS], fhi2[ST_SPECTRUM_MAX_BANDS];
-    for (int k = 0; k < nbands; k++) {
-        flo2[k] = px * px / (bands[k][1] * bands[k][1]); /* in 1/px² */
-        fhi2[k] = px * px / (bands[k][0] * bands[k][0]);
-    }
-    for (int ky = 0; ky < fh; ky++) {
-        int sy = ky <= fh / 2 ? ky : ky - fh;
-        for (int kx = 0; kx < hw; kx++) {
-            size_t i = (size_t)ky * hw + kx;
-            double re = F[0][i][0], im = F[0][i][1], p2 = re * re + im * im;
-            double wgt = (kx == 0 || kx == kmid) ? 1.0 : 2.0;
-            *total_ms += wgt * p2 * scale;
-            if (!(p2 > 0) || (kx == 0 && ky == 0))
-                continue;
-            /* Im(F_d · conj F) / |F|², in radians per pixel; to bins: × n/2π. */
-            double ix = (F[1][i][1] * re - F[1][i][0] * im) / p2;
-            double iy = (F[2][i][1] * re - F[2][i][0] * im) / p2;
-            double bx = kx - clampd(ix * fw / (2.0 * M_PI), lim);
-            double by = sy - clampd(iy * fh / (2.0 * M_PI), lim);
-            double fx = bx / fw, fy = by / fh, f2 = fx * fx + fy * fy;
-            for (int k = 0; k < nbands; k++)
-                if (f2 > flo2[k] && f2 <= fhi2[k])
-                    band_ms[k] += wgt * p2 * scale;
-        }
-    }
-done:
-    free(wx);
-    st_fft_free_buf(buf);
-    for (int t = 0; t < NT; t++)
-        st_fft_free_buf(F[t]);
+    st_spectrum s;
+    int rc = st_spectrum_compute_ex(fft, z, stride, w, h, mask, mstride, px, window, NULL, 1, 1,
+                                    &s, err);
+    if (rc)
+        return rc;
+    rc = st_band_ms_spectrum(fft, &s, z, stride, mask, mstride, bands, nbands, 1, band_ms,
+                             total_ms, err);
+    st_spectrum_free(&s);
     return rc;
 }

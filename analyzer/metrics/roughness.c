@@ -48,9 +48,11 @@ static int spectral_params(st_fft *fft, const float *z, size_t stride, int w, in
                            const unsigned char *mask, size_t mstride, const st_rough_cfg *c,
                            st_rough_result *r, st_err *err)
 {
+    int want_bands = c->calibrated && (band_present(c, w, h, 0) || band_present(c, w, h, 1) ||
+                                       band_present(c, w, h, 2));
     st_spectrum s;
-    int rc = st_spectrum_compute(fft, z, stride, w, h, mask, mstride, c->px, c->window,
-                                 c->wcache, c->threads, &s, err);
+    int rc = st_spectrum_compute_ex(fft, z, stride, w, h, mask, mstride, c->px, c->window,
+                                    c->wcache, c->threads, want_bands, &s, err);
     if (rc)
         return rc;
     double bands[3][2];
@@ -63,11 +65,10 @@ static int spectral_params(st_fft *fft, const float *z, size_t stride, int w, in
         st_spectrum_free(&s);
         return st_err_set(err, ST_ENOMEM, "psd: out of memory");
     }
-    if (c->calibrated && (band_present(c, w, h, 0) || band_present(c, w, h, 1) ||
-                          band_present(c, w, h, 2))) {
+    if (want_bands) {
         double ms[3], total;
-        rc = st_band_ms(fft, z, stride, w, h, mask, mstride, c->px, c->window,
-                        (const double(*)[2])bands, 3, ms, &total, err);
+        rc = st_band_ms_spectrum(fft, &s, z, stride, mask, mstride, (const double(*)[2])bands, 3,
+                                 c->threads, ms, &total, err);
         if (rc) {
             st_spectrum_sums_free(&sums);
             st_spectrum_free(&s);
