@@ -18,6 +18,7 @@
 typedef struct acf_lags {
     int w, h, pw, ph; /* region, padded FFT size */
     int xr, yr;       /* lags |tx| < xr, |ty| < yr */
+    int lx, ly;       /* lags computed: |tx| < lx <= xr, |ty| < ly <= yr */
     float *num;       /* Σ z(p)·z(p + t), circular index on pw x ph */
     float *cnt;       /* pairs inside the mask (NULL: no mask) */
     double rho0;      /* num/pairs at lag 0 */
@@ -58,16 +59,21 @@ static double rho_at(const acf_lags *a, int tx, int ty)
     return a->num[idx] / n / a->rho0;
 }
 
+/* lx, ly: the lags computed (<= 0 or beyond the range: all); the padding
+ * only needs to hold them, so fewer lags make a smaller transform. */
 static int acf_lags_make(st_fft *fft, const float *z, size_t stride, int w, int h,
-                         const unsigned char *mask, size_t mstride, acf_lags *a, st_err *err)
+                         const unsigned char *mask, size_t mstride, int lx, int ly, acf_lags *a,
+                         st_err *err)
 {
     memset(a, 0, sizeof *a);
     a->w = w;
     a->h = h;
     a->xr = w / 2;
     a->yr = h / 2;
-    a->pw = st_fft_good_size(w + a->xr);
-    a->ph = st_fft_good_size(h + a->yr);
+    a->lx = lx > 0 && lx < a->xr ? lx : a->xr;
+    a->ly = ly > 0 && ly < a->yr ? ly : a->yr;
+    a->pw = st_fft_good_size(w + a->lx);
+    a->ph = st_fft_good_size(h + a->ly);
     size_t nreal = (size_t)a->pw * a->ph, ncplx = (size_t)(a->pw / 2 + 1) * a->ph;
     st_complex *F = st_fft_alloc_complex(ncplx);
     a->num = st_fft_alloc_real(nreal);
@@ -117,40 +123,77 @@ done:
 typedef struct lobe {
     double rmin;  /* nearest decay crossing (INFINITY: none) */
     double rmax;  /* furthest boundary point, crossings and edges */
+    int truncated; /* the lobe reached lags that were not computed (lx, ly) */
 } lobe;
+
+/* The normalised ACF over the lags computed and a one-lag border, as a
+ * grid centred on lag 0 (the search reads it instead of recomputing each
+ * lag): border lags are NaN at the edge of the range (or of the measured
+ * lags) and +INFINITY where the range goes on but was not computed. */
+static double *rho_grid(const acf_lags *a, int *gw_out)
+{
+    const int gw = 2 * a->lx + 1, gh = 2 * a->ly + 1;
+    double *g = malloc((size_t)gw * gh * sizeof *g);
+    if (!g)
+        return NULL;
+    for (int j = 0; j < gh; j++) {
+        int ty = j - a->ly;
+        double *row = g + (size_t)j * gw;
+        for (int i = 0; i < gw; i++) {
+            int tx = i - a->lx;
+            if (abs(tx) < a->lx && abs(ty) < a->ly)
+                row[i] = rho_at(a, tx, ty);
+            else if (abs(tx) < a->xr && abs(ty) < a->yr)
+                row[i] = INFINITY; /* not computed */
+            else
+                row[i] = NAN;
+        }
+    }
+    *gw_out = gw;
+    return g;
+}
 
 static int search_lobe(const acf_lags *a, double s, lobe *out)
 {
-    const int gw = 2 * a->xr - 1, gh = 2 * a->yr - 1;
+    out->truncated = 0;
+    int gw = 2 * a->lx + 1;
+    double *rho = rho_grid(a, &gw);
+    const int gh = 2 * a->ly + 1;
     unsigned char *seen = calloc((size_t)gw * gh, 1);
     size_t cap = 1024, n = 0;
     int32_t *stack = malloc(cap * sizeof *stack);
-    if (!seen || !stack) {
+    if (!rho || !seen || !stack) {
+        free(rho);
         free(seen);
         free(stack);
         return -1;
     }
     static const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
+    const int step[4] = {1, -1, gw, -gw};
     double rmin2 = INFINITY, rmax2 = 0;
-    int c0 = (a->yr - 1) * gw + (a->xr - 1);
+    int c0 = a->ly * gw + a->lx;
     seen[c0] = 1;
     stack[n++] = c0;
     while (n) {
-        int c = stack[--n], tx = c % gw - (a->xr - 1), ty = c / gw - (a->yr - 1);
-        double ra = rho_at(a, tx, ty);
+        int c = stack[--n], tx = c % gw - a->lx, ty = c / gw - a->ly;
+        double ra = rho[c];
         for (int k = 0; k < 4; k++) {
-            int nx = tx + dx[k], ny = ty + dy[k];
-            double rb = rho_at(a, nx, ny), px, py;
+            int nc = c + step[k];
+            double rb = rho[nc], px, py;
             if (isnan(rb)) { /* the edge of what was measured */
                 px = tx + 0.5 * dx[k];
                 py = ty + 0.5 * dy[k];
+            } else if (isinf(rb)) {
+                out->truncated = 1; /* the caller computes more lags */
+                n = 0;
+                break;
             } else if (rb > s) {
-                int nc = (ny + a->yr - 1) * gw + (nx + a->xr - 1);
                 if (!seen[nc]) {
                     seen[nc] = 1;
                     if (n == cap) {
                         int32_t *grown = realloc(stack, 2 * cap * sizeof *stack);
                         if (!grown) {
+                            free(rho);
                             free(seen);
                             free(stack);
                             return -1;
@@ -172,11 +215,81 @@ static int search_lobe(const acf_lags *a, double s, lobe *out)
             rmax2 = d2 > rmax2 ? d2 : rmax2;
         }
     }
+    free(rho);
     free(seen);
     free(stack);
     out->rmin = sqrt(rmin2);
     out->rmax = sqrt(rmax2);
     return 0;
+}
+
+/* Box average of k x k pixels (inside the mask), for the coarse pass. A
+ * coarse pixel is inside when at least half of its pixels are. */
+static int downsample(const float *z, size_t stride, int w, int h, const unsigned char *mask,
+                      size_t mstride, int k, float **zc, unsigned char **mc, int *wc, int *hc)
+{
+    int cw = w / k, ch = h / k;
+    float *o = malloc((size_t)cw * ch * sizeof *o);
+    unsigned char *m = mask ? malloc((size_t)cw * ch) : NULL;
+    if (!o || (mask && !m)) {
+        free(o);
+        free(m);
+        return -1;
+    }
+    for (int cy = 0; cy < ch; cy++)
+        for (int cx = 0; cx < cw; cx++) {
+            double sum = 0;
+            int n = 0;
+            for (int y = cy * k; y < (cy + 1) * k; y++)
+                for (int x = cx * k; x < (cx + 1) * k; x++)
+                    if (!mask || mask[(size_t)y * mstride + x]) {
+                        sum += z[(size_t)y * stride + x];
+                        n++;
+                    }
+            o[(size_t)cy * cw + cx] = n ? (float)(sum / n) : 0.0f;
+            if (m)
+                m[(size_t)cy * cw + cx] = 2 * n >= k * k;
+        }
+    *zc = o;
+    *mc = m;
+    *wc = cw;
+    *hc = ch;
+    return 0;
+}
+
+/* The coarse pass (regions of at least ACF_COARSE_MIN px a side) bounds the
+ * lags the full-resolution ACF needs, so that its zero padding (and FFT)
+ * holds those lags, not half the side: the ACF of the k x k box-averaged
+ * surface (k = side / ACF_COARSE_SIDE), its central lobe, and a margin.
+ * Box averaging lowers the variance more than the correlation at a lag, so
+ * the coarse lobe tends to be larger than the fine one; when it is not, the
+ * full-resolution search finds its lobe reaching lags that were not
+ * computed and computes them all. The result is the same either way; only
+ * the ACF is not averaged into Sal (the fine-scale dips of a textured
+ * surface's ACF set its nearest crossing and would be smoothed away). */
+enum { ACF_COARSE_MIN = 256, ACF_COARSE_SIDE = 128, ACF_MARGIN = 8 };
+
+static int coarse_bound(st_fft *fft, const float *z, size_t stride, int w, int h,
+                        const unsigned char *mask, size_t mstride, double s, int *lag_bound,
+                        st_err *err)
+{
+    int side = w < h ? w : h, k = side / ACF_COARSE_SIDE;
+    *lag_bound = 0; /* all lags */
+    float *zc = NULL;
+    unsigned char *mc = NULL;
+    int cw, ch;
+    if (downsample(z, stride, w, h, mask, mstride, k, &zc, &mc, &cw, &ch))
+        return st_err_set(err, ST_ENOMEM, "acf: out of memory for the coarse pass");
+    acf_lags a;
+    int rc = acf_lags_make(fft, zc, (size_t)cw, cw, ch, mc, (size_t)cw, 0, 0, &a, err);
+    lobe lb;
+    if (!rc && a.rho0 > 0 && !search_lobe(&a, s, &lb))
+        *lag_bound = (int)ceil(k * (lb.rmax + 2.0)) + ACF_MARGIN;
+    st_fft_free_buf(a.num);
+    st_fft_free_buf(a.cnt);
+    free(zc);
+    free(mc);
+    return rc;
 }
 
 int st_acf_params(st_fft *fft, const float *z, size_t stride, int w, int h,
@@ -187,22 +300,32 @@ int st_acf_params(st_fft *fft, const float *z, size_t stride, int w, int h,
     *str = NAN;
     if (w < 4 || h < 4)
         return ST_OK; /* no lag range to search */
-    acf_lags a;
-    int rc = acf_lags_make(fft, z, stride, w, h, mask, mstride, &a, err);
-    if (rc)
+    int bound = 0, rc;
+    if ((w < h ? w : h) >= ACF_COARSE_MIN &&
+        (rc = coarse_bound(fft, z, stride, w, h, mask, mstride, o->s, &bound, err)))
         return rc;
-    lobe lb;
-    if (!(a.rho0 > 0)) {
-        /* flat surface: no decay to measure */
-    } else if (search_lobe(&a, o->s, &lb)) {
-        rc = st_err_set(err, ST_ENOMEM, "acf: out of memory for the lag search");
-    } else if (isfinite(lb.rmin) && lb.rmax > 0) {
-        *sal_px = lb.rmin;
-        *str = lb.rmin / lb.rmax;
+    for (;;) {
+        acf_lags a;
+        if ((rc = acf_lags_make(fft, z, stride, w, h, mask, mstride, bound, bound, &a, err)))
+            return rc;
+        lobe lb = {0};
+        int again = 0;
+        if (!(a.rho0 > 0)) {
+            /* flat surface: no decay to measure */
+        } else if (search_lobe(&a, o->s, &lb)) {
+            rc = st_err_set(err, ST_ENOMEM, "acf: out of memory for the lag search");
+        } else if (lb.truncated) {
+            again = 1; /* the lobe goes beyond the lags computed: all of them */
+        } else if (isfinite(lb.rmin) && lb.rmax > 0) {
+            *sal_px = lb.rmin;
+            *str = lb.rmin / lb.rmax;
+        }
+        st_fft_free_buf(a.num);
+        st_fft_free_buf(a.cnt);
+        if (!again || rc)
+            return rc;
+        bound = 0;
     }
-    st_fft_free_buf(a.num);
-    st_fft_free_buf(a.cnt);
-    return rc;
 }
 
 double st_texture_direction(const st_spectrum_sums *sums)
