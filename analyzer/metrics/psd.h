@@ -116,8 +116,9 @@ int st_band_ms(st_fft *fft, const float *z, size_t stride, int w, int h,
  * (a Hann window and its derivative are two complex exponentials and a
  * constant); with padding they are two FFTs. The derivative transforms are
  * only evaluated where a shift of up to ±2 bins can cross a band edge.
- * threads splits the reduction; the sums do not depend on it. */
-int st_band_ms_spectrum(st_fft *fft, const st_spectrum *s, const float *z, size_t stride,
+ * threads splits the reduction; the sums do not depend on it. s->real
+ * (scratch) is overwritten. */
+int st_band_ms_spectrum(st_fft *fft, st_spectrum *s, const float *z, size_t stride,
                         const unsigned char *mask, size_t mstride, const double (*bands)[2],
                         int nbands, int threads, double *band_ms, double *total_ms, st_err *err);
 

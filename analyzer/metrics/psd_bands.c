@@ -87,34 +87,42 @@ typedef struct band_ctx {
     taps tx, ty;
     int nb;
     double flo2[ST_SPECTRUM_MAX_BANDS], fhi2[ST_SPECTRUM_MAX_BANDS]; /* in 1/px² */
-    double edge[2 * ST_SPECTRUM_MAX_BANDS];                         /* in 1/px */
-    double reach;                                                   /* largest shift, 1/px */
+    double near_lo2[2 * ST_SPECTRUM_MAX_BANDS], near_hi2[2 * ST_SPECTRUM_MAX_BANDS];
+    /* f² within [near_lo2, near_hi2]: within the largest shift of an edge */
     double scale;
     double *part; /* blocks x (1 + nb): total, bands */
 } band_ctx;
 
-/* G at any (kx, ky) of the full plane, from the half plane (Hermitian). */
-static inline cplx g_at(const band_ctx *c, int kx, int ky)
+/* G at (kx, row) for kx in [−1, hw] (the half plane's neighbours), from
+ * the half plane: G[−kx, −ky] = conj G[kx, ky]. row is ky wrapped to
+ * [0, fh), nrow the row of −ky. */
+static inline cplx g_at(const band_ctx *c, int kx, int row, int nrow)
 {
-    int fw = c->s->fw, fh = c->s->fh, hw = c->s->hw;
-    ky = ((ky % fh) + fh) % fh;
-    kx = ((kx % fw) + fw) % fw;
-    if (kx < hw) {
-        const float *v = c->G[(size_t)ky * hw + kx];
+    const int fw = c->s->fw, hw = c->s->hw;
+    if (kx >= 0 && kx < hw) {
+        const float *v = c->G[(size_t)row * hw + kx];
         return (cplx){v[0], v[1]};
     }
-    const float *v = c->G[(size_t)((fh - ky) % fh) * hw + (fw - kx)];
+    int mx = kx < 0 ? -kx : fw - kx; /* the mirrored column, in [0, hw) */
+    const float *v = c->G[(size_t)nrow * hw + mx];
     return (cplx){v[0], -v[1]};
 }
 
 /* F_dx and F_dy at bin (kx, ky) from G (no padding). */
 static void deriv_from_g(const band_ctx *c, int kx, int ky, cplx *dx, cplx *dy)
 {
+    const int fh = c->s->fh;
+    int row[3], nrow[3];
+    for (int b = 0; b < 3; b++) {
+        row[b] = (ky + b - 1 + fh) % fh;
+        nrow[b] = (fh - row[b]) % fh;
+    }
     cplx hh[3], hd[3]; /* along y: window and derivative taps, per x tap */
     for (int a = 0; a < 3; a++) {
         hh[a] = hd[a] = (cplx){0, 0};
         for (int b = 0; b < 3; b++) {
-            cplx g = g_at(c, kx + a - 1, ky + b - 1), u = cmul(c->ty.h[b], g), v = cmul(c->ty.d[b], g);
+            cplx g = g_at(c, kx + a - 1, row[b], nrow[b]), u = cmul(c->ty.h[b], g),
+                 v = cmul(c->ty.d[b], g);
             hh[a].re += u.re, hh[a].im += u.im;
             hd[a].re += v.re, hd[a].im += v.im;
         }
@@ -144,10 +152,10 @@ static void band_block(void *arg, int blk, int y0, int y1)
             rowt += pw;
             if (!(p2 > 0) || (kx == 0 && ky == 0))
                 continue;
-            double fx = (double)kx / fw, fy = (double)sy / fh, f = sqrt(fx * fx + fy * fy);
+            double fx = (double)kx / fw, fy = (double)sy / fh, f2 = fx * fx + fy * fy;
             int near = 0;
-            for (int e = 0; e < 2 * c->nb && !near; e++)
-                near = fabs(f - c->edge[e]) <= c->reach;
+            for (int e = 0; e < 2 * c->nb; e++)
+                near |= f2 >= c->near_lo2[e] && f2 <= c->near_hi2[e];
             if (near && s->window == ST_WINDOW_HANN) {
                 /* Im(F_d · conj F) / |F|², in radians per pixel; to bins: × n/2π. */
                 double dxr, dxi, dyr, dyi;
@@ -163,8 +171,8 @@ static void band_block(void *arg, int blk, int y0, int y1)
                 double by = sy - clampd(iy * fh / (2.0 * M_PI), lim);
                 fx = bx / fw;
                 fy = by / fh;
+                f2 = fx * fx + fy * fy;
             }
-            double f2 = fx * fx + fy * fy;
             for (int k = 0; k < c->nb; k++)
                 if (f2 > c->flo2[k] && f2 <= c->fhi2[k])
                     rowb[k] += pw;
@@ -207,7 +215,7 @@ static void fill_block(void *arg, int b, int y0, int y1)
     }
 }
 
-int st_band_ms_spectrum(st_fft *fft, const st_spectrum *s, const float *z, size_t stride,
+int st_band_ms_spectrum(st_fft *fft, st_spectrum *s, const float *z, size_t stride,
                         const unsigned char *mask, size_t mstride, const double (*bands)[2],
                         int nbands, int threads, double *band_ms, double *total_ms, st_err *err)
 {
@@ -217,18 +225,21 @@ int st_band_ms_spectrum(st_fft *fft, const st_spectrum *s, const float *z, size_
     if (!s->Fc || nbands > ST_SPECTRUM_MAX_BANDS)
         return st_err_set(err, ST_EINVAL, "psd: band spectrum without the complex transform");
     const int w = s->w, h = s->h, fw = s->fw, fh = s->fh, hw = s->hw;
-    const size_t nreal = (size_t)fw * fh, ncplx = (size_t)hw * fh;
+    const size_t ncplx = (size_t)hw * fh;
     const int nblk = st_block_count(fh);
     band_ctx c = {0};
     c.s = s;
     c.nb = nbands;
     c.scale = 1.0 / ((double)fw * fh * s->sum_w2);
-    c.reach = sqrt(8.0) / (fw < fh ? fw : fh) * (1 + 1e-9); /* 2 bins per axis */
+    const double reach = sqrt(8.0) / (fw < fh ? fw : fh); /* 2 bins per axis */
     for (int k = 0; k < nbands; k++) {
         c.flo2[k] = s->px * s->px / (bands[k][1] * bands[k][1]);
         c.fhi2[k] = s->px * s->px / (bands[k][0] * bands[k][0]);
-        c.edge[2 * k] = s->px / bands[k][1];
-        c.edge[2 * k + 1] = s->px / bands[k][0];
+        for (int e = 0; e < 2; e++) {
+            double edge = s->px / bands[k][1 - e], lo = edge - reach, hi = edge + reach;
+            c.near_lo2[2 * k + e] = lo > 0 ? lo * lo * (1 - 1e-9) : 0.0;
+            c.near_hi2[2 * k + e] = hi * hi * (1 + 1e-9);
+        }
     }
     c.part = calloc((size_t)nblk * (1 + nbands), sizeof *c.part);
     double *win = NULL;
@@ -241,7 +252,7 @@ int st_band_ms_spectrum(st_fft *fft, const st_spectrum *s, const float *z, size_
     }
     if (s->window == ST_WINDOW_HANN && nbands > 0) {
         int direct = fw == w && fh == h;
-        buf = st_fft_alloc_real(nreal);
+        buf = s->real; /* the spectrum's scratch: its windowed input is not needed again */
         T[0] = st_fft_alloc_complex(ncplx);
         if (!direct)
             T[1] = st_fft_alloc_complex(ncplx);
@@ -284,7 +295,6 @@ int st_band_ms_spectrum(st_fft *fft, const st_spectrum *s, const float *z, size_
 done:
     free(c.part);
     free(win);
-    st_fft_free_buf(buf);
     st_fft_free_buf(T[0]);
     st_fft_free_buf(T[1]);
     return rc;
