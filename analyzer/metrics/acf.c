@@ -139,6 +139,18 @@ static double *rho_grid(const acf_lags *a, int *gw_out)
     for (int j = 0; j < gh; j++) {
         int ty = j - a->ly;
         double *row = g + (size_t)j * gw;
+        if (!a->cnt && abs(ty) < a->ly) {
+            /* Without a mask every computed lag is measured (half-side lags
+             * keep a quarter of the pairs): rho_at's arithmetic, no branch. */
+            const float *num = a->num + (size_t)(ty < 0 ? ty + a->ph : ty) * a->pw;
+            double py = (double)(a->h - abs(ty));
+            for (int i = 1; i < gw - 1; i++) {
+                int tx = i - a->lx;
+                row[i] = num[tx < 0 ? tx + a->pw : tx] / ((double)(a->w - abs(tx)) * py) / a->rho0;
+            }
+            row[0] = row[gw - 1] = a->lx < a->xr ? INFINITY : NAN;
+            continue;
+        }
         for (int i = 0; i < gw; i++) {
             int tx = i - a->lx;
             if (abs(tx) < a->lx && abs(ty) < a->ly)
