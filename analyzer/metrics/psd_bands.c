@@ -108,25 +108,22 @@ static inline cplx g_at(const band_ctx *c, int kx, int row, int nrow)
     return (cplx){v[0], -v[1]};
 }
 
-/* F_dx and F_dy at bin (kx, ky) from G (no padding). */
-static void deriv_from_g(const band_ctx *c, int kx, int ky, cplx *dx, cplx *dy)
+/* G filtered along y at column kx: the window's taps (hh) and the
+ * derivative's (hd) over rows ky − 1, ky, ky + 1 (row, nrow as g_at). */
+static inline void y_taps(const band_ctx *c, int kx, const int *row, const int *nrow, cplx *hh,
+                          cplx *hd)
 {
-    const int fh = c->s->fh;
-    int row[3], nrow[3];
+    *hh = *hd = (cplx){0, 0};
     for (int b = 0; b < 3; b++) {
-        row[b] = (ky + b - 1 + fh) % fh;
-        nrow[b] = (fh - row[b]) % fh;
+        cplx g = g_at(c, kx, row[b], nrow[b]), u = cmul(c->ty.h[b], g), v = cmul(c->ty.d[b], g);
+        hh->re += u.re, hh->im += u.im;
+        hd->re += v.re, hd->im += v.im;
     }
-    cplx hh[3], hd[3]; /* along y: window and derivative taps, per x tap */
-    for (int a = 0; a < 3; a++) {
-        hh[a] = hd[a] = (cplx){0, 0};
-        for (int b = 0; b < 3; b++) {
-            cplx g = g_at(c, kx + a - 1, row[b], nrow[b]), u = cmul(c->ty.h[b], g),
-                 v = cmul(c->ty.d[b], g);
-            hh[a].re += u.re, hh[a].im += u.im;
-            hd[a].re += v.re, hd[a].im += v.im;
-        }
-    }
+}
+
+/* F_dx and F_dy at bin kx from the y-filtered columns kx − 1, kx, kx + 1. */
+static inline void x_taps(const band_ctx *c, const cplx *hh, const cplx *hd, cplx *dx, cplx *dy)
+{
     *dx = *dy = (cplx){0, 0};
     for (int a = 0; a < 3; a++) {
         cplx u = cmul(c->tx.d[a], hh[a]), v = cmul(c->tx.h[a], hd[a]);
@@ -135,6 +132,10 @@ static void deriv_from_g(const band_ctx *c, int kx, int ky, cplx *dx, cplx *dy)
     }
 }
 
+/* Regions up to this many half-plane bins (tiles) have most bins within
+ * reach of a band edge: their rows are filtered along y once, whole. */
+enum { ROW_TAPS_MAX_BINS = 1 << 16 };
+
 static void band_block(void *arg, int blk, int y0, int y1)
 {
     const band_ctx *c = arg;
@@ -142,9 +143,22 @@ static void band_block(void *arg, int blk, int y0, int y1)
     const int fw = s->fw, fh = s->fh, hw = s->hw, kmid = fw % 2 == 0 ? fw / 2 : -1;
     const double lim = 2.0;
     double total = 0, band[ST_SPECTRUM_MAX_BANDS] = {0};
+    /* Whole y-filtered rows (columns −1 .. hw) for small regions; NULL:
+     * each bin near an edge filters its own 3 x 3 neighbourhood. */
+    cplx *rh = NULL, *rd = NULL;
+    if (c->G && (size_t)hw * fh <= ROW_TAPS_MAX_BINS && (rh = malloc(2 * (size_t)(hw + 2) * sizeof *rh)))
+        rd = rh + hw + 2;
     for (int ky = y0; ky < y1; ky++) {
         int sy = ky <= fh / 2 ? ky : ky - fh;
         double rowt = 0, rowb[ST_SPECTRUM_MAX_BANDS] = {0};
+        int row[3], nrow[3];
+        for (int b = 0; b < 3; b++) {
+            row[b] = (ky + b - 1 + fh) % fh;
+            nrow[b] = (fh - row[b]) % fh;
+        }
+        if (rh)
+            for (int kx = -1; kx <= hw; kx++)
+                y_taps(c, kx, row, nrow, &rh[kx + 1], &rd[kx + 1]);
         for (int kx = 0; kx < hw; kx++) {
             size_t i = (size_t)ky * hw + kx;
             double re = s->Fc[i][0], im = s->Fc[i][1], p2 = re * re + im * im;
@@ -160,8 +174,14 @@ static void band_block(void *arg, int blk, int y0, int y1)
                 /* Im(F_d · conj F) / |F|², in radians per pixel; to bins: × n/2π. */
                 double dxr, dxi, dyr, dyi;
                 if (c->G) {
-                    cplx dx, dy;
-                    deriv_from_g(c, kx, ky, &dx, &dy);
+                    cplx dx, dy, hh[3], hd[3];
+                    if (rh) {
+                        x_taps(c, rh + kx, rd + kx, &dx, &dy);
+                    } else {
+                        for (int a = 0; a < 3; a++)
+                            y_taps(c, kx + a - 1, row, nrow, &hh[a], &hd[a]);
+                        x_taps(c, hh, hd, &dx, &dy);
+                    }
                     dxr = dx.re, dxi = dx.im, dyr = dy.re, dyi = dy.im;
                 } else {
                     dxr = c->Fdx[i][0], dxi = c->Fdx[i][1], dyr = c->Fdy[i][0], dyi = c->Fdy[i][1];
@@ -181,6 +201,7 @@ static void band_block(void *arg, int blk, int y0, int y1)
         for (int k = 0; k < c->nb; k++)
             band[k] += rowb[k];
     }
+    free(rh);
     double *o = c->part + (size_t)blk * (1 + c->nb);
     o[0] = total;
     for (int k = 0; k < c->nb; k++)
