@@ -59,6 +59,26 @@ static double rho_at(const acf_lags *a, int tx, int ty)
     return a->num[idx] / n / a->rho0;
 }
 
+/* The padded size for n: any size >= n gives the same lags, so the one
+ * FFTW transforms fastest. st_fft_good_size's smallest 2^a 3^b 5^c 7^d is
+ * often odd or a high power of 5 (1875 x 1458 took as long as 2400 x
+ * 1800, 19 ns a pixel for r2c + c2r); a multiple of 16 whose cofactor is
+ * 7-smooth ran at 8-10 ns (1920 x 1536). */
+static int acf_size(int n)
+{
+    if (n < 128)
+        return st_fft_good_size(n);
+    for (int m = (n + 15) / 16 * 16;; m += 16) {
+        int r = m / 16;
+        static const int p[4] = {2, 3, 5, 7};
+        for (int k = 0; k < 4; k++)
+            while (r % p[k] == 0)
+                r /= p[k];
+        if (r == 1)
+            return m;
+    }
+}
+
 /* lx, ly: the lags computed (<= 0 or beyond the range: all); the padding
  * only needs to hold them, so fewer lags make a smaller transform. */
 static int acf_lags_make(st_fft *fft, const float *z, size_t stride, int w, int h,
@@ -72,8 +92,8 @@ static int acf_lags_make(st_fft *fft, const float *z, size_t stride, int w, int 
     a->yr = h / 2;
     a->lx = lx > 0 && lx < a->xr ? lx : a->xr;
     a->ly = ly > 0 && ly < a->yr ? ly : a->yr;
-    a->pw = st_fft_good_size(w + a->lx);
-    a->ph = st_fft_good_size(h + a->ly);
+    a->pw = acf_size(w + a->lx);
+    a->ph = acf_size(h + a->ly);
     size_t nreal = (size_t)a->pw * a->ph, ncplx = (size_t)(a->pw / 2 + 1) * a->ph;
     st_complex *F = st_fft_alloc_complex(ncplx);
     a->num = st_fft_alloc_real(nreal);
