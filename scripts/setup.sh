@@ -9,7 +9,7 @@ build_pkgs=(build-essential cmake pkg-config
   libcjson-dev libsqlite3-dev libcairo2-dev libexif-dev libssl-dev)
 # Tests: sanitizer and fuzzing runtimes, PDF to PNG pages, headless browser,
 # memcheck, and the sqlite3 shell for database checks.
-test_pkgs=(clang libclang-rt-14-dev poppler-utils chromium valgrind sqlite3 python3)
+test_pkgs=(clang libclang-rt-14-dev poppler-utils chromium valgrind sqlite3 python3 libgwyddion20-dev)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")

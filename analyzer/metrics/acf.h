@@ -1,42 +1,37 @@
 /* ISO 25178-2:2012 §4.2 spatial parameters: the autocorrelation length Sal
- * and texture aspect ratio Str (from the autocorrelation function, computed
- * by Wiener–Khinchin from the power spectrum), and the texture direction
- * Std (from the angular power spectrum). */
+ * and texture aspect ratio Str (from the areal autocorrelation function,
+ * computed by FFT of the unwindowed, zero-padded surface), and the texture
+ * direction Std (from the angular power spectrum). */
 #ifndef ST_METRICS_ACF_H
 #define ST_METRICS_ACF_H
 
 #include "metrics/psd.h"
 
 typedef struct st_acf_opts {
-    double s;        /* threshold, ISO default 0.2 */
-    int n_dirs;      /* directions over 180° (the ACF is point-symmetric) */
-    double step_px;  /* march step along each direction */
-    double max_frac; /* search radius as a fraction of min(w, h) */
-    const struct st_acf_march *march; /* NULL, or the sample points of the
-                         * search for this size (st_acf_march_new): made once
-                         * for many same-sized tiles */
+    double s; /* threshold, ISO 25178-2 default 0.2 */
 } st_acf_opts;
 
-/* The lags every direction march visits on a w x h plane with these
- * options (the same for every plane of that size). */
-typedef struct st_acf_march st_acf_march;
-st_acf_march *st_acf_march_new(const st_acf_opts *o, int w, int h);
-void st_acf_march_free(st_acf_march *m);
-
-/* Sal = the shortest lag (over all directions) at which the normalised ACF
- * first falls to s; Str = Sal / (the longest such lag). A direction that
- * does not fall to s within the search radius counts as infinitely slow,
- * so Str = 0 (a surface with a lay; ISO 25178-2 notes Str → 0 for strongly
- * directional surfaces). sal is in pixels (the caller scales it) and is
- * NaN when no direction decays within the search radius.
+/* Sal and Str of ISO 25178-2 §4.2.1–4.2.2, computed as Gwyddion 2.62 does
+ * (modules/process/acf2d.c over libprocess/stats.c):
  *
- * The ACF is the inverse FFT of the windowed power spectrum, divided by the
- * autocorrelation of the window·mask (so the window's taper does not
- * shorten Sal; the ratio estimates the ACF of the unwindowed surface), and
- * normalised to 1 at zero lag. The spectrum's F is consumed (FFTW destroys
- * the input of a c2r transform). */
-int st_acf_params(st_fft *fft, st_spectrum *s, const unsigned char *mask, size_t mstride,
-                  const st_acf_opts *o, int threads, double *sal_px, double *str, st_err *err);
+ * - the ACF of the region as given (the caller levels it: least-squares
+ *   plane removed), no window, zero-padded, each lag divided by its number
+ *   of pixel pairs (inside the mask, if any), normalised to 1 at lag 0,
+ *   over lags up to half the region's side in x and in y;
+ * - the central lobe: lags connected to the origin where the ACF > s;
+ * - Sal (pixels, the caller scales it) = the distance to the nearest point
+ *   where the lobe's ACF falls to s (linear interpolation between
+ *   neighbouring lags; Gwyddion takes the nearest pixel corner on the
+ *   lobe's boundary, which differs by less than half a pixel);
+ * - Str = Sal / the distance to the lobe's furthest boundary point. A lobe
+ *   that reaches the edge of the lag range (a lay: no decay along it) ends
+ *   there, as in Gwyddion, so Str is small but not 0.
+ *
+ * sal and str are NaN when the ACF falls to s nowhere in the lag range
+ * (ISO: not defined). */
+int st_acf_params(st_fft *fft, const float *z, size_t stride, int w, int h,
+                  const unsigned char *mask, size_t mstride, const st_acf_opts *o,
+                  double *sal_px, double *str, st_err *err);
 
 /* Std: the direction of the lay, in degrees in [0, 180), counter-clockwise
  * from the image x axis as displayed. ISO 25178-2 §4.2.3 takes the angle of

@@ -147,6 +147,7 @@ static void fill_block(void *arg, int b, int y0, int y1)
 }
 
 typedef struct pow_ctx {
+    const st_complex *src; /* the transform (== F unless it is kept) */
     st_complex *F;
     int hw;
     float scale;
@@ -157,7 +158,7 @@ static void power_block(void *arg, int b, int y0, int y1)
     (void)b;
     const pow_ctx *c = arg;
     for (size_t i = (size_t)y0 * c->hw; i < (size_t)y1 * c->hw; i++) {
-        float re = c->F[i][0], im = c->F[i][1];
+        float re = c->src[i][0], im = c->src[i][1];
         c->F[i][0] = (re * re + im * im) * c->scale;
         c->F[i][1] = 0.0f;
     }
@@ -166,6 +167,15 @@ static void power_block(void *arg, int b, int y0, int y1)
 int st_spectrum_compute(st_fft *fft, const float *z, size_t stride, int w, int h,
                         const unsigned char *mask, size_t mstride, double px, st_window window,
                         const st_window_cache *wc, int threads, st_spectrum *out, st_err *err)
+{
+    return st_spectrum_compute_ex(fft, z, stride, w, h, mask, mstride, px, window, wc, threads, 0,
+                                  out, err);
+}
+
+int st_spectrum_compute_ex(st_fft *fft, const float *z, size_t stride, int w, int h,
+                           const unsigned char *mask, size_t mstride, double px, st_window window,
+                           const st_window_cache *wc, int threads, int keep_complex,
+                           st_spectrum *out, st_err *err)
 {
     memset(out, 0, sizeof *out);
     int fw = st_fft_good_size(w), fh = st_fft_good_size(h), hw = fw / 2 + 1;
@@ -181,8 +191,9 @@ int st_spectrum_compute(st_fft *fft, const float *z, size_t stride, int w, int h
     double *part = calloc((size_t)nb * 3, sizeof *part);
     float *buf = st_fft_alloc_real(nreal);
     st_complex *F = st_fft_alloc_complex(ncplx);
+    st_complex *Fc = keep_complex ? st_fft_alloc_complex(ncplx) : NULL;
     int rc = ST_OK;
-    if ((!wc && (!wx || !wy)) || !part || !buf || !F) {
+    if ((!wc && (!wx || !wy)) || !part || !buf || !F || (keep_complex && !Fc)) {
         rc = st_err_set(err, ST_ENOMEM, "psd: out of memory for a %dx%d spectrum", fw, fh);
         goto done;
     }
@@ -207,13 +218,13 @@ int st_spectrum_compute(st_fft *fft, const float *z, size_t stride, int w, int h
     fc.mean = swz / sw;
     st_run_blocks(threads, h, fill_block, &fc);
     memset(buf + (size_t)h * fw, 0, (size_t)(fh - h) * fw * sizeof *buf);
-    rc = st_fft_r2c(fft, fw, fh, buf, F, err);
+    rc = st_fft_r2c(fft, fw, fh, buf, Fc ? Fc : F, err);
     if (rc)
         goto done;
-    pow_ctx pc = {F, hw, (float)(1.0 / ((double)fw * fh * sw2))};
+    pow_ctx pc = {Fc ? Fc : F, F, hw, (float)(1.0 / ((double)fw * fh * sw2))};
     st_run_blocks(threads, fh, power_block, &pc);
-    *out = (st_spectrum){w, h, fw, fh, hw, px, F, buf, sw2, window, wc};
-    F = NULL;
+    *out = (st_spectrum){w, h, fw, fh, hw, px, F, Fc, buf, sw2, fc.mean, window, wc};
+    F = Fc = NULL;
     buf = NULL;
 done:
     free(wx);
@@ -221,6 +232,7 @@ done:
     free(part);
     st_fft_free_buf(buf);
     st_fft_free_buf(F);
+    st_fft_free_buf(Fc);
     return rc;
 }
 
@@ -228,8 +240,9 @@ void st_spectrum_free(st_spectrum *s)
 {
     if (s) {
         st_fft_free_buf(s->F);
+        st_fft_free_buf(s->Fc);
         st_fft_free_buf(s->real);
-        s->F = NULL;
+        s->F = s->Fc = NULL;
         s->real = NULL;
     }
 }
@@ -260,9 +273,9 @@ int st_radial_psd(const st_spectrum *s, const st_spectrum_sums *sums, double **f
 }
 
 int st_psd_slope(const double *freq, const double *psd, size_t n, double f_lo, double f_hi,
-                 double *slope)
+                 double *slope, double *resid)
 {
-    double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
     int used = 0;
     for (size_t k = 0; k < n; k++) {
         if (freq[k] < f_lo * (1 - 1e-9) || freq[k] > f_hi * (1 + 1e-9) || !(psd[k] > 0))
@@ -273,11 +286,17 @@ int st_psd_slope(const double *freq, const double *psd, size_t n, double f_lo, d
         sy += wgt * y;
         sxx += wgt * x * x;
         sxy += wgt * x * y;
+        syy += wgt * y * y;
         used++;
     }
     double den = sw * sxx - sx * sx;
     if (used < 3 || !(den > 0))
         return -1;
-    *slope = (sw * sxy - sx * sy) / den;
+    double b = (sw * sxy - sx * sy) / den, a = (sy - b * sx) / sw;
+    *slope = b;
+    if (resid) { /* weighted RMS of log10 psd about the line */
+        double ss = syy - 2 * a * sy - 2 * b * sxy + a * a * sw + 2 * a * b * sx + b * b * sxx;
+        *resid = sqrt(ss > 0 ? ss / sw : 0.0);
+    }
     return 0;
 }

@@ -48,9 +48,11 @@ static int spectral_params(st_fft *fft, const float *z, size_t stride, int w, in
                            const unsigned char *mask, size_t mstride, const st_rough_cfg *c,
                            st_rough_result *r, st_err *err)
 {
+    int want_bands = c->calibrated && (band_present(c, w, h, 0) || band_present(c, w, h, 1) ||
+                                       band_present(c, w, h, 2));
     st_spectrum s;
-    int rc = st_spectrum_compute(fft, z, stride, w, h, mask, mstride, c->px, c->window,
-                                 c->wcache, c->threads, &s, err);
+    int rc = st_spectrum_compute_ex(fft, z, stride, w, h, mask, mstride, c->px, c->window,
+                                    c->wcache, c->threads, want_bands, &s, err);
     if (rc)
         return rc;
     double bands[3][2];
@@ -58,22 +60,32 @@ static int spectral_params(st_fft *fft, const float *z, size_t stride, int w, in
         for (int e = 0; e < 2; e++)
             bands[k][e] = st_rough_bands_mm[k][e];
     st_spectrum_sums sums;
-    if (st_spectrum_reduce(&s, (const double(*)[2])bands, c->calibrated ? 3 : 0, c->aps_rmin,
+    if (st_spectrum_reduce(&s, NULL, 0, c->aps_rmin,
                            c->geom, c->threads, &sums)) {
         st_spectrum_free(&s);
         return st_err_set(err, ST_ENOMEM, "psd: out of memory");
     }
-    for (int k = 0; k < 3; k++)
-        if (band_present(c, w, h, k))
-            r->v[ST_RV_BAND_FINE + k] = sqrt(sums.band_ms[k]);
+    if (want_bands) {
+        double ms[3], total;
+        rc = st_band_ms_spectrum(fft, &s, z, stride, mask, mstride, (const double(*)[2])bands, 3,
+                                 c->threads, ms, &total, err);
+        if (rc) {
+            st_spectrum_sums_free(&sums);
+            st_spectrum_free(&s);
+            return rc;
+        }
+        for (int k = 0; k < 3; k++)
+            if (band_present(c, w, h, k))
+                r->v[ST_RV_BAND_FINE + k] = sqrt(ms[k]);
+    }
     r->v[ST_RV_STD] = st_texture_direction(&sums);
-    double *f = NULL, *p = NULL, slope;
+    double *f = NULL, *p = NULL, slope, resid;
     size_t n = 0;
     fit_band(c, w, h, &r->fit_lo, &r->fit_hi);
     if (!st_radial_psd(&s, &sums, &f, &p, &n) &&
-        !st_psd_slope(f, p, n, r->fit_lo, r->fit_hi, &slope)) {
+        !st_psd_slope(f, p, n, r->fit_lo, r->fit_hi, &slope, &resid)) {
         r->v[ST_RV_PSD_SLOPE] = slope;
-        r->v[ST_RV_FRACTAL_DIM] = st_fractal_dim_from_slope(slope);
+        r->v[ST_RV_FRACTAL_DIM] = st_fractal_dim(slope, resid); /* NaN: not self-affine */
     }
     if (c->keep_radial && f) {
         r->freq = f;
@@ -84,9 +96,11 @@ static int spectral_params(st_fft *fft, const float *z, size_t stride, int w, in
         free(p);
     }
     st_spectrum_sums_free(&sums);
-    double sal_px, str;
-    rc = st_acf_params(fft, &s, mask, mstride, &c->acf, c->threads, &sal_px, &str, err);
     st_spectrum_free(&s);
+    /* Sal, Str: the ACF of the levelled surface itself, not of the
+     * windowed one (ISO 25178-2, as Gwyddion computes it; acf.h). */
+    double sal_px, str;
+    rc = st_acf_params(fft, z, stride, w, h, mask, mstride, &c->acf, &sal_px, &str, err);
     if (rc)
         return rc;
     if (isfinite(sal_px)) {

@@ -260,7 +260,7 @@ static st_rough_cfg rough_cfg(const st_surface_input *in, const st_surface_opts 
     /* Slopes: µm per µm for heights, luminance per mm (or per px) for photos. */
     c.grad_dx = in->unit == ST_UNIT_UM ? (cal ? in->pixel_mm * 1000.0 : 1.0) : c.px;
     c.window = o->window == ST_WINDOW_NONE ? ST_WINDOW_NONE : ST_WINDOW_HANN;
-    c.acf = (st_acf_opts){0.2, 360, 0.5, 0.3, NULL}; /* ISO 25178-2 default s = 0.2 */
+    c.acf = (st_acf_opts){0.2}; /* ISO 25178-2 default s = 0.2 */
     c.aps_rmin = 3;
     c.remove_plane = 0;
     c.keep_radial = keep_radial;

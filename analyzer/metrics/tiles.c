@@ -138,26 +138,18 @@ int st_roughness_tiles(st_fft *fft, const float *z, size_t stride, int w, int h,
     c.cfg.threads = 1;
     c.cfg.remove_plane = 1;
     c.cfg.keep_radial = 0;
-    /* A tile's ACF is searched out to 0.3·side (12 px for 2 mm at 0.05 mm):
-     * 1 px steps and 2° between directions resolve that, at a sixteenth of
-     * the ROI's cost per tile. */
-    c.cfg.acf.n_dirs = 90;
-    c.cfg.acf.step_px = 1.0;
-    st_acf_march *march = st_acf_march_new(&c.cfg.acf, tl->ts, tl->ts);
-    c.cfg.acf.march = march; /* one set of march samples for every tile (NULL: slower) */
     c.cfg.aps_rmin = 2;
     st_window_cache wc;
     if (st_window_cache_make(tl->ts, tl->ts, cfg->window, -1, &wc))
         return st_err_set(err, ST_ENOMEM, "tiles: out of memory");
     c.cfg.wcache = &wc; /* one set of windows for every tile */
-    st_spectrum_geom *geom = st_spectrum_geom_new(tl->ts, tl->ts, cfg->px, st_rough_bands_mm,
-                                                  cfg->calibrated ? 3 : 0, c.cfg.aps_rmin);
+    st_spectrum_geom *geom = st_spectrum_geom_new(tl->ts, tl->ts, cfg->px, NULL, 0,
+                                                  c.cfg.aps_rmin);
     c.cfg.geom = geom; /* NULL (no memory) only costs time */
     (void)st_parallel_for(threads, tl->nx * tl->ny, 4, tile_band, &c);
     pthread_mutex_destroy(&c.lock);
     st_window_cache_free(&wc);
     st_spectrum_geom_free(geom);
-    st_acf_march_free(march);
     if (c.rc) {
         if (c.err.msg[0])
             return st_err_set(err, c.rc, "tiles: %s", c.err.msg);

@@ -3,6 +3,7 @@
 #include "metrics/gfilter.h"
 #include "metrics/height_params.h"
 #include "metrics/psd.h"
+#include "metrics/roughness.h"
 #include "metrics/surface.h"
 #include "surface_synth.h"
 #include "test_util.h"
@@ -53,42 +54,140 @@ static void test_parseval(void)
     free(z);
 }
 
-/* fBm by spectral synthesis, PSD ∝ f^−β with β = 8 − 2D: the measured
- * fractal dimension is D ± 0.05. */
+/* n x n cut from the middle of a periodic 2n x 2n synthesis: a surface
+ * whose edges do not meet, as a measured one. */
+static void crop_synth(float *z, int n, synth_psd_fn psd, const double *par, uint64_t seed)
+{
+    float *big = malloc(sizeof(float) * 4 * n * n);
+    CHECK_EQ_INT(synth_spectral(fft, big, 2 * n, 2 * n, psd, par, 1.0, seed), 0);
+    for (int y = 0; y < n; y++)
+        memcpy(z + (size_t)y * n, big + (size_t)(y + n / 2) * 2 * n + n / 2, sizeof(float) * n);
+    free(big);
+}
+
+static void measure_fd(const float *z, int n, double px, st_metric_set *ms, st_surface_extras *x)
+{
+    st_surface_input in = {z, (size_t)n, n, n, NULL, 0, px, ST_UNIT_UM};
+    st_surface_opts o = {0};
+    o.no_tiles = 1;
+    o.fft = fft;
+    st_err err;
+    CHECK_EQ_INT(st_measure_surface(&in, &o, ms, x, &err), 0);
+}
+
+/* fBm of Hurst exponent H, PSD ∝ f^−(2H+2): the fractal dimension is
+ * D = 3 − H ± 0.1, on periodic and on non-periodic (cropped) surfaces. */
 static void test_fractal(void)
 {
     const int n = 512;
-    const double D[3] = {2.2, 2.5, 2.8};
+    const double H[3] = {0.2, 0.5, 0.8};
     float *z = malloc(sizeof(float) * n * n);
-    for (int k = 0; k < 3; k++) {
-        double beta = 8.0 - 2.0 * D[k];
-        CHECK_EQ_INT(synth_spectral(fft, z, n, n, synth_psd_power, &beta, 1.0, 100 + k), 0);
-        st_surface_input in = {z, (size_t)n, n, n, NULL, 0, 0.05, ST_UNIT_UM};
-        st_surface_opts o = {0};
-        o.no_tiles = 1;
-        o.fft = fft;
-        st_metric_set ms = {0};
-        st_surface_extras x;
-        st_err err;
-        CHECK_EQ_INT(st_measure_surface(&in, &o, &ms, &x, &err), 0);
-        const st_metric *fd = st_metric_set_find(&ms, "roughness.fractal_dim");
-        const st_metric *sl = st_metric_set_find(&ms, "roughness.psd_slope");
-        CHECK(fd && sl);
-        if (fd && sl) {
-            CHECK_NEAR(fd->value, D[k], 0.05);
-            CHECK_NEAR(sl->value, -beta, 0.1);
+    for (int k = 0; k < 3; k++)
+        for (int crop = 0; crop < 2; crop++) {
+            double beta = 2.0 * H[k] + 2.0;
+            if (crop)
+                crop_synth(z, n, synth_psd_power, &beta, 200 + k);
+            else
+                CHECK_EQ_INT(synth_spectral(fft, z, n, n, synth_psd_power, &beta, 1.0, 100 + k), 0);
+            st_metric_set ms = {0};
+            st_surface_extras x;
+            measure_fd(z, n, 0.05, &ms, &x);
+            const st_metric *fd = st_metric_set_find(&ms, "roughness.fractal_dim");
+            const st_metric *sl = st_metric_set_find(&ms, "roughness.psd_slope");
+            CHECK_MSG(fd && sl, "H %g crop %d: fractal_dim absent", H[k], crop);
+            if (fd && sl) {
+                CHECK_MSG(fabs(fd->value - (3.0 - H[k])) <= 0.1, "H %g crop %d: D %g", H[k], crop,
+                          fd->value);
+                CHECK_NEAR(sl->value, -beta, 0.2);
+            }
+            /* The radial PSD output: 1/mm up to Nyquist (10/mm), stated fit band. */
+            CHECK(x.psd.n > 100);
+            CHECK(!strcmp(x.psd.freq_unit, "1/mm"));
+            CHECK(!strcmp(x.psd.psd_unit, "um2.mm2"));
+            CHECK_NEAR(x.psd.freq[x.psd.n - 1], 10.0, 1e-9);
+            CHECK_NEAR(x.psd.fit_lo, 0.5, 1e-9); /* 2 mm */
+            CHECK_NEAR(x.psd.fit_hi, 5.0, 1e-9); /* 4 px = 0.2 mm */
+            st_surface_extras_free(&x);
+            st_metric_set_clear(&ms);
         }
-        /* The radial PSD output: 1/mm up to Nyquist (10/mm), stated fit band. */
-        CHECK(x.psd.n > 100);
-        CHECK(!strcmp(x.psd.freq_unit, "1/mm"));
-        CHECK(!strcmp(x.psd.psd_unit, "um2.mm2"));
-        CHECK_NEAR(x.psd.freq[x.psd.n - 1], 10.0, 1e-9);
-        CHECK_NEAR(x.psd.fit_lo, 0.5, 1e-9);  /* 2 mm */
-        CHECK_NEAR(x.psd.fit_hi, 5.0, 1e-9);  /* 4 px = 0.2 mm */
-        st_surface_extras_free(&x);
-        st_metric_set_clear(&ms);
-    }
     free(z);
+}
+
+/* Not a self-affine surface, no fractal dimension: white noise (flat
+ * spectrum, H = −1) and a single oblique wave; the slope is still given. */
+static void test_fractal_withheld(void)
+{
+    const int n = 256;
+    float *z = malloc(sizeof(float) * n * n);
+    synth_rng r = {9};
+    for (int i = 0; i < n * n; i++)
+        z[i] = (float)synth_gauss(&r);
+    st_metric_set ms = {0};
+    measure_fd(z, n, 0.03, &ms, NULL);
+    CHECK(st_metric_set_find(&ms, "roughness.fractal_dim") == NULL);
+    CHECK(st_metric_set_find(&ms, "roughness.psd_slope") != NULL);
+    st_metric_set_clear(&ms);
+    synth_sinusoid(z, n, n, 1.0, 0.7 / 0.03, 41.0, 0.0);
+    measure_fd(z, n, 0.03, &ms, NULL);
+    CHECK(st_metric_set_find(&ms, "roughness.fractal_dim") == NULL);
+    st_metric_set_clear(&ms);
+    free(z);
+}
+
+/* Band RMS (SPEC.md): an oblique sinusoid of amplitude A, not a whole
+ * number of periods in the field, gives A/√2 ± 3 % in its band and less
+ * than 3 % of A/√2 in each other band; the reassigned spectrum's total is
+ * the windowed spectrum's (Parseval). The 1.66 mm wave in a 12 mm field
+ * is 1.2 frequency bins from the 2 mm edge, inside the window's main lobe:
+ * the plain windowed spectrum put 16 % of A/√2 into band_coarse. */
+static void test_band_leakage(void)
+{
+    static const struct {
+        double lam_mm, deg, px;
+        int n, band;
+    } cases[] = {
+        {0.13, 23.0, 0.02, 400, 0}, {0.27, 67.0, 0.03, 400, 0}, {0.45, 10.0, 0.02, 400, 0},
+        {0.55, 80.0, 0.05, 300, 1}, {1.07, 35.0, 0.04, 300, 1}, {1.66, 56.0, 0.03, 400, 1},
+        {1.66, 56.0, 0.02, 512, 1}, {1.9, 121.0, 0.05, 320, 1}, {2.3, 15.0, 0.05, 330, 2},
+        {3.7, 56.0, 0.04, 420, 2},  {6.1, 143.0, 0.05, 400, 2},
+    };
+    const char *names[3] = {"roughness.band_fine", "roughness.band_medium", "roughness.band_coarse"};
+    const double A = 1.5, rms = A / sqrt(2.0);
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        int n = cases[c].n;
+        float *z = malloc(sizeof(float) * n * n);
+        synth_sinusoid(z, n, n, A, cases[c].lam_mm / cases[c].px, cases[c].deg, 0.0);
+        st_metric_set ms = {0};
+        measure_fd(z, n, cases[c].px, &ms, NULL);
+        for (int b = 0; b < 3; b++) {
+            const st_metric *m = st_metric_set_find(&ms, names[b]);
+            CHECK_MSG(m != NULL, "case %zu: %s absent", c, names[b]);
+            if (!m)
+                continue;
+            if (b == cases[c].band)
+                CHECK_MSG(fabs(m->value / rms - 1) <= 0.03, "case %zu (%g mm, %g°): in band %g of A/√2",
+                          c, cases[c].lam_mm, cases[c].deg, m->value / rms);
+            else
+                CHECK_MSG(m->value < 0.03 * rms, "case %zu (%g mm, %g°): %s %g of A/√2", c,
+                          cases[c].lam_mm, cases[c].deg, names[b], m->value / rms);
+        }
+        st_metric_set_clear(&ms);
+        /* Parseval: the band spectrum's total is the windowed spectrum's. */
+        double ms3[3], total;
+        st_err err;
+        CHECK_EQ_INT(st_band_ms(fft, z, (size_t)n, n, n, NULL, 0, cases[c].px, ST_WINDOW_HANN,
+                                st_rough_bands_mm, 3, ms3, &total, &err), 0);
+        st_spectrum s;
+        st_spectrum_sums sums;
+        CHECK_EQ_INT(st_spectrum_compute(fft, z, (size_t)n, n, n, NULL, 0, cases[c].px,
+                                         ST_WINDOW_HANN, NULL, 1, &s, &err), 0);
+        CHECK_EQ_INT(st_spectrum_reduce(&s, NULL, 0, 3, NULL, 1, &sums), 0);
+        CHECK_REL(total, sums.total_ms, 1e-4);
+        CHECK_REL(sqrt(total), rms, 0.03);
+        st_spectrum_sums_free(&sums);
+        st_spectrum_free(&s);
+        free(z);
+    }
 }
 
 /* Radial PSD level: white noise of variance σ² on px² cells has the flat
@@ -207,6 +306,8 @@ int main(void)
         return 1;
     test_parseval();
     test_fractal();
+    test_fractal_withheld();
+    test_band_leakage();
     test_radial_level();
     test_filters();
     test_cutoffs_option();
