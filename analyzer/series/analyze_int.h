@@ -80,6 +80,10 @@ int roi_cut_charts(analyze_ctx *c, st_err *err);
 /* images/: the aligned patch, its detection overlay and, for photos, the
  * melanin and haemoglobin maps (chromo; mask: the measured pixels of the
  * patch) (analyze_images.c). */
+/* images/session_00_area.jpg: the baseline photo, whole frame, with the
+ * measured patch outlined (green when given by series.json or --roi, yellow
+ * when found automatically). */
+int images_write_area(analyze_ctx *c, st_err *err);
 int images_write_session(analyze_ctx *c, size_t i, const st_image *rgb, const st_image *surface,
                          const st_chromo *chromo, const unsigned char *mask, const st_detections *det,
                          st_err *err);

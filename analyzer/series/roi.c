@@ -142,3 +142,43 @@ size_t st_mask_clear_quad(st_mask *m, const double q[8], double margin)
         }
     return cleared;
 }
+
+/* One line of a separable erosion: out[k] = 1 when in[k - r .. k + r] are
+ * all set and inside the line (prefix counts of unset pixels). */
+static void erode_line(const unsigned char *in, size_t step, int n, int r, unsigned char *out, int *zeros)
+{
+    zeros[0] = 0;
+    for (int k = 0; k < n; k++)
+        zeros[k + 1] = zeros[k] + !in[(size_t)k * step];
+    for (int k = 0; k < n; k++) {
+        int a = k - r, b = k + r + 1;
+        out[k] = a >= 0 && b <= n && zeros[b] == zeros[a];
+    }
+}
+
+int st_mask_erode(st_mask *m, int r, st_err *err)
+{
+    if (r <= 0)
+        return ST_OK;
+    int n = m->w > m->h ? m->w : m->h;
+    int *zeros = malloc((size_t)(n + 1) * sizeof *zeros);
+    unsigned char *line = malloc((size_t)n);
+    if (!zeros || !line) {
+        free(zeros);
+        free(line);
+        return st_err_set(err, ST_ENOMEM, "roi: out of memory");
+    }
+    for (int y = 0; y < m->h; y++) {
+        unsigned char *row = m->px + (size_t)y * m->w;
+        erode_line(row, 1, m->w, r, line, zeros);
+        memcpy(row, line, (size_t)m->w);
+    }
+    for (int x = 0; x < m->w; x++) {
+        erode_line(m->px + x, (size_t)m->w, m->h, r, line, zeros);
+        for (int y = 0; y < m->h; y++)
+            m->px[(size_t)y * m->w + x] = line[y];
+    }
+    free(zeros);
+    free(line);
+    return ST_OK;
+}
