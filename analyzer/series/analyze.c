@@ -203,6 +203,13 @@ static int build_roi(analyze_ctx *c, st_err *err)
             memcpy(c->mask.px, trial.px, (size_t)c->mask.w * c->mask.h);
         }
     st_mask_free(&trial);
+    for (size_t i = 0; i < s->n_sessions && !rc; i++)
+        for (size_t j = 0; j < c->n_shots[i]; j++) {
+            shot_state *sh = &c->shots[i][j];
+            if (sh->ok && sh->skin.px)
+                st_mask_cut_to_skin(&c->mask, sh->matrix, &sh->skin, sh->skin_f);
+            st_mask_free(&sh->skin);
+        }
     /* An automatic patch stays one region after the charts and the views
      * are cut out of it, and keeps the bicubic kernel's reach (2 px) from
      * every cut, so no measured pixel is interpolated across a border. */
@@ -352,6 +359,7 @@ static void ctx_free(analyze_ctx *c)
         for (size_t j = 0; c->shots[i] && j < c->n_shots[i]; j++) {
             st_strlist_free(&c->shots[i][j].quality.messages);
             st_metric_set_clear(&c->shots[i][j].qmetrics);
+            st_mask_free(&c->shots[i][j].skin);
         }
         free(c->shots[i]);
     }

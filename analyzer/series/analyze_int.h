@@ -26,6 +26,8 @@ typedef struct shot_state {
     st_colorchart chart;       /* photos: the colour chart found in the full frame */
     int chart_fitted;          /* its correction is fitted and applied in pass 2 */
     char colour_note[200];     /* why the photo is not calibrated */
+    st_mask skin;              /* automatic ROI: the photo's skin at low resolution (st_skin_lowres) */
+    int skin_f;                /* its block size in full-res pixels */
 } shot_state;
 
 typedef struct analyze_ctx {

@@ -76,6 +76,31 @@ int st_mask_from_rect(int w, int h, const int roi[4], st_mask *m, st_err *err)
     return ST_OK;
 }
 
+void st_mask_cut_to_skin(st_mask *m, const double a[9], const st_mask *skin, int f)
+{
+    double inv[9] = {a[4] * a[8] - a[5] * a[7], a[2] * a[7] - a[1] * a[8], a[1] * a[5] - a[2] * a[4],
+                     a[5] * a[6] - a[3] * a[8], a[0] * a[8] - a[2] * a[6], a[2] * a[3] - a[0] * a[5],
+                     a[3] * a[7] - a[4] * a[6], a[1] * a[6] - a[0] * a[7], a[0] * a[4] - a[1] * a[3]};
+    double det = a[0] * inv[0] + a[1] * inv[3] + a[2] * inv[6];
+    for (int y = 0; y < m->h; y++) {
+        unsigned char *row = m->px + (size_t)y * m->w;
+        for (int x = 0; x < m->w; x++) {
+            if (!row[x])
+                continue;
+            double zs = inv[6] * x + inv[7] * y + inv[8];
+            if (det == 0 || fabs(zs) < 1e-12) {
+                row[x] = 0;
+                continue;
+            }
+            double xs = (inv[0] * x + inv[1] * y + inv[2]) / zs;
+            double ys = (inv[3] * x + inv[4] * y + inv[5]) / zs;
+            int bx = (int)floor((xs + 0.5) / f), by = (int)floor((ys + 0.5) / f);
+            if (bx < 0 || by < 0 || bx >= skin->w || by >= skin->h || !skin->px[(size_t)by * skin->w + bx])
+                row[x] = 0;
+        }
+    }
+}
+
 void st_mask_cut_to_view(st_mask *m, const double a[9], int sw, int sh, double margin)
 {
     /* The inverse (baseline -> session) by the adjugate; a singular matrix

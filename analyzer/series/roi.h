@@ -36,6 +36,15 @@ int st_skin_mask(const st_image *rgb, st_mask *m, const char **note, int threads
  * mask eroded away from every non-skin border. */
 int st_skin_pixels(const st_image *rgb, st_mask *m, st_err *err);
 
+/* The skin test at low resolution (f full-res pixels a side per mask pixel),
+ * every region: what a session shows as skin, kept through pass 1. */
+int st_skin_lowres(const st_image *rgb, st_mask *m, int *f, st_err *err);
+
+/* Clears the pixels of m (baseline frame) that a session with matrix m_sb
+ * (session -> baseline) shows as not skin in `skin` (its st_skin_lowres,
+ * block factor f): glare, shadow or hair in that session only. */
+void st_mask_cut_to_skin(st_mask *m, const double m_sb[9], const st_mask *skin, int f);
+
 /* Keeps the largest 4-connected region of m. */
 int st_mask_keep_largest(st_mask *m, st_err *err);
 

@@ -21,11 +21,15 @@
  * than the skin by SKIN_LIP_DCR in Cr and SKIN_LIP_DHUE in Cr - Cb, the lips'
  * vermilion (which is not skin for a dermatologist's patch). */
 #define SKIN_DARK_FRACTION 0.55
-#define SKIN_GLARE_FACTOR 1.35
+#define SKIN_GLARE_FACTOR 1.5
 #define SKIN_CLIP_LEVEL 0.98f
 #define SKIN_CLIP_FRACTION 0.02f
 #define SKIN_LIP_DCR 9.0
 #define SKIN_LIP_DHUE 16.0
+/* Holes enclosed by skin smaller than this fraction of the skin are filled:
+ * pores, scars and their lit rims are what is measured, while eyes, brows,
+ * nostrils and lips (each >= ~1 % of a face's skin) stay out. */
+#define SKIN_HOLE_FRACTION 0.005
 /* Low-res pixels the mask is eroded by: a block straddling skin and hair,
  * cloth or background has a mixed colour that can pass the tests. */
 #define SKIN_ERODE 2
@@ -208,6 +212,51 @@ static void erode(unsigned char *m, unsigned char *tmp, int w, int h, int r)
     }
 }
 
+/* Fills the enclosed holes (4-connected unset regions not touching the
+ * border) smaller than max_px. */
+static int fill_small_holes(unsigned char *m, int w, int h, size_t max_px)
+{
+    size_t n = (size_t)w * h;
+    if (n > UINT32_MAX)
+        return -1;
+    uint32_t *stack = malloc(n * sizeof *stack), *members = malloc(n * sizeof *members);
+    unsigned char *seen = calloc(n, 1);
+    if (!stack || !members || !seen) {
+        free(stack);
+        free(members);
+        free(seen);
+        return -1;
+    }
+    for (size_t s = 0; s < n; s++) {
+        if (m[s] || seen[s])
+            continue;
+        size_t top = 0, cnt = 0;
+        int border = 0;
+        stack[top++] = (uint32_t)s;
+        seen[s] = 1;
+        while (top) {
+            size_t i = stack[--top];
+            members[cnt++] = (uint32_t)i;
+            int x = (int)(i % w), y = (int)(i / w);
+            border |= x == 0 || y == 0 || x == w - 1 || y == h - 1;
+            size_t nb[4] = {i - 1, i + 1, i - w, i + w};
+            int ok[4] = {x > 0, x < w - 1, y > 0, y < h - 1};
+            for (int k = 0; k < 4; k++)
+                if (ok[k] && !m[nb[k]] && !seen[nb[k]]) {
+                    seen[nb[k]] = 1;
+                    stack[top++] = (uint32_t)nb[k];
+                }
+        }
+        if (!border && cnt <= max_px)
+            for (size_t k = 0; k < cnt; k++)
+                m[members[k]] = 1;
+    }
+    free(stack);
+    free(members);
+    free(seen);
+    return 0;
+}
+
 /* Skin at low resolution, every part of it (not yet reduced to one region). */
 static int classify(const lowres *lr, unsigned char *skin)
 {
@@ -256,11 +305,15 @@ static int classify(const lowres *lr, unsigned char *skin)
     }
     majority(skin, tmp, lr->w, lr->h);
     memcpy(skin, tmp, n);
+    size_t on = 0;
+    for (size_t i = 0; i < n; i++)
+        on += skin[i];
+    int rc = fill_small_holes(skin, lr->w, lr->h, (size_t)(SKIN_HOLE_FRACTION * (double)on));
     erode(skin, tmp, lr->w, lr->h, SKIN_ERODE);
     free(sd);
     free(vals);
     free(tmp);
-    return 0;
+    return rc;
 }
 
 /* The skin pixels of rgb at full resolution (every region); *on / *total:
@@ -291,6 +344,24 @@ static int skin_pixels(const st_image *rgb, st_mask *m, int largest, size_t *on,
     free(lr.r);
     free(skin);
     return ST_OK;
+}
+
+int st_skin_lowres(const st_image *rgb, st_mask *m, int *f, st_err *err)
+{
+    if (rgb->channels != 3)
+        return st_err_set(err, ST_EINVAL, "skin mask: needs a colour photo");
+    lowres lr = {0};
+    memset(m, 0, sizeof *m);
+    int rc = make_lowres(rgb, &lr) ? ST_ENOMEM : st_mask_new(lr.w, lr.h, m, err);
+    if (!rc && classify(&lr, m->px)) {
+        st_mask_free(m);
+        rc = ST_ENOMEM;
+    }
+    free(lr.r);
+    if (rc == ST_ENOMEM)
+        return st_err_set(err, ST_ENOMEM, "skin mask: out of memory");
+    *f = lr.f;
+    return rc;
 }
 
 int st_skin_pixels(const st_image *rgb, st_mask *m, st_err *err)
