@@ -138,6 +138,15 @@ static int auto_roi(analyze_ctx *c, st_err *err)
             rc = note(c, err, text);
         }
     }
+    /* A face in the photo: its own skin colour is the reference (a beige
+     * wall or a tan suit passes the generic skin-colour box). */
+    if (!rc)
+        rc = st_face_skin_mask(c->base, c->opts->face_model, &c->mask, why, sizeof why, err);
+    if (!rc && c->mask.px && st_mask_count(&c->mask)) {
+        snprintf(c->result.roi_source, sizeof c->result.roi_source, "auto");
+        return ST_OK;
+    }
+    st_mask_free(&c->mask);
     const char *note_text = NULL;
     if (!rc)
         rc = st_skin_mask(c->base, &c->mask, &note_text, c->opts->threads, err);

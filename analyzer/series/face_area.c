@@ -111,10 +111,11 @@ static void fill_poly(st_mask *m, const pt *p, int n, unsigned char v)
     }
 }
 
-/* The area's polygon(s) into m (m cleared first). */
-static void area_polygon(const frame *f, const char *area, st_mask *m)
+/* The area's polygon(s) into m (cleared first when `clear`). */
+static void area_polygon(const frame *f, const char *area, st_mask *m, int clear)
 {
-    memset(m->px, 0, (size_t)m->w * m->h);
+    if (clear)
+        memset(m->px, 0, (size_t)m->w * m->h);
     pt p[24];
     int n = 0;
     if (!strcmp(area, "forehead")) {
@@ -185,6 +186,86 @@ static unsigned char *gray8(const st_image *rgb, double s, int *gw, int *gh)
     return g;
 }
 
+/* The landmarks of the largest face in rgb, in its pixels; 0 when found,
+ * else 1 with why set; <0 out of memory. */
+static int find_landmarks(const st_image *rgb, const char *model, double lm[136], char *why, size_t whylen)
+{
+    if (!stdl_available()) {
+        snprintf(why, whylen, "no facial landmarks: this build has no dlib");
+        return 1;
+    }
+    int side = rgb->width > rgb->height ? rgb->width : rgb->height;
+    double s = side > FACE_MAX_SIDE ? (double)FACE_MAX_SIDE / side : side < FACE_MIN_SIDE ? 2.0 : 1.0;
+    int gw, gh;
+    unsigned char *g = gray8(rgb, s, &gw, &gh);
+    if (!g)
+        return -1;
+    double box[4];
+    char msg[300];
+    int r = stdl_face_landmarks(g, gw, gh, (size_t)gw, model, lm, box, msg, sizeof msg);
+    free(g);
+    if (r) {
+        snprintf(why, whylen, "no facial landmarks (%s)", msg);
+        return 1;
+    }
+    /* back to the photo's pixels (centres: (x + 0.5) / s - 0.5) */
+    for (int k = 0; k < 136; k++)
+        lm[k] = (lm[k] + 0.5) / s - 0.5;
+    return 0;
+}
+
+static int make_frame(frame *f, const double *lm, char *why, size_t whylen)
+{
+    *f = (frame){lm, {0, 0}, {0, 0}, 0};
+    pt el = centre(f, 36, 41), er = centre(f, 42, 47);
+    f->d = hypot(er.x - el.x, er.y - el.y);
+    if (!(f->d > 4)) {
+        snprintf(why, whylen, "no facial landmarks (the eyes coincide)");
+        return 1;
+    }
+    f->e = (pt){(er.x - el.x) / f->d, (er.y - el.y) / f->d};
+    f->up = (pt){f->e.y, -f->e.x}; /* image y grows downwards */
+    return 0;
+}
+
+/* The face's own skin (cheeks, nose, forehead) as the colour reference. */
+static void reference_polygons(const frame *f, st_mask *m)
+{
+    static const char *const ref_areas[] = {"left cheek", "right cheek", "nose", "forehead"};
+    memset(m->px, 0, (size_t)m->w * m->h);
+    for (int k = 0; k < 4; k++)
+        area_polygon(f, ref_areas[k], m, 0);
+}
+
+int st_face_skin_mask(const st_image *rgb, const char *model, st_mask *m, char *why, size_t whylen, st_err *err)
+{
+    memset(m, 0, sizeof *m);
+    why[0] = 0;
+    double lm[136];
+    frame f;
+    if (rgb->channels != 3) {
+        snprintf(why, whylen, "face areas need a colour photo");
+        return ST_OK;
+    }
+    int r = find_landmarks(rgb, model, lm, why, whylen);
+    if (r < 0)
+        return st_err_set(err, ST_ENOMEM, "face: out of memory");
+    if (r || make_frame(&f, lm, why, whylen))
+        return ST_OK;
+    st_mask ref;
+    int rc = st_mask_new(rgb->width, rgb->height, &ref, err);
+    if (rc)
+        return rc;
+    reference_polygons(&f, &ref);
+    rc = st_skin_pixels(rgb, &ref, m, err);
+    st_mask_free(&ref);
+    if (!rc)
+        rc = st_mask_keep_largest(m, err);
+    if (rc)
+        st_mask_free(m);
+    return rc;
+}
+
 int st_face_area(const st_image *rgb, const char *area, const char *model, st_mask *m, double pts[136],
                  char *why, size_t whylen, st_err *err)
 {
@@ -199,47 +280,26 @@ int st_face_area(const st_image *rgb, const char *area, const char *model, st_ma
         snprintf(why, whylen, "face areas need a colour photo");
         return ST_OK;
     }
-    if (!stdl_available()) {
-        snprintf(why, whylen, "no facial landmarks: this build has no dlib");
-        return ST_OK;
-    }
-    int side = rgb->width > rgb->height ? rgb->width : rgb->height;
-    double s = side > FACE_MAX_SIDE ? (double)FACE_MAX_SIDE / side : side < FACE_MIN_SIDE ? 2.0 : 1.0;
-    int gw, gh;
-    unsigned char *g = gray8(rgb, s, &gw, &gh);
-    if (!g)
+    double lm[136];
+    frame f;
+    int r = find_landmarks(rgb, model, lm, why, whylen);
+    if (r < 0)
         return st_err_set(err, ST_ENOMEM, "face: out of memory");
-    double lm[136], box[4];
-    char msg[300];
-    int r = stdl_face_landmarks(g, gw, gh, (size_t)gw, model, lm, box, msg, sizeof msg);
-    free(g);
-    if (r) {
-        snprintf(why, whylen, "no facial landmarks (%s)", msg);
+    if (r || make_frame(&f, lm, why, whylen))
         return ST_OK;
-    }
-    /* back to the photo's pixels (centres: (x + 0.5) / s - 0.5) */
-    for (int k = 0; k < 136; k++)
-        lm[k] = (lm[k] + 0.5) / s - 0.5;
     if (pts)
         memcpy(pts, lm, sizeof lm);
-    frame f = {lm, {0, 0}, {0, 0}, 0};
-    pt el = centre(&f, 36, 41), er = centre(&f, 42, 47);
-    f.d = hypot(er.x - el.x, er.y - el.y);
-    if (!(f.d > 4)) {
-        snprintf(why, whylen, "no facial landmarks (the eyes coincide)");
-        return ST_OK;
-    }
-    f.e = (pt){(er.x - el.x) / f.d, (er.y - el.y) / f.d};
-    f.up = (pt){f.e.y, -f.e.x}; /* image y grows downwards */
-    st_mask skin;
+    st_mask skin = {0};
     int rc = st_mask_new(rgb->width, rgb->height, m, err);
-    if (!rc)
-        rc = st_skin_pixels(rgb, &skin, err);
+    if (rc)
+        return rc;
+    reference_polygons(&f, m);
+    rc = st_skin_pixels(rgb, m, &skin, err);
     if (rc) {
         st_mask_free(m);
         return rc;
     }
-    area_polygon(&f, canon, m);
+    area_polygon(&f, canon, m, 1);
     size_t poly = st_mask_count(m);
     for (size_t i = 0, n = (size_t)m->w * m->h; i < n; i++)
         m->px[i] = m->px[i] && skin.px[i];

@@ -33,8 +33,9 @@ int st_skin_mask(const st_image *rgb, st_mask *m, const char **note, int threads
 
 /* The same skin test without the reduction to one region: every pixel that
  * is skin (colour, texture; not dark brows/eyes/hair, glare or lips), the
- * mask eroded away from every non-skin border. */
-int st_skin_pixels(const st_image *rgb, st_mask *m, st_err *err);
+ * mask eroded away from every non-skin border. ref (may be NULL): pixels
+ * known to be skin (from facial landmarks), whose colour is the reference. */
+int st_skin_pixels(const st_image *rgb, const st_mask *ref, st_mask *m, st_err *err);
 
 /* The skin test at low resolution (f full-res pixels a side per mask pixel),
  * every region: what a session shows as skin, kept through pass 1. */
@@ -60,6 +61,10 @@ int st_mask_erode(st_mask *m, int r, st_err *err);
  * landmarks are available, m->px is NULL and `why` says why (the caller
  * falls back to the skin area). pts (may be NULL) gets the 68 landmarks. */
 int st_face_area_name(const char *area, char canon[32]);
+/* The skin area of a face photo: the skin test with the face's own colour
+ * (cheeks, nose, forehead by the landmarks) as reference, largest region;
+ * m->px NULL and why set when no face is found. */
+int st_face_skin_mask(const st_image *rgb, const char *model, st_mask *m, char *why, size_t whylen, st_err *err);
 int st_face_area(const st_image *rgb, const char *area, const char *model, st_mask *m, double pts[136],
                  char *why, size_t whylen, st_err *err);
 

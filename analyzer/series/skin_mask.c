@@ -257,8 +257,13 @@ static int fill_small_holes(unsigned char *m, int w, int h, size_t max_px)
     return 0;
 }
 
-/* Skin at low resolution, every part of it (not yet reduced to one region). */
-static int classify(const lowres *lr, unsigned char *skin)
+/* Skin at low resolution, every part of it (not yet reduced to one region).
+ * ref (may be NULL): low-res pixels known to be skin (a face's cheeks and
+ * nose from its landmarks); their median colour is then the reference, and
+ * a colour farther than SKIN_REF_CHROMA from it in Cb/Cr is not skin (a
+ * beige wall passes the skin box but not this). */
+#define SKIN_REF_CHROMA 14.0
+static int classify(const lowres *lr, unsigned char *skin, const unsigned char *ref)
 {
     size_t n = (size_t)lr->w * lr->h, k = 0;
     float *sd = malloc(n * sizeof *sd), *vals = malloc(n * sizeof *vals);
@@ -270,11 +275,18 @@ static int classify(const lowres *lr, unsigned char *skin)
         return -1;
     }
     local_sd(lr, sd);
+    size_t n_ref = 0;
     for (size_t i = 0; i < n; i++) {
         skin[i] = (unsigned char)skin_colour(lr->r[i], lr->g[i], lr->b[i]);
-        if (skin[i])
-            vals[k++] = sd[i];
+        n_ref += ref && ref[i] && skin[i];
     }
+    if (n_ref < 16)
+        ref = NULL;
+    /* the texture limit from the reference skin (a smooth wall that passes
+     * the colour box would otherwise set it, and cut the face out) */
+    for (size_t i = 0; i < n; i++)
+        if (skin[i] && (!ref || ref[i]))
+            vals[k++] = sd[i];
     if (k) {
         float limit = (float)SKIN_EDGE_FACTOR * fmaxf(median_of(vals, k), 1e-4f);
         for (size_t i = 0; i < n; i++)
@@ -285,7 +297,7 @@ static int classify(const lowres *lr, unsigned char *skin)
     for (int c = 0; c < 3; c++) {
         k = 0;
         for (size_t i = 0; i < n; i++)
-            if (skin[i]) {
+            if (skin[i] && (!ref || ref[i])) {
                 double y, cb, cr;
                 ycc(lr->r[i], lr->g[i], lr->b[i], &y, &cb, &cr);
                 vals[k++] = (float)(c == 0 ? y : c == 1 ? cb : cr);
@@ -301,7 +313,8 @@ static int classify(const lowres *lr, unsigned char *skin)
         int dark = y < SKIN_DARK_FRACTION * med[0];
         int glare = y > SKIN_GLARE_FACTOR * med[0] || lr->clip[i] > SKIN_CLIP_FRACTION;
         int lips = cr - med[2] > SKIN_LIP_DCR && (cr - cb) - (med[2] - med[1]) > SKIN_LIP_DHUE;
-        skin[i] = !dark && !glare && !lips;
+        int other = ref && hypot(cb - med[1], cr - med[2]) > SKIN_REF_CHROMA;
+        skin[i] = !dark && !glare && !lips && !other;
     }
     majority(skin, tmp, lr->w, lr->h);
     memcpy(skin, tmp, n);
@@ -318,7 +331,8 @@ static int classify(const lowres *lr, unsigned char *skin)
 
 /* The skin pixels of rgb at full resolution (every region); *on / *total:
  * low-res counts for the too-little-skin test. */
-static int skin_pixels(const st_image *rgb, st_mask *m, int largest, size_t *on, size_t *total, st_err *err)
+static int skin_pixels(const st_image *rgb, const st_mask *refm, st_mask *m, int largest, size_t *on,
+                       size_t *total, st_err *err)
 {
     if (rgb->channels != 3)
         return st_err_set(err, ST_EINVAL, "skin mask: needs a colour photo");
@@ -326,11 +340,23 @@ static int skin_pixels(const st_image *rgb, st_mask *m, int largest, size_t *on,
     if (rc)
         return rc;
     lowres lr = {0};
-    unsigned char *skin = NULL;
-    if (make_lowres(rgb, &lr) || !(skin = malloc((size_t)lr.w * lr.h)) || classify(&lr, skin) ||
-        (largest && largest_component(skin, lr.w, lr.h))) {
+    unsigned char *skin = NULL, *ref = NULL;
+    int fail = make_lowres(rgb, &lr) || !(skin = malloc((size_t)lr.w * lr.h));
+    if (!fail && refm) {
+        /* a low-res pixel is reference skin when its block's centre is */
+        fail = !(ref = malloc((size_t)lr.w * lr.h));
+        for (int y = 0; !fail && y < lr.h; y++)
+            for (int x = 0; x < lr.w; x++) {
+                int cx = x * lr.f + lr.f / 2, cy = y * lr.f + lr.f / 2;
+                cx = cx < refm->w ? cx : refm->w - 1;
+                cy = cy < refm->h ? cy : refm->h - 1;
+                ref[(size_t)y * lr.w + x] = refm->px[(size_t)cy * refm->w + cx];
+            }
+    }
+    if (fail || classify(&lr, skin, ref) || (largest && largest_component(skin, lr.w, lr.h))) {
         free(lr.r);
         free(skin);
+        free(ref);
         st_mask_free(m);
         return st_err_set(err, ST_ENOMEM, "skin mask: out of memory");
     }
@@ -343,6 +369,7 @@ static int skin_pixels(const st_image *rgb, st_mask *m, int largest, size_t *on,
             m->px[(size_t)y * m->w + x] = skin[(size_t)(y / lr.f) * lr.w + x / lr.f];
     free(lr.r);
     free(skin);
+    free(ref);
     return ST_OK;
 }
 
@@ -353,7 +380,7 @@ int st_skin_lowres(const st_image *rgb, st_mask *m, int *f, st_err *err)
     lowres lr = {0};
     memset(m, 0, sizeof *m);
     int rc = make_lowres(rgb, &lr) ? ST_ENOMEM : st_mask_new(lr.w, lr.h, m, err);
-    if (!rc && classify(&lr, m->px)) {
+    if (!rc && classify(&lr, m->px, NULL)) {
         st_mask_free(m);
         rc = ST_ENOMEM;
     }
@@ -364,10 +391,10 @@ int st_skin_lowres(const st_image *rgb, st_mask *m, int *f, st_err *err)
     return rc;
 }
 
-int st_skin_pixels(const st_image *rgb, st_mask *m, st_err *err)
+int st_skin_pixels(const st_image *rgb, const st_mask *ref, st_mask *m, st_err *err)
 {
     size_t on, total;
-    return skin_pixels(rgb, m, 0, &on, &total, err);
+    return skin_pixels(rgb, ref, m, 0, &on, &total, err);
 }
 
 int st_mask_keep_largest(st_mask *m, st_err *err)
@@ -382,7 +409,7 @@ int st_skin_mask(const st_image *rgb, st_mask *m, const char **note, int threads
     (void)threads;
     *note = NULL;
     size_t on = 0, total = 0;
-    int rc = skin_pixels(rgb, m, 1, &on, &total, err);
+    int rc = skin_pixels(rgb, NULL, m, 1, &on, &total, err);
     if (!rc && (double)on < SKIN_MIN_FRACTION * (double)total) {
         *note = "the automatic skin mask found too little skin; the whole frame is measured";
         memset(m->px, 1, (size_t)m->w * m->h);
