@@ -119,11 +119,12 @@ static void area_polygon(const frame *f, const char *area, st_mask *m, int clear
     pt p[24];
     int n = 0;
     if (!strcmp(area, "forehead")) {
-        /* from just above the brows to 0.6 d higher, between the brows' middles */
+        /* from just above the brows to 0.45 d higher (the skin test then
+         * stops it at a fringe), between the brows' middles */
         for (int k = 18; k <= 25; k++)
-            p[n++] = mv(f, L(f, k), 0, 0.15);
+            p[n++] = mv(f, L(f, k), 0, 0.12);
         for (int k = 25; k >= 18; k--)
-            p[n++] = mv(f, L(f, k), 0, 0.65);
+            p[n++] = mv(f, L(f, k), 0, 0.45);
     } else if (!strcmp(area, "left cheek") || !strcmp(area, "right cheek")) {
         /* below the lower lid, beside the nose, above the mouth corner's
          * level, inside the jaw line; patient's left = image right */
@@ -151,6 +152,12 @@ static void area_polygon(const frame *f, const char *area, st_mask *m, int clear
         p[n++] = mix(L(f, 8), lip, 0.2);
         p[n++] = mix(L(f, 7), lip, 0.2);
         p[n++] = mix(L(f, 6), lip, 0.2);
+    } else if (!strcmp(area, "face")) {
+        /* the whole face: the jaw line, closed above the brows at 0.6 d */
+        for (int k = 0; k <= 16; k++)
+            p[n++] = L(f, k);
+        for (int k = 26; k >= 17; k--)
+            p[n++] = mv(f, L(f, k), 0, 0.6);
     } else if (!strcmp(area, "perioral")) {
         /* a ring around the lips: the outer lip line grown 1.7x about the
          * mouth's centre, minus the lips grown 1.2x */
@@ -258,6 +265,13 @@ int st_face_skin_mask(const st_image *rgb, const char *model, st_mask *m, char *
         return rc;
     reference_polygons(&f, &ref);
     rc = st_skin_pixels(rgb, &ref, m, err);
+    /* the face only: hair, neck and hands share its colour, and light hair
+     * its smoothness at a photo's resolution */
+    if (!rc) {
+        area_polygon(&f, "face", &ref, 1);
+        for (size_t i = 0, n = (size_t)m->w * m->h; i < n; i++)
+            m->px[i] = m->px[i] && ref.px[i];
+    }
     st_mask_free(&ref);
     if (!rc)
         rc = st_mask_keep_largest(m, err);

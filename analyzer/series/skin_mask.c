@@ -262,7 +262,9 @@ static int fill_small_holes(unsigned char *m, int w, int h, size_t max_px)
  * nose from its landmarks); their median colour is then the reference, and
  * a colour farther than SKIN_REF_CHROMA from it in Cb/Cr is not skin (a
  * beige wall passes the skin box but not this). */
-#define SKIN_REF_CHROMA 14.0
+#define SKIN_REF_CHROMA 12.0
+#define SKIN_REF_EDGE_FACTOR 2.5
+#define SKIN_REF_DARK_FRACTION 0.7 /* blond or grey hair is darker than the lit face */
 static int classify(const lowres *lr, unsigned char *skin, const unsigned char *ref)
 {
     size_t n = (size_t)lr->w * lr->h, k = 0;
@@ -288,7 +290,9 @@ static int classify(const lowres *lr, unsigned char *skin, const unsigned char *
         if (skin[i] && (!ref || ref[i]))
             vals[k++] = sd[i];
     if (k) {
-        float limit = (float)SKIN_EDGE_FACTOR * fmaxf(median_of(vals, k), 1e-4f);
+        /* with a face's reference skin the limit is tighter: hair strands
+         * share the skin's hue but not its smoothness */
+        float limit = (float)(ref ? SKIN_REF_EDGE_FACTOR : SKIN_EDGE_FACTOR) * fmaxf(median_of(vals, k), 1e-4f);
         for (size_t i = 0; i < n; i++)
             skin[i] = skin[i] && sd[i] <= limit;
     }
@@ -310,7 +314,7 @@ static int classify(const lowres *lr, unsigned char *skin, const unsigned char *
             continue;
         double y, cb, cr;
         ycc(lr->r[i], lr->g[i], lr->b[i], &y, &cb, &cr);
-        int dark = y < SKIN_DARK_FRACTION * med[0];
+        int dark = y < (ref ? SKIN_REF_DARK_FRACTION : SKIN_DARK_FRACTION) * med[0];
         int glare = y > SKIN_GLARE_FACTOR * med[0] || lr->clip[i] > SKIN_CLIP_FRACTION;
         int lips = cr - med[2] > SKIN_LIP_DCR && (cr - cb) - (med[2] - med[1]) > SKIN_LIP_DHUE;
         int other = ref && hypot(cb - med[1], cr - med[2]) > SKIN_REF_CHROMA;
