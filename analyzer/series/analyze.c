@@ -130,6 +130,7 @@ static int auto_roi(analyze_ctx *c, st_err *err)
         rc = st_face_area(c->base, s->area, c->opts->face_model, &c->mask, NULL, why, sizeof why, err);
         if (!rc && c->mask.px) {
             snprintf(c->result.roi_source, sizeof c->result.roi_source, "face:%s", canon);
+            c->roi_by_face = 1;
             return ST_OK;
         }
         if (!rc) {
@@ -144,6 +145,7 @@ static int auto_roi(analyze_ctx *c, st_err *err)
         rc = st_face_skin_mask(c->base, c->opts->face_model, &c->mask, why, sizeof why, err);
     if (!rc && c->mask.px && st_mask_count(&c->mask)) {
         snprintf(c->result.roi_source, sizeof c->result.roi_source, "auto");
+        c->roi_by_face = 1;
         return ST_OK;
     }
     st_mask_free(&c->mask);
@@ -215,7 +217,9 @@ static int build_roi(analyze_ctx *c, st_err *err)
     for (size_t i = 0; i < s->n_sessions && !rc; i++)
         for (size_t j = 0; j < c->n_shots[i]; j++) {
             shot_state *sh = &c->shots[i][j];
-            if (sh->ok && sh->skin.px)
+            /* (a face's patch was found with the face's own colour as the
+             * reference; the sessions' generic skin test has none) */
+            if (sh->ok && sh->skin.px && !c->roi_by_face)
                 st_mask_cut_to_skin(&c->mask, sh->matrix, &sh->skin, sh->skin_f);
             st_mask_free(&sh->skin);
         }

@@ -44,6 +44,7 @@ typedef struct analyze_ctx {
     st_image *held;            /* the last registered photo, kept to skip a second decode */
     size_t held_session, held_shot;
     st_mask mask;              /* measured patch, baseline frame */
+    int roi_by_face;           /* the automatic patch was found with facial landmarks */
     int box[4];                /* its bounding box */
     st_tile_sums tiles[2];     /* baseline, remodeling session */
     st_image *base_small;      /* the baseline patch as shown in images/ (luminance) */

@@ -302,6 +302,8 @@ int stg_detect(const st_image *rgb, const st_image *surface, const unsigned char
     if (track) {
         in.track_pores = track->pores;
         in.n_track_pores = track->n_pores;
+    } else if (mask) {
+        in.follow_own = 1; /* a series' baseline (see st_detect_input) */
     }
     st_detect_opts o = {0};
     o.threads = threads;
