@@ -38,6 +38,11 @@ typedef struct st_detect_input {
      * list stay this surface's own). */
     const struct st_pore *track_pores;
     size_t n_track_pores;
+    /* No track list: 1 = the mean diameter is still taken by following
+     * (st_pores_follow) the pores just found, so a series' baseline is
+     * measured through the same path as the sessions that follow its pores
+     * (the same photo twice then reads exactly the same). */
+    int follow_own;
     /* Internal (leave NULL): st_detect_all lends its families a pool of
      * full-size planes, so that one family's freed planes serve the next. */
     struct st_det_pool *pool;

@@ -620,9 +620,19 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     rc = put_metrics(out, n, sum_d, area_px, st_det_roi_count(in), pmm, err);
     size_t n_tracked = 0;
     st_pore *tracked = NULL;
-    if (!rc && in->track_pores) {
-        tracked = st_pores_follow(c.fit, w, h, in->track_pores, in->n_track_pores, pmm, c.height,
-                                  threads, &n_tracked);
+    if (!rc && (in->track_pores || (in->follow_own && n))) {
+        /* own pores, as a session receives the baseline's (surface
+         * pixels, d_mm as reported) */
+        st_pore *own = NULL;
+        if (!in->track_pores) {
+            own = malloc(n * sizeof *own);
+            if (own)
+                memcpy(own, p, n * sizeof *own);
+        }
+        if (in->track_pores || own)
+            tracked = st_pores_follow(c.fit, w, h, own ? own : in->track_pores, own ? n : in->n_track_pores, pmm,
+                                      c.height, threads, &n_tracked);
+        free(own);
         if (!tracked)
             rc = st_err_set(err, ST_ENOMEM, "pores: out of memory following %zu pores",
                             in->n_track_pores);

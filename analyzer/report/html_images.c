@@ -402,6 +402,26 @@ static void chromophore_maps(st_sbuf *b, const st_rp_model *m, int li)
     st_sbuf_put(b, "</div></figure>");
 }
 
+/* The baseline photo with the measured area outlined, and where it came from. */
+static void area_figure(st_sbuf *b, const st_rp_model *m)
+{
+    char text[400];
+    int w, h;
+    if (!m->image_area || !m->image_area[0])
+        return;
+    st_sbuf_put(b, "<figure style=\"margin-top:14px\"><h3>Measured area</h3>");
+    st_sbuf_put(b, "<div class=\"ph\">");
+    if (!embed_img(b, m, m->image_area, "baseline photo with the measured area outlined", NULL, &w, &h))
+        not_available(b, "Measured area image", "unreadable");
+    st_sbuf_put(b, "</div>");
+    if (st_rp_area_sentence(m, text, sizeof text)) {
+        st_sbuf_put(b, "<figcaption>");
+        st_sbuf_html(b, text);
+        st_sbuf_put(b, "</figcaption>");
+    }
+    st_sbuf_put(b, "</figure>");
+}
+
 void st_html_beforeafter(st_sbuf *b, const st_rp_model *m)
 {
     int li = st_rp_latest(m);
@@ -427,5 +447,6 @@ void st_html_beforeafter(st_sbuf *b, const st_rp_model *m)
     diff_map(b, m, li);
     chromophore_maps(b, m, li);
     tile_maps(b, m, li);
+    area_figure(b, m);
     st_sbuf_put(b, "</section>");
 }

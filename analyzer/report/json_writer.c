@@ -104,6 +104,10 @@ static void series_obj(jb *b, cJSON *root, const st_series_result *r)
     } else {
         chk(b, cJSON_AddNullToObject(o, "roi"));
     }
+    if (r->roi_source[0])
+        str(b, o, "roi_source", r->roi_source);
+    if (r->image_area[0])
+        str(b, o, "image_area", r->image_area);
     num(b, o, "baseline", 0, ST_SIG_METRIC);
     chk(b, cJSON_AddBoolToObject(o, "dates_unknown", s->dates_unknown));
     strings(b, o, "notes", &s->notes);

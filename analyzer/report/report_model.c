@@ -476,6 +476,9 @@ static void parse_series(st_rp_model *m, const cJSON *root)
         for (int i = 0; i < 4; i++)
             m->roi[i] = (int)roi[i];
     }
+    const char *src = jstr(se, "roi_source"), *area_img = jstr(se, "image_area");
+    m->roi_source = pool_str(p, src ? src : "");
+    m->image_area = pool_str(p, area_img && file_exists(m->out_dir, area_img) ? area_img : "");
     m->notes = string_list(p, jarr(se, "notes"), &m->n_notes);
     const cJSON *du = cJSON_GetObjectItemCaseSensitive(se, "dates_unknown");
     m->dates_flagged_unknown = cJSON_IsTrue(du);

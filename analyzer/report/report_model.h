@@ -127,6 +127,8 @@ typedef struct st_rp_model {
     double pixel_mm; /* NAN if unknown */
     int calibrated;
     int roi[4], has_roi;
+    const char *roi_source; /* series.roi_source; "" when absent */
+    const char *image_area; /* series.image_area when the file exists; "" none */
     int baseline;      /* position in sessions[] */
     int dates_known;   /* every session has days */
     const char **metric_names, **metric_units; /* union over sessions, catalog order */

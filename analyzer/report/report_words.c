@@ -235,6 +235,25 @@ static int left_out_file(const char *note, char *name, size_t n)
     return 1;
 }
 
+int st_rp_area_sentence(const st_rp_model *m, char *buf, size_t cap)
+{
+    const char *s = m->roi_source ? m->roi_source : "";
+    if (!strcmp(s, "manifest"))
+        snprintf(buf, cap, "The measured area is the rectangle given in series.json.");
+    else if (!strcmp(s, "option"))
+        snprintf(buf, cap, "The measured area is the rectangle given on the command line (--roi).");
+    else if (!strcmp(s, "auto"))
+        snprintf(buf, cap, "The measured area was found automatically: the largest patch of skin that every "
+                           "session shows (no chart, background, hair, eyes, brows, lips or glare); check its "
+                           "outline on the baseline photo.");
+    else if (!strncmp(s, "face:", 5))
+        snprintf(buf, cap, "The measured area was found automatically: the %s located by facial landmarks, "
+                           "skin only; check its outline on the baseline photo.", s + 5);
+    else
+        return 0;
+    return 1;
+}
+
 size_t st_rp_series_notes(const st_rp_model *m, void (*emit)(void *, const char *), void *ctx)
 {
     size_t k = 0;
@@ -248,6 +267,9 @@ size_t st_rp_series_notes(const st_rp_model *m, void (*emit)(void *, const char 
     if (strcmp(m->modality, "photo") != 0 && ++k)
         emit(ctx, "Height data: pigmentation and redness need colour photographs and are not "
                   "measured for this series.");
+    char area[400];
+    if (st_rp_area_sentence(m, area, sizeof area) && ++k)
+        emit(ctx, area);
     if (!m->dates_known && ++k)
         emit(ctx, "Session dates are unknown (no dates in file names, EXIF or series.json): "
                   "sessions are in file-name order and trends per 30 days cannot be given.");

@@ -44,6 +44,9 @@ void st_rp_calibration_text(const st_rp_model *m, char *out, size_t n);
 void st_rp_treatment_text(const st_rp_session *s, char *out, size_t n);
 /* Notes on what the series cannot show (uncalibrated, photo units, unknown
  * dates, no colour). Calls emit(note) for each; returns the count. */
+/* One sentence saying where the measured area comes from (series.roi_source);
+ * 0 when metrics.json does not say. */
+int st_rp_area_sentence(const st_rp_model *m, char *buf, size_t cap);
 size_t st_rp_series_notes(const st_rp_model *m, void (*emit)(void *ctx, const char *note),
                           void *ctx);
 /* Every session warning (failed, registration, quality) in plain words. */

@@ -89,6 +89,45 @@ static int note(analyze_ctx *c, st_err *err, const char *text)
     return rc ? rc : st_strlist_add(&c->res->notes, text, err);
 }
 
+/* The automatic patch of a photo: the named face area when series.json's
+ * `area` is one and the landmarks find it, else the skin area (roi.h). */
+static int auto_roi(analyze_ctx *c, st_err *err)
+{
+    const st_series *s = &c->series;
+    char canon[32], why[400];
+    int rc = ST_OK;
+    if (s->area[0] && st_face_area_name(s->area, canon)) {
+        rc = st_face_area(c->base, s->area, c->opts->face_model, &c->mask, NULL, why, sizeof why, err);
+        if (!rc && c->mask.px) {
+            snprintf(c->result.roi_source, sizeof c->result.roi_source, "face:%s", canon);
+            c->roi_by_face = 1;
+            return ST_OK;
+        }
+        if (!rc) {
+            char text[600];
+            snprintf(text, sizeof text, "area '%s': %s; the automatic skin area is measured instead", s->area, why);
+            rc = note(c, err, text);
+        }
+    }
+    /* A face in the photo: its own skin colour is the reference (a beige
+     * wall or a tan suit passes the generic skin-colour box). */
+    if (!rc)
+        rc = st_face_skin_mask(c->base, c->opts->face_model, &c->mask, why, sizeof why, err);
+    if (!rc && c->mask.px && st_mask_count(&c->mask)) {
+        snprintf(c->result.roi_source, sizeof c->result.roi_source, "auto");
+        c->roi_by_face = 1;
+        return ST_OK;
+    }
+    st_mask_free(&c->mask);
+    const char *note_text = NULL;
+    if (!rc)
+        rc = st_skin_mask(c->base, &c->mask, &note_text, c->opts->threads, err);
+    if (!rc && note_text)
+        rc = note(c, err, note_text);
+    snprintf(c->result.roi_source, sizeof c->result.roi_source, "auto");
+    return rc;
+}
+
 /* The ROI in baseline pixels, cut to what every registered photo sees; a
  * photo that sees less than MIN_VIEW_FRACTION of it is failed instead. */
 static int build_roi(analyze_ctx *c, st_err *err)
@@ -97,6 +136,7 @@ static int build_roi(analyze_ctx *c, st_err *err)
     int rc;
     if (s->has_roi) {
         const char *base_file = s->sessions[0].files.items[c->base_shot];
+        snprintf(c->result.roi_source, sizeof c->result.roi_source, "%s", s->roi_from_option ? "option" : "manifest");
         rc = st_mask_from_rect(c->base->width, c->base->height, s->roi, &c->mask, err);
         if (rc) {
             char why[ST_ERR_MSG_MAX];
@@ -113,12 +153,10 @@ static int build_roi(analyze_ctx *c, st_err *err)
             rc = note(c, err, text);
         }
     } else if (s->modality == ST_MODALITY_PHOTO) {
-        const char *why = NULL;
-        rc = st_skin_mask(c->base, &c->mask, &why, c->opts->threads, err);
-        if (!rc && why)
-            rc = note(c, err, why);
+        rc = auto_roi(c, err);
     } else {
         int whole[4] = {0, 0, c->base->width, c->base->height};
+        snprintf(c->result.roi_source, sizeof c->result.roi_source, "auto");
         rc = st_mask_from_rect(c->base->width, c->base->height, whole, &c->mask, err);
     }
     if (!rc)
@@ -146,12 +184,31 @@ static int build_roi(analyze_ctx *c, st_err *err)
             memcpy(c->mask.px, trial.px, (size_t)c->mask.w * c->mask.h);
         }
     st_mask_free(&trial);
+    for (size_t i = 0; i < s->n_sessions && !rc; i++)
+        for (size_t j = 0; j < c->n_shots[i]; j++) {
+            shot_state *sh = &c->shots[i][j];
+            /* (a face's patch was found with the face's own colour as the
+             * reference; the sessions' generic skin test has none) */
+            if (sh->ok && sh->skin.px && !c->roi_by_face)
+                st_mask_cut_to_skin(&c->mask, sh->matrix, &sh->skin, sh->skin_f);
+            st_mask_free(&sh->skin);
+        }
+    /* An automatic patch stays one region after the charts and the views
+     * are cut out of it, and keeps the bicubic kernel's reach (2 px) from
+     * every cut, so no measured pixel is interpolated across a border. */
+    if (!rc && !s->has_roi && s->modality == ST_MODALITY_PHOTO) {
+        rc = st_mask_erode(&c->mask, 2, err);
+        if (!rc)
+            rc = st_mask_keep_largest(&c->mask, err);
+    }
     if (!rc && st_mask_bbox(&c->mask, c->box))
         rc = st_err_set(err, ST_EINVAL, "%s: the ROI is empty", s->dir);
     if (!rc) {
         c->result.has_roi = 1;
         memcpy(c->result.roi, c->box, sizeof c->box);
     }
+    if (!rc && !c->opts->no_images)
+        rc = images_write_area(c, err);
     return rc;
 }
 
@@ -287,6 +344,7 @@ static void ctx_free(analyze_ctx *c)
             st_chart_light_free(&c->shots[i][j].chart_light);
             st_light_grid_free(&c->shots[i][j].light_grid);
             st_metric_set_clear(&c->shots[i][j].qmetrics);
+            st_mask_free(&c->shots[i][j].skin);
         }
         free(c->shots[i]);
     }

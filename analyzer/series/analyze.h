@@ -24,6 +24,7 @@ typedef struct st_analyze_opts {
     uint64_t max_memory;    /* bytes one image may cost; 0: st_default_max_memory() */
     int threads;            /* <= 0: all cores */
     int no_images;          /* 1: do not write images/ */
+    const char *face_model; /* dlib's 68-point landmark model; NULL: Debian's path (cv/dlib_wrap.h) */
     int no_report;          /* 1: do not write report.html and report.pdf */
     const char *run_date;   /* date of analysis printed in the reports (the CLI's
                                clock or SOURCE_DATE_EPOCH); NULL: "not recorded".

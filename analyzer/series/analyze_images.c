@@ -189,3 +189,52 @@ int images_write_session(analyze_ctx *c, size_t i, const st_image *rgb, const st
     st_image_free(diff);
     return rc;
 }
+
+int images_write_area(analyze_ctx *c, st_err *err)
+{
+    const st_image *src = c->base;
+    int side = src->width > src->height ? src->width : src->height;
+    int f = (side + IMG_MAX_SIDE - 1) / IMG_MAX_SIDE;
+    st_image *small = NULL;
+    int rc = st_image_reduce_rgb(src, f, &small, err);
+    if (rc)
+        return rc;
+    if (src->channels != 3)
+        stretch(small);
+    int w = small->width, h = small->height;
+    /* the patch at the reduced size: a block is inside when most of it is */
+    unsigned char *in = calloc((size_t)w * h, 1);
+    if (!in) {
+        st_image_free(small);
+        return st_err_set(err, ST_ENOMEM, "images: out of memory");
+    }
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            int n = 0, on = 0;
+            for (int yy = y * f; yy < (y + 1) * f && yy < c->mask.h; yy++)
+                for (int xx = x * f; xx < (x + 1) * f && xx < c->mask.w; xx++, n++)
+                    on += c->mask.px[(size_t)yy * c->mask.w + xx] != 0;
+            in[(size_t)y * w + x] = 2 * on > n;
+        }
+    int automatic = strncmp(c->result.roi_source, "manifest", 8) && strncmp(c->result.roi_source, "option", 6);
+    const float yellow[3] = {1.0f, 0.85f, 0.0f}, green[3] = {0.1f, 0.9f, 0.2f};
+    const float *col = automatic ? yellow : green;
+    int t = w > 800 ? 2 : 1; /* outline half-width */
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            if (!in[(size_t)y * w + x])
+                continue;
+            int edge = 0;
+            for (int dy = -t; dy <= t && !edge; dy++)
+                for (int dx = -t; dx <= t && !edge; dx++) {
+                    int xx = x + dx, yy = y + dy;
+                    edge = xx < 0 || yy < 0 || xx >= w || yy >= h || !in[(size_t)yy * w + xx];
+                }
+            if (edge)
+                dot(small, x, y, col);
+        }
+    free(in);
+    rc = save(c, small, c->result.image_area, sizeof c->result.image_area, 0, "area", err);
+    st_image_free(small);
+    return rc;
+}

@@ -30,6 +30,8 @@ typedef struct shot_state {
     st_chart_light chart_light;/* its light field: the baseline's own, a session's
                                   relative to the baseline's */
     char colour_note[200];     /* why the photo is not calibrated */
+    st_mask skin;              /* automatic ROI: the photo's skin at low resolution (st_skin_lowres) */
+    int skin_f;                /* its block size in full-res pixels */
 } shot_state;
 
 typedef struct analyze_ctx {
@@ -46,6 +48,7 @@ typedef struct analyze_ctx {
     st_image *held;            /* the last registered photo, kept to skip a second decode */
     size_t held_session, held_shot;
     st_mask mask;              /* measured patch, baseline frame */
+    int roi_by_face;           /* the automatic patch was found with facial landmarks */
     int box[4];                /* its bounding box */
     st_tile_sums tiles[2];     /* baseline, remodeling session */
     st_image *base_small;      /* the baseline patch as shown in images/ (luminance) */
@@ -89,6 +92,10 @@ int roi_cut_charts(analyze_ctx *c, st_err *err);
 /* images/: the aligned patch, its detection overlay and, for photos, the
  * melanin and haemoglobin maps (chromo; mask: the measured pixels of the
  * patch) (analyze_images.c). */
+/* images/session_00_area.jpg: the baseline photo, whole frame, with the
+ * measured patch outlined (green when given by series.json or --roi, yellow
+ * when found automatically). */
+int images_write_area(analyze_ctx *c, st_err *err);
 int images_write_session(analyze_ctx *c, size_t i, const st_image *rgb, const st_image *surface,
                          const st_chromo *chromo, const unsigned char *mask, const st_detections *det,
                          st_err *err);

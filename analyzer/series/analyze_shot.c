@@ -171,6 +171,15 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
         return rc;
     }
     sh->ok = 1;
+    /* The automatic skin area is skin in every session: each session's own
+     * glare, shadow or hair is cut out of it in build_roi. */
+    if (!c->series.has_roi && c->series.modality == ST_MODALITY_PHOTO && img->channels == 3) {
+        rc = st_skin_lowres(img, &sh->skin, &sh->skin_f, err);
+        if (rc) {
+            st_image_free(img);
+            return rc;
+        }
+    }
     /* The last photo of pass 1 stays in memory (pass 2 measures it first,
      * without a second decode); any other is released at once, so pass 1
      * holds only the baseline and the photo being registered. */

@@ -99,6 +99,10 @@ typedef struct st_series_result {
     const st_series *series;
     int has_roi;
     int roi[4];            /* the measured ROI in baseline pixels */
+    /* where the measured patch comes from: "manifest", "option", "auto"
+     * (the automatic skin area) or "face:<area>" (SPEC.md series.roi_source) */
+    char roi_source[64];
+    char image_area[128];  /* the baseline with the patch outlined, relative to OUT; "" none */
     st_session_result *sessions; /* same order as series->sessions */
     size_t n_sessions;
     st_remodel_result remodel;

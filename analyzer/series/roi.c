@@ -76,6 +76,31 @@ int st_mask_from_rect(int w, int h, const int roi[4], st_mask *m, st_err *err)
     return ST_OK;
 }
 
+void st_mask_cut_to_skin(st_mask *m, const double a[9], const st_mask *skin, int f)
+{
+    double inv[9] = {a[4] * a[8] - a[5] * a[7], a[2] * a[7] - a[1] * a[8], a[1] * a[5] - a[2] * a[4],
+                     a[5] * a[6] - a[3] * a[8], a[0] * a[8] - a[2] * a[6], a[2] * a[3] - a[0] * a[5],
+                     a[3] * a[7] - a[4] * a[6], a[1] * a[6] - a[0] * a[7], a[0] * a[4] - a[1] * a[3]};
+    double det = a[0] * inv[0] + a[1] * inv[3] + a[2] * inv[6];
+    for (int y = 0; y < m->h; y++) {
+        unsigned char *row = m->px + (size_t)y * m->w;
+        for (int x = 0; x < m->w; x++) {
+            if (!row[x])
+                continue;
+            double zs = inv[6] * x + inv[7] * y + inv[8];
+            if (det == 0 || fabs(zs) < 1e-12) {
+                row[x] = 0;
+                continue;
+            }
+            double xs = (inv[0] * x + inv[1] * y + inv[2]) / zs;
+            double ys = (inv[3] * x + inv[4] * y + inv[5]) / zs;
+            int bx = (int)floor((xs + 0.5) / f), by = (int)floor((ys + 0.5) / f);
+            if (bx < 0 || by < 0 || bx >= skin->w || by >= skin->h || !skin->px[(size_t)by * skin->w + bx])
+                row[x] = 0;
+        }
+    }
+}
+
 void st_mask_cut_to_view(st_mask *m, const double a[9], int sw, int sh, double margin)
 {
     /* The inverse (baseline -> session) by the adjugate; a singular matrix
@@ -141,4 +166,44 @@ size_t st_mask_clear_quad(st_mask *m, const double q[8], double margin)
                 *p = 0;
         }
     return cleared;
+}
+
+/* One line of a separable erosion: out[k] = 1 when in[k - r .. k + r] are
+ * all set and inside the line (prefix counts of unset pixels). */
+static void erode_line(const unsigned char *in, size_t step, int n, int r, unsigned char *out, int *zeros)
+{
+    zeros[0] = 0;
+    for (int k = 0; k < n; k++)
+        zeros[k + 1] = zeros[k] + !in[(size_t)k * step];
+    for (int k = 0; k < n; k++) {
+        int a = k - r, b = k + r + 1;
+        out[k] = a >= 0 && b <= n && zeros[b] == zeros[a];
+    }
+}
+
+int st_mask_erode(st_mask *m, int r, st_err *err)
+{
+    if (r <= 0)
+        return ST_OK;
+    int n = m->w > m->h ? m->w : m->h;
+    int *zeros = malloc((size_t)(n + 1) * sizeof *zeros);
+    unsigned char *line = malloc((size_t)n);
+    if (!zeros || !line) {
+        free(zeros);
+        free(line);
+        return st_err_set(err, ST_ENOMEM, "roi: out of memory");
+    }
+    for (int y = 0; y < m->h; y++) {
+        unsigned char *row = m->px + (size_t)y * m->w;
+        erode_line(row, 1, m->w, r, line, zeros);
+        memcpy(row, line, (size_t)m->w);
+    }
+    for (int x = 0; x < m->w; x++) {
+        erode_line(m->px + x, (size_t)m->w, m->h, r, line, zeros);
+        for (int y = 0; y < m->h; y++)
+            m->px[(size_t)y * m->w + x] = line[y];
+    }
+    free(zeros);
+    free(line);
+    return ST_OK;
 }

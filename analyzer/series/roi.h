@@ -31,6 +31,43 @@ int st_mask_from_rect(int w, int h, const int roi[4], st_mask *m, st_err *err);
  * mask found too little skin and the whole frame was used instead. */
 int st_skin_mask(const st_image *rgb, st_mask *m, const char **note, int threads, st_err *err);
 
+/* The same skin test without the reduction to one region: every pixel that
+ * is skin (colour, texture; not dark brows/eyes/hair, glare or lips), the
+ * mask eroded away from every non-skin border. ref (may be NULL): pixels
+ * known to be skin (from facial landmarks), whose colour is the reference. */
+int st_skin_pixels(const st_image *rgb, const st_mask *ref, st_mask *m, st_err *err);
+
+/* The skin test at low resolution (f full-res pixels a side per mask pixel),
+ * every region: what a session shows as skin, kept through pass 1. */
+int st_skin_lowres(const st_image *rgb, st_mask *m, int *f, st_err *err);
+
+/* Clears the pixels of m (baseline frame) that a session with matrix m_sb
+ * (session -> baseline) shows as not skin in `skin` (its st_skin_lowres,
+ * block factor f): glare, shadow or hair in that session only. */
+void st_mask_cut_to_skin(st_mask *m, const double m_sb[9], const st_mask *skin, int f);
+
+/* Keeps the largest 4-connected region of m. */
+int st_mask_keep_largest(st_mask *m, st_err *err);
+
+/* Erodes m by r px (Chebyshev distance; the image border counts as unset). */
+int st_mask_erode(st_mask *m, int r, st_err *err);
+
+/* A face photo's named area (SPEC.md series.json "area": forehead, left
+ * cheek, right cheek, nose, chin, perioral; left/right are the patient's,
+ * so "left cheek" lies on the image's right in a frontal photo) as a mask:
+ * the polygon built from the 68 facial landmarks (dlib, analyzer/cv), cut to
+ * the skin pixels and to its largest part. `model` NULL: the default model
+ * path. Returns ST_OK; when the area is not a face area, or no face or no
+ * landmarks are available, m->px is NULL and `why` says why (the caller
+ * falls back to the skin area). pts (may be NULL) gets the 68 landmarks. */
+int st_face_area_name(const char *area, char canon[32]);
+/* The skin area of a face photo: the skin test with the face's own colour
+ * (cheeks, nose, forehead by the landmarks) as reference, largest region;
+ * m->px NULL and why set when no face is found. */
+int st_face_skin_mask(const st_image *rgb, const char *model, st_mask *m, char *why, size_t whylen, st_err *err);
+int st_face_area(const st_image *rgb, const char *area, const char *model, st_mask *m, double pts[136],
+                 char *why, size_t whylen, st_err *err);
+
 /* Clears the pixels of m a session with matrix `m_sb` (session -> baseline,
  * row-major) and size sw x sh does not see; `margin` px of the session
  * border are treated as unseen (the interpolation kernel's reach). */

@@ -247,6 +247,7 @@ static void resolve_options(st_series *s, const st_manifest *m, const st_series_
     s->height_um_per_unit = ov->has_height_scale ? ov->height_um_per_unit
                             : m->has_height_scale ? m->height_um_per_unit : 1.0;
     s->has_roi = ov->has_roi || m->has_roi;
+    s->roi_from_option = ov->has_roi;
     s->colour_fixed = m->colour_fixed;
     s->chart_pitch_mm = m->chart_pitch_mm;
     memcpy(s->roi, ov->has_roi ? ov->roi : m->roi, sizeof s->roi);

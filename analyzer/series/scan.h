@@ -48,6 +48,7 @@ typedef struct st_series {
     st_modality modality;
     double pixel_mm;          /* 0: uncalibrated */
     int has_roi;
+    int roi_from_option;      /* the roi is --roi's, not series.json's */
     int roi[4];
     double height_um_per_unit;/* 1 when not given */
     int colour_fixed;         /* series.json "colour": "fixed-camera" */

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -54,12 +55,26 @@ int stg_quality(const st_image *img, st_modality mod, double base_sharpness, int
     return rc;
 }
 
-static int is_identity(const double m[9])
+/* Registration of a photo onto itself (or onto an identical copy) gives a
+ * matrix within rounding of the identity, not the identity itself; warping
+ * with it would pass one session, not the other, through the bicubic kernel
+ * (a low-pass of up to ~10 % at mid frequencies), and identical photos would
+ * read as a change (issue 19: pore diameter -0.11 %). A matrix that moves no
+ * pixel of the box by more than IDENTITY_PX is taken as the identity and the
+ * session cropped exactly like the baseline. */
+#define IDENTITY_PX 0.02
+
+static int is_identity(const double m[9], const int box[4])
 {
-    static const double id[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
-    for (int k = 0; k < 9; k++)
-        if (m[k] != id[k])
+    for (int k = 0; k < 4; k++) {
+        double x = box[0] + (k & 1 ? box[2] - 1 : 0), y = box[1] + (k & 2 ? box[3] - 1 : 0);
+        double wz = m[6] * x + m[7] * y + m[8];
+        if (!(fabs(wz) > 1e-12))
             return 0;
+        double u = (m[0] * x + m[1] * y + m[2]) / wz, v = (m[3] * x + m[4] * y + m[5]) / wz;
+        if (!(fabs(u - x) <= IDENTITY_PX && fabs(v - y) <= IDENTITY_PX))
+            return 0;
+    }
     return 1;
 }
 
@@ -145,13 +160,45 @@ static int crop(const st_image *in, const int box[4], st_image **out, st_err *er
 int stg_warp_box(const st_image *moving, const double m[9], const int box[4], int threads,
                  st_image **out, st_err *err)
 {
-    if (is_identity(m))
+    if (is_identity(m, box))
         return crop(moving, box, out, err);
     /* Into the box: first the session -> baseline matrix, then the shift
      * of the box's origin to (0, 0). */
     double shift[9] = {1, 0, -box[0], 0, 1, -box[1], 0, 0, 1}, mb[9];
     st_mat3_mul(shift, m, mb);
-    return st_warp_to_baseline(moving, mb, box[2], box[3], 0.0f, out, NULL, threads, err);
+    size_t n = (size_t)box[2] * (size_t)box[3];
+    unsigned char *valid = malloc(n);
+    if (!valid)
+        return st_err_set(err, ST_ENOMEM, "warp: out of memory");
+    int rc = st_warp_to_baseline(moving, mb, box[2], box[3], 0.0f, out, valid, threads, err);
+    /* The part of the box the session does not see (outside the measured
+     * mask, but inside the box) takes each channel's mean over the part it
+     * does see: a black corner would pull the illumination field down
+     * around it and the flattening would light the skin next to it up (a
+     * bare-folder run of photo-course read roughness.sq +530 %). */
+    for (int c = 0; !rc && c < (*out)->channels; c++) {
+        double s = 0;
+        size_t k = 0;
+        for (int y = 0; y < box[3]; y++) {
+            const float *row = st_image_row(*out, c, y);
+            const unsigned char *v = valid + (size_t)y * box[2];
+            for (int x = 0; x < box[2]; x++)
+                if (v[x]) {
+                    s += row[x];
+                    k++;
+                }
+        }
+        float fill = k ? (float)(s / (double)k) : 0.0f;
+        for (int y = 0; y < box[3] && k < n; y++) {
+            float *row = st_image_row(*out, c, y);
+            const unsigned char *v = valid + (size_t)y * box[2];
+            for (int x = 0; x < box[2]; x++)
+                if (!v[x])
+                    row[x] = fill;
+        }
+    }
+    free(valid);
+    return rc;
 }
 
 /* Row bands of stg_flatten: the luminance of rgb into y, or (gain) each
@@ -255,6 +302,8 @@ int stg_detect(const st_image *rgb, const st_image *surface, const unsigned char
     if (track) {
         in.track_pores = track->pores;
         in.n_track_pores = track->n_pores;
+    } else if (mask) {
+        in.follow_own = 1; /* a series' baseline (see st_detect_input) */
     }
     st_detect_opts o = {0};
     o.threads = threads;
