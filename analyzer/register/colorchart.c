@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/image_reduce.h"
 #include "core/parallel.h"
 #include "cv/cv_wrap.h"
 #include "register/deltae.h"
@@ -24,31 +25,6 @@ const unsigned char st_colorchecker_srgb[24][3] = {
 
 /* ---- detection ----------------------------------------------------------- */
 
-/* Block means of factor f (the last block of a row or column takes what is
- * left). */
-static int shrink(const st_image *img, int f, st_image **out, st_err *err)
-{
-    int w = (img->width + f - 1) / f, h = (img->height + f - 1) / f;
-    int rc = st_image_new(w, h, 3, out, err);
-    for (int y = 0; !rc && y < h; y++) {
-        int y0 = y * f, y1 = y0 + f < img->height ? y0 + f : img->height;
-        for (int ch = 0; ch < 3; ch++) {
-            float *o = st_image_row(*out, ch, y);
-            for (int x = 0; x < w; x++) {
-                int x0 = x * f, x1 = x0 + f < img->width ? x0 + f : img->width;
-                double sum = 0;
-                for (int yy = y0; yy < y1; yy++) {
-                    const float *row = st_image_row(img, ch, yy);
-                    for (int xx = x0; xx < x1; xx++)
-                        sum += row[xx];
-                }
-                o[x] = (float)(sum / ((double)(y1 - y0) * (x1 - x0)));
-            }
-        }
-    }
-    return rc;
-}
-
 int st_colorchart_detect(const st_image *img, st_colorchart *out, st_err *err)
 {
     if (!img || !out || img->channels != 3)
@@ -59,7 +35,7 @@ int st_colorchart_detect(const st_image *img, st_colorchart *out, st_err *err)
     st_image *small = NULL;
     const st_image *search = img;
     if (f > 1) {
-        int rc = shrink(img, f, &small, err);
+        int rc = st_image_reduce_rgb(img, f, &small, err);
         if (rc)
             return rc;
         search = small;

@@ -147,6 +147,20 @@ static void range_of(const st_chart *c, int use_log_x, double *xlo, double *xhi,
         *xlo = fmin(*xlo, c->marks[i].x), *xhi = fmax(*xhi, c->marks[i].x);
 }
 
+/* Why a family's chart metrics are withheld in the latest session that
+ * withholds any (a chart with no points says so), or NULL. Withheld changes
+ * are NAN in the model, so trend_series already leaves them out. */
+static const char *family_withheld(const st_rp_model *m, int family)
+{
+    for (size_t i = m->n_sessions; i-- > 0;)
+        for (const char *const *name = st_rp_family_chart((st_rp_family)family); *name; name++) {
+            const char *why = st_rp_withheld(&m->sessions[i], st_rp_metric_index(m, *name));
+            if (why && !m->sessions[i].failed)
+                return why;
+        }
+    return NULL;
+}
+
 int st_chart_trend(const st_rp_model *m, int family, st_chart *c)
 {
     memset(c, 0, sizeof *c);
@@ -181,6 +195,12 @@ int st_chart_trend(const st_rp_model *m, int family, st_chart *c)
         most = c->ser[k].n > most ? c->ser[k].n : most;
     if (c->nser == 0 || !isfinite(ylo)) {
         c->empty_msg = "not available: none of this family's metrics were measured";
+        return 0;
+    }
+    const char *why = most < 2 ? family_withheld(m, family) : NULL;
+    if (why) {
+        snprintf(c->msg, sizeof c->msg, "not compared: %s", why[0] ? why : "changes withheld");
+        c->empty_msg = c->msg;
         return 0;
     }
     if (most < 2) {

@@ -38,6 +38,7 @@ typedef struct st_chart {
     int zero_line;
     int legend_rows;                    /* two legend items per row */
     const char *empty_msg;              /* non-NULL: nothing to draw, say why */
+    char msg[200];                      /* room for an empty_msg made up here */
 } st_chart;
 
 /* Plot frame inside a w×h box (title above, axis labels and legend below).

@@ -325,6 +325,83 @@ static void diff_map(st_sbuf *b, const st_rp_model *m, int li)
     st_sbuf_put(b, "</figure>");
 }
 
+/* The colour key of a chromophore map: a linear ramp between the key's two
+ * colours, min and max at the ends. */
+static void ramp_key(st_sbuf *b, int k, const char *title, const st_rp_chromo_key *key)
+{
+    char a[32], z[32];
+    st_sbuf_printf(b, "<div data-key=\"%d\"><b>%s</b> ", k, title);
+    if (!key->present) {
+        st_sbuf_put(b, "colour key not given</div>");
+        return;
+    }
+    st_rp_fmt_value(a, sizeof a, key->min);
+    st_rp_fmt_value(z, sizeof z, key->max);
+    st_sbuf_printf(b, "<svg viewBox=\"0 0 260 30\" class=\"scale\" role=\"img\" aria-label=\"%s "
+                      "colour key\"><defs><linearGradient id=\"gk%d\"><stop offset=\"0%%\" "
+                      "stop-color=\"#%06X\"/><stop offset=\"100%%\" stop-color=\"#%06X\"/>"
+                      "</linearGradient></defs><rect x=\"0\" y=\"2\" width=\"260\" height=\"10\" "
+                      "fill=\"url(#gk%d)\" stroke=\"#dde3ea\" stroke-width=\".5\"/><text x=\"0\" "
+                      "y=\"26\" class=\"tick\">%s</text><text x=\"260\" y=\"26\" "
+                      "text-anchor=\"end\" class=\"tick\">%s ",
+                   title, k, key->colour_min, key->colour_max, k, a, z);
+    st_sbuf_html(b, key->unit);
+    st_sbuf_put(b, "</text></svg></div>");
+}
+
+/* Melanin and haemoglobin maps (the "brown and red views") beside the
+ * aligned photos of baseline and latest session, with their colour keys. */
+static void chromophore_maps(st_sbuf *b, const st_rp_model *m, int li)
+{
+    static const char *const title[2] = {"Melanin (brown)", "Haemoglobin (red)"};
+    int rows[2] = {m->baseline, li}, any = 0, w, h;
+    char name[96], alt[160];
+    for (int r = 0; r < 2; r++)
+        for (int k = 0; rows[r] >= 0 && k < 2; k++)
+            any |= m->sessions[rows[r]].images[ST_IMG_MELANIN + k][0] != '\0';
+    if (!st_rp_is_photo(m->modality))
+        return;
+    st_sbuf_put(b, "<figure id=\"chromophores\" style=\"margin-top:18px\"><h3>Melanin and "
+                   "haemoglobin</h3>");
+    if (!any) {
+        not_available(b, "Melanin and haemoglobin maps", "this analysis did not export them");
+        st_sbuf_put(b, "</figure>");
+        return;
+    }
+    st_sbuf_put(b, "<p class=\"sub\">Where the skin's colour comes from: melanin (brown "
+                   "pigment) and haemoglobin (blood), separated from the aligned photo as optical "
+                   "densities; darker means more. Same scale in every session.</p><div "
+                   "class=\"chromo\"><div></div><div class=\"ch\">Photo</div>");
+    for (int k = 0; k < 2; k++)
+        st_sbuf_printf(b, "<div class=\"ch\">%s</div>", title[k]);
+    for (int r = 0; r < 2; r++) {
+        if (rows[r] < 0)
+            continue;
+        const st_rp_session *s = &m->sessions[rows[r]];
+        st_rp_session_name(m, (size_t)rows[r], name, sizeof name);
+        st_sbuf_put(b, "<div class=\"rl\">");
+        st_sbuf_html(b, name);
+        if (strcmp(s->colour.status, "uncalibrated") == 0)
+            st_sbuf_put(b, "<br><small class=\"cond-warn\">colour not calibrated: compare with "
+                           "care</small>");
+        st_sbuf_put(b, "</div><div>");
+        if (s->images[ST_IMG_ALIGNED][0])
+            copied_img(b, m, (size_t)rows[r], "photo", NULL);
+        st_sbuf_put(b, "</div>");
+        for (int k = 0; k < 2; k++) {
+            snprintf(alt, sizeof alt, "%s: %s map", name, title[k]);
+            st_sbuf_put(b, "<div>");
+            if (!embed_img(b, m, s->images[ST_IMG_MELANIN + k], alt, NULL, &w, &h))
+                st_sbuf_put(b, "<div class=\"na\">not exported</div>");
+            st_sbuf_put(b, "</div>");
+        }
+    }
+    st_sbuf_put(b, "</div><div class=\"keys\">");
+    for (int k = 0; k < 2; k++)
+        ramp_key(b, k, title[k], &m->chromo[k]);
+    st_sbuf_put(b, "</div></figure>");
+}
+
 void st_html_beforeafter(st_sbuf *b, const st_rp_model *m)
 {
     int li = st_rp_latest(m);
@@ -348,6 +425,7 @@ void st_html_beforeafter(st_sbuf *b, const st_rp_model *m)
     if (have_b && have_l)
         comparison(b, m, li);
     diff_map(b, m, li);
+    chromophore_maps(b, m, li);
     tile_maps(b, m, li);
     st_sbuf_put(b, "</section>");
 }

@@ -9,6 +9,7 @@
 #include "report/html_style.h"
 #include "report/report.h"
 #include "report/report_catalog.h"
+#include "report/report_conditions.h"
 #include "report/report_words.h"
 #include "report/svg_chart.h"
 
@@ -21,6 +22,7 @@ static const char *verdict_class(st_rp_verdict v)
     case ST_V_UNCHANGED: return "unchanged";
     case ST_V_NEUTRAL: return "changed";
     case ST_V_UNTESTED: return "ns";
+    case ST_V_WITHHELD: return "withheld";
     default: return "na";
     }
 }
@@ -58,6 +60,37 @@ static void html_timeline(st_sbuf *b, const st_rp_model *m)
     st_sbuf_put(b, "</ol>");
 }
 
+/* Per session: how the colour was calibrated and where the lamp was, the
+ * conditions that decide which changes can be compared. */
+static void html_conditions(st_sbuf *b, const st_rp_model *m)
+{
+    char name[96], text[600];
+    if (!st_rp_has_conditions(m))
+        return;
+    st_sbuf_put(b, "<h3 class=\"sublist\">Colour and light per photo</h3><ul class=\"conditions\">");
+    for (size_t i = 0; i < m->n_sessions; i++) {
+        const st_rp_session *s = &m->sessions[i];
+        if (!s->colour.status[0] && !s->light.present)
+            continue;
+        st_rp_session_name(m, i, name, sizeof name);
+        st_sbuf_put(b, "<li><b>");
+        st_sbuf_html(b, name);
+        st_sbuf_put(b, "</b>");
+        for (int c = 0; c < 2; c++) {
+            int warn = c ? st_rp_light_text(m, i, text, sizeof text)
+                         : st_rp_colour_text(s, text, sizeof text);
+            if (!text[0])
+                continue;
+            st_sbuf_printf(b, "<span class=\"%s\" data-cond=\"%s\">", warn ? "cond-warn" : "cond-ok",
+                           c ? "light" : "colour");
+            st_sbuf_html(b, text);
+            st_sbuf_put(b, "</span>");
+        }
+        st_sbuf_put(b, "</li>");
+    }
+    st_sbuf_put(b, "</ul>");
+}
+
 static void html_header(st_sbuf *b, const st_rp_model *m)
 {
     char cal[160], sessions[160];
@@ -87,6 +120,7 @@ static void html_header(st_sbuf *b, const st_rp_model *m)
     fact(b, "Date of analysis", when);
     st_sbuf_put(b, "</dl>");
     html_timeline(b, m);
+    html_conditions(b, m);
     st_sbuf_put(b, "</section>");
 }
 
@@ -203,7 +237,8 @@ static void html_trends(st_sbuf *b, const st_rp_model *m)
     st_sbuf_put(b, "<section id=\"trends\"><h2>Trends</h2><p class=\"sub\">Change since "
                    "baseline per session (dots), with the least-squares trend (dotted). "
                    "Lower is better for every metric drawn here; failed sessions are marked and left "
-                   "out of the trend.</p>"
+                   "out of the trend, and so are changes not compared (withheld: colour not "
+                   "calibrated, lamp moved).</p>"
                    "<div class=\"charts\">");
     for (int k = 0; k < ST_RP_SUMMARY_FAMILIES; k++) {
         st_chart c;

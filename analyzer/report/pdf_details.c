@@ -217,6 +217,88 @@ static void diff_key(st_pdf_ctx *p, double x, double y, double w, double range)
     st_pdf_text(p->cr, x + w, y + 17, 2, z);
 }
 
+/* Melanin and haemoglobin maps beside the aligned photos of baseline and
+ * latest session, with their colour keys (as report.html). */
+static void chromophore_maps(st_pdf_ctx *p, int li)
+{
+    static const char *const title[3] = {"Photo", "Melanin (brown)", "Haemoglobin (red)"};
+    const st_rp_model *m = p->m;
+    int rows[2] = {m->baseline, li}, any = 0;
+    for (int r = 0; r < 2; r++)
+        for (int k = 0; rows[r] >= 0 && k < 2; k++)
+            any |= m->sessions[rows[r]].images[ST_IMG_MELANIN + k][0] != '\0';
+    if (!st_rp_is_photo(m->modality))
+        return;
+    double lw = 64, gap = 8, w = (ST_PDF_CW - lw - 2 * gap) / 3, h = w * 0.8;
+    if (any) /* heading, note, maps and keys on one page */
+        st_pdf_need(p, 24 + 30 + 14 + 2 * (h + 8) + 40);
+    st_pdf_heading(p, "Melanin and haemoglobin");
+    if (!any) {
+        st_pdf_not_available(p->cr, ST_PDF_MARGIN, p->y, ST_PDF_CW, 40,
+                             "Melanin and haemoglobin maps not available: this analysis did not "
+                             "export them");
+        p->y += 50;
+        return;
+    }
+    st_pdf_rgb(p->cr, 0x5B6775);
+    st_pdf_font(p->cr, ST_PDF_REGULAR, 8.5);
+    p->y += st_pdf_para(p->cr, ST_PDF_MARGIN, p->y, ST_PDF_CW, 11,
+                        "Where the skin's colour comes from: melanin (brown pigment) and "
+                        "haemoglobin (blood), separated from the aligned photo as optical "
+                        "densities; darker means more. Same scale in every session.") + 6;
+    st_pdf_font(p->cr, ST_PDF_BOLD, 8);
+    st_pdf_rgb(p->cr, 0x1D2733);
+    for (int k = 0; k < 3; k++)
+        st_pdf_text(p->cr, ST_PDF_MARGIN + lw + k * (w + gap) + w / 2, p->y + 9, 1, title[k]);
+    p->y += 14;
+    char name[96];
+    for (int r = 0; r < 2; r++) {
+        if (rows[r] < 0)
+            continue;
+        const st_rp_session *s = &m->sessions[rows[r]];
+        double used = 0, box[4];
+        st_rp_session_name(m, (size_t)rows[r], name, sizeof name);
+        st_pdf_rgb(p->cr, 0x1D2733);
+        st_pdf_font(p->cr, ST_PDF_BOLD, 8.5);
+        st_pdf_text(p->cr, ST_PDF_MARGIN, p->y + h / 2, 0, name);
+        if (strcmp(s->colour.status, "uncalibrated") == 0) {
+            st_pdf_rgb(p->cr, 0x8A5A00);
+            st_pdf_font(p->cr, ST_PDF_REGULAR, 6.8);
+            st_pdf_para(p->cr, ST_PDF_MARGIN, p->y + h / 2 + 4, lw - 6, 8,
+                        "colour not calibrated: compare with care");
+        }
+        for (int k = 0; k < 3; k++) {
+            double x = ST_PDF_MARGIN + lw + k * (w + gap);
+            cairo_surface_t *img = k == 0 ? st_pdf_aligned(p, rows[r])
+                                          : st_rp_load_image(m, s->images[ST_IMG_MELANIN + k - 1]);
+            if (img) {
+                st_pdf_image_fit(p->cr, img, x, p->y, w, h, box);
+                used = fmax(used, box[3]);
+            } else {
+                st_pdf_not_available(p->cr, x, p->y, w, h, "not exported");
+                used = fmax(used, h);
+            }
+            if (img && k > 0)
+                cairo_surface_destroy(img);
+        }
+        p->y += used + 8;
+    }
+    double kw = (ST_PDF_CW - lw - 30) / 2;
+    for (int k = 0; k < 2; k++) {
+        const st_rp_chromo_key *key = &m->chromo[k];
+        double x = ST_PDF_MARGIN + lw + k * (kw + 30);
+        st_pdf_rgb(p->cr, 0x1D2733);
+        st_pdf_font(p->cr, ST_PDF_BOLD, 7.5);
+        st_pdf_text(p->cr, x, p->y + 7, 0, title[k + 1]);
+        if (key->present)
+            st_pdf_ramp(p->cr, key->colour_min, key->colour_max, x, p->y + 11, kw, key->min,
+                        key->max, key->unit);
+        else
+            st_pdf_text(p->cr, x, p->y + 20, 0, "colour key not given");
+    }
+    p->y += 40;
+}
+
 void st_pdf_images_pages(st_pdf_ctx *p)
 {
     const st_rp_model *m = p->m;
@@ -260,5 +342,6 @@ void st_pdf_images_pages(st_pdf_ctx *p)
                                       "and latest session were not both exported");
         p->y += 50;
     }
+    chromophore_maps(p, li);
     tile_maps(p, li);
 }

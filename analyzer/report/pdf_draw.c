@@ -1,6 +1,7 @@
 #include "report/pdf_draw.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -173,27 +174,52 @@ void st_pdf_not_available(cairo_t *cr, double x, double y, double w, double h, c
     cairo_restore(cr);
 }
 
-void st_pdf_scale(cairo_t *cr, int which, double x, double y, double w, double lo, double hi,
-                  const char *unit)
+/* A bar's end labels: lo at the left, "hi unit" at the right. */
+static void scale_labels(cairo_t *cr, double x, double y, double w, double lo, double hi,
+                         const char *unit)
 {
-    char a[32], z[64];
-    cairo_pattern_t *g = cairo_pattern_create_linear(x, 0, x + w, 0);
-    for (int i = 0; i <= 8; i++) {
-        unsigned c = st_colour_scale(which, i / 8.0);
-        cairo_pattern_add_color_stop_rgb(g, i / 8.0, ((c >> 16) & 255) / 255.0,
-                                         ((c >> 8) & 255) / 255.0, (c & 255) / 255.0);
-    }
-    cairo_rectangle(cr, x, y, w, 6);
-    cairo_set_source(cr, g);
-    cairo_fill(cr);
-    cairo_pattern_destroy(g);
+    char a[32], z[96];
     st_rp_fmt_value(a, sizeof a, lo);
-    st_rp_fmt_value(z, sizeof z - 24, hi);
-    strcat(z, " ");
+    st_rp_fmt_value(z, 32, hi);
     if (unit && unit[0])
-        strncat(z, st_rp_unit_text(unit), 20);
+        snprintf(z + strlen(z), sizeof z - strlen(z), " %.60s", st_rp_unit_text(unit));
     st_pdf_rgb(cr, 0x5B6775);
     st_pdf_font(cr, ST_PDF_REGULAR, 7);
     st_pdf_text(cr, x, y + 14, 0, a);
     st_pdf_text(cr, x + w, y + 14, 2, z);
+}
+
+static void add_stop(cairo_pattern_t *g, double t, unsigned c)
+{
+    cairo_pattern_add_color_stop_rgb(g, t, ((c >> 16) & 255) / 255.0, ((c >> 8) & 255) / 255.0,
+                                     (c & 255) / 255.0);
+}
+
+void st_pdf_scale(cairo_t *cr, int which, double x, double y, double w, double lo, double hi,
+                  const char *unit)
+{
+    cairo_pattern_t *g = cairo_pattern_create_linear(x, 0, x + w, 0);
+    for (int i = 0; i <= 8; i++)
+        add_stop(g, i / 8.0, st_colour_scale(which, i / 8.0));
+    cairo_rectangle(cr, x, y, w, 6);
+    cairo_set_source(cr, g);
+    cairo_fill(cr);
+    cairo_pattern_destroy(g);
+    scale_labels(cr, x, y, w, lo, hi, unit);
+}
+
+void st_pdf_ramp(cairo_t *cr, unsigned c0, unsigned c1, double x, double y, double w, double lo,
+                 double hi, const char *unit)
+{
+    cairo_pattern_t *g = cairo_pattern_create_linear(x, 0, x + w, 0);
+    add_stop(g, 0, c0);
+    add_stop(g, 1, c1);
+    cairo_rectangle(cr, x, y, w, 6);
+    cairo_set_source(cr, g);
+    cairo_fill_preserve(cr);
+    cairo_pattern_destroy(g);
+    st_pdf_rgb(cr, 0xDDE3EA); /* a pale end of the ramp stays visible on white */
+    cairo_set_line_width(cr, 0.4);
+    cairo_stroke(cr);
+    scale_labels(cr, x, y, w, lo, hi, unit);
 }

@@ -34,5 +34,8 @@ void st_pdf_chart(cairo_t *cr, const st_chart *c, double x, double y, double w, 
 /* A horizontal colour scale with end labels. */
 void st_pdf_scale(cairo_t *cr, int which, double x, double y, double w, double lo, double hi,
                   const char *unit);
+/* A linear ramp from colour c0 (at lo) to c1 (at hi), with end labels. */
+void st_pdf_ramp(cairo_t *cr, unsigned c0, unsigned c1, double x, double y, double w, double lo,
+                 double hi, const char *unit);
 
 #endif

@@ -12,8 +12,10 @@
 /* Text colour and tint per verdict, as in the HTML style sheet. */
 static void verdict_colours(st_rp_verdict v, unsigned *ink, unsigned *tint)
 {
-    *ink = v == ST_V_IMPROVED ? 0x17663A : v == ST_V_WORSENED ? 0xA8231A : 0x4D5966;
-    *tint = v == ST_V_IMPROVED ? 0xE3F4EA : v == ST_V_WORSENED ? 0xFBE9E7 : 0xF1F3F5;
+    *ink = v == ST_V_IMPROVED ? 0x17663A : v == ST_V_WORSENED ? 0xA8231A
+           : v == ST_V_WITHHELD ? 0x8A5A00 : 0x4D5966;
+    *tint = v == ST_V_IMPROVED ? 0xE3F4EA : v == ST_V_WORSENED ? 0xFBE9E7
+            : v == ST_V_WITHHELD ? 0xFFF4D6 : 0xF1F3F5;
 }
 
 static void header(st_pdf_ctx *p)

@@ -8,6 +8,7 @@
 #include "report/pdf_draw.h"
 #include "report/pdf_pages.h"
 #include "report/report_catalog.h"
+#include "report/report_conditions.h"
 #include "report/report_words.h"
 
 #define ST_PDF_COLS 5
@@ -84,7 +85,13 @@ static void metric_row(st_pdf_ctx *p, const cols *c, size_t mi)
         st_pdf_font(cr, ST_PDF_REGULAR, 7.5);
         st_rp_fmt_value(txt, sizeof txt, v);
         st_pdf_text(cr, xr, p->y + 9, 2, isfinite(v) ? txt : s->failed ? "failed" : "—");
-        if (isfinite(ch)) {
+        const char *why = st_rp_withheld(s, (int)mi);
+        if (why) { /* never a number: the word and its note's number */
+            snprintf(txt, sizeof txt, "withheld %d", st_rp_withheld_note(m, why));
+            st_pdf_rgb(cr, 0x8A5A00);
+            st_pdf_font(cr, ST_PDF_REGULAR, 6.5);
+            st_pdf_text(cr, xr, p->y + 16.5, 2, txt);
+        } else if (isfinite(ch)) {
             unsigned col = better == 0 || fabs(ch) < 0.5 ? 0x6B7785
                            : ch * better > 0             ? 0x17663A
                                                          : 0xA8231A;
@@ -117,6 +124,70 @@ static void qc_row(st_pdf_ctx *p, const cols *c)
     }
     p->y += 15;
     row_line(p);
+}
+
+/* Rows "Colour" and "Lamp": each photo's conditions in a word or two. */
+static void condition_rows(st_pdf_ctx *p, const cols *c)
+{
+    char shrt[96], text[600];
+    if (!st_rp_has_conditions(p->m))
+        return;
+    for (int r = 0; r < 2; r++) {
+        st_pdf_rgb(p->cr, 0x1D2733);
+        st_pdf_font(p->cr, ST_PDF_BOLD, 7.5);
+        st_pdf_text(p->cr, ST_PDF_MARGIN + 4, p->y + 10, 0, r ? "Lamp" : "Colour");
+        st_pdf_font(p->cr, ST_PDF_REGULAR, 7);
+        for (size_t k = 0; k < c->n; k++) {
+            size_t i = c->first + k;
+            int warn = r ? st_rp_light_text(p->m, i, text, sizeof text)
+                         : st_rp_colour_text(&p->m->sessions[i], text, sizeof text);
+            if (r)
+                st_rp_light_short(p->m, i, shrt, sizeof shrt);
+            else
+                st_rp_colour_short(&p->m->sessions[i], shrt, sizeof shrt);
+            st_pdf_rgb(p->cr, warn ? 0x8A5A00 : 0x5B6775);
+            st_pdf_text(p->cr, ST_PDF_MARGIN + NAME_W + UNIT_W + (k + 1) * c->w - 4, p->y + 10, 2,
+                        text[0] ? shrt : "—");
+        }
+        p->y += 15;
+        row_line(p);
+    }
+}
+
+static void footnote(void *ctx, int k, const char *note)
+{
+    st_pdf_ctx *p = ctx;
+    char line[900];
+    snprintf(line, sizeof line, "%d  %s", k, note);
+    st_pdf_need(p, 12);
+    st_pdf_rgb(p->cr, 0x5B6775);
+    st_pdf_font(p->cr, ST_PDF_REGULAR, 7.5);
+    p->y += st_pdf_para(p->cr, ST_PDF_MARGIN + 4, p->y, ST_PDF_CW - 8, 10, line) + 1;
+}
+
+/* Per photo, the colour calibration and the lamp in full sentences. */
+static void conditions_list(st_pdf_ctx *p)
+{
+    char name[96], text[600], line[800];
+    if (!st_rp_has_conditions(p->m))
+        return;
+    st_pdf_heading(p, "Colour and light per photo");
+    for (size_t i = 0; i < p->m->n_sessions; i++) {
+        const st_rp_session *s = &p->m->sessions[i];
+        st_rp_session_name(p->m, i, name, sizeof name);
+        for (int c = 0; c < 2; c++) {
+            int warn = c ? st_rp_light_text(p->m, i, text, sizeof text)
+                         : st_rp_colour_text(s, text, sizeof text);
+            if (!text[0])
+                continue;
+            snprintf(line, sizeof line, "%s: %s", name, text);
+            st_pdf_need(p, 24);
+            st_pdf_rgb(p->cr, warn ? 0x8A5A00 : 0x1D2733);
+            st_pdf_font(p->cr, warn ? ST_PDF_BOLD : ST_PDF_REGULAR, 8.5);
+            p->y += st_pdf_para(p->cr, ST_PDF_MARGIN + 4, p->y, ST_PDF_CW - 10, 11.5, line) + 2;
+        }
+    }
+    p->y += 12;
 }
 
 static void family_rows(st_pdf_ctx *p, const cols *c, int f)
@@ -163,12 +234,17 @@ void st_pdf_table_pages(st_pdf_ctx *p)
         c.w = (ST_PDF_CW - NAME_W - UNIT_W - TREND_W) / ST_PDF_COLS;
         if (first)
             st_pdf_new_page(p);
+        else
+            conditions_list(p);
         st_pdf_heading(p, first ? "All measurements (continued: later sessions)" : "All measurements");
         table_head(p, &c);
         qc_row(p, &c);
+        condition_rows(p, &c);
         for (int f = 0; f < ST_FAM_COUNT; f++)
             family_rows(p, &c, f);
     }
+    p->y += 6;
+    st_rp_withheld_notes(m, footnote, p);
 }
 
 static void emit_para(void *ctx, const char *note)

@@ -301,8 +301,10 @@ static void find_images(st_rp_model *m, st_rp_session *s, const cJSON *imgs)
         s->img_oy = o[1];
         s->img_scale = jnum(imgs, "scale");
     }
-    static const char *const keys[ST_IMG_COUNT] = {"aligned", "diff", "overlay",
-                                                   "tiles_roughness", "tiles_depth"};
+    static const char *const keys[ST_IMG_COUNT] = {"aligned",         "diff",
+                                                   "overlay",         "tiles_roughness",
+                                                   "tiles_depth",     "melanin",
+                                                   "haemoglobin"};
     for (int k = 0; k < ST_IMG_COUNT; k++) {
         s->images[k] = "";
         const char *given = jstr(imgs, keys[k]);
@@ -340,6 +342,66 @@ static void parse_registration(st_rp_pool *p, st_rp_session *s, const cJSON *r)
     s->overlap = jnum(r, "overlap");
 }
 
+/* session.colour: a null ΔE00 (no chart fitted) stays NAN. */
+static void parse_colour(st_rp_pool *p, st_rp_colour *c, const cJSON *o)
+{
+    c->status = pool_str(p, jstr(o, "status"));
+    c->method = pool_str(p, jstr(o, "method"));
+    c->message = pool_str(p, jstr(o, "message"));
+    c->de00_before = jnum(o, "delta_e00_before");
+    c->de00_after = jnum(o, "delta_e00_after");
+    double *box = NULL;
+    if (num_vector(p, jarr(o, "chart_box"), &box) == 4) {
+        c->has_chart_box = 1;
+        memcpy(c->chart_box, box, sizeof c->chart_box);
+    }
+}
+
+static void parse_light(st_rp_pool *p, st_rp_light *l, const cJSON *o)
+{
+    double *d = NULL;
+    l->present = o != NULL;
+    l->angle_deg = jnum(o, "angle_to_baseline_deg");
+    l->direction[0] = l->direction[1] = l->direction[2] = NAN;
+    if (num_vector(p, jarr(o, "direction"), &d) == 3)
+        memcpy(l->direction, d, sizeof l->direction);
+    const cJSON *rc = cJSON_GetObjectItemCaseSensitive(o, "relief_comparable");
+    l->relief_comparable = cJSON_IsBool(rc) ? cJSON_IsTrue(rc) : -1;
+}
+
+/* session.withheld: {metric: reason}. A withheld change is never shown,
+ * even if "change" carries one too (SPEC.md: it is absent from change). */
+static void parse_withheld(st_rp_model *m, st_rp_session *s, const cJSON *w)
+{
+    st_rp_pool *p = m->pool;
+    size_t n = (size_t)cJSON_GetArraySize(w);
+    s->withheld = pool_alloc(p, m->n_metrics + 1, sizeof *s->withheld);
+    s->wh_names = pool_alloc(p, n + 1, sizeof *s->wh_names);
+    s->wh_reasons = pool_alloc(p, n + 1, sizeof *s->wh_reasons);
+    if (!s->withheld || !s->wh_names || !s->wh_reasons)
+        return;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, w)
+    {
+        if (!it->string)
+            continue;
+        const char *why = pool_str(p, cJSON_IsString(it) ? it->valuestring : "");
+        s->wh_names[s->n_withheld] = pool_str(p, it->string);
+        s->wh_reasons[s->n_withheld++] = why;
+        int mi = st_rp_metric_index(m, it->string);
+        if (mi >= 0) {
+            s->withheld[mi] = why;
+            if (s->changes)
+                s->changes[mi] = NAN;
+        }
+    }
+}
+
+const char *st_rp_withheld(const st_rp_session *s, int mi)
+{
+    return mi >= 0 && s->withheld ? s->withheld[mi] : NULL;
+}
+
 static void parse_session(st_rp_model *m, st_rp_session *s, const cJSON *js, int pos)
 {
     st_rp_pool *p = m->pool;
@@ -375,6 +437,9 @@ static void parse_session(st_rp_model *m, st_rp_session *s, const cJSON *js, int
         s->values[i] = jnum(v, "value");
         s->changes[i] = jnum(ch, m->metric_names[i]);
     }
+    parse_withheld(m, s, jobj(js, "withheld"));
+    parse_colour(p, &s->colour, jobj(js, "colour"));
+    parse_light(p, &s->light, jobj(js, "light"));
     parse_detections(p, s, jobj(js, "detections"));
     const cJSON *psd = jobj(js, "psd");
     double *f = NULL, *pw = NULL;
@@ -416,6 +481,41 @@ static void parse_series(st_rp_model *m, const cJSON *root)
     m->dates_flagged_unknown = cJSON_IsTrue(du);
     double b = jnum(se, "baseline");
     m->baseline = isfinite(b) ? (int)b : 0;
+}
+
+/* "#rrggbb" -> 0xRRGGBB; 0 when malformed. */
+static int parse_rgb(const char *t, unsigned *rgb)
+{
+    unsigned v = 0;
+    if (!t || t[0] != '#' || strlen(t) != 7)
+        return 0;
+    for (int i = 1; i < 7; i++) {
+        char ch = t[i];
+        int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+                : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+        if (d < 0)
+            return 0;
+        v = v << 4 | (unsigned)d;
+    }
+    *rgb = v;
+    return 1;
+}
+
+/* chromophore_keys: a key is used only when complete (finite min < max and
+ * both colours), so a map is never drawn against a wrong scale. */
+static void parse_chromo_keys(st_rp_model *m, const cJSON *keys)
+{
+    static const char *const names[ST_CHROMO_COUNT] = {"melanin", "haemoglobin"};
+    for (int k = 0; k < ST_CHROMO_COUNT; k++) {
+        const cJSON *o = jobj(keys, names[k]);
+        st_rp_chromo_key *c = &m->chromo[k];
+        c->min = jnum(o, "min");
+        c->max = jnum(o, "max");
+        c->unit = pool_str(m->pool, jstr(o, "unit"));
+        c->present = o && isfinite(c->min) && isfinite(c->max) && c->max > c->min &&
+                     parse_rgb(jstr(o, "colour_min"), &c->colour_min) &&
+                     parse_rgb(jstr(o, "colour_max"), &c->colour_max);
+    }
 }
 
 static void parse_progress(st_rp_model *m, const cJSON *pr)
@@ -494,6 +594,8 @@ int st_rp_model_parse(const char *json, size_t len, const char *out_dir, st_rp_m
             pos = (int)i;
     m->baseline = pos;
     parse_progress(m, jobj(root, "progress"));
+    const cJSON *keys = jobj(root, "chromophore_keys");
+    parse_chromo_keys(m, keys ? keys : jobj(jobj(root, "series"), "chromophore_keys"));
     cJSON_Delete(root);
     if (m->pool->oom || m->n_sessions == 0) {
         st_rp_model_free(m);

@@ -17,6 +17,13 @@
  *                              paths relative to OUT; origin/scale place the
  *                              image in baseline pixels (for drawing detections)
  *   session.repeatability     {"roughness.sq": SD over the repeat shots, ...}
+ *   session.images.melanin, .haemoglobin: maps of melanin and haemoglobin
+ *                              density (optical density, SPEC.md "Colour"),
+ *                              in the aligned photo's frame
+ *   chromophore_keys          {"melanin": {"min", "max", "colour_min": "#rrggbb",
+ *                              "colour_max", "unit"}, "haemoglobin": {..}}: the
+ *                              maps' colour keys, a linear ramp between the two
+ *                              colours (read at the top level, else under series)
  *   series.notes, series.dates_unknown
  *   progress.change_ci95      {"roughness.sq": [lo, hi]}: 95 % interval of the
  *                              latest session's change in percent
@@ -42,8 +49,35 @@ typedef struct st_rp_tiles {
 
 typedef enum st_rp_img {
     ST_IMG_ALIGNED, ST_IMG_DIFF, ST_IMG_OVERLAY, ST_IMG_TILES_ROUGHNESS, ST_IMG_TILES_DEPTH,
+    ST_IMG_MELANIN, ST_IMG_HAEMOGLOBIN,
     ST_IMG_COUNT
 } st_rp_img;
+
+/* session.colour (SPEC.md "Colour"); status "" when the session has none
+ * (height data, failed sessions, older files). */
+typedef struct st_rp_colour {
+    const char *status, *method, *message; /* "calibrated" | "fixed" | "uncalibrated" */
+    double de00_before, de00_after;        /* ΔE00 over the chart; NAN when null */
+    double chart_box[4];                   /* x, y, w, h in that session's pixels */
+    int has_chart_box;
+} st_rp_colour;
+
+/* session.light (SPEC.md "Light (photos)"). */
+typedef struct st_rp_light {
+    int present;
+    double direction[3];
+    double angle_deg;      /* to the baseline's lamp; NAN if not given */
+    int relief_comparable; /* 1 or 0; -1 when not given */
+} st_rp_light;
+
+/* chromophore_keys.<name>: the colour key of the melanin / haemoglobin maps. */
+enum { ST_CHROMO_MELANIN, ST_CHROMO_HAEMOGLOBIN, ST_CHROMO_COUNT };
+typedef struct st_rp_chromo_key {
+    int present;
+    double min, max;
+    unsigned colour_min, colour_max; /* 0xRRGGBB */
+    const char *unit;
+} st_rp_chromo_key;
 
 typedef struct st_rp_session {
     int index;
@@ -62,6 +96,15 @@ typedef struct st_rp_session {
     size_t n_q_messages;
     double *values, *changes; /* per model metric; NAN if absent */
     double *spread;           /* SD over repeat shots (session.repeatability); NAN if absent */
+    /* session.withheld: per model metric, why its change is not reported
+     * (NULL when it is); a withheld change is NAN in changes[] whatever
+     * "change" says. wh_names/wh_reasons: every entry, in file order, also
+     * those of metrics without a value. */
+    const char **withheld;
+    const char **wh_names, **wh_reasons;
+    size_t n_withheld;
+    st_rp_colour colour;
+    st_rp_light light;
     st_rp_pore *pores;
     size_t n_pores;
     st_rp_scar *scars;
@@ -97,6 +140,7 @@ typedef struct st_rp_model {
     const char **notes;        /* series.notes: what analyze ignored or could not do */
     size_t n_notes;
     int dates_flagged_unknown; /* series.dates_unknown */
+    st_rp_chromo_key chromo[ST_CHROMO_COUNT];
     struct st_rp_pool *pool; /* owns everything above */
 } st_rp_model;
 
@@ -109,6 +153,8 @@ void st_rp_model_free(st_rp_model *m);
 
 /* Position of a metric in metric_names, or -1. */
 int st_rp_metric_index(const st_rp_model *m, const char *name);
+/* Why session s's change of metric mi is withheld, or NULL. */
+const char *st_rp_withheld(const st_rp_session *s, int mi);
 /* The last session (by position) that was measured and is not the baseline;
  * -1 if none. */
 int st_rp_latest(const st_rp_model *m);

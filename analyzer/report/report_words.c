@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "report/report_catalog.h"
+#include "report/report_conditions.h"
 #include "series/scan.h"
 
 int st_rp_summary_family(int k)
@@ -24,6 +25,7 @@ const char *st_rp_verdict_text(st_rp_verdict v)
     case ST_V_NOT_SIGNIFICANT: return "not significant";
     case ST_V_NEUTRAL: return "changed";
     case ST_V_UNTESTED: return "not tested";
+    case ST_V_WITHHELD: return "not compared";
     default: return "not measured";
     }
 }
@@ -87,6 +89,20 @@ static int none_at_baseline(const st_rp_model *m, int family, int li, st_rp_fami
     return 0;
 }
 
+static void withheld_summary(const st_rp_model *m, int li, int mi, st_rp_family_summary *o)
+{
+    const char *why = st_rp_withheld(&m->sessions[li], mi);
+    char name[96];
+    st_rp_session_name(m, (size_t)li, name, sizeof name);
+    snprintf(o->label, sizeof o->label, "%s", st_rp_metric_info_find(m->metric_names[mi])->label);
+    o->verdict = ST_V_WITHHELD;
+    o->withheld = why[0] ? why : "no reason given";
+    o->no_change = "not compared";
+    snprintf(o->sentence, sizeof o->sentence,
+             "Not compared — %s. %s's values are in the table; their change is not reported.",
+             o->withheld, name);
+}
+
 void st_rp_summarise_family(const st_rp_model *m, int family, st_rp_family_summary *o)
 {
     memset(o, 0, sizeof *o);
@@ -97,7 +113,15 @@ void st_rp_summarise_family(const st_rp_model *m, int family, st_rp_family_summa
     int li = st_rp_latest(m);
     for (const char *const *c = st_rp_family_primary((st_rp_family)family); *c; c++) {
         int mi = st_rp_metric_index(m, *c);
-        if (mi >= 0 && li >= 0 && isfinite(m->sessions[li].changes[mi]) && fits_modality(m, *c)) {
+        if (mi < 0 || li < 0 || !fits_modality(m, *c))
+            continue;
+        /* The headline metric withheld: the family is not compared, and no
+         * other metric of it stands in (SPEC.md: absent from the headlines). */
+        if (st_rp_withheld(&m->sessions[li], mi)) {
+            withheld_summary(m, li, mi, o);
+            return;
+        }
+        if (isfinite(m->sessions[li].changes[mi])) {
             o->metric = mi;
             break;
         }
@@ -285,6 +309,17 @@ size_t st_rp_session_warnings(const st_rp_model *m, void (*emit)(void *, const c
         }
         if (s->n_q_messages == 0 && s->q_status[0] && strcmp(s->q_status, "ok") != 0) {
             snprintf(line, sizeof line, "%s: photo quality is \"%s\"", name, s->q_status);
+            emit(ctx, line), k++;
+        }
+        /* photo conditions that withhold changes (report_conditions.c) */
+        char cond[600];
+        for (int c = 0; c < 2; c++) {
+            int warn = c ? st_rp_light_text(m, i, cond, sizeof cond)
+                         : st_rp_colour_text(s, cond, sizeof cond);
+            if (!warn)
+                continue;
+            cond[0] = cond[0] >= 'A' && cond[0] <= 'Z' ? (char)(cond[0] + 32) : cond[0];
+            snprintf(line, sizeof line, "%s: %s", name, cond);
             emit(ctx, line), k++;
         }
     }

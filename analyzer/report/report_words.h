@@ -14,7 +14,8 @@ typedef enum st_rp_verdict {
     ST_V_UNCHANGED,   /* |change| < 0.5 % */
     ST_V_NOT_SIGNIFICANT, /* the 95 % interval includes 0 */
     ST_V_NEUTRAL,     /* a change with no better direction */
-    ST_V_UNTESTED     /* a change with no interval: direction only, not tested */
+    ST_V_UNTESTED,    /* a change with no interval: direction only, not tested */
+    ST_V_WITHHELD     /* the headline change is withheld (session.withheld) */
 } st_rp_verdict;
 
 typedef struct st_rp_family_summary {
@@ -26,6 +27,7 @@ typedef struct st_rp_family_summary {
     char label[96];    /* "RMS roughness Sq" */
     char sentence[320];
     const char *no_change; /* the headline when there is no percent (metric < 0) */
+    const char *withheld;  /* why the headline change is not compared, or NULL */
 } st_rp_family_summary;
 
 /* Families shown in the summary, in order (roughness … redness). */

@@ -314,6 +314,8 @@ static void ctx_free(analyze_ctx *c)
     for (size_t i = 0; c->shots && i < c->series.n_sessions; i++) {
         for (size_t j = 0; c->shots[i] && j < c->n_shots[i]; j++) {
             st_strlist_free(&c->shots[i][j].quality.messages);
+            st_chart_light_free(&c->shots[i][j].chart_light);
+            st_light_grid_free(&c->shots[i][j].light_grid);
             st_metric_set_clear(&c->shots[i][j].qmetrics);
         }
         free(c->shots[i]);

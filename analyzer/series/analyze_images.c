@@ -9,53 +9,13 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/image_reduce.h"
 #include "report/chromo_map.h"
 #include "series/analyze_int.h"
 #include "simd/kernels.h"
 
 #define IMG_MAX_SIDE 1600
 #define IMG_QUALITY 90
-
-/* Block-mean reduction by an integer factor; gray sources become RGB. */
-static int reduce(const st_image *src, int f, st_image **out, st_err *err)
-{
-    int w = (src->width + f - 1) / f, h = (src->height + f - 1) / f;
-    int rc = st_image_new(w, h, 3, out, err);
-    double *acc = rc ? NULL : malloc((size_t)w * sizeof *acc);
-    if (!rc && !acc) {
-        st_image_free(*out);
-        *out = NULL;
-        return st_err_set(err, ST_ENOMEM, "images: out of memory");
-    }
-    /* Block means, the block's source rows added in their order into one
-     * accumulator per output pixel (a row at a time: the source is read
-     * once, in order). */
-    for (int c = 0; !rc && c < 3; c++) {
-        int sc = src->channels == 3 ? c : 0;
-        for (int y = 0; y < h; y++) {
-            int y1 = (y + 1) * f < src->height ? (y + 1) * f : src->height;
-            memset(acc, 0, (size_t)w * sizeof *acc);
-            for (int yy = y * f; yy < y1; yy++) {
-                const float *row = st_image_row(src, sc, yy);
-                for (int x = 0, xx = 0; x < w; x++) {
-                    int x1 = xx + f < src->width ? xx + f : src->width;
-                    double s = acc[x];
-                    for (; xx < x1; xx++)
-                        s += row[xx];
-                    acc[x] = s;
-                }
-            }
-            float *o = st_image_row(*out, c, y);
-            double rows = y1 - y * f;
-            for (int x = 0; x < w; x++) {
-                int cols = ((x + 1) * f < src->width ? (x + 1) * f : src->width) - x * f;
-                o[x] = (float)(acc[x] / (rows * cols));
-            }
-        }
-    }
-    free(acc);
-    return rc;
-}
 
 /* A height map shown over its range (min to max of the reduced patch). */
 static void stretch(st_image *img)
@@ -179,7 +139,7 @@ static int save_map(analyze_ctx *c, const st_image *density, int which, const un
     st_image *full = NULL, *small = NULL;
     int rc = st_chromo_map(density, which, mask, 0, &full, err);
     if (!rc)
-        rc = reduce(full, f, &small, err);
+        rc = st_image_reduce_rgb(full, f, &small, err);
     st_image_free(full);
     if (!rc)
         rc = save(c, small, rel, cap, i, what, err);
@@ -195,7 +155,7 @@ int images_write_session(analyze_ctx *c, size_t i, const st_image *rgb, const st
     int side = src->width > src->height ? src->width : src->height;
     int f = (side + IMG_MAX_SIDE - 1) / IMG_MAX_SIDE;
     st_image *small = NULL, *plane = NULL, *diff = NULL;
-    int rc = reduce(src, f, &small, err);
+    int rc = st_image_reduce_rgb(src, f, &small, err);
     if (rc)
         return rc;
     if (!rgb)

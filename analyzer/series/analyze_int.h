@@ -9,6 +9,7 @@
 #include "metrics/chromophores.h"
 #include "metrics/lamp.h"
 #include "register/colorchart.h"
+#include "series/chart_light.h"
 #include "series/analyze.h"
 #include "series/result.h"
 #include "series/roi.h"
@@ -25,6 +26,9 @@ typedef struct shot_state {
     st_registration_info reg;
     st_colorchart chart;       /* photos: the colour chart found in the full frame */
     int chart_fitted;          /* its correction is fitted and applied in pass 2 */
+    st_light_grid light_grid;  /* the photo's luminance in cells, the chart left out */
+    st_chart_light chart_light;/* its light field: the baseline's own, a session's
+                                  relative to the baseline's */
     char colour_note[200];     /* why the photo is not calibrated */
 } shot_state;
 
@@ -70,10 +74,15 @@ int shot_load(analyze_ctx *c, size_t i, size_t j, st_image **img, st_err *err);
 
 /* Colour (colour_cal.c): pass 1 finds the chart in photo img of session i
  * (and pixel_mm from the baseline's when only the pitch is known); pass 2
- * corrects the patch with it; the session's `colour` field; the charts cut
+ * corrects the patch (mask: its measured pixels) with it, for the light on
+ * the patch rather than on the chart; the session's `colour` field; the charts cut
  * out of the measured patch. */
 int shot_find_chart(analyze_ctx *c, size_t i, shot_state *sh, st_image *img, st_err *err);
-int shot_correct_colour(const analyze_ctx *c, const shot_state *sh, st_image *patch, st_err *err);
+/* After registration: the light on the photo's chart relative to the
+ * baseline's (chart_light.c). */
+int shot_relate_light(analyze_ctx *c, shot_state *sh, st_err *err);
+int shot_correct_colour(const analyze_ctx *c, const shot_state *sh, st_image *patch, const unsigned char *mask,
+                        st_err *err);
 void shot_colour_info(const analyze_ctx *c, const shot_state *sh, st_colour_info *out);
 int roi_cut_charts(analyze_ctx *c, st_err *err);
 

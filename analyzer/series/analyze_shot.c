@@ -165,6 +165,11 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
     }
     for (int k = 0; k < 9; k++)
         sh->matrix[k] = sh->reg.matrix[k / 3][k % 3];
+    rc = shot_relate_light(c, sh, err);
+    if (rc) {
+        st_image_free(img);
+        return rc;
+    }
     sh->ok = 1;
     /* The last photo of pass 1 stays in memory (pass 2 measures it first,
      * without a second decode); any other is released at once, so pass 1
@@ -276,7 +281,7 @@ static int normalise(analyze_ctx *c, const shot_state *sh, st_image *patch, cons
                      st_chromo *chromo, st_image **surface, st_err *err)
 {
     double t = st_now();
-    int rc = shot_correct_colour(c, sh, patch, err);
+    int rc = shot_correct_colour(c, sh, patch, m, err);
     if (!rc)
         rc = stg_flatten(patch, c->frame_w, c->frame_h, c->opts->threads, err);
     st_chromo_opts o = {m, 0, 0, c->opts->threads};

@@ -48,7 +48,16 @@ int shot_find_chart(analyze_ctx *c, size_t i, shot_state *sh, st_image *img, st_
         else
             sh->chart_fitted = 1;
     }
-    rc = ST_OK;
+    if (sh->chart_fitted) {
+        double margin = CHART_MARGIN_PITCH * st_colorchart_pitch_px(&sh->chart);
+        t = st_now();
+        rc = st_light_grid_new(img, sh->chart.box, margin, &sh->light_grid, err);
+        if (!rc && i == 0 && !c->base)
+            rc = st_chart_light_new(&sh->light_grid, sh->chart.box, &sh->chart_light, err);
+        c->res->times.normalise += st_now() - t;
+        if (rc)
+            return rc;
+    }
     /* The baseline's chart sets the pixel size when only its pitch is known. */
     if (i == 0 && !c->base && s->pixel_mm <= 0 && s->chart_pitch_mm > 0) {
         double pitch = st_colorchart_pitch_px(&sh->chart);
@@ -65,11 +74,36 @@ int shot_find_chart(analyze_ctx *c, size_t i, shot_state *sh, st_image *img, st_
     return ST_OK;
 }
 
-int shot_correct_colour(const analyze_ctx *c, const shot_state *sh, st_image *patch, st_err *err)
+int shot_relate_light(analyze_ctx *c, shot_state *sh, st_err *err)
+{
+    const shot_state *b = c->base ? &c->shots[0][c->base_shot] : NULL;
+    if (!sh->light_grid.mean || !b || !b->light_grid.mean || sh == b)
+        return ST_OK;
+    double t = st_now();
+    int rc = st_chart_light_relative(&b->light_grid, &sh->light_grid, sh->matrix, sh->chart.box,
+                                     &sh->chart_light, err);
+    st_light_grid_free(&sh->light_grid); /* only the baseline's is read again */
+    c->res->times.normalise += st_now() - t;
+    return rc;
+}
+
+int shot_correct_colour(const analyze_ctx *c, const shot_state *sh, st_image *patch, const unsigned char *mask,
+                        st_err *err)
 {
     if (!sh->chart_fitted || patch->channels != 3)
         return ST_OK;
-    return st_colorchart_apply_inplace(patch, &sh->chart, c->opts->threads, err);
+    /* E(chart) / E(patch): the baseline's from its own light field; a
+     * session's the baseline's times the change of light between its chart
+     * and its patch. */
+    const shot_state *b = &c->shots[0][c->base_shot];
+    double k = b->chart_fitted ? st_chart_light_patch_ratio(&b->chart_light, b->matrix, c->box, mask) : 1.0;
+    if (sh != b)
+        k *= st_chart_light_patch_ratio(&sh->chart_light, sh->matrix, c->box, mask);
+    st_colorchart scaled = sh->chart;
+    for (int r = 0; r < 3; r++)
+        for (int col = 0; col < 4; col++)
+            scaled.ccm[r][col] *= k;
+    return st_colorchart_apply_inplace(patch, &scaled, c->opts->threads, err);
 }
 
 void shot_colour_info(const analyze_ctx *c, const shot_state *sh, st_colour_info *out)

@@ -57,6 +57,8 @@ void recipe_photo_course(skingen_series_spec *s, int w, int h, double px, uint64
     s->write_series_json = 1;
     s->jpeg_quality = 88;
     skingen_params_default(&s->skin, seed, w, h, px);
+    s->skin.chromo.enabled = 1; /* spectral melanin/haemoglobin skin: colour truth */
+    s->series_chart = 1;        /* series.json names the chart's patch pitch */
     s->skin.chart.enabled = 1;
     /* the card keeps its share of the frame (3.4 mm patches on an 80 mm wide
      * field), so it stays right of the ROI (x >= 0.67 w) at any size */
@@ -79,14 +81,19 @@ void recipe_photo_course(skingen_series_spec *s, int w, int h, double px, uint64
     camera_move(&ss[1].camera, w, h, seed + 101, 34 * k, -21 * k, 2.0, 1.03, 6e-6 / k, -4e-6 / k, 215, 38);
     set_cast(&ss[1].camera, 1.08, 1.06, 0.92, 0.10, -0.06);
     set_state(&ss[1].state, 0.93, 0.88, 0.95, 0.92, 0.93, 1.6);
+    ss[1].state.haemoglobin = 1.2; /* still flushed from the last session */
+    ss[1].state.melanin = 0.97;
     treatment(&ss[1], 35, "professional", 1.5);
     camera_move(&ss[2].camera, w, h, seed + 102, -41 * k, 27 * k, -2.6, 0.97, -5e-6 / k, 7e-6 / k, 235, 43);
     set_cast(&ss[2].camera, 0.92, 0.94, 1.08, -0.08, 0.05);
     set_state(&ss[2].state, 0.87, 0.77, 0.91, 0.85, 0.86, 1.1);
+    ss[2].state.melanin = 0.93; /* pigmentation evening out */
     treatment(&ss[2], 70, "professional", 1.5);
     camera_move(&ss[3].camera, w, h, seed + 103, 17 * k, 29 * k, 1.1, 1.015, 3e-6 / k, 3e-6 / k, 222, 41);
     set_cast(&ss[3].camera, 1.0, 1.03, 0.97, 0.04, 0.08);
     set_state(&ss[3].state, 0.82, 0.68, 0.88, 0.80, 0.80, 0.85);
+    ss[3].state.melanin = 0.9;
+    ss[3].state.haemoglobin = 0.95;
     treatment(&ss[3], 105, "professional", 1.5);
 }
 

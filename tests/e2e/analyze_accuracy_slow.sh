@@ -13,7 +13,9 @@
 # 3. the demo photo course (4 sessions; camera motion with perspective, light
 #    direction, exposure and white balance changed between sessions): every
 #    session registered within 0.5 px and measured, report written; the pore
-#    diameter's change within 5 points (pores are dark marks on a photo);
+#    diameter's change within 5 points (pores are dark marks on a photo); the
+#    erythema and melanin indices' changes within max(2 points, 25 %) of the
+#    truth and ITA within 3 deg (colour calibrated on the chart);
 #    the other percent changes are printed beside the truth (photos give
 #    luminance indices of the relief, not heights, so they are not asserted).
 set -euo pipefail
@@ -46,4 +48,7 @@ course=$ST_SRC_DIR/samples/demo/photo-course
 [[ -s $work/p1/report.html && -s $work/p1/report.pdf ]]
 python3 "$check" "$work/p1/metrics.json" "$course/truth.json" --no-changes \
   --assert pores.mean_diameter_mm || status=1
+# its colour: redder after session 1, lighter later, with the light gradient
+# changing between sessions (the chart lit unlike the skin)
+python3 "$ST_SRC_DIR/tests/e2e/colour_check.py" "$work/p1" "$course" calibrated || status=1
 exit $status

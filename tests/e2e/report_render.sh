@@ -47,6 +47,12 @@ for s in demo uncal height; do
   # What is missing must be said, not left blank.
   grep -q "not available" "$work/$s.out" || fail "$s: the report does not say what is missing"
 done
+# The demo's photo conditions as rendered by Chromium: colour, lamp, withheld.
+for w in "Colour not calibrated: no colour chart found in the photo" "Lamp moved 32°" \
+         ">withheld<sup>1</sup>" 'id="chromophores"'; do
+  grep -qF "$w" "$work/demo.out" || fail "demo: the rendered page lacks: $w"
+done
+grep -qF "Not compared — colour not calibrated" "$work/uncal.out" || fail "uncal: no 'not compared' headline"
 check_page index "$work/index.html"
 grep -q 'href="demo/report.html"' "$work/index.html" || fail "index.html does not link the demo report"
 

@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "series/batch.h"
 #include "series/batch_plan.h"
+#include "series/metrics_import.h"
 #include "series/results_db.h"
 
 typedef struct fake_ctx {
@@ -222,8 +223,65 @@ static void test_schema_version(void)
     CHECK(strstr(err.msg, "not-a-db.db") != NULL);
 }
 
+/* SPEC.md: a withheld change (colour not calibrated, lamp moved) is absent
+ * from "change"; results.db must not hold one either: its change_pct is NULL
+ * while the value is kept. The demo fixture withholds session 1's relief
+ * and colour changes. */
+static void test_withheld_not_stored(void)
+{
+    st_imported imp;
+    st_err err = {0};
+    CHECK_EQ_INT(st_metrics_import("data/report/demo/metrics.json", &imp, &err), ST_OK);
+    if (err.code)
+        return;
+    int seen = 0;
+    for (size_t i = 0; i < imp.n_metrics; i++) {
+        const st_db_metric *r = &imp.metrics[i];
+        if (r->session != 1)
+            continue;
+        if (!strcmp(r->name, "roughness.sq") || !strcmp(r->name, "redness.erythema_index")) {
+            CHECK(!r->has_change && isfinite(r->value));
+            seen++;
+        }
+        if (!strcmp(r->name, "pores.mean_diameter_mm")) {
+            CHECK(r->has_change && r->change_pct != 0.0);
+            seen++;
+        }
+    }
+    CHECK_EQ_INT(seen, 3);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/withheld.db", test_tmpdir("batch_withheld"));
+    unlink(path);
+    st_db *db = NULL;
+    CHECK_EQ_INT(st_db_open(path, &db, &err), ST_OK);
+    st_db_series rec = {.name = "demo", .dir = "demo", .fingerprint = "0", .status = "ok",
+                        .message = "", .sessions = imp.sessions, .n_sessions = imp.n_sessions,
+                        .metrics = imp.metrics, .n_metrics = imp.n_metrics};
+    CHECK_MSG(db && st_db_store_series(db, &rec, &err) == ST_OK, "%s", err.msg);
+    st_db_close(db);
+    sqlite3 *q = NULL;
+    sqlite3_stmt *st = NULL;
+    CHECK(sqlite3_open_v2(path, &q, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    CHECK(sqlite3_prepare_v2(q, "SELECT name, value, change_pct FROM metrics WHERE session = 1 "
+                                "AND name IN ('roughness.sq', 'redness.erythema_index', "
+                                "'pores.mean_diameter_mm') ORDER BY name", -1, &st, NULL) == SQLITE_OK);
+    int rows = 0;
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        int pores = !strcmp(name, "pores.mean_diameter_mm");
+        CHECK(sqlite3_column_type(st, 1) == SQLITE_FLOAT);
+        CHECK_MSG((sqlite3_column_type(st, 2) == SQLITE_NULL) != pores, "%s", name);
+        rows++;
+    }
+    CHECK_EQ_INT(rows, 3);
+    sqlite3_finalize(st);
+    sqlite3_close(q);
+    st_imported_free(&imp);
+}
+
 int main(void)
 {
+    test_withheld_not_stored();
     test_shards();
     test_incremental();
     test_shards_and_merge();

@@ -133,6 +133,40 @@ static void check_self_contained(const char *html)
     CHECK_EQ_INT(count(html, "<link"), 0);
 }
 
+/* demo: each photo's colour and lamp in words, withheld changes as the word
+ * "withheld" with a numbered note (never a number: check_cells finds no
+ * data-c for them, as metrics.json has no change), the maps and their keys. */
+static void check_conditions(const char *html)
+{
+    CHECK(strstr(html, "Colour and light per photo") != NULL);
+    CHECK(strstr(html, "<span class=\"cond-ok\" data-cond=\"colour\">Colour calibrated on the chart "
+                       "(ΔE00 7.3 → 0.9)</span>") != NULL);
+    CHECK(strstr(html, "<span class=\"cond-warn\" data-cond=\"colour\">Colour not calibrated: no "
+                       "colour chart found in the photo — colour changes are not compared</span>") != NULL);
+    CHECK(strstr(html, "<span class=\"cond-warn\" data-cond=\"light\">Lamp moved 32° from the "
+                       "baseline&#39;s: relief, texture, scar and line changes not compared</span>") != NULL ||
+          strstr(html, "Lamp moved 32° from the baseline's: relief, texture, scar and line changes not "
+                       "compared</span>") != NULL);
+    CHECK(strstr(html, "data-cond=\"light\">Lamp 4° from the baseline") != NULL);
+    /* the table: rows Colour and Lamp; 38 withheld cells of session 1 */
+    CHECK(strstr(html, "<tr><td>Colour</td>") && strstr(html, "<tr><td>Lamp</td>"));
+    CHECK(strstr(html, ">not calibrated</td>") && strstr(html, ">moved 32°</td>"));
+    CHECK_EQ_INT(count(html, "class=\"withheld\" data-w=\"1\""), 38);
+    CHECK(strstr(html, "title=\"Not compared: colour not calibrated in this session\">withheld<sup>") != NULL);
+    CHECK(strstr(html, "<ol class=\"footnotes\" id=\"withheld-notes\">") != NULL);
+    CHECK(strstr(html, "Not compared: colour not calibrated in this session (Session 1)</li>") != NULL);
+    CHECK(strstr(html, "Session 1: lamp moved 32°") != NULL); /* the warnings */
+    /* no headline of demo is withheld: its latest session is calibrated */
+    CHECK(strstr(html, "badge b-withheld") == NULL);
+    /* maps beside the photos, keys as given */
+    CHECK(strstr(html, "<figure id=\"chromophores\"") != NULL);
+    CHECK(strstr(html, "alt=\"Baseline: Melanin (brown) map\"") != NULL);
+    CHECK(strstr(html, "alt=\"Session 3: Haemoglobin (red) map\"") != NULL);
+    CHECK(strstr(html, "stop-color=\"#F6EEE4\"/><stop offset=\"100%\" stop-color=\"#3D2410\"") != NULL);
+    CHECK(strstr(html, "stop-color=\"#F8EEEE\"/><stop offset=\"100%\" stop-color=\"#8E1020\"") != NULL);
+    CHECK(strstr(html, ">1.5 optical density</text>") && strstr(html, ">0.6 optical density</text>"));
+}
+
 static void test_demo(void)
 {
     st_rp_model m;
@@ -149,7 +183,10 @@ static void test_demo(void)
     /* repeatability of session 1 (two photos): roughness.sq SD as in metrics.json */
     CHECK(strstr(html, "repeat photos of this session\">±\xc2\xa0") != NULL);
     CHECK_EQ_INT(count(html, "repeat photos of this session"), 17);
-    CHECK(count(html, "src=\"data:image/jpeg;base64,") == 0); /* s1 (jpg) is neither baseline nor latest */
+    /* JPEGs: the melanin and haemoglobin maps of baseline and latest; s1
+     * (jpg) is neither baseline nor latest */
+    CHECK_EQ_INT(count(html, "src=\"data:image/jpeg;base64,"), 4);
+    CHECK(strstr(html, "alt=\"Session 1") == NULL);
     /* the failed session is named with its reason, in the table and the chart */
     CHECK(strstr(html, "Session 2 (2026-03-02) could not be measured") != NULL);
     CHECK(strstr(html, "too little overlap with baseline (34 %)") != NULL);
@@ -162,6 +199,7 @@ static void test_demo(void)
     CHECK_EQ_INT(count(html, "<svg class=\"chart\" viewBox=\"0 0 560 300\""), 7);
     CHECK(strstr(html, "Roughness spectrum (radial PSD)") != NULL);
     CHECK(strstr(html, "@media print") != NULL && strstr(html, "@media (max-width") != NULL);
+    check_conditions(html);
     /* same input, same bytes */
     st_sbuf again = {0};
     st_err err = {0};
@@ -188,6 +226,16 @@ static void test_uncal(void)
     CHECK(strstr(html, "forehead &amp; temples") != NULL);
     /* what is missing, and why */
     CHECK(strstr(html, "This series is uncalibrated") != NULL);
+    /* no chart in any photo: the colour headlines are not compared, never
+     * "unchanged", and their charts say why */
+    CHECK_EQ_INT(count(html, "badge b-withheld\">not compared</span>"), 2);
+    CHECK_EQ_INT(count(html, "<div class=\"pct\">not compared</div>"), 2);
+    CHECK_EQ_INT(count(html, "<p>Not compared — colour not calibrated in the baseline. Session 2"), 2);
+    CHECK(strstr(html, "data-metric=\"redness.") == NULL && strstr(html, "data-metric=\"pigment.") == NULL);
+    CHECK(strstr(html, "not compared: colour not calibrated in the baseline</text>") != NULL);
+    CHECK_EQ_INT(count(html, "class=\"withheld\" data-w=\"1\""), 12);
+    CHECK(strstr(html, "Not compared: colour not calibrated in the baseline (Session 1, Session 2)") != NULL);
+    CHECK(strstr(html, "Melanin and haemoglobin maps not available: this analysis did not export them") != NULL);
     CHECK(strstr(html, "not available: needs the pixel size in mm; this series is uncalibrated") != NULL);
     CHECK(strstr(html, "Session dates are unknown") != NULL);
     CHECK(strstr(html, "session (dates unknown)") != NULL); /* chart axis */
@@ -219,6 +267,9 @@ static void test_height(void)
     CHECK(strstr(html, "<td class=\"u\">µm</td>") != NULL);
     CHECK(strstr(html, "Computed for this report: brightness") != NULL); /* no diff exported */
     CHECK(strstr(html, "home device with 1.0 mm needles") != NULL);
+    /* height maps: no colour, no lamp, no brown/red views, nothing withheld */
+    CHECK(strstr(html, "Colour and light per photo") == NULL && strstr(html, "<tr><td>Lamp</td>") == NULL);
+    CHECK(strstr(html, "id=\"chromophores\"") == NULL && strstr(html, "withheld-notes") == NULL);
     free(html);
     st_rp_model_free(&m);
 }

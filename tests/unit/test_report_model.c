@@ -3,7 +3,9 @@
  * failed, uncalibrated and height series; bad input. */
 #include <cjson/cJSON.h>
 
+#include "report/chart_model.h"
 #include "report/report_catalog.h"
+#include "report/report_conditions.h"
 #include "report/report_model.h"
 #include "report/report_words.h"
 #include "test_util.h"
@@ -209,6 +211,147 @@ static void test_none_at_baseline(void)
     }
 }
 
+/* demo: colour, light and withheld changes as metrics.json has them, and the
+ * words both renderers use for them. */
+static void test_conditions_demo(void)
+{
+    st_rp_model m;
+    st_err err = {0};
+    char t[600];
+    CHECK_EQ_INT(st_rp_model_load("data/report/demo", &m, &err), ST_OK);
+    if (err.code)
+        return;
+    const st_rp_session *b = &m.sessions[0], *s1 = &m.sessions[1], *s3 = &m.sessions[3];
+    CHECK(strcmp(b->colour.status, "calibrated") == 0 && strcmp(b->colour.method, "chart") == 0);
+    CHECK(b->colour.de00_before == 7.3 && b->colour.de00_after == 0.9 && b->colour.has_chart_box);
+    CHECK(b->colour.chart_box[0] == 212 && b->colour.chart_box[3] == 66);
+    CHECK(strcmp(s1->colour.status, "uncalibrated") == 0 && isnan(s1->colour.de00_before));
+    CHECK(!s1->colour.has_chart_box);
+    CHECK(!m.sessions[2].colour.status[0] && !m.sessions[2].light.present); /* failed */
+    CHECK(b->light.present && b->light.relief_comparable == 1 && b->light.angle_deg == 0);
+    CHECK(s1->light.relief_comparable == 0 && s1->light.angle_deg == 31.9);
+    CHECK(s3->light.relief_comparable == 1 && s3->light.angle_deg == 4.08);
+    CHECK_NEAR(s3->light.direction[2], 0.8574, 0);
+    /* withheld: colour (no chart) and relief (lamp moved) in session 1 only */
+    int sq = st_rp_metric_index(&m, "roughness.sq"), ei = st_rp_metric_index(&m, "redness.erythema_index");
+    int pd = st_rp_metric_index(&m, "pores.mean_diameter_mm");
+    CHECK_EQ_INT(s1->n_withheld, 38);
+    CHECK(st_rp_withheld(s1, sq) && strcmp(st_rp_withheld(s1, sq), "lamp moved: 32° from the baseline's") == 0);
+    CHECK(st_rp_withheld(s1, ei) && strcmp(st_rp_withheld(s1, ei), "colour not calibrated in this session") == 0);
+    CHECK(isnan(s1->changes[sq]) && isnan(s1->changes[ei]) && isfinite(s1->values[sq]));
+    CHECK(!st_rp_withheld(s1, pd) && isfinite(s1->changes[pd])); /* pores are not relief */
+    CHECK(!st_rp_withheld(s3, sq) && isfinite(s3->changes[sq]) && s3->n_withheld == 0);
+    CHECK(!st_rp_withheld(b, sq) && !st_rp_withheld(s1, -1));
+    /* the words */
+    CHECK(st_rp_colour_text(b, t, sizeof t) == 0);
+    CHECK(strcmp(t, "Colour calibrated on the chart (ΔE00 7.3 → 0.9)") == 0);
+    CHECK(st_rp_colour_text(s1, t, sizeof t) == 1);
+    CHECK(strcmp(t, "Colour not calibrated: no colour chart found in the photo — colour changes are "
+                    "not compared") == 0);
+    CHECK(st_rp_light_text(&m, 3, t, sizeof t) == 0 && strcmp(t, "Lamp 4° from the baseline's") == 0);
+    CHECK(st_rp_light_text(&m, 1, t, sizeof t) == 1);
+    CHECK(strcmp(t, "Lamp moved 32° from the baseline's: relief, texture, scar and line changes not "
+                    "compared") == 0);
+    CHECK(st_rp_light_text(&m, 0, t, sizeof t) == 0 && strstr(t, "reference") != NULL);
+    CHECK(st_rp_light_text(&m, 2, t, sizeof t) == 0 && t[0] == '\0');
+    st_rp_light_short(&m, 1, t, sizeof t);
+    CHECK(strcmp(t, "moved 32°") == 0);
+    st_rp_colour_short(s1, t, sizeof t);
+    CHECK(strcmp(t, "not calibrated") == 0);
+    CHECK(st_rp_has_conditions(&m));
+    /* footnotes: one per distinct reason, numbered in order */
+    int lamp = st_rp_withheld_note(&m, st_rp_withheld(s1, sq)), col = st_rp_withheld_note(&m, st_rp_withheld(s1, ei));
+    CHECK(lamp >= 1 && col >= 1 && lamp != col && lamp + col == 3);
+    CHECK_EQ_INT(st_rp_withheld_note(&m, "no such reason"), 0);
+    /* the trend leaves session 1 out where it is withheld, keeps it where not */
+    st_chart c;
+    CHECK_EQ_INT(st_chart_trend(&m, ST_FAM_ROUGHNESS, &c), 0);
+    CHECK(c.nser > 0 && c.ser[0].n == 2 && c.ser[0].x[1] == 91 && !c.empty_msg);
+    st_chart_free(&c);
+    CHECK_EQ_INT(st_chart_trend(&m, ST_FAM_PORES, &c), 0);
+    CHECK(c.nser > 0 && c.ser[0].n == 3 && c.ser[0].x[1] == 35);
+    st_chart_free(&c);
+    /* melanin and haemoglobin maps and their keys */
+    CHECK(strcmp(b->images[ST_IMG_MELANIN], "images/session_00_melanin.jpg") == 0);
+    CHECK(strcmp(s3->images[ST_IMG_HAEMOGLOBIN], "images/session_03_haemoglobin.jpg") == 0);
+    CHECK(s1->images[ST_IMG_MELANIN][0] == '\0');
+    CHECK(m.chromo[ST_CHROMO_MELANIN].present && m.chromo[ST_CHROMO_MELANIN].max == 1.5);
+    CHECK(m.chromo[ST_CHROMO_MELANIN].colour_min == 0xF6EEE4 && m.chromo[ST_CHROMO_MELANIN].colour_max == 0x3D2410);
+    CHECK(m.chromo[ST_CHROMO_HAEMOGLOBIN].present && m.chromo[ST_CHROMO_HAEMOGLOBIN].max == 0.6);
+    CHECK(strcmp(m.chromo[ST_CHROMO_HAEMOGLOBIN].unit, "optical density") == 0);
+    st_rp_model_free(&m);
+}
+
+/* uncal: no chart anywhere, so the pigmentation and redness headlines are
+ * not compared; never "unchanged". */
+static void test_withheld_headline(void)
+{
+    st_rp_model m;
+    st_err err = {0};
+    CHECK_EQ_INT(st_rp_model_load("data/report/uncal", &m, &err), ST_OK);
+    if (err.code)
+        return;
+    st_rp_family_summary fs;
+    for (int f = ST_FAM_PIGMENT; f <= ST_FAM_REDNESS; f++) {
+        st_rp_summarise_family(&m, f, &fs);
+        CHECK_EQ_INT(fs.verdict, ST_V_WITHHELD);
+        CHECK(fs.metric < 0 && isnan(fs.change) && strcmp(fs.no_change, "not compared") == 0);
+        CHECK(fs.withheld && strcmp(fs.withheld, "colour not calibrated in the baseline") == 0);
+        CHECK(strcmp(fs.sentence, "Not compared — colour not calibrated in the baseline. Session 2's "
+                                  "values are in the table; their change is not reported.") == 0);
+        CHECK(strcmp(st_rp_verdict_text(fs.verdict), "not compared") == 0);
+    }
+    st_rp_summarise_family(&m, ST_FAM_ROUGHNESS, &fs);
+    CHECK(fs.metric >= 0 && fs.verdict != ST_V_WITHHELD);
+    st_chart c;
+    CHECK_EQ_INT(st_chart_trend(&m, ST_FAM_REDNESS, &c), 0);
+    CHECK(c.empty_msg && strcmp(c.empty_msg, "not compared: colour not calibrated in the baseline") == 0);
+    st_chart_free(&c);
+    char t[600];
+    CHECK(st_rp_colour_text(&m.sessions[2], t, sizeof t) == 1 && strstr(t, "not compared") != NULL);
+    st_rp_model_free(&m);
+}
+
+/* Hand-made: a fixed camera, a withheld change that "change" carries too
+ * (withheld wins), keys under "series", a malformed key colour, a light
+ * record without a verdict. */
+static void test_conditions_edge(void)
+{
+    const char *json =
+        "{\"schema\": \"skintrack/1\", \"series\": {\"modality\": \"photo\", \"chromophore_keys\": "
+        "{\"melanin\": {\"min\": 0, \"max\": 2, \"colour_min\": \"#FFFFFF\", \"colour_max\": \"#000000\", "
+        "\"unit\": \"OD\"}, \"haemoglobin\": {\"min\": 0, \"max\": 1, \"colour_min\": \"red\", "
+        "\"colour_max\": \"#000000\"}}}, \"sessions\": [{\"index\": 0, \"colour\": {\"status\": "
+        "\"fixed\", \"method\": \"fixed-camera\", \"delta_e00_before\": null, \"delta_e00_after\": null, "
+        "\"chart_box\": null}, \"metrics\": {\"redness.erythema_index\": {\"value\": 10, \"unit\": \"\"}}}, "
+        "{\"index\": 1, \"colour\": {\"status\": \"fixed\", \"method\": \"fixed-camera\"}, \"light\": "
+        "{\"direction\": [0, 0, 1]}, \"metrics\": {\"redness.erythema_index\": {\"value\": 10, \"unit\": "
+        "\"\"}}, \"change\": {\"redness.erythema_index\": 0.0}, \"withheld\": "
+        "{\"redness.erythema_index\": \"colour not calibrated in this session\", \"wrinkles.depth_index\": 7}}]}";
+    st_rp_model m;
+    st_err err = {0};
+    char t[600];
+    CHECK_EQ_INT(st_rp_model_parse(json, strlen(json), "x", &m, &err), ST_OK);
+    if (err.code)
+        return;
+    CHECK(st_rp_colour_text(&m.sessions[0], t, sizeof t) == 0);
+    CHECK(strcmp(t, "Colour as measured: fixed camera") == 0);
+    CHECK(isnan(m.sessions[0].colour.de00_after) && !m.sessions[0].colour.has_chart_box);
+    CHECK(isnan(m.sessions[1].changes[0])); /* never "unchanged, +0.0 %" */
+    CHECK_EQ_INT(m.sessions[1].n_withheld, 2); /* a metric without a value is listed too */
+    CHECK(strcmp(m.sessions[1].wh_names[1], "wrinkles.depth_index") == 0 && m.sessions[1].wh_reasons[1][0] == '\0');
+    st_rp_family_summary fs;
+    st_rp_summarise_family(&m, ST_FAM_REDNESS, &fs);
+    CHECK_EQ_INT(fs.verdict, ST_V_WITHHELD);
+    CHECK(strstr(fs.sentence, "Not compared — colour not calibrated in this session") == fs.sentence);
+    CHECK(m.sessions[1].light.present && m.sessions[1].light.relief_comparable == -1);
+    CHECK(st_rp_light_text(&m, 1, t, sizeof t) == 0 && strcmp(t, "Lamp direction estimated") == 0);
+    CHECK(!m.sessions[0].light.present && st_rp_light_text(&m, 0, t, sizeof t) == 0 && !t[0]);
+    CHECK(m.chromo[ST_CHROMO_MELANIN].present && m.chromo[ST_CHROMO_MELANIN].colour_min == 0xFFFFFF);
+    CHECK(!m.chromo[ST_CHROMO_HAEMOGLOBIN].present); /* "red" is not #rrggbb */
+    st_rp_model_free(&m);
+}
+
 static void test_bad_input(void)
 {
     st_rp_model m;
@@ -248,6 +391,9 @@ int main(void)
     test_none_at_baseline();
     test_demo();
     test_uncal_and_height();
+    test_conditions_demo();
+    test_withheld_headline();
+    test_conditions_edge();
     test_bad_input();
     return test_summary();
 }

@@ -6,6 +6,7 @@
  * quoted per RFC 4180. No temporary file is left behind. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
+#include <unistd.h>
 #include <cjson/cJSON.h>
 
 #include "report/report.h"
@@ -131,6 +132,72 @@ static void test_pdf(const char *tmp)
     CHECK(strstr(err.msg, "empty/metrics.json") != NULL);
 }
 
+/* The PDF's text as pdftotext reads it (poppler-utils, installed with the
+ * test tools); NULL when pdftotext is not there. */
+static char *pdf_text(const char *pdf)
+{
+    char cmd[1300];
+    snprintf(cmd, sizeof cmd, "pdftotext -raw '%s' - 2>/dev/null", pdf);
+    FILE *f = access("/usr/bin/pdftotext", X_OK) == 0 ? popen(cmd, "r") : NULL;
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 20, n = 0;
+    char *buf = malloc(cap);
+    while (buf && n < cap - 1) {
+        size_t k = fread(buf + n, 1, cap - 1 - n, f);
+        if (k == 0)
+            break;
+        n += k;
+    }
+    if (buf)
+        buf[n] = 0;
+    pclose(f);
+    return buf;
+}
+
+/* The words of report.pdf for colour, lamp, withheld changes and the maps
+ * are those of report.html (report_conditions.c, report_words.c). */
+static void test_pdf_words(const char *tmp)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/demo/report.pdf", tmp);
+    char *t = pdf_text(path);
+    if (!t) {
+        fprintf(stderr, "test_report_pdf: pdftotext not found, PDF words not checked\n");
+        return;
+    }
+    CHECK(strstr(t, "Colour and light per photo") != NULL);
+    CHECK(strstr(t, "Baseline: Colour calibrated on the chart (ΔE00 7.3 → 0.9)") != NULL);
+    CHECK(strstr(t, "Session 1: Colour not calibrated: no colour chart found in the photo — colour "
+                    "changes are not compared") != NULL);
+    CHECK(strstr(t, "Session 1: Lamp moved 32° from the baseline's: relief, texture, scar and line "
+                    "changes not compared") != NULL);
+    CHECK(strstr(t, "Session 3: Lamp 4° from the baseline's") != NULL);
+    CHECK(strstr(t, "Colour calibrated not calibrated — calibrated") != NULL); /* table row */
+    CHECK(strstr(t, "Lamp reference moved 32° — 4°") != NULL);
+    CHECK(count(t, strlen(t), "withheld 1") + count(t, strlen(t), "withheld 2") == 38);
+    CHECK(strstr(t, "Not compared: colour not calibrated in this session (Session 1)") != NULL);
+    CHECK(strstr(t, "Melanin and haemoglobin") != NULL);
+    CHECK(strstr(t, "1.5 optical density") && strstr(t, "0.6 optical density"));
+    free(t);
+    snprintf(path, sizeof path, "%s/uncal/report.pdf", tmp);
+    t = pdf_text(path);
+    CHECK(t != NULL);
+    if (t) { /* the cards of pigmentation and redness, never "unchanged" */
+        CHECK_EQ_INT(count(t, strlen(t), "Not compared — colour not calibrated in the"), 2);
+        CHECK(count(t, strlen(t), "not compared") >= 4);
+        CHECK(strstr(t, "Melanin and haemoglobin maps not available") != NULL);
+    }
+    free(t);
+    snprintf(path, sizeof path, "%s/height/report.pdf", tmp);
+    t = pdf_text(path);
+    if (t) {
+        CHECK(strstr(t, "Colour and light") == NULL && strstr(t, "withheld") == NULL);
+        CHECK(strstr(t, "Melanin and haemoglobin") == NULL);
+    }
+    free(t);
+}
+
 static void test_batch(const char *tmp)
 {
     char dirs[4][1024];
@@ -201,6 +268,7 @@ int main(void)
     for (int i = 0; i < 3; i++)
         copy_series(names[i], tmp);
     test_pdf(tmp);
+    test_pdf_words(tmp);
     test_batch(tmp);
     return test_summary();
 }

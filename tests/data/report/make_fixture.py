@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Writes the metrics.json of the report fixtures (demo, uncal, height) the
-way `analyze` would (SPEC.md schema "skintrack/1"), from hand-chosen values:
+way `analyze` would (SPEC.md schema "skintrack/1"), from hand-chosen values.
+demo: baseline and latest calibrated on the chart, session 1 without a chart
+and under a moved lamp (its colour and relief changes withheld), melanin and
+haemoglobin maps (make_chromo.c) with their keys; uncal: no chart in any
+photo, so every colour change is withheld. Also:
 change % and trend_per_30d are computed from them exactly as SPEC.md defines
 (change = 100 (s - b)/|b|; trend = least-squares slope of change vs days,
 baseline included at 0 %, x 30). Detections come from make_images.c.
@@ -53,8 +57,28 @@ def values(table, effect, drop=(), units=None, jitter=0.0):
         out[k] = {"value": v, "unit": (units or {}).get(k, u)}
     return out
 
+def light_obj(d, base):
+    """session.light: the lamp's direction and its angle to the baseline's;
+    relief is comparable within 15 degrees (a stand-in for analyze's limit)."""
+    n = lambda v: [x / math.sqrt(sum(y * y for y in v)) for x in v]
+    a, b = n(d), n(base)
+    ang = math.degrees(math.acos(max(-1.0, min(1.0, sum(x * y for x, y in zip(a, b))))))
+    return {"direction": [float(f"{x:.4g}") for x in a], "angle_to_baseline_deg": float(f"{ang:.3g}"),
+            "relief_comparable": ang <= 15}
+
+def withheld_reason(name, b, s, ses):
+    """Why a change is withheld, by the rules of SPEC.md "Colour" and "Light"
+    as analyze applies them (series/result.c)."""
+    if name.startswith(("pigment.", "redness.")) and s.get("colour"):
+        if b["colour"]["status"] == "uncalibrated": return "colour not calibrated in the baseline"
+        if s["colour"]["status"] == "uncalibrated": return "colour not calibrated in this session"
+    if name.startswith(("roughness.", "scars.", "wrinkles.", "texture.")) and "light" in ses \
+            and not ses["light"]["relief_comparable"]:
+        return f"lamp moved: {ses['light']['angle_to_baseline_deg']:.0f}\u00b0 from the baseline's"
+    return None
+
 def build(meta, table, plan, drop=(), units=None, flags=(), index=None, ci=None, psd=True,
-          tiles=True, dets_by=None):
+          tiles=True, dets_by=None, keys=None):
     sessions = []
     base = None
     for s in plan:
@@ -77,10 +101,15 @@ def build(meta, table, plan, drop=(), units=None, flags=(), index=None, ci=None,
             "message": s.get("reg_msg", "")}
         ses["quality"] = {"status": s.get("q", "ok"), "sharpness": met.get("quality.sharpness", {"value": 0.8})["value"],
                           "clipped_pct": 0.02, "messages": s.get("q_msgs", [])}
+        if s.get("colour"): ses["colour"] = s["colour"]
+        if s.get("light"): ses["light"] = light_obj(s["light"], plan[0].get("light"))
         ses["metrics"] = met
         if s["index"] != 0:
             ses["change"] = {k: float(f"{100 * (v['value'] - base[k]['value']) / abs(base[k]['value']):.6g}")
                              for k, v in met.items() if base[k]["value"] != 0}
+            why = {k: withheld_reason(k, plan[0], s, ses) for k in ses["change"]}
+            ses["withheld"] = {k: r for k, r in why.items() if r}
+            ses["change"] = {k: c for k, c in ses["change"].items() if not why[k]}
         if dets_by: ses["detections"] = dets_by(s["effect"])
         if psd:
             f = [0.05 * 1.35 ** i for i in range(20)]
@@ -116,6 +145,7 @@ def build(meta, table, plan, drop=(), units=None, flags=(), index=None, ci=None,
     doc = {"schema": "skintrack/1", "tool": {"name": "skintrack", "version": "0.1.0",
            "run_date": "2026-04-07T09:30:00Z"}, "series": meta, "sessions": sessions,
            "progress": prog}
+    if keys: doc["chromophore_keys"] = keys
     return doc
 
 def det_for(effect):
@@ -123,13 +153,24 @@ def det_for(effect):
     return det[key]
 
 tx = {"setting": "professional", "needle_mm": 1.5, "adjuncts": ["PRP"]}
+# session.colour as analyze writes it (report/json_writer.c colour_obj)
+CAL = lambda before, after: {"status": "calibrated", "method": "chart", "delta_e00_before": before,
+                             "delta_e00_after": after, "chart_box": [212, 160, 96, 66]}
+UNCAL = {"status": "uncalibrated", "method": "none", "delta_e00_before": None, "delta_e00_after": None,
+         "chart_box": None, "message": "no colour chart found in the photo"}
+KEYS = {"melanin": {"min": 0.0, "max": 1.5, "colour_min": "#f6eee4", "colour_max": "#3d2410",
+                    "unit": "optical density"},
+        "haemoglobin": {"min": 0.0, "max": 0.6, "colour_min": "#f8eeee", "colour_max": "#8e1020",
+                        "unit": "optical density"}}
 demo = build({"name": "P-0042-cheek", "patient": "P-0042", "area": "left cheek", "modality": "photo",
               "pixel_mm": 0.05, "calibrated": True, "roi": [0, 0, 320, 240], "baseline": 0},
     PHOTO,
     [{"index": 0, "date": "2026-01-05", "days": 0, "label": "baseline", "files": ["2026-01-05.jpg"], "effect": 0.0, "treatment": tx,
-      "images": {"aligned": "images/s0_aligned.png", "origin": [0, 0], "scale": 1}},
+      "colour": CAL(7.3, 0.9), "light": [-0.42, -0.31, 0.85],
+      "images": {"aligned": "images/s0_aligned.png", "melanin": "images/session_00_melanin.jpg",
+                 "haemoglobin": "images/session_00_haemoglobin.jpg", "origin": [0, 0], "scale": 1}},
      {"index": 1, "date": "2026-02-09", "days": 35, "label": "session 1", "files": ["2026-02-09_a.jpg", "2026-02-09_b.jpg"],
-      "effect": 0.4, "repeat": True,
+      "effect": 0.4, "repeat": True, "colour": UNCAL, "light": [0.12, -0.38, 0.92],
       "images": {"aligned": "images/s1_aligned.jpg", "origin": [0, 0], "scale": 1},
       "treatment": {"setting": "professional", "needle_mm": 1.5, "adjuncts": []}},
      {"index": 2, "date": "2026-03-02", "days": 56, "label": "session 2", "files": ["2026-03-02.jpg"],
@@ -137,7 +178,10 @@ demo = build({"name": "P-0042-cheek", "patient": "P-0042", "area": "left cheek",
       "treatment": {"setting": "professional", "needle_mm": 2.0}},
      {"index": 3, "date": "2026-04-06", "days": 91, "label": "session 3", "files": ["2026-04-06.jpg"], "effect": 0.8,
       "q_msgs": ["slightly soft focus (sharpness 0.71, baseline 0.84)"], "q": "warning",
-      "images": {"aligned": "images/s3_aligned.png", "diff": "images/s3_diff.png", "origin": [0, 0], "scale": 1},
+      "colour": CAL(6.8, 1.1), "light": [-0.37, -0.36, 0.86],
+      "images": {"aligned": "images/s3_aligned.png", "diff": "images/s3_diff.png",
+                 "melanin": "images/session_03_melanin.jpg", "haemoglobin": "images/session_03_haemoglobin.jpg",
+                 "origin": [0, 0], "scale": 1},
       "treatment": {"setting": "professional", "needle_mm": 1.5, "adjuncts": ["PRP"]}}],
     flags=["sessions 1 and 2 are 21 days apart; professional courses space them 4–6 weeks",
            "session 2 (2026-03-02.jpg): registration failed (too little overlap with baseline, 34 %)"],
@@ -145,13 +189,16 @@ demo = build({"name": "P-0042-cheek", "patient": "P-0042", "area": "left cheek",
     ci={"roughness.sq": [-19.6, -9.1], "pores.density_cm2": [-27.0, -12.9], "scars.mean_depth": [-31.5, -16.4],
         "wrinkles.length_mm_cm2": [-16.0, 0.8], "pigment.spot_area_fraction": [-7.9, 3.1],
         "redness.erythema_index": [-9.0, -2.1]},
-    dets_by=det_for)
+    dets_by=det_for, keys=KEYS)
 
 uncal_drop = [k for k in PHOTO if any(s in k for s in ("density_cm2", "diameter_mm", "area_mm2", "length_mm_cm2",
               "width_mm", "band_", "sal", "sdq", "sdr"))]
-uncal_plan = [{"index": 0, "date": "", "days": None, "label": "baseline", "files": ["IMG_0001.jpg"], "effect": 0.0},
-              {"index": 1, "date": "", "days": None, "label": "session 1", "files": ["IMG_0107.jpg"], "effect": 0.3},
-              {"index": 2, "date": "", "days": None, "label": "session 2", "files": ["IMG_0212.jpg"], "effect": 0.6}]
+uncal_plan = [{"index": 0, "date": "", "days": None, "label": "baseline", "files": ["IMG_0001.jpg"], "effect": 0.0,
+               "colour": UNCAL, "light": [0.0, -0.5, 0.87]},
+              {"index": 1, "date": "", "days": None, "label": "session 1", "files": ["IMG_0107.jpg"], "effect": 0.3,
+               "colour": UNCAL, "light": [0.03, -0.47, 0.88]},
+              {"index": 2, "date": "", "days": None, "label": "session 2", "files": ["IMG_0212.jpg"], "effect": 0.6,
+               "colour": UNCAL, "light": [0.08, -0.52, 0.85]}]
 uncal = build({"name": "walk-in <Müller & Söhne>", "patient": "Anna \"Ann\" O'Brien <script>alert(1)</script>",
                "area": "forehead & temples", "modality": "photo", "calibrated": False, "baseline": 0,
                "dates_unknown": True, "notes": ["notes.txt: not an image (.jpg, .jpeg, .png), ignored",
