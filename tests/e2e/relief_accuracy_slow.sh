@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Relief from ordinary photos (issue 18), against the generator's truth:
 # 1. fixed lamp, relief (texture, scars, wrinkles) 10 % shallower per
-#    session: roughness.sq, scars.max_depth and wrinkles.depth_index follow
-#    the truth within 6 points (seeds 7 and 11);
+#    session: roughness.sq follows the truth within 5 points,
+#    scars.max_depth and wrinkles.depth_index within 6 (seeds 7 and 11);
 # 2. repeat shots of one skin (camera moved and turned, exposure and white
 #    balance +-8 %, lamp azimuth +-3 deg): SPEC's repeatability limits, and
 #    the baseline's wrinkles found (seeds 3 and 5).
 # relief_check.py prints every figure; README.md "Repeatability" quotes them.
+# Limits met today are asserted (the test fails when one is missed); those
+# not yet met print "KNOWN GAP" with their figure (relief_check.py
+# KNOWN_GAPS, the same list as the README's), so the test runs in CI.
 set -euo pipefail
 : "${ST_CLI:?}" "${ST_SRC_DIR:?}" "${ST_BUILD_DIR:?}" "${ST_TEST_TMP:?}"
 work=$ST_TEST_TMP/relief_accuracy
@@ -22,7 +25,7 @@ run() { # NAME MODE RECIPE SKINGEN-ARGS...
   "$ST_CLI" analyze "$work/$name" -o "$work/$name.out" -j 2 --no-report --no-images 2>"$work/$name.log" ||
     { cat "$work/$name.log"; status=1; return; }
   echo "-- $name ($recipe $*)"
-  python3 "$check" "$work/$name.out" "$work/$name" "$mode" || status=1
+  python3 "$check" "$work/$name.out" "$work/$name" "$mode" "$name" || status=1
 }
 run relief7 relief relief --seed 7
 run relief11 relief relief --seed 11
