@@ -43,6 +43,12 @@ typedef struct st_detect_input {
      * measured through the same path as the sessions that follow its pores
      * (the same photo twice then reads exactly the same). */
     int follow_own;
+    /* Photos in a series: the baseline's pore contrast floors
+     * (st_detections.pore_floor*), used at the scales they share instead
+     * of this surface's own, so that every session's pores are counted
+     * against the same least contrast; n_track_floors = 0: its own. */
+    const double *track_floor_sigma, *track_floor;
+    int n_track_floors;
     /* Internal (leave NULL): st_detect_all lends its families a pool of
      * full-size planes, so that one family's freed planes serve the next. */
     struct st_det_pool *pool;

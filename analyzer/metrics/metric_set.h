@@ -59,6 +59,8 @@ typedef struct st_wrinkle {
     size_t n_path;
 } st_wrinkle;
 
+#define ST_PORE_FLOORS_MAX 32
+
 typedef struct st_detections {
     st_pore *pores;
     size_t n_pores;
@@ -75,6 +77,10 @@ typedef struct st_detections {
      * labels_width x labels_height map, 0 elsewhere; NULL when not kept. */
     int32_t *scar_labels;
     int labels_width, labels_height;
+    /* Photos: the least contrast a pore needed at each LoG scale (sigma in
+     * px), as st_detect_input.track_floor takes it back in a series. */
+    int n_pore_floors;
+    double pore_floor_sigma[ST_PORE_FLOORS_MAX], pore_floor[ST_PORE_FLOORS_MAX];
 } st_detections;
 
 void st_detections_clear(st_detections *d); /* frees the lists, paths and labels */

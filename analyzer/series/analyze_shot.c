@@ -357,13 +357,19 @@ static int estimate_light(analyze_ctx *c, size_t i, size_t j, const st_image *su
 
 /* The baseline's pores in this session's patch pixels, for the sessions
  * after the baseline: their sizes are followed where they were found
- * (st_detect_input.track_pores). Empty otherwise or when out of memory
- * (the session's own detections then give the mean). */
+ * (st_detect_input.track_pores), and their contrast floors are this
+ * session's (track_floor). Empty otherwise or when out of memory (the
+ * session's own detections then give the mean). */
 static st_detections baseline_pores(const analyze_ctx *c, size_t i)
 {
     st_detections t = {0};
     const st_session_result *b = &c->result.sessions[0];
-    if (i == 0 || b->failed || !b->det.n_pores)
+    if (i == 0 || b->failed)
+        return t;
+    t.n_pore_floors = b->det.n_pore_floors;
+    memcpy(t.pore_floor_sigma, b->det.pore_floor_sigma, sizeof t.pore_floor_sigma);
+    memcpy(t.pore_floor, b->det.pore_floor, sizeof t.pore_floor);
+    if (!b->det.n_pores)
         return t;
     t.pores = malloc(b->det.n_pores * sizeof *t.pores);
     if (!t.pores)
@@ -400,7 +406,7 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
     st_detections track = baseline_pores(c, i);
     if (!rc)
         rc = stg_detect(patch, surface, m, s->modality, c->opts->threads,
-                        track.n_pores ? &track : NULL, &out->metrics, &out->det,
+                        track.n_pores || track.n_pore_floors ? &track : NULL, &out->metrics, &out->det,
                         c->res->times.detect_family, err);
     st_detections_clear(&track);
     c->res->times.detect += st_now() - t;

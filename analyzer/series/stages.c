@@ -302,6 +302,9 @@ int stg_detect(const st_image *rgb, const st_image *surface, const unsigned char
     if (track) {
         in.track_pores = track->pores;
         in.n_track_pores = track->n_pores;
+        in.track_floor_sigma = track->pore_floor_sigma;
+        in.track_floor = track->pore_floor;
+        in.n_track_floors = track->n_pore_floors;
     } else if (mask) {
         in.follow_own = 1; /* a series' baseline (see st_detect_input) */
     }
