@@ -83,23 +83,23 @@ void st_lamp_axis(const float *img, int w, int h, size_t stride, const unsigned 
 
 static int check_shading(const st_image *img, const char *what, st_err *err)
 {
-    if (!img || img->channels != 1 || !(img->pixel_mm > 0))
-        return st_err_set(err, ST_EINVAL, "lamp: the %s shading must be one channel with a pixel size",
-                          what);
+    if (!img || img->channels != 1)
+        return st_err_set(err, ST_EINVAL, "lamp: the %s shading must be one channel", what);
     if (img->width < 16 || img->height < 16)
         return st_err_set(err, ST_EINVAL, "lamp: the %s shading is too small (%dx%d, 16x16 at least)",
                           what, img->width, img->height);
     return ST_OK;
 }
 
-/* img smoothed by SMOOTH_MM (at least 0.7 px), same stride. */
+/* img smoothed by SMOOTH_MM (at least 0.7 px; 0.7 px when the pixel size is
+ * unknown: a bare folder of photos), same stride. */
 static int smoothed(const st_image *img, float **out, st_err *err)
 {
     size_t n = img->stride * (size_t)img->height;
     *out = malloc(n * sizeof **out);
     if (!*out)
         return st_err_set(err, ST_ENOMEM, "lamp: out of memory");
-    double sigma = SMOOTH_MM / img->pixel_mm;
+    double sigma = img->pixel_mm > 0 ? SMOOTH_MM / img->pixel_mm : 0.0;
     int rc = st_gaussian_blur(img->data, img->stride, *out, img->stride, img->width, img->height,
                               sigma > 0.7 ? sigma : 0.7, 1);
     if (rc) {

@@ -40,8 +40,8 @@ void st_lamp_axis(const float *img, int w, int h, size_t stride, const unsigned 
                   size_t mask_stride, int step, double *ux, double *uy, double *aniso);
 
 /* One photo's lamp from its shading (flattened luminance or shading
- * component, 1 channel, pixel_mm > 0). Errors: ST_EINVAL (not 1 channel, no
- * pixel size, too small or too few pixels inside the mask), ST_ENOMEM. */
+ * component, 1 channel; pixel_mm may be 0: uncalibrated). Errors: ST_EINVAL
+ * (not 1 channel, too small or too few pixels inside the mask), ST_ENOMEM. */
 int st_lamp_estimate(const st_image *shading, const unsigned char *mask, size_t mask_stride,
                      st_lamp *out, st_err *err);
 
