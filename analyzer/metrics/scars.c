@@ -282,8 +282,8 @@ static double smoothed_max(const scar_maps *m, const int32_t *lab, int32_t id, c
 }
 
 /* Geometry and class of one region; 0 when it is not a scar. */
-static int describe(const region *g, double pmm, double min_area_px, double depth_to_mm,
-                    st_scar *s)
+static int describe(const region *g, double pmm, double min_area_px, double min_width_mm,
+                    double depth_to_mm, st_scar *s)
 {
     if (g->n < min_area_px)
         return 0;
@@ -295,7 +295,7 @@ static int describe(const region *g, double pmm, double min_area_px, double dept
     /* Full axes of the ellipse with the same second moments (+1 px for
      * the pixel's own extent). */
     double len = (4.0 * sqrt(tr + dd) + 1.0) * unit, wid = (4.0 * sqrt(fmax(tr - dd, 0.0)) + 1.0) * unit;
-    if (pmm > 0 && wid < MIN_WIDTH_MM)
+    if (pmm > 0 && wid < min_width_mm)
         return 0;
     memset(s, 0, sizeof *s);
     s->x = mx;
@@ -480,20 +480,32 @@ static size_t collect_scars(const st_detect_input *in, const scar_maps *m,
     double min_area = min_area_px(m), unit = m->pmm > 0 ? m->pmm : 1.0;
     /* Depth x area in mm^3 needs depth in mm: µm -> mm on height maps. */
     double depth_to_mm = (in->unit == ST_UNIT_UM && in->modality != ST_DETECT_PHOTO) ? 1e-3 : 1.0;
+    /* On a photo under a directional light a depression's dark wall is
+     * about half of it: SPEC's smallest area (and the width of a line) is
+     * judged on the whole depression, the dark wall and the bright wall
+     * that scar_photo_check joins, so a scar that gets shallower does not
+     * vanish when its dark half falls under the minimum. */
+    int halves = in->modality == ST_DETECT_PHOTO && light->directional;
+    double pre_area = halves ? 0.5 * min_area : min_area;
+    double pre_width = halves ? 0.5 * MIN_WIDTH_MM : MIN_WIDTH_MM;
     size_t n = 0;
     for (int i = 0; i < nl; i++) {
-        if (r[i].n < min_area)
+        if (r[i].n < pre_area)
             continue;
         /* Smoothing for the maximum: a tenth of the radius, less for scars
          * under 1 mm in radius, whose narrow (icepick) tips it would cut. */
         double r_px = sqrt(r[i].n / M_PI), r1_px = m->pmm > 0 ? 1.0 / m->pmm : 50.0;
         r[i].max_d = smoothed_max(m, lab, i + 1, &r[i], fmax(0.5, 0.1 * r_px * fmin(1.0, r_px / r1_px)));
-        if (!describe(&r[i], m->pmm, min_area, depth_to_mm, &sc[n]))
+        if (!describe(&r[i], m->pmm, pre_area, pre_width, depth_to_mm, &sc[n]))
             continue;
         double a0 = sc[n].area_mm2;
         int box[4] = {r[i].x0, r[i].y0, r[i].x1, r[i].y1};
         if (in->modality == ST_DETECT_PHOTO && !scar_photo_check(in, m, light, lab, i + 1, box, &sc[n]))
             continue;
+        if (halves && (sc[n].area_mm2 / (unit * unit) < min_area ||
+                       (a0 == sc[n].area_mm2 &&
+                        (r[i].n < min_area || (m->pmm > 0 && sc[n].width_mm < MIN_WIDTH_MM)))))
+            continue; /* too small as a whole, or no bright wall and too small alone */
         remap[i] = (int32_t)(n + 1);
         reg_sum[n] = r[i].sum_d;
         *sum_d += r[i].sum_d;

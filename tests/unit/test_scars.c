@@ -339,12 +339,70 @@ static void test_photo_index(void)
     st_image_free(img);
 }
 
+/* Photos under a side lamp (an independent model, not skingen): a small
+ * raised-cosine dip, 0.7 mm across and 100 um deep (wall slope 0.45, no shadow), on a faint texture,
+ * shaded by a Lambertian lamp from azimuth 225 deg at 50 deg elevation
+ * (ambient 0.25). Its dark wall alone is under SPEC's smallest area
+ * (pi 0.25^2 mm^2), the whole depression above it: the area is judged on
+ * the dark and the bright wall together, so the scar is found. */
+static void test_photo_small_dip(void)
+{
+    const int n = 300;
+    const double cx = 150, cy = 150, rad_mm = 0.35, depth_mm = 0.1;
+    const double el = 50.0 * M_PI / 180.0, az = 225.0 * M_PI / 180.0;
+    const double l[3] = {cos(el) * cos(az), cos(el) * sin(az), sin(el)};
+    st_image *h = NULL, *img = NULL;
+    st_err err = {0};
+    CHECK_EQ_INT(st_image_new(n, n, 1, &h, &err), ST_OK);
+    CHECK_EQ_INT(st_image_new(n, n, 1, &img, &err), ST_OK);
+    for (int y = 0; y < n; y++)
+        for (int x = 0; x < n; x++) {
+            double r = hypot(x - cx, y - cy) * PMM, z = 0.0;
+            if (r < rad_mm)
+                z = -depth_mm * 0.5 * (1.0 + cos(M_PI * r / rad_mm));
+            for (int k = 0; k < 6; k++) { /* texture: 2 um waves of 0.3-0.5 mm in 6 directions */
+                double a = k * M_PI / 6.0, wl = 0.3 + 0.04 * k;
+                z += 0.002 * sin(2.0 * M_PI * (x * cos(a) + y * sin(a)) * PMM / wl + k);
+            }
+            st_image_row(h, 0, y)[x] = (float)z;
+        }
+    for (int y = 1; y + 1 < n; y++)
+        for (int x = 1; x + 1 < n; x++) {
+            const float *row = st_image_row(h, 0, y);
+            double sx = (row[x + 1] - row[x - 1]) / (2.0 * PMM);
+            double sy = (st_image_row(h, 0, y + 1)[x] - st_image_row(h, 0, y - 1)[x]) / (2.0 * PMM);
+            double ndl = (-sx * l[0] - sy * l[1] + l[2]) / sqrt(1.0 + sx * sx + sy * sy);
+            st_image_row(img, 0, y)[x] = (float)(0.5 * (0.25 + 0.75 * fmax(ndl, 0.0) / l[2]));
+        }
+    for (int y = 0; y < n; y++) /* the border: copies of its neighbours */
+        for (int x = 0; x < n; x++)
+            if (x == 0 || y == 0 || x == n - 1 || y == n - 1)
+                st_image_row(img, 0, y)[x] =
+                    st_image_row(img, 0, y == 0 ? 1 : (y == n - 1 ? n - 2 : y))[x == 0 ? 1 : (x == n - 1 ? n - 2 : x)];
+    synth_add_noise(img, 0.002, 9);
+    st_detect_input in = {.surface = img, .pixel_mm = PMM, .modality = ST_DETECT_PHOTO};
+    st_metric_set ms = {0};
+    st_detections d = {0};
+    CHECK_EQ_INT(st_scars_detect(&in, 1, 0, &ms, &d, &err), ST_OK);
+    int found = 0;
+    for (size_t j = 0; j < d.n_scars; j++)
+        found += hypot(d.scars[j].x - cx, d.scars[j].y - cy) * PMM <= rad_mm;
+    printf("small dip under a side lamp: %zu scars, %d on the dip\n", d.n_scars, found);
+    CHECK_EQ_INT(found, 1);
+    CHECK(d.n_scars == 1);
+    st_metric_set_clear(&ms);
+    st_detections_clear(&d);
+    st_image_free(img);
+    st_image_free(h);
+}
+
 int main(void)
 {
     test_height_scars();
     test_scar_free();
     test_wide_shallow();
     test_photo_index();
+    test_photo_small_dip();
     test_photo_scars_spots();
     return test_summary();
 }
