@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/shared_opts.h"
 #include "cli/progress_bar.h"
 #include "series/analyze.h"
@@ -68,29 +69,42 @@ static void on_progress(const st_batch_progress *p, void *ctx)
                       p->elapsed_s > 0 ? (double)p->photos / p->elapsed_s : 0.0, "series");
 }
 
+typedef struct batch_args {
+    batch_cli *b;
+    const char *out;
+    int k, n;
+} batch_args;
+
+static int on_option(void *ctx, const cli_option *opt, const char *v)
+{
+    batch_args *a = ctx;
+    int r = cli_shared_apply(opt, v, &a->b->analyze);
+    if (r)
+        return r < 0 ? -1 : 0;
+    if (!strcmp(opt->name, "output"))
+        a->out = v;
+    else if (!strcmp(opt->name, "quiet"))
+        cli_quiet = 1;
+    else if (!strcmp(opt->name, "shard") && st_shard_parse(v, &a->k, &a->n))
+        return cli_fail(-1, "--shard: '%s' is not K/N with 1 <= K <= N", v);
+    return 0;
+}
+
 static int parse(int argc, char **argv, batch_cli *b, const char **root, const char **out,
                  int *k, int *n)
 {
-    for (int i = 1; i < argc; i++) {
-        int used = cli_shared_option(argc, argv, &i, &b->analyze);
-        if (used < 0)
-            return -1;
-        if (used)
-            continue;
-        if (!strcmp(argv[i], "-o") && i + 1 < argc)
-            *out = argv[++i];
-        else if (!strcmp(argv[i], "--shard") && i + 1 < argc) {
-            if (st_shard_parse(argv[++i], k, n))
-                return cli_fail(-1, "--shard: '%s' is not K/N with 1 <= K <= N", argv[i]);
-        } else if (argv[i][0] == '-')
-            return cli_fail(-1, "batch: unknown option '%s' (see skintrack batch --help)", argv[i]);
-        else if (!*root)
-            *root = argv[i];
-        else
-            return cli_fail(-1, "batch: more than one ROOT ('%s')", argv[i]);
-    }
-    if (!*root)
+    batch_args a = {b, NULL, 1, 1};
+    int first, count = cli_parse(cli_command_named("batch"), argc, argv, on_option, &a, &first);
+    if (count < 0)
+        return -1;
+    if (count > 1)
+        return cli_fail(-1, "batch: more than one ROOT ('%s')", argv[first + 1]);
+    if (count == 0)
         return cli_fail(-1, "batch: usage: skintrack batch ROOT [-o OUT] [-j N] [--shard K/N]");
+    *root = argv[first];
+    *out = a.out;
+    *k = a.k;
+    *n = a.n;
     return 0;
 }
 
@@ -110,6 +124,7 @@ int cmd_batch(int argc, char **argv)
     options_text(&b.analyze, options, sizeof options);
     b.analyze.run_date = cli_run_date(when, sizeof when);
     cli_progress_init(&b.bar);
+    b.bar.enabled &= !cli_quiet;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     st_batch_opts o = {.threads = b.analyze.threads, .shard_k = k, .shard_n = n,
@@ -124,7 +139,7 @@ int cmd_batch(int argc, char **argv)
                  r.db_set_aside);
     if (rc)
         return cli_fail(cli_exit_for(rc), "%s", err.msg);
-    cli_line("%zu series: %zu analysed, %zu skipped (unchanged), %zu failed, "
+    cli_note("%zu series: %zu analysed, %zu skipped (unchanged), %zu failed, "
              "%zu with failed sessions; results in %s",
              r.total, r.analysed, r.skipped, r.failed, r.partial, out);
     if (r.cancelled)

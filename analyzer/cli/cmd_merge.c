@@ -4,13 +4,25 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "series/batch.h"
 #include "series/results_db.h"
 
+static int on_option(void *ctx, const cli_option *opt, const char *v)
+{
+    cli_quiet = 1; /* --quiet, the only option */
+    return 0;
+}
+
 int cmd_merge(int argc, char **argv)
 {
-    if (argc < 3)
+    int first, count = cli_parse(cli_command_named("merge"), argc, argv, on_option, NULL, &first);
+    if (count < 0)
+        return EXIT_BAD_USAGE;
+    if (count < 2)
         return cli_fail(EXIT_BAD_USAGE, "merge: usage: skintrack merge OUT_DB SHARD_DB...");
+    argc = count + 1;
+    argv += first - 1; /* argv[1] is OUT_DB from here on */
     st_db *db;
     st_err err;
     if (st_db_open(argv[1], &db, &err))
@@ -36,7 +48,7 @@ int cmd_merge(int argc, char **argv)
         cli_fail(EXIT_SOME_FAILED, "%s", err.msg);
         status = EXIT_SOME_FAILED;
     } else {
-        cli_line("merged %d shard(s) into %s: %zu series; overview in %s/index.html",
+        cli_note("merged %d shard(s) into %s: %zu series; overview in %s/index.html",
                  argc - 2, argv[1], n, out);
     }
     st_db_free_names(names, n);
