@@ -8,6 +8,7 @@
 #include "cli/options.h"
 #include "cli/shared_opts.h"
 #include "series/analyze.h"
+#include "series/batch_plan.h"
 
 /* A one-line progress bar on a terminal only. */
 static void show_progress(void *ctx, size_t done, size_t total, const char *file)
@@ -76,6 +77,11 @@ int cmd_analyze(int argc, char **argv)
     int rc = st_analyze_series(dir, out, &o, &res, &err);
     if (rc) {
         st_analyze_result_free(&res);
+        size_t n_images, n_series;
+        st_folder_survey(dir, &n_images, &n_series);
+        if (!n_images && n_series)
+            return cli_fail(cli_exit_for(rc), "%s (it holds %zu folders with photos: a batch root? "
+                            "try skintrack batch %s)", err.msg, n_series, dir);
         return cli_fail(cli_exit_for(rc), "%s", err.msg);
     }
     for (size_t k = 0; k < res.notes.count; k++)

@@ -115,6 +115,11 @@ int cmd_batch(int argc, char **argv)
     int k = 1, n = 1;
     if (parse(argc, argv, &b, &root, &out, &k, &n))
         return EXIT_BAD_USAGE;
+    size_t n_images, n_series;
+    st_folder_survey(root, &n_images, &n_series);
+    if (n_images && !n_series) /* before anything is created */
+        return cli_fail(EXIT_BAD_USAGE, "batch: %s holds %zu photos and no series folders: it looks "
+                        "like one series (try skintrack analyze %s)", root, n_images, root);
     char default_out[4096];
     if (!out) {
         snprintf(default_out, sizeof default_out, "%s.out", root);

@@ -372,6 +372,8 @@ static int setup(analyze_ctx *c, const char *dir, const char *out, st_err *err)
     rc = prepare_out(c->series.dir, out, !c->opts->no_images, err);
     if (!rc)
         rc = st_strlist_extend(&c->res->notes, &c->series.notes, err);
+    if (!rc)
+        rc = st_series_hints(&c->series, &c->res->notes, err);
     size_t n = c->series.n_sessions;
     c->shots = calloc(n, sizeof *c->shots);
     c->n_shots = calloc(n, sizeof *c->n_shots);
