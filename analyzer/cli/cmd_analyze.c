@@ -61,10 +61,18 @@ int cmd_analyze(int argc, char **argv)
         return cli_fail(EXIT_BAD_USAGE, "analyze: which series folder? (skintrack analyze SERIES_DIR)");
     char def_out[4200];
     if (!out) {
+        /* ./skintrack-out/<series>: never beside the series, where a batch
+         * over the parent folder would take it for one (batch skips it). */
         size_t n = strlen(dir);
         while (n > 1 && dir[n - 1] == '/')
             n--;
-        snprintf(def_out, sizeof def_out, "%.*s.out", (int)n, dir);
+        const char *base = dir + n;
+        while (base > dir && base[-1] != '/')
+            base--;
+        snprintf(def_out, sizeof def_out, ST_DEFAULT_OUT_DIR "/%.*s", (int)(dir + n - base), base);
+        if (!strcmp(def_out, ST_DEFAULT_OUT_DIR "/.") || !strcmp(def_out, ST_DEFAULT_OUT_DIR "/..") ||
+            !strcmp(def_out, ST_DEFAULT_OUT_DIR "//"))
+            return cli_fail(EXIT_BAD_USAGE, "analyze: name the output folder with -o OUT for '%s'", dir);
         out = def_out;
     }
     if (isatty(STDERR_FILENO) && !cli_quiet)

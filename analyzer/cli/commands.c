@@ -9,7 +9,7 @@
 #include "cli/options.h"
 
 static const cli_option analyze_options[] = {
-    {"output", 'o', "OUT", "output folder (default: SERIES_DIR.out)", "@dir"},
+    {"output", 'o', "OUT", "output folder (default: ./skintrack-out/<series>)", "@dir"},
     {"no-images", 0, NULL, "do not write images/", NULL},
     {"no-report", 0, NULL, "do not write report.html and report.pdf", NULL},
     {"quiet", 'q', NULL, "print errors only: no notes, summary or progress", NULL},
@@ -53,7 +53,9 @@ static const cli_option merge_options[] = {
 const cli_command cli_commands[] = {
     {"analyze", "SERIES_DIR [-o OUT] [options]", "one series folder into a report and data",
      "Registers every session onto the baseline, measures every metric in the same patch\n"
-     "of skin and writes metrics.json, metrics.csv, report.html, report.pdf and images/.",
+     "of skin and writes metrics.json, metrics.csv, report.html, report.pdf and images/.\n"
+     "Files an earlier run left in OUT under skintrack's own names (images/session_*,\n"
+     "a report that --no-report would leave stale) are removed, each named on stderr.",
      analyze_options, "@dir", NULL,
      {"skintrack analyze clinic/P-0042-cheek -o reports/P-0042  # one patient's course",
       "skintrack analyze scans/P7 --modality=height --height-scale=0.5 -j4  # 16-bit height maps"},

@@ -26,6 +26,7 @@
 #include "series/analyze_int.h"
 #include "series/guidelines.h"
 #include "series/stages.h"
+#include "series/stale_outputs.h"
 
 #define MIN_VIEW_FRACTION 0.5 /* a photo must see half the ROI to be measured on it */
 
@@ -317,6 +318,8 @@ static int write_outputs(analyze_ctx *c, st_err *err)
         rc = st_report_write_opts(c->out, &ro, err);
     }
     c->res->times.report += st_now() - t;
+    if (!rc)
+        rc = st_remove_stale_outputs(c->out, &c->result, !c->opts->no_report, &c->res->notes, err);
     return rc;
 }
 
