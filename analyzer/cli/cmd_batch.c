@@ -1,5 +1,6 @@
 /* skintrack batch ROOT [-o OUT] [-j N] [--shard K/N]: every series under ROOT. */
 #define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,25 +49,47 @@ static void options_text(const st_analyze_opts *o, char *buf, size_t len)
         snprintf(buf + n, len - (size_t)n, " height-scale=%.9g", ov->height_um_per_unit);
 }
 
+/* Series run on several threads: their lines and the bar take turns. */
+static pthread_mutex_t print_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The series' own name for messages: the last part of its folder. */
+static const char *series_name(const char *dir)
+{
+    const char *slash = strrchr(dir, '/');
+    return slash && slash[1] ? slash + 1 : dir;
+}
+
 static int analyze_one(const char *series_dir, const char *out_dir, int threads, void *ctx,
                        st_err *err)
 {
-    const batch_cli *b = ctx;
+    batch_cli *b = ctx;
     st_analyze_opts o = b->analyze;
     o.threads = threads;
     o.progress = NULL; /* the batch draws its own bar */
-    return st_analyze_series(series_dir, out_dir, &o, NULL, err);
+    st_analyze_result res;
+    int rc = st_analyze_series(series_dir, out_dir, &o, &res, err);
+    /* Every failed session by its series, photo and cause (SPEC: each named on stderr). */
+    pthread_mutex_lock(&print_lock);
+    if (!rc && res.failures.count)
+        cli_progress_clear(&b->bar);
+    for (size_t k = 0; !rc && k < res.failures.count; k++)
+        cli_line("series %s: %s", series_name(series_dir), res.failures.items[k]);
+    pthread_mutex_unlock(&print_lock);
+    st_analyze_result_free(&res);
+    return rc;
 }
 
 static void on_progress(const st_batch_progress *p, void *ctx)
 {
     batch_cli *b = ctx;
+    pthread_mutex_lock(&print_lock);
     if (p->series_status) {
         cli_progress_clear(&b->bar);
         cli_line("series %s failed: %s", p->series, p->message);
     }
     cli_progress_draw(&b->bar, p->done, p->total, p->elapsed_s,
                       p->elapsed_s > 0 ? (double)p->photos / p->elapsed_s : 0.0, "series");
+    pthread_mutex_unlock(&print_lock);
 }
 
 typedef struct batch_args {

@@ -23,8 +23,16 @@ int cmd_merge(int argc, char **argv)
         return cli_fail(EXIT_BAD_USAGE, "merge: usage: skintrack merge OUT_DB SHARD_DB...");
     argc = count + 1;
     argv += first - 1; /* argv[1] is OUT_DB from here on */
-    st_db *db;
+    /* Every shard checked before OUT_DB is opened: a missing or foreign
+     * shard leaves nothing created or changed. */
     st_err err;
+    int bad = 0;
+    for (int i = 2; i < argc; i++)
+        if (st_db_check_shard(argv[i], &err))
+            bad = cli_fail(EXIT_BAD_USAGE, "merge: %s", err.msg);
+    if (bad)
+        return cli_fail(EXIT_BAD_USAGE, "merge: nothing merged; %s left as it was", argv[1]);
+    st_db *db;
     if (st_db_open(argv[1], &db, &err))
         return cli_fail(cli_exit_for(err.code), "%s", err.msg);
     int status = EXIT_ALL_DONE;
