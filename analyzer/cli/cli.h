@@ -12,12 +12,22 @@ enum {
     EXIT_INTERNAL = 3
 };
 
+struct cli_option;
+
 typedef struct cli_command {
     const char *name;
-    const char *synopsis; /* one line for the overview */
-    const char *help;     /* full text for COMMAND --help */
-    int (*run)(int argc, char **argv); /* argv[0] is the command name; NULL: not built yet */
+    const char *usage;       /* operands and key options after "skintrack NAME " */
+    const char *synopsis;    /* one line for the overview */
+    const char *description; /* paragraph(s) for --help and the man page */
+    const struct cli_option *options; /* ends with a zeroed entry */
+    const char *operand;     /* operand completion: "@dir", "@file" */
+    const char *exit_some;   /* what exit status 1 means here; NULL: the common text */
+    const char *examples[2]; /* "COMMAND LINE  # what it does" */
+    int (*run)(int argc, char **argv); /* argv[0] is the command name */
 } cli_command;
+
+/* --quiet: no notes, summaries or progress, only errors. */
+extern int cli_quiet;
 
 /* Prints "skintrack: <message>" on stderr (control characters escaped, see
  * cli_print.c) and returns status. */
@@ -26,6 +36,9 @@ int cli_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 
 /* Prints "skintrack: <message>\n" on stderr, control characters escaped: the
  * one way a line reaches stderr. */
 void cli_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* cli_line unless --quiet: notes and summaries. */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Writes text to out with control characters shown as \xNN (for the parts of
  * a progress line that come from files). */

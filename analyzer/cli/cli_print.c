@@ -77,6 +77,18 @@ void cli_line(const char *fmt, ...)
     va_end(ap);
 }
 
+int cli_quiet;
+
+void cli_note(const char *fmt, ...)
+{
+    if (cli_quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    cli_vline(fmt, ap);
+    va_end(ap);
+}
+
 int cli_fail(int status, const char *fmt, ...)
 {
     va_list ap;

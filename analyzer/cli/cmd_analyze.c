@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/shared_opts.h"
 #include "series/analyze.h"
+#include "series/batch_plan.h"
 
 /* A one-line progress bar on a terminal only. */
 static void show_progress(void *ctx, size_t done, size_t total, const char *file)
@@ -23,43 +25,57 @@ static void show_progress(void *ctx, size_t done, size_t total, const char *file
     fflush(stderr);
 }
 
+typedef struct analyze_args {
+    const char *out;
+    st_analyze_opts o;
+} analyze_args;
+
+static int on_option(void *ctx, const cli_option *opt, const char *v)
+{
+    analyze_args *a = ctx;
+    int r = cli_shared_apply(opt, v, &a->o);
+    if (r)
+        return r < 0 ? -1 : 0;
+    if (!strcmp(opt->name, "output"))
+        a->out = v;
+    else if (!strcmp(opt->name, "no-images"))
+        a->o.no_images = 1;
+    else if (!strcmp(opt->name, "no-report"))
+        a->o.no_report = 1;
+    else if (!strcmp(opt->name, "quiet"))
+        cli_quiet = 1;
+    return 0;
+}
+
 int cmd_analyze(int argc, char **argv)
 {
-    const char *dir = NULL, *out = NULL;
-    st_analyze_opts o = {0};
-    for (int i = 1; i < argc; i++) {
-        int r = cli_shared_option(argc, argv, &i, &o);
-        if (r < 0)
-            return EXIT_BAD_USAGE;
-        if (r)
-            continue;
-        if (!strcmp(argv[i], "-o")) {
-            if (i + 1 >= argc)
-                return cli_fail(EXIT_BAD_USAGE, "-o needs a folder");
-            out = argv[++i];
-        } else if (!strcmp(argv[i], "--no-images")) {
-            o.no_images = 1;
-        } else if (!strcmp(argv[i], "--no-report")) {
-            o.no_report = 1;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return cli_fail(EXIT_BAD_USAGE, "analyze: unknown option '%s' (try skintrack analyze --help)", argv[i]);
-        } else if (!dir) {
-            dir = argv[i];
-        } else {
-            return cli_fail(EXIT_BAD_USAGE, "analyze: one series folder at a time ('%s' is extra)", argv[i]);
-        }
-    }
+    analyze_args args = {0};
+    int first, n = cli_parse(cli_command_named("analyze"), argc, argv, on_option, &args, &first);
+    if (n < 0)
+        return EXIT_BAD_USAGE;
+    if (n > 1)
+        return cli_fail(EXIT_BAD_USAGE, "analyze: one series folder at a time ('%s' is extra)", argv[first + 1]);
+    const char *dir = n ? argv[first] : NULL, *out = args.out;
+    st_analyze_opts o = args.o;
     if (!dir)
         return cli_fail(EXIT_BAD_USAGE, "analyze: which series folder? (skintrack analyze SERIES_DIR)");
     char def_out[4200];
     if (!out) {
+        /* ./skintrack-out/<series>: never beside the series, where a batch
+         * over the parent folder would take it for one (batch skips it). */
         size_t n = strlen(dir);
         while (n > 1 && dir[n - 1] == '/')
             n--;
-        snprintf(def_out, sizeof def_out, "%.*s.out", (int)n, dir);
+        const char *base = dir + n;
+        while (base > dir && base[-1] != '/')
+            base--;
+        snprintf(def_out, sizeof def_out, ST_DEFAULT_OUT_DIR "/%.*s", (int)(dir + n - base), base);
+        if (!strcmp(def_out, ST_DEFAULT_OUT_DIR "/.") || !strcmp(def_out, ST_DEFAULT_OUT_DIR "/..") ||
+            !strcmp(def_out, ST_DEFAULT_OUT_DIR "//"))
+            return cli_fail(EXIT_BAD_USAGE, "analyze: name the output folder with -o OUT for '%s'", dir);
         out = def_out;
     }
-    if (isatty(STDERR_FILENO))
+    if (isatty(STDERR_FILENO) && !cli_quiet)
         o.progress = show_progress;
     char when[32];
     o.run_date = cli_run_date(when, sizeof when);
@@ -69,13 +85,18 @@ int cmd_analyze(int argc, char **argv)
     int rc = st_analyze_series(dir, out, &o, &res, &err);
     if (rc) {
         st_analyze_result_free(&res);
+        size_t n_images, n_series;
+        st_folder_survey(dir, &n_images, &n_series);
+        if (!n_images && n_series)
+            return cli_fail(cli_exit_for(rc), "%s (it holds %zu folders with photos: a batch root? "
+                            "try skintrack batch %s)", err.msg, n_series, dir);
         return cli_fail(cli_exit_for(rc), "%s", err.msg);
     }
     for (size_t k = 0; k < res.notes.count; k++)
-        cli_line("note: %s", res.notes.items[k]);
+        cli_note("note: %s", res.notes.items[k]);
     for (size_t k = 0; k < res.failures.count; k++)
         cli_line("%s: %s", dir, res.failures.items[k]);
-    cli_line("%s: %zu sessions, %zu failed; results in %s", dir, res.n_sessions, res.n_failed, out);
+    cli_note("%s: %zu sessions, %zu failed; results in %s", dir, res.n_sessions, res.n_failed, out);
     int status = res.n_failed ? EXIT_SOME_FAILED : EXIT_ALL_DONE;
     st_analyze_result_free(&res);
     return status;

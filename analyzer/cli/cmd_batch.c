@@ -1,11 +1,13 @@
 /* skintrack batch ROOT [-o OUT] [-j N] [--shard K/N]: every series under ROOT. */
 #define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/shared_opts.h"
 #include "cli/progress_bar.h"
 #include "series/analyze.h"
@@ -47,50 +49,85 @@ static void options_text(const st_analyze_opts *o, char *buf, size_t len)
         snprintf(buf + n, len - (size_t)n, " height-scale=%.9g", ov->height_um_per_unit);
 }
 
+/* Series run on several threads: their lines and the bar take turns. */
+static pthread_mutex_t print_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The series' own name for messages: the last part of its folder. */
+static const char *series_name(const char *dir)
+{
+    const char *slash = strrchr(dir, '/');
+    return slash && slash[1] ? slash + 1 : dir;
+}
+
 static int analyze_one(const char *series_dir, const char *out_dir, int threads, void *ctx,
                        st_err *err)
 {
-    const batch_cli *b = ctx;
+    batch_cli *b = ctx;
     st_analyze_opts o = b->analyze;
     o.threads = threads;
     o.progress = NULL; /* the batch draws its own bar */
-    return st_analyze_series(series_dir, out_dir, &o, NULL, err);
+    st_analyze_result res;
+    int rc = st_analyze_series(series_dir, out_dir, &o, &res, err);
+    /* Every failed session by its series, photo and cause (SPEC: each named on stderr). */
+    pthread_mutex_lock(&print_lock);
+    if (!rc && res.failures.count)
+        cli_progress_clear(&b->bar);
+    for (size_t k = 0; !rc && k < res.failures.count; k++)
+        cli_line("series %s: %s", series_name(series_dir), res.failures.items[k]);
+    pthread_mutex_unlock(&print_lock);
+    st_analyze_result_free(&res);
+    return rc;
 }
 
 static void on_progress(const st_batch_progress *p, void *ctx)
 {
     batch_cli *b = ctx;
+    pthread_mutex_lock(&print_lock);
     if (p->series_status) {
         cli_progress_clear(&b->bar);
         cli_line("series %s failed: %s", p->series, p->message);
     }
     cli_progress_draw(&b->bar, p->done, p->total, p->elapsed_s,
                       p->elapsed_s > 0 ? (double)p->photos / p->elapsed_s : 0.0, "series");
+    pthread_mutex_unlock(&print_lock);
+}
+
+typedef struct batch_args {
+    batch_cli *b;
+    const char *out;
+    int k, n;
+} batch_args;
+
+static int on_option(void *ctx, const cli_option *opt, const char *v)
+{
+    batch_args *a = ctx;
+    int r = cli_shared_apply(opt, v, &a->b->analyze);
+    if (r)
+        return r < 0 ? -1 : 0;
+    if (!strcmp(opt->name, "output"))
+        a->out = v;
+    else if (!strcmp(opt->name, "quiet"))
+        cli_quiet = 1;
+    else if (!strcmp(opt->name, "shard") && st_shard_parse(v, &a->k, &a->n))
+        return cli_fail(-1, "--shard: '%s' is not K/N with 1 <= K <= N", v);
+    return 0;
 }
 
 static int parse(int argc, char **argv, batch_cli *b, const char **root, const char **out,
                  int *k, int *n)
 {
-    for (int i = 1; i < argc; i++) {
-        int used = cli_shared_option(argc, argv, &i, &b->analyze);
-        if (used < 0)
-            return -1;
-        if (used)
-            continue;
-        if (!strcmp(argv[i], "-o") && i + 1 < argc)
-            *out = argv[++i];
-        else if (!strcmp(argv[i], "--shard") && i + 1 < argc) {
-            if (st_shard_parse(argv[++i], k, n))
-                return cli_fail(-1, "--shard: '%s' is not K/N with 1 <= K <= N", argv[i]);
-        } else if (argv[i][0] == '-')
-            return cli_fail(-1, "batch: unknown option '%s' (see skintrack batch --help)", argv[i]);
-        else if (!*root)
-            *root = argv[i];
-        else
-            return cli_fail(-1, "batch: more than one ROOT ('%s')", argv[i]);
-    }
-    if (!*root)
+    batch_args a = {b, NULL, 1, 1};
+    int first, count = cli_parse(cli_command_named("batch"), argc, argv, on_option, &a, &first);
+    if (count < 0)
+        return -1;
+    if (count > 1)
+        return cli_fail(-1, "batch: more than one ROOT ('%s')", argv[first + 1]);
+    if (count == 0)
         return cli_fail(-1, "batch: usage: skintrack batch ROOT [-o OUT] [-j N] [--shard K/N]");
+    *root = argv[first];
+    *out = a.out;
+    *k = a.k;
+    *n = a.n;
     return 0;
 }
 
@@ -101,6 +138,11 @@ int cmd_batch(int argc, char **argv)
     int k = 1, n = 1;
     if (parse(argc, argv, &b, &root, &out, &k, &n))
         return EXIT_BAD_USAGE;
+    size_t n_images, n_series;
+    st_folder_survey(root, &n_images, &n_series);
+    if (n_images && !n_series) /* before anything is created */
+        return cli_fail(EXIT_BAD_USAGE, "batch: %s holds %zu photos and no series folders: it looks "
+                        "like one series (try skintrack analyze %s)", root, n_images, root);
     char default_out[4096];
     if (!out) {
         snprintf(default_out, sizeof default_out, "%s.out", root);
@@ -110,6 +152,7 @@ int cmd_batch(int argc, char **argv)
     options_text(&b.analyze, options, sizeof options);
     b.analyze.run_date = cli_run_date(when, sizeof when);
     cli_progress_init(&b.bar);
+    b.bar.enabled &= !cli_quiet;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     st_batch_opts o = {.threads = b.analyze.threads, .shard_k = k, .shard_n = n,
@@ -124,7 +167,7 @@ int cmd_batch(int argc, char **argv)
                  r.db_set_aside);
     if (rc)
         return cli_fail(cli_exit_for(rc), "%s", err.msg);
-    cli_line("%zu series: %zu analysed, %zu skipped (unchanged), %zu failed, "
+    cli_note("%zu series: %zu analysed, %zu skipped (unchanged), %zu failed, "
              "%zu with failed sessions; results in %s",
              r.total, r.analysed, r.skipped, r.failed, r.partial, out);
     if (r.cancelled)

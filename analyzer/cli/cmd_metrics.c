@@ -5,33 +5,41 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/shared_opts.h"
 #include "report/json_writer.h"
 #include "series/measure_image.h"
 
+typedef struct metrics_args {
+    st_analyze_opts shared;
+    int raw;
+} metrics_args;
+
+static int on_option(void *ctx, const cli_option *opt, const char *v)
+{
+    metrics_args *a = ctx;
+    int r = cli_shared_apply(opt, v, &a->shared);
+    if (r)
+        return r < 0 ? -1 : 0;
+    if (!strcmp(opt->name, "raw"))
+        a->raw = 1; /* --json: JSON is the only output form */
+    return 0;
+}
+
 int cmd_metrics(int argc, char **argv)
 {
-    st_analyze_opts shared = {0};
-    st_measure_image_opts o = {0};
-    const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        int used = cli_shared_option(argc, argv, &i, &shared);
-        if (used < 0)
-            return EXIT_BAD_USAGE;
-        if (used || !strcmp(argv[i], "--json"))
-            continue; /* JSON is the only output form */
-        if (!strcmp(argv[i], "--raw"))
-            o.raw = 1;
-        else if (argv[i][0] == '-')
-            return cli_fail(EXIT_BAD_USAGE, "metrics: unknown option '%s' (see skintrack metrics --help)",
-                            argv[i]);
-        else if (!path)
-            path = argv[i];
-        else
-            return cli_fail(EXIT_BAD_USAGE, "metrics: more than one IMAGE ('%s')", argv[i]);
-    }
-    if (!path)
+    metrics_args args = {0};
+    int first, n = cli_parse(cli_command_named("metrics"), argc, argv, on_option, &args, &first);
+    if (n < 0)
+        return EXIT_BAD_USAGE;
+    if (n > 1)
+        return cli_fail(EXIT_BAD_USAGE, "metrics: more than one IMAGE ('%s')", argv[first + 1]);
+    if (n == 0)
         return cli_fail(EXIT_BAD_USAGE, "metrics: usage: skintrack metrics IMAGE [--json] [--raw]");
+    const char *path = argv[first];
+    st_analyze_opts shared = args.shared;
+    st_measure_image_opts o = {0};
+    o.raw = args.raw;
     o.ov = shared.ov;
     o.max_pixels = shared.max_pixels;
     o.max_memory = shared.max_memory;

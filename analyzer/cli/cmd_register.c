@@ -7,6 +7,8 @@
 #include <strings.h>
 
 #include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/shared_opts.h"
 #include "register/register.h"
 #include "series/load_image.h"
 
@@ -45,31 +47,36 @@ typedef struct reg_args {
     unsigned long long max_pixels;
 } reg_args;
 
+static int on_option(void *ctx, const cli_option *opt, const char *v)
+{
+    reg_args *a = ctx;
+    st_analyze_opts shared = {0};
+    int r = cli_shared_apply(opt, v, &shared); /* -j and --max-pixels, checked alike */
+    if (r < 0)
+        return -1;
+    if (r) {
+        a->threads = shared.threads ? shared.threads : a->threads;
+        a->max_pixels = shared.max_pixels ? shared.max_pixels : a->max_pixels;
+    } else if (!strcmp(opt->name, "json"))
+        a->json = 1;
+    else if (!strcmp(opt->name, "output"))
+        a->out = v;
+    return 0;
+}
+
 static int parse(int argc, char **argv, reg_args *a)
 {
     memset(a, 0, sizeof *a);
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        if (!strcmp(s, "--json"))
-            a->json = 1;
-        else if (!strcmp(s, "-o") && i + 1 < argc)
-            a->out = argv[++i];
-        else if (!strcmp(s, "-j") && i + 1 < argc)
-            a->threads = atoi(argv[++i]);
-        else if (!strcmp(s, "--max-pixels") && i + 1 < argc)
-            a->max_pixels = strtoull(argv[++i], NULL, 10);
-        else if (s[0] == '-' && s[1])
-            return cli_fail(EXIT_BAD_USAGE, "register: unknown option '%s'", s);
-        else if (!a->fixed)
-            a->fixed = s;
-        else if (!a->moving)
-            a->moving = s;
-        else
-            return cli_fail(EXIT_BAD_USAGE, "register: unexpected argument '%s'", s);
-    }
-    if (!a->fixed || !a->moving)
+    int first, n = cli_parse(cli_command_named("register"), argc, argv, on_option, a, &first);
+    if (n < 0)
+        return EXIT_BAD_USAGE;
+    if (n > 2)
+        return cli_fail(EXIT_BAD_USAGE, "register: unexpected argument '%s'", argv[first + 2]);
+    if (n < 2)
         return cli_fail(EXIT_BAD_USAGE,
                         "register: usage: skintrack register FIXED MOVING [-o ALIGNED] [--json]");
+    a->fixed = argv[first];
+    a->moving = argv[first + 1];
     return 0;
 }
 

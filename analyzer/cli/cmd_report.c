@@ -8,21 +8,23 @@
 #include <time.h>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "report/report.h"
+
+static int on_option(void *ctx, const cli_option *opt, const char *v)
+{
+    *(const char **)ctx = v; /* --index, the only option */
+    return 0;
+}
 
 int cmd_report(int argc, char **argv)
 {
     const char *index_root = NULL;
-    const char *dirs[4096];
-    size_t n = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--index") == 0 && i + 1 < argc)
-            index_root = argv[++i];
-        else if (argv[i][0] == '-')
-            return cli_fail(EXIT_BAD_USAGE, "report: unknown option %s", argv[i]);
-        else if (n < sizeof dirs / sizeof dirs[0])
-            dirs[n++] = argv[i];
-    }
+    int first, count = cli_parse(cli_command_named("report"), argc, argv, on_option, &index_root, &first);
+    if (count < 0)
+        return EXIT_BAD_USAGE;
+    const char *const *dirs = (const char *const *)argv + first;
+    size_t n = (size_t)count;
     if (n == 0)
         return cli_fail(EXIT_BAD_USAGE, "report: give at least one output folder of analyze");
     char when[32];

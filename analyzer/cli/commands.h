@@ -6,6 +6,9 @@
 
 extern const cli_command cli_commands[]; /* ends with a zeroed entry */
 
+/* The entry of that name, or NULL. */
+const cli_command *cli_command_named(const char *name);
+
 int cmd_metrics(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_merge(int argc, char **argv);

@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 
 #include <stdlib.h>
 #include <time.h>
@@ -30,51 +31,68 @@ int cli_exit_for(int st_code)
     }
 }
 
-static void print_overview(FILE *out)
-{
-    fprintf(out, "usage: skintrack COMMAND [options]\n\n"
-                 "Measured progress from clinical skin photo series (microneedling).\n\n"
-                 "commands:\n");
-    for (const cli_command *c = cli_commands; c->name; c++)
-        fprintf(out, "  %-9s %s\n", c->name, c->synopsis);
-    fprintf(out, "\n  skintrack COMMAND --help   options of one command\n"
-                 "  skintrack --version        version\n");
-}
-
+/* --help or -h before any "--". */
 static int wants_help(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
             return 1;
     return 0;
+}
+
+/* Writes the man page or the completion to path (stdout when NULL). */
+static int generated(void (*print)(FILE *), const char *path)
+{
+    FILE *f = path ? fopen(path, "w") : stdout;
+    if (!f)
+        return cli_fail(EXIT_BAD_USAGE, "cannot write %s", path);
+    print(f);
+    if (path && fclose(f))
+        return cli_fail(EXIT_INTERNAL, "cannot write %s", path);
+    return EXIT_ALL_DONE;
+}
+
+/* skintrack help [COMMAND] */
+static int help(int argc, char **argv)
+{
+    if (argc < 3) {
+        cli_print_overview(stdout);
+        return EXIT_ALL_DONE;
+    }
+    const cli_command *c = cli_command_named(argv[2]);
+    if (!c)
+        return cli_fail(EXIT_BAD_USAGE, "help: unknown command '%s' (try skintrack --help)", argv[2]);
+    cli_print_help(stdout, c);
+    return EXIT_ALL_DONE;
 }
 
 int main(int argc, char **argv)
 {
     st_allocator_keep_large_blocks();
     if (argc < 2) {
-        print_overview(stderr);
+        cli_print_overview(stderr);
         return EXIT_BAD_USAGE;
     }
     const char *name = argv[1];
-    if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
-        print_overview(stdout);
-        return EXIT_ALL_DONE;
-    }
+    if (!strcmp(name, "--help") || !strcmp(name, "-h"))
+        return cli_print_overview(stdout), EXIT_ALL_DONE;
+    if (!strcmp(name, "help"))
+        return help(argc, argv);
     if (!strcmp(name, "--version")) {
         printf("skintrack %s\n", st_version());
         return EXIT_ALL_DONE;
     }
-    for (const cli_command *c = cli_commands; c->name; c++) {
-        if (strcmp(c->name, name))
-            continue;
-        if (wants_help(argc - 1, argv + 1)) {
-            fputs(c->help, stdout);
-            return EXIT_ALL_DONE;
-        }
-        if (!c->run)
-            return cli_fail(EXIT_BAD_USAGE, "%s: not built yet in this version", name);
-        return c->run(argc - 1, argv + 1);
+    /* Build-time outputs (CMakeLists.txt): generated from the option tables. */
+    if (!strcmp(name, "--man-page"))
+        return generated(cli_print_man, argc > 2 ? argv[2] : NULL);
+    if (!strcmp(name, "--bash-completion"))
+        return generated(cli_print_bash_completion, argc > 2 ? argv[2] : NULL);
+    const cli_command *c = cli_command_named(name);
+    if (!c)
+        return cli_fail(EXIT_BAD_USAGE, "unknown command '%s' (try skintrack --help)", name);
+    if (wants_help(argc - 1, argv + 1)) {
+        cli_print_help(stdout, c);
+        return EXIT_ALL_DONE;
     }
-    return cli_fail(EXIT_BAD_USAGE, "unknown command '%s' (try skintrack --help)", name);
+    return c->run(argc - 1, argv + 1);
 }

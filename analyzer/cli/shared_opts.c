@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 
 /* A decimal number only: digits, one point, an exponent. strtod alone would
  * also take hex (0x10 = 16), "inf", "nan" and leading blanks. */
@@ -107,50 +108,47 @@ static int parse_bytes(const char *s, uint64_t *out)
     return 0;
 }
 
-int cli_shared_option(int argc, char **argv, int *i, st_analyze_opts *o)
+int cli_shared_apply(const cli_option *opt, const char *v, st_analyze_opts *o)
 {
-    static const char *with_value[] = {"--pixel-mm", "--roi", "--modality", "--height-scale",
-                                       "--max-pixels", "--max-memory", "-j"};
-    const char *a = argv[*i];
+    static const char *shared[] = {"pixel-mm", "roi", "modality", "height-scale", "max-pixels",
+                                   "max-memory", "jobs"};
+    const char *name = opt->name;
     int known = 0;
-    for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++)
-        known |= !strcmp(a, with_value[k]);
+    for (size_t k = 0; k < sizeof shared / sizeof *shared; k++)
+        known |= !strcmp(name, shared[k]);
     if (!known)
         return 0;
-    if (*i + 1 >= argc) {
-        cli_fail(EXIT_BAD_USAGE, "%s needs a value", a);
-        return -1;
-    }
-    const char *v = argv[++*i];
+    char label[64];
+    const char *a = cli_option_label(opt, label);
     double d = 0;
-    if (!strcmp(a, "--pixel-mm")) {
+    if (!strcmp(name, "pixel-mm")) {
         if (number(a, v, ST_PIXEL_MM_MIN, ST_PIXEL_MM_MAX, "a plausible pixel size in mm", &d))
             return -1;
         o->ov.has_pixel_mm = 1;
         o->ov.pixel_mm = d;
-    } else if (!strcmp(a, "--height-scale")) {
+    } else if (!strcmp(name, "height-scale")) {
         if (number(a, v, ST_HEIGHT_SCALE_MIN, ST_HEIGHT_SCALE_MAX, "a plausible height scale in um per unit", &d))
             return -1;
         o->ov.has_height_scale = 1;
         o->ov.height_um_per_unit = d;
-    } else if (!strcmp(a, "--roi")) {
+    } else if (!strcmp(name, "roi")) {
         if (parse_roi(v, o->ov.roi))
             return -1;
         o->ov.has_roi = 1;
-    } else if (!strcmp(a, "--modality")) {
+    } else if (!strcmp(name, "modality")) {
         if (st_modality_parse(v, &o->ov.modality)) {
             cli_fail(EXIT_BAD_USAGE, "--modality: '%s' is not photo, height or stereo", v);
             return -1;
         }
         o->ov.has_modality = 1;
-    } else if (!strcmp(a, "--max-pixels")) {
+    } else if (!strcmp(name, "max-pixels")) {
         long long n;
         if (whole(v, 1, 1000000000000000000ll, &n)) {
             cli_fail(EXIT_BAD_USAGE, "--max-pixels: '%s' is not a whole number from 1 to 1e18", v);
             return -1;
         }
         o->max_pixels = (uint64_t)n;
-    } else if (!strcmp(a, "--max-memory")) {
+    } else if (!strcmp(name, "max-memory")) {
         if (parse_bytes(v, &o->max_memory))
             return -1;
     } else {

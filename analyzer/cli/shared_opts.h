@@ -5,9 +5,11 @@
 
 #include "series/analyze.h"
 
-/* If argv[*i] is a shared option, parses it (and its value, advancing *i)
- * into o and returns 1; returns 0 if it is not one; -1 after printing a
- * usage error. */
-int cli_shared_option(int argc, char **argv, int *i, st_analyze_opts *o);
+struct cli_option;
+
+/* If opt is one of CLI_SHARED_OPTIONS (cli/options.h), parses its value into
+ * o and returns 1; returns 0 if it is not one; -1 after printing a usage
+ * error. */
+int cli_shared_apply(const struct cli_option *opt, const char *value, st_analyze_opts *o);
 
 #endif

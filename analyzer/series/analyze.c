@@ -26,6 +26,7 @@
 #include "series/analyze_int.h"
 #include "series/guidelines.h"
 #include "series/stages.h"
+#include "series/stale_outputs.h"
 
 #define MIN_VIEW_FRACTION 0.5 /* a photo must see half the ROI to be measured on it */
 
@@ -317,6 +318,8 @@ static int write_outputs(analyze_ctx *c, st_err *err)
         rc = st_report_write_opts(c->out, &ro, err);
     }
     c->res->times.report += st_now() - t;
+    if (!rc)
+        rc = st_remove_stale_outputs(c->out, &c->result, !c->opts->no_report, &c->res->notes, err);
     return rc;
 }
 
@@ -372,6 +375,8 @@ static int setup(analyze_ctx *c, const char *dir, const char *out, st_err *err)
     rc = prepare_out(c->series.dir, out, !c->opts->no_images, err);
     if (!rc)
         rc = st_strlist_extend(&c->res->notes, &c->series.notes, err);
+    if (!rc)
+        rc = st_series_hints(&c->series, &c->res->notes, err);
     size_t n = c->series.n_sessions;
     c->shots = calloc(n, sizeof *c->shots);
     c->n_shots = calloc(n, sizeof *c->n_shots);

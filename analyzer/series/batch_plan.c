@@ -95,10 +95,24 @@ static int stat_in(const char *dir, const char *name, struct stat *sb)
     return stat(path, sb);
 }
 
+/* skintrack's own output is never a series: the default output folder of
+ * analyze (./skintrack-out) and any folder holding a metrics.json or a
+ * results.db (the SERIES.out folders of earlier versions, a batch's OUT). */
+static int is_output_dir(const char *root, const char *name)
+{
+    char path[4096];
+    struct stat sb;
+    if (!strcmp(name, ST_DEFAULT_OUT_DIR))
+        return 1;
+    if (snprintf(path, sizeof path, "%s/%s", root, name) >= (int)sizeof path)
+        return 0;
+    return stat_in(path, "metrics.json", &sb) == 0 || stat_in(path, "results.db", &sb) == 0;
+}
+
 static int is_series_dir(const char *root, const char *name)
 {
     struct stat sb;
-    return stat_in(root, name, &sb) == 0 && S_ISDIR(sb.st_mode);
+    return stat_in(root, name, &sb) == 0 && S_ISDIR(sb.st_mode) && !is_output_dir(root, name);
 }
 
 /* The files that define a series' results: images and the manifest. */
@@ -126,6 +140,34 @@ int st_batch_list(const char *root, int k, int n, char ***names, size_t *count, 
     }
     *count = kept;
     return ST_OK;
+}
+
+static int is_image_file(const char *dir, const char *name)
+{
+    return strcmp(name, "series.json") && is_input_file(dir, name);
+}
+
+void st_folder_survey(const char *dir, size_t *n_images, size_t *n_series)
+{
+    char **names = NULL, **sub = NULL;
+    size_t n = 0, ns = 0;
+    st_err err;
+    *n_images = *n_series = 0;
+    if (!list_dir(dir, is_image_file, &names, &n, &err))
+        *n_images = n;
+    st_db_free_names(names, n);
+    if (list_dir(dir, is_series_dir, &sub, &ns, &err))
+        return;
+    for (size_t i = 0; i < ns; i++) {
+        char path[4096];
+        size_t k = 0;
+        names = NULL;
+        if (snprintf(path, sizeof path, "%s/%s", dir, sub[i]) < (int)sizeof path &&
+            !list_dir(path, is_image_file, &names, &k, &err))
+            *n_series += k > 0;
+        st_db_free_names(names, k);
+    }
+    st_db_free_names(sub, ns);
 }
 
 void st_series_files_free(st_series_files *f)

@@ -1,5 +1,5 @@
 /* Which series a batch run analyses: the direct subfolders of the root
- * (hidden ones skipped), in byte order of their names, optionally cut to
+ * (hidden ones and skintrack's own output folders skipped), in byte order of their names, optionally cut to
  * one deterministic shard, and which of them changed since the last run. */
 #ifndef ST_BATCH_PLAN_H
 #define ST_BATCH_PLAN_H
@@ -17,6 +17,15 @@ uint64_t st_shard_hash(const char *name);
 int st_shard_owns(const char *name, int k, int n);
 /* Parses "K/N" (1 <= K <= N <= 100000); 0 on success. */
 int st_shard_parse(const char *text, int *k, int *n);
+
+/* The default output folder of analyze and batch, under the current folder:
+ * never taken for a series by st_batch_list. */
+#define ST_DEFAULT_OUT_DIR "skintrack-out"
+
+/* What a folder looks like, for hints when a command gets the wrong kind:
+ * the images directly in it, and its subfolders that hold images (a batch
+ * root). Unreadable folders count as empty. */
+void st_folder_survey(const char *dir, size_t *n_images, size_t *n_series);
 
 /* Sorted names of the series folders under root (filtered to shard k/n when
  * n > 0). Free with st_db_free_names. */

@@ -66,21 +66,33 @@ int st_date_parse(const char *s, long *day)
     return st_date_to_day(y, m, d, day);
 }
 
-/* A date at s (dashed: 10 chars, compact: 8 chars), delimited by non-digits. */
-static int date_at(const char *name, size_t i, size_t len, int dashed, char out[ST_DATE_LEN])
+/* The date forms of file names, tried in this order at every position:
+ * Y = 4-digit year, M, D = 2 digits, other characters literal. */
+static const char *const name_forms[] = {
+    "YYYY-MM-DD", "YYYY_MM_DD", "YYYYMMDD", /* ISO 8601 and its camera spellings */
+    "DD.MM.YYYY",                            /* the European spelling (05.01.2026) */
+};
+
+/* The date in form `form` at name[i], delimited by non-digits. */
+static int date_at(const char *name, size_t i, size_t len, const char *form, char out[ST_DATE_LEN])
 {
-    size_t n = dashed ? 10 : 8;
+    size_t n = strlen(form);
     if (i + n > len || (i > 0 && isdigit((unsigned char)name[i - 1])) ||
         (i + n < len && isdigit((unsigned char)name[i + n])))
         return -1;
     const char *s = name + i;
-    int y, m, d;
-    if (dashed) {
-        if (s[4] != '-' || s[7] != '-' || digits(s, 4, &y) || digits(s + 5, 2, &m) ||
-            digits(s + 8, 2, &d))
+    int y = 0, m = 0, d = 0;
+    for (size_t k = 0; k < n; k++) {
+        char f = form[k];
+        int *field = f == 'Y' ? &y : f == 'M' ? &m : f == 'D' ? &d : NULL;
+        if (!field) {
+            if (s[k] != f)
+                return -1;
+        } else if (!isdigit((unsigned char)s[k])) {
             return -1;
-    } else if (digits(s, 4, &y) || digits(s + 4, 2, &m) || digits(s + 6, 2, &d)) {
-        return -1;
+        } else {
+            *field = *field * 10 + (s[k] - '0');
+        }
     }
     return format_ymd(y, m, d, out);
 }
@@ -88,10 +100,10 @@ static int date_at(const char *name, size_t i, size_t len, int dashed, char out[
 int st_date_from_filename(const char *name, char out[ST_DATE_LEN])
 {
     size_t len = strlen(name);
-    for (size_t i = 0; i < len; i++) {
-        if (!date_at(name, i, len, 1, out) || !date_at(name, i, len, 0, out))
-            return 0;
-    }
+    for (size_t i = 0; i < len; i++)
+        for (size_t f = 0; f < sizeof name_forms / sizeof *name_forms; f++)
+            if (!date_at(name, i, len, name_forms[f], out))
+                return 0;
     return -1;
 }
 
@@ -102,4 +114,38 @@ int st_date_from_exif(const char *exif, char out[ST_DATE_LEN])
         digits(exif + 5, 2, &m) || digits(exif + 8, 2, &d))
         return -1;
     return format_ymd(y, m, d, out);
+}
+
+int st_natural_cmp(const char *a0, const char *b0)
+{
+    const char *a = a0, *b = b0;
+    while (*a && *b) {
+        if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+            const char *za = a, *zb = b;
+            while (*za == '0')
+                za++;
+            while (*zb == '0')
+                zb++;
+            size_t la = 0, lb = 0;
+            while (isdigit((unsigned char)za[la]))
+                la++;
+            while (isdigit((unsigned char)zb[lb]))
+                lb++;
+            if (la != lb)
+                return la < lb ? -1 : 1;
+            int c = strncmp(za, zb, la);
+            if (c)
+                return c;
+            a = za + la;
+            b = zb + lb;
+            continue;
+        }
+        if (*a != *b)
+            return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+        a++;
+        b++;
+    }
+    if (*a || *b)
+        return *a ? 1 : -1;
+    return strcmp(a0, b0); /* img01 and img1: a fixed order all the same */
 }

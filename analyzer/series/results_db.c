@@ -370,12 +370,51 @@ out:
     return rc;
 }
 
+int st_db_check_shard(const char *path, st_err *err)
+{
+    struct stat sb;
+    if (stat(path, &sb))
+        return st_err_set(err, ST_EIO, "%s: cannot read the shard (%s)", path, strerror(errno));
+    if (!S_ISREG(sb.st_mode))
+        return st_err_set(err, ST_EINVAL, "%s: not a results database (not a regular file)", path);
+    /* The header string of every SQLite 3 file (sqlite.org/fileformat.html §1.3.1). */
+    char head[16] = {0};
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(head, 1, sizeof head, f) : 0;
+    if (f)
+        fclose(f);
+    if (!f)
+        return st_err_set(err, ST_EIO, "%s: cannot read the shard (%s)", path, strerror(errno));
+    if (n != sizeof head || memcmp(head, "SQLite format 3", 16))
+        return st_err_set(err, ST_EFORMAT, "%s: not a results database (not an SQLite file)", path);
+    sqlite3 *sql = NULL;
+    int tables = 0;
+    if (sqlite3_open_v2(path, &sql, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(sql, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
+                               " ('series', 'sessions', 'images', 'metrics', 'runs')", -1, &st, NULL) == SQLITE_OK) {
+            if (sqlite3_step(st) == SQLITE_ROW)
+                tables = sqlite3_column_int(st, 0);
+            sqlite3_finalize(st);
+        }
+    }
+    sqlite3_close(sql);
+    if (tables != 5)
+        return st_err_set(err, ST_EFORMAT, "%s: not a results database of skintrack (an SQLite file "
+                          "without its tables, or damaged)", path);
+    return ST_OK;
+}
+
 int st_db_merge(st_db *db, const char *shard_path, st_err *err)
 {
-    /* The shard must be a results database of our schema: open it on its own
-     * first, which checks the version and gives a clear message. */
+    /* The shard must be a results database of our schema: checked without
+     * writing it (st_db_open would create a missing file or rebuild a damaged
+     * one), then opened on its own, which checks the version. */
+    int rc = st_db_check_shard(shard_path, err);
+    if (rc)
+        return rc;
     st_db *shard;
-    int rc = st_db_open(shard_path, &shard, err);
+    rc = st_db_open(shard_path, &shard, err);
     if (rc)
         return rc;
     st_db_close(shard);

@@ -90,6 +90,10 @@ int st_db_series_state(st_db *db, const char *name, char fingerprint[65], char s
 /* Replaces everything stored for rec->name, in one transaction. */
 int st_db_store_series(st_db *db, const st_db_series *rec, st_err *err);
 
+/* ST_OK if path is an existing results database (SQLite, with skintrack's
+ * tables), read without writing; else why not. */
+int st_db_check_shard(const char *path, st_err *err);
+
 /* Copies every series (with its sessions, images and metrics) and run of the
  * database at shard_path into db, replacing a series already present; runs
  * are keyed by their start time and options, so merging twice changes nothing. */

@@ -44,10 +44,11 @@ static int exif_date(const char *path, char out[ST_DATE_LEN])
 
 static int cmp_str(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return st_natural_cmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The folder's entries, sorted by name so every run sees the same order. */
+/* The folder's entries, sorted by name so every run sees the same order;
+ * numbers in names by value (visit9 before visit10). */
 static int list_dir(const char *dir, st_strlist *names, st_err *err)
 {
     DIR *d = opendir(dir);
@@ -253,6 +254,20 @@ static void resolve_options(st_series *s, const st_manifest *m, const st_series_
     memcpy(s->roi, ov->has_roi ? ov->roi : m->roi, sizeof s->roi);
 }
 
+/* 1 if path is a PNG whose header says 16-bit gray: what height maps are
+ * stored as (PNG 1.2 §4.1.1 IHDR: bit depth at byte 24, colour type 0 at 25). */
+static int png_gray16(const char *path)
+{
+    unsigned char h[26];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = fread(h, 1, sizeof h, f);
+    fclose(f);
+    return n == sizeof h && !memcmp(h, "\x89PNG\r\n\x1a\n", 8) && !memcmp(h + 12, "IHDR", 4) &&
+           h[24] == 16 && h[25] == 0;
+}
+
 /* Sorts the folder's entries into images and notes about the rest. */
 static int split_entries(st_series *s, const st_strlist *names, st_strlist *images, st_err *err)
 {
@@ -264,7 +279,8 @@ static int split_entries(st_series *s, const st_strlist *names, st_strlist *imag
         snprintf(path, sizeof path, "%s/%s", s->dir, n);
         if (!strcmp(n, "series.json"))
             continue;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        int is_reg = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+        if (!is_reg && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
             rc = st_strlist_addf(&s->notes, err, "%s: a folder" ST_SCAN_IGNORED, n);
         else if (!st_is_image_name(n))
             rc = st_strlist_addf(&s->notes, err,
@@ -272,8 +288,10 @@ static int split_entries(st_series *s, const st_strlist *names, st_strlist *imag
         else if (st_check_inside(s->dir, n, s->dir, NULL))
             rc = st_strlist_addf(&s->notes, err,
                                  "%s: a link leading out of the series folder" ST_SCAN_IGNORED, n);
-        else
+        else {
             rc = st_strlist_add(images, n, err);
+            s->gray16_pngs += is_reg && png_gray16(path);
+        }
     }
     return rc;
 }
@@ -300,6 +318,7 @@ int st_series_scan(const char *dir, const st_series_overrides *ov, st_series *s,
         return rc;
     }
     resolve_options(s, &m, ov);
+    s->modality_given = (ov && ov->has_modality) || m.has_modality;
     s->has_manifest = m.present;
     rc = st_strlist_extend(&s->notes, &m.warnings, err);
     if (!rc)
@@ -329,4 +348,33 @@ void st_series_free(st_series *s)
     st_strlist_free(&s->notes);
     s->sessions = NULL;
     s->n_sessions = 0;
+}
+
+int st_series_hints(const st_series *s, st_strlist *hints, st_err *err)
+{
+    int rc = ST_OK;
+    size_t n_files = 0;
+    for (size_t i = 0; i < s->n_sessions; i++)
+        n_files += s->sessions[i].files.count;
+    if (s->modality == ST_MODALITY_PHOTO && !s->modality_given && s->gray16_pngs &&
+        s->gray16_pngs * 2 >= n_files)
+        rc = st_strlist_addf(hints, err,
+                             "%zu of %zu images are 16-bit gray PNGs, read as photos: if they are "
+                             "height maps, use --modality height (or \"modality\": \"height\" in series.json)",
+                             s->gray16_pngs, n_files);
+    if (!rc && s->dates_unknown) {
+        char order[512];
+        size_t len = 0;
+        order[0] = 0;
+        for (size_t i = 0; i < s->n_sessions && len < sizeof order; i++)
+            len += (size_t)snprintf(order + len, sizeof order - len, "%s%s", i ? ", " : "",
+                                    s->sessions[i].files.items[0]);
+        if (len >= sizeof order)
+            snprintf(order + sizeof order - 5, 5, "...");
+        rc = st_strlist_addf(hints, err,
+                             "dates unknown (no date in series.json, the file names or EXIF): sessions "
+                             "in file-name order: %s",
+                             order);
+    }
+    return rc;
 }

@@ -59,6 +59,8 @@ typedef struct st_series {
     st_scan_session *sessions;/* sorted; [0] is the baseline */
     size_t n_sessions;
     st_strlist notes;         /* ignored files, manifest warnings */
+    int modality_given;       /* by --modality or series.json, not the default */
+    size_t gray16_pngs;       /* images that are 16-bit gray PNGs (height maps?) */
 } st_series;
 
 /* Scans `dir`. A bad series.json, an unreadable folder or a folder without
@@ -71,6 +73,11 @@ int st_series_group(st_series *s, const char *const *files, const char *const *d
                     const st_date_source *sources, size_t n, st_err *err);
 
 void st_series_free(st_series *s);
+
+/* Hints for the person running the tool, beside the notes (they are not part
+ * of metrics.json): 16-bit gray PNGs read as photos, dates unknown and the
+ * order used instead. */
+int st_series_hints(const st_series *s, st_strlist *hints, st_err *err);
 
 /* 1 if name ends in .jpg, .jpeg or .png (any case). */
 int st_is_image_name(const char *name);

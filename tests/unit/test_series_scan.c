@@ -41,6 +41,18 @@ static void test_dates(void)
     CHECK(st_date_from_filename("IMG_20261340.jpg", out) == -1);     /* month 13 */
     CHECK(st_date_from_filename("session1.jpg", out) == -1);
     CHECK(!st_date_from_filename("x_19991231.jpeg", out) && !strcmp(out, "1999-12-31"));
+    /* More spellings (issue 21): underscores and the European DD.MM.YYYY. */
+    CHECK(!st_date_from_filename("2026_01_05.jpg", out) && !strcmp(out, "2026-01-05"));
+    CHECK(!st_date_from_filename("P7 05.01.2026.jpg", out) && !strcmp(out, "2026-01-05"));
+    CHECK(st_date_from_filename("31.02.2026.jpg", out) == -1);      /* no such day */
+    CHECK(st_date_from_filename("105.01.2026.jpg", out) == -1);     /* a longer digit run */
+    /* Natural order of undated names: numbers by value, ties fixed. */
+    CHECK(st_natural_cmp("visit9.jpg", "visit10.jpg") < 0);
+    CHECK(st_natural_cmp("visit10.jpg", "visit9.jpg") > 0);
+    CHECK(st_natural_cmp("a2b10", "a2b9") > 0);
+    CHECK(st_natural_cmp("img01.jpg", "img1.jpg") != 0);
+    CHECK(st_natural_cmp("b.jpg", "a.jpg") > 0);
+    CHECK(st_natural_cmp("x", "x") == 0);
     CHECK(!st_date_from_exif("2026:01:05 10:11:12", out) && !strcmp(out, "2026-01-05"));
     CHECK(st_date_from_exif("0000:00:00 00:00:00", out) == -1);
     CHECK(st_date_from_exif("", out) == -1);
