@@ -16,3 +16,7 @@ const char *__lsan_default_suppressions(void)
 }
 const char *__asan_default_options(void);
 const char *__asan_default_options(void) { return "fast_unwind_on_malloc=0"; }
+/* The suppressions' statistics would be printed to stderr at exit, where
+ * the CLI promises one line per error. */
+const char *__lsan_default_options(void);
+const char *__lsan_default_options(void) { return "print_suppressions=0"; }

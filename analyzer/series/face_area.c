@@ -116,7 +116,7 @@ static void area_polygon(const frame *f, const char *area, st_mask *m, int clear
 {
     if (clear)
         memset(m->px, 0, (size_t)m->w * m->h);
-    pt p[24];
+    pt p[32]; /* the whole face takes 27: 17 on the jaw, 10 above the brows */
     int n = 0;
     if (!strcmp(area, "forehead")) {
         /* from just above the brows to 0.45 d higher (the skin test then

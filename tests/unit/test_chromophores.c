@@ -225,6 +225,7 @@ static void test_threads_gain(void)
     CHECK_NEAR(encode(exp(-mhs[2])), 0.4, 1e-12);
     st_image *bad = NULL;
     st_image_new(4, 4, 1, &bad, &err);
+    st_chromo_free(&a);
     CHECK_EQ_INT(st_chromophores(bad, NULL, &a, &err), ST_EINVAL);
     memset(mask, 0, 53 * 97);
     st_chromo c;
@@ -265,7 +266,10 @@ static void test_map(void)
     unsigned hc = st_chromo_map_colour(ST_CHROMO_HAEMOGLOBIN, 0.75);
     CHECK(((hc >> 16) & 255) > 2 * ((hc >> 8) & 255)); /* red */
     CHECK_EQ_INT(st_chromo_map_key(ST_CHROMO_HAEMOGLOBIN, 64, 8, &key, &err), ST_OK);
+    st_image_free(m);
+    m = NULL;
     CHECK_EQ_INT(st_chromo_map(d, 7, NULL, 0, &m, &err), ST_EINVAL);
+    st_image_free(m);
     st_image_free(key);
     st_image_free(d);
 }
