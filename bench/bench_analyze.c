@@ -51,14 +51,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_analyze SERIES_DIR OUT [THREADS]\n");
         return 2;
     }
-    st_analyze_opts o = {0};
+    st_pipeline_opts o = {0};
     o.threads = argc > 3 ? atoi(argv[3]) : 2;
     size_t n_photos;
     double decode = decode_all(argv[1], &n_photos);
-    st_analyze_result r;
+    st_pipeline_result r;
     st_err err = {0};
     double t0 = now();
-    int rc = st_analyze_series(argv[1], argv[2], &o, &r, &err);
+    int rc = st_pipeline_run(argv[1], argv[2], &o, &r, NULL, &err);
     double wall = now() - t0;
     if (rc) {
         fprintf(stderr, "bench_analyze: %s\n", err.msg);
@@ -83,6 +83,6 @@ int main(int argc, char **argv)
     printf("total %.3f s wall, %.3f s per photo (target <= 1.0)\n", wall, n_photos ? wall / n_photos : 0);
     printf("plain decoding of the same photos: %.3f s (%.3f s per photo); analyze / decode = %.1f\n", decode,
            n_photos ? decode / n_photos : 0, decode > 0 ? wall / decode : 0);
-    st_analyze_result_free(&r);
+    st_pipeline_result_free(&r);
     return 0;
 }

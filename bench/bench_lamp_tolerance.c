@@ -3,7 +3,7 @@
  * 4 %, wrinkles.depth_index 6 %)? The same generated skin (samples/generator)
  * is photographed under the baseline's lamp and under lamps turned in
  * azimuth or raised/lowered, each photo measured on its own
- * (st_measure_image, as `skintrack metrics`), and the change from the
+ * (st_measure_one, as `skintrack metrics`), and the change from the
  * baseline's photo printed per metric: the mean and the largest |change|
  * over the skins. Also printed: the turn st_lamp_turn reads for each lamp.
  * Usage: bench_lamp_tolerance [n_skins (3)] [tmp dir (/tmp)] */
@@ -66,12 +66,12 @@ static int shoot(const skingen_skin *skin, uint64_t seed, double az, double sl, 
 
 static int measure(const char *path, double v[NM], st_err *err)
 {
-    st_measure_image_opts o = {0};
+    st_measure_one_opts o = {0};
     o.ov.has_pixel_mm = 1;
     o.ov.pixel_mm = PMM;
     o.threads = 2;
     st_session_result r = {0};
-    int rc = st_measure_image(path, &o, &r, err);
+    int rc = st_measure_one(path, &o, &r, err);
     for (int k = 0; k < NM; k++) {
         const st_metric *m = rc ? NULL : st_metric_set_find(&r.metrics, names[k]);
         v[k] = m ? m->value : NAN;

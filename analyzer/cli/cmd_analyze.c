@@ -7,7 +7,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/shared_opts.h"
-#include "series/analyze.h"
+#include "skintrack/skintrack.h"
 #include "series/batch_plan.h"
 
 /* A one-line progress bar on a terminal only. */
@@ -79,12 +79,11 @@ int cmd_analyze(int argc, char **argv)
         o.progress = show_progress;
     char when[32];
     o.run_date = cli_run_date(when, sizeof when);
-    st_analyze_result res;
+    st_analysis *res = NULL;
     st_err err = {0};
     cli_signals_remove_temporaries();
     int rc = st_analyze_series(dir, out, &o, &res, &err);
     if (rc) {
-        st_analyze_result_free(&res);
         size_t n_images, n_series;
         st_folder_survey(dir, &n_images, &n_series);
         if (!n_images && n_series)
@@ -92,12 +91,13 @@ int cmd_analyze(int argc, char **argv)
                             "try skintrack batch %s)", err.msg, n_series, dir);
         return cli_fail(cli_exit_for(rc), "%s", err.msg);
     }
-    for (size_t k = 0; k < res.notes.count; k++)
-        cli_note("note: %s", res.notes.items[k]);
-    for (size_t k = 0; k < res.failures.count; k++)
-        cli_line("%s: %s", dir, res.failures.items[k]);
-    cli_note("%s: %zu sessions, %zu failed; results in %s", dir, res.n_sessions, res.n_failed, out);
-    int status = res.n_failed ? EXIT_SOME_FAILED : EXIT_ALL_DONE;
-    st_analyze_result_free(&res);
+    for (int k = 0; st_analysis_note(res, k); k++)
+        cli_note("note: %s", st_analysis_note(res, k));
+    int n_failed = 0;
+    for (; st_analysis_failure(res, n_failed); n_failed++)
+        cli_line("%s: %s", dir, st_analysis_failure(res, n_failed));
+    cli_note("%s: %d sessions, %d failed; results in %s", dir, st_analysis_sessions(res), n_failed, out);
+    int status = n_failed ? EXIT_SOME_FAILED : EXIT_ALL_DONE;
+    st_analysis_free(res);
     return status;
 }

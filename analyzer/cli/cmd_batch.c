@@ -10,7 +10,6 @@
 #include "cli/options.h"
 #include "cli/shared_opts.h"
 #include "cli/progress_bar.h"
-#include "series/analyze.h"
 #include "series/batch.h"
 #include "series/batch_plan.h"
 
@@ -36,17 +35,16 @@ typedef struct batch_cli {
  * -j is left out on purpose: results do not depend on it. */
 static void options_text(const st_analyze_opts *o, char *buf, size_t len)
 {
-    const st_series_overrides *ov = &o->ov;
     int n = snprintf(buf, len, "max-pixels=%llu", (unsigned long long)o->max_pixels);
-    if (ov->has_pixel_mm && n < (int)len)
-        n += snprintf(buf + n, len - (size_t)n, " pixel-mm=%.9g", ov->pixel_mm);
-    if (ov->has_roi && n < (int)len)
-        n += snprintf(buf + n, len - (size_t)n, " roi=%d,%d,%d,%d", ov->roi[0], ov->roi[1],
-                      ov->roi[2], ov->roi[3]);
-    if (ov->has_modality && n < (int)len)
-        n += snprintf(buf + n, len - (size_t)n, " modality=%s", st_modality_name(ov->modality));
-    if (ov->has_height_scale && n < (int)len)
-        snprintf(buf + n, len - (size_t)n, " height-scale=%.9g", ov->height_um_per_unit);
+    if (o->has_pixel_mm && n < (int)len)
+        n += snprintf(buf + n, len - (size_t)n, " pixel-mm=%.9g", o->pixel_mm);
+    if (o->has_roi && n < (int)len)
+        n += snprintf(buf + n, len - (size_t)n, " roi=%d,%d,%d,%d", o->roi[0], o->roi[1],
+                      o->roi[2], o->roi[3]);
+    if (o->has_modality && n < (int)len)
+        n += snprintf(buf + n, len - (size_t)n, " modality=%s", st_modality_name(o->modality));
+    if (o->has_height_scale && n < (int)len)
+        snprintf(buf + n, len - (size_t)n, " height-scale=%.9g", o->height_um_per_unit);
 }
 
 /* Series run on several threads: their lines and the bar take turns. */
@@ -66,16 +64,16 @@ static int analyze_one(const char *series_dir, const char *out_dir, int threads,
     st_analyze_opts o = b->analyze;
     o.threads = threads;
     o.progress = NULL; /* the batch draws its own bar */
-    st_analyze_result res;
+    st_analysis *res = NULL;
     int rc = st_analyze_series(series_dir, out_dir, &o, &res, err);
     /* Every failed session by its series, photo and cause (SPEC: each named on stderr). */
     pthread_mutex_lock(&print_lock);
-    if (!rc && res.failures.count)
+    if (!rc && st_analysis_failure(res, 0))
         cli_progress_clear(&b->bar);
-    for (size_t k = 0; !rc && k < res.failures.count; k++)
-        cli_line("series %s: %s", series_name(series_dir), res.failures.items[k]);
+    for (int k = 0; !rc && st_analysis_failure(res, k); k++)
+        cli_line("series %s: %s", series_name(series_dir), st_analysis_failure(res, k));
     pthread_mutex_unlock(&print_lock);
-    st_analyze_result_free(&res);
+    st_analysis_free(res);
     return rc;
 }
 

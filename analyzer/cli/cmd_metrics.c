@@ -7,8 +7,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/shared_opts.h"
-#include "report/json_writer.h"
-#include "series/measure_image.h"
+#include "skintrack/skintrack.h"
 
 typedef struct metrics_args {
     st_analyze_opts shared;
@@ -38,22 +37,30 @@ int cmd_metrics(int argc, char **argv)
         return cli_fail(EXIT_BAD_USAGE, "metrics: usage: skintrack metrics IMAGE [--json] [--raw]");
     const char *path = argv[first];
     st_analyze_opts shared = args.shared;
-    st_measure_image_opts o = {0};
+    st_measure_opts o;
+    st_measure_opts_init(&o);
     o.raw = args.raw;
-    o.ov = shared.ov;
+    o.has_pixel_mm = shared.has_pixel_mm;
+    o.has_roi = shared.has_roi;
+    o.has_modality = shared.has_modality;
+    o.has_height_scale = shared.has_height_scale;
+    o.pixel_mm = shared.pixel_mm;
+    memcpy(o.roi, shared.roi, sizeof o.roi);
+    o.modality = shared.modality;
+    o.height_um_per_unit = shared.height_um_per_unit;
     o.max_pixels = shared.max_pixels;
     o.max_memory = shared.max_memory;
     o.threads = shared.threads;
-    st_session_result r;
+    st_measurement *m;
     st_err err;
-    if (st_measure_image(path, &o, &r, &err))
+    if (st_measure_image(path, &o, &m, &err))
         return cli_fail(cli_exit_for(err.code), "%s", err.msg);
-    st_modality mod = o.ov.has_modality ? o.ov.modality : ST_MODALITY_PHOTO;
-    char *text = st_image_json_render(&r, path, st_modality_name(mod), &err);
-    st_session_result_free(&r);
-    if (!text)
+    char *text;
+    int rc = st_measurement_json(m, &text, &err);
+    st_measurement_free(m);
+    if (rc)
         return cli_fail(EXIT_INTERNAL, "%s", err.msg);
     puts(text);
-    free(text);
+    st_free(text);
     return EXIT_ALL_DONE;
 }

@@ -124,23 +124,23 @@ int cli_shared_apply(const cli_option *opt, const char *v, st_analyze_opts *o)
     if (!strcmp(name, "pixel-mm")) {
         if (number(a, v, ST_PIXEL_MM_MIN, ST_PIXEL_MM_MAX, "a plausible pixel size in mm", &d))
             return -1;
-        o->ov.has_pixel_mm = 1;
-        o->ov.pixel_mm = d;
+        o->has_pixel_mm = 1;
+        o->pixel_mm = d;
     } else if (!strcmp(name, "height-scale")) {
         if (number(a, v, ST_HEIGHT_SCALE_MIN, ST_HEIGHT_SCALE_MAX, "a plausible height scale in um per unit", &d))
             return -1;
-        o->ov.has_height_scale = 1;
-        o->ov.height_um_per_unit = d;
+        o->has_height_scale = 1;
+        o->height_um_per_unit = d;
     } else if (!strcmp(name, "roi")) {
-        if (parse_roi(v, o->ov.roi))
+        if (parse_roi(v, o->roi))
             return -1;
-        o->ov.has_roi = 1;
+        o->has_roi = 1;
     } else if (!strcmp(name, "modality")) {
-        if (st_modality_parse(v, &o->ov.modality)) {
+        if (st_modality_parse(v, &o->modality)) {
             cli_fail(EXIT_BAD_USAGE, "--modality: '%s' is not photo, height or stereo", v);
             return -1;
         }
-        o->ov.has_modality = 1;
+        o->has_modality = 1;
     } else if (!strcmp(name, "max-pixels")) {
         long long n;
         if (whole(v, 1, 1000000000000000000ll, &n)) {

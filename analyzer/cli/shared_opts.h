@@ -3,7 +3,7 @@
 #ifndef ST_CLI_SHARED_OPTS_H
 #define ST_CLI_SHARED_OPTS_H
 
-#include "series/analyze.h"
+#include "skintrack/skintrack.h"
 
 struct cli_option;
 

@@ -33,6 +33,7 @@ const char *st_status_name(int code)
     case ST_ENOMEM: return "out of memory";
     case ST_EREGISTER: return "registration failed";
     case ST_EINTERNAL: return "internal error";
+    case ST_ENOTFOUND: return "not found";
     default: return "unknown error";
     }
 }

@@ -325,7 +325,7 @@ static int write_outputs(analyze_ctx *c, st_err *err)
 
 static void fill_result(analyze_ctx *c)
 {
-    st_analyze_result *r = c->res;
+    st_pipeline_result *r = c->res;
     st_err e;
     r->n_sessions = c->result.n_sessions;
     for (size_t i = 0; i < c->result.n_sessions; i++) {
@@ -371,8 +371,9 @@ static int setup(analyze_ctx *c, const char *dir, const char *out, st_err *err)
     c->res->times.scan += st_now() - t;
     if (rc)
         return rc;
-    snprintf(c->out, sizeof c->out, "%s", out);
-    rc = prepare_out(c->series.dir, out, !c->opts->no_images, err);
+    snprintf(c->out, sizeof c->out, "%s", out ? out : "");
+    if (out)
+        rc = prepare_out(c->series.dir, out, !c->opts->no_images, err);
     if (!rc)
         rc = st_strlist_extend(&c->res->notes, &c->series.notes, err);
     if (!rc)
@@ -433,33 +434,54 @@ static int run(analyze_ctx *c, st_err *err)
     return rc;
 }
 
-int st_analyze_series(const char *dir, const char *out, const st_analyze_opts *opts,
-                      st_analyze_result *result, st_err *err)
+int st_pipeline_run(const char *dir, const char *out, const st_pipeline_opts *opts,
+                    st_pipeline_result *result, st_pipeline_kept *kept, st_err *err)
 {
-    static const st_analyze_opts defaults;
-    st_analyze_result local;
+    static const st_pipeline_opts defaults;
+    st_pipeline_opts quiet;
+    st_pipeline_result local;
     analyze_ctx c;
     memset(&c, 0, sizeof c);
     c.opts = opts ? opts : &defaults;
+    if (!out) { /* write nothing */
+        quiet = *c.opts;
+        quiet.no_images = quiet.no_report = 1;
+        c.opts = &quiet;
+    }
     c.res = result ? result : &local;
     memset(c.res, 0, sizeof *c.res);
+    if (kept)
+        memset(kept, 0, sizeof *kept);
     double t0 = st_now();
     int rc = setup(&c, dir, out, err);
     if (!rc)
         rc = run(&c, err);
-    if (!rc)
+    if (!rc && out)
         rc = write_outputs(&c, err);
     if (!rc)
         fill_result(&c);
     c.res->times.total = st_now() - t0;
+    if (!rc && kept) { /* moved out: ctx_free leaves them alone */
+        kept->series = c.series;
+        kept->result = c.result;
+        kept->result.series = &kept->series;
+        memset(&c.series, 0, sizeof c.series);
+        memset(&c.result, 0, sizeof c.result);
+    }
     ctx_free(&c);
     if (!result)
-        st_analyze_result_free(&local);
+        st_pipeline_result_free(&local);
     return rc;
 }
 
-void st_analyze_result_free(st_analyze_result *r)
+void st_pipeline_result_free(st_pipeline_result *r)
 {
     st_strlist_free(&r->failures);
     st_strlist_free(&r->notes);
+}
+
+void st_pipeline_kept_free(st_pipeline_kept *k)
+{
+    st_series_result_free(&k->result);
+    st_series_free(&k->series);
 }

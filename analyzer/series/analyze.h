@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "series/result.h"
 #include "series/scan.h"
 #include "series/strlist.h"
 #include "skintrack/skintrack.h"
@@ -18,7 +19,7 @@ typedef struct st_stage_times {
     double detect_family[5]; /* pores, scars, wrinkles, pigment, redness */
 } st_stage_times;
 
-typedef struct st_analyze_opts {
+typedef struct st_pipeline_opts {
     st_series_overrides ov; /* command-line values over series.json */
     uint64_t max_pixels;    /* 0: ST_DEFAULT_MAX_PIXELS */
     uint64_t max_memory;    /* bytes one image may cost; 0: st_default_max_memory() */
@@ -32,23 +33,33 @@ typedef struct st_analyze_opts {
     /* Called after each photo (on the calling thread); may be NULL. */
     void (*progress)(void *ctx, size_t done, size_t total, const char *file);
     void *progress_ctx;
-} st_analyze_opts;
+} st_pipeline_opts;
 
-typedef struct st_analyze_result {
+typedef struct st_pipeline_result {
     size_t n_sessions, n_failed, n_photos;
     st_strlist failures;    /* "session 2 (IMG_0412.jpg): registration: ..." */
     st_strlist notes;       /* ignored files, manifest warnings, ROI notes */
     st_stage_times times;
-} st_analyze_result;
+} st_pipeline_result;
+
+/* The measured series handed over to the caller (the public st_analysis):
+ * result.series points at series. Free with st_pipeline_kept_free. */
+typedef struct st_pipeline_kept {
+    st_series series;
+    st_series_result result;
+} st_pipeline_kept;
 
 /* Analyses the series in `dir` into `out` (created if missing; must not be
  * the series folder or inside it): metrics.json, metrics.csv, images/.
+ * out NULL: nothing is written (no images, no report). kept, when not NULL,
+ * receives the measured series on success (zeroed on error).
  * Returns ST_OK when the outputs were written, even if sessions failed
  * (result->n_failed > 0, each named in result->failures); an error when the
  * input cannot be read (ST_EIO, ST_EINVAL, ST_EFORMAT), output cannot be
  * written (ST_EIO) or on a bug (ST_EINTERNAL). result may be NULL. */
-int st_analyze_series(const char *dir, const char *out, const st_analyze_opts *opts,
-                      st_analyze_result *result, st_err *err);
-void st_analyze_result_free(st_analyze_result *r);
+int st_pipeline_run(const char *dir, const char *out, const st_pipeline_opts *opts,
+                    st_pipeline_result *result, st_pipeline_kept *kept, st_err *err);
+void st_pipeline_result_free(st_pipeline_result *r);
+void st_pipeline_kept_free(st_pipeline_kept *k);
 
 #endif

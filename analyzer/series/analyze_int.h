@@ -35,7 +35,7 @@ typedef struct shot_state {
 } shot_state;
 
 typedef struct analyze_ctx {
-    const st_analyze_opts *opts;
+    const st_pipeline_opts *opts;
     st_series series;
     st_series_result result;
     shot_state **shots;        /* [session][file or 0 for stereo] */
@@ -58,7 +58,7 @@ typedef struct analyze_ctx {
     int remodel_session;       /* latest session that passed pass 1; -1 none */
     int fam_present[ST_FAM_COUNT]; /* the family was measured in both sessions */
     int output_failed;         /* an output could not be written: the run stops */
-    st_analyze_result *res;
+    st_pipeline_result *res;
 } analyze_ctx;
 
 static inline double st_now(void)

@@ -12,15 +12,8 @@
 #include "series/strlist.h"
 #include "skintrack/skintrack.h"
 
-typedef enum st_modality {
-    ST_MODALITY_PHOTO = 0,
-    ST_MODALITY_HEIGHT = 1,
-    ST_MODALITY_STEREO = 2
-} st_modality;
-
-const char *st_modality_name(st_modality m);
-/* 0 and *out set for "photo" | "height" | "stereo", else -1. */
-int st_modality_parse(const char *s, st_modality *out);
+/* st_modality, st_modality_name and st_modality_parse are public
+ * (skintrack/skintrack.h). */
 
 #define ST_TEXT_MAX 128
 #define ST_MAX_ADJUNCTS 8
@@ -30,11 +23,8 @@ int st_modality_parse(const char *s, st_modality *out);
  * line): a value outside is refused, naming it and the range. A skin pixel
  * from 0.1 um (microscopy) to 10 mm; a needle up to 10 mm (pens reach 2.5);
  * a height unit from 1 pm to 1 cm per count. */
-#define ST_PIXEL_MM_MIN 1e-4
-#define ST_PIXEL_MM_MAX 10.0
 #define ST_NEEDLE_MM_MAX 10.0
-#define ST_HEIGHT_SCALE_MIN 1e-6
-#define ST_HEIGHT_SCALE_MAX 1e4
+/* ST_PIXEL_MM_MIN/MAX and ST_HEIGHT_SCALE_MIN/MAX: skintrack/skintrack.h */
 
 typedef struct st_treatment {
     int present;

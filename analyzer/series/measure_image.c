@@ -29,7 +29,7 @@ static int crop_roi(const char *path, st_image **img, const int roi[4], st_err *
 }
 
 /* Photo: (rgb, surface) = flattened or, under --raw, as given. */
-static int photo_surface(const st_measure_image_opts *o, st_image **rgb, st_image **surface,
+static int photo_surface(const st_measure_one_opts *o, st_image **rgb, st_image **surface,
                          st_err *err)
 {
     if (!o->raw) {
@@ -40,7 +40,7 @@ static int photo_surface(const st_measure_image_opts *o, st_image **rgb, st_imag
     return st_luminance_image(*rgb, surface, err);
 }
 
-int st_measure_image(const char *path, const st_measure_image_opts *o, st_session_result *out,
+int st_measure_one(const char *path, const st_measure_one_opts *o, st_session_result *out,
                      st_err *err)
 {
     memset(out, 0, sizeof *out);

@@ -7,18 +7,18 @@
 
 #include "series/result.h"
 
-typedef struct st_measure_image_opts {
+typedef struct st_measure_one_opts {
     st_series_overrides ov; /* pixel size, ROI, modality, height scale */
     uint64_t max_pixels;    /* 0: default */
     uint64_t max_memory;    /* bytes; 0: default */
     int threads;            /* <= 0: all cores */
     int raw;                /* SPEC's --raw: no flattening or colour normalisation,
                                the whole image as ROI */
-} st_measure_image_opts;
+} st_measure_one_opts;
 
 /* Fills out->quality, out->metrics, out->det (image pixels) and out->psd.
  * Free with st_session_result_free. */
-int st_measure_image(const char *path, const st_measure_image_opts *o, st_session_result *out,
+int st_measure_one(const char *path, const st_measure_one_opts *o, st_session_result *out,
                      st_err *err);
 
 #endif

@@ -36,7 +36,9 @@ typedef enum st_status {
     ST_ETOOBIG = 4,    /* over a size limit (e.g. --max-pixels) */
     ST_ENOMEM = 5,     /* allocation failed */
     ST_EREGISTER = 6,  /* registration failed */
-    ST_EINTERNAL = 7   /* a bug: should not happen */
+    ST_EINTERNAL = 7,  /* a bug: should not happen */
+    ST_ENOTFOUND = 8   /* no such value: metric not measured, change withheld,
+                          session failed or out of range */
 } st_status;
 
 /* Error detail: the code and one line that names the file and the cause. */
@@ -148,6 +150,119 @@ ST_API int st_image_load_mem(const void *data, size_t size, const char *name,
  * subsampling: colour is measured), 8-bit. Errors: ST_EINVAL, ST_EIO. */
 ST_API int st_image_save_png(const st_image *img, const char *path, int bit_depth, st_err *err);
 ST_API int st_image_save_jpeg(const st_image *img, const char *path, int quality, st_err *err);
+
+/* ---- series analysis (analyzer/api/analysis.c) ---------------------------
+ * What `skintrack analyze` does, as a library call. */
+
+/* How a series was imaged (series.json "modality"). */
+typedef enum st_modality {
+    ST_MODALITY_PHOTO = 0,  /* colour photos */
+    ST_MODALITY_HEIGHT = 1, /* 16-bit gray height maps */
+    ST_MODALITY_STEREO = 2  /* sets of photos under known lights */
+} st_modality;
+
+/* "photo", "height", "stereo". */
+ST_API const char *st_modality_name(st_modality m);
+/* 0 and *out set for "photo" | "height" | "stereo", else -1. */
+ST_API int st_modality_parse(const char *name, st_modality *out);
+
+/* Plausible ranges of pixel_mm (0.1 um .. 10 mm) and height_um_per_unit
+ * (1 pm .. 1 cm per count); a value outside is refused. */
+#define ST_PIXEL_MM_MIN 1e-4
+#define ST_PIXEL_MM_MAX 10.0
+#define ST_HEIGHT_SCALE_MIN 1e-6
+#define ST_HEIGHT_SCALE_MAX 1e4
+
+/* Options of an analysis. Start from st_analyze_opts_init (the CLI's
+ * defaults); a has_* flag set to 1 makes its value override series.json. */
+typedef struct st_analyze_opts {
+    int has_pixel_mm, has_roi, has_modality, has_height_scale;
+    double pixel_mm;          /* size of one pixel in mm (--pixel-mm) */
+    int roi[4];               /* x, y, w, h in baseline pixels (--roi) */
+    st_modality modality;     /* --modality */
+    double height_um_per_unit;/* micrometres per height-map count (--height-scale) */
+    uint64_t max_pixels;      /* 0: ST_DEFAULT_MAX_PIXELS */
+    uint64_t max_memory;      /* bytes one image may cost; 0: st_default_max_memory() */
+    int threads;              /* <= 0: all cores */
+    int no_images;            /* 1: do not write images/ */
+    int no_report;            /* 1: do not write report.html and report.pdf */
+    const char *face_model;   /* dlib's 68-point landmark model; NULL: the default path */
+    const char *run_date;     /* date of analysis printed in the reports; NULL: "not
+                                 recorded" (never in metrics.json) */
+    /* Called after each photo, on the calling thread; may be NULL. */
+    void (*progress)(void *ctx, size_t done, size_t total, const char *file);
+    void *progress_ctx;
+} st_analyze_opts;
+
+/* The measured series (opaque). */
+typedef struct st_analysis st_analysis;
+
+ST_API void st_analyze_opts_init(st_analyze_opts *opts);
+
+/* Analyses the series folder series_dir. out_dir: where metrics.json,
+ * metrics.csv, images/ and the reports go (created if missing; not inside
+ * the series folder); NULL: nothing is written. opts NULL: the defaults.
+ * Returns ST_OK with *result set even when sessions failed (see
+ * st_analysis_failure); an error code and err->msg when the series cannot be
+ * read or the outputs cannot be written (then *result is NULL). */
+ST_API int st_analyze_series(const char *series_dir, const char *out_dir,
+                             const st_analyze_opts *opts, st_analysis **result, st_err *err);
+
+/* Number of sessions, the baseline being session 0. */
+ST_API int st_analysis_sessions(const st_analysis *a);
+/* 1 if the session failed (left out of the trend), 0 if not, -1 out of range. */
+ST_API int st_analysis_session_failed(const st_analysis *a, int session);
+/* The value of a metric ("roughness.sq", as in metrics.json) in a session:
+ * ST_OK, or ST_ENOTFOUND (not measured, session failed or out of range),
+ * ST_EINVAL (NULL argument). The value is not rounded (metrics.json prints
+ * 6 significant digits) and may be NaN where metrics.json says null. */
+ST_API int st_analysis_value(const st_analysis *a, int session, const char *metric, double *value);
+/* Percent change of a metric versus the baseline: ST_ENOTFOUND for the
+ * baseline itself, a failed session, an unmeasured metric, or a change
+ * withheld (metrics.json "withheld"; st_analysis_withheld says why). */
+ST_API int st_analysis_change(const st_analysis *a, int session, const char *metric, double *pct);
+/* Why the change of a metric is withheld in a session, or NULL. */
+ST_API const char *st_analysis_withheld(const st_analysis *a, int session, const char *metric);
+/* Metric names of a session, k = 0, 1, ... (NULL past the end). */
+ST_API const char *st_analysis_metric_name(const st_analysis *a, int session, int k);
+/* Notes (ignored files, manifest warnings...) and failures ("session 2:
+ * IMG_0412.jpg: registration: ..."), k = 0, 1, ... (NULL past the end). */
+ST_API const char *st_analysis_note(const st_analysis *a, int k);
+ST_API const char *st_analysis_failure(const st_analysis *a, int k);
+ST_API void st_analysis_free(st_analysis *a);
+
+/* ---- one image (analyzer/api/measure.c) ------------------------------------
+ * What `skintrack metrics IMAGE` does: one photo or height map measured on its
+ * own, without registration. */
+typedef struct st_measure_opts {
+    int has_pixel_mm, has_roi, has_modality, has_height_scale;
+    double pixel_mm;
+    int roi[4];               /* measured part of the image (x, y, w, h) */
+    st_modality modality;     /* photo (default) or height; stereo is refused */
+    double height_um_per_unit;
+    uint64_t max_pixels;      /* 0: default */
+    uint64_t max_memory;      /* 0: default */
+    int threads;              /* <= 0: all cores */
+    int raw;                  /* 1: no flattening, the whole image (--raw) */
+} st_measure_opts;
+
+typedef struct st_measurement st_measurement;
+
+ST_API void st_measure_opts_init(st_measure_opts *opts);
+ST_API int st_measure_image(const char *path, const st_measure_opts *opts, st_measurement **result,
+                            st_err *err);
+/* ST_OK or ST_ENOTFOUND, as st_analysis_value. */
+ST_API int st_measurement_value(const st_measurement *m, const char *metric, double *value);
+ST_API const char *st_measurement_metric_name(const st_measurement *m, int k);
+/* The measurement as `skintrack metrics` prints it (a JSON object, no
+ * newline); free with st_free. */
+ST_API int st_measurement_json(const st_measurement *m, char **json, st_err *err);
+ST_API void st_measurement_free(st_measurement *m);
+
+/* Frees a buffer the library returned. */
+ST_API void st_free(void *p);
+
+#include "skintrack/register.h"
 
 #ifdef __cplusplus
 }

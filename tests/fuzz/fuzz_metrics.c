@@ -1,6 +1,6 @@
 /* libFuzzer target: the whole `skintrack metrics` path on small images:
  * decode, quality control, flattening, every surface metric and every
- * detection family (st_measure_image), photo and height modality. */
+ * detection family (st_measure_one), photo and height modality. */
 #include "fuzz_common.h"
 
 #include "series/measure_image.h"
@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     char path[600];
     snprintf(path, sizeof path, "%s/image", dir);
-    st_measure_image_opts o;
+    st_measure_one_opts o;
     memset(&o, 0, sizeof o);
     o.max_pixels = 1u << 16;
     o.threads = 1;
@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     st_session_result r;
     st_err err;
-    int rc = st_measure_image(path, &o, &r, &err);
+    int rc = st_measure_one(path, &o, &r, &err);
     if (rc == ST_OK)
         st_session_result_free(&r);
     else if (err.msg[0] == '\0' || strchr(err.msg, '\n'))
