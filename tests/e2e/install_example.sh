@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The library as a user gets it: `cmake --install` into a temporary prefix,
 # the tree moved elsewhere (skintrack.pc and the CMake package must follow),
-# examples/analyze_series.c built there with CMake (find_package(skintrack))
-# and with pkg-config, run on samples/demo/photo-course; every value and
+# examples/analyze_series.c built there with CMake (find_package(skintrack):
+# skintrack::skintrack and skintrack::static) and with pkg-config, run on samples/demo/photo-course; every value and
 # change it prints must be the one the CLI's metrics.json holds (which rounds
 # to 6 significant digits), and the same metrics, sessions and withheld
 # changes.
@@ -30,6 +30,14 @@ cmake --build "$tmp/ex-cmake" >>"$tmp/ex-cmake.log" 2>&1 || { cat "$tmp/ex-cmake
 ldd "$tmp/ex-cmake/analyze_series" | grep -q "$prefix/.*libskintrack" ||
   { echo "CMake example does not use the installed library"; ldd "$tmp/ex-cmake/analyze_series"; exit 1; }
 
+# ... and with the static library (its dependencies come from the package)
+cmake -S "$ST_SRC_DIR/examples" -B "$tmp/ex-static" -DCMAKE_PREFIX_PATH="$prefix" -DEXAMPLES_STATIC=ON \
+  -DCMAKE_BUILD_TYPE=Release >"$tmp/ex-static.log" 2>&1 || { cat "$tmp/ex-static.log"; exit 1; }
+cmake --build "$tmp/ex-static" >>"$tmp/ex-static.log" 2>&1 || { cat "$tmp/ex-static.log"; exit 1; }
+if ldd "$tmp/ex-static/analyze_series" | grep -q libskintrack; then
+  echo "static example links libskintrack.so"; exit 1
+fi
+
 # 2. pkg-config
 export PKG_CONFIG_PATH="$(dirname "$pc")"
 cflags=$(pkg-config --cflags skintrack)
@@ -43,7 +51,9 @@ cc -std=c17 -Wall -Wextra -Werror $cflags "$ST_SRC_DIR/examples/analyze_series.c
 "$ST_CLI" analyze "$series" -o "$tmp/cli" -j 2 --quiet || [ $? = 1 ]
 "$tmp/ex-cmake/analyze_series" "$series" >"$tmp/cmake.txt"
 "$tmp/analyze_series_pc" "$series" >"$tmp/pc.txt"
-cmp "$tmp/cmake.txt" "$tmp/pc.txt" || { echo "the two builds of the example disagree"; exit 1; }
+"$tmp/ex-static/analyze_series" "$series" >"$tmp/static.txt"
+cmp "$tmp/cmake.txt" "$tmp/pc.txt" || { echo "the CMake and pkg-config builds of the example disagree"; exit 1; }
+cmp "$tmp/cmake.txt" "$tmp/static.txt" || { echo "the shared and static builds of the example disagree"; exit 1; }
 "$tmp/ex-cmake/analyze_series" "$series" roughness.sq
 
 python3 - "$tmp/cli/metrics.json" "$tmp/cmake.txt" <<'PY'
