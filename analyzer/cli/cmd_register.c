@@ -9,8 +9,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/shared_opts.h"
-#include "register/register.h"
-#include "series/load_image.h"
+#include "skintrack/skintrack.h"
 
 static double round_to(double v, double q) { return q * (double)(long long)(v / q + (v < 0 ? -0.5 : 0.5)); }
 

@@ -9,12 +9,7 @@
 
 #include "series/manifest.h"
 
-/* Peak bytes per pixel of `metrics` and `analyze`, for the memory budget
- * checked from the header (SPEC "Bad input"). Measured as peak RSS over
- * pixels with /usr/bin/time: metrics on a 3000x3000 RGB PNG ~54, analyze
- * on a 2000x1500 series ~73 (both with ~25 MB of libraries); 64 is the
- * figure the budget uses. */
-#define ST_PIPELINE_BYTES_PER_PIXEL 64u
+/* ST_PIPELINE_BYTES_PER_PIXEL: skintrack/skintrack.h */
 
 /* max_memory: bytes one image may cost the pipeline, 0 = the default. */
 int st_load_modality_image(const char *path, st_modality mod, double height_um_per_unit,
