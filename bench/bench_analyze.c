@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "core/alloc.h"
-#include "series/analyze.h"
+#include "pipeline/analyze.h"
 #include "series/scan.h"
 
 static double now(void)

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "series/analyze.h"
+#include "pipeline/analyze.h"
 #include "skintrack/skintrack.h"
 
 struct st_analysis {

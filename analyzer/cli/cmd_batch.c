@@ -10,7 +10,7 @@
 #include "cli/options.h"
 #include "cli/shared_opts.h"
 #include "cli/progress_bar.h"
-#include "series/batch.h"
+#include "pipeline/batch.h"
 #include "series/batch_plan.h"
 
 static volatile sig_atomic_t cancel_requested;

@@ -5,7 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "series/batch.h"
+#include "pipeline/batch.h"
 #include "series/results_db.h"
 
 static int on_option(void *ctx, const cli_option *opt, const char *v)

@@ -11,7 +11,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "series/batch.h"
+#include "pipeline/batch.h"
 #include "series/batch_plan.h"
 #include "series/metrics_import.h"
 #include "series/results_db.h"

@@ -1,5 +1,5 @@
 #define _DEFAULT_SOURCE /* realpath */
-#include "series/batch.h"
+#include "pipeline/batch.h"
 
 #include <errno.h>
 #include <limits.h>

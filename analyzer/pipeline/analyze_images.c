@@ -11,7 +11,7 @@
 #include "core/error.h"
 #include "core/image_reduce.h"
 #include "report/chromo_map.h"
-#include "series/analyze_int.h"
+#include "pipeline/analyze_int.h"
 #include "simd/kernels.h"
 
 #define IMG_MAX_SIDE 1600

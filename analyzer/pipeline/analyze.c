@@ -9,7 +9,7 @@
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
-#include "series/analyze.h"
+#include "pipeline/analyze.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -23,7 +23,7 @@
 #include "report/csv_writer.h"
 #include "report/json_writer.h"
 #include "report/report.h"
-#include "series/analyze_int.h"
+#include "pipeline/analyze_int.h"
 #include "series/guidelines.h"
 #include "series/stages.h"
 #include "series/stale_outputs.h"

@@ -1,8 +1,8 @@
 /* Internal state of one series analysis, shared by analyze.c (the order of
  * steps and the outputs) and analyze_shot.c (one photo: load, QC, register,
  * then measure). */
-#ifndef ST_SERIES_ANALYZE_INT_H
-#define ST_SERIES_ANALYZE_INT_H
+#ifndef ST_PIPELINE_ANALYZE_INT_H
+#define ST_PIPELINE_ANALYZE_INT_H
 
 #include <time.h>
 
@@ -10,7 +10,7 @@
 #include "metrics/lamp.h"
 #include "register/colorchart.h"
 #include "series/chart_light.h"
-#include "series/analyze.h"
+#include "pipeline/analyze.h"
 #include "series/result.h"
 #include "series/roi.h"
 #include "series/tiles.h"

@@ -13,7 +13,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "metrics/chromophores.h"
-#include "series/analyze_int.h"
+#include "pipeline/analyze_int.h"
 #include "series/load_image.h"
 #include "simd/kernels.h"
 #include "series/stages.h"

@@ -1,8 +1,8 @@
 /* skintrack analyze: one series folder in, measured progress out
  * (SPEC.md, "Outputs of analyze"). The library entry the `analyze` and
  * `batch` commands share. */
-#ifndef ST_SERIES_ANALYZE_H
-#define ST_SERIES_ANALYZE_H
+#ifndef ST_PIPELINE_ANALYZE_H
+#define ST_PIPELINE_ANALYZE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -16,7 +16,7 @@
 
 #include "core/error.h"
 #include "register/register.h"
-#include "series/analyze_int.h"
+#include "pipeline/analyze_int.h"
 
 /* A chart is cut out of the measured patch with this much of its pitch
  * around the patches' box: the card's border and its shadow. */
