@@ -341,7 +341,7 @@ static void fill_result(analyze_ctx *c)
 
 static void ctx_free(analyze_ctx *c)
 {
-    for (size_t i = 0; c->shots && i < c->series.n_sessions; i++) {
+    for (size_t i = 0; c->shots && i < c->n_shot_rows; i++) {
         for (size_t j = 0; c->shots[i] && j < c->n_shots[i]; j++) {
             st_strlist_free(&c->shots[i][j].quality.messages);
             st_chart_light_free(&c->shots[i][j].chart_light);
@@ -381,6 +381,7 @@ static int setup(analyze_ctx *c, const char *dir, const char *out, st_err *err)
     size_t n = c->series.n_sessions;
     c->shots = calloc(n, sizeof *c->shots);
     c->n_shots = calloc(n, sizeof *c->n_shots);
+    c->n_shot_rows = c->shots ? n : 0;
     c->result.sessions = calloc(n, sizeof *c->result.sessions);
     if (!rc && (!c->shots || !c->n_shots || !c->result.sessions))
         rc = st_err_set(err, ST_ENOMEM, "out of memory");

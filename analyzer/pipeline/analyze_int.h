@@ -40,6 +40,8 @@ typedef struct analyze_ctx {
     st_series_result result;
     shot_state **shots;        /* [session][file or 0 for stereo] */
     size_t *n_shots;
+    size_t n_shot_rows;        /* sessions the two above were made for (the series
+                                  itself may move out to the caller first) */
     char out[4096];
     st_image *base;            /* the reference photo, full frame, kept throughout */
     size_t base_shot;          /* which photo of the baseline session it is */
