@@ -203,6 +203,18 @@ static int smooth_field(double *values, const double *seen, int gw, int gh, doub
     return rc;
 }
 
+/* The field's grid from g, and its value at the chart's centre. */
+static void finish(st_chart_light *out, const st_light_grid *g, const double quad[8])
+{
+    out->gw = g->gw;
+    out->gh = g->gh;
+    out->cell = g->cell;
+    out->scale = 1.0;
+    double cx, cy;
+    quad_centre(quad, &cx, &cy);
+    out->at_chart = field_at(out->field, out->gw, out->gh, out->cell, cx, cy);
+}
+
 int st_chart_light_new(const st_light_grid *g, const double quad[8], st_chart_light *out, st_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -213,13 +225,7 @@ int st_chart_light_new(const st_light_grid *g, const double quad[8], st_chart_li
         st_chart_light_free(out);
         return st_err_set(err, ST_ENOMEM, "chart light: out of memory");
     }
-    out->gw = g->gw;
-    out->gh = g->gh;
-    out->cell = g->cell;
-    out->scale = 1.0;
-    double cx, cy;
-    quad_centre(quad, &cx, &cy);
-    out->at_chart = field_at(out->field, out->gw, out->gh, out->cell, cx, cy);
+    finish(out, g, quad);
     return ST_OK;
 }
 
@@ -258,13 +264,7 @@ int st_chart_light_relative(const st_light_grid *base, const st_light_grid *sess
         st_chart_light_free(out);
         return st_err_set(err, ST_ENOMEM, "chart light: out of memory");
     }
-    out->gw = sess->gw;
-    out->gh = sess->gh;
-    out->cell = sess->cell;
-    out->scale = 1.0;
-    double cx, cy;
-    quad_centre(quad, &cx, &cy);
-    out->at_chart = field_at(out->field, out->gw, out->gh, out->cell, cx, cy);
+    finish(out, sess, quad);
     return ST_OK;
 }
 
