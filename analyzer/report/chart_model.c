@@ -263,12 +263,8 @@ int st_chart_psd(const st_rp_model *m, st_chart *c)
     return 0;
 }
 
-unsigned st_colour_scale(int which, double t)
+unsigned st_ramp5(const unsigned s[5], double t)
 {
-    /* Stops sampled from matplotlib's viridis and ColorBrewer YlOrRd. */
-    static const unsigned vir[] = {0x440154, 0x3B528B, 0x21918C, 0x5EC962, 0xFDE725};
-    static const unsigned ylr[] = {0xFFEDA0, 0xFEB24C, 0xFC4E2A, 0xBD0026, 0x67001F};
-    const unsigned *s = which == ST_SCALE_DEPTH ? ylr : vir;
     if (!isfinite(t))
         t = 0;
     t = t < 0 ? 0 : t > 1 ? 1 : t;
@@ -283,4 +279,12 @@ unsigned st_colour_scale(int which, double t)
         out |= (unsigned)lround(a + (bb - a) * f) << sh;
     }
     return out;
+}
+
+unsigned st_colour_scale(int which, double t)
+{
+    /* Stops sampled from matplotlib's viridis and ColorBrewer YlOrRd. */
+    static const unsigned vir[] = {0x440154, 0x3B528B, 0x21918C, 0x5EC962, 0xFDE725};
+    static const unsigned ylr[] = {0xFFEDA0, 0xFEB24C, 0xFC4E2A, 0xBD0026, 0x67001F};
+    return st_ramp5(which == ST_SCALE_DEPTH ? ylr : vir, t);
 }

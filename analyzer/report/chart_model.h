@@ -67,5 +67,9 @@ unsigned st_chart_colour(int i);
  * (pale yellow = shallow to dark red = deep; scars). */
 enum { ST_SCALE_VIRIDIS = 0, ST_SCALE_DEPTH = 1 };
 unsigned st_colour_scale(int which, double t);
+/* 0xRRGGBB at t in [0, 1] (clamped; NaN gives 0) on a ramp of 5 evenly
+ * spaced stops, interpolated per channel (the scales above, the chromophore
+ * maps). */
+unsigned st_ramp5(const unsigned s[5], double t);
 
 #endif

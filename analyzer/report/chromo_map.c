@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "report/chart_model.h"
 
 /* Ranges: densities along the unit vectors of metrics/chromophores.h from
  * the least to the most pigmented skin we expect in calibrated photos: the
@@ -40,21 +41,7 @@ const char *st_chromo_map_label(int which)
 
 unsigned st_chromo_map_colour(int which, double t)
 {
-    const unsigned *s = ramp[which == ST_CHROMO_HAEMOGLOBIN];
-    if (!isfinite(t))
-        t = 0;
-    t = t < 0 ? 0 : t > 1 ? 1 : t;
-    double u = t * 4;
-    int k = (int)u;
-    if (k >= 4)
-        k = 3;
-    double f = u - k;
-    unsigned out = 0;
-    for (int sh = 16; sh >= 0; sh -= 8) {
-        double a = (s[k] >> sh) & 255, b = (s[k + 1] >> sh) & 255;
-        out |= (unsigned)lround(a + (b - a) * f) << sh;
-    }
-    return out;
+    return st_ramp5(ramp[which == ST_CHROMO_HAEMOGLOBIN], t);
 }
 
 /* 256 entries of the ramp over [lo, hi]: the map is a lookup, and a colour

@@ -35,6 +35,7 @@
 #define ST_REPORT_MODEL_H
 
 #include <stddef.h>
+#include "report/chromo_map.h"
 #include "skintrack/skintrack.h"
 
 typedef struct st_rp_pore { double x, y, d_mm; } st_rp_pore;
@@ -70,8 +71,9 @@ typedef struct st_rp_light {
     int relief_comparable; /* 1 or 0; -1 when not given */
 } st_rp_light;
 
-/* chromophore_keys.<name>: the colour key of the melanin / haemoglobin maps. */
-enum { ST_CHROMO_MELANIN, ST_CHROMO_HAEMOGLOBIN, ST_CHROMO_COUNT };
+/* chromophore_keys.<name>: the colour key of the melanin / haemoglobin maps
+ * (ST_CHROMO_MELANIN, ST_CHROMO_HAEMOGLOBIN of report/chromo_map.h). */
+enum { ST_CHROMO_COUNT = 2 };
 typedef struct st_rp_chromo_key {
     int present;
     double min, max;

@@ -29,6 +29,7 @@
 #include "core/error.h"
 #include "register/flatten.h"
 #include "register/register.h"
+#include "series/roi.h"
 #include "simd/kernels.h"
 
 #define GRID_CELLS 96 /* cells along the larger side */
@@ -82,23 +83,6 @@ static int blur_grid(double *g, int gw, int gh, double sigma, int point)
     return 0;
 }
 
-static int inside_quad(const double q[8], double margin, double x, double y)
-{
-    double area = 0;
-    for (int k = 0; k < 4; k++) {
-        int j = (k + 1) % 4;
-        area += q[2 * k] * q[2 * j + 1] - q[2 * j] * q[2 * k + 1];
-    }
-    double sign = area > 0 ? 1.0 : -1.0;
-    for (int k = 0; k < 4; k++) {
-        int j = (k + 1) % 4;
-        double ex = q[2 * j] - q[2 * k], ey = q[2 * j + 1] - q[2 * k + 1], len = hypot(ex, ey);
-        if (len > 0 && sign * (ex * (y - q[2 * k + 1]) - ey * (x - q[2 * k])) / len < -margin)
-            return 0;
-    }
-    return 1;
-}
-
 static void quad_centre(const double q[8], double *cx, double *cy)
 {
     *cx = *cy = 0;
@@ -117,6 +101,9 @@ int st_light_grid_new(const st_image *img, const double quad[8], double margin, 
     int gw = (img->width + b - 1) / b, gh = (img->height + b - 1) / b;
     double *sum = calloc((size_t)gw * gh, sizeof *sum), *cnt = calloc((size_t)gw * gh, sizeof *cnt);
     float *lin = malloc(3 * (size_t)img->width * sizeof *lin);
+    st_quad chart;
+    if (quad)
+        st_quad_prepare(&chart, quad, margin);
     if (!sum || !cnt || !lin) {
         free(sum);
         free(cnt);
@@ -133,7 +120,7 @@ int st_light_grid_new(const st_image *img, const double quad[8], double margin, 
         for (int x = 0; x < img->width; x++) {
             /* clipped pixels say nothing of the light */
             if (p[0][x] >= 0.99f || p[1][x] >= 0.99f || p[2][x] >= 0.99f ||
-                (quad && inside_quad(quad, margin, x, y)))
+                (quad && st_quad_inside(&chart, x, y)))
                 continue;
             size_t c = (size_t)(y / b) * gw + (size_t)(x / b);
             sum[c] += 0.2126 * r[x] + 0.7152 * g[x] + 0.0722 * bl[x];

@@ -76,7 +76,12 @@ int st_mask_from_rect(int w, int h, const int roi[4], st_mask *m, st_err *err)
     return ST_OK;
 }
 
-void st_mask_cut_to_skin(st_mask *m, const double a[9], const st_mask *skin, int f)
+/* Clears every set pixel of m whose point in the session (baseline ->
+ * session by the adjugate of a, session -> baseline) `seen` rejects; a
+ * singular matrix sees nothing. */
+typedef int (*seen_fn)(const void *ctx, double xs, double ys);
+
+static void cut_by_view(st_mask *m, const double a[9], seen_fn seen, const void *ctx)
 {
     double inv[9] = {a[4] * a[8] - a[5] * a[7], a[2] * a[7] - a[1] * a[8], a[1] * a[5] - a[2] * a[4],
                      a[5] * a[6] - a[3] * a[8], a[0] * a[8] - a[2] * a[6], a[2] * a[3] - a[0] * a[5],
@@ -94,41 +99,48 @@ void st_mask_cut_to_skin(st_mask *m, const double a[9], const st_mask *skin, int
             }
             double xs = (inv[0] * x + inv[1] * y + inv[2]) / zs;
             double ys = (inv[3] * x + inv[4] * y + inv[5]) / zs;
-            int bx = (int)floor((xs + 0.5) / f), by = (int)floor((ys + 0.5) / f);
-            if (bx < 0 || by < 0 || bx >= skin->w || by >= skin->h || !skin->px[(size_t)by * skin->w + bx])
+            if (!seen(ctx, xs, ys))
                 row[x] = 0;
         }
     }
+}
+
+typedef struct skin_view {
+    const st_mask *skin;
+    int f;
+} skin_view;
+
+static int on_skin(const void *ctx, double xs, double ys)
+{
+    const skin_view *v = ctx;
+    int bx = (int)floor((xs + 0.5) / v->f), by = (int)floor((ys + 0.5) / v->f);
+    return bx >= 0 && by >= 0 && bx < v->skin->w && by < v->skin->h &&
+           v->skin->px[(size_t)by * v->skin->w + bx];
+}
+
+void st_mask_cut_to_skin(st_mask *m, const double a[9], const st_mask *skin, int f)
+{
+    skin_view v = {skin, f};
+    cut_by_view(m, a, on_skin, &v);
+}
+
+typedef struct frame_view {
+    double lo_x, lo_y, hi_x, hi_y;
+} frame_view;
+
+static int in_frame(const void *ctx, double xs, double ys)
+{
+    const frame_view *v = ctx;
+    return xs >= v->lo_x && xs <= v->hi_x && ys >= v->lo_y && ys <= v->hi_y;
 }
 
 void st_mask_cut_to_view(st_mask *m, const double a[9], int sw, int sh, double margin)
 {
-    /* The inverse (baseline -> session) by the adjugate; a singular matrix
-     * sees nothing. */
-    double inv[9] = {a[4] * a[8] - a[5] * a[7], a[2] * a[7] - a[1] * a[8], a[1] * a[5] - a[2] * a[4],
-                     a[5] * a[6] - a[3] * a[8], a[0] * a[8] - a[2] * a[6], a[2] * a[3] - a[0] * a[5],
-                     a[3] * a[7] - a[4] * a[6], a[1] * a[6] - a[0] * a[7], a[0] * a[4] - a[1] * a[3]};
-    double det = a[0] * inv[0] + a[1] * inv[3] + a[2] * inv[6];
-    double lo_x = margin, lo_y = margin, hi_x = sw - 1 - margin, hi_y = sh - 1 - margin;
-    for (int y = 0; y < m->h; y++) {
-        unsigned char *row = m->px + (size_t)y * m->w;
-        for (int x = 0; x < m->w; x++) {
-            if (!row[x])
-                continue;
-            double zs = inv[6] * x + inv[7] * y + inv[8];
-            if (det == 0 || fabs(zs) < 1e-12) {
-                row[x] = 0;
-                continue;
-            }
-            double xs = (inv[0] * x + inv[1] * y + inv[2]) / zs;
-            double ys = (inv[3] * x + inv[4] * y + inv[5]) / zs;
-            if (!(xs >= lo_x && xs <= hi_x && ys >= lo_y && ys <= hi_y))
-                row[x] = 0;
-        }
-    }
+    frame_view v = {margin, margin, sw - 1 - margin, sh - 1 - margin};
+    cut_by_view(m, a, in_frame, &v);
 }
 
-size_t st_mask_clear_quad(st_mask *m, const double q[8], double margin)
+void st_quad_prepare(st_quad *t, const double q[8], double margin)
 {
     /* Orientation of the quad (corners in either turning order). */
     double area = 0;
@@ -136,34 +148,56 @@ size_t st_mask_clear_quad(st_mask *m, const double q[8], double margin)
         int j = (k + 1) % 4;
         area += q[2 * k] * q[2 * j + 1] - q[2 * j] * q[2 * k + 1];
     }
-    if (area == 0)
-        return 0;
-    double sign = area > 0 ? 1.0 : -1.0, lo_x = q[0], hi_x = q[0], lo_y = q[1], hi_y = q[1];
-    for (int k = 1; k < 4; k++) {
-        lo_x = fmin(lo_x, q[2 * k]);
-        hi_x = fmax(hi_x, q[2 * k]);
-        lo_y = fmin(lo_y, q[2 * k + 1]);
-        hi_y = fmax(hi_y, q[2 * k + 1]);
+    memcpy(t->q, q, sizeof t->q);
+    t->margin = margin;
+    t->sign = area > 0 ? 1.0 : -1.0;
+    t->empty = area == 0;
+    t->lo_x = t->hi_x = q[0];
+    t->lo_y = t->hi_y = q[1];
+    for (int k = 0; k < 4; k++) {
+        int j = (k + 1) % 4;
+        t->ex[k] = q[2 * j] - q[2 * k];
+        t->ey[k] = q[2 * j + 1] - q[2 * k + 1];
+        t->len[k] = hypot(t->ex[k], t->ey[k]);
+        t->lo_x = fmin(t->lo_x, q[2 * k]);
+        t->hi_x = fmax(t->hi_x, q[2 * k]);
+        t->lo_y = fmin(t->lo_y, q[2 * k + 1]);
+        t->hi_y = fmax(t->hi_y, q[2 * k + 1]);
     }
-    int x0 = (int)fmax(0, floor(lo_x - margin)), x1 = (int)fmin(m->w - 1, ceil(hi_x + margin));
-    int y0 = (int)fmax(0, floor(lo_y - margin)), y1 = (int)fmin(m->h - 1, ceil(hi_y + margin));
+}
+
+int st_quad_inside(const st_quad *t, double x, double y)
+{
+    if (t->empty)
+        return 0;
+    /* inside (grown by margin) when within margin of the inner side of
+     * every edge */
+    for (int k = 0; k < 4; k++) {
+        double d = t->len[k] > 0 ? t->sign * (t->ex[k] * (y - t->q[2 * k + 1]) - t->ey[k] * (x - t->q[2 * k])) /
+                                      t->len[k]
+                                 : 0;
+        if (d < -t->margin)
+            return 0;
+    }
+    return 1;
+}
+
+size_t st_mask_clear_quad(st_mask *m, const double q[8], double margin)
+{
+    st_quad t;
+    st_quad_prepare(&t, q, margin);
+    if (t.empty)
+        return 0;
+    int x0 = (int)fmax(0, floor(t.lo_x - margin)), x1 = (int)fmin(m->w - 1, ceil(t.hi_x + margin));
+    int y0 = (int)fmax(0, floor(t.lo_y - margin)), y1 = (int)fmin(m->h - 1, ceil(t.hi_y + margin));
     size_t cleared = 0;
     for (int y = y0; y <= y1; y++)
         for (int x = x0; x <= x1; x++) {
-            /* inside (grown by margin) when within margin of the inner side
-             * of every edge */
-            int inside = 1;
-            for (int k = 0; k < 4 && inside; k++) {
-                int j = (k + 1) % 4;
-                double ex = q[2 * j] - q[2 * k], ey = q[2 * j + 1] - q[2 * k + 1];
-                double len = hypot(ex, ey);
-                double d = len > 0 ? sign * (ex * (y - q[2 * k + 1]) - ey * (x - q[2 * k])) / len : 0;
-                inside = d >= -margin;
-            }
+            if (!st_quad_inside(&t, x, y))
+                continue;
             unsigned char *p = m->px + (size_t)y * m->w + x;
-            cleared += inside && *p;
-            if (inside)
-                *p = 0;
+            cleared += *p;
+            *p = 0;
         }
     return cleared;
 }

@@ -73,6 +73,16 @@ int st_face_area(const st_image *rgb, const char *area, const char *model, st_ma
  * border are treated as unseen (the interpolation kernel's reach). */
 void st_mask_cut_to_view(st_mask *m, const double m_sb[9], int sw, int sh, double margin);
 
+/* A convex quadrilateral (4 corners x, y in either turning order) grown by
+ * margin px, prepared once for many point tests. */
+typedef struct st_quad {
+    double q[8], ex[4], ey[4], len[4];
+    double sign, margin, lo_x, lo_y, hi_x, hi_y; /* hi/lo: the corners' bounding box */
+    int empty; /* zero area: nothing is inside */
+} st_quad;
+void st_quad_prepare(st_quad *t, const double q[8], double margin);
+int st_quad_inside(const st_quad *t, double x, double y);
+
 /* Clears the pixels of m inside the quadrilateral q (4 corners x, y in
  * either turning order, convex) grown by `margin` px; returns how many set
  * pixels it cleared. */
