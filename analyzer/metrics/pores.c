@@ -31,6 +31,7 @@
 #include "core/parallel.h"
 #include "metrics/detect_internal.h"
 #include "metrics/pit_filter.h"
+#include "metrics/pore_area.h"
 #include "metrics/pore_fit.h"
 #include "metrics/pore_follow.h"
 #include "metrics/pore_scales.h"
@@ -173,9 +174,12 @@ typedef struct pore_ctx {
                           * photo's smoothed luminance once its pores are found (a
                           * volume does not care for the smoothing) */
     const float *relief; /* height maps: the surface itself */
+    const float *value;  /* the unsmoothed surface (photo) or pit map (height map):
+                          * the pixels a pore's half-contrast area is read from */
     int w, h;
     double d_min_px, d_max_px;
     float *buf;
+    st_pore_area_buf *area; /* the band's own scratch for st_pore_half_area */
     int rmax_cap;
     ring_dirs dirs;
     int height; /* a height map (µm): pits, no light */
@@ -272,6 +276,13 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
         return 0;
     if (contrast < ARM_RATIO * arm)
         return 0;
+    /* the diameter by SPEC.md: the half-contrast area, between the
+     * centre's level and the ring's, as an equal-area circle */
+    double a_half = st_pore_half_area(c->smooth, c->value, c->w, c->h, cx, cy,
+                                      c->smooth[(size_t)cy * c->w + cx], bg, (int)ceil(r_out),
+                                      c->area);
+    if (!(a_half > 0))
+        return 0;
     double ox = cx, oy = cy, depth = 0, volume = 0;
     if (c->height) {
         st_funnel f;
@@ -282,13 +293,12 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
             return 0;
         if (groove_crossing(c, &f, c->buf))
             return 0;
-        r_rim = f.r_rim;
         ox = f.x;
         oy = f.y;
         depth = f.depth;
         volume = st_funnel_volume(&f);
     }
-    double d = 2.0 * r_rim;
+    double d = 2.0 * sqrt(a_half / M_PI);
     if (d < 0.75 * c->d_min_px || d > 1.25 * c->d_max_px)
         return 0;
     out->x = ox;
@@ -296,7 +306,7 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
     out->d_mm = d;
     out->depth = depth;
     out->volume = volume;
-    *area_px = M_PI * d * d / 4.0; /* the opening, as the diameter */
+    *area_px = a_half; /* the area the diameter stands for */
     return 1;
 }
 
@@ -411,10 +421,14 @@ static void verify_band(void *arg, int b, int e)
 {
     const verify_ctx *v = arg;
     pore_ctx c = *v->c;
+    st_pore_area_buf ab = {0};
+    int ab_ok = st_pore_area_buf_init(&ab, c.rmax_cap) == 0;
     c.buf = malloc(v->buf_len * sizeof *c.buf);
+    c.area = &ab;
     for (int i = b; i < e; i++)
-        v->ok[i] = c.buf && verify(&c, &v->v[i], &v->p[i], &v->area[i]);
+        v->ok[i] = c.buf && ab_ok && verify(&c, &v->v[i], &v->p[i], &v->area[i]);
     free(c.buf);
+    st_pore_area_buf_free(&ab);
 }
 
 /* Verifies every candidate (in parallel bands; each result has its own
@@ -564,8 +578,8 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     /* Uncalibrated: assume pores span 2-16 pixels. */
     double d_min_px = pmm > 0 ? PORE_D_MIN_MM / pmm : 2.0;
     double d_max_px = pmm > 0 ? PORE_D_MAX_MM / pmm : 16.0;
-    pore_ctx c = {in, NULL, NULL, NULL, w, h, d_min_px, d_max_px, NULL, 0, {{{0}}},
-                  in->unit == ST_UNIT_UM, pmm * 1000.0, 0, {0}, {0}};
+    pore_ctx c = {.in = in, .w = w, .h = h, .d_min_px = d_min_px, .d_max_px = d_max_px,
+                  .height = in->unit == ST_UNIT_UM, .um_per_px = pmm * 1000.0};
     ring_dirs_init(c.dirs);
     c.rmax_cap = (int)ceil(3.0 * d_max_px / 2.0) + 4;
     float *copy = NULL, *pit = NULL, *smooth = st_det_get(in, w, h);
@@ -605,10 +619,7 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
         goto done;
     }
     c.smooth = smooth;
-    if (!c.height) { /* the scale space is done with it */
-        st_det_put(in, copy);
-        copy = NULL;
-    }
+    c.value = surf; /* kept to the end: half-contrast areas read its pixels */
     if (contrast_floors(&c, &cl, threads)) {
         rc = st_err_set(err, ST_ENOMEM, "pores: out of memory for the contrast floors");
         goto done;

@@ -1,0 +1,92 @@
+/* Half-contrast area of a pore (see pore_area.h): a flood fill over a
+ * square window around the centre, then the partial pixels. */
+#include "metrics/pore_area.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+int st_pore_area_buf_init(st_pore_area_buf *b, int r_max)
+{
+    b->side = 2 * (r_max > 0 ? r_max : 0) + 3;
+    size_t n = (size_t)b->side * (size_t)b->side;
+    b->mark = malloc(n);
+    b->stack = malloc(n * sizeof *b->stack);
+    if (!b->mark || !b->stack) {
+        st_pore_area_buf_free(b);
+        return -1;
+    }
+    return 0;
+}
+
+void st_pore_area_buf_free(st_pore_area_buf *b)
+{
+    free(b->mark);
+    free(b->stack);
+    b->mark = NULL;
+    b->stack = NULL;
+}
+
+enum { OUTSIDE = 0, INSIDE = 1, BORDER = 2 };
+
+/* |gradient| of s at (x, y) by central differences (one-sided at the
+ * image's edges). */
+static double grad(const float *s, int w, int h, int x, int y)
+{
+    const float *p = s + (size_t)y * w + x;
+    int xl = x > 0, xr = x + 1 < w, yu = y > 0, yd = y + 1 < h;
+    double gx = (xl + xr) ? ((xr ? p[1] : p[0]) - (xl ? p[-1] : p[0])) / (double)(xl + xr) : 0.0;
+    double gy = (yu + yd) ? ((yd ? p[w] : p[0]) - (yu ? p[-w] : p[0])) / (double)(yu + yd) : 0.0;
+    return hypot(gx, gy);
+}
+
+double st_pore_half_area(const float *shape, const float *value, int w, int h, int cx, int cy,
+                         double darkest, double ring, int r_max, st_pore_area_buf *b)
+{
+    const double level = 0.5 * (darkest + ring);
+    const int half = b->side / 2, side = b->side;
+    if (r_max > half - 1 || cx < 0 || cy < 0 || cx >= w || cy >= h ||
+        !(shape[(size_t)cy * w + cx] < level))
+        return -1.0;
+    for (int i = 0; i < side * side; i++)
+        b->mark[i] = OUTSIDE;
+    /* window coordinates: (x - cx + half, y - cy + half) */
+    int top = 0, closed = 1;
+    b->mark[half * side + half] = INSIDE;
+    b->stack[top++] = half * side + half;
+    while (top > 0) {
+        int k = b->stack[--top], wx = k % side, wy = k / side;
+        for (int dy = -1; dy <= 1; dy++)
+            for (int dx = -1; dx <= 1; dx++) {
+                int nx = wx + dx, ny = wy + dy, x = cx + nx - half, y = cy + ny - half;
+                int j = ny * side + nx;
+                if (b->mark[j] != OUTSIDE || x < 0 || y < 0 || x >= w || y >= h)
+                    continue;
+                int r2 = (nx - half) * (nx - half) + (ny - half) * (ny - half);
+                if (shape[(size_t)y * w + x] < level) {
+                    if (r2 > r_max * r_max) { /* runs on past the pore's reach */
+                        closed = 0;
+                        continue;
+                    }
+                    b->mark[j] = INSIDE;
+                    b->stack[top++] = j;
+                } else
+                    b->mark[j] = BORDER;
+            }
+    }
+    if (!closed)
+        return -1.0;
+    /* the floor of the gradient: a level line through a flat pixel is
+     * placed by the value alone (1/256 of the contrast per pixel) */
+    const double g_min = fabs(ring - darkest) / 256.0;
+    double area = 0.0;
+    for (int wy = 0; wy < side; wy++)
+        for (int wx = 0; wx < side; wx++) {
+            if (b->mark[wy * side + wx] == OUTSIDE)
+                continue;
+            int x = cx + wx - half, y = cy + wy - half;
+            double g = fmax(grad(shape, w, h, x, y), g_min);
+            double share = 0.5 + (level - value[(size_t)y * w + x]) / g;
+            area += share < 0 ? 0 : (share > 1 ? 1 : share);
+        }
+    return area;
+}
