@@ -26,6 +26,76 @@ void st_pore_area_buf_free(st_pore_area_buf *b)
     b->stack = NULL;
 }
 
+/* Solves the n x n system m x = r in place (Gaussian elimination with
+ * partial pivoting); 0 when singular. */
+static int solve(double m[6][6], double r[6], int n)
+{
+    for (int c = 0; c < n; c++) {
+        int piv = c;
+        for (int i = c + 1; i < n; i++)
+            if (fabs(m[i][c]) > fabs(m[piv][c]))
+                piv = i;
+        if (!(fabs(m[piv][c]) > 1e-12))
+            return 0;
+        for (int j = 0; j < n; j++) {
+            double t = m[c][j];
+            m[c][j] = m[piv][j];
+            m[piv][j] = t;
+        }
+        double t = r[c];
+        r[c] = r[piv];
+        r[piv] = t;
+        for (int i = c + 1; i < n; i++) {
+            double f = m[i][c] / m[c][c];
+            for (int j = c; j < n; j++)
+                m[i][j] -= f * m[c][j];
+            r[i] -= f * r[c];
+        }
+    }
+    for (int i = n - 1; i >= 0; i--) {
+        for (int j = i + 1; j < n; j++)
+            r[i] -= m[i][j] * r[j];
+        r[i] /= m[i][i];
+    }
+    return 1;
+}
+
+double st_pore_darkest(const float *value, int w, int h, int cx, int cy, double r_fit)
+{
+    const double centre = value[(size_t)cy * w + cx];
+    r_fit = fmax(r_fit, 1.5);
+    int k = (int)floor(r_fit);
+    if (cx - k < 0 || cy - k < 0 || cx + k >= w || cy + k >= h)
+        return centre;
+    /* v ~ a + b x + c y + d x^2 + e y^2 + g x y, (x, y) from the centre */
+    double m[6][6] = {{0}}, r[6] = {0};
+    for (int y = -k; y <= k; y++)
+        for (int x = -k; x <= k; x++) {
+            if (x * x + y * y > r_fit * r_fit)
+                continue;
+            double f[6] = {1, x, y, x * x, y * y, x * y};
+            double v = value[(size_t)(cy + y) * w + cx + x];
+            for (int i = 0; i < 6; i++) {
+                r[i] += f[i] * v;
+                for (int j = 0; j < 6; j++)
+                    m[i][j] += f[i] * f[j];
+            }
+        }
+    if (!solve(m, r, 6))
+        return centre;
+    double a = r[0], b = r[1], c = r[2], d = r[3], e = r[4], g = r[5];
+    /* the vertex: 2d x + g y = -b, g x + 2e y = -c, a minimum when the
+     * Hessian is positive definite */
+    double det = 4.0 * d * e - g * g, x = 0.0, y = 0.0;
+    if (d > 0 && det > 0) {
+        x = (-2.0 * e * b + g * c) / det;
+        y = (-2.0 * d * c + g * b) / det;
+        if (fabs(x) > 0.5 || fabs(y) > 0.5)
+            x = y = 0.0;
+    }
+    return a + b * x + c * y + d * x * x + e * y * y + g * x * y;
+}
+
 enum { OUTSIDE = 0, INSIDE = 1, BORDER = 2 };
 
 /* |gradient| of s at (x, y) by central differences (one-sided at the

@@ -17,6 +17,16 @@ typedef struct st_pore_area_buf {
 int st_pore_area_buf_init(st_pore_area_buf *b, int r_max);
 void st_pore_area_buf_free(st_pore_area_buf *b);
 
+/* The pore's darkest level: a paraboloid fitted by least squares to the
+ * pixels of `value` within r_fit px of (cx, cy) (r_fit >= 1.5: the 3 x 3
+ * pixels at least), taken at its vertex (within half a pixel of the
+ * centre; else at the centre). A fit, rather than the darkest pixel
+ * (pulled down by noise) or a smoothed surface (whose blur lifts a small,
+ * peaked pore's floor: the centre of a funnel 3 px in radius by 22 % at
+ * sigma 0.7 px, which widens its half-contrast region by as much). The
+ * centre's own value when the window leaves the image or the fit fails. */
+double st_pore_darkest(const float *value, int w, int h, int cx, int cy, double r_fit);
+
 /* The half-contrast area (px^2) of the pore whose darkest pixel is
  * (cx, cy): level = (darkest + ring) / 2; the region is the 8-connected
  * pixels of `shape` below the level reached from (cx, cy) within r_max

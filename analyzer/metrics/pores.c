@@ -278,9 +278,9 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
         return 0;
     /* the diameter by SPEC.md: the half-contrast area, between the
      * centre's level and the ring's, as an equal-area circle */
-    double a_half = st_pore_half_area(c->smooth, c->value, c->w, c->h, cx, cy,
-                                      c->smooth[(size_t)cy * c->w + cx], bg, (int)ceil(r_out),
-                                      c->area);
+    double darkest = st_pore_darkest(c->value, c->w, c->h, cx, cy, 0.6 * r_half);
+    double a_half = st_pore_half_area(c->smooth, c->value, c->w, c->h, cx, cy, darkest, bg,
+                                      (int)ceil(r_out), c->area);
     if (!(a_half > 0))
         return 0;
     double ox = cx, oy = cy, depth = 0, volume = 0;
