@@ -9,14 +9,14 @@
  * scales, and each candidate must be round (both Hessian eigenvalues
  * positive, ratio >= 0.35), darker than its ring of background by a margin
  * over the ring's own variability, and darker than the skin's null
- * contrast at its scale allows (contrast_floors()). The diameter is measured, not
- * taken from the scale: the area of the connected pixels darker than half
- * the centre's contrast, as an equal-area circle, is the pore's diameter at
- * half depth; the opening's diameter (where the darkening ends) follows for
- * a smooth funnel, darkness (1 - rho^2)^2 (rho = r / rim radius, the
- * generator's pore model), whose half-depth radius is sqrt(1 - 1/sqrt 2) =
- * 0.541 of the rim's. Height maps differ (see RING_SIGMAS_HEIGHT below):
- * pits on a pit map and a fitted funnel's opening. In a series, the
+ * contrast at its scale allows (contrast_floors()). The diameter is
+ * SPEC.md's, measured, not taken from the scale nor from a model: the
+ * circle with the area of the pore's half-contrast region (pore_area.h),
+ * on the full-resolution pixels. Where the darkening ends, which the
+ * isotropy tests look at, is estimated as for a smooth funnel (1 - rho^2)^2,
+ * whose half-depth radius is ST_FUNNEL_HALF_RADIUS of its rim's. Height
+ * maps differ (see RING_SIGMAS_HEIGHT below): pits on a pit map, judged by
+ * a fitted funnel, measured as photos are. In a series, the
  * baseline's pores are followed in every later session (pore_follow.h),
  * by the volume of the funnel fitted at each one's place. */
 #define _DEFAULT_SOURCE /* M_PI, M_SQRT2 */
@@ -51,7 +51,7 @@
  * pore's fitted funnel (pore_fit.h) must be deeper than PIT_MIN_SLOPE
  * times its radius (a mean wall slope of 14°), and deeper than
  * PIT_ARM_RATIO times the furrows running out of it (a crossing of
- * furrows is not); its opening is the fitted one. On the
+ * furrows is not). On the
  * height course (samples/demo/height-scars: pores 1.5-11 px, 10-70 µm
  * deep, in relief of Sq ~22 µm): recall 0.58 at precision 0.47 (before
  * the pit map: 0.16 at 0.69), the pores missed being the smallest; the
@@ -68,7 +68,6 @@
 #define NULL_POINTS 32   /* per side of the grid the null contrast is sampled on */
 #define MAX_SCALES 32
 #define SMOOTH_SIGMA 0.7 /* px: the measuring surface, and the finest scale */
-#define HALF_DEPTH_RADIUS 0.5412 /* sqrt(1 - 1/sqrt(2)): funnel (1 - rho^2)^2 */
 
 static int cmp_cand(const void *a, const void *b)
 {
@@ -270,7 +269,7 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
     radial(c->smooth, c->w, c->h, cx, cy, 0.6 * r_half, bg, half, &med, &share, &arm);
     if (share < 0.8)
         return 0;
-    double r_rim = r_half / HALF_DEPTH_RADIUS;
+    double r_rim = r_half / ST_FUNNEL_HALF_RADIUS; /* where the darkening ends */
     radial(c->smooth, c->w, c->h, cx, cy, 1.15 * r_rim + 1.0, bg, half, &med, &share, &arm);
     if (share > 0.25)
         return 0;
