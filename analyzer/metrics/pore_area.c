@@ -5,6 +5,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "core/linsolve.h"
+
 int st_pore_area_buf_init(st_pore_area_buf *b, int r_max)
 {
     b->side = 2 * (r_max > 0 ? r_max : 0) + 3;
@@ -24,40 +26,6 @@ void st_pore_area_buf_free(st_pore_area_buf *b)
     free(b->stack);
     b->mark = NULL;
     b->stack = NULL;
-}
-
-/* Solves the n x n system m x = r in place (Gaussian elimination with
- * partial pivoting); 0 when singular. */
-static int solve(double m[6][6], double r[6], int n)
-{
-    for (int c = 0; c < n; c++) {
-        int piv = c;
-        for (int i = c + 1; i < n; i++)
-            if (fabs(m[i][c]) > fabs(m[piv][c]))
-                piv = i;
-        if (!(fabs(m[piv][c]) > 1e-12))
-            return 0;
-        for (int j = 0; j < n; j++) {
-            double t = m[c][j];
-            m[c][j] = m[piv][j];
-            m[piv][j] = t;
-        }
-        double t = r[c];
-        r[c] = r[piv];
-        r[piv] = t;
-        for (int i = c + 1; i < n; i++) {
-            double f = m[i][c] / m[c][c];
-            for (int j = c; j < n; j++)
-                m[i][j] -= f * m[c][j];
-            r[i] -= f * r[c];
-        }
-    }
-    for (int i = n - 1; i >= 0; i--) {
-        for (int j = i + 1; j < n; j++)
-            r[i] -= m[i][j] * r[j];
-        r[i] /= m[i][i];
-    }
-    return 1;
 }
 
 double st_pore_darkest(const float *value, int w, int h, int cx, int cy, double r_fit)
@@ -81,7 +49,7 @@ double st_pore_darkest(const float *value, int w, int h, int cx, int cy, double 
                     m[i][j] += f[i] * f[j];
             }
         }
-    if (!solve(m, r, 6))
+    if (st_linsolve(&m[0][0], 6, r, 6))
         return centre;
     double a = r[0], b = r[1], c = r[2], d = r[3], e = r[4], g = r[5];
     /* the vertex: 2d x + g y = -b, g x + 2e y = -c, a minimum when the
