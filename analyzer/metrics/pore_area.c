@@ -81,8 +81,10 @@ double st_pore_half_area(const float *shape, const float *value, int w, int h, i
                          double darkest, double ring, int r_max, st_pore_area_buf *b)
 {
     const double level = 0.5 * (darkest + ring);
-    const int half = b->side / 2, side = b->side;
-    if (r_max > half - 1 || cx < 0 || cy < 0 || cx >= w || cy >= h ||
+    /* the window this pore needs (the region and its border), within the
+     * buffer's: only it is cleared and scanned */
+    const int half = r_max + 1, side = 2 * half + 1;
+    if (r_max < 0 || side > b->side || cx < 0 || cy < 0 || cx >= w || cy >= h ||
         !(shape[(size_t)cy * w + cx] < level))
         return -1.0;
     for (int i = 0; i < side * side; i++)

@@ -414,6 +414,7 @@ typedef struct verify_ctx {
     double *area;
     unsigned char *ok;
     size_t buf_len;
+    atomic_int *failed; /* a band had no memory for its scratch */
 } verify_ctx;
 
 static void verify_band(void *arg, int b, int e)
@@ -424,6 +425,8 @@ static void verify_band(void *arg, int b, int e)
     int ab_ok = st_pore_area_buf_init(&ab, c.rmax_cap) == 0;
     c.buf = malloc(v->buf_len * sizeof *c.buf);
     c.area = &ab;
+    if (!c.buf || !ab_ok)
+        atomic_store(v->failed, 1);
     for (int i = b; i < e; i++)
         v->ok[i] = c.buf && ab_ok && verify(&c, &v->v[i], &v->p[i], &v->area[i]);
     free(c.buf);
@@ -472,7 +475,9 @@ static long verify_all(const pore_ctx *c, cand_list *cl, int threads, st_pore *p
     if (ok && q && qa && r) {
         if (cl->n) /* qsort(NULL, 0, ...) is undefined (UBSan: nonnull) */
             qsort(cl->v, cl->n, sizeof *cl->v, cmp_raster);
-        verify_ctx v = {c, cl->v, q, qa, ok, RING_CIRCLES * RING_DIRS};
+        atomic_int failed;
+        atomic_init(&failed, 0);
+        verify_ctx v = {c, cl->v, q, qa, ok, RING_CIRCLES * RING_DIRS, &failed};
         st_parallel_for(threads, (int)cl->n, 256, verify_band, &v);
         size_t k = 0;
         for (size_t i = 0; i < cl->n; i++)
@@ -484,7 +489,7 @@ static long verify_all(const pore_ctx *c, cand_list *cl, int threads, st_pore *p
             p[j] = q[r[j].i];
             area[j] = qa[r[j].i];
         }
-        n = (long)k;
+        n = atomic_load(&failed) ? -1 : (long)k;
     }
     free(ok);
     free(q);
