@@ -46,20 +46,10 @@ static void url_segment(st_sbuf *b, const char *s)
     }
 }
 
-/* The shortest of %.15g..%.17g that reads back as the same double. */
 static void csv_num(st_sbuf *b, double v)
 {
-    char t[40];
-    if (!isfinite(v)) {
-        st_sbuf_put(b, ",");
-        return;
-    }
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(t, sizeof t, "%.*g", prec, v);
-        if (strtod(t, NULL) == v)
-            break;
-    }
-    st_sbuf_printf(b, ",%s", t);
+    char t[ST_CSV_NUM_BUF];
+    st_sbuf_printf(b, ",%s", st_csv_number(t, v));
 }
 
 static void html_head(st_sbuf *h)
