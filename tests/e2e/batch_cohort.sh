@@ -110,9 +110,12 @@ cmp -s "$work/first.csv" "$work/out/metrics.csv" || bad "metrics.csv changed on 
 
 # A results.db of schema 1 (as skintrack 0.1.0 wrote it): migrated, its rows
 # completed from metrics.json without analysing again.
-sqlite3 "$db" "ALTER TABLE series DROP COLUMN patient; ALTER TABLE series DROP COLUMN area;
-  ALTER TABLE series DROP COLUMN modality; ALTER TABLE metrics DROP COLUMN withheld;
-  UPDATE sessions SET message = ''; PRAGMA user_version = 1;"
+to_schema1() {
+  sqlite3 "$1" "ALTER TABLE series DROP COLUMN patient; ALTER TABLE series DROP COLUMN area;
+    ALTER TABLE series DROP COLUMN modality; ALTER TABLE metrics DROP COLUMN withheld;
+    UPDATE sessions SET message = ''; PRAGMA user_version = 1;"
+}
+to_schema1 "$db"
 "$ST_CLI" batch "$work/root" -o "$work/out" -j2 >/dev/null 2>"$work/err"
 grep -q "0 analysed, 3 skipped" "$work/err" || bad "run over a schema-1 database: $(cat "$work/err")"
 [[ $(sqlite3 "$db" "PRAGMA user_version") == 2 ]] || bad "schema-1 database not migrated"
@@ -132,4 +135,11 @@ cmp -s "$work/first.csv" "$work/sharded/metrics.csv" ||
   bad "merged metrics.csv differs: $(diff "$work/first.csv" "$work/sharded/metrics.csv" | head -5)"
 [[ $(sqlite3 "$work/sharded/results.db" "SELECT count(*) FROM series WHERE patient <> ''") == 3 ]] ||
   bad "merged series lack their patient"
+# A shard of schema 1 merges too (migrated as it is opened).
+cp -r "$work/sharded" "$work/sharded1" && rm -f "$work/sharded1"/results.db*
+to_schema1 "$work/sharded1/results.shard-1-of-2.db"
+"$ST_CLI" merge -q "$work/sharded1/results.db" "$work/sharded1"/results.shard-*.db 2>"$work/err" ||
+  bad "merge with a schema-1 shard: $(cat "$work/err")"
+cmp -s "$work/first.csv" "$work/sharded1/metrics.csv" || bad "metrics.csv after merging a schema-1 shard differs"
+[[ $(sqlite3 "$work/sharded1/results.db" "SELECT count(*) FROM series") == 4 ]] || bad "schema-1 shard: series lost"
 exit $fail
