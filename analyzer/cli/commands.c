@@ -80,7 +80,7 @@ const cli_command cli_commands[] = {
      "placeholders for the clinic to complete: patient, area, pixel_mm and roi (null:\n"
      "not given, the automatic skin area). The file loads with analyze as written.\n"
      "An existing series.json is left as it is unless --force.",
-     init_options, "@dir", NULL,
+     init_options, "@dir", "not used: init writes series.json (0) or nothing (2)",
      {"skintrack init clinic/P-0042-cheek  # then fill in patient, area and roi",
       "skintrack init scans/P7 --force  # rewrite it from the photos"},
      cmd_init},
