@@ -206,40 +206,53 @@ static void run_workers(batch_state *b, int workers)
     st_parallel_for(workers, workers, 1, worker, b);
 }
 
-/* OUT/metrics.csv: the cohort table, a failed series with the cause the
- * database keeps for it. */
-static int write_cohort(const char *out, st_db *db, char *const *names, char **dirs, size_t count,
-                        st_err *err)
+/* The cause the database keeps for each series that failed ("" for the
+ * others, and for all when db is NULL), so the overview and the cohort
+ * table name it rather than the missing metrics.json. */
+static int stored_failures(st_db *db, char *const *names, size_t count, char (*why)[1024],
+                           st_err *err)
 {
-    st_cohort_series *rows = calloc(count ? count : 1, sizeof *rows);
-    char (*json)[4200] = calloc(count ? count : 1, sizeof *json);
-    char (*why)[1024] = calloc(count ? count : 1, sizeof *why);
-    int rc = rows && json && why ? ST_OK : st_err_set(err, ST_ENOMEM, "%s: out of memory", out);
-    for (size_t i = 0; i < count && !rc; i++) {
+    for (size_t i = 0; i < count; i++) {
         char status[16] = "";
-        snprintf(json[i], sizeof json[i], "%s/metrics.json", dirs[i]);
-        if (db)
-            rc = st_db_series_failure(db, names[i], status, why[i], sizeof why[i], err);
+        int rc = db ? st_db_series_failure(db, names[i], status, why[i], sizeof why[i], err) : ST_OK;
+        if (rc)
+            return rc;
         if (strcmp(status, "failed"))
             why[i][0] = '\0';
+    }
+    return ST_OK;
+}
+
+/* OUT/index.html, OUT/summary.csv, then OUT/metrics.csv (the cohort table). */
+static int write_overviews(const char *out, char *const *names, char **dirs, char (*why)[1024],
+                           size_t count, st_err *err)
+{
+    const char **causes = calloc(count ? count : 1, sizeof *causes);
+    st_cohort_series *rows = calloc(count ? count : 1, sizeof *rows);
+    char (*json)[4200] = calloc(count ? count : 1, sizeof *json);
+    int rc = causes && rows && json ? ST_OK : st_err_set(err, ST_ENOMEM, "%s: out of memory", out);
+    for (size_t i = 0; i < count && !rc; i++) {
+        causes[i] = why[i];
+        snprintf(json[i], sizeof json[i], "%s/metrics.json", dirs[i]);
         rows[i] = (st_cohort_series){names[i], json[i], why[i]};
     }
+    if (!rc)
+        rc = st_batch_index_write(out, (const char *const *)dirs, causes, count, err);
     char path[4200];
     snprintf(path, sizeof path, "%s/metrics.csv", out);
     if (!rc)
         rc = st_cohort_csv_write(path, rows, count, err);
+    free(causes);
     free(rows);
     free(json);
-    free(why);
     return rc;
 }
 
 int st_batch_write_index(const char *out, st_db *db, char *const *names, size_t count, st_err *err)
 {
     char **dirs = calloc(count ? count : 1, sizeof *dirs);
-    if (!dirs)
-        return st_err_set(err, ST_ENOMEM, "%s: out of memory", out);
-    int rc = ST_OK;
+    char (*why)[1024] = calloc(count ? count : 1, sizeof *why);
+    int rc = dirs && why ? ST_OK : st_err_set(err, ST_ENOMEM, "%s: out of memory", out);
     for (size_t i = 0; i < count && !rc; i++) {
         size_t len = strlen(out) + strlen(names[i]) + 2;
         if (!(dirs[i] = malloc(len)))
@@ -248,12 +261,13 @@ int st_batch_write_index(const char *out, st_db *db, char *const *names, size_t 
             snprintf(dirs[i], len, "%s/%s", out, names[i]);
     }
     if (!rc)
-        rc = st_batch_index_write(out, (const char *const *)dirs, count, err);
+        rc = stored_failures(db, names, count, why, err);
     if (!rc)
-        rc = write_cohort(out, db, names, dirs, count, err);
-    for (size_t i = 0; i < count; i++)
+        rc = write_overviews(out, names, dirs, why, count, err);
+    for (size_t i = 0; dirs && i < count; i++)
         free(dirs[i]);
     free(dirs);
+    free(why);
     return rc;
 }
 

@@ -100,6 +100,10 @@ msg=$(sqlite3 "$db" "SELECT message FROM sessions WHERE series='b' AND status='f
 [[ $(sqlite3 "$db" "SELECT count(*) FROM sessions WHERE status='failed' AND message=''") == 0 ]] ||
   bad "a failed session without a message"
 [[ $(sqlite3 "$db" "SELECT message FROM series WHERE name='c'") == *pixel_mm* ]] || bad "the failed series' message"
+grep -q "^c,,,failed: .*c/series.json: key 'pixel_mm' must be a number,0," "$work/out/summary.csv" ||
+  bad "summary.csv does not give the failed series' cause: $(grep '^c,' "$work/out/summary.csv")"
+grep -q "failed: .*c/series.json: key &#39;pixel_mm&#39; must be a number" "$work/out/index.html" ||
+  bad "index.html does not give the failed series' cause"
 [[ $(sqlite3 "$db" "PRAGMA user_version") == 2 ]] || bad "schema version $(sqlite3 "$db" "PRAGMA user_version")"
 cp "$work/out/metrics.csv" "$work/first.csv"
 
