@@ -193,6 +193,16 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
     return ST_OK;
 }
 
+/* Progress (st_analyze_opts.progress): two steps per photo, registered and
+ * then measured; a stereo shot is every photo of its session at once. */
+static void step_done(analyze_ctx *c, size_t i, size_t j)
+{
+    const st_scan_session *sc = &c->series.sessions[i];
+    c->photos_done += c->series.modality == ST_MODALITY_STEREO ? sc->files.count : 1;
+    if (c->opts->progress)
+        c->opts->progress(c->opts->progress_ctx, c->photos_done, c->photos_total, sc->files.items[j]);
+}
+
 int shot_register_session(analyze_ctx *c, size_t i, st_err *err)
 {
     const st_scan_session *sc = &c->series.sessions[i];
@@ -204,8 +214,7 @@ int shot_register_session(analyze_ctx *c, size_t i, st_err *err)
     c->n_shots[i] = n;
     for (size_t j = 0; j < n; j++) {
         int rc = register_one(c, i, j, &c->shots[i][j], err);
-        if (c->opts->progress)
-            c->opts->progress(c->opts->progress_ctx, ++c->photos_done, c->photos_total, sc->files.items[j]);
+        step_done(c, i, j);
         if (rc)
             return rc;
     }
@@ -507,8 +516,10 @@ int shot_measure_session(analyze_ctx *c, size_t i, st_err *err)
     unsigned char *m = mask_box(c);
     int rc = (ms && m) ? ST_OK : st_err_set(err, ST_ENOMEM, "out of memory");
     for (size_t j = 0; j < n && !rc; j++) {
-        if (!c->shots[i][j].ok)
+        if (!c->shots[i][j].ok) {
+            step_done(c, i, j); /* not measured, but done: the count reaches its total */
             continue;
+        }
         int first = got == 0;
         int tiles = first && (i == 0 || (int)i == c->remodel_session);
         rc = measure_one(c, i, j, m, &ms[got], tiles, first, err);
@@ -524,8 +535,7 @@ int shot_measure_session(analyze_ctx *c, size_t i, st_err *err)
         } else if (!rc) {
             got++;
         }
-        if (c->opts->progress)
-            c->opts->progress(c->opts->progress_ctx, ++c->photos_done, c->photos_total, sc->files.items[j]);
+        step_done(c, i, j);
     }
     if (!rc && got) {
         rc = aggregate(sr, ms, got, err);

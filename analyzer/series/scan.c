@@ -311,7 +311,8 @@ int st_series_scan(const char *dir, const st_series_overrides *ov, st_series *s,
     st_strlist names = {0}, images = {0};
     st_manifest m;
     int rc = list_dir(s->dir, &names, err);
-    if (!rc)
+    memset(&m, 0, sizeof m);
+    if (!rc && !(ov && ov->ignore_manifest))
         rc = st_manifest_load(s->dir, &m, err);
     if (rc) {
         st_strlist_free(&names);

@@ -39,6 +39,7 @@ typedef struct st_series_overrides {
     int roi[4];
     st_modality modality;
     double height_um_per_unit;
+    int ignore_manifest;      /* 1: read the folder as if it had no series.json */
 } st_series_overrides;
 
 typedef struct st_series {

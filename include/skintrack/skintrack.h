@@ -196,7 +196,10 @@ typedef struct st_analyze_opts {
     const char *face_model;   /* dlib's 68-point landmark model; NULL: the default path */
     const char *run_date;     /* date of analysis printed in the reports; NULL: "not
                                  recorded" (never in metrics.json) */
-    /* Called after each photo, on the calling thread; may be NULL. */
+    /* Called on the calling thread as the work advances, `done` of `total`
+     * steps: each photo is two steps, registered onto the baseline and then
+     * measured (the first half of the steps is registration), `file` the
+     * photo just done; a photo that fails still counts. May be NULL. */
     void (*progress)(void *ctx, size_t done, size_t total, const char *file);
     void *progress_ctx;
 } st_analyze_opts;

@@ -208,7 +208,7 @@ static void test_batch(const char *tmp)
         list[i] = dirs[i];
     }
     st_err err = {0};
-    CHECK_EQ_INT(st_batch_index_write(tmp, list, 4, &err), ST_OK);
+    CHECK_EQ_INT(st_batch_index_write(tmp, list, NULL, 4, &err), ST_OK);
     char path[1100];
     size_t n;
     snprintf(path, sizeof path, "%s/index.html", tmp);
