@@ -6,7 +6,7 @@ set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config
   libturbojpeg0-dev libpng-dev libfftw3-dev libopencv-dev libopencv-contrib-dev
-  libcjson-dev libsqlite3-dev libcairo2-dev libexif-dev libssl-dev
+  libcjson-dev libsqlite3-dev libcairo2-dev libexif-dev libheif-dev libssl-dev
   libdlib-dev libdlib-data)
 # Tests: sanitizer and fuzzing runtimes, PDF to PNG pages, headless browser,
 # memcheck, the sqlite3 shell for database checks, Gwyddion (the test oracle of

@@ -78,7 +78,7 @@ expect trunc 1 "2026-03-16.jpg: truncated JPEG"
 session_status trunc 2 failed; session_status trunc 3 ok
 
 fresh textjpg; echo "Befund: nicht fotografiert" >"$work/textjpg/2026-03-16.jpg"
-expect textjpg 1 "2026-03-16.jpg: not a JPEG or PNG file"
+expect textjpg 1 "2026-03-16.jpg: not a JPEG, PNG or HEIC file"
 
 fresh tiny; rm "$work/tiny/2026-03-16.jpg"; python3 "$util" png "$work/tiny/2026-03-16.png" 1 1
 swap tiny 2026-03-16.jpg 2026-03-16.png
@@ -131,7 +131,7 @@ rm -rf "$work/noimages"; mkdir -p "$work/noimages"; echo "notes" >"$work/noimage
 cp "$work/base/series.json" "$work/noimages/"
 expect noimages 2 "no images"
 rm -rf "$work/emptydir"; mkdir -p "$work/emptydir"
-expect emptydir 2 "emptydir: no images (.jpg, .jpeg, .png) in the series folder"
+expect emptydir 2 "emptydir: no images (.jpg, .jpeg, .png, .heic, .heif) in the series folder"
 
 # --- manifest: wrong types name the key and the file; names leaving the folder are refused
 fresh roitype; manifest roitype "d['roi'] = '60,45,200,150'"
