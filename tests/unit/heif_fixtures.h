@@ -79,4 +79,19 @@ static inline int fx_make_heic(const fx_heic *s, membuf *out)
     return rc;
 }
 
+/* Every ispe box (the grid's and its tile's: libheif's encoder writes a
+ * grid to crop x265's padded frame, as iPhones write grids of tiles) set
+ * to w x h, the way a forged header would; returns how many. */
+static inline int fx_heic_forge_ispe(membuf *f, uint32_t w, uint32_t h)
+{
+    int n = 0;
+    for (size_t i = 4; i + 16 <= f->size; i++)
+        if (!memcmp(f->data + i, "ispe", 4)) {
+            put_be32(f->data + i + 8, w);
+            put_be32(f->data + i + 12, h);
+            n++;
+        }
+    return n;
+}
+
 #endif

@@ -2,8 +2,9 @@
  * from known samples, decoded by the loader and compared with the source
  * within the codec's error; orientation applied exactly once (irot with
  * EXIF 6, EXIF 6 alone, ignore_exif); the EXIF date (loader and folder
- * scan); 10- and 12-bit files; and bad input (truncated, forged sizes,
- * other ISO media brands). Skips (77) when libheif has no HEVC encoder. */
+ * scan); 10- and 12-bit files; and bad input (cut anywhere, forged sizes;
+ * the committed HEIC files of tests/data/bad are checked by test_io_bad).
+ * Skips (77) when libheif has no HEVC encoder. */
 #define _POSIX_C_SOURCE 200809L
 #include "test_util.h"
 #include "io_fixtures.h"
@@ -183,21 +184,6 @@ static void test_date(void)
     mb_free(&f);
 }
 
-/* Every ispe box (the grid's and its tile's: libheif's encoder writes a
- * grid to crop x265's padded frame, as iPhones write grids of tiles) set
- * to w x h; returns how many. */
-static int forge_ispe(membuf *f, uint32_t w, uint32_t h)
-{
-    int n = 0;
-    for (size_t i = 4; i + 16 <= f->size; i++)
-        if (!memcmp(f->data + i, "ispe", 4)) {
-            put_be32(f->data + i + 8, w);
-            put_be32(f->data + i + 12, h);
-            n++;
-        }
-    return n;
-}
-
 /* One bad file: status, no image, one line that starts with the name. */
 static void expect_bad(const void *d, size_t n, int want, const char *text, const char *what)
 {
@@ -234,23 +220,21 @@ static void test_bad(void)
     /* The header's size (ispe) is checked before anything is decoded. */
     membuf g = {0};
     mb_put(&g, f.data, f.size);
-    CHECK_EQ_INT(forge_ispe(&g, 20000, 20000), 2);
+    CHECK_EQ_INT(fx_heic_forge_ispe(&g, 20000, 20000), 2);
     expect_bad(g.data, g.size, ST_ETOOBIG, "20000x20000 pixels is over the limit of 200000000",
                "ispe 20000x20000");
-    forge_ispe(&g, 100000, 100000);
+    fx_heic_forge_ispe(&g, 100000, 100000);
     expect_bad(g.data, g.size, ST_ETOOBIG, "100000x100000", "ispe 100000x100000");
     /* Within the limits but not what the coded stream holds. */
-    forge_ispe(&g, 4000, 3000);
-    expect_bad(g.data, g.size, ST_EFORMAT, "corrupt HEIF data", "ispe 4000x3000 on a 40x24 stream");
+    fx_heic_forge_ispe(&g, 400, 300);
+    expect_bad(g.data, g.size, ST_EFORMAT, "the header says 400x300, the coded image is 40x24",
+               "ispe 400x300 on a 40x24 stream");
+    /* Far more pixels than the bytes can code (libheif alone would decode
+     * the forged size into a mostly unwritten canvas). */
+    fx_heic_forge_ispe(&g, 4000, 3000);
+    expect_bad(g.data, g.size, ST_EFORMAT, "cannot hold 4000x3000 pixels", "ispe 4000x3000");
     mb_free(&g);
 
-    /* Other files that start with an ISO 'ftyp' box. */
-    static const unsigned char mp4[24] = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0,
-                                          'i', 's', 'o', 'm', 'm', 'p', '4', '1'};
-    expect_bad(mp4, sizeof mp4, ST_EFORMAT, "brand 'isom'", "MP4");
-    static const unsigned char avif[24] = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'a', 'v', 'i', 'f', 0, 0, 0, 0,
-                                           'm', 'i', 'f', '1', 'a', 'v', 'i', 'f'};
-    expect_bad(avif, sizeof avif, ST_EFORMAT, "AVIF images are not supported", "AVIF");
     mb_free(&f);
 }
 
