@@ -133,6 +133,55 @@ static int copy_pixels(const st_decode_req *req, const struct heif_image *hi, in
     return ST_OK;
 }
 
+/* Everything decided from the header, before any pixel exists: the
+ * displayed (handle) and stored (ispe) sizes against the limits, a floor of
+ * bytes per pixel, the bit depth, and the side libheif may allocate.
+ *
+ * The floor: libheif 1.15 believes a grid's output size and its tiles' ispe
+ * without checking that the coded tiles cover them (a 785-byte file forged
+ * to claim 14000x14000 decoded "fine" to 2.9 GB of mostly unwritten
+ * canvas). HEVC has no hard floor of bits per pixel (CABAC), so the bound
+ * is practical: x265 codes a flat 4032x3024 frame in 7.8 kB (1560 pixels a
+ * byte); more than ST_HEIF_PIXELS_PER_BYTE, five times that, is a forged or
+ * cut file.
+ *
+ * The side: a grid's own output size is in its item data, which libheif
+ * reads only when decoding, unchecked against ispe (a fuzzed 936-byte file
+ * whose grid said 27762x25455 under a 16x16 ispe took 4 GB and 77 s).
+ * libheif checks it then against its size limit, a square side, as it
+ * does every coded (HEVC) picture: that is set to the largest checked side
+ * rounded up to x265's 64-pixel coding tree block (coded pictures are
+ * padded to whole blocks), so the square (at libheif's 6 bytes a pixel:
+ * planes plus RGB) must fit the budgets too. */
+static int check_header(const st_decode_req *req, int w, int ht, const st_image_info *info,
+                        int *side, st_err *err)
+{
+    const int fw = info->file_width, fh = info->file_height, bits = info->bit_depth;
+    int rc = st_io_check_size(req, "HEIF", (uint64_t)(w > 0 ? w : 0), (uint64_t)(ht > 0 ? ht : 0),
+                              err);
+    if (rc == ST_OK && (fw != w || fh != ht))
+        rc = st_io_check_size(req, "HEIF", (uint64_t)(fw > 0 ? fw : 0), (uint64_t)(fh > 0 ? fh : 0),
+                              err);
+    if (rc)
+        return rc;
+    if ((uint64_t)w * (uint64_t)ht > (uint64_t)req->size * ST_HEIF_PIXELS_PER_BYTE)
+        return st_err_set(err, ST_EFORMAT, "%s: truncated HEIF data (%zu bytes cannot hold %dx%d pixels)",
+                          req->name, req->size, w, ht);
+    if (bits < 8 || bits > 12)
+        return st_err_set(err, ST_EFORMAT, "%s: %d-bit HEIF is not supported (8, 10 or 12 bits only)",
+                          req->name, bits);
+    int s = w > ht ? w : ht;
+    s = s > fw ? s : fw;
+    s = (s > fh ? s : fh) + 63;
+    s -= s % 64;
+    const uint64_t square = (uint64_t)s * (uint64_t)s;
+    if (square > req->max_memory / 6u || square > (uint64_t)req->size * ST_HEIF_PIXELS_PER_BYTE)
+        return st_err_set(err, ST_ETOOBIG, "%s: a %dx%d HEIF could code up to %dx%d, over the memory budget or what %zu bytes can hold",
+                          req->name, w, ht, s, s, req->size);
+    *side = s;
+    return ST_OK;
+}
+
 /* The primary image: EXIF, the size checks from the header, then decode.
  * Both the displayed size (after irot and clap: what libheif allocates)
  * and the stored one (ispe: what ignore_orientation gets) are checked.
@@ -152,30 +201,14 @@ static int decode_primary(const st_decode_req *req, struct heif_context *ctx, st
     info->file_height = heif_image_handle_get_ispe_height(h);
     info->bit_depth = bits;
     info->source_channels = heif_image_handle_has_alpha_channel(h) ? 4 : 3;
-    int rc = st_io_check_size(req, "HEIF", (uint64_t)(w > 0 ? w : 0), (uint64_t)(ht > 0 ? ht : 0),
-                              err);
-    if (rc == ST_OK && (info->file_width != w || info->file_height != ht))
-        rc = st_io_check_size(req, "HEIF", (uint64_t)(info->file_width > 0 ? info->file_width : 0),
-                              (uint64_t)(info->file_height > 0 ? info->file_height : 0), err);
-    /* libheif 1.15 believes a grid's output size and tiles' ispe without
-     * checking that the coded tiles cover them: a 785-byte file forged to
-     * claim 14000x14000 decoded "fine" to 2.9 GB of mostly unwritten
-     * canvas. HEVC has no hard floor of bits per pixel (CABAC), so the
-     * bound is practical: x265 codes a flat 4032x3024 frame in 7.8 kB
-     * (1560 pixels per byte); more than ST_HEIF_PIXELS_PER_BYTE, five
-     * times that, is a forged or cut file, refused before decoding. */
-    if (rc == ST_OK &&
-        (uint64_t)w * (uint64_t)ht > (uint64_t)req->size * ST_HEIF_PIXELS_PER_BYTE)
-        rc = st_err_set(err, ST_EFORMAT, "%s: truncated HEIF data (%zu bytes cannot hold %dx%d pixels)",
-                        req->name, req->size, w, ht);
-    if (rc == ST_OK && (bits < 8 || bits > 12))
-        rc = st_err_set(err, ST_EFORMAT, "%s: %d-bit HEIF is not supported (8, 10 or 12 bits only)",
-                        req->name, bits);
+    int side = 0;
+    int rc = check_header(req, w, ht, info, &side, err);
     struct heif_decoding_options *opt = rc ? NULL : heif_decoding_options_alloc();
     if (rc == ST_OK && !opt)
         rc = st_err_set(err, ST_ENOMEM, "%s: cannot allocate HEIF decoding options", req->name);
     struct heif_image *hi = NULL;
     if (rc == ST_OK) {
+        heif_context_set_maximum_image_size_limit(ctx, side + 1);
         opt->ignore_transformations = req->ignore_orientation != 0;
         opt->strict_decoding = 1; /* a damaged file is not measured */
         e = heif_decode_image(h, &hi, heif_colorspace_RGB,
