@@ -12,9 +12,10 @@ build_pkgs=(build-essential cmake pkg-config
 # memcheck, the sqlite3 shell for database checks, Gwyddion (the test oracle of
 # the ISO 25178 parameters) and a real face photo (scikit-image's astronaut)
 # for the face-area test; python3-jsonschema validates metrics.json against
-# docs/metrics.schema.json (tests/e2e/schema_outputs.sh).
+# docs/metrics.schema.json (tests/e2e/schema_outputs.sh); heif-enc
+# (libheif-examples) makes the HEIC series of tests/e2e/heic_series.sh.
 test_pkgs=(clang libclang-rt-14-dev poppler-utils chromium valgrind sqlite3 python3 libgwyddion20-dev
-  python3-skimage python3-jsonschema)
+  python3-skimage python3-jsonschema libheif-examples)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")
