@@ -199,6 +199,32 @@ static void expect_bad(const void *d, size_t n, int want, const char *text, cons
     st_image_free(img);
 }
 
+/* The bytes-per-pixel floor must not refuse a real flat photo: a uniform
+ * 1024x768 frame at x265's default quality is the cheapest a file gets. */
+static void test_flat_frame(void)
+{
+    enum { FW = 1024, FH = 768 };
+    uint16_t *px = malloc(sizeof *px * FW * FH * 3);
+    CHECK(px != NULL);
+    if (!px)
+        return;
+    for (int i = 0; i < FW * FH * 3; i++)
+        px[i] = 128;
+    fx_heic s = {FW, FH, 8, px, 50, 1, NULL, 0};
+    membuf f = {0};
+    CHECK(fx_make_heic(&s, &f) == 0);
+    st_image *img = NULL;
+    st_err err;
+    int rc = st_image_load_mem(f.data, f.size, "flat.heic", NULL, &img, NULL, &err);
+    printf("flat %dx%d: %zu bytes, %.0f pixels a byte\n", FW, FH, f.size, (double)FW * FH / f.size);
+    CHECK_MSG(rc == ST_OK, "%s", err.msg);
+    if (rc == ST_OK)
+        CHECK_NEAR(st_image_row(img, 1, FH / 2)[FW / 2], 128.0 / 255, 1.0 / 255);
+    st_image_free(img);
+    mb_free(&f);
+    free(px);
+}
+
 static void test_bad(void)
 {
     membuf f = {0};
@@ -247,6 +273,7 @@ int main(void)
     test_pixels();
     test_orientation();
     test_date();
+    test_flat_frame();
     test_bad();
     return test_summary();
 }
