@@ -97,6 +97,21 @@ expect huge 1 "2026-03-16.png: 100000x100000 pixels is over the limit"
 fresh hugejpg; cp "$ST_SRC_DIR/tests/data/bad/huge_65535x65535.jpg" "$work/hugejpg/2026-04-20.jpg"
 expect hugejpg 1 "2026-04-20.jpg: 65535x65535 pixels is over the limit"
 
+# HEIC sessions (the folder scan takes .heic): cut, and forged to a
+# 14000x14000 grid (libheif alone decoded that to 2.9 GB), refused before
+# decoding (here by analyze's memory budget, in test_io_bad by the
+# bytes-per-pixel floor).
+fresh heiccut; rm "$work/heiccut/2026-04-20.jpg"
+cp "$ST_SRC_DIR/tests/data/bad/truncated_mdat.heic" "$work/heiccut/2026-04-20.heic"
+swap heiccut 2026-04-20.jpg 2026-04-20.heic
+expect heiccut 1 "2026-04-20.heic: truncated HEIF data"
+session_status heiccut 3 failed; session_status heiccut 2 ok
+fresh heicgrid; rm "$work/heicgrid/2026-04-20.jpg"
+cp "$ST_SRC_DIR/tests/data/bad/forged_grid_14000x14000.heic" "$work/heicgrid/2026-04-20.heic"
+swap heicgrid 2026-04-20.jpg 2026-04-20.heic
+expect heicgrid 1 "2026-04-20.heic: 14000x14000 pixels would need"
+session_status heicgrid 3 failed
+
 # --- sizes: a session smaller than the ROI, a baseline smaller than the ROI,
 # sessions of different sizes, an ROI wholly outside
 fresh smallsess; rm "$work/smallsess/2026-03-16.jpg"; python3 "$util" png "$work/smallsess/2026-03-16.png" 100 80
