@@ -4,10 +4,11 @@
  * decoded; then libheif decodes and converts to interleaved RGB.
  *
  * Orientation: a HEIF file says how to display its image with the irot,
- * imir and clap properties, and libheif applies them while decoding. The
- * EXIF Orientation tag of a HEIF file is informative only (MIAF, ISO/IEC
- * 23000-22 §7.3.6.7: readers shall ignore it; iPhones write it as well as
- * irot, and a reader that applied both would turn the photo twice). So the
+ * imir and clap properties, and libheif applies them while decoding. In
+ * HEIF (and MIAF) those properties govern display and the EXIF Orientation
+ * tag is informative only (libheif and libvips read it so too): iPhones
+ * write it as well as irot, and a reader that applied both would turn the
+ * photo twice. So the
  * image returned here is already as displayed, the EXIF value is only
  * reported (info->exif_orientation), and the loader must not apply it. With
  * ignore_orientation the transforms are skipped: the image as stored. */
@@ -25,7 +26,7 @@
  * box, and small). */
 static int brand_bytes(size_t n) { return n > 4096 ? 4096 : (int)n; }
 
-/* Brands of HEVC-coded HEIF still images (ISO/IEC 23008-12 Annex B) and the
+/* Brands of HEVC-coded HEIF still images (ISO/IEC 23008-12) and the
  * generic image brand. AVIF files list mif1 too, so AVIF is asked first. */
 static int is_avif(const unsigned char *d, size_t n)
 {
@@ -77,7 +78,7 @@ static int heif_fail(const st_decode_req *req, const char *step, struct heif_err
     return st_err_set(err, ST_EFORMAT, "%s: corrupt HEIF data (%s: %s)", req->name, step, why);
 }
 
-/* The Exif item (ISO/IEC 23008-12 Annex A.2.1): a 32-bit big-endian offset,
+/* The Exif item (ISO/IEC 23008-12, Annex A): a 32-bit big-endian offset,
  * then that many bytes (usually "Exif\0\0"), then the TIFF header. Damaged
  * EXIF is not an error, as for JPEG and PNG. */
 static void read_exif(const struct heif_image_handle *h, st_image_info *info)

@@ -194,9 +194,10 @@ static void make_heic_cases(const char *dir)
     save(dir, "forged_20000x20000.heic", g.data, g.size);
     fx_heic_forge_ispe(&g, 160, 120);
     save(dir, "forged_ispe_160x120.heic", g.data, g.size);
-    /* The grid's output size too (ISO/IEC 23008-12 §6.6.2.3.2: version,
-     * flags, rows-1, columns-1, then 16-bit width and height; libheif's
-     * encoder keeps it in 'idat'). libheif alone decodes this to 2.9 GB. */
+    /* The grid's output size too (the grid item's data, ISO/IEC 23008-12:
+     * version, flags, rows-1, columns-1, then 16-bit width and height;
+     * libheif's encoder keeps it in 'idat'). libheif alone decodes this to
+     * 2.9 GB. */
     size_t idat = 0;
     for (size_t i = 4; i + 12 <= g.size && !idat; i++)
         if (!memcmp(g.data + i, "idat", 4))
