@@ -107,16 +107,17 @@ static void read_exif(const struct heif_image_handle *h, st_image_info *info)
     free(buf);
 }
 
-/* The decoded interleaved RGB (8-bit, or 16-bit little-endian holding
- * `bits` bits) into a new image. */
-static int copy_pixels(const st_decode_req *req, const struct heif_image *hi, int bits,
-                       st_image **out, st_err *err)
+/* The decoded interleaved RGB (8-bit, or 16-bit little-endian holding as
+ * many bits as the decoded image says) into a new image. */
+static int copy_pixels(const st_decode_req *req, const struct heif_image *hi, st_image **out,
+                       st_err *err)
 {
     const int w = heif_image_get_width(hi, heif_channel_interleaved);
     const int h = heif_image_get_height(hi, heif_channel_interleaved);
+    const int bits = heif_image_get_bits_per_pixel_range(hi, heif_channel_interleaved);
     int stride = 0;
     const uint8_t *px = heif_image_get_plane_readonly(hi, heif_channel_interleaved, &stride);
-    if (!px || w < 1 || h < 1 || stride < 0 ||
+    if (!px || w < 1 || h < 1 || stride < 0 || bits < 8 || bits > 16 ||
         (size_t)stride < (size_t)w * 3u * (bits > 8 ? 2u : 1u))
         return st_err_set(err, ST_EFORMAT, "%s: HEIF decoder returned no usable pixels", req->name);
     int rc = st_image_new(w, h, 3, out, err);
@@ -168,7 +169,7 @@ static int check_header(const st_decode_req *req, int w, int ht, const st_image_
     if ((uint64_t)w * (uint64_t)ht > (uint64_t)req->size * ST_HEIF_PIXELS_PER_BYTE)
         return st_err_set(err, ST_EFORMAT, "%s: truncated HEIF data (%zu bytes cannot hold %dx%d pixels)",
                           req->name, req->size, w, ht);
-    if (bits < 8 || bits > 12)
+    if (bits > 12)
         return st_err_set(err, ST_EFORMAT, "%s: %d-bit HEIF is not supported (8, 10 or 12 bits only)",
                           req->name, bits);
     int s = w > ht ? w : ht;
@@ -196,11 +197,11 @@ static int decode_primary(const st_decode_req *req, struct heif_context *ctx, st
     if (e.code != heif_error_Ok)
         return heif_fail(req, "primary image", e, err);
     read_exif(h, info);
-    const int bits = heif_image_handle_get_luma_bits_per_pixel(h);
+    const int bits = heif_image_handle_get_luma_bits_per_pixel(h); /* -1: unknown */
     const int w = heif_image_handle_get_width(h), ht = heif_image_handle_get_height(h);
     info->file_width = heif_image_handle_get_ispe_width(h);
     info->file_height = heif_image_handle_get_ispe_height(h);
-    info->bit_depth = bits;
+    info->bit_depth = bits < 8 ? 8 : bits; /* unknown: libheif is asked for 8 bits */
     info->source_channels = heif_image_handle_has_alpha_channel(h) ? 4 : 3;
     int side = 0;
     int rc = check_header(req, w, ht, info, &side, err);
@@ -212,6 +213,7 @@ static int decode_primary(const st_decode_req *req, struct heif_context *ctx, st
         heif_context_set_maximum_image_size_limit(ctx, side + 1);
         opt->ignore_transformations = req->ignore_orientation != 0;
         opt->strict_decoding = 1; /* a damaged file is not measured */
+        opt->convert_hdr_to_8bit = bits < 8;
         e = heif_decode_image(h, &hi, heif_colorspace_RGB,
                               bits > 8 ? heif_chroma_interleaved_RRGGBB_LE : heif_chroma_interleaved_RGB,
                               opt);
@@ -236,7 +238,7 @@ static int decode_primary(const st_decode_req *req, struct heif_context *ctx, st
         rc = st_err_set(err, ST_EFORMAT, "%s: corrupt HEIF data (the header says %dx%d, the coded image is %dx%d)",
                         req->name, w, ht, dw, dh);
     else
-        rc = copy_pixels(req, hi, bits, out, err);
+        rc = copy_pixels(req, hi, out, err);
     heif_image_release(hi);
     return rc;
 }
