@@ -60,6 +60,7 @@ const cli_command cli_commands[] = {
     {"analyze", "SERIES_DIR [-o OUT] [options]", "one series folder into a report and data",
      "Registers every session onto the baseline, measures every metric in the same patch\n"
      "of skin and writes metrics.json, metrics.csv, report.html, report.pdf and images/.\n"
+     "Photos: JPEG, PNG or HEIC/HEIF (.jpg .jpeg .png .heic .heif; iPhones save HEIC).\n"
      "Files an earlier run left in OUT under skintrack's own names (images/session_*,\n"
      "a report that --no-report would leave stale) are removed, each named on stderr.",
      analyze_options, "@dir", NULL,

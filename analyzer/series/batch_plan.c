@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include "core/error.h"
 #include "io/sha256.h"
+#include "series/scan.h"
 
 uint64_t st_shard_hash(const char *name)
 {
@@ -118,10 +118,7 @@ static int is_series_dir(const char *root, const char *name)
 /* The files that define a series' results: images and the manifest. */
 static int is_input_file(const char *dir, const char *name)
 {
-    const char *dot = strrchr(name, '.');
-    int wanted = !strcmp(name, "series.json") ||
-                 (dot && (!strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg") ||
-                          !strcasecmp(dot, ".png")));
+    int wanted = !strcmp(name, "series.json") || st_is_image_name(name);
     struct stat sb;
     return wanted && stat_in(dir, name, &sb) == 0 && S_ISREG(sb.st_mode);
 }

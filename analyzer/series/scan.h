@@ -80,7 +80,9 @@ void st_series_free(st_series *s);
  * order used instead. */
 int st_series_hints(const st_series *s, st_strlist *hints, st_err *err);
 
-/* 1 if name ends in .jpg, .jpeg or .png (any case). */
+/* 1 if name ends in one of ST_IMAGE_EXTS (any case): the files a series
+ * folder's scan and batch's change detection take for photos. */
+#define ST_IMAGE_EXTS "(.jpg, .jpeg, .png, .heic, .heif)"
 int st_is_image_name(const char *name);
 
 #endif
