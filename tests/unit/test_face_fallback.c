@@ -38,22 +38,6 @@ static int copy_file(const char *from, const char *to)
     return ok;
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (s) {
-        s[fread(s, 1, (size_t)n, f)] = 0;
-    }
-    fclose(f);
-    return s;
-}
-
 static void test_area_without_model(const st_image *img)
 {
     st_mask m;
@@ -121,7 +105,8 @@ static void test_series_without_model(void)
     CHECK_MSG(changes >= 10, "only %d changes reported", changes);
     st_analysis_free(a);
     snprintf(path, sizeof path, "%s/metrics.json", out);
-    char *json = slurp(path);
+    size_t json_n;
+    char *json = test_slurp(path, &json_n);
     const char *src = json ? strstr(json, "\"roi_source\":") : NULL;
     if (src)
         src += strspn(src + 13, " \t") + 13;
