@@ -106,6 +106,20 @@ static void set_identity(double m[9])
 /* An error that stops the series (memory, bugs) versus one that fails a photo. */
 static int fatal(int rc) { return rc == ST_ENOMEM || rc == ST_EINTERNAL; }
 
+/* A bare series of face photos (no roi; the landmarks find a face in the
+ * baseline) is registered on the face's box only: the measured area lies on
+ * the face, and a head that moved unlike the background (the chair, the
+ * wall) must be followed, not the background (issue 19). Without a face
+ * (skin close-ups, no dlib, no model) registration uses the whole frame. */
+static int face_reg_box(analyze_ctx *c, st_err *err)
+{
+    memset(c->reg_box, 0, sizeof c->reg_box);
+    if (c->series.has_roi || c->series.modality != ST_MODALITY_PHOTO || c->base->channels != 3)
+        return ST_OK;
+    char why[400];
+    return st_face_box(c->base, c->opts->face_model, c->reg_box, why, sizeof why, err);
+}
+
 static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_err *err)
 {
     st_image *img = NULL;
@@ -151,10 +165,13 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
         set_identity(sh->matrix);
         sh->reg = (st_registration_info){"ok", "identity", {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, 1, 1, ""};
         sh->ok = 1;
-        return ST_OK;
+        return face_reg_box(c, err);
     }
     t = st_now();
-    rc = stg_register(c->base, img, c->series.modality, c->opts->threads, &sh->reg, err);
+    if (c->reg_box[2])
+        rc = stg_register_box(c->base, img, c->reg_box, c->series.modality, c->opts->threads, &sh->reg, err);
+    else
+        rc = stg_register(c->base, img, c->series.modality, c->opts->threads, &sh->reg, err);
     c->res->times.registration += st_now() - t;
     if (rc || !strcmp(sh->reg.status, "fail")) {
         const char *why = rc ? err->msg : sh->reg.message;
