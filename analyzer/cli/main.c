@@ -22,11 +22,14 @@ const char *cli_run_date(char *buf, unsigned long len)
     return buf;
 }
 
+/* SPEC "Exit status": 3 is the tool's own fault or limit, not the input's:
+ * a bug, and memory that ran out (the input passed the --max-memory check). */
 int cli_exit_for(int st_code)
 {
     switch (st_code) {
     case ST_OK: return EXIT_ALL_DONE;
-    case ST_EINTERNAL: return EXIT_INTERNAL;
+    case ST_EINTERNAL:
+    case ST_ENOMEM: return EXIT_INTERNAL;
     default: return EXIT_BAD_USAGE;
     }
 }
