@@ -109,11 +109,14 @@ fi
 # Each signal must end the run within a second (status 128 + signal), or the
 # run had finished; OUT as above.
 seen=""; slow=0
+cli_real=$(readlink -f "$ST_CLI")
 for sig in TERM INT; do
   for d in 0.05 0.15 0.3 0.45 0.6 0.8 1.0 1.3 1.7 2.2; do
     out=$work/sig_out
     earlier "$out"
     "$ST_CLI" analyze "$work/B" -o "$out" -j 2 2>/dev/null & pid=$!
+    # from the exec on (a signal to the shell's child before it exec's is bash's affair)
+    for _ in $(seq 200); do [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$cli_real" ]] && break; sleep 0.005; done
     sleep "$d"
     t0=$(date +%s%N); kill -"$sig" "$pid" 2>/dev/null; wait "$pid"; st=$?; t1=$(date +%s%N)
     ms=$(((t1 - t0) / 1000000))
