@@ -93,6 +93,9 @@ int main(int argc, char **argv)
     const cli_command *c = cli_command_named(name);
     if (!c)
         return cli_fail(EXIT_BAD_USAGE, "unknown command '%s' (try skintrack --help)", name);
+    /* Every command: SIGINT/SIGTERM remove what is being written, then end
+     * the process (batch puts its own first-signal handler over this one). */
+    cli_signals_remove_temporaries();
     if (wants_help(argc - 1, argv + 1)) {
         cli_print_help(stdout, c);
         return EXIT_ALL_DONE;

@@ -132,6 +132,23 @@ done
   && ok "SIGTERM/SIGINT at 20 points: ended within a second, OUT the earlier run or the new one, entire ($seen)" \
   || bad "signals: $seen"
 
+# --- 3b. SIGTERM during `skintrack report` ------------------------------------------
+# Every command removes what it is writing (main.c installs the handler for
+# all): no .report.html/.report.pdf temporary left, each report whole.
+left=0; notsig=0
+for d in 0.02 0.05 0.1 0.15 0.2 0.25 0.3 0.4; do
+  out=$work/rep_out
+  earlier "$out"
+  "$ST_CLI" report "$out" 2>/dev/null & pid=$!
+  sleep "$d"; kill -TERM "$pid" 2>/dev/null; wait "$pid"; st=$?
+  [[ $st -eq 0 || $st -eq 143 ]] || notsig=$((notsig + 1))
+  t=$(find "$out" -name '.*' | head -2 | tr '\n' ' ')
+  [[ -n $t ]] && { left=$((left + 1)); echo "     report after ${d}s: $t"; }
+  python3 "$util" complete "$out" >/dev/null || { left=$((left + 1)); echo "     report after ${d}s: a half file"; }
+done
+[[ $left -eq 0 && $notsig -eq 0 ]] && ok "SIGTERM at 8 points of report: no temporary, every file whole" \
+  || bad "report under SIGTERM: $left run(s) left temporaries or half files, $notsig other statuses"
+
 # --- 4. what a swap must keep -----------------------------------------------------
 # Files of other names in OUT and OUT/images survive the swap (same inode
 # content); a killed run's leftover temporary of skintrack's names does not.
