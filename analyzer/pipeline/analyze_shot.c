@@ -120,6 +120,18 @@ static int face_reg_box(analyze_ctx *c, st_err *err)
     return st_face_box(c->base, c->opts->face_model, c->reg_box, why, sizeof why, err);
 }
 
+/* A fatal error while on photo j of session i: the message names the photo
+ * ("out of memory" alone does not say which file was too much). */
+static int fatal_on(const analyze_ctx *c, size_t i, size_t j, int rc, const char *msg, st_err *err)
+{
+    char why[ST_ERR_MSG_MAX];
+    snprintf(why, sizeof why, "%s", msg);
+    const char *file = c->series.modality == ST_MODALITY_STEREO ? "" : c->series.sessions[i].files.items[j];
+    if (strstr(why, c->series.dir) || !file[0])
+        return st_err_set(err, rc, "%s", why);
+    return st_err_set(err, rc, "%s/%s: %s", c->series.dir, file, why);
+}
+
 static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_err *err)
 {
     st_image *img = NULL;
@@ -127,7 +139,7 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
     int rc = shot_load(c, i, j, &img, &e);
     if (rc) {
         snprintf(sh->reason, sizeof sh->reason, "%s", e.msg);
-        return fatal(rc) ? st_err_set(err, rc, "%s", e.msg) : ST_OK;
+        return fatal(rc) ? fatal_on(c, i, j, rc, e.msg, err) : ST_OK;
     }
     sh->w = img->width;
     sh->h = img->height;
@@ -144,7 +156,7 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
             snprintf(sh->reason, sizeof sh->reason, "quality: %s",
                      sh->quality.messages.count ? sh->quality.messages.items[0] : "failed");
         st_image_free(img);
-        return fatal(rc) ? st_err_set(err, rc, "%s", e.msg) : ST_OK;
+        return fatal(rc) ? fatal_on(c, i, j, rc, e.msg, err) : ST_OK;
     }
     rc = shot_find_chart(c, i, sh, img, err);
     if (rc) {
@@ -178,7 +190,7 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
         snprintf(sh->reason, sizeof sh->reason, "%s%s", strncmp(why, "registration: ", 14) ? "registration: " : "",
                  why);
         st_image_free(img);
-        return fatal(rc) ? rc : ST_OK;
+        return fatal(rc) ? fatal_on(c, i, j, rc, err->msg, err) : ST_OK;
     }
     for (int k = 0; k < 9; k++)
         sh->matrix[k] = sh->reg.matrix[k / 3][k % 3];
@@ -551,6 +563,8 @@ int shot_measure_session(analyze_ctx *c, size_t i, st_err *err)
             rc = ST_OK;
         } else if (!rc) {
             got++;
+        } else if (fatal(rc)) {
+            rc = fatal_on(c, i, j, rc, err->msg, err);
         }
         step_done(c, i, j);
     }
