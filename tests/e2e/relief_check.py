@@ -13,6 +13,13 @@ MODE:
           wrinkles' length within 35 % of the truth's in the ROI
 Prints every figure (the README's repeatability table comes from them).
 
+scars.max_depth: where a scar's wall lies in the lamp's shadow its depth
+cannot show, and the change is withheld ("scar depth not measurable"):
+that counts as right only when the truth has a scar in the ROI whose walls
+are past the lamp's elevation (relief), and the withheld values must still
+repeat (repeat). Every scar whose depth shows is also followed on its own
+(relief: within 6 points of its truth).
+
 Every limit of issue 18 is checked. A check listed in KNOWN_GAPS (NAME, id)
 is not met today: it prints "KNOWN GAP" with its figure and does not fail
 (README.md "Repeatability of photo relief" lists the same gaps); every other
@@ -32,21 +39,14 @@ fails = 0
 # Not met on this branch (measured; README.md "Repeatability of photo
 # relief"): (series NAME, check id).
 KNOWN_GAPS = {
-    # scar depth on photos: the deepest scars' walls are steep (shading
-    # goes with the sine of the wall angle, shadow past the lamp's
-    # elevation), so their darkening barely follows the depth (seeds 7, 11)
-    ("relief7", "s1 scars.max_depth"), ("relief7", "s2 scars.max_depth"),
-    ("relief7", "s3 scars.max_depth"),
-    ("relief11", "s1 scars.max_depth"), ("relief11", "s2 scars.max_depth"),
-    ("relief11", "s3 scars.max_depth"),
     # no wrinkle found on photos at baseline: no depth index change
     ("relief7", "s1 wrinkles.depth_index"), ("relief7", "s2 wrinkles.depth_index"),
     ("relief7", "s3 wrinkles.depth_index"),
     ("relief11", "s1 wrinkles.depth_index"), ("relief11", "s2 wrinkles.depth_index"),
     ("relief11", "s3 wrinkles.depth_index"),
-    # roughness.sq follows the relief short by the third session
-    ("relief7", "s3 roughness.sq"), ("relief11", "s3 roughness.sq"),
-    # repeat shots
+    # repeat shots: roughness.sq moves 2-3 % in sessions 1 and 3 in every band
+    # alike (not the noise: 2.7 % without it); scars.max_depth is withheld
+    # (a boxcar's wall in shadow) and its values move 5.5 %
     ("repeat3", "roughness.sq"), ("repeat3", "pores.count"), ("repeat3", "scars.max_depth"),
     # 1.9 % before the baseline's pores were measured through the following
     # path as every session's (identical photos now read exactly 0): 2.1 %
