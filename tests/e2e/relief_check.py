@@ -45,7 +45,7 @@ KNOWN_GAPS = {
     ("relief11", "s1 wrinkles.depth_index"), ("relief11", "s2 wrinkles.depth_index"),
     ("relief11", "s3 wrinkles.depth_index"),
     # repeat shots: roughness.sq moves 2-3 % in sessions 1 and 3 in every band
-    # alike (not the noise: 2.7 % without it); scars.max_depth is withheld
+    # alike, with the white balance jitter (README); scars.max_depth is withheld
     # (a boxcar's wall in shadow) and its values move 5.5 %
     ("repeat3", "roughness.sq"), ("repeat3", "pores.count"), ("repeat3", "scars.max_depth"),
     # 1.9 % before the baseline's pores were measured through the following
