@@ -27,7 +27,7 @@
  * on skingen's photos (lamp at 50 deg, ambient 0.25; the relief surface
  * compresses the contrast of a scar a few pixels wide): walls past the
  * lamp's elevation read 0.41-0.52 (one 0.34), walls up to a slope of 0.85,
- * whose index follows the depth within 3 points, 0.17-0.34. Such a scar
+ * whose index follows the depth within 5 points, 0.17-0.34. Such a scar
  * is kept (it is a scar) but marked depth_shadowed, and the series
  * withholds the depth changes it would corrupt (series/result.c). */
 #define _DEFAULT_SOURCE /* M_PI */
