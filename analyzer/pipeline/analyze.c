@@ -276,11 +276,12 @@ static void remodel(analyze_ctx *c)
 }
 
 /* A family takes part in the index when both sessions measured it and its
- * change is not withheld (e.g. relief under a moved lamp). */
+ * change is not withheld (e.g. relief under a moved lamp; scar depth where
+ * a scar's wall is in the lamp's shadow: the scar key is a volume). */
 static void families_present(analyze_ctx *c)
 {
     static const char *key[ST_FAM_COUNT] = {NULL, "pores.count", "scars.count", "wrinkles.length_mm_cm2"};
-    static const char *change_key[ST_FAM_COUNT] = {"roughness.sq", "pores.mean_diameter_mm", "scars.count",
+    static const char *change_key[ST_FAM_COUNT] = {"roughness.sq", "pores.mean_diameter_mm", "scars.volume",
                                                    "wrinkles.length_mm_cm2"};
     int k = c->result.remodel_session;
     for (int f = 0; f < ST_FAM_COUNT; f++)

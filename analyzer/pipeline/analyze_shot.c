@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "metrics/chromophores.h"
+#include "metrics/relief_mask.h"
 #include "pipeline/analyze_int.h"
 #include "series/load_image.h"
 #include "simd/kernels.h"
@@ -436,25 +437,35 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
         rc = estimate_light(c, i, j, surface, m, &out->light, err);
     c->res->times.normalise += st_now() - t;
     t = st_now();
-    if (!rc)
-        rc = stg_surface(surface, m, s->modality, c->opts->threads, &out->metrics,
-                         want_images ? &c->result.sessions[i].psd : NULL, err);
-    c->res->times.surface += st_now() - t;
-    t = st_now();
     st_detections track = baseline_pores(c, i);
     if (!rc)
         rc = stg_detect(patch, surface, m, s->modality, c->opts->threads,
                         track.n_pores || track.n_pore_floors ? &track : NULL, &out->metrics, &out->det,
                         c->res->times.detect_family, err);
-    st_detections_clear(&track);
     c->res->times.detect += st_now() - t;
+    t = st_now();
+    /* Photos: the relief is read between the pores (relief_mask.h), the
+     * baseline's pores in every session, so the same skin is measured:
+     * roughness.*, texture.* and the remodeling index's roughness tiles. */
+    unsigned char *relief_m = NULL;
+    if (!rc && s->modality == ST_MODALITY_PHOTO)
+        rc = track.n_pores ? st_relief_mask(m, surface->width, surface->height, surface->pixel_mm, track.pores,
+                                            track.n_pores, &relief_m, err)
+                           : st_relief_mask(m, surface->width, surface->height, surface->pixel_mm, out->det.pores,
+                                            out->det.n_pores, &relief_m, err);
+    st_detections_clear(&track);
+    if (!rc)
+        rc = stg_surface(surface, relief_m ? relief_m : m, s->modality, c->opts->threads, &out->metrics,
+                         want_images ? &c->result.sessions[i].psd : NULL, err);
+    c->res->times.surface += st_now() - t;
     if (!rc)
         st_detections_offset(&out->det, c->box[0], c->box[1]);
     t = st_now();
     if (!rc && want_tiles) {
         st_tile_sums *ts = &c->tiles[i == 0 ? 0 : 1];
         st_tiles_free(ts);
-        rc = st_tiles_compute(surface->data, surface->stride, m, surface->width, surface->height, c->box[0],
+        rc = st_tiles_compute(surface->data, surface->stride, relief_m ? relief_m : m, surface->width,
+                              surface->height, c->box[0],
                               c->box[1], s->pixel_mm, &out->det, s->modality == ST_MODALITY_PHOTO, ts, err);
         if (!rc)
             rc = st_tiles_to_grid(ts, surface->unit == ST_UNIT_UM ? "um" : "rel",
@@ -473,6 +484,7 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
     st_chromo_free(&chromo);
     st_image_free(patch);
     st_image_free(surface);
+    free(relief_m);
     return rc;
 }
 
