@@ -20,6 +20,18 @@ rm -rf "$work"; mkdir -p "$work"
   "$gen" photo "$work/B" --size 400x300 --seed 9 --sessions 3 >/dev/null || { echo "skingen failed"; exit 1; }
 export ST_CLI work util
 fail=0
+# The fault points. The default suite takes a spread that still hits every
+# phase of the writing (96 and 128 KiB and a SIGINT at 1.7 s mixed two runs
+# before the swap); a sanitizer build, 3x slower, a smaller one; ST_FULL=1
+# every point (about 3 minutes in Release).
+fsize_kib="4 16 48 96 128 1024"; tmpfs_kib="40 200 2000"
+sig_s="0.05 0.3 0.6 1.0 1.7"; report_s="0.05 0.15 0.3"
+if [[ ${ST_FULL:-} == 1 ]]; then
+  fsize_kib="4 8 16 24 32 48 64 96 128 1024"; tmpfs_kib="40 120 200 400 2000"
+  sig_s="0.05 0.15 0.3 0.45 0.6 0.8 1.0 1.3 1.7 2.2"; report_s="0.02 0.05 0.1 0.15 0.2 0.25 0.3 0.4"
+elif [[ ${ST_SANITIZED:-} == 1 ]]; then
+  fsize_kib="16 96 1024"; tmpfs_kib="200"; sig_s="0.3 1.7"; report_s="0.1"
+fi
 ok() { echo "ok   $*"; }
 bad() { echo "FAIL $*"; fail=1; }
 
@@ -54,7 +66,7 @@ earlier() { rm -rf "$1"; cp -a "$work/refA" "$1"; state "$1" >"$work/A.state"; }
 # From 4 KiB (the first image fails) to 1 MiB (everything fits): every point
 # of the run's writing is hit at some size.
 seen=""
-for kib in 4 8 16 24 32 48 64 96 128 1024; do
+for kib in $fsize_kib; do
   out=$work/fsize_out
   earlier "$out"
   st=0
@@ -70,13 +82,13 @@ for kib in 4 8 16 24 32 48 64 96 128 1024; do
   fi
 done
 [[ $seen == *":A "* && $seen == *":B "* && $seen != *mix* ]] \
-  && ok "file-size limit at 10 sizes: OUT the earlier run or the new one, entire ($seen)" \
+  && ok "file-size limit at $(wc -w <<<"$fsize_kib") sizes: OUT the earlier run or the new one, entire ($seen)" \
   || bad "file-size limit: $seen (want both outcomes, no mix)"
 
 # --- 2. full disk: a small tmpfs (root with mount namespaces) ------------------------
 if [[ $EUID -eq 0 ]] && unshare -m --propagation private true 2>/dev/null; then
   earlier "$work/tmpfs_ref" # A.state for judge
-  for free in 40 120 200 400 2000; do
+  for free in $tmpfs_kib; do
     rm -rf "$work/disk"; mkdir -p "$work/disk"
     unshare -m --propagation private bash -c '
       disk=$work/disk; free=$0
@@ -111,7 +123,7 @@ fi
 seen=""; slow=0
 cli_real=$(readlink -f "$ST_CLI")
 for sig in TERM INT; do
-  for d in 0.05 0.15 0.3 0.45 0.6 0.8 1.0 1.3 1.7 2.2; do
+  for d in $sig_s; do
     out=$work/sig_out
     earlier "$out"
     "$ST_CLI" analyze "$work/B" -o "$out" -j 2 2>/dev/null & pid=$!
@@ -129,14 +141,14 @@ for sig in TERM INT; do
   done
 done
 [[ $seen == *":A "* && $seen != *mix* && $slow -eq 0 ]] \
-  && ok "SIGTERM/SIGINT at 20 points: ended within a second, OUT the earlier run or the new one, entire ($seen)" \
+  && ok "SIGTERM/SIGINT at $((2 * $(wc -w <<<"$sig_s"))) points: ended within a second, OUT the earlier run or the new one, entire ($seen)" \
   || bad "signals: $seen"
 
 # --- 3b. SIGTERM during `skintrack report` ------------------------------------------
 # Every command removes what it is writing (main.c installs the handler for
 # all): no .report.html/.report.pdf temporary left, each report whole.
 left=0; notsig=0
-for d in 0.02 0.05 0.1 0.15 0.2 0.25 0.3 0.4; do
+for d in $report_s; do
   out=$work/rep_out
   earlier "$out"
   "$ST_CLI" report "$out" 2>/dev/null & pid=$!
