@@ -12,6 +12,9 @@ typedef struct line_maps {
     float *best;       /* best raw response */
     float *h2b, *hamc; /* 2 Hxy and Hxx - Hyy at the best scale (direction) */
     float *sigma;      /* best scale, working px */
+    int photo;         /* the photo filter's maps (wrinkle_photo.c): a groove is a
+                          dark/bright pair across the lamp's azimuth (lux, luy) */
+    double lux, luy;
 } line_maps;
 
 /* Working grid (smallest scale >= 1 px) and the best response over every

@@ -286,10 +286,14 @@ int stg_surface(const st_image *surface, const unsigned char *mask, st_modality 
 }
 
 int stg_detect(const st_image *rgb, const st_image *surface, const unsigned char *mask,
-               st_modality mod, int threads, const st_detections *track, st_metric_set *out,
-               st_detections *dets, double family_seconds[5], st_err *err)
+               st_modality mod, const double *lamp, int threads, const st_detections *track,
+               st_metric_set *out, st_detections *dets, double family_seconds[5], st_err *err)
 {
     st_detect_input in = {0};
+    if (lamp) {
+        memcpy(in.lamp, lamp, sizeof in.lamp);
+        in.lamp_known = 1;
+    }
     in.rgb = rgb;
     in.surface = surface;
     in.mask = mask;
@@ -305,6 +309,8 @@ int stg_detect(const st_image *rgb, const st_image *surface, const unsigned char
         in.track_floor_sigma = track->pore_floor_sigma;
         in.track_floor = track->pore_floor;
         in.n_track_floors = track->n_pore_floors;
+        in.track_wrinkles = track->wrinkles;
+        in.n_track_wrinkles = track->n_wrinkles;
     } else if (mask) {
         in.follow_own = 1; /* a series' baseline (see st_detect_input) */
     }
