@@ -36,13 +36,17 @@
 /* Photos under a directional lamp (wrinkle_photo.c): hysteresis on the
  * pair filter's SNR, the shortest line kept, and the pair test across it
  * (photo_profile). */
+#define MIN_SIDE_SKEW 0.1 /* lamp.c's side_skew: generated lit skin -0.19 to -0.87, dark
+                            lines under diffuse light (test_wrinkles) within 0.02 */
 #define P_HIGH 5.0
 #define P_LOW 2.5
-#define P_MIN_LEN_MM 5.0
+#define P_MIN_LEN_MM 4.5
 #define PAIR_BALANCE 0.2 /* smaller / larger of the dark and the bright side */
 #define STEP_MAX 0.5     /* far sides' difference / the pair's swing: an edge */
 #define P_MIN_PAIRS 0.35
 #define SPUR_DEG 30.0
+#define TRIM_MM 1.0      /* half-window of the contrast along a line where its ends are cut */
+#define TRIM_LEVEL 0.35  /* ... where it falls below this share of the line's contrast */
 #define PAIR_AT_MM 0.15  /* the pair's contrast is read 0.5-1.5 x this far from the centre */ /* share of a line's length where the pair test holds */
 
 /* Line direction at pixel i (rad, counter-clockwise on screen from +x): the
@@ -350,6 +354,7 @@ static void accumulate(const line_maps *m, int x, int y, line_acc *a)
 
 typedef struct proj_pt {
     double u, x, y;
+    double v; /* photos: the pair's contrast there (line_contrast) */
 } proj_pt;
 
 static int cmp_proj(const void *a, const void *b)
@@ -443,23 +448,88 @@ static int cmp_double(const void *a, const void *b)
 /* Photos: the contrast of a line's pairs (pair_contrast across its main
  * axis phi) as the mean of the upper half of its pixels' values: a
  * groove's depth tapers towards its ends, and the share of the tapered
- * ends a session's detection reaches would otherwise move the mean. The
- * pts' u fields are overwritten. */
+ * ends a session's detection reaches would otherwise move the mean. Each
+ * pixel's contrast goes to its v field. */
 static double line_contrast(const line_maps *m, proj_pt *pts, size_t np, double phi)
 {
     double nx = -sin(phi), ny = cos(phi), sum = 0;
     for (size_t i = 0; i < np; i++)
-        pts[i].u = pair_contrast(m, pts[i].x, pts[i].y, nx, ny);
+        pts[i].v = pair_contrast(m, pts[i].x, pts[i].y, nx, ny);
     double *v = malloc(np * sizeof *v);
     if (!v)
         return 0.0;
     for (size_t i = 0; i < np; i++)
-        v[i] = pts[i].u;
+        v[i] = pts[i].v;
     qsort(v, np, sizeof *v, cmp_double);
     for (size_t i = np / 2; i < np; i++)
         sum += v[i];
     free(v);
     return np - np / 2 ? sum / (double)(np - np / 2) : 0.0;
+}
+
+/* Length (px) of a line's pixels ordered along its axis (u): the polyline
+ * through the means of bins 4 px long, plus the half bins beyond its first
+ * and last mean. Counting pixels would add the zigzag of a centre line
+ * whose direction is known to 15 degrees only (wrinkle_photo.c). */
+static double path_length(const proj_pt *pts, size_t np)
+{
+    double len = 0, px = 0, py = 0, pu = 0, fu = 0;
+    size_t i = 0, bins = 0;
+    while (i < np) {
+        double u0 = pts[i].u, sx = 0, sy = 0, su = 0;
+        size_t k = 0;
+        for (; i < np && pts[i].u < u0 + 4.0; i++, k++) {
+            sx += pts[i].x;
+            sy += pts[i].y;
+            su += pts[i].u;
+        }
+        sx /= k;
+        sy /= k;
+        su /= k;
+        if (bins++)
+            len += hypot(sx - px, sy - py);
+        else
+            fu = su;
+        px = sx;
+        py = sy;
+        pu = su;
+    }
+    return np ? len + (fu - pts[0].u) + (pts[np - 1].u - pu) + 1.0 : 0.0;
+}
+
+/* Photos: the line's pixels (contrast in v) ordered along its axis phi,
+ * cut where the groove has faded: its ends are the first and the last
+ * pixel whose mean contrast over +-TRIM_MM along the line reaches `half`
+ * (half the line's contrast), so the length is the groove's length at
+ * about half depth however far the hysteresis followed its tapering ends
+ * (which depends on the lamp and the noise). The pixels kept move to the
+ * front of pts, *len gets their length (working px); returns their count
+ * (0: none). */
+static size_t trim_ends(const line_maps *m, proj_pt *pts, size_t np, double phi, double half,
+                        double *len)
+{
+    double ux = cos(phi), uy = sin(phi);
+    for (size_t i = 0; i < np; i++)
+        pts[i].u = pts[i].x * ux + pts[i].y * uy;
+    qsort(pts, np, sizeof *pts, cmp_proj);
+    size_t r = (size_t)ceil(TRIM_MM / m->px_mm), first = np, last = 0;
+    for (size_t i = 0; i < np; i++) {
+        size_t lo = i > r ? i - r : 0, hi = i + r < np ? i + r : np - 1;
+        double s = 0;
+        for (size_t j = lo; j <= hi; j++)
+            s += pts[j].v;
+        if (s / (double)(hi - lo + 1) >= half) {
+            first = first < i ? first : i;
+            last = i;
+        }
+    }
+    if (first >= np)
+        return 0;
+    size_t k = 0;
+    for (size_t i = first; i <= last; i++)
+        pts[k++] = pts[i];
+    *len = path_length(pts, k);
+    return k;
 }
 
 /* Photos: a labelled centre line (its pixels pts, accumulated into a) as
@@ -492,6 +562,8 @@ static size_t photo_line(const line_maps *m, line_acc *a, proj_pt *pts, size_t n
     phi = main_axis(pts, k);
     double c = fabs(-sin(phi) * m->lux + cos(phi) * m->luy);
     double lin = line_contrast(m, pts, k, phi);
+    if (!(lin > 0) || !(k = trim_ends(m, pts, k, phi, TRIM_LEVEL * lin, &len)))
+        return 0;
     a->len = len;
     a->dsum = lin * a->mcount / fmax(c, cos(WR_PHOTO_VIS_DEG * M_PI / 180.0));
     return k;
@@ -527,7 +599,7 @@ static double depth_along(const line_maps *m, const st_wrinkle *w, size_t n)
             int steps = (int)ceil(hypot(bx - ax, by - ay) / f);
             for (int j = (i > 1); j <= steps && q < cap; j++) {
                 double t = steps ? (double)j / steps : 0.0;
-                pts[q++] = (proj_pt){0, (ax + t * (bx - ax) + 0.5) / f - 0.5, (ay + t * (by - ay) + 0.5) / f - 0.5};
+                pts[q++] = (proj_pt){0, (ax + t * (bx - ax) + 0.5) / f - 0.5, (ay + t * (by - ay) + 0.5) / f - 0.5, 0};
             }
         }
         double phi = atan2(w[k].y1 - w[k].y0, w[k].x1 - w[k].x0);
@@ -580,7 +652,7 @@ static int measure_lines(const st_detect_input *in, const line_maps *m, unsigned
         for (int y = 0; y < m->h; y++) {
             const unsigned char *sk = skel + (size_t)y * m->w;
             for (int x = st_det_next_set(sk, 0, m->w); x < m->w; x = st_det_next_set(sk, x + 1, m->w))
-                pts[fill[lab[(size_t)y * m->w + x]]++] = (proj_pt){0, x, y};
+                pts[fill[lab[(size_t)y * m->w + x]]++] = (proj_pt){0, x, y, 0};
         }
     }
     /* After filling, start[l] is the end of label l and start[l-1] its start. */
@@ -670,11 +742,14 @@ int st_wrinkles_detect(const st_detect_input *in0, int threads, st_metric_set *o
     line_totals tot = {0};
     st_lamp lamp;
     st_err le = {0};
-    /* Photos under a directional lamp: the pair filter; under diffuse
-     * light (or a patch too small for the lamp) a groove is a dark line,
-     * as on a height map. */
+    /* Photos whose shading shows a lamp's side (lit relief: pits' and
+     * grooves' near walls dark, far walls bright): the pair filter. Under
+     * diffuse light, on a patch too small for the lamp, or where the
+     * shading's derivative along the lamp is symmetric (dark lines of
+     * albedo or shadow, no relief seen) a groove is a dark line, as on a
+     * height map. */
     if (in->modality == ST_DETECT_PHOTO && !st_lamp_estimate(in->surface, in->mask, in->mask_stride, &lamp, &le) &&
-        lamp.directional) {
+        lamp.directional && fabs(lamp.side_skew) >= MIN_SIDE_SKEW) {
         double a = lamp.azimuth_deg * M_PI / 180.0;
         if (in->lamp_known && hypot(in->lamp[0], in->lamp[1]) > 0)
             a = atan2(in->lamp[1], in->lamp[0]);
