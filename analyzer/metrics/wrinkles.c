@@ -564,6 +564,12 @@ static size_t photo_line(const line_maps *m, line_acc *a, proj_pt *pts, size_t n
     double lin = line_contrast(m, pts, k, phi);
     if (!(lin > 0) || !(k = trim_ends(m, pts, k, phi, TRIM_LEVEL * lin, &len)))
         return 0;
+    /* between its ends the groove's whole contrast: the upper half alone
+     * would add the texture's positive part, which does not follow the
+     * groove's depth */
+    lin = 0;
+    for (size_t i = 0; i < k; i++)
+        lin += pts[i].v / (double)k;
     a->len = len;
     a->dsum = lin * a->mcount / fmax(c, cos(WR_PHOTO_VIS_DEG * M_PI / 180.0));
     return k;
@@ -604,7 +610,11 @@ static double depth_along(const line_maps *m, const st_wrinkle *w, size_t n)
         }
         double phi = atan2(w[k].y1 - w[k].y0, w[k].x1 - w[k].x0);
         double c = fabs(-sin(phi) * m->lux + cos(phi) * m->luy);
-        double lin = q ? line_contrast(m, pts, q, phi) : 0.0;
+        double lin = 0;
+        if (q)
+            line_contrast(m, pts, q, phi);
+        for (size_t i = 0; i < q; i++) /* the lines' ends are already cut */
+            lin += pts[i].v / (double)q;
         free(pts);
         sd += w[k].length_mm * lin / fmax(c, cmin);
         sw += w[k].length_mm;
