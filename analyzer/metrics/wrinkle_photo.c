@@ -39,6 +39,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/parallel.h"
+#include "metrics/detect_internal.h"
 #include "simd/kernels.h"
 
 #define N_ORIENT 12
@@ -49,34 +50,72 @@
 static const double scale_mm[] = {0.05, 0.1, 0.2};
 #define N_SCALES (int)(sizeof scale_mm / sizeof scale_mm[0])
 
+/* The response of one orientation as a fixed sparse kernel: every pixel's
+ * along-line samples sit at the same offsets (ix, iy integer, the same
+ * bilinear fractions), so each tap is four weighted rows of the
+ * derivative plane, padded by `pad` zero pixels (samples outside the plane
+ * count as zero response). */
 typedef struct orient_ctx {
-    const float *gx, *gy; /* gradient of the smoothed shading */
-    float *resp;          /* this orientation's response */
-    int w, h;
-    double nx, ny, sign, step;
+    const float *dp; /* derivative across, padded: (w + 2 pad) x (h + 2 pad) */
+    float *resp;     /* this orientation's response, w x h */
+    int w, h, pad;
+    int ix[2 * ALONG_TAPS + 1], iy[2 * ALONG_TAPS + 1];
+    float wt[2 * ALONG_TAPS + 1][4];
 } orient_ctx;
 
-/* Response at normal (nx, ny): −sign × the derivative across, averaged
- * along (−ny, nx) with Gaussian weights, bilinear samples `step` px
- * apart. Samples outside the plane count as zero response. */
+ST_DET_VEC static void tap_row(const float *restrict r0, const float *restrict r1, const float *wt,
+                               float *restrict o, int n)
+{
+    float a = wt[0], b = wt[1], c = wt[2], d = wt[3];
+    for (int x = 0; x < n; x++)
+        o[x] += a * r0[x] + b * r0[x + 1] + c * r1[x] + d * r1[x + 1];
+}
+
 static void orient_rows(void *arg, int y0, int y1)
 {
     const orient_ctx *c = arg;
-    double wt[2 * ALONG_TAPS + 1], ws = 0;
-    for (int j = -ALONG_TAPS; j <= ALONG_TAPS; j++)
-        ws += wt[j + ALONG_TAPS] = exp(-0.5 * j * j / (ALONG_SD * ALONG_SD));
-    double tx = -c->ny * c->step, ty = c->nx * c->step;
-    for (int y = y0; y < y1; y++)
-        for (int x = 0; x < c->w; x++) {
-            double s = 0;
-            for (int j = -ALONG_TAPS; j <= ALONG_TAPS; j++) {
-                double px = x + j * tx, py = y + j * ty;
-                float gx = st_sample_bilinear(c->gx, (size_t)c->w, c->w, c->h, px, py, 0.0f);
-                float gy = st_sample_bilinear(c->gy, (size_t)c->w, c->w, c->h, px, py, 0.0f);
-                s += wt[j + ALONG_TAPS] * (c->nx * gx + c->ny * gy);
-            }
-            c->resp[(size_t)y * c->w + x] = (float)(-c->sign * s / ws);
+    size_t pw = (size_t)c->w + 2 * (size_t)c->pad;
+    for (int y = y0; y < y1; y++) {
+        float *o = c->resp + (size_t)y * c->w;
+        memset(o, 0, (size_t)c->w * sizeof *o);
+        for (int j = 0; j < 2 * ALONG_TAPS + 1; j++) {
+            const float *r0 = c->dp + (size_t)(y + c->pad + c->iy[j]) * pw + (size_t)(c->pad + c->ix[j]);
+            tap_row(r0, r0 + pw, c->wt[j], o, c->w);
         }
+    }
+}
+
+/* The taps of normal (nx, ny): samples `step` px apart along (-ny, nx),
+ * Gaussian weights, times -sign (the lamp's order answers positive). */
+static void orient_taps(orient_ctx *c, double nx, double ny, double sign, double step)
+{
+    double g[2 * ALONG_TAPS + 1], gs = 0;
+    for (int j = -ALONG_TAPS; j <= ALONG_TAPS; j++)
+        gs += g[j + ALONG_TAPS] = exp(-0.5 * j * j / (ALONG_SD * ALONG_SD));
+    for (int j = -ALONG_TAPS; j <= ALONG_TAPS; j++) {
+        double ox = -ny * step * j, oy = nx * step * j, fx = ox - floor(ox), fy = oy - floor(oy);
+        double k = -sign * g[j + ALONG_TAPS] / gs;
+        c->ix[j + ALONG_TAPS] = (int)floor(ox);
+        c->iy[j + ALONG_TAPS] = (int)floor(oy);
+        float *w = c->wt[j + ALONG_TAPS];
+        w[0] = (float)(k * (1 - fx) * (1 - fy));
+        w[1] = (float)(k * fx * (1 - fy));
+        w[2] = (float)(k * (1 - fx) * fy);
+        w[3] = (float)(k * fx * fy);
+    }
+}
+
+/* The derivative across (nx, ny) into the padded plane's interior. */
+static void across(const float *gx, const float *gy, int w, int h, int pad, double nx, double ny,
+                   float *dp)
+{
+    size_t pw = (size_t)w + 2 * (size_t)pad;
+    for (int y = 0; y < h; y++) {
+        float *d = dp + (size_t)(y + pad) * pw + pad;
+        const float *ax = gx + (size_t)y * w, *ay = gy + (size_t)y * w;
+        for (int x = 0; x < w; x++)
+            d[x] = (float)nx * ax[x] + (float)ny * ay[x];
+    }
 }
 
 /* Central differences of b (one-sided at the border). */
@@ -184,17 +223,27 @@ int st_det_wrinkle_photo_maps(const st_detect_input *in, double lux, double luy,
         if (rc)
             break;
         gradient(b, w, h, gx, gy);
+        int pad = (int)ceil(ALONG_TAPS * sg) + 2;
+        size_t pn = ((size_t)w + 2 * (size_t)pad) * ((size_t)h + 2 * (size_t)pad);
+        float *dp = calloc(pn, sizeof *dp);
+        if (!dp) {
+            rc = ST_ENOMEM;
+            break;
+        }
         for (int k = 0; k < N_ORIENT; k++) {
             double th = M_PI * k / N_ORIENT, nx = cos(th), ny = sin(th);
             double c = nx * lux + ny * luy;
             if (fabs(c) < cmin)
                 continue; /* a groove along the lamp's azimuth: not visible */
-            orient_ctx oc = {gx, gy, r, w, h, nx, ny, c > 0 ? 1.0 : -1.0, sg};
+            orient_ctx oc = {dp, r, w, h, pad, {0}, {0}, {{0}}};
+            orient_taps(&oc, nx, ny, c > 0 ? 1.0 : -1.0, sg);
+            across(gx, gy, w, h, pad, nx, ny, dp);
             st_parallel_for(threads, h, 32, orient_rows, &oc);
             double noise = resp_noise(in, r, w, h, f, smp);
             if (noise > 0)
                 keep_best(m, r, 1.0 / noise, th, sg);
         }
+        free(dp);
     }
     /* the measuring surface: a little smoothing against pixel noise */
     if (!rc)

@@ -39,11 +39,6 @@ KNOWN_GAPS = {
     ("relief7", "s3 scars.max_depth"),
     ("relief11", "s1 scars.max_depth"), ("relief11", "s2 scars.max_depth"),
     ("relief11", "s3 scars.max_depth"),
-    # no wrinkle found on photos at baseline: no depth index change
-    ("relief7", "s1 wrinkles.depth_index"), ("relief7", "s2 wrinkles.depth_index"),
-    ("relief7", "s3 wrinkles.depth_index"),
-    ("relief11", "s1 wrinkles.depth_index"), ("relief11", "s2 wrinkles.depth_index"),
-    ("relief11", "s3 wrinkles.depth_index"),
     # roughness.sq follows the relief short by the third session
     ("relief7", "s3 roughness.sq"), ("relief11", "s3 roughness.sq"),
     # repeat shots
@@ -51,11 +46,7 @@ KNOWN_GAPS = {
     # 1.9 % before the baseline's pores were measured through the following
     # path as every session's (identical photos now read exactly 0): 2.1 %
     ("repeat3", "pores.mean_diameter_mm"),
-    ("repeat3", "wrinkles.length_mm_cm2"), ("repeat3", "wrinkles.depth_index"),
-    ("repeat3", "baseline wrinkles"),
     ("repeat5", "pores.count"),
-    ("repeat5", "wrinkles.length_mm_cm2"), ("repeat5", "wrinkles.depth_index"),
-    ("repeat5", "baseline wrinkles"),
 }
 seen = set()
 
