@@ -192,18 +192,11 @@ int st_det_wrinkle_photo_maps(const st_detect_input *in, double lux, double luy,
             return ST_ENOMEM;
         base = lv;
     }
-    m->w = w;
-    m->h = h;
-    m->snr = st_det_get(in, w, h);
-    m->best = st_det_get(in, w, h);
-    m->h2b = st_det_get(in, w, h);
-    m->hamc = st_det_get(in, w, h);
-    m->sigma = st_det_get(in, w, h);
+    int got = st_det_wrinkle_maps_get(in, m, w, h);
     m->surf = st_det_get(in, w, h);
     float *b = st_det_get(in, w, h), *gx = st_det_get(in, w, h), *gy = st_det_get(in, w, h);
-    float *r = st_det_get(in, w, h), *smp = malloc(NOISE_SAMPLES * sizeof *smp * 2);
-    int rc = (m->snr && m->best && m->h2b && m->hamc && m->sigma && m->surf && b && gx && gy && r &&
-              smp)
+    float *r = st_det_get(in, w, h), *smp = malloc((NOISE_SAMPLES + 1) * sizeof *smp);
+    int rc = (!got && m->surf && b && gx && gy && r && smp)
                  ? ST_OK
                  : ST_ENOMEM;
     if (!rc) {
