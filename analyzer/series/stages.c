@@ -304,13 +304,15 @@ int stg_detect(const st_image *rgb, const st_image *surface, const unsigned char
                   : mod == ST_MODALITY_HEIGHT ? ST_DETECT_HEIGHT
                                               : ST_DETECT_STEREO;
     if (track) {
+        in.track_wrinkles = track->wrinkles;
+        in.n_track_wrinkles = track->n_wrinkles;
+    }
+    if (track && (track->n_pores || track->n_pore_floors)) {
         in.track_pores = track->pores;
         in.n_track_pores = track->n_pores;
         in.track_floor_sigma = track->pore_floor_sigma;
         in.track_floor = track->pore_floor;
         in.n_track_floors = track->n_pore_floors;
-        in.track_wrinkles = track->wrinkles;
-        in.n_track_wrinkles = track->n_wrinkles;
     } else if (mask) {
         in.follow_own = 1; /* a series' baseline (see st_detect_input) */
     }
