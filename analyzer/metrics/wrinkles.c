@@ -46,6 +46,7 @@
 #define P_MIN_PAIRS 0.35
 #define SPUR_DEG 30.0
 #define TRIM_MM 1.0      /* half-window of the contrast along a line where its ends are cut */
+#define NEAR_MM 0.5     /* a line this close to a baseline's line is that line */
 #define TRIM_LEVEL 0.35  /* ... where it falls below this share of the line's contrast */
 #define PAIR_AT_MM 0.15  /* the pair's contrast is read 0.5-1.5 x this far from the centre */ /* share of a line's length where the pair test holds */
 
@@ -575,11 +576,62 @@ static size_t photo_line(const line_maps *m, line_acc *a, proj_pt *pts, size_t n
     return k;
 }
 
+/* Distance from (x, y) to a line's path (or its end points' segment). */
+static double path_dist(const st_wrinkle *w, double x, double y)
+{
+    const double ends[4] = {w->x0, w->y0, w->x1, w->y1};
+    const double *p = w->n_path >= 2 ? w->path : ends;
+    size_t np = w->n_path >= 2 ? w->n_path : 2;
+    double best = INFINITY;
+    for (size_t i = 1; i < np; i++) {
+        double ax = p[2 * i - 2], ay = p[2 * i - 1], ex = p[2 * i] - ax, ey = p[2 * i + 1] - ay;
+        double l2 = ex * ex + ey * ey, t = l2 > 0 ? ((x - ax) * ex + (y - ay) * ey) / l2 : 0.0;
+        t = t < 0 ? 0 : (t > 1 ? 1 : t);
+        best = fmin(best, hypot(x - ax - t * ex, y - ay - t * ey));
+    }
+    return best;
+}
+
+/* 1 when most of line w's path lies within `reach` px of one of the lines
+ * t[0..n): the same line found again. */
+static int near_lines(const st_wrinkle *w, const st_wrinkle *t, size_t n, double reach)
+{
+    const double ends[4] = {w->x0, w->y0, w->x1, w->y1};
+    const double *p = w->n_path >= 1 ? w->path : ends;
+    size_t np = w->n_path >= 1 ? w->n_path : 2, near = 0;
+    for (size_t i = 0; i < np; i++) {
+        double d = INFINITY;
+        for (size_t k = 0; k < n; k++)
+            d = fmin(d, path_dist(&t[k], p[2 * i], p[2 * i + 1]));
+        near += d <= reach;
+    }
+    return 2 * near > np;
+}
+
 typedef struct line_totals {
     double len, wsum, dsum, mcount, c2, s2;
     size_t count;
     double photo_depth; /* photos: depth_along the lines */
+    double photo_len;   /* photos: their length seen (mm) */
 } line_totals;
+
+/* Length (mm) of a line's samples (in path order; u the length each stands
+ * for, v its contrast) where the contrast's mean over +-TRIM_MM reaches
+ * `level`. */
+static double seen_length(const line_maps *m, const proj_pt *pts, size_t np, double level)
+{
+    size_t r = (size_t)ceil(TRIM_MM / m->px_mm);
+    double len = 0;
+    for (size_t i = 0; i < np; i++) {
+        size_t lo = i > r ? i - r : 0, hi = i + r < np ? i + r : np - 1;
+        double s = 0;
+        for (size_t j = lo; j <= hi; j++)
+            s += pts[j].v;
+        if (s / (double)(hi - lo + 1) >= level)
+            len += pts[i].u;
+    }
+    return len;
+}
 
 /* Photos: wrinkles.depth_index read along the lines w[0..n) (surface
  * pixels; each its path, or the segment between its end points): per line
@@ -587,9 +639,10 @@ typedef struct line_totals {
  * sample per working pixel) over |cos| of the axis' normal to the lamp's
  * azimuth, then the lines' mean weighted by their lengths. 0 without
  * lines; -1 when out of memory. */
-static double depth_along(const line_maps *m, const st_wrinkle *w, size_t n)
+static double depth_along(const line_maps *m, const st_wrinkle *w, size_t n, double *seen_mm)
 {
     double f = (double)(1 << m->level), cmin = cos(WR_PHOTO_VIS_DEG * M_PI / 180.0), sd = 0, sw = 0;
+    *seen_mm = 0;
     for (size_t k = 0; k < n; k++) {
         const double ends[4] = {w[k].x0, w[k].y0, w[k].x1, w[k].y1};
         const double *p = w[k].n_path >= 2 ? w[k].path : ends;
@@ -605,7 +658,9 @@ static double depth_along(const line_maps *m, const st_wrinkle *w, size_t n)
             int steps = (int)ceil(hypot(bx - ax, by - ay) / f);
             for (int j = (i > 1); j <= steps && q < cap; j++) {
                 double t = steps ? (double)j / steps : 0.0;
-                pts[q++] = (proj_pt){0, (ax + t * (bx - ax) + 0.5) / f - 0.5, (ay + t * (by - ay) + 0.5) / f - 0.5, 0};
+                /* u: the length this sample stands for, mm */
+                pts[q++] = (proj_pt){(j || i > 1) && steps ? hypot(bx - ax, by - ay) / steps * m->px_mm / f : 0.0,
+                                     (ax + t * (bx - ax) + 0.5) / f - 0.5, (ay + t * (by - ay) + 0.5) / f - 0.5, 0};
             }
         }
         double phi = atan2(w[k].y1 - w[k].y0, w[k].x1 - w[k].x0);
@@ -615,6 +670,7 @@ static double depth_along(const line_maps *m, const st_wrinkle *w, size_t n)
             line_contrast(m, pts, q, phi);
         for (size_t i = 0; i < q; i++) /* the lines' ends are already cut */
             lin += pts[i].v / (double)q;
+        *seen_mm += seen_length(m, pts, q, TRIM_LEVEL * w[k].depth * fmax(c, cmin));
         free(pts);
         sd += w[k].length_mm * lin / fmax(c, cmin);
         sw += w[k].length_mm;
@@ -694,7 +750,12 @@ static int measure_lines(const st_detect_input *in, const line_maps *m, unsigned
     tot->count = kept;
     if (!rc && m->photo) {
         int own = !in->n_track_wrinkles;
-        tot->photo_depth = depth_along(m, own ? wr : in->track_wrinkles, own ? kept : in->n_track_wrinkles);
+        tot->photo_depth = depth_along(m, own ? wr : in->track_wrinkles, own ? kept : in->n_track_wrinkles,
+                                       &tot->photo_len);
+        /* lines that appeared after the baseline count with their own length */
+        for (size_t k = 0; !own && k < kept; k++)
+            if (!near_lines(&wr[k], in->track_wrinkles, in->n_track_wrinkles, NEAR_MM * (1 << m->level) / m->px_mm))
+                tot->photo_len += wr[k].length_mm;
         if (tot->photo_depth < 0)
             rc = st_err_set(err, ST_ENOMEM, "wrinkles: out of memory");
     }
@@ -725,7 +786,8 @@ static int put_metrics(const st_detect_input *in, st_metric_set *out, const line
     int rc = st_metric_set_put(out, "wrinkles.count", (double)t->count, "", err);
     if (!rc && pmm > 0 && roi)
         rc = st_metric_set_put(out, "wrinkles.length_mm_cm2",
-                               t->len * m->px_mm / ((double)roi * pmm * pmm / 100.0), "mm/cm2", err);
+                               (m->photo ? t->photo_len : t->len * m->px_mm) / ((double)roi * pmm * pmm / 100.0),
+                               "mm/cm2", err);
     if (!rc && t->mcount > 0)
         rc = st_metric_set_put(out, "wrinkles.mean_width_mm", t->wsum / t->mcount * m->px_mm,
                                pmm > 0 ? "mm" : "px", err);
