@@ -55,11 +55,11 @@ typedef struct st_detect_input {
      * lamp_known 0: wrinkles.c estimates it from this surface alone. */
     double lamp[3];
     int lamp_known;
-    /* Photos: lines to read the fine lines' depth along (surface pixels),
-     * e.g. the baseline's in a registered series, so that every session's
-     * wrinkles.depth_index is the depth of the same lines; NULL: this
-     * surface's own lines. wrinkles.length_mm_cm2 and the detections stay
-     * this surface's own. */
+    /* Photos: lines to re-read (surface pixels), e.g. the baseline's in a
+     * registered series, so that every session's wrinkles.depth_index is
+     * the depth of the same lines and wrinkles.length_mm_cm2 their length
+     * still seen plus that of lines away from them (wrinkles.c); NULL:
+     * this surface's own lines. The detections stay this surface's own. */
     const struct st_wrinkle *track_wrinkles;
     size_t n_track_wrinkles;
     /* Internal (leave NULL): st_detect_all lends its families a pool of

@@ -12,7 +12,12 @@
  * along the local direction t, which is exact for digital straight lines;
  * width and depth are read across the line on the surface (full width at
  * half depth). Dark arcs that close around a blob (scar walls under
- * directional light) are not lines (is_arc). */
+ * directional light) are not lines (is_arc).
+ *
+ * Photos under a lamp whose side the shading shows: a groove is a
+ * dark/bright pair, not a dark line; the pair filter of wrinkle_photo.c
+ * gives the maps, photo_line and the functions before it measure the
+ * lines (README, "Wrinkles on photos"). */
 #define _DEFAULT_SOURCE /* M_PI */
 #include <math.h>
 #include <stdlib.h>
