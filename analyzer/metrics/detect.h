@@ -49,6 +49,19 @@ typedef struct st_detect_input {
      * against the same least contrast; n_track_floors = 0: its own. */
     const double *track_floor_sigma, *track_floor;
     int n_track_floors;
+    /* Photos: the lamp's direction (towards it, camera frame: x right, y
+     * down) as the series estimated it for this session (its `light`), so
+     * that every session's fine lines are read against the same lamp;
+     * lamp_known 0: wrinkles.c estimates it from this surface alone. */
+    double lamp[3];
+    int lamp_known;
+    /* Photos: lines to re-read (surface pixels), e.g. the baseline's in a
+     * registered series, so that every session's wrinkles.depth_index is
+     * the depth of the same lines and wrinkles.length_mm_cm2 their length
+     * still seen plus that of lines away from them (wrinkles.c); NULL:
+     * this surface's own lines. The detections stay this surface's own. */
+    const struct st_wrinkle *track_wrinkles;
+    size_t n_track_wrinkles;
     /* Internal (leave NULL): st_detect_all lends its families a pool of
      * full-size planes, so that one family's freed planes serve the next. */
     struct st_det_pool *pool;

@@ -264,7 +264,7 @@ static void zero_rows(void *arg, int y0, int y1)
     memset(m->sigma + o, 0, n * sizeof *m->sigma);
 }
 
-static int maps_get(const st_detect_input *in, line_maps *m, int w, int h)
+int st_det_wrinkle_maps_get(const st_detect_input *in, line_maps *m, int w, int h)
 {
     m->w = w;
     m->h = h;
@@ -285,7 +285,7 @@ static int maps_get(const st_detect_input *in, line_maps *m, int w, int h)
 static int maps_start(const st_detect_input *in, line_maps *l, line_maps *c, int w, int h,
                       int all, int threads)
 {
-    int rc = l->best ? ST_OK : maps_get(in, l, w, h);
+    int rc = l->best ? ST_OK : st_det_wrinkle_maps_get(in, l, w, h);
     if (!rc && !c->best) {
         st_parallel_for(threads, h, 64, zero_rows, l);
         return ST_OK;
@@ -436,7 +436,7 @@ int st_det_wrinkle_maps(const st_detect_input *in, double min_snr, int threads, 
      * go to them, not to coarser levels (fresh planes cost page faults). */
     float *b = rc ? NULL : st_det_get(in, m->w, m->h);
     if (!rc)
-        rc = maps_get(in, m, m->w, m->h);
+        rc = st_det_wrinkle_maps_get(in, m, m->w, m->h);
     if (!rc && !b)
         rc = ST_ENOMEM;
     if (!rc) {

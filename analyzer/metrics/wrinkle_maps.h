@@ -12,6 +12,9 @@ typedef struct line_maps {
     float *best;       /* best raw response */
     float *h2b, *hamc; /* 2 Hxy and Hxx - Hyy at the best scale (direction) */
     float *sigma;      /* best scale, working px */
+    int photo;         /* the photo filter's maps (wrinkle_photo.c): a groove is a
+                          dark/bright pair across the lamp's azimuth (lux, luy) */
+    double lux, luy;
 } line_maps;
 
 /* Working grid (smallest scale >= 1 px) and the best response over every
@@ -19,5 +22,8 @@ typedef struct line_maps {
  * or ST_ENOMEM. st_det_wrinkle_maps_free releases m even after a failure. */
 int st_det_wrinkle_maps(const st_detect_input *in, double min_snr, int threads, line_maps *m);
 void st_det_wrinkle_maps_free(const st_detect_input *in, line_maps *m);
+/* m's size and its snr, best, h2b, hamc and sigma planes from the pool
+ * (contents undefined). ST_OK or ST_ENOMEM (free with the above). */
+int st_det_wrinkle_maps_get(const st_detect_input *in, line_maps *m, int w, int h);
 
 #endif

@@ -394,12 +394,32 @@ static int estimate_light(analyze_ctx *c, size_t i, size_t j, const st_image *su
     return ST_OK;
 }
 
-/* The baseline's pores in this session's patch pixels, for the sessions
- * after the baseline: their sizes are followed where they were found
- * (st_detect_input.track_pores), and their contrast floors are this
- * session's (track_floor). Empty otherwise or when out of memory (the
- * session's own detections then give the mean). */
-static st_detections baseline_pores(const analyze_ctx *c, size_t i)
+/* Copies the wrinkles of src (with their paths) into t; none when out of
+ * memory (a path that cannot be copied is left out: the line's end
+ * points stand for it). */
+static void copy_wrinkles(st_detections *t, const st_detections *src)
+{
+    if (!src->n_wrinkles || !(t->wrinkles = calloc(src->n_wrinkles, sizeof *t->wrinkles)))
+        return;
+    for (size_t k = 0; k < src->n_wrinkles; k++) {
+        const st_wrinkle *w = &src->wrinkles[k];
+        t->wrinkles[k] = *w;
+        t->wrinkles[k].path = w->n_path ? malloc(2 * w->n_path * sizeof *w->path) : NULL;
+        if (t->wrinkles[k].path)
+            memcpy(t->wrinkles[k].path, w->path, 2 * w->n_path * sizeof *w->path);
+        else
+            t->wrinkles[k].n_path = 0;
+    }
+    t->n_wrinkles = src->n_wrinkles;
+}
+
+/* The baseline's pores and wrinkles in this session's patch pixels, for
+ * the sessions after the baseline: the pores' sizes are followed where
+ * they were found (st_detect_input.track_pores), and their contrast floors
+ * are this session's (track_floor); on photos the fine lines' depth is
+ * read along the baseline's lines (track_wrinkles). Empty otherwise or
+ * when out of memory (the session's own detections then give the means). */
+static st_detections baseline_tracks(const analyze_ctx *c, size_t i)
 {
     st_detections t = {0};
     const st_session_result *b = &c->result.sessions[0];
@@ -408,13 +428,11 @@ static st_detections baseline_pores(const analyze_ctx *c, size_t i)
     t.n_pore_floors = b->det.n_pore_floors;
     memcpy(t.pore_floor_sigma, b->det.pore_floor_sigma, sizeof t.pore_floor_sigma);
     memcpy(t.pore_floor, b->det.pore_floor, sizeof t.pore_floor);
-    if (!b->det.n_pores)
-        return t;
-    t.pores = malloc(b->det.n_pores * sizeof *t.pores);
-    if (!t.pores)
-        return t;
-    memcpy(t.pores, b->det.pores, b->det.n_pores * sizeof *t.pores);
-    t.n_pores = b->det.n_pores;
+    if (b->det.n_pores && (t.pores = malloc(b->det.n_pores * sizeof *t.pores))) {
+        memcpy(t.pores, b->det.pores, b->det.n_pores * sizeof *t.pores);
+        t.n_pores = b->det.n_pores;
+    }
+    copy_wrinkles(&t, &b->det);
     st_detections_offset(&t, -c->box[0], -c->box[1]);
     return t;
 }
@@ -437,10 +455,12 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
         rc = estimate_light(c, i, j, surface, m, &out->light, err);
     c->res->times.normalise += st_now() - t;
     t = st_now();
-    st_detections track = baseline_pores(c, i);
+    st_detections track = baseline_tracks(c, i);
     if (!rc)
-        rc = stg_detect(patch, surface, m, s->modality, c->opts->threads,
-                        track.n_pores || track.n_pore_floors ? &track : NULL, &out->metrics, &out->det,
+        rc = stg_detect(patch, surface, m, s->modality, out->light.present ? out->light.direction : NULL,
+                        c->opts->threads,
+                        track.n_pores || track.n_pore_floors || track.n_wrinkles ? &track : NULL,
+                        &out->metrics, &out->det,
                         c->res->times.detect_family, err);
     c->res->times.detect += st_now() - t;
     t = st_now();

@@ -69,7 +69,7 @@ int st_measure_one(const char *path, const st_measure_one_opts *o, st_session_re
         rc = stg_surface(surface, NULL, mod, o->threads, &out->metrics, &out->psd, err);
     double family_seconds[5];
     if (!rc)
-        rc = stg_detect(img, surface, NULL, mod, o->threads, NULL, &out->metrics, &out->det,
+        rc = stg_detect(img, surface, NULL, mod, NULL, o->threads, NULL, &out->metrics, &out->det,
                         family_seconds, err);
     if (!rc && o->ov.has_roi && !o->raw)
         st_detections_offset(&out->det, o->ov.roi[0], o->ov.roi[1]);

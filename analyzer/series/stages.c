@@ -320,10 +320,14 @@ int stg_surface(const st_image *surface, const unsigned char *mask, st_modality 
 }
 
 int stg_detect(const st_image *rgb, const st_image *surface, const unsigned char *mask,
-               st_modality mod, int threads, const st_detections *track, st_metric_set *out,
-               st_detections *dets, double family_seconds[5], st_err *err)
+               st_modality mod, const double *lamp, int threads, const st_detections *track,
+               st_metric_set *out, st_detections *dets, double family_seconds[5], st_err *err)
 {
     st_detect_input in = {0};
+    if (lamp) {
+        memcpy(in.lamp, lamp, sizeof in.lamp);
+        in.lamp_known = 1;
+    }
     in.rgb = rgb;
     in.surface = surface;
     in.mask = mask;
@@ -334,6 +338,10 @@ int stg_detect(const st_image *rgb, const st_image *surface, const unsigned char
                   : mod == ST_MODALITY_HEIGHT ? ST_DETECT_HEIGHT
                                               : ST_DETECT_STEREO;
     if (track) {
+        in.track_wrinkles = track->wrinkles;
+        in.n_track_wrinkles = track->n_wrinkles;
+    }
+    if (track && (track->n_pores || track->n_pore_floors)) {
         in.track_pores = track->pores;
         in.n_track_pores = track->n_pores;
         in.track_floor_sigma = track->pore_floor_sigma;

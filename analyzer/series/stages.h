@@ -42,9 +42,11 @@ int stg_surface(const st_image *surface, const unsigned char *mask, st_modality 
                 st_metric_set *out, st_psd_curve *psd, st_err *err);
 
 /* Detections (pores, scars, wrinkles, pigment, redness). rgb may be NULL
- * (height maps). Coordinates in the surface's pixels. */
+ * (height maps). Coordinates in the surface's pixels. lamp: the session's
+ * lamp direction (photos; NULL: estimated from the surface). */
 int stg_detect(const st_image *rgb, const st_image *surface, const unsigned char *mask,
-               st_modality mod, int threads, const st_detections *track, st_metric_set *out,
+               st_modality mod, const double *lamp, int threads, const st_detections *track,
+               st_metric_set *out,
                st_detections *dets, double family_seconds[5], st_err *err);
 
 /* Photometric stereo: n lit 1-channel images to a height map. */
