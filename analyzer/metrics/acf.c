@@ -386,13 +386,34 @@ double st_texture_direction(const st_spectrum_sums *sums)
     }
     if (best < 0)
         return NAN;
-    double c = 0, sn = 0;
-    for (int d = -APS_REFINE; d <= APS_REFINE; d++) {
-        int a = (best + d + ST_APS_BINS) % ST_APS_BINS;
-        c += sums->aps_c[a];
-        sn += sums->aps_s[a];
+    /* Refined on the power-weighted doubled angles around the peak. The
+     * window is a cos² taper re-centred on its own estimate until it
+     * settles: a flat window moved with the integer peak bin, so a peak
+     * wavering between two bins made the direction jump by 2-3° between
+     * photos of the same skin. The taper makes it continuous in the data. */
+    double wave = best + 0.5; /* wave vector angle, degrees */
+    for (int it = 0; it < 20; it++) {
+        const double half = 2.0 * APS_REFINE; /* cos² FWHM = half: about the old ±15° */
+        double c = 0, sn = 0;
+        for (int d = -(int)half; d <= (int)half + 1; d++) {
+            int a = (int)floor(wave) + d;
+            double off = a + 0.5 - wave;
+            if (fabs(off) >= half)
+                continue;
+            double w = cos(0.5 * M_PI * off / half);
+            w *= w;
+            a = ((a % ST_APS_BINS) + ST_APS_BINS) % ST_APS_BINS;
+            c += w * sums->aps_c[a];
+            sn += w * sums->aps_s[a];
+        }
+        double next = 0.5 * atan2(sn, c) * 180.0 / M_PI; /* (-90, 90] */
+        /* Keep the estimate on the same branch as the window's centre. */
+        next += 180.0 * round((wave - next) / 180.0);
+        double moved = fabs(next - wave);
+        wave = next;
+        if (moved < 1e-9)
+            break;
     }
-    double wave = 0.5 * atan2(sn, c) * 180.0 / M_PI; /* wave vector, (-90, 90] */
     double lay = fmod(wave + 90.0 + 360.0, 180.0);
     return lay >= 180.0 ? lay - 180.0 : lay;
 }

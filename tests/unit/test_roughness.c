@@ -244,10 +244,46 @@ static void test_errors(void)
     st_metric_set_clear(&ms);
 }
 
+/* Std moves with the texture, continuously: a lay made of four wave trains
+ * (8° and 16° apart, and a weaker one 40° away at the window's reach) turned
+ * in 0.25° steps turns Std by 0.25° ± 0.1° at every step. The peak's integer
+ * bin wavers between the close trains; a window that moved with it made
+ * Std jump by 2-3° between photos of the same skin. */
+static void test_direction_continuous(void)
+{
+    const int n = 200;
+    const double px = 0.05, lam = 14.0;
+    static const double off[4] = {0, 8, 16, 40}, amp[4] = {1.0, 0.95, 0.9, 0.5};
+    float *z = malloc(sizeof(float) * n * n), *one = malloc(sizeof(float) * n * n);
+    double prev = NAN, worst = 0;
+    for (int k = 0; k <= 24; k++) {
+        double deg = 30.0 + 0.25 * k;
+        memset(z, 0, sizeof(float) * n * n);
+        for (int t = 0; t < 4; t++) {
+            synth_sinusoid(one, n, n, amp[t], lam, deg + off[t], 0.0);
+            for (int i = 0; i < n * n; i++)
+                z[i] += one[i];
+        }
+        st_metric_set ms = {0};
+        CHECK_EQ_INT(measure(z, n, n, NULL, px, ST_UNIT_UM, &ms), 0);
+        double std = get(&ms, "roughness.std");
+        if (!isnan(prev)) {
+            double step = fabs(std - prev);
+            worst = fmax(worst, fabs(step - 0.25));
+        }
+        prev = std;
+        st_metric_set_clear(&ms);
+    }
+    CHECK_MSG(worst <= 0.1, "Std's step over a 0.25° turn is off by up to %.3f°", worst);
+    free(z);
+    free(one);
+}
+
 int main(void)
 {
     test_sinusoid_heights();
     test_bands();
+    test_direction_continuous();
     test_gaussian();
     test_skewed();
     test_plane_and_mask();
