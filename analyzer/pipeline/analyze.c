@@ -97,9 +97,11 @@ static int auto_roi(analyze_ctx *c, st_err *err)
     const st_series *s = &c->series;
     char canon[32], why[400];
     int rc = ST_OK;
+    st_tick t = st_tick_now();
     if (s->area[0] && st_face_area_name(s->area, canon)) {
         rc = st_face_area(c->base, s->area, c->opts->face_model, &c->mask, NULL, why, sizeof why, err);
         if (!rc && c->mask.px) {
+            ST_STAGE_ADD(c, face_area, t);
             snprintf(c->result.roi_source, sizeof c->result.roi_source, "face:%s", canon);
             c->roi_by_face = 1;
             return ST_OK;
@@ -114,6 +116,7 @@ static int auto_roi(analyze_ctx *c, st_err *err)
      * wall or a tan suit passes the generic skin-colour box). */
     if (!rc)
         rc = st_face_skin_mask(c->base, c->opts->face_model, &c->mask, why, sizeof why, err);
+    ST_STAGE_ADD(c, face_area, t);
     if (!rc && c->mask.px && st_mask_count(&c->mask)) {
         snprintf(c->result.roi_source, sizeof c->result.roi_source, "auto");
         c->roi_by_face = 1;
@@ -121,8 +124,10 @@ static int auto_roi(analyze_ctx *c, st_err *err)
     }
     st_mask_free(&c->mask);
     const char *note_text = NULL;
+    t = st_tick_now();
     if (!rc)
         rc = st_skin_mask(c->base, &c->mask, &note_text, c->opts->threads, err);
+    ST_STAGE_ADD(c, skin_mask, t);
     if (!rc && note_text)
         rc = note(c, err, note_text);
     snprintf(c->result.roi_source, sizeof c->result.roi_source, "auto");
@@ -302,22 +307,22 @@ static int progress_and_flags(analyze_ctx *c, st_err *err)
 static int write_outputs(analyze_ctx *c, st_err *err)
 {
     char path[4200];
-    double t = st_now();
+    st_tick t = st_tick_now();
     snprintf(path, sizeof path, "%s/metrics.json", c->out);
     int rc = st_metrics_json_write(&c->result, path, err);
     if (!rc) {
         snprintf(path, sizeof path, "%s/metrics.csv", c->out);
         rc = st_metrics_csv_write(&c->result, path, err);
     }
-    c->res->times.write += st_now() - t;
-    t = st_now();
+    ST_STAGE_ADD(c, write, t);
+    t = st_tick_now();
     /* The report is rendered from the metrics.json just written, so what the
      * clinician reads is exactly what the data files say. */
     if (!rc && !c->opts->no_report) {
         st_report_opts ro = {c->opts->run_date};
         rc = st_report_write_opts(c->out, &ro, err);
     }
-    c->res->times.report += st_now() - t;
+    ST_STAGE_ADD(c, report, t);
     if (!rc)
         rc = st_remove_stale_outputs(c->out, &c->result, !c->opts->no_report, &c->res->notes, err);
     return rc;
@@ -366,9 +371,9 @@ static void ctx_free(analyze_ctx *c)
 
 static int setup(analyze_ctx *c, const char *dir, const char *out, st_err *err)
 {
-    double t = st_now();
+    st_tick t = st_tick_now();
     int rc = st_series_scan(dir, &c->opts->ov, &c->series, err);
-    c->res->times.scan += st_now() - t;
+    ST_STAGE_ADD(c, scan, t);
     if (rc)
         return rc;
     snprintf(c->out, sizeof c->out, "%s", out ? out : "");
@@ -404,9 +409,9 @@ static int run(analyze_ctx *c, st_err *err)
     for (size_t i = 0; i < n && !rc; i++)
         rc = shot_register_session(c, i, err);
     if (!rc && c->base) {
-        double t = st_now();
+        st_tick t = st_tick_now();
         rc = build_roi(c, err);
-        c->res->times.roi += st_now() - t;
+        ST_STAGE_ADD(c, roi, t);
     }
     c->remodel_session = -1;
     for (size_t i = n; i-- > 1;)
@@ -453,7 +458,7 @@ int st_pipeline_run(const char *dir, const char *out, const st_pipeline_opts *op
     memset(c.res, 0, sizeof *c.res);
     if (kept)
         memset(kept, 0, sizeof *kept);
-    double t0 = st_now();
+    st_tick t0 = st_tick_now();
     int rc = setup(&c, dir, out, err);
     if (!rc)
         rc = run(&c, err);
@@ -461,7 +466,7 @@ int st_pipeline_run(const char *dir, const char *out, const st_pipeline_opts *op
         rc = write_outputs(&c, err);
     if (!rc)
         fill_result(&c);
-    c.res->times.total = st_now() - t0;
+    ST_STAGE_ADD(&c, total, t0);
     if (!rc && kept) { /* moved out: ctx_free leaves them alone */
         kept->series = c.series;
         kept->result = c.result;

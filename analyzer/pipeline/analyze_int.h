@@ -63,12 +63,28 @@ typedef struct analyze_ctx {
     st_pipeline_result *res;
 } analyze_ctx;
 
-static inline double st_now(void)
+/* A stage's start: wall clock and the process's CPU clock (all threads). */
+typedef struct st_tick {
+    double wall, cpu;
+} st_tick;
+
+static inline st_tick st_tick_now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    struct timespec w, p;
+    clock_gettime(CLOCK_MONOTONIC, &w);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &p);
+    return (st_tick){(double)w.tv_sec + 1e-9 * (double)w.tv_nsec, (double)p.tv_sec + 1e-9 * (double)p.tv_nsec};
 }
+
+static inline void st_stage_add(double *wall, double *cpu, st_tick t0)
+{
+    st_tick t1 = st_tick_now();
+    *wall += t1.wall - t0.wall;
+    *cpu += t1.cpu - t0.cpu;
+}
+
+/* Adds the time since t0 to stage `field` of c's result (wall and CPU). */
+#define ST_STAGE_ADD(c, field, t0) st_stage_add(&(c)->res->times.field, &(c)->res->cpu.field, (t0))
 
 /* Pass 1: load, QC and register every photo of session i. */
 int shot_register_session(analyze_ctx *c, size_t i, st_err *err);
