@@ -238,9 +238,14 @@ static int patch_of(analyze_ctx *c, size_t i, size_t j, st_image **out, st_err *
     ST_STAGE_ADD(c, warp, t);
     if (own)
         st_image_free(img);
+    /* Neither the held photo nor the baseline's (a whole frame each) is
+     * read again once warped: released before the patch is measured. */
     if (img == c->held) {
         st_image_free(c->held);
         c->held = NULL;
+    } else if (img == c->base) {
+        st_image_free(c->base);
+        c->base = NULL;
     }
     return rc;
 }
