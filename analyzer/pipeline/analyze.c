@@ -95,8 +95,8 @@ static int note(analyze_ctx *c, st_err *err, const char *text)
 static int auto_roi(analyze_ctx *c, st_err *err)
 {
     const st_series *s = &c->series;
-    char canon[32], why[400];
-    int rc = ST_OK;
+    char canon[32], why[400] = "";
+    int rc = ST_OK, no_face = 0;
     st_tick t = st_tick_now();
     if (s->area[0] && st_face_area_name(s->area, canon)) {
         rc = st_face_area(c->base, s->area, c->opts->face_model, &c->mask, NULL, why, sizeof why, err);
@@ -111,10 +111,12 @@ static int auto_roi(analyze_ctx *c, st_err *err)
             snprintf(text, sizeof text, "area '%s': %s; the automatic skin area is measured instead", s->area, why);
             rc = note(c, err, text);
         }
+        no_face = !strncmp(why, ST_FACE_NO_LANDMARKS, strlen(ST_FACE_NO_LANDMARKS));
     }
     /* A face in the photo: its own skin colour is the reference (a beige
-     * wall or a tan suit passes the generic skin-colour box). */
-    if (!rc)
+     * wall or a tan suit passes the generic skin-colour box). Not looked
+     * for again when the named area found no landmarks in this photo. */
+    if (!rc && !no_face)
         rc = st_face_skin_mask(c->base, c->opts->face_model, &c->mask, why, sizeof why, err);
     ST_STAGE_ADD(c, face_area, t);
     if (!rc && c->mask.px && st_mask_count(&c->mask)) {
