@@ -106,6 +106,11 @@ static void set_identity(double m[9])
 /* An error that stops the series (memory, bugs) versus one that fails a photo. */
 static int fatal(int rc) { return rc == ST_ENOMEM || rc == ST_EINTERNAL; }
 
+/* The largest photo kept from pass 1 for pass 2: 4 MP, 48 MB as float
+ * RGB. A 12 MP one (144 MB) held through the baseline's measurement was
+ * the run's peak memory; decoding it again costs ~0.1 s. */
+#define HOLD_MAX_PIXELS 4000000u
+
 static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_err *err)
 {
     st_image *img = NULL;
@@ -183,10 +188,12 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
             return rc;
         }
     }
-    /* The last photo of pass 1 stays in memory (pass 2 measures it first,
-     * without a second decode); any other is released at once, so pass 1
-     * holds only the baseline and the photo being registered. */
-    if (i + 1 == c->series.n_sessions && j + 1 == c->n_shots[i]) {
+    /* The last photo of pass 1 stays in memory (pass 2 measures it right
+     * after the baseline, without a second decode) when it is small; any
+     * other is released at once, so pass 1 holds only the baseline and the
+     * photo being registered. */
+    if (i + 1 == c->series.n_sessions && j + 1 == c->n_shots[i] &&
+        (uint64_t)img->width * (uint64_t)img->height <= HOLD_MAX_PIXELS) {
         c->held = img;
         c->held_session = i;
         c->held_shot = j;
