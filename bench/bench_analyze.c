@@ -51,6 +51,28 @@ static double decode_all(const char *dir, double *cpu, size_t *n_photos)
     return t;
 }
 
+/* The process's peak resident memory so far (VmHWM), MB; -1 if unknown. */
+static long peak_rss_mb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return kb < 0 ? -1 : kb / 1024;
+}
+
+/* After each photo of each pass: where the peak memory is reached. */
+static void progress(void *ctx, size_t done, size_t total, const char *file)
+{
+    const double *t0 = ctx;
+    printf("  [%7.2f s] %s %zu/%zu %s: peak RSS so far %ld MB\n", now() - *t0, 2 * done <= total ? "pass 1" : "pass 2",
+           done, total, file, peak_rss_mb());
+}
+
 int main(int argc, char **argv)
 {
     st_allocator_keep_large_blocks(); /* as the CLI does */
@@ -65,6 +87,9 @@ int main(int argc, char **argv)
     st_pipeline_result r;
     st_err err = {0};
     double t0 = now(), c0 = cpu_now();
+    o.progress = progress;
+    o.progress_ctx = &t0;
+    printf("before the run (photos decoded once): peak RSS %ld MB\n", peak_rss_mb());
     int rc = st_pipeline_run(argv[1], argv[2], &o, &r, NULL, &err);
     double wall = now() - t0, cpu = cpu_now() - c0;
     if (rc) {

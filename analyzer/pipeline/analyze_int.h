@@ -108,14 +108,19 @@ void shot_colour_info(const analyze_ctx *c, const shot_state *sh, st_colour_info
 int roi_cut_charts(analyze_ctx *c, st_err *err);
 
 /* images/: the aligned patch, its detection overlay and, for photos, the
- * melanin and haemoglobin maps (chromo; mask: the measured pixels of the
- * patch) (analyze_images.c). */
+ * melanin and haemoglobin maps (chromo_small, from images_reduce_chromo;
+ * either may be NULL) (analyze_images.c). */
 /* images/session_00_area.jpg: the baseline photo, whole frame, with the
  * measured patch outlined (green when given by series.json or --roi, yellow
  * when found automatically). */
 int images_write_area(analyze_ctx *c, st_err *err);
 int images_write_session(analyze_ctx *c, size_t i, const st_image *rgb, const st_image *surface,
-                         const st_chromo *chromo, const unsigned char *mask, const st_detections *det,
-                         st_err *err);
+                         st_image *const chromo_small[2], const st_detections *det, st_err *err);
+/* The melanin and haemoglobin maps of a photo patch (rgb) as images/ shows
+ * them, reduced like the patch (mask: its measured pixels): made as soon as
+ * the densities are, so that these can be released before the patch is
+ * measured. */
+int images_reduce_chromo(const st_image *rgb, const st_chromo *chromo, const unsigned char *mask,
+                         st_image *small[2], st_err *err);
 
 #endif
