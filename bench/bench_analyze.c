@@ -107,7 +107,7 @@ int main(int argc, char **argv)
     ROW("registration", registration);
     ROW("roi", roi);
     ROW("  of which skin mask", skin_mask);
-    ROW("  of which face area", face_area);
+    ROW("face area (roi, reg. box)", face_area);
     ROW("warp", warp);
     ROW("normalise", normalise);
     ROW("  chart search (pass 1)", chart);

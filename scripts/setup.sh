@@ -6,15 +6,16 @@ set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config
   libturbojpeg0-dev libpng-dev libfftw3-dev libopencv-dev libopencv-contrib-dev
-  libcjson-dev libsqlite3-dev libcairo2-dev libexif-dev libssl-dev
+  libcjson-dev libsqlite3-dev libcairo2-dev libexif-dev libheif-dev libssl-dev
   libdlib-dev libdlib-data)
 # Tests: sanitizer and fuzzing runtimes, PDF to PNG pages, headless browser,
 # memcheck, the sqlite3 shell for database checks, Gwyddion (the test oracle of
 # the ISO 25178 parameters) and a real face photo (scikit-image's astronaut)
 # for the face-area test; python3-jsonschema validates metrics.json against
-# docs/metrics.schema.json (tests/e2e/schema_outputs.sh).
+# docs/metrics.schema.json (tests/e2e/schema_outputs.sh); heif-enc
+# (libheif-examples) makes the HEIC series of tests/e2e/heic_series.sh.
 test_pkgs=(clang libclang-rt-14-dev poppler-utils chromium valgrind sqlite3 python3 libgwyddion20-dev
-  python3-skimage python3-jsonschema)
+  python3-skimage python3-jsonschema libheif-examples)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")

@@ -2,27 +2,23 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/progress_bar.h"
 #include "cli/shared_opts.h"
 #include "skintrack/skintrack.h"
 #include "series/batch_plan.h"
 
-/* A one-line progress bar on a terminal only. */
+/* Per photo: the first half of the library's steps registers each photo,
+ * the second half measures it (st_analyze_opts.progress). */
 static void show_progress(void *ctx, size_t done, size_t total, const char *file)
 {
-    (void)ctx;
-    int width = 30, fill = total ? (int)(width * done / total) : width;
-    char name[41];
-    snprintf(name, sizeof name, "%-40.40s", file);
-    fprintf(stderr, "\r[%.*s%*s] %zu/%zu ", fill, "##############################", width - fill, "",
-            done, total);
-    cli_escape_to(stderr, name); /* a file name: control characters escaped */
-    if (done == total)
-        fputc('\n', stderr);
-    fflush(stderr);
+    size_t photos = total / 2, k = done <= photos ? done : done - photos;
+    char text[128];
+    snprintf(text, sizeof text, "%s %zu/%zu photos  %.40s", done <= photos ? "registered" : "measured",
+             k, photos, file);
+    cli_progress_draw(ctx, total ? (double)done / (double)total : 0.0, text);
 }
 
 typedef struct analyze_args {
@@ -75,14 +71,19 @@ int cmd_analyze(int argc, char **argv)
             return cli_fail(EXIT_BAD_USAGE, "analyze: name the output folder with -o OUT for '%s'", dir);
         out = def_out;
     }
-    if (isatty(STDERR_FILENO) && !cli_quiet)
+    cli_progress bar;
+    cli_progress_init(&bar);
+    if (bar.enabled) {
         o.progress = show_progress;
+        o.progress_ctx = &bar;
+    }
     char when[32];
     o.run_date = cli_run_date(when, sizeof when);
     st_analysis *res = NULL;
     st_err err = {0};
     cli_signals_remove_temporaries();
     int rc = st_analyze_series(dir, out, &o, &res, &err);
+    cli_progress_clear(&bar);
     if (rc) {
         size_t n_images, n_series;
         st_folder_survey(dir, &n_images, &n_series);

@@ -57,13 +57,14 @@ static const char *series_name(const char *dir)
     return slash && slash[1] ? slash + 1 : dir;
 }
 
-static int analyze_one(const char *series_dir, const char *out_dir, int threads, void *ctx,
-                       st_err *err)
+static int analyze_one(const char *series_dir, const char *out_dir, int threads,
+                       const st_series_tick *tick, void *ctx, st_err *err)
 {
     batch_cli *b = ctx;
     st_analyze_opts o = b->analyze;
     o.threads = threads;
-    o.progress = NULL; /* the batch draws its own bar */
+    o.progress = tick->fn; /* per photo, into the batch's bar (on_progress) */
+    o.progress_ctx = tick->ctx;
     st_analysis *res = NULL;
     int rc = st_analyze_series(series_dir, out_dir, &o, &res, err);
     /* Every failed session by its series, photo and cause (SPEC: each named on stderr). */
@@ -77,16 +78,22 @@ static int analyze_one(const char *series_dir, const char *out_dir, int threads,
     return rc;
 }
 
+/* Per photo of every series (st_batch_progress.photos_done), and each
+ * failed series on a line of its own. */
 static void on_progress(const st_batch_progress *p, void *ctx)
 {
     batch_cli *b = ctx;
     pthread_mutex_lock(&print_lock);
-    if (p->series_status) {
+    if (p->finished && p->series_status) {
         cli_progress_clear(&b->bar);
         cli_line("series %s failed: %s", p->series, p->message);
     }
-    cli_progress_draw(&b->bar, p->done, p->total, p->elapsed_s,
-                      p->elapsed_s > 0 ? (double)p->photos / p->elapsed_s : 0.0, "series");
+    char text[128];
+    snprintf(text, sizeof text, "%.0f/%.0f photos, %zu/%zu series", p->photos_done, p->photos_total,
+             p->done, p->total);
+    cli_progress_draw(&b->bar, p->photos_total > 0 ? p->photos_done / p->photos_total
+                                                  : p->total ? (double)p->done / (double)p->total : 1.0,
+                      text);
     pthread_mutex_unlock(&print_lock);
 }
 
@@ -150,7 +157,6 @@ int cmd_batch(int argc, char **argv)
     options_text(&b.analyze, options, sizeof options);
     b.analyze.run_date = cli_run_date(when, sizeof when);
     cli_progress_init(&b.bar);
-    b.bar.enabled &= !cli_quiet;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     st_batch_opts o = {.threads = b.analyze.threads, .shard_k = k, .shard_n = n,

@@ -52,11 +52,11 @@ int cmd_merge(int argc, char **argv)
         *slash = '\0';
     else
         snprintf(out, sizeof out, ".");
-    if (st_db_series_names(db, &names, &n, &err) || st_batch_write_index(out, names, n, &err)) {
+    if (st_db_series_names(db, &names, &n, &err) || st_batch_write_index(out, db, names, n, &err)) {
         cli_fail(EXIT_SOME_FAILED, "%s", err.msg);
         status = EXIT_SOME_FAILED;
     } else {
-        cli_note("merged %d shard(s) into %s: %zu series; overview in %s/index.html",
+        cli_note("merged %d shard(s) into %s: %zu series; overview in %s/index.html, values in metrics.csv",
                  argc - 2, argv[1], n, out);
     }
     st_db_free_names(names, n);

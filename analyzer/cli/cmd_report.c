@@ -39,7 +39,7 @@ int cmd_report(int argc, char **argv)
     }
     if (index_root) {
         st_err err = {0};
-        if (st_batch_index_write(index_root, dirs, n, &err) != ST_OK)
+        if (st_batch_index_write(index_root, dirs, NULL, n, &err) != ST_OK)
             return cli_fail(cli_exit_for(err.code), "%s", err.msg);
     }
     return status;

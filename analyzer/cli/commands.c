@@ -45,6 +45,12 @@ static const cli_option report_options[] = {
     {0},
 };
 
+static const cli_option init_options[] = {
+    {"force", 'f', NULL, "replace an existing series.json", NULL},
+    {"quiet", 'q', NULL, "print errors only, no summary", NULL},
+    {0},
+};
+
 static const cli_option merge_options[] = {
     {"quiet", 'q', NULL, "print errors only, no summary", NULL},
     {0},
@@ -54,6 +60,7 @@ const cli_command cli_commands[] = {
     {"analyze", "SERIES_DIR [-o OUT] [options]", "one series folder into a report and data",
      "Registers every session onto the baseline, measures every metric in the same patch\n"
      "of skin and writes metrics.json, metrics.csv, report.html, report.pdf and images/.\n"
+     "Photos: JPEG, PNG or HEIC/HEIF (.jpg .jpeg .png .heic .heif; iPhones save HEIC).\n"
      "Files an earlier run left in OUT under skintrack's own names (images/session_*,\n"
      "a report that --no-report would leave stale) are removed, each named on stderr.",
      analyze_options, "@dir", NULL,
@@ -68,6 +75,16 @@ const cli_command cli_commands[] = {
      {"skintrack batch study/ -o study-out -j8  # every patient folder under study/",
       "skintrack batch study/ -o shard2 --shard=2/4  # the second of four machines' shares"},
      cmd_batch},
+    {"init", "DIR [--force]", "write a series.json skeleton from the photos in a folder",
+     "Writes DIR/series.json from the photos found: sessions in date order (dates from\n"
+     "the file names or EXIF; same-date photos are one session), their files, and\n"
+     "placeholders for the clinic to complete: patient, area, pixel_mm and roi (null:\n"
+     "not given, the automatic skin area). The file loads with analyze as written.\n"
+     "An existing series.json is left as it is unless --force.",
+     init_options, "@dir", "not used: init writes series.json (0) or nothing (2)",
+     {"skintrack init clinic/P-0042-cheek  # then fill in patient, area and roi",
+      "skintrack init scans/P7 --force  # rewrite it from the photos"},
+     cmd_init},
     {"metrics", "IMAGE [--json] [--raw] [options]", "measure one image (no registration), JSON on stdout",
      "Measures one image and prints a session-like JSON object (metrics, quality,\n"
      "detections).",

@@ -15,5 +15,6 @@ int cmd_merge(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_register(int argc, char **argv);
+int cmd_init(int argc, char **argv);
 
 #endif

@@ -1,18 +1,22 @@
-/* A one-line progress bar on stderr, drawn only when stderr is a terminal. */
+/* A one-line progress bar with an ETA on stderr, drawn only when stderr is a
+ * terminal and --quiet is not given (SPEC "Command line"). */
 #ifndef ST_CLI_PROGRESS_BAR_H
 #define ST_CLI_PROGRESS_BAR_H
 
 #include <stddef.h>
+#include <time.h>
 
 typedef struct cli_progress {
-    int enabled;     /* stderr is a TTY */
-    int drawn;       /* a bar is on the current line */
+    int enabled;          /* stderr is a TTY and not --quiet */
+    int drawn;            /* a bar is on the current line */
+    struct timespec t0;   /* start of the work: the ETA's clock */
 } cli_progress;
 
+/* Decides whether to draw (call after the options are parsed) and starts the clock. */
 void cli_progress_init(cli_progress *p);
-/* done/total units, a rate in units per second, and a short label. */
-void cli_progress_draw(cli_progress *p, size_t done, size_t total, double elapsed_s,
-                       double photos_per_s, const char *what);
+/* The bar at `fraction` of the work (0..1), then text (its control
+ * characters escaped) and the ETA: elapsed time x (1 - fraction) / fraction. */
+void cli_progress_draw(cli_progress *p, double fraction, const char *text);
 /* Clears the bar so that a message can be printed on a line of its own. */
 void cli_progress_clear(cli_progress *p);
 

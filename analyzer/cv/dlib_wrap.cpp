@@ -59,8 +59,9 @@ extern "C" int stdl_face_landmarks(const unsigned char *gray, int w, int h, size
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
                 img[y][x] = gray[(size_t)y * stride + x];
-        std::vector<dlib::rectangle> faces = g_detector(img);
-        if (faces.empty()) {
+        std::vector<dlib::rect_detection> found;
+        g_detector(img, found);
+        if (found.empty()) {
             set_err(err, errlen, "no frontal face found", nullptr);
             return 6;
         }
@@ -68,10 +69,18 @@ extern "C" int stdl_face_landmarks(const unsigned char *gray, int w, int h, size
             dlib::deserialize(g_predictor, f);
             g_model_path = model;
         }
+        // The most confident detection, not the largest: on scikit-image's
+        // astronaut turned by -6 deg a larger false face on the suit
+        // (confidence below the real one's) took the landmarks off the face.
+        // Ties (equal confidence) go to the larger box, then the first.
         size_t best = 0;
-        for (size_t k = 1; k < faces.size(); k++)
-            if (faces[k].area() > faces[best].area())
+        for (size_t k = 1; k < found.size(); k++)
+            if (found[k].detection_confidence > found[best].detection_confidence ||
+                (found[k].detection_confidence == found[best].detection_confidence &&
+                 found[k].rect.area() > found[best].rect.area()))
                 best = k;
+        std::vector<dlib::rectangle> faces(1, found[best].rect);
+        best = 0;
         dlib::full_object_detection s = g_predictor(img, faces[best]);
         if (s.num_parts() != STDL_N_LANDMARKS) {
             set_err(err, errlen, "landmark model gives another number of points than 68", model);

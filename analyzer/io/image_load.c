@@ -1,6 +1,7 @@
 /* st_image_load / st_image_load_mem: read the file, recognise the format by
  * its signature (never by the name), decode, then apply the EXIF
- * orientation. Size limits are enforced by the codecs from the header. */
+ * orientation (JPEG, PNG; HEIF comes oriented from its decoder). Size limits
+ * are enforced by the codecs from the header. */
 #define _POSIX_C_SOURCE 200809L
 #include "io/io_internal.h"
 #include "core/error.h"
@@ -69,8 +70,6 @@ static const char *other_format(const unsigned char *d, size_t n)
         return "TIFF";
     if (n >= 12 && !memcmp(d, "RIFF", 4) && !memcmp(d + 8, "WEBP", 4))
         return "WebP";
-    if (n >= 12 && !memcmp(d + 4, "ftyp", 4))
-        return "HEIF/MP4";
     if (n >= 2 && d[0] == 'B' && d[1] == 'M')
         return "BMP";
     return NULL;
@@ -95,34 +94,39 @@ int st_image_load_mem(const void *data, size_t size, const char *name, const st_
     if (size == 0)
         return st_err_set(err, ST_EFORMAT, "%s: empty file", name);
 
-    st_decode_req req = {data, size, name, ST_DEFAULT_MAX_PIXELS, 0, 0, ST_DECODE_BYTES_PER_PIXEL};
+    st_decode_req req = {data, size, name, ST_DEFAULT_MAX_PIXELS, 0, 0, ST_DECODE_BYTES_PER_PIXEL, 0};
     if (opts && opts->max_pixels)
         req.max_pixels = opts->max_pixels;
     req.max_memory = opts && opts->max_memory ? opts->max_memory : st_default_max_memory();
     if (opts && opts->bytes_per_pixel)
         req.bytes_per_pixel = opts->bytes_per_pixel;
-    if (opts)
+    if (opts) {
         req.raw_counts = opts->raw_counts != 0;
+        req.ignore_orientation = opts->ignore_exif != 0;
+    }
 
     const unsigned char *d = data;
-    int rc;
+    int rc, oriented = 0;
     if (size >= 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff) {
         rc = st_jpeg_decode(&req, out, info, err);
     } else if (size >= 8 && !memcmp(d, png_sig, 8)) {
         rc = st_png_decode(&req, out, info, err);
+    } else if (size >= 12 && !memcmp(d + 4, "ftyp", 4)) { /* ISO base media file */
+        rc = st_heif_decode(&req, out, info, err);
+        oriented = 1;
     } else if (size < 8 && ((d[0] == 0xff && (size < 2 || d[1] == 0xd8)) ||
                             !memcmp(d, png_sig, size))) {
         return st_err_set(err, ST_EFORMAT, "%s: truncated file (%zu bytes)", name, size);
     } else {
         const char *other = other_format(d, size);
         if (other)
-            return st_err_set(err, ST_EFORMAT, "%s: %s images are not supported (JPEG or PNG only)",
+            return st_err_set(err, ST_EFORMAT, "%s: %s images are not supported (JPEG, PNG or HEIC only)",
                               name, other);
-        return st_err_set(err, ST_EFORMAT, "%s: not a JPEG or PNG file", name);
+        return st_err_set(err, ST_EFORMAT, "%s: not a JPEG, PNG or HEIC file", name);
     }
     if (rc)
         return rc;
-    if (!(opts && opts->ignore_exif) && info->exif_orientation != 1) {
+    if (!oriented && !(opts && opts->ignore_exif) && info->exif_orientation != 1) {
         rc = st_orient_apply(out, info->exif_orientation, err);
         if (rc) {
             st_image_free(*out);
@@ -134,7 +138,7 @@ int st_image_load_mem(const void *data, size_t size, const char *name, const st_
 }
 
 /* Whole file into memory: compressed photos are small next to their pixels. */
-static int read_file(const char *path, unsigned char **buf, size_t *size, st_err *err)
+int st_io_read_file(const char *path, unsigned char **buf, size_t *size, st_err *err)
 {
     *buf = NULL;
     *size = 0;
@@ -192,7 +196,7 @@ int st_image_load(const char *path, const st_load_opts *opts, st_image **out,
         return st_err_set(err, ST_EINVAL, "image load: no path or output pointer");
     unsigned char *buf;
     size_t size;
-    int rc = read_file(path, &buf, &size, err);
+    int rc = st_io_read_file(path, &buf, &size, err);
     if (rc) {
         if (info) {
             memset(info, 0, sizeof *info);

@@ -1,5 +1,5 @@
 /* Interleaved integer samples <-> planar float rows. Division (not a
- * multiplication by 1/max) makes v/255 and v/65535 correctly rounded, so a
+ * multiplication by 1/max) makes v/255, v/1023 and v/65535 correctly rounded, so a
  * count survives a load/save round trip exactly. */
 #include "io/io_internal.h"
 
@@ -20,16 +20,18 @@ void st_unpack_row_u8(const unsigned char *src, const float lut[256], st_image *
     }
 }
 
-void st_unpack_row_u16be(const unsigned char *src, int raw_counts, st_image *img, int y)
+void st_unpack_row_u16(const unsigned char *src, int big_endian, unsigned maxval, int raw_counts,
+                       st_image *img, int y)
 {
     const int w = img->width, ch = img->channels;
-    const float div = raw_counts ? 1.0f : 65535.0f;
+    const float div = raw_counts ? 1.0f : (float)maxval;
+    const int hi = big_endian ? 0 : 1;
     for (int c = 0; c < ch; c++) {
         float *restrict dst = st_image_row(img, c, y);
         const unsigned char *restrict s = src + 2 * c;
         for (int x = 0; x < w; x++) {
             const unsigned char *p = s + (size_t)x * 2u * (size_t)ch;
-            dst[x] = (float)((unsigned)p[0] << 8 | p[1]) / div;
+            dst[x] = (float)((unsigned)p[hi] << 8 | p[1 - hi]) / div;
         }
     }
 }

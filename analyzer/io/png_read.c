@@ -129,7 +129,7 @@ static int read_pixels(png_job *job, st_err *err)
         if (passes == 1)
             png_read_row(png, row, NULL);
         if (depth == 16)
-            st_unpack_row_u16be(row, job->req->raw_counts, job->img, y);
+            st_unpack_row_u16(row, 1, 65535u, job->req->raw_counts, job->img, y);
         else
             st_unpack_row_u8(row, lut, job->img, y);
     }

@@ -13,6 +13,11 @@ typedef struct st_funnel {
     double rms;   /* residual RMS of the fit */
 } st_funnel;
 
+/* A funnel's half-depth radius over its opening's: (1 - rho^2)^2 = 1/2 at
+ * rho = sqrt(1 - 1/sqrt 2). Only where to search R starts from it, given
+ * a pore's measured half-contrast radius; no diameter is scaled by it. */
+#define ST_FUNNEL_HALF_RADIUS 0.5412
+
 /* The funnel's volume up to the constant pi / 3: depth x radius^2, what
  * pores are followed by (pore_follow.h). */
 static inline double st_funnel_volume(const st_funnel *f)

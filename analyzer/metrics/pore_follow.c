@@ -19,14 +19,14 @@ typedef struct fit_job {
     st_pore *p;
 } fit_job;
 
-/* A found pore's funnel, fitted around its measured opening; the opening
- * reported stays the measured one. */
+/* A found pore's funnel, fitted around the opening its half-contrast
+ * diameter suggests; the diameter reported stays the measured one. */
 static void fit_band(void *arg, int b, int e)
 {
     const fit_job *j = arg;
     for (int i = b; i < e; i++) {
         st_pore *p = &j->p[i];
-        double r = 0.5 * p->d_mm; /* px here */
+        double r = 0.5 * p->d_mm / ST_FUNNEL_HALF_RADIUS; /* px here: the opening */
         st_funnel f;
         p->depth = p->volume = 0.0;
         if (st_fit_funnel(j->f.s, j->f.w, j->f.h, p->x, p->y, fmax(0.5, 0.5 * r), 1.5 * r + 1.0,
@@ -72,7 +72,7 @@ static void follow_band(void *arg, int b, int e)
     for (int i = b; i < e; i++) {
         const st_pore *p = &j->track[i];
         st_pore *t = &j->t[i];
-        double r = 0.5 * (j->pmm > 0 ? p->d_mm / j->pmm : p->d_mm);
+        double r = 0.5 * (j->pmm > 0 ? p->d_mm / j->pmm : p->d_mm) / ST_FUNNEL_HALF_RADIUS;
         *t = *p;
         j->kept[i] = p->volume > 0 && r > 0;
         if (!j->kept[i])

@@ -9,14 +9,14 @@
  * scales, and each candidate must be round (both Hessian eigenvalues
  * positive, ratio >= 0.35), darker than its ring of background by a margin
  * over the ring's own variability, and darker than the skin's null
- * contrast at its scale allows (contrast_floors()). The diameter is measured, not
- * taken from the scale: the area of the connected pixels darker than half
- * the centre's contrast, as an equal-area circle, is the pore's diameter at
- * half depth; the opening's diameter (where the darkening ends) follows for
- * a smooth funnel, darkness (1 - rho^2)^2 (rho = r / rim radius, the
- * generator's pore model), whose half-depth radius is sqrt(1 - 1/sqrt 2) =
- * 0.541 of the rim's. Height maps differ (see RING_SIGMAS_HEIGHT below):
- * pits on a pit map and a fitted funnel's opening. In a series, the
+ * contrast at its scale allows (contrast_floors()). The diameter is
+ * SPEC.md's, measured, not taken from the scale nor from a model: the
+ * circle with the area of the pore's half-contrast region (pore_area.h),
+ * on the full-resolution pixels. Where the darkening ends, which the
+ * isotropy tests look at, is estimated as for a smooth funnel (1 - rho^2)^2,
+ * whose half-depth radius is ST_FUNNEL_HALF_RADIUS of its rim's. Height
+ * maps differ (see RING_SIGMAS_HEIGHT below): pits on a pit map, judged by
+ * a fitted funnel, measured as photos are. In a series, the
  * baseline's pores are followed in every later session (pore_follow.h),
  * by the volume of the funnel fitted at each one's place. */
 #define _DEFAULT_SOURCE /* M_PI, M_SQRT2 */
@@ -31,6 +31,7 @@
 #include "core/parallel.h"
 #include "metrics/detect_internal.h"
 #include "metrics/pit_filter.h"
+#include "metrics/pore_area.h"
 #include "metrics/pore_fit.h"
 #include "metrics/pore_follow.h"
 #include "metrics/pore_scales.h"
@@ -50,7 +51,7 @@
  * pore's fitted funnel (pore_fit.h) must be deeper than PIT_MIN_SLOPE
  * times its radius (a mean wall slope of 14°), and deeper than
  * PIT_ARM_RATIO times the furrows running out of it (a crossing of
- * furrows is not); its opening is the fitted one. On the
+ * furrows is not). On the
  * height course (samples/demo/height-scars: pores 1.5-11 px, 10-70 µm
  * deep, in relief of Sq ~22 µm): recall 0.58 at precision 0.47 (before
  * the pit map: 0.16 at 0.69), the pores missed being the smallest; the
@@ -67,7 +68,6 @@
 #define NULL_POINTS 32   /* per side of the grid the null contrast is sampled on */
 #define MAX_SCALES 32
 #define SMOOTH_SIGMA 0.7 /* px: the measuring surface, and the finest scale */
-#define HALF_DEPTH_RADIUS 0.5412 /* sqrt(1 - 1/sqrt(2)): funnel (1 - rho^2)^2 */
 
 static int cmp_cand(const void *a, const void *b)
 {
@@ -173,9 +173,12 @@ typedef struct pore_ctx {
                           * photo's smoothed luminance once its pores are found (a
                           * volume does not care for the smoothing) */
     const float *relief; /* height maps: the surface itself */
+    const float *value;  /* the unsmoothed surface (photo) or pit map (height map):
+                          * the pixels a pore's half-contrast area is read from */
     int w, h;
     double d_min_px, d_max_px;
     float *buf;
+    st_pore_area_buf *area; /* the band's own scratch for st_pore_half_area */
     int rmax_cap;
     ring_dirs dirs;
     int height; /* a height map (µm): pits, no light */
@@ -266,11 +269,18 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
     radial(c->smooth, c->w, c->h, cx, cy, 0.6 * r_half, bg, half, &med, &share, &arm);
     if (share < 0.8)
         return 0;
-    double r_rim = r_half / HALF_DEPTH_RADIUS;
+    double r_rim = r_half / ST_FUNNEL_HALF_RADIUS; /* where the darkening ends */
     radial(c->smooth, c->w, c->h, cx, cy, 1.15 * r_rim + 1.0, bg, half, &med, &share, &arm);
     if (share > 0.25)
         return 0;
     if (contrast < ARM_RATIO * arm)
+        return 0;
+    /* the diameter by SPEC.md: the half-contrast area, between the
+     * centre's level and the ring's, as an equal-area circle */
+    double darkest = st_pore_darkest(c->value, c->w, c->h, cx, cy, 0.6 * r_half);
+    double a_half = st_pore_half_area(c->smooth, c->value, c->w, c->h, cx, cy, darkest, bg,
+                                      (int)ceil(r_out), c->area);
+    if (!(a_half > 0))
         return 0;
     double ox = cx, oy = cy, depth = 0, volume = 0;
     if (c->height) {
@@ -282,13 +292,12 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
             return 0;
         if (groove_crossing(c, &f, c->buf))
             return 0;
-        r_rim = f.r_rim;
         ox = f.x;
         oy = f.y;
         depth = f.depth;
         volume = st_funnel_volume(&f);
     }
-    double d = 2.0 * r_rim;
+    double d = 2.0 * sqrt(a_half / M_PI);
     if (d < 0.75 * c->d_min_px || d > 1.25 * c->d_max_px)
         return 0;
     out->x = ox;
@@ -296,7 +305,7 @@ static int verify(const pore_ctx *c, const cand *k, st_pore *out, double *area_p
     out->d_mm = d;
     out->depth = depth;
     out->volume = volume;
-    *area_px = M_PI * d * d / 4.0; /* the opening, as the diameter */
+    *area_px = a_half; /* the area the diameter stands for */
     return 1;
 }
 
@@ -405,16 +414,23 @@ typedef struct verify_ctx {
     double *area;
     unsigned char *ok;
     size_t buf_len;
+    atomic_int *failed; /* a band had no memory for its scratch */
 } verify_ctx;
 
 static void verify_band(void *arg, int b, int e)
 {
     const verify_ctx *v = arg;
     pore_ctx c = *v->c;
+    st_pore_area_buf ab = {0};
+    int ab_ok = st_pore_area_buf_init(&ab, c.rmax_cap) == 0;
     c.buf = malloc(v->buf_len * sizeof *c.buf);
+    c.area = &ab;
+    if (!c.buf || !ab_ok)
+        atomic_store(v->failed, 1);
     for (int i = b; i < e; i++)
-        v->ok[i] = c.buf && verify(&c, &v->v[i], &v->p[i], &v->area[i]);
+        v->ok[i] = c.buf && ab_ok && verify(&c, &v->v[i], &v->p[i], &v->area[i]);
     free(c.buf);
+    st_pore_area_buf_free(&ab);
 }
 
 /* Verifies every candidate (in parallel bands; each result has its own
@@ -459,7 +475,9 @@ static long verify_all(const pore_ctx *c, cand_list *cl, int threads, st_pore *p
     if (ok && q && qa && r) {
         if (cl->n) /* qsort(NULL, 0, ...) is undefined (UBSan: nonnull) */
             qsort(cl->v, cl->n, sizeof *cl->v, cmp_raster);
-        verify_ctx v = {c, cl->v, q, qa, ok, RING_CIRCLES * RING_DIRS};
+        atomic_int failed;
+        atomic_init(&failed, 0);
+        verify_ctx v = {c, cl->v, q, qa, ok, RING_CIRCLES * RING_DIRS, &failed};
         st_parallel_for(threads, (int)cl->n, 256, verify_band, &v);
         size_t k = 0;
         for (size_t i = 0; i < cl->n; i++)
@@ -471,7 +489,7 @@ static long verify_all(const pore_ctx *c, cand_list *cl, int threads, st_pore *p
             p[j] = q[r[j].i];
             area[j] = qa[r[j].i];
         }
-        n = (long)k;
+        n = atomic_load(&failed) ? -1 : (long)k;
     }
     free(ok);
     free(q);
@@ -564,8 +582,8 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
     /* Uncalibrated: assume pores span 2-16 pixels. */
     double d_min_px = pmm > 0 ? PORE_D_MIN_MM / pmm : 2.0;
     double d_max_px = pmm > 0 ? PORE_D_MAX_MM / pmm : 16.0;
-    pore_ctx c = {in, NULL, NULL, NULL, w, h, d_min_px, d_max_px, NULL, 0, {{{0}}},
-                  in->unit == ST_UNIT_UM, pmm * 1000.0, 0, {0}, {0}};
+    pore_ctx c = {.in = in, .w = w, .h = h, .d_min_px = d_min_px, .d_max_px = d_max_px,
+                  .height = in->unit == ST_UNIT_UM, .um_per_px = pmm * 1000.0};
     ring_dirs_init(c.dirs);
     c.rmax_cap = (int)ceil(3.0 * d_max_px / 2.0) + 4;
     float *copy = NULL, *pit = NULL, *smooth = st_det_get(in, w, h);
@@ -605,10 +623,7 @@ int st_pores_detect(const st_detect_input *in0, int threads, st_metric_set *out,
         goto done;
     }
     c.smooth = smooth;
-    if (!c.height) { /* the scale space is done with it */
-        st_det_put(in, copy);
-        copy = NULL;
-    }
+    c.value = surf; /* kept to the end: half-contrast areas read its pixels */
     if (contrast_floors(&c, &cl, threads)) {
         rc = st_err_set(err, ST_ENOMEM, "pores: out of memory for the contrast floors");
         goto done;

@@ -399,7 +399,7 @@ static int setup(analyze_ctx *c, const char *dir, const char *out, st_err *err)
     c->result.remodel_session = -1;
     for (size_t i = 0; i < n; i++) {
         c->result.sessions[i].scan = &c->series.sessions[i];
-        c->photos_total += 2 * (c->series.modality == ST_MODALITY_STEREO ? 1 : c->series.sessions[i].files.count);
+        c->photos_total += 2 * c->series.sessions[i].files.count; /* see step_done */
     }
     return ST_OK;
 }

@@ -15,9 +15,9 @@
 /* Time of each stage, seconds, summed over the series (st_pipeline_result
  * holds it twice: wall time, and the process's CPU time over all threads,
  * which a loaded machine does not inflate). The second group are parts of
- * the first: chart and light_grid of normalise (pass 1), skin_mask and
- * face_area of roi, flatten, colour, chromo, lamp and shading_copy of
- * normalise (pass 2). */
+ * the first: chart and light_grid of normalise (pass 1), skin_mask of roi,
+ * face_area of roi and of registration (the baseline's face box), flatten,
+ * colour, chromo, lamp and shading_copy of normalise (pass 2). */
 typedef struct st_stage_times {
     double scan, load, quality, registration, roi, warp, normalise, surface, detect, tiles,
         images, write, report, total;

@@ -51,6 +51,8 @@ typedef struct analyze_ctx {
     size_t held_session, held_shot;
     st_mask mask;              /* measured patch, baseline frame */
     int roi_by_face;           /* the automatic patch was found with facial landmarks */
+    int reg_box[4];            /* bare face photos: the face's box, what registration follows;
+                                  reg_box[2] == 0: the whole frame */
     int box[4];                /* its bounding box */
     st_tile_sums tiles[2];     /* baseline, remodeling session */
     st_image *base_small;      /* the baseline patch as shown in images/ (luminance) */

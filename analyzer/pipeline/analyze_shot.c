@@ -111,6 +111,20 @@ static int fatal(int rc) { return rc == ST_ENOMEM || rc == ST_EINTERNAL; }
  * the run's peak memory; decoding it again costs ~0.1 s. */
 #define HOLD_MAX_PIXELS 4000000u
 
+/* A bare series of face photos (no roi; the landmarks find a face in the
+ * baseline) is registered on the face's box only: the measured area lies on
+ * the face, and a head that moved unlike the background (the chair, the
+ * wall) must be followed, not the background (issue 19). Without a face
+ * (skin close-ups, no dlib, no model) registration uses the whole frame. */
+static int face_reg_box(analyze_ctx *c, st_err *err)
+{
+    memset(c->reg_box, 0, sizeof c->reg_box);
+    if (c->series.has_roi || c->series.modality != ST_MODALITY_PHOTO || c->base->channels != 3)
+        return ST_OK;
+    char why[400];
+    return st_face_box(c->base, c->opts->face_model, c->reg_box, why, sizeof why, err);
+}
+
 static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_err *err)
 {
     st_image *img = NULL;
@@ -156,10 +170,17 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
         set_identity(sh->matrix);
         sh->reg = (st_registration_info){"ok", "identity", {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, 1, 1, ""};
         sh->ok = 1;
-        return ST_OK;
+        t = st_tick_now();
+        rc = face_reg_box(c, err);
+        ST_STAGE_ADD(c, registration, t);
+        ST_STAGE_ADD(c, face_area, t);
+        return rc;
     }
     t = st_tick_now();
-    rc = stg_register(c->base, img, c->series.modality, c->opts->threads, &sh->reg, err);
+    if (c->reg_box[2])
+        rc = stg_register_box(c->base, img, c->reg_box, c->series.modality, c->opts->threads, &sh->reg, err);
+    else
+        rc = stg_register(c->base, img, c->series.modality, c->opts->threads, &sh->reg, err);
     ST_STAGE_ADD(c, registration, t);
     if (rc || !strcmp(sh->reg.status, "fail")) {
         const char *why = rc ? err->msg : sh->reg.message;
@@ -203,6 +224,16 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
     return ST_OK;
 }
 
+/* Progress (st_analyze_opts.progress): two steps per photo, registered and
+ * then measured; a stereo shot is every photo of its session at once. */
+static void step_done(analyze_ctx *c, size_t i, size_t j)
+{
+    const st_scan_session *sc = &c->series.sessions[i];
+    c->photos_done += c->series.modality == ST_MODALITY_STEREO ? sc->files.count : 1;
+    if (c->opts->progress)
+        c->opts->progress(c->opts->progress_ctx, c->photos_done, c->photos_total, sc->files.items[j]);
+}
+
 int shot_register_session(analyze_ctx *c, size_t i, st_err *err)
 {
     const st_scan_session *sc = &c->series.sessions[i];
@@ -214,8 +245,7 @@ int shot_register_session(analyze_ctx *c, size_t i, st_err *err)
     c->n_shots[i] = n;
     for (size_t j = 0; j < n; j++) {
         int rc = register_one(c, i, j, &c->shots[i][j], err);
-        if (c->opts->progress)
-            c->opts->progress(c->opts->progress_ctx, ++c->photos_done, c->photos_total, sc->files.items[j]);
+        step_done(c, i, j);
         if (rc)
             return rc;
     }
@@ -538,8 +568,10 @@ int shot_measure_session(analyze_ctx *c, size_t i, st_err *err)
     unsigned char *m = mask_box(c);
     int rc = (ms && m) ? ST_OK : st_err_set(err, ST_ENOMEM, "out of memory");
     for (size_t j = 0; j < n && !rc; j++) {
-        if (!c->shots[i][j].ok)
+        if (!c->shots[i][j].ok) {
+            step_done(c, i, j); /* not measured, but done: the count reaches its total */
             continue;
+        }
         int first = got == 0;
         int tiles = first && (i == 0 || (int)i == c->remodel_session);
         rc = measure_one(c, i, j, m, &ms[got], tiles, first, err);
@@ -555,8 +587,7 @@ int shot_measure_session(analyze_ctx *c, size_t i, st_err *err)
         } else if (!rc) {
             got++;
         }
-        if (c->opts->progress)
-            c->opts->progress(c->opts->progress_ctx, ++c->photos_done, c->photos_total, sc->files.items[j]);
+        step_done(c, i, j);
     }
     if (!rc && got) {
         rc = aggregate(sr, ms, got, err);

@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/parallel.h"
+#include "report/cohort_csv.h"
 #include "report/report.h"
 #include "series/batch_plan.h"
 #include "series/metrics_import.h"
@@ -31,6 +32,8 @@ typedef struct batch_state {
     struct timespec t0;
     int fatal;      /* a database error: stop starting new series */
     st_err fatal_err;
+    size_t *series_photos;            /* images in each series, counted at the start */
+    double photos_done, photos_total; /* for the progress bar (see series_share) */
 } batch_state;
 
 static double seconds_since(const struct timespec *t0)
@@ -46,8 +49,39 @@ static int file_exists(const char *path)
     return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
+/* Stores a series (analysed now, status its outcome; or analysed before and
+ * stored by an older schema) from its metrics.json; counts it as partial when
+ * sessions failed. A database error stops the batch. */
+static void store_series(batch_state *b, const char *name, const char *dir, const char *json,
+                         const st_series_files *files, int *status, st_err *err)
+{
+    st_imported imp = {0};
+    if (!*status)
+        *status = st_metrics_import(json, &imp, err);
+    st_db_series rec = {.name = name, .dir = dir, .fingerprint = files->fingerprint,
+                        .patient = imp.patient, .area = imp.area, .modality = imp.modality,
+                        .status = *status ? "failed" : (imp.n_failed_sessions ? "partial" : "ok"),
+                        .message = *status ? err->msg : "", .run_id = b->run_id,
+                        .has_index = imp.has_index, .remodeling_index = imp.remodeling_index,
+                        .ci_lo = imp.ci_lo, .ci_hi = imp.ci_hi, .images = files->files,
+                        .n_images = files->count, .sessions = imp.sessions,
+                        .n_sessions = imp.n_sessions, .metrics = imp.metrics,
+                        .n_metrics = imp.n_metrics};
+    st_err db_err;
+    int db_rc = st_db_store_series(b->db, &rec, &db_err);
+    pthread_mutex_lock(&b->lock);
+    b->result->partial += !*status && imp.n_failed_sessions;
+    if (db_rc) {
+        b->fatal = 1;
+        b->fatal_err = db_err;
+    }
+    pthread_mutex_unlock(&b->lock);
+    st_imported_free(&imp);
+}
+
 /* Analyses (or skips) one series and stores it; returns the series status. */
-static int one_series(batch_state *b, const char *name, int *skipped, size_t *photos, st_err *err)
+static int one_series(batch_state *b, const char *name, const st_series_tick *tick, int *skipped,
+                      size_t *photos, st_err *err)
 {
     char dir[4096], out_dir[4096], json[4200];
     snprintf(dir, sizeof dir, "%s/%s", b->root, name);
@@ -59,22 +93,25 @@ static int one_series(batch_state *b, const char *name, int *skipped, size_t *ph
         return rc;
     *photos = files.count;
     char old_fp[65], old_status[16];
-    int found = 0;
-    rc = st_db_series_state(b->db, name, old_fp, old_status, &found, err);
+    int found = 0, outdated = 0;
+    rc = st_db_series_state(b->db, name, old_fp, old_status, &found, &outdated, err);
     /* Unchanged inputs and options: the stored result stands (a failure too:
      * the same inputs would fail the same way). A success whose outputs were
      * deleted is analysed again. */
     *skipped = !rc && found && !strcmp(old_fp, files.fingerprint) &&
                (!strcmp(old_status, "failed") || file_exists(json));
     if (rc || *skipped) {
+        int ok = 0;
+        if (!rc && strcmp(old_status, "failed") && outdated) /* a row of schema 1: completed */
+            store_series(b, name, dir, json, &files, &ok, err);
         st_series_files_free(&files);
-        if (!rc && !strcmp(old_status, "partial")) {
+        if (!rc && !outdated && !strcmp(old_status, "partial")) {
             pthread_mutex_lock(&b->lock);
             b->result->partial++;
             pthread_mutex_unlock(&b->lock);
         }
         if (rc || strcmp(old_status, "failed"))
-            return rc;
+            return rc ? rc : ok;
         return st_err_set(err, ST_EFORMAT, "%s: failed in an earlier run with the same inputs "
                           "(reason in results.db)", dir);
     }
@@ -82,46 +119,46 @@ static int one_series(batch_state *b, const char *name, int *skipped, size_t *ph
         st_series_files_free(&files);
         return st_err_set(err, ST_EIO, "%s: cannot create (%s)", out_dir, strerror(errno));
     }
-    int status = b->opts->analyze(dir, out_dir, b->inner_threads, b->opts->analyze_ctx, err);
-    st_imported imp = {0};
-    if (!status)
-        status = st_metrics_import(json, &imp, err);
-    st_db_series rec = {.name = name, .dir = dir, .fingerprint = files.fingerprint,
-                        .status = status ? "failed" : (imp.n_failed_sessions ? "partial" : "ok"),
-                        .message = status ? err->msg : "", .run_id = b->run_id,
-                        .has_index = imp.has_index, .remodeling_index = imp.remodeling_index,
-                        .ci_lo = imp.ci_lo, .ci_hi = imp.ci_hi, .images = files.files,
-                        .n_images = files.count, .sessions = imp.sessions,
-                        .n_sessions = imp.n_sessions, .metrics = imp.metrics,
-                        .n_metrics = imp.n_metrics};
-    st_err db_err;
-    int db_rc = st_db_store_series(b->db, &rec, &db_err);
-    if (!status && imp.n_failed_sessions) {
-        pthread_mutex_lock(&b->lock);
-        b->result->partial++;
-        pthread_mutex_unlock(&b->lock);
-    }
-    st_imported_free(&imp);
+    int status = b->opts->analyze(dir, out_dir, b->inner_threads, tick, b->opts->analyze_ctx, err);
+    store_series(b, name, dir, json, &files, &status, err);
     st_series_files_free(&files);
-    if (db_rc) {
-        pthread_mutex_lock(&b->lock);
-        b->fatal = 1;
-        b->fatal_err = db_err;
-        pthread_mutex_unlock(&b->lock);
-    }
     return status;
 }
 
-static void report_progress(batch_state *b, const char *name, int status, const st_err *err)
+/* Called under b->lock. */
+static void report_progress(batch_state *b, const char *name, int finished, int status,
+                            const st_err *err)
 {
     if (!b->opts->progress)
         return;
     st_batch_progress p = {.done = b->result->analysed + b->result->skipped + b->result->failed,
                            .total = b->count, .skipped = b->result->skipped,
                            .failed = b->result->failed, .photos = b->result->photos,
+                           .photos_done = b->photos_done, .photos_total = b->photos_total,
                            .elapsed_s = seconds_since(&b->t0), .series = name,
-                           .series_status = status, .message = status ? err->msg : ""};
+                           .finished = finished, .series_status = status,
+                           .message = status ? err->msg : ""};
     b->opts->progress(&p, b->opts->progress_ctx);
+}
+
+/* A running series' share of the batch's photos: its photos (counted when
+ * the batch began) times the fraction of its own steps done. */
+typedef struct series_share {
+    batch_state *b;
+    const char *name;
+    double photos, counted;
+} series_share;
+
+static void on_series_step(void *ctx, size_t done, size_t total, const char *file)
+{
+    series_share *s = ctx;
+    (void)file;
+    double f = total ? (double)(done < total ? done : total) / (double)total : 0.0;
+    pthread_mutex_lock(&s->b->lock);
+    s->b->photos_done += s->photos * f - s->counted;
+    s->counted = s->photos * f;
+    report_progress(s->b, s->name, 0, ST_OK, NULL);
+    pthread_mutex_unlock(&s->b->lock);
 }
 
 static void worker(void *ctx, int begin, int end)
@@ -140,7 +177,9 @@ static void worker(void *ctx, int begin, int end)
         st_err_clear(&err);
         int skipped = 0;
         size_t photos = 0;
-        int status = one_series(b, b->names[i], &skipped, &photos, &err);
+        series_share share = {b, b->names[i], (double)b->series_photos[i], 0.0};
+        st_series_tick tick = {on_series_step, &share};
+        int status = one_series(b, b->names[i], &tick, &skipped, &photos, &err);
         pthread_mutex_lock(&b->lock);
         if (status)
             b->result->failed++;
@@ -150,7 +189,13 @@ static void worker(void *ctx, int begin, int end)
             b->result->analysed++;
             b->result->photos += photos;
         }
-        report_progress(b, b->names[i], status, &err);
+        /* A skipped series leaves the count: the bar and its ETA are about
+         * the photos this run measures. */
+        if (skipped && !status)
+            b->photos_total -= share.photos;
+        else
+            b->photos_done += share.photos - share.counted;
+        report_progress(b, b->names[i], 1, status, &err);
         pthread_mutex_unlock(&b->lock);
     }
 }
@@ -161,12 +206,53 @@ static void run_workers(batch_state *b, int workers)
     st_parallel_for(workers, workers, 1, worker, b);
 }
 
-int st_batch_write_index(const char *out, char *const *names, size_t count, st_err *err)
+/* The cause the database keeps for each series that failed ("" for the
+ * others, and for all when db is NULL), so the overview and the cohort
+ * table name it rather than the missing metrics.json. */
+static int stored_failures(st_db *db, char *const *names, size_t count, char (*why)[1024],
+                           st_err *err)
+{
+    for (size_t i = 0; i < count; i++) {
+        char status[16] = "";
+        int rc = db ? st_db_series_failure(db, names[i], status, why[i], sizeof why[i], err) : ST_OK;
+        if (rc)
+            return rc;
+        if (strcmp(status, "failed"))
+            why[i][0] = '\0';
+    }
+    return ST_OK;
+}
+
+/* OUT/index.html, OUT/summary.csv, then OUT/metrics.csv (the cohort table). */
+static int write_overviews(const char *out, char *const *names, char **dirs, char (*why)[1024],
+                           size_t count, st_err *err)
+{
+    const char **causes = calloc(count ? count : 1, sizeof *causes);
+    st_cohort_series *rows = calloc(count ? count : 1, sizeof *rows);
+    char (*json)[4200] = calloc(count ? count : 1, sizeof *json);
+    int rc = causes && rows && json ? ST_OK : st_err_set(err, ST_ENOMEM, "%s: out of memory", out);
+    for (size_t i = 0; i < count && !rc; i++) {
+        causes[i] = why[i];
+        snprintf(json[i], sizeof json[i], "%s/metrics.json", dirs[i]);
+        rows[i] = (st_cohort_series){names[i], json[i], why[i]};
+    }
+    if (!rc)
+        rc = st_batch_index_write(out, (const char *const *)dirs, causes, count, err);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/metrics.csv", out);
+    if (!rc)
+        rc = st_cohort_csv_write(path, rows, count, err);
+    free(causes);
+    free(rows);
+    free(json);
+    return rc;
+}
+
+int st_batch_write_index(const char *out, st_db *db, char *const *names, size_t count, st_err *err)
 {
     char **dirs = calloc(count ? count : 1, sizeof *dirs);
-    if (!dirs)
-        return st_err_set(err, ST_ENOMEM, "%s: out of memory", out);
-    int rc = ST_OK;
+    char (*why)[1024] = calloc(count ? count : 1, sizeof *why);
+    int rc = dirs && why ? ST_OK : st_err_set(err, ST_ENOMEM, "%s: out of memory", out);
     for (size_t i = 0; i < count && !rc; i++) {
         size_t len = strlen(out) + strlen(names[i]) + 2;
         if (!(dirs[i] = malloc(len)))
@@ -175,10 +261,13 @@ int st_batch_write_index(const char *out, char *const *names, size_t count, st_e
             snprintf(dirs[i], len, "%s/%s", out, names[i]);
     }
     if (!rc)
-        rc = st_batch_index_write(out, (const char *const *)dirs, count, err);
-    for (size_t i = 0; i < count; i++)
+        rc = stored_failures(db, names, count, why, err);
+    if (!rc)
+        rc = write_overviews(out, names, dirs, why, count, err);
+    for (size_t i = 0; dirs && i < count; i++)
         free(dirs[i]);
     free(dirs);
+    free(why);
     return rc;
 }
 
@@ -233,6 +322,17 @@ int st_batch_run(const char *root, const char *out, const st_batch_opts *opts,
         return rc;
     }
     result->total = b.count;
+    if (!(b.series_photos = calloc(b.count ? b.count : 1, sizeof *b.series_photos))) {
+        st_db_close(b.db);
+        st_db_free_names(b.names, b.count);
+        return st_err_set(err, ST_ENOMEM, "%s: out of memory", root);
+    }
+    for (size_t i = 0; i < b.count; i++) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s/%s", root, b.names[i]);
+        b.series_photos[i] = st_series_image_count(dir);
+        b.photos_total += (double)b.series_photos[i];
+    }
     pthread_mutex_init(&b.lock, NULL);
     clock_gettime(CLOCK_MONOTONIC, &b.t0);
     int threads = opts->threads > 0 ? opts->threads : st_cpu_count();
@@ -248,8 +348,9 @@ int st_batch_run(const char *root, const char *out, const st_batch_opts *opts,
     /* The overview lists every series of this root (or shard) that has
      * outputs; a sharded run leaves it to `skintrack merge`. */
     if (!rc && opts->shard_n <= 1)
-        rc = st_batch_write_index(out, b.names, b.count, err);
+        rc = st_batch_write_index(out, b.db, b.names, b.count, err);
     pthread_mutex_destroy(&b.lock);
+    free(b.series_photos);
     st_db_close(b.db);
     st_db_free_names(b.names, b.count);
     return rc;

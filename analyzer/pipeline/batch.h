@@ -8,21 +8,36 @@
 #include <signal.h>
 #include <stddef.h>
 
+#include "series/results_db.h"
 #include "skintrack/skintrack.h"
 
+/* How a running series tells the batch how far it is: fn(ctx, done, total,
+ * file) after each of its `total` steps (the form of st_analyze_opts.progress,
+ * so an analysis can be handed it as it is). */
+typedef struct st_series_tick {
+    void (*fn)(void *ctx, size_t done, size_t total, const char *file);
+    void *ctx;
+} st_series_tick;
+
 /* Analyses one series folder into out_dir (which exists), using up to
- * `threads` threads, and writes out_dir/metrics.json. Returns ST_OK when the
- * series was analysed (even if some of its sessions failed), else an error
- * with its message in err. Must be safe to call from several threads. */
-typedef int (*st_series_fn)(const char *series_dir, const char *out_dir, int threads, void *ctx,
-                            st_err *err);
+ * `threads` threads, and writes out_dir/metrics.json, reporting its steps to
+ * tick. Returns ST_OK when the series was analysed (even if some of its
+ * sessions failed), else an error with its message in err. Must be safe to
+ * call from several threads. */
+typedef int (*st_series_fn)(const char *series_dir, const char *out_dir, int threads,
+                            const st_series_tick *tick, void *ctx, st_err *err);
 
 typedef struct st_batch_progress {
     size_t done, total, skipped, failed;
     size_t photos;        /* images analysed so far (skipped series excluded) */
+    /* Photos of the series this run analyses, done so far: a running series
+     * counts its photos times the fraction of its steps done, so the bar
+     * moves per photo; skipped series leave the total. */
+    double photos_done, photos_total;
     double elapsed_s;
-    const char *series;   /* the series just finished */
-    int series_status;    /* ST_OK or its error code */
+    const char *series;   /* the series just finished, or the one that made a step */
+    int finished;         /* 1: `series` just finished; 0: one of its steps */
+    int series_status;    /* ST_OK or its error code (finished only) */
     const char *message;  /* its error message, "" when ok */
 } st_batch_progress;
 
@@ -51,7 +66,10 @@ typedef struct st_batch_result {
 int st_batch_run(const char *root, const char *out, const st_batch_opts *opts,
                  st_batch_result *result, st_err *err);
 
-/* OUT/index.html and OUT/summary.csv over the series folders OUT/<name>. */
-int st_batch_write_index(const char *out, char *const *names, size_t count, st_err *err);
+/* OUT/index.html, OUT/summary.csv and OUT/metrics.csv (every series' values
+ * in one long table, report/cohort_csv.h) over the series folders
+ * OUT/<name>; a series that db holds as failed is listed with its stored
+ * cause (db may be NULL). */
+int st_batch_write_index(const char *out, st_db *db, char *const *names, size_t count, st_err *err);
 
 #endif

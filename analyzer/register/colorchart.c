@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/image_reduce.h"
+#include "core/linsolve.h"
 #include "core/parallel.h"
 #include "cv/cv_wrap.h"
 #include "register/deltae.h"
@@ -76,39 +77,6 @@ double st_colorchart_pitch_px(const st_colorchart *c)
 
 /* ---- fitting ------------------------------------------------------------- */
 
-/* Solves the n x n system a x = b (Gaussian elimination, partial pivoting). */
-static int solve(double a[4][4], double b[4], int n)
-{
-    for (int c = 0; c < n; c++) {
-        int p = c;
-        for (int r = c + 1; r < n; r++)
-            if (fabs(a[r][c]) > fabs(a[p][c]))
-                p = r;
-        if (fabs(a[p][c]) < 1e-15)
-            return -1;
-        for (int k = 0; k < n; k++) {
-            double t = a[c][k];
-            a[c][k] = a[p][k];
-            a[p][k] = t;
-        }
-        double t = b[c];
-        b[c] = b[p];
-        b[p] = t;
-        for (int r = c + 1; r < n; r++) {
-            double f = a[r][c] / a[c][c];
-            for (int k = c; k < n; k++)
-                a[r][k] -= f * a[c][k];
-            b[r] -= f * b[c];
-        }
-    }
-    for (int c = n - 1; c >= 0; c--) {
-        for (int k = c + 1; k < n; k++)
-            b[c] -= a[c][k] * b[k];
-        b[c] /= a[c][c];
-    }
-    return 0;
-}
-
 static void apply_ccm(const double ccm[3][4], const double lin[3], double out[3])
 {
     for (int k = 0; k < 3; k++)
@@ -165,7 +133,7 @@ static int fit_used(st_colorchart *c, int affine, st_err *err)
                     a[r][s] += x[i][r] * x[i][s];
             }
         }
-        if (solve(a, b, n))
+        if (st_linsolve(&a[0][0], 4, b, n))
             return st_err_set(err, ST_EINVAL, "colour chart: patches too alike to fit a matrix");
         for (int r = 0; r < n; r++)
             c->ccm[k][r] = b[r];

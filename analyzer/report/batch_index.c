@@ -46,20 +46,10 @@ static void url_segment(st_sbuf *b, const char *s)
     }
 }
 
-/* The shortest of %.15g..%.17g that reads back as the same double. */
 static void csv_num(st_sbuf *b, double v)
 {
-    char t[40];
-    if (!isfinite(v)) {
-        st_sbuf_put(b, ",");
-        return;
-    }
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(t, sizeof t, "%.*g", prec, v);
-        if (strtod(t, NULL) == v)
-            break;
-    }
-    st_sbuf_printf(b, ",%s", t);
+    char t[ST_CSV_NUM_BUF];
+    st_sbuf_printf(b, ",%s", st_csv_number(t, v));
 }
 
 static void html_head(st_sbuf *h)
@@ -108,12 +98,14 @@ static void html_cell_num(st_sbuf *h, double v, int pct, double lo, double hi)
     st_sbuf_printf(h, "<td data-v=\"%.17g\" class=\"%s\">%s</td>", v, cls, t);
 }
 
-static void add_series(st_sbuf *h, st_sbuf *csv, const char *dir)
+static void add_series(st_sbuf *h, st_sbuf *csv, const char *dir, const char *failure)
 {
     st_rp_model m;
     st_err e = {0};
     const char *name = base_name(dir);
-    int ok = st_rp_model_load(dir, &m, &e) == ST_OK;
+    int ok = !(failure && failure[0]) && st_rp_model_load(dir, &m, &e) == ST_OK;
+    if (failure && failure[0])
+        snprintf(e.msg, sizeof e.msg, "%s", failure);
     int li = ok ? st_rp_latest(&m) : -1;
     size_t failed = 0;
     for (size_t i = 0; ok && i < m.n_sessions; i++)
@@ -176,8 +168,8 @@ static const char sort_js[] =
     "return d*a.textContent.localeCompare(c.textContent);});"
     "rows.forEach(function(r){b.appendChild(r);});});});})();";
 
-int st_batch_index_write(const char *out_root, const char *const *series_dirs, size_t n,
-                         st_err *err)
+int st_batch_index_write(const char *out_root, const char *const *series_dirs,
+                         const char *const *failures, size_t n, st_err *err)
 {
     st_sbuf h = {0}, csv = {0};
     char path[ST_PATH_MAX];
@@ -188,7 +180,7 @@ int st_batch_index_write(const char *out_root, const char *const *series_dirs, s
         st_sbuf_printf(&csv, ",change_pct.%s", key_metrics[k]);
     st_sbuf_put(&csv, "\r\n");
     for (size_t i = 0; i < n; i++)
-        add_series(&h, &csv, series_dirs[i]);
+        add_series(&h, &csv, series_dirs[i], failures ? failures[i] : NULL);
     st_sbuf_printf(&h, "</tbody></table></div></section><footer>%zu series · skintrack %s"
                        "</footer></main><script>%s</script></body></html>\n",
                    n, ST_VERSION_STRING, sort_js);

@@ -1,5 +1,8 @@
 #include "report/csv_cell.h"
 
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A number as we write them (%g-style): sign, digits, point, exponent. */
@@ -34,6 +37,17 @@ int st_csv_formula_like(const char *s)
     default:
         return 0;
     }
+}
+
+const char *st_csv_number(char buf[ST_CSV_NUM_BUF], double v)
+{
+    buf[0] = '\0';
+    for (int prec = 15; isfinite(v) && prec <= 17; prec++) {
+        snprintf(buf, ST_CSV_NUM_BUF, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return buf;
 }
 
 void st_csv_cell(st_sbuf *b, const char *s)

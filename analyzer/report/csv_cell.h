@@ -13,6 +13,11 @@
 
 /* 1 if s would be run as a formula. */
 int st_csv_formula_like(const char *s);
+/* v as the shortest of %.15g..%.17g that reads back as the same double
+ * (so a table holds exactly the values of metrics.json); "" when not finite.
+ * Returns buf. */
+#define ST_CSV_NUM_BUF 40
+const char *st_csv_number(char buf[ST_CSV_NUM_BUF], double v);
 /* Appends s as one cell. */
 void st_csv_cell(st_sbuf *b, const char *s);
 /* Appends s as one cell to fp; returns 0 or EOF. */

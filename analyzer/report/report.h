@@ -33,9 +33,10 @@ int st_pdf_report_write(const st_rp_model *m, const char *pdf_path, st_err *err)
 /* out_root/index.html (sortable table linking <series>/report.html) and
  * out_root/summary.csv from each series' metrics.json. series_dirs are the
  * series output folders (absolute, or relative to the current directory);
- * links are made relative to out_root. A series whose metrics.json is
- * missing or unreadable is listed as failed with the reason. */
-int st_batch_index_write(const char *out_root, const char *const *series_dirs, size_t n,
-                         st_err *err);
+ * links are made relative to out_root. A series with a non-empty
+ * failures[i] (the cause a batch stored; failures may be NULL), or whose
+ * metrics.json is missing or unreadable, is listed as failed with the reason. */
+int st_batch_index_write(const char *out_root, const char *const *series_dirs,
+                         const char *const *failures, size_t n, st_err *err);
 
 #endif

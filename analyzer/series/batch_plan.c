@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include "core/error.h"
 #include "io/sha256.h"
+#include "series/scan.h"
 
 uint64_t st_shard_hash(const char *name)
 {
@@ -118,10 +118,7 @@ static int is_series_dir(const char *root, const char *name)
 /* The files that define a series' results: images and the manifest. */
 static int is_input_file(const char *dir, const char *name)
 {
-    const char *dot = strrchr(name, '.');
-    int wanted = !strcmp(name, "series.json") ||
-                 (dot && (!strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg") ||
-                          !strcasecmp(dot, ".png")));
+    int wanted = !strcmp(name, "series.json") || st_is_image_name(name);
     struct stat sb;
     return wanted && stat_in(dir, name, &sb) == 0 && S_ISREG(sb.st_mode);
 }
@@ -147,25 +144,30 @@ static int is_image_file(const char *dir, const char *name)
     return strcmp(name, "series.json") && is_input_file(dir, name);
 }
 
+size_t st_series_image_count(const char *series_dir)
+{
+    char **names = NULL;
+    size_t n = 0;
+    st_err err;
+    if (list_dir(series_dir, is_image_file, &names, &n, &err))
+        return 0;
+    st_db_free_names(names, n);
+    return n;
+}
+
 void st_folder_survey(const char *dir, size_t *n_images, size_t *n_series)
 {
-    char **names = NULL, **sub = NULL;
-    size_t n = 0, ns = 0;
+    char **sub = NULL;
+    size_t ns = 0;
     st_err err;
-    *n_images = *n_series = 0;
-    if (!list_dir(dir, is_image_file, &names, &n, &err))
-        *n_images = n;
-    st_db_free_names(names, n);
+    *n_images = st_series_image_count(dir);
+    *n_series = 0;
     if (list_dir(dir, is_series_dir, &sub, &ns, &err))
         return;
     for (size_t i = 0; i < ns; i++) {
         char path[4096];
-        size_t k = 0;
-        names = NULL;
-        if (snprintf(path, sizeof path, "%s/%s", dir, sub[i]) < (int)sizeof path &&
-            !list_dir(path, is_image_file, &names, &k, &err))
-            *n_series += k > 0;
-        st_db_free_names(names, k);
+        if (snprintf(path, sizeof path, "%s/%s", dir, sub[i]) < (int)sizeof path)
+            *n_series += st_series_image_count(path) > 0;
     }
     st_db_free_names(sub, ns);
 }

@@ -27,6 +27,10 @@ int st_shard_parse(const char *text, int *k, int *n);
  * root). Unreadable folders count as empty. */
 void st_folder_survey(const char *dir, size_t *n_images, size_t *n_series);
 
+/* The number of images directly in a series folder (0 if unreadable): the
+ * batch's progress counts photos with it before any series is analysed. */
+size_t st_series_image_count(const char *series_dir);
+
 /* Sorted names of the series folders under root (filtered to shard k/n when
  * n > 0). Free with st_db_free_names. */
 int st_batch_list(const char *root, int k, int n, char ***names, size_t *count, st_err *err);

@@ -23,6 +23,8 @@
 
 #define FACE_MAX_SIDE 1600 /* the detector works on a copy at most this large */
 #define FACE_MIN_SIDE 800  /* smaller photos are doubled (the detector's faces are >= 80 px) */
+#define FACE_BOX_GROW 0.1  /* st_face_box: the landmarks' box grown by this share of its size */
+#define FACE_BOX_MIN 64    /* st_face_box: a smaller face is left to whole-frame registration */
 
 typedef struct pt {
     double x, y;
@@ -329,5 +331,42 @@ int st_face_area(const st_image *rgb, const char *area, const char *model, st_ma
                  poly ? 100.0 * (double)kept / (double)poly : 0.0);
         st_mask_free(m);
     }
+    return ST_OK;
+}
+
+int st_face_box(const st_image *rgb, const char *model, int box[4], char *why, size_t whylen, st_err *err)
+{
+    why[0] = 0;
+    memset(box, 0, 4 * sizeof *box);
+    if (rgb->channels != 3) {
+        snprintf(why, whylen, "face areas need a colour photo");
+        return ST_OK;
+    }
+    double lm[136];
+    int r = find_landmarks(rgb, model, lm, why, whylen);
+    if (r < 0)
+        return st_err_set(err, ST_ENOMEM, "face: out of memory");
+    if (r)
+        return ST_OK;
+    double x0 = lm[0], x1 = lm[0], y0 = lm[1], y1 = lm[1];
+    for (int k = 1; k < 68; k++) {
+        x0 = fmin(x0, lm[2 * k]);
+        x1 = fmax(x1, lm[2 * k]);
+        y0 = fmin(y0, lm[2 * k + 1]);
+        y1 = fmax(y1, lm[2 * k + 1]);
+    }
+    /* grown by FACE_BOX_GROW of its size each side, and upwards by as much
+     * again for the forehead (the landmarks stop at the brows) */
+    double gx = FACE_BOX_GROW * (x1 - x0), gy = FACE_BOX_GROW * (y1 - y0);
+    int bx0 = (int)fmax(0, floor(x0 - gx)), by0 = (int)fmax(0, floor(y0 - 2 * gy));
+    int bx1 = (int)fmin(rgb->width, ceil(x1 + gx) + 1), by1 = (int)fmin(rgb->height, ceil(y1 + gy) + 1);
+    if (bx1 - bx0 < FACE_BOX_MIN || by1 - by0 < FACE_BOX_MIN) {
+        snprintf(why, whylen, "the face is smaller than %d px", FACE_BOX_MIN);
+        return ST_OK;
+    }
+    box[0] = bx0;
+    box[1] = by0;
+    box[2] = bx1 - bx0;
+    box[3] = by1 - by0;
     return ST_OK;
 }

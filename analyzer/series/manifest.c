@@ -360,6 +360,11 @@ static int parse_top_key(const ctx *c, const cJSON *it)
 {
     st_manifest *m = c->m;
     const char *k = it->string;
+    /* null: not given, the placeholder `skintrack init` writes for the
+     * clinic to complete (docs/series-json.md). */
+    if (cJSON_IsNull(it) && (!strcmp(k, "roi") || !strcmp(k, "pixel_mm") ||
+                             !strcmp(k, "height_um_per_unit")))
+        return ST_OK;
     if (!strcmp(k, "patient"))
         return get_string(c, it, k, m->patient, sizeof m->patient);
     if (!strcmp(k, "area"))

@@ -52,19 +52,32 @@ static int failed_status(const cJSON *session, const char *part)
     return !strcmp(s, "fail") || !strcmp(s, "failed");
 }
 
-/* Session status for the database: failed if registration or quality failed. */
+/* Session status for the database: "failed" if the session, its registration
+ * or its quality failed, with the cause (the session's "error", which names
+ * the photo); "warn" with the first quality or registration warning; else
+ * "ok". */
 static void import_session(const cJSON *s, st_db_session *row, int *failed)
 {
     const cJSON *idx = cJSON_GetObjectItemCaseSensitive(s, "index");
     const cJSON *days = cJSON_GetObjectItemCaseSensitive(s, "days");
+    const cJSON *reg = cJSON_GetObjectItemCaseSensitive(s, "registration");
+    const cJSON *qual = cJSON_GetObjectItemCaseSensitive(s, "quality");
     row->index = cJSON_IsNumber(idx) ? idx->valueint : 0;
     row->days = cJSON_IsNumber(days) ? days->valueint : 0;
     row->date = text_of(s, "date");
     row->label = text_of(s, "label");
-    *failed = failed_status(s, "registration") || failed_status(s, "quality");
-    row->status = *failed ? "failed" : "ok";
-    const char *msg = text_of(cJSON_GetObjectItemCaseSensitive(s, "registration"), "message");
-    row->message = *msg ? msg : text_of(s, "status_message");
+    *failed = !strcmp(text_of(s, "status"), "failed") || failed_status(s, "registration") ||
+              failed_status(s, "quality");
+    const cJSON *warnings = cJSON_GetObjectItemCaseSensitive(qual, "messages");
+    const cJSON *first = cJSON_GetArrayItem(warnings, 0);
+    const char *warning = cJSON_IsString(first) ? first->valuestring : text_of(reg, "message");
+    int warn = !strcmp(text_of(qual, "status"), "warn") || !strcmp(text_of(reg, "status"), "warn");
+    row->status = *failed ? "failed" : warn ? "warn" : "ok";
+    if (*failed)
+        row->message = *text_of(s, "error") ? text_of(s, "error")
+                       : *text_of(reg, "message") ? text_of(reg, "message") : warning;
+    else
+        row->message = warn ? warning : "";
 }
 
 static size_t count_metrics(const cJSON *sessions)
@@ -79,6 +92,7 @@ static void import_metrics(const cJSON *s, int session, st_imported *out)
 {
     const cJSON *metrics = cJSON_GetObjectItemCaseSensitive(s, "metrics");
     const cJSON *change = cJSON_GetObjectItemCaseSensitive(s, "change");
+    const cJSON *withheld = cJSON_GetObjectItemCaseSensitive(s, "withheld");
     const cJSON *m;
     cJSON_ArrayForEach(m, metrics)
     {
@@ -93,6 +107,7 @@ static void import_metrics(const cJSON *s, int session, st_imported *out)
         row->unit = text_of(m, "unit");
         row->has_change = cJSON_IsNumber(c);
         row->change_pct = row->has_change ? c->valuedouble : 0.0;
+        row->withheld = text_of(withheld, m->string);
     }
 }
 
@@ -121,6 +136,11 @@ int st_metrics_import(const char *path, st_imported *out, st_err *err)
     if (!root)
         return st_err_set(err, ST_EFORMAT, "%s: not valid JSON", path);
     out->json = root;
+    const cJSON *series = cJSON_GetObjectItemCaseSensitive(root, "series");
+    out->name = text_of(series, "name");
+    out->patient = text_of(series, "patient");
+    out->area = text_of(series, "area");
+    out->modality = text_of(series, "modality");
     const cJSON *sessions = cJSON_GetObjectItemCaseSensitive(root, "sessions");
     if (!cJSON_IsArray(sessions) ||
         strcmp(text_of(root, "schema"), "skintrack/1") != 0) {

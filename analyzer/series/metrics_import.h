@@ -7,13 +7,14 @@
 
 typedef struct st_imported {
     void *json;             /* the parsed document; strings below point into it */
+    const char *name, *patient, *area, *modality; /* series.*; "" when absent */
     st_db_session *sessions;
     size_t n_sessions;
     st_db_metric *metrics;
     size_t n_metrics;
     int has_index;
     double remodeling_index, ci_lo, ci_hi;
-    int n_failed_sessions;  /* registration or quality status "fail"/"failed" */
+    int n_failed_sessions;  /* status, registration or quality "fail"/"failed" */
 } st_imported;
 
 int st_metrics_import(const char *metrics_json_path, st_imported *out, st_err *err);

@@ -26,7 +26,8 @@ static const char *const schema_sql =
     "CREATE TABLE IF NOT EXISTS series ("
     " name TEXT PRIMARY KEY, dir TEXT NOT NULL, fingerprint TEXT NOT NULL,"
     " status TEXT NOT NULL, message TEXT NOT NULL, run_started TEXT,"
-    " remodeling_index REAL, ci_lo REAL, ci_hi REAL, analyzed TEXT NOT NULL);"
+    " remodeling_index REAL, ci_lo REAL, ci_hi REAL, analyzed TEXT NOT NULL,"
+    " patient TEXT, area TEXT, modality TEXT);"
     "CREATE TABLE IF NOT EXISTS sessions ("
     " series TEXT NOT NULL REFERENCES series(name) ON DELETE CASCADE,"
     " idx INTEGER NOT NULL, date TEXT, days INTEGER, label TEXT, status TEXT, message TEXT,"
@@ -38,7 +39,21 @@ static const char *const schema_sql =
     "CREATE TABLE IF NOT EXISTS metrics ("
     " series TEXT NOT NULL REFERENCES series(name) ON DELETE CASCADE,"
     " session INTEGER NOT NULL, name TEXT NOT NULL, value REAL NOT NULL, unit TEXT,"
-    " change_pct REAL, PRIMARY KEY(series, session, name));";
+    " change_pct REAL, withheld TEXT, PRIMARY KEY(series, session, name));";
+
+/* Version 1 -> 2: the columns version 2 appended (at the end, so a migrated
+ * table has the columns of a new one in the same order). Old rows keep NULL
+ * there, which st_db_series_state reports as outdated. */
+static const char *const migrate_v1_sql =
+    "ALTER TABLE series ADD COLUMN patient TEXT;"
+    "ALTER TABLE series ADD COLUMN area TEXT;"
+    "ALTER TABLE series ADD COLUMN modality TEXT;"
+    "ALTER TABLE metrics ADD COLUMN withheld TEXT;";
+
+/* Every column of each table, for copies between databases (merge). */
+#define SERIES_COLUMNS "name, dir, fingerprint, status, message, run_started, remodeling_index," \
+                       " ci_lo, ci_hi, analyzed, patient, area, modality"
+#define METRICS_COLUMNS "series, session, name, value, unit, change_pct, withheld"
 
 static int sql_fail(st_db *db, st_err *err, const char *what)
 {
@@ -97,7 +112,7 @@ static int quick_check_ok(st_db *db, char *why, size_t cap)
  * rewrites the header). Ours: our application_id; or a database made before
  * the id was set (id 0, our schema version, our tables); or an empty one. A
  * damaged file sets *damaged and why. */
-static int check_ours(st_db *db, int *damaged, char *why, size_t cap, st_err *err)
+static int check_ours(st_db *db, int *damaged, int *old_version, char *why, size_t cap, st_err *err)
 {
     int app = 0, version = 0, tables = 0, own = 0;
     if (pragma_int(db, "PRAGMA application_id", &app) || pragma_int(db, "PRAGMA user_version", &version) ||
@@ -108,11 +123,13 @@ static int check_ours(st_db *db, int *damaged, char *why, size_t cap, st_err *er
             snprintf(why, cap, "%s", sqlite3_errmsg(db->sql));
         return sql_fail(db, err, "not a results database");
     }
-    if ((app == 0 || app == ST_DB_APPLICATION_ID) && version != 0 && version != ST_DB_SCHEMA_VERSION)
+    if ((app == 0 || app == ST_DB_APPLICATION_ID) && version != 0 && version != 1 &&
+        version != ST_DB_SCHEMA_VERSION)
         return st_err_set(err, ST_EFORMAT, "%s: results database schema version %d, this "
-                          "skintrack reads version %d", db->path, version, ST_DB_SCHEMA_VERSION);
+                          "skintrack reads versions 1 to %d", db->path, version, ST_DB_SCHEMA_VERSION);
+    *old_version = version;
     int empty = app == 0 && version == 0 && tables == 0;
-    int legacy = app == 0 && version == ST_DB_SCHEMA_VERSION && own == 5;
+    int legacy = app == 0 && version >= 1 && own == 5;
     if (app != ST_DB_APPLICATION_ID && !empty && !legacy)
         return st_err_set(err, ST_EFORMAT, "%s: not a skintrack results database (application_id %d, "
                           "%d table(s)); left as it is", db->path, app, tables);
@@ -139,7 +156,8 @@ static int db_open(const char *path, st_db **out, int *damaged, char *why, size_
         goto fail;
     }
     sqlite3_busy_timeout(db->sql, 10000);
-    if ((rc = check_ours(db, damaged, why, cap, err)))
+    int version = 0;
+    if ((rc = check_ours(db, damaged, &version, why, cap, err)))
         goto fail;
     /* WAL + NORMAL: a committed transaction survives a killed process. */
     if ((rc = exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
@@ -150,8 +168,8 @@ static int db_open(const char *path, st_db **out, int *damaged, char *why, size_
     char sql[96];
     snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d", ST_DB_SCHEMA_VERSION,
              ST_DB_APPLICATION_ID);
-    if ((rc = exec(db, schema_sql, err)) || (rc = exec(db, sql, err)) ||
-        (rc = exec(db, "COMMIT", err))) {
+    if ((version == 1 && (rc = exec(db, migrate_v1_sql, err))) || (rc = exec(db, schema_sql, err)) ||
+        (rc = exec(db, sql, err)) || (rc = exec(db, "COMMIT", err))) {
         exec(db, "ROLLBACK", NULL);
         goto fail;
     }
@@ -305,12 +323,30 @@ static int query_two_texts(st_db *db, const char *sql, const char *const *params
 }
 
 int st_db_series_state(st_db *db, const char *name, char fingerprint[65], char status[16],
-                       int *found, st_err *err)
+                       int *found, int *outdated, st_err *err)
 {
     pthread_mutex_lock(&db->lock);
     const char *p[] = {name};
+    char old[2];
     int rc = query_two_texts(db, "SELECT fingerprint, status FROM series WHERE name=?", p, 1,
                              fingerprint, 65, status, 16, found);
+    if (!rc)
+        rc = query_two_texts(db, "SELECT 1, NULL FROM series WHERE name=? AND patient IS NULL", p, 1,
+                             old, sizeof old, NULL, 0, outdated);
+    int out = rc ? sql_fail(db, err, "cannot read series state") : ST_OK;
+    pthread_mutex_unlock(&db->lock);
+    return out;
+}
+
+int st_db_series_failure(st_db *db, const char *name, char status[16], char *message,
+                         size_t message_cap, st_err *err)
+{
+    pthread_mutex_lock(&db->lock);
+    const char *p[] = {name};
+    int found;
+    status[0] = message[0] = '\0';
+    int rc = query_two_texts(db, "SELECT status, message FROM series WHERE name=?", p, 1, status, 16,
+                             message, message_cap, &found);
     int out = rc ? sql_fail(db, err, "cannot read series state") : ST_OK;
     pthread_mutex_unlock(&db->lock);
     return out;
@@ -335,9 +371,9 @@ static int store_children(st_db *db, const st_db_series *r)
     for (size_t i = 0; i < r->n_metrics; i++) {
         const st_db_metric *m = &r->metrics[i];
         bind_val v[] = {{.t = r->name}, {.i = m->session}, {.t = m->name}, {.d = m->value},
-                        {.t = m->unit}, {.d = m->change_pct}};
-        if (run_stmt(db, "INSERT INTO metrics VALUES(?,?,?,?,?,?)", m->has_change ? "titdtd" : "titdtn",
-                     v) != SQLITE_DONE)
+                        {.t = m->unit}, {.d = m->change_pct}, {.t = m->withheld}};
+        if (run_stmt(db, "INSERT INTO metrics(" METRICS_COLUMNS ") VALUES(?,?,?,?,?,?,?)",
+                     m->has_change ? "titdtdt" : "titdtnt", v) != SQLITE_DONE)
             return -1;
     }
     return 0;
@@ -354,11 +390,12 @@ int st_db_store_series(st_db *db, const st_db_series *r, st_err *err)
     bind_val del[] = {{.t = r->name}};
     bind_val v[] = {{.t = r->name}, {.t = r->dir}, {.t = r->fingerprint}, {.t = r->status},
                     {.t = r->message}, {.i = r->run_id}, {.d = r->remodeling_index},
-                    {.d = r->ci_lo}, {.d = r->ci_hi}, {.t = now}};
-    const char *types = r->has_index ? "tttttidddt" : "tttttinnnt";
+                    {.d = r->ci_lo}, {.d = r->ci_hi}, {.t = now}, {.t = r->patient},
+                    {.t = r->area}, {.t = r->modality}};
+    const char *types = r->has_index ? "tttttidddtttt" : "tttttinnntttt";
     if (run_stmt(db, "DELETE FROM series WHERE name=?", "t", del) != SQLITE_DONE ||
-        run_stmt(db, "INSERT INTO series VALUES(?,?,?,?,?,"
-                     "(SELECT started FROM runs WHERE id=?),?,?,?,?)", types, v) != SQLITE_DONE ||
+        run_stmt(db, "INSERT INTO series(" SERIES_COLUMNS ") VALUES(?,?,?,?,?,"
+                     "(SELECT started FROM runs WHERE id=?),?,?,?,?,?,?,?)", types, v) != SQLITE_DONE ||
         store_children(db, r)) {
         rc = sql_fail(db, err, "cannot store series");
         exec(db, "ROLLBACK", NULL);
@@ -439,10 +476,10 @@ int st_db_merge(st_db *db, const char *shard_path, st_err *err)
               "INSERT OR IGNORE INTO runs(tool_version, options, started, ended, status)"
               " SELECT tool_version, options, started, ended, status FROM shard.runs;"
               "DELETE FROM main.series WHERE name IN (SELECT name FROM shard.series);"
-              "INSERT INTO main.series SELECT * FROM shard.series;"
+              "INSERT INTO main.series(" SERIES_COLUMNS ") SELECT " SERIES_COLUMNS " FROM shard.series;"
               "INSERT INTO main.sessions SELECT * FROM shard.sessions;"
               "INSERT INTO main.images SELECT * FROM shard.images;"
-              "INSERT INTO main.metrics SELECT * FROM shard.metrics;"
+              "INSERT INTO main.metrics(" METRICS_COLUMNS ") SELECT " METRICS_COLUMNS " FROM shard.metrics;"
               "COMMIT;",
               err);
     if (rc)

@@ -6,7 +6,9 @@
  * the writer and a killed run (even kill -9) leaves the last committed series
  * intact. Every series is stored in one transaction: a series is either
  * entirely in the database or not at all. The schema version is kept in
- * PRAGMA user_version and checked on open. */
+ * PRAGMA user_version and checked on open; a database of an older version
+ * of ours is migrated in place (version 1 -> 2: the series' patient, area
+ * and modality, each metric's withheld reason). */
 #ifndef ST_RESULTS_DB_H
 #define ST_RESULTS_DB_H
 
@@ -15,7 +17,7 @@
 
 #include "skintrack/skintrack.h"
 
-#define ST_DB_SCHEMA_VERSION 1
+#define ST_DB_SCHEMA_VERSION 2
 /* PRAGMA application_id of our files ("SkTr"), set on creation (sqlite.org
  * fileformat §1.3.15): a results.db that carries another id, or tables of
  * another schema, is not ours and is never changed. */
@@ -36,7 +38,7 @@ typedef struct st_db_session {
     int days;
     const char *label;
     const char *status; /* "ok", "warn", "failed" */
-    const char *message;
+    const char *message; /* a failed session's cause, else the first quality warning or "" */
 } st_db_session;
 
 typedef struct st_db_metric {
@@ -46,11 +48,13 @@ typedef struct st_db_metric {
     const char *unit;
     double change_pct;
     int has_change;
+    const char *withheld; /* why the change is not reported (SPEC "withheld"), or "" */
 } st_db_metric;
 
 typedef struct st_db_series {
     const char *name;
     const char *dir;
+    const char *patient, *area, *modality; /* from metrics.json; "" when unknown */
     const char *fingerprint; /* hex SHA-256 of images, manifest, options, version */
     const char *status;      /* "ok", "partial", "failed" */
     const char *message;
@@ -83,9 +87,15 @@ int st_db_run_begin(st_db *db, const char *options, int64_t *run_id, st_err *err
 int st_db_run_end(st_db *db, int64_t run_id, const char *status, st_err *err);
 
 /* The fingerprint and status stored for a series by an earlier run;
- * *found = 0 when the series is not in the database. */
+ * *found = 0 when the series is not in the database. *outdated = 1 when the
+ * row was stored by schema version 1 (no patient, area, modality, withheld
+ * reasons): the caller stores it again from the series' metrics.json. */
 int st_db_series_state(st_db *db, const char *name, char fingerprint[65], char status[16],
-                       int *found, st_err *err);
+                       int *found, int *outdated, st_err *err);
+
+/* The stored status and message of a series ("" and "" when absent). */
+int st_db_series_failure(st_db *db, const char *name, char status[16], char *message,
+                         size_t message_cap, st_err *err);
 
 /* Replaces everything stored for rec->name, in one transaction. */
 int st_db_store_series(st_db *db, const st_db_series *rec, st_err *err);

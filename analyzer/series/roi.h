@@ -71,6 +71,11 @@ int st_face_area_name(const char *area, char canon[32]);
 int st_face_skin_mask(const st_image *rgb, const char *model, st_mask *m, char *why, size_t whylen, st_err *err);
 int st_face_area(const st_image *rgb, const char *area, const char *model, st_mask *m, double pts[136],
                  char *why, size_t whylen, st_err *err);
+/* The face's box x, y, w, h in rgb's pixels: the 68 landmarks' bounding box
+ * grown by a tenth of its size (twice that upwards, for the forehead),
+ * clipped to the photo; what registration of face photos follows. Returns
+ * ST_OK; box[2] == 0 and why set when no face or landmarks are found. */
+int st_face_box(const st_image *rgb, const char *model, int box[4], char *why, size_t whylen, st_err *err);
 
 /* Clears the pixels of m a session with matrix `m_sb` (session -> baseline,
  * row-major) and size sw x sh does not see; `margin` px of the session

@@ -8,7 +8,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <libexif/exif-data.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,29 +16,21 @@
 #include <sys/stat.h>
 
 #include "core/error.h"
+#include "io/exif_date.h"
 
 int st_is_image_name(const char *name)
 {
     const char *dot = strrchr(name, '.');
-    return dot && (!strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg") || !strcasecmp(dot, ".png"));
+    return dot && (!strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg") || !strcasecmp(dot, ".png") ||
+                   !strcasecmp(dot, ".heic") || !strcasecmp(dot, ".heif"));
 }
 
 /* EXIF DateTimeOriginal read from the file's header only (the pixels are
  * decoded later, one session at a time). */
 static int exif_date(const char *path, char out[ST_DATE_LEN])
 {
-    ExifData *ed = exif_data_new_from_file(path);
-    if (!ed)
-        return -1;
-    int rc = -1;
-    ExifEntry *e = exif_content_get_entry(ed->ifd[EXIF_IFD_EXIF], EXIF_TAG_DATE_TIME_ORIGINAL);
-    if (e && e->format == EXIF_FORMAT_ASCII && e->size >= 11) {
-        char buf[32] = {0};
-        memcpy(buf, e->data, e->size < sizeof buf - 1 ? e->size : sizeof buf - 1);
-        rc = st_date_from_exif(buf, out);
-    }
-    exif_data_unref(ed);
-    return rc;
+    char dt[20];
+    return st_image_exif_datetime(path, dt) ? -1 : st_date_from_exif(dt, out);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -118,7 +109,7 @@ int st_series_group(st_series *s, const char *const *files, const char *const *d
                     const st_date_source *sources, size_t n, st_err *err)
 {
     if (!n)
-        return st_err_set(err, ST_EINVAL, "%s: no images (.jpg, .jpeg, .png) in the series folder", s->dir);
+        return st_err_set(err, ST_EINVAL, "%s: no images " ST_IMAGE_EXTS " in the series folder", s->dir);
     order_key *keys = malloc(n * sizeof *keys);
     if (!keys)
         return st_err_set(err, ST_ENOMEM, "%s: out of memory", s->dir);
@@ -284,7 +275,7 @@ static int split_entries(st_series *s, const st_strlist *names, st_strlist *imag
             rc = st_strlist_addf(&s->notes, err, "%s: a folder" ST_SCAN_IGNORED, n);
         else if (!st_is_image_name(n))
             rc = st_strlist_addf(&s->notes, err,
-                                 "%s: not an image (.jpg, .jpeg, .png)" ST_SCAN_IGNORED, n);
+                                 "%s: not an image " ST_IMAGE_EXTS ST_SCAN_IGNORED, n);
         else if (st_check_inside(s->dir, n, s->dir, NULL))
             rc = st_strlist_addf(&s->notes, err,
                                  "%s: a link leading out of the series folder" ST_SCAN_IGNORED, n);
@@ -311,7 +302,8 @@ int st_series_scan(const char *dir, const st_series_overrides *ov, st_series *s,
     st_strlist names = {0}, images = {0};
     st_manifest m;
     int rc = list_dir(s->dir, &names, err);
-    if (!rc)
+    memset(&m, 0, sizeof m);
+    if (!rc && !(ov && ov->ignore_manifest))
         rc = st_manifest_load(s->dir, &m, err);
     if (rc) {
         st_strlist_free(&names);
@@ -327,7 +319,7 @@ int st_series_scan(const char *dir, const st_series_overrides *ov, st_series *s,
      * files: there is nothing to analyse (exit status 2, not a series of
      * failed sessions). */
     if (!rc && !images.count)
-        rc = st_err_set(err, ST_EINVAL, "%s: no images (.jpg, .jpeg, .png) in the series folder", s->dir);
+        rc = st_err_set(err, ST_EINVAL, "%s: no images " ST_IMAGE_EXTS " in the series folder", s->dir);
     if (!rc && m.n_sessions)
         rc = scan_with_manifest(s, &m, &images, err);
     else if (!rc)

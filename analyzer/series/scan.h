@@ -39,6 +39,7 @@ typedef struct st_series_overrides {
     int roi[4];
     st_modality modality;
     double height_um_per_unit;
+    int ignore_manifest;      /* 1: read the folder as if it had no series.json */
 } st_series_overrides;
 
 typedef struct st_series {
@@ -79,7 +80,9 @@ void st_series_free(st_series *s);
  * order used instead. */
 int st_series_hints(const st_series *s, st_strlist *hints, st_err *err);
 
-/* 1 if name ends in .jpg, .jpeg or .png (any case). */
+/* 1 if name ends in one of ST_IMAGE_EXTS (any case): the files a series
+ * folder's scan and batch's change detection take for photos. */
+#define ST_IMAGE_EXTS "(.jpg, .jpeg, .png, .heic, .heif)"
 int st_is_image_name(const char *name);
 
 #endif

@@ -157,6 +157,40 @@ static int crop(const st_image *in, const int box[4], st_image **out, st_err *er
     return ST_OK;
 }
 
+int stg_register_box(const st_image *fixed, const st_image *moving, const int box[4], st_modality mod, int threads,
+                     st_registration_info *info, st_err *err)
+{
+    /* the same box of both photos (clipped to the smaller), so a point's
+     * crop coordinates are its photo coordinates minus the box's corner in
+     * both: M = T(o) M_crop T(-o) */
+    int b[4] = {box[0], box[1], box[2], box[3]};
+    int w = fixed->width < moving->width ? fixed->width : moving->width;
+    int h = fixed->height < moving->height ? fixed->height : moving->height;
+    if (b[0] < 0 || b[1] < 0 || b[0] >= w || b[1] >= h)
+        return st_err_set(err, ST_EINVAL, "registration box %d,%d,%d,%d outside the photos", b[0], b[1], b[2], b[3]);
+    b[2] = b[0] + b[2] > w ? w - b[0] : b[2];
+    b[3] = b[1] + b[3] > h ? h - b[1] : b[3];
+    st_image *f = NULL, *m = NULL;
+    int rc = crop(fixed, b, &f, err);
+    if (!rc)
+        rc = crop(moving, b, &m, err);
+    if (!rc)
+        rc = stg_register(f, m, mod, threads, info, err);
+    st_image_free(f);
+    st_image_free(m);
+    if (rc)
+        return rc;
+    double mc[9], to[9] = {1, 0, b[0], 0, 1, b[1], 0, 0, 1}, from[9] = {1, 0, -b[0], 0, 1, -b[1], 0, 0, 1}, t[9],
+                  full[9];
+    for (int k = 0; k < 9; k++)
+        mc[k] = info->matrix[k / 3][k % 3];
+    st_mat3_mul(to, mc, t);
+    st_mat3_mul(t, from, full);
+    for (int k = 0; k < 9; k++)
+        info->matrix[k / 3][k % 3] = full[k];
+    return ST_OK;
+}
+
 int stg_warp_box(const st_image *moving, const double m[9], const int box[4], int threads,
                  st_image **out, st_err *err)
 {

@@ -21,6 +21,12 @@ int stg_quality(const st_image *img, st_modality mod, double base_sharpness, int
 int stg_register(const st_image *fixed, const st_image *moving, st_modality mod, int threads,
                  st_registration_info *info, st_err *err);
 
+/* stg_register on the box x, y, w, h of both photos only (a face: its
+ * registration follows the face, not the background); the matrix is in the
+ * whole photos' pixels. */
+int stg_register_box(const st_image *fixed, const st_image *moving, const int box[4], st_modality mod, int threads,
+                     st_registration_info *info, st_err *err);
+
 /* moving warped into the baseline frame, only the box x, y, w, h of it. */
 int stg_warp_box(const st_image *moving, const double m[9], const int box[4], int threads,
                  st_image **out, st_err *err);

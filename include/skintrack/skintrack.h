@@ -130,16 +130,18 @@ typedef struct st_load_opts {
 /* What the file said about itself, besides the pixels. */
 typedef struct st_image_info {
     int file_width, file_height;  /* as stored, before orientation */
-    int bit_depth;                /* 8 or 16 (1/2/4-bit PNGs report 8) */
+    int bit_depth;                /* 8 or 16 (1/2/4-bit PNGs report 8); HEIF 8, 10 or 12 */
     int source_channels;          /* 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA (palette: 3) */
     int is_palette;
     int exif_orientation;         /* 1..8, 1 if absent (reported even with ignore_exif) */
     char datetime_original[20];   /* EXIF DateTimeOriginal "YYYY:MM:DD HH:MM:SS" or "" */
-    char format[8];               /* "jpeg" or "png" */
+    char format[8];               /* "jpeg", "png" or "heif" */
 } st_image_info;
 
-/* Loads a JPEG or PNG file; EXIF orientation (JPEG APP1 or PNG eXIf) is
- * applied unless disabled, so width/height are as displayed. opts and info
+/* Loads a JPEG, PNG or HEIC/HEIF file; EXIF orientation (JPEG APP1 or PNG
+ * eXIf) is applied unless disabled, so width/height are as displayed. A
+ * HEIF file is turned by its own irot/imir/clap (skipped with ignore_exif);
+ * its EXIF orientation is reported but informative (MIAF), never applied. opts and info
  * may be NULL. On error *out is NULL. */
 ST_API int st_image_load(const char *path, const st_load_opts *opts, st_image **out,
                          st_image_info *info, st_err *err);
@@ -196,7 +198,10 @@ typedef struct st_analyze_opts {
     const char *face_model;   /* dlib's 68-point landmark model; NULL: the default path */
     const char *run_date;     /* date of analysis printed in the reports; NULL: "not
                                  recorded" (never in metrics.json) */
-    /* Called after each photo, on the calling thread; may be NULL. */
+    /* Called on the calling thread as the work advances, `done` of `total`
+     * steps: each photo is two steps, registered onto the baseline and then
+     * measured (the first half of the steps is registration), `file` the
+     * photo just done; a photo that fails still counts. May be NULL. */
     void (*progress)(void *ctx, size_t done, size_t total, const char *file);
     void *progress_ctx;
 } st_analyze_opts;

@@ -53,9 +53,20 @@ typedef enum skingen_scar_kind {
 
 typedef struct skingen_pore {
     double x, y;       /* centre, baseline px */
-    double d_mm;       /* diameter of the pit (and of its dark blob) */
+    double d_mm;       /* opening: where the pit (and its dark blob) ends */
     double depth_um;   /* depth at the centre */
 } skingen_pore;
+
+/* A pore's profile (1 - rho^2)^2, rho = 2 r / d_mm, falls to half its
+ * centre's depth and darkening at rho = sqrt(1 - 1/sqrt 2). SPEC.md's
+ * pore diameter (the equal-area circle of the half-contrast region; on
+ * height maps the opening at half depth) is that fraction of d_mm: the
+ * truth reports it (truth.json's pore rows and pores.mean_diameter_mm). */
+#define SKINGEN_PORE_HALF_RATIO 0.54119610014619701
+static inline double skingen_pore_spec_d_mm(const skingen_pore *p)
+{
+    return SKINGEN_PORE_HALF_RATIO * p->d_mm;
+}
 
 typedef struct skingen_scar {
     skingen_scar_kind kind;
@@ -265,7 +276,8 @@ typedef struct skingen_truth {
     double ita_deg;               /* base tone, from the parameters */
     double ita_mean_deg, ita_sd_deg;  /* per-pixel ITA° of the albedo in the ROI */
     int pores_in_roi;
-    double pore_mean_d_mm;        /* over pores whose centre is in the ROI */
+    double pore_mean_d_mm;        /* SPEC's diameter (skingen_pore_spec_d_mm), over
+                                   * pores whose centre is in the ROI */
     int scars_in_roi;
     double scar_max_depth_um, scar_mean_depth_um, scar_area_mm2, scar_volume_mm3;
     int wrinkles_in_roi;

@@ -209,7 +209,7 @@ static void feature_truth(const skingen_skin *skin, const skingen_state *s, cons
     for (int i = 0; i < p->n_pores; i++)
         if (in_roi(r, p->pores[i].x, p->pores[i].y)) {
             t->pores_in_roi++;
-            dsum += p->pores[i].d_mm * s->pore_size;
+            dsum += skingen_pore_spec_d_mm(&p->pores[i]) * s->pore_size;
         }
     t->pore_mean_d_mm = t->pores_in_roi ? dsum / t->pores_in_roi : 0.0;
     for (int i = 0; i < p->n_scars; i++) {

@@ -21,14 +21,15 @@ static int in_roi(const int r[4], double x, double y)
     return x >= r[0] && x < r[0] + r[2] && y >= r[1] && y < r[1] + r[3];
 }
 
-/* Pores are many: one compact row each, fields as named by "pore_fields". */
+/* Pores are many: one compact row each, fields as named by "pore_fields";
+ * d_mm is SPEC.md's diameter (at half contrast), not the opening. */
 static cJSON *pores_json(const skingen_skin *skin, const skingen_state *s, const int roi[4])
 {
     int n;
     const skingen_pore *p = skingen_skin_pores(skin, &n);
     cJSON *a = cJSON_CreateArray();
     for (int i = 0; i < n; i++) {
-        double row[5] = {sg_round(p[i].x, 7), sg_round(p[i].y, 7), sg_round(p[i].d_mm * s->pore_size, 5),
+        double row[5] = {sg_round(p[i].x, 7), sg_round(p[i].y, 7), sg_round(skingen_pore_spec_d_mm(&p[i]) * s->pore_size, 5),
                          sg_round(p[i].depth_um * s->pore_size, 5), in_roi(roi, p[i].x, p[i].y)};
         cJSON_AddItemToArray(a, sg_json_numbers(row, 5, 0));
     }

@@ -78,7 +78,7 @@ expect trunc 1 "2026-03-16.jpg: truncated JPEG"
 session_status trunc 2 failed; session_status trunc 3 ok
 
 fresh textjpg; echo "Befund: nicht fotografiert" >"$work/textjpg/2026-03-16.jpg"
-expect textjpg 1 "2026-03-16.jpg: not a JPEG or PNG file"
+expect textjpg 1 "2026-03-16.jpg: not a JPEG, PNG or HEIC file"
 
 fresh tiny; rm "$work/tiny/2026-03-16.jpg"; python3 "$util" png "$work/tiny/2026-03-16.png" 1 1
 swap tiny 2026-03-16.jpg 2026-03-16.png
@@ -96,6 +96,21 @@ expect huge 1 "2026-03-16.png: 100000x100000 pixels is over the limit"
 
 fresh hugejpg; cp "$ST_SRC_DIR/tests/data/bad/huge_65535x65535.jpg" "$work/hugejpg/2026-04-20.jpg"
 expect hugejpg 1 "2026-04-20.jpg: 65535x65535 pixels is over the limit"
+
+# HEIC sessions (the folder scan takes .heic): cut, and forged to a
+# 14000x14000 grid (libheif alone decoded that to 2.9 GB), refused before
+# decoding (here by analyze's memory budget, in test_io_bad by the
+# bytes-per-pixel floor).
+fresh heiccut; rm "$work/heiccut/2026-04-20.jpg"
+cp "$ST_SRC_DIR/tests/data/bad/truncated_mdat.heic" "$work/heiccut/2026-04-20.heic"
+swap heiccut 2026-04-20.jpg 2026-04-20.heic
+expect heiccut 1 "2026-04-20.heic: truncated HEIF data"
+session_status heiccut 3 failed; session_status heiccut 2 ok
+fresh heicgrid; rm "$work/heicgrid/2026-04-20.jpg"
+cp "$ST_SRC_DIR/tests/data/bad/forged_grid_14000x14000.heic" "$work/heicgrid/2026-04-20.heic"
+swap heicgrid 2026-04-20.jpg 2026-04-20.heic
+expect heicgrid 1 "2026-04-20.heic: 14000x14000 pixels would need"
+session_status heicgrid 3 failed
 
 # --- sizes: a session smaller than the ROI, a baseline smaller than the ROI,
 # sessions of different sizes, an ROI wholly outside
@@ -131,7 +146,7 @@ rm -rf "$work/noimages"; mkdir -p "$work/noimages"; echo "notes" >"$work/noimage
 cp "$work/base/series.json" "$work/noimages/"
 expect noimages 2 "no images"
 rm -rf "$work/emptydir"; mkdir -p "$work/emptydir"
-expect emptydir 2 "emptydir: no images (.jpg, .jpeg, .png) in the series folder"
+expect emptydir 2 "emptydir: no images (.jpg, .jpeg, .png, .heic, .heif) in the series folder"
 
 # --- manifest: wrong types name the key and the file; names leaving the folder are refused
 fresh roitype; manifest roitype "d['roi'] = '60,45,200,150'"

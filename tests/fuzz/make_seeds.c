@@ -2,6 +2,7 @@
  * fuzz_exif.c includes: `fuzz_make_seeds tests/fuzz`. Small valid files of
  * every kind the loaders handle, so the fuzzer starts from deep paths. */
 #include "io_fixtures.h"
+#include "heif_fixtures.h"
 
 static char root[900];
 
@@ -128,6 +129,34 @@ static void exif_seeds(void)
     }
 }
 
+/* HEIC seeds from libheif's x265 encoder: 8-bit, 10-bit, and a turned
+ * (irot) file with EXIF orientation and date; 16x16, under 1 kB each. */
+static void heif_seeds(void)
+{
+    if (!fx_heic_can_encode()) {
+        fprintf(stderr, "no HEVC encoder in this libheif: HEIC seeds not written\n");
+        return;
+    }
+    static uint16_t px[16 * 16 * 3];
+    unsigned len;
+    unsigned char *exif = fx_exif_block(6, "2026:01:05 09:30:00", EXIF_BYTE_ORDER_INTEL, &len);
+    static const struct { int bits, o, with_exif; const char *name; } k[] = {
+        {8, 1, 0, "rgb8.heic"},
+        {10, 1, 0, "rgb10.heic"},
+        {8, 6, 1, "irot6_exif6_date.heic"},
+    };
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+        for (int j = 0; j < 16 * 16 * 3; j++)
+            px[j] = (uint16_t)(((j * 29) & 255) << (k[i].bits - 8));
+        fx_heic s = {16, 16, k[i].bits, px, 50, k[i].o, k[i].with_exif ? exif : NULL, len};
+        membuf b = {0};
+        if (fx_make_heic(&s, &b) == 0)
+            save("heif", k[i].name, b.data, b.size);
+        mb_free(&b);
+    }
+    free(exif);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -138,5 +167,6 @@ int main(int argc, char **argv)
     jpeg_seeds();
     png_seeds();
     exif_seeds();
+    heif_seeds();
     return 0;
 }

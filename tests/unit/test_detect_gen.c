@@ -154,7 +154,7 @@ static void test_pores_photo(void)
         for (size_t j = 0; j < d.n_pores; j++)
             if (hypot(d.pores[j].x - tp[i].x, d.pores[j].y - tp[i].y) <= r) {
                 tp_hits++;
-                dsum_t += tp[i].d_mm;
+                dsum_t += skingen_pore_spec_d_mm(&tp[i]);
                 dsum_d += d.pores[j].d_mm;
                 break;
             }

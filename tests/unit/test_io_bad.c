@@ -5,10 +5,12 @@
  * ASan, a 100000x100000 header that reached an allocation would abort.
  *
  * `test_io_bad --make DIR` writes the generated part of the corpus (the
- * code below is how it was made); fuzz-found files are added by hand. */
+ * code below is how it was made; the HEIC cases need libheif's x265
+ * encoder); fuzz-found files are added by hand. */
 #define _POSIX_C_SOURCE 200809L
 #include "test_util.h"
 #include "io_fixtures.h"
+#include "heif_fixtures.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -168,6 +170,60 @@ static void make_other_cases(const char *dir)
     save(dir, "gif_named.png", gif, sizeof gif - 1);
 }
 
+/* HEIC cases from a 16x16 file made by libheif's x265 encoder. */
+static void make_heic_cases(const char *dir)
+{
+    if (!fx_heic_can_encode()) {
+        fprintf(stderr, "no HEVC encoder in this libheif: HEIC cases not made\n");
+        return;
+    }
+    static uint16_t px[16 * 16 * 3];
+    for (int i = 0; i < 16 * 16 * 3; i++)
+        px[i] = (uint16_t)((i * 29) & 255);
+    fx_heic spec = {16, 16, 8, px, 50, 1, NULL, 0};
+    membuf h = {0};
+    if (fx_make_heic(&spec, &h) != 0)
+        return;
+    save(dir, "truncated.heic", h.data, h.size / 2);
+    save(dir, "truncated_mdat.heic", h.data, h.size - 10);
+    membuf g = {0};
+    mb_put(&g, h.data, h.size);
+    fx_heic_forge_ispe(&g, 100000, 100000);
+    save(dir, "huge_100000x100000.heic", g.data, g.size);
+    fx_heic_forge_ispe(&g, 20000, 20000);
+    save(dir, "forged_20000x20000.heic", g.data, g.size);
+    fx_heic_forge_ispe(&g, 160, 120);
+    save(dir, "forged_ispe_160x120.heic", g.data, g.size);
+    /* The grid's output size too (the grid item's data, ISO/IEC 23008-12:
+     * version, flags, rows-1, columns-1, then 16-bit width and height;
+     * libheif's encoder keeps it in 'idat'). libheif alone decodes this to
+     * 2.9 GB. */
+    size_t idat = 0;
+    for (size_t i = 4; i + 12 <= g.size && !idat; i++)
+        if (!memcmp(g.data + i, "idat", 4))
+            idat = i + 4;
+    fx_heic_forge_ispe(&g, 14000, 14000);
+    if (idat) {
+        g.data[idat + 4] = g.data[idat + 6] = 14000 >> 8;
+        g.data[idat + 5] = g.data[idat + 7] = 14000 & 255;
+    }
+    save(dir, "forged_grid_14000x14000.heic", g.data, g.size);
+    mb_free(&g);
+    /* The 'ftyp' box alone, then an empty 'mdat': no 'meta' box. */
+    unsigned char ftyp_len = h.data[3];
+    mb_put(&g, h.data, ftyp_len);
+    mb_put(&g, "\0\0\0\10mdat", 8);
+    save(dir, "no_meta.heic", g.data, g.size);
+    mb_free(&g);
+    mb_free(&h);
+    static const unsigned char mp4[24] = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0,
+                                          'i', 's', 'o', 'm', 'm', 'p', '4', '1'};
+    save(dir, "mp4_named.heic", mp4, sizeof mp4);
+    static const unsigned char avif[24] = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'a', 'v', 'i', 'f', 0, 0, 0, 0,
+                                           'm', 'i', 'f', '1', 'a', 'v', 'i', 'f'};
+    save(dir, "avif_named.heic", avif, sizeof avif);
+}
+
 /* ---- the tests ------------------------------------------------------------ */
 
 static int code_of(const char *name)
@@ -285,6 +341,7 @@ int main(int argc, char **argv)
         make_png_cases(argv[2]);
         make_jpeg_cases(argv[2]);
         make_other_cases(argv[2]);
+        make_heic_cases(argv[2]);
         return 0;
     }
     test_corpus();

@@ -5,6 +5,7 @@
 #include "io_fixtures.h"
 
 #include "core/error.h"
+#include "io/exif_date.h"
 #include "io/io_internal.h"
 
 /* 3x2 blocks of 8x8 pixels, a..f, each one flat gray level:
@@ -151,6 +152,18 @@ static void test_png_exif(void)
             CHECK_EQ_INT(st_image_row(img, 0, i / 2)[i % 2], want[i]);
     }
     st_image_free(img);
+    /* The header-only reader a folder scan dates files with finds the same
+     * date in the file (and none when the chunk is gone). */
+    char path[1200], dt[20];
+    snprintf(path, sizeof path, "%s/e.png", test_tmpdir("io_exif"));
+    CHECK(fx_write_file(path, p.data, p.size) == 0);
+    CHECK_EQ_INT(st_image_exif_datetime(path, dt), 0);
+    CHECK(strcmp(dt, "2025:12:31 23:59:58") == 0);
+    spec.exif = NULL;
+    mb_free(&p);
+    CHECK(fx_make_png(&spec, &p) == 0);
+    CHECK(fx_write_file(path, p.data, p.size) == 0);
+    CHECK_EQ_INT(st_image_exif_datetime(path, dt), -1);
     free(app1);
     mb_free(&p);
 }

@@ -61,7 +61,7 @@ static score run(uint64_t seed, double slant_deg, double az_deg, double ambient)
         for (size_t j = 0; j < d.n_pores; j++)
             if (hypot(d.pores[j].x - tp[i].x, d.pores[j].y - tp[i].y) <= 0.5 * tp[i].d_mm / pmm) {
                 sc.hits++;
-                sc.d_true += tp[i].d_mm;
+                sc.d_true += skingen_pore_spec_d_mm(&tp[i]);
                 sc.d_found += d.pores[j].d_mm;
                 break;
             }

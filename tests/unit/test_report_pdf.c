@@ -12,26 +12,10 @@
 #include "report/report.h"
 #include "test_util.h"
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)len + 1);
-    *n = buf ? fread(buf, 1, (size_t)len, f) : 0;
-    if (buf)
-        buf[*n] = 0;
-    fclose(f);
-    return buf;
-}
-
 static void copy_file(const char *from, const char *to)
 {
     size_t n;
-    char *d = slurp(from, &n);
+    char *d = test_slurp(from, &n);
     FILE *f = fopen(to, "wb");
     if (d && f)
         fwrite(d, 1, n, f);
@@ -93,7 +77,7 @@ static void test_pdf(const char *tmp)
     CHECK_EQ_INT(st_report_write(dir, &err), ST_OK);
     snprintf(path, sizeof path, "%s/report.pdf", dir);
     size_t n1, n2;
-    char *pdf = slurp(path, &n1);
+    char *pdf = test_slurp(path, &n1);
     CHECK(pdf && n1 > 10000 && memcmp(pdf, "%PDF-", 5) == 0);
     if (!pdf)
         return;
@@ -105,11 +89,11 @@ static void test_pdf(const char *tmp)
     CHECK(count(pdf, n1, "/Subtype /Image") >= 3);
     /* deterministic: a second run gives the same bytes */
     CHECK_EQ_INT(st_report_write(dir, &err), ST_OK);
-    char *again = slurp(path, &n2);
+    char *again = test_slurp(path, &n2);
     CHECK(again && n1 == n2 && memcmp(pdf, again, n1) == 0);
     snprintf(path, sizeof path, "%s/report.html", dir);
     size_t nh;
-    char *html = slurp(path, &nh);
+    char *html = test_slurp(path, &nh);
     CHECK(html && nh > 1000 && strstr(html, "</html>") != NULL);
     CHECK(no_temporaries(dir));
     free(pdf);
@@ -121,7 +105,7 @@ static void test_pdf(const char *tmp)
         snprintf(dir, sizeof dir, "%s/%s", tmp, others[i]);
         CHECK_EQ_INT(st_report_write(dir, &err), ST_OK);
         snprintf(path, sizeof path, "%s/report.pdf", dir);
-        char *p = slurp(path, &n1);
+        char *p = test_slurp(path, &n1);
         CHECK(p && memcmp(p, "%PDF-", 5) == 0);
         free(p);
     }
@@ -208,11 +192,11 @@ static void test_batch(const char *tmp)
         list[i] = dirs[i];
     }
     st_err err = {0};
-    CHECK_EQ_INT(st_batch_index_write(tmp, list, 4, &err), ST_OK);
+    CHECK_EQ_INT(st_batch_index_write(tmp, list, NULL, 4, &err), ST_OK);
     char path[1100];
     size_t n;
     snprintf(path, sizeof path, "%s/index.html", tmp);
-    char *html = slurp(path, &n);
+    char *html = test_slurp(path, &n);
     CHECK(html != NULL);
     if (html) {
         CHECK_EQ_INT(count(html, n, "<tr><td class=\"t\"><a href="), 4);
@@ -229,7 +213,7 @@ static void test_batch(const char *tmp)
         CHECK(hend && vol && vol < hend && (!depth || depth > hend));
     }
     snprintf(path, sizeof path, "%s/summary.csv", tmp);
-    char *csv = slurp(path, &n);
+    char *csv = test_slurp(path, &n);
     CHECK(csv != NULL);
     if (csv) {
         CHECK_EQ_INT(count(csv, n, "\r\n"), 5); /* header + 4 series */
@@ -241,7 +225,7 @@ static void test_batch(const char *tmp)
                             &idx, &lo, &hi, &rq) == 4);
         CHECK(idx == 14.2 && lo == 9.8 && hi == 18.1);
         size_t jn;
-        char *js = slurp("data/report/demo/metrics.json", &jn);
+        char *js = test_slurp("data/report/demo/metrics.json", &jn);
         cJSON *doc = js ? cJSON_Parse(js) : NULL;
         const cJSON *s3 = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "sessions"), 3);
         const cJSON *c = cJSON_GetObjectItem(cJSON_GetObjectItem(s3, "change"), "roughness.sq");

@@ -187,9 +187,26 @@ static void test_symlink_out(void)
     CHECK(!m.present);
 }
 
+/* null = not given (the placeholders `skintrack init` writes), for these
+ * three keys only: no warning, nothing set; elsewhere null is a wrong type. */
+static void test_null_placeholders(void)
+{
+    st_manifest m;
+    st_err err = {0};
+    CHECK_EQ_INT(parse("{\"patient\": \"\", \"pixel_mm\": null, \"roi\": null, "
+                       "\"height_um_per_unit\": null}", &m, &err), ST_OK);
+    CHECK(!m.has_pixel_mm && !m.has_roi && !m.has_height_scale);
+    CHECK_EQ_INT((int)m.warnings.count, 0);
+    st_manifest_free(&m);
+    expect_error("{\"patient\": null}", ST_EINVAL, "patient");
+    expect_error("{\"modality\": null}", ST_EINVAL, "modality");
+    expect_error("{\"roi\": [1, 2, null, 4]}", ST_EINVAL, "roi");
+}
+
 int main(void)
 {
     test_full_example();
+    test_null_placeholders();
     test_unknown_keys_warn();
     test_errors();
     test_symlink_out();

@@ -243,8 +243,18 @@ static void test_home_flags(void)
     st_series_free(&s);
 }
 
+/* The photo names a folder scan takes: HEIC/HEIF as iPhones name them. */
+static void test_image_names(void)
+{
+    CHECK(st_is_image_name("IMG_0412.HEIC"));
+    CHECK(st_is_image_name("week6.heif"));
+    CHECK(st_is_image_name("a.JPeG") && st_is_image_name("b.png"));
+    CHECK(!st_is_image_name("clip.mov") && !st_is_image_name("x.avif") && !st_is_image_name("heic"));
+}
+
 int main(void)
 {
+    test_image_names();
     test_dates();
     test_grouping();
     test_folder();

@@ -67,6 +67,23 @@ static inline int test_summary(void)
     return st_test_failed ? 1 : 0;
 }
 
+/* A whole file, NUL-terminated, *n its size; NULL when unreadable. */
+static inline char *test_slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = len >= 0 ? malloc((size_t)len + 1) : NULL;
+    *n = buf ? fread(buf, 1, (size_t)len, f) : 0;
+    if (buf)
+        buf[*n] = 0;
+    fclose(f);
+    return buf;
+}
+
 /* A scratch folder for this test program under the build tree. */
 static inline const char *test_tmpdir(const char *name)
 {
