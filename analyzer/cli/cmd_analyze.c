@@ -81,7 +81,6 @@ int cmd_analyze(int argc, char **argv)
     o.run_date = cli_run_date(when, sizeof when);
     st_analysis *res = NULL;
     st_err err = {0};
-    cli_signals_remove_temporaries();
     int rc = st_analyze_series(dir, out, &o, &res, &err);
     cli_progress_clear(&bar);
     if (rc) {

@@ -53,8 +53,12 @@ int cmd_metrics(int argc, char **argv)
     o.threads = shared.threads;
     st_measurement *m;
     st_err err;
-    if (st_measure_image(path, &o, &m, &err))
-        return cli_fail(cli_exit_for(err.code), "%s", err.msg);
+    if (st_measure_image(path, &o, &m, &err)) {
+        /* every message names the file ("out of memory" alone does not) */
+        if (strstr(err.msg, path))
+            return cli_fail(cli_exit_for(err.code), "%s", err.msg);
+        return cli_fail(cli_exit_for(err.code), "%s: %s", path, err.msg);
+    }
     char *text;
     int rc = st_measurement_json(m, &text, &err);
     st_measurement_free(m);

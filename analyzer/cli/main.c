@@ -22,11 +22,14 @@ const char *cli_run_date(char *buf, unsigned long len)
     return buf;
 }
 
+/* SPEC "Exit status": 3 is the tool's own fault or limit, not the input's:
+ * a bug, and memory that ran out (the input passed the --max-memory check). */
 int cli_exit_for(int st_code)
 {
     switch (st_code) {
     case ST_OK: return EXIT_ALL_DONE;
-    case ST_EINTERNAL: return EXIT_INTERNAL;
+    case ST_EINTERNAL:
+    case ST_ENOMEM: return EXIT_INTERNAL;
     default: return EXIT_BAD_USAGE;
     }
 }
@@ -90,6 +93,9 @@ int main(int argc, char **argv)
     const cli_command *c = cli_command_named(name);
     if (!c)
         return cli_fail(EXIT_BAD_USAGE, "unknown command '%s' (try skintrack --help)", name);
+    /* Every command: SIGINT/SIGTERM remove what is being written, then end
+     * the process (batch puts its own first-signal handler over this one). */
+    cli_signals_remove_temporaries();
     if (wants_help(argc - 1, argv + 1)) {
         cli_print_help(stdout, c);
         return EXIT_ALL_DONE;

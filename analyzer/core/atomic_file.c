@@ -18,7 +18,7 @@
  * (tests/unit/test_atomic_umask.c). Linux >= 4.7 shows it in
  * /proc/self/status; elsewhere the set-and-restore runs under a lock and
  * sets the strictest mask for its short window. */
-static mode_t current_umask(void)
+mode_t st_current_umask(void)
 {
     FILE *f = fopen("/proc/self/status", "r");
     if (f) {
@@ -39,41 +39,67 @@ static mode_t current_umask(void)
     return um;
 }
 
-/* The temporaries open now. A slot's path is complete before `used` is set
- * (release store) and `used` is cleared before the path is reused, so a
- * signal handler that sees used == 1 reads a whole path. */
+/* The temporaries open now: files (LIVE_FILE) and run folders being
+ * written (LIVE_TREE, core/run_folder.h). A slot's path is complete before
+ * `used` is set (release store) and `used` is cleared before the path is
+ * reused, so a signal handler that sees used != 0 reads a whole path. */
+enum { LIVE_FILE = 1, LIVE_TREE = 2 };
 static struct {
     int used;
     char path[ST_PATH_MAX];
 } live[ST_AFILE_LIVE_MAX];
 static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int live_add(const char *tmp)
+static int live_add_kind(const char *tmp, int kind)
 {
     pthread_mutex_lock(&live_lock);
     int slot = 0;
     for (int i = 0; i < ST_AFILE_LIVE_MAX && !slot; i++)
         if (!__atomic_load_n(&live[i].used, __ATOMIC_ACQUIRE)) {
             snprintf(live[i].path, sizeof live[i].path, "%s", tmp);
-            __atomic_store_n(&live[i].used, 1, __ATOMIC_RELEASE);
+            __atomic_store_n(&live[i].used, kind, __ATOMIC_RELEASE);
             slot = i + 1;
         }
     pthread_mutex_unlock(&live_lock);
     return slot;
 }
 
+static int live_add(const char *tmp)
+{
+    return live_add_kind(tmp, LIVE_FILE);
+}
+
+static void live_clear(int slot)
+{
+    if (slot)
+        __atomic_store_n(&live[slot - 1].used, 0, __ATOMIC_RELEASE);
+}
+
 static void live_remove(st_afile *af)
 {
-    if (af->slot)
-        __atomic_store_n(&live[af->slot - 1].used, 0, __ATOMIC_RELEASE);
+    live_clear(af->slot);
     af->slot = 0;
+}
+
+int st_live_tree_add(const char *dir)
+{
+    return live_add_kind(dir, LIVE_TREE);
+}
+
+void st_live_tree_remove(int slot)
+{
+    live_clear(slot);
 }
 
 void st_afile_unlink_live(void)
 {
-    for (int i = 0; i < ST_AFILE_LIVE_MAX; i++)
-        if (__atomic_load_n(&live[i].used, __ATOMIC_ACQUIRE))
+    for (int i = 0; i < ST_AFILE_LIVE_MAX; i++) {
+        int kind = __atomic_load_n(&live[i].used, __ATOMIC_ACQUIRE);
+        if (kind == LIVE_FILE)
             unlink(live[i].path);
+        else if (kind == LIVE_TREE)
+            st_remove_tree_signal_safe(live[i].path);
+    }
 }
 
 int st_afile_open(st_afile *af, const char *path, st_err *err)
@@ -113,7 +139,7 @@ int st_afile_commit(st_afile *af, st_err *err)
     if (!failed) {
         /* Final files get the usual permissions (umask applies); only the
          * temporary is private. */
-        failed = fchmod(fileno(af->fp), 0644 & ~current_umask()) != 0;
+        failed = fchmod(fileno(af->fp), 0644 & ~st_current_umask()) != 0;
         e = errno;
     }
     if (fclose(af->fp) != 0 && !failed) {

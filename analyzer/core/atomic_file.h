@@ -5,6 +5,7 @@
 #define ST_CORE_ATOMIC_FILE_H
 
 #include <stdio.h>
+#include <sys/types.h>
 #include "skintrack/skintrack.h"
 
 #define ST_PATH_MAX 4096
@@ -30,6 +31,21 @@ void st_afile_abort(st_afile *af);
  * removed by commit and abort as usual. */
 #define ST_AFILE_LIVE_MAX 128
 void st_afile_unlink_live(void);
+
+/* A folder being written (a run folder, core/run_folder.h): the same
+ * handler removes it and what it holds (st_remove_tree_signal_safe).
+ * Returns the slot for st_live_tree_remove, or 0 when the registry is full. */
+int st_live_tree_add(const char *dir);
+void st_live_tree_remove(int slot);
+
+/* Removes dir, its files and the files of its subfolders, two levels deep
+ * (a run folder: OUT/ and OUT/images/): open, getdents64, unlinkat and rmdir
+ * only, on fixed buffers, so a signal handler may call it. Returns 0 when
+ * dir is gone. */
+int st_remove_tree_signal_safe(const char *dir);
+
+/* The process umask, read without changing it (thread-safe). */
+mode_t st_current_umask(void);
 
 /* Whole buffer in one call. */
 int st_atomic_write(const char *path, const void *data, size_t size, st_err *err);

@@ -49,6 +49,8 @@ typedef struct st_scar {
     char type[12];        /* "icepick", "boxcar", "rolling", "stretch" */
     double angle_deg;     /* main axis: 0 = horizontal, counter-clockwise positive */
     double steepness;     /* mean wall slope x equivalent radius / max depth (1 = cone) */
+    int depth_shadowed;   /* photos: its dark wall lies in the lamp's shadow, so its
+                           * darkening no longer follows its depth (scar_photo.c) */
 } st_scar;
 
 typedef struct st_wrinkle {

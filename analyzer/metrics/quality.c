@@ -40,9 +40,16 @@ static void judge(st_quality *q, int w, int h)
         snprintf(q->messages[q->n_messages++], sizeof q->messages[0],
                  "too small to measure: %dx%d px, at least %d px a side", w, h, ST_QC_MIN_SIDE);
     }
-    int flat = q->luminance_sd < ST_QC_FLAT_SD && q->exposure >= ST_QC_EXPO_FAIL_LO &&
-               q->exposure <= ST_QC_EXPO_FAIL_HI;
-    if (flat)
+    /* Exposure first: in a photo too dark or too bright to measure the
+     * texture is noise or clipped away, so "out of focus" would blame the
+     * lens for what the light did (a black frame is underexposed). */
+    int under = q->exposure < ST_QC_EXPO_FAIL_LO, over = q->exposure > ST_QC_EXPO_FAIL_HI;
+    int flat = q->luminance_sd < ST_QC_FLAT_SD;
+    if (under)
+        add_msg(q, 2, "underexposed: too dark to measure (mean luminance %.2f)", q->exposure);
+    else if (over)
+        add_msg(q, 2, "overexposed: too bright to measure (mean luminance %.2f)", q->exposure);
+    else if (flat)
         add_msg(q, 2, "featureless: no texture (luminance spread %.2g)", q->luminance_sd);
     else if (q->sharpness < ST_QC_SHARP_FAIL)
         add_msg(q, 2, "out of focus (sharpness %.2g)", q->sharpness);
@@ -52,9 +59,7 @@ static void judge(st_quality *q, int w, int h)
         add_msg(q, 2, "%.1f %% of the pixels clipped", q->clipped_pct);
     else if (q->clipped_pct > ST_QC_CLIP_WARN)
         add_msg(q, 1, "%.1f %% of the pixels clipped", q->clipped_pct);
-    if (q->exposure < ST_QC_EXPO_FAIL_LO || q->exposure > ST_QC_EXPO_FAIL_HI)
-        add_msg(q, 2, "exposure unusable (mean luminance %.2f)", q->exposure);
-    else if (q->exposure < ST_QC_EXPO_WARN_LO || q->exposure > ST_QC_EXPO_WARN_HI)
+    if (!under && !over && (q->exposure < ST_QC_EXPO_WARN_LO || q->exposure > ST_QC_EXPO_WARN_HI))
         add_msg(q, 1, "exposure off (mean luminance %.2f)", q->exposure);
 }
 

@@ -15,7 +15,21 @@
  * dark and the bright wall together (its outline and centre then cover the
  * whole depression, not only its dark half). A candidate whose colour is
  * brown against its surroundings (b* higher, CIE 1976 L*a*b*, D65) and that
- * has no bright wall is pigment, not a scar, and is dropped. */
+ * has no bright wall is pigment, not a scar, and is dropped.
+ *
+ * Whether the depth shows: a Lambertian wall's darkening grows with its
+ * slope until the wall turns away from the lamp (slope beyond the lamp's
+ * elevation: 1.19 at 50 deg); from there it lies in shadow at the ambient
+ * level, whatever the depth, and the scar's depth index stops following
+ * its depth (icepicks: slope about 1.35 D/R, boxcars 5 D/R). The sign on
+ * the photo is a dark wall within reach of the shadow floor: its darkest
+ * pixel more than SHADOW_DARKENING of the skin's level below it. Measured
+ * on skingen's photos (lamp at 50 deg, ambient 0.25; the relief surface
+ * compresses the contrast of a scar a few pixels wide): walls past the
+ * lamp's elevation read 0.41-0.52 (one 0.34), walls up to a slope of 0.85,
+ * whose index follows the depth within 5 points, 0.17-0.34. Such a scar
+ * is kept (it is a scar) but marked depth_shadowed, and the series
+ * withholds the depth changes it would corrupt (series/result.c). */
 #define _DEFAULT_SOURCE /* M_PI */
 #include <math.h>
 #include <stdlib.h>
@@ -28,6 +42,7 @@
 #define LOBE_K 0.25       /* bright wall: mean brighter than this x the local RMS */
 #define LOBE_MIN -0.15    /* no bowl: far side darker than this x the local RMS */
 #define BROWN_DB 1.0      /* brown: b* above the surrounding skin's by this */
+#define SHADOW_DARKENING 0.38 /* dark wall at the shadow floor: this share of the level */
 
 void scar_photo_light(const scar_maps *m, scar_light *l)
 {
@@ -97,6 +112,23 @@ static double brown_excess(const st_detect_input *in, const scar_maps *m, const 
     return nin > 0 && nout > 0 ? sin_ / nin - sout / nout : 0.0;
 }
 
+/* The darkest pixel of region `id` (box {x0, y0, x1, y1}) below the
+ * reference, as a share of the reference's level at the region's centre ci:
+ * the surface as given, unsmoothed, where a shadow is darkest. */
+static double darkest_share(const scar_maps *m, const int32_t *lab, int32_t id, const int box[4], size_t ci)
+{
+    double level = m->depth[ci] + m->hs[ci], dark = 0.0;
+    if (!(level > 0))
+        return 0.0;
+    for (int y = box[1] < 0 ? 0 : box[1]; y <= box[3] && y < m->h; y++)
+        for (int x = box[0] < 0 ? 0 : box[0]; x <= box[2] && x < m->w; x++) {
+            size_t i = (size_t)y * m->w + x;
+            if (lab[i] == id)
+                dark = fmax(dark, m->depth[i] + m->hs[i] - m->raw[i]);
+        }
+    return dark / level;
+}
+
 int scar_photo_check(const st_detect_input *in, const scar_maps *m, const scar_light *l,
                      int32_t *lab, int32_t id, const int box[4], st_scar *s)
 {
@@ -124,6 +156,7 @@ int scar_photo_check(const st_detect_input *in, const scar_maps *m, const scar_l
     double dbx = wall ? 0.0 : brown_excess(in, m, lab, id, box, (int)ceil(2.0 * r) + 2, 3.0 * rough);
     if (dbx > BROWN_DB)
         return 0;
+    s->depth_shadowed = darkest_share(m, lab, id, box, ci) > SHADOW_DARKENING;
     if (!wall)
         return 1;
     /* The depression: the dark region and the disc of the bright wall

@@ -26,24 +26,26 @@
 #include "pipeline/analyze_int.h"
 #include "series/guidelines.h"
 #include "series/stages.h"
-#include "series/stale_outputs.h"
 
 #define MIN_VIEW_FRACTION 0.5 /* a photo must see half the ROI to be measured on it */
 
 /* OUT must not be the series folder or inside it: input folders are never
- * written, not even an empty folder, so this is checked before creating OUT. */
-static int prepare_out(const char *dir, const char *out, int images, st_err *err)
+ * written, not even an empty folder, so this is checked before creating OUT.
+ * The run is written beside OUT and swapped in at the end
+ * (series/run_folder.h): c->out is where the files go meanwhile. */
+static int prepare_out(analyze_ctx *c, const char *dir, const char *out, st_err *err)
 {
     char rd[PATH_MAX], ro[PATH_MAX], img[4200];
     if (!realpath(dir, rd) || st_path_resolve_future(out, ro))
         return st_err_set(err, ST_EIO, "%s: cannot resolve (%s)", out, strerror(errno));
     if (st_path_within(ro, rd))
         return st_err_set(err, ST_EINVAL, "%s: the output folder may not lie inside the series folder %s", out, dir);
-    int rc = st_mkdir_p(out, err);
+    int rc = st_run_folder_open(&c->folder, out, err);
     if (rc)
         return rc;
-    snprintf(img, sizeof img, "%s/images", out);
-    return images ? st_mkdir_p(img, err) : ST_OK;
+    snprintf(c->out, sizeof c->out, "%s", c->folder.stage);
+    snprintf(img, sizeof img, "%s/images", c->out);
+    return c->opts->no_images ? ST_OK : st_mkdir_p(img, err);
 }
 
 static const shot_state *first_ok(const analyze_ctx *c, size_t i)
@@ -281,11 +283,12 @@ static void remodel(analyze_ctx *c)
 }
 
 /* A family takes part in the index when both sessions measured it and its
- * change is not withheld (e.g. relief under a moved lamp). */
+ * change is not withheld (e.g. relief under a moved lamp; scar depth where
+ * a scar's wall is in the lamp's shadow: the scar key is a volume). */
 static void families_present(analyze_ctx *c)
 {
     static const char *key[ST_FAM_COUNT] = {NULL, "pores.count", "scars.count", "wrinkles.length_mm_cm2"};
-    static const char *change_key[ST_FAM_COUNT] = {"roughness.sq", "pores.mean_diameter_mm", "scars.count",
+    static const char *change_key[ST_FAM_COUNT] = {"roughness.sq", "pores.mean_diameter_mm", "scars.volume",
                                                    "wrinkles.length_mm_cm2"};
     int k = c->result.remodel_session;
     for (int f = 0; f < ST_FAM_COUNT; f++)
@@ -326,7 +329,7 @@ static int write_outputs(analyze_ctx *c, st_err *err)
     }
     ST_STAGE_ADD(c, report, t);
     if (!rc)
-        rc = st_remove_stale_outputs(c->out, &c->result, !c->opts->no_report, &c->res->notes, err);
+        rc = st_run_folder_publish(&c->folder, &c->result, !c->opts->no_report, &c->res->notes, err);
     return rc;
 }
 
@@ -378,9 +381,8 @@ static int setup(analyze_ctx *c, const char *dir, const char *out, st_err *err)
     ST_STAGE_ADD(c, scan, t);
     if (rc)
         return rc;
-    snprintf(c->out, sizeof c->out, "%s", out ? out : "");
     if (out)
-        rc = prepare_out(c->series.dir, out, !c->opts->no_images, err);
+        rc = prepare_out(c, c->series.dir, out, err);
     if (!rc)
         rc = st_strlist_extend(&c->res->notes, &c->series.notes, err);
     if (!rc)
@@ -466,6 +468,10 @@ int st_pipeline_run(const char *dir, const char *out, const st_pipeline_opts *op
         rc = run(&c, err);
     if (!rc && out)
         rc = write_outputs(&c, err);
+    if (rc && out) { /* OUT as it was; messages name OUT, not the stage */
+        st_run_folder_name_out(&c.folder, err);
+        st_run_folder_abort(&c.folder);
+    }
     if (!rc)
         fill_result(&c);
     ST_STAGE_ADD(&c, total, t0);

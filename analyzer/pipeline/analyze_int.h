@@ -13,6 +13,7 @@
 #include "pipeline/analyze.h"
 #include "series/result.h"
 #include "series/roi.h"
+#include "series/run_folder.h"
 #include "series/tiles.h"
 
 /* One photo (or one stereo set) of a session. */
@@ -42,7 +43,8 @@ typedef struct analyze_ctx {
     size_t *n_shots;
     size_t n_shot_rows;        /* sessions the two above were made for (the series
                                   itself may move out to the caller first) */
-    char out[4096];
+    char out[4096];            /* where this run writes: OUT or its stage (series/run_folder.h) */
+    st_run_folder folder;
     st_image *base;            /* the reference photo, full frame, kept throughout */
     size_t base_shot;          /* which photo of the baseline session it is */
     int frame_w, frame_h;      /* the baseline frame (kept after base is released) */

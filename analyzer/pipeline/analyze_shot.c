@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "metrics/chromophores.h"
+#include "metrics/relief_mask.h"
 #include "pipeline/analyze_int.h"
 #include "series/load_image.h"
 #include "simd/kernels.h"
@@ -125,6 +126,18 @@ static int face_reg_box(analyze_ctx *c, st_err *err)
     return st_face_box(c->base, c->opts->face_model, c->reg_box, why, sizeof why, err);
 }
 
+/* A fatal error while on photo j of session i: the message names the photo
+ * ("out of memory" alone does not say which file was too much). */
+static int fatal_on(const analyze_ctx *c, size_t i, size_t j, int rc, const char *msg, st_err *err)
+{
+    char why[ST_ERR_MSG_MAX];
+    snprintf(why, sizeof why, "%s", msg);
+    const char *file = c->series.modality == ST_MODALITY_STEREO ? "" : c->series.sessions[i].files.items[j];
+    if (strstr(why, c->series.dir) || !file[0])
+        return st_err_set(err, rc, "%s", why);
+    return st_err_set(err, rc, "%s/%s: %s", c->series.dir, file, why);
+}
+
 static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_err *err)
 {
     st_image *img = NULL;
@@ -132,7 +145,7 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
     int rc = shot_load(c, i, j, &img, &e);
     if (rc) {
         snprintf(sh->reason, sizeof sh->reason, "%s", e.msg);
-        return fatal(rc) ? st_err_set(err, rc, "%s", e.msg) : ST_OK;
+        return fatal(rc) ? fatal_on(c, i, j, rc, e.msg, err) : ST_OK;
     }
     sh->w = img->width;
     sh->h = img->height;
@@ -149,7 +162,7 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
             snprintf(sh->reason, sizeof sh->reason, "quality: %s",
                      sh->quality.messages.count ? sh->quality.messages.items[0] : "failed");
         st_image_free(img);
-        return fatal(rc) ? st_err_set(err, rc, "%s", e.msg) : ST_OK;
+        return fatal(rc) ? fatal_on(c, i, j, rc, e.msg, err) : ST_OK;
     }
     rc = shot_find_chart(c, i, sh, img, err);
     if (rc) {
@@ -187,7 +200,7 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
         snprintf(sh->reason, sizeof sh->reason, "%s%s", strncmp(why, "registration: ", 14) ? "registration: " : "",
                  why);
         st_image_free(img);
-        return fatal(rc) ? rc : ST_OK;
+        return fatal(rc) ? fatal_on(c, i, j, rc, err->msg, err) : ST_OK;
     }
     for (int k = 0; k < 9; k++)
         sh->matrix[k] = sh->reg.matrix[k / 3][k % 3];
@@ -458,25 +471,35 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
     ST_STAGE_ADD(c, normalise, t);
     ST_STAGE_ADD(c, lamp, t); /* the shading copy included */
     t = st_tick_now();
-    if (!rc)
-        rc = stg_surface(surface, m, s->modality, c->opts->threads, &out->metrics,
-                         want_images ? &c->result.sessions[i].psd : NULL, err);
-    ST_STAGE_ADD(c, surface, t);
-    t = st_tick_now();
     st_detections track = baseline_pores(c, i);
     if (!rc)
         rc = stg_detect(patch, surface, m, s->modality, c->opts->threads,
                         track.n_pores || track.n_pore_floors ? &track : NULL, &out->metrics, &out->det,
                         c->res->times.detect_family, err);
-    st_detections_clear(&track);
     ST_STAGE_ADD(c, detect, t);
+    t = st_tick_now();
+    /* Photos: the relief is read between the pores (relief_mask.h), the
+     * baseline's pores in every session, so the same skin is measured:
+     * roughness.*, texture.* and the remodeling index's roughness tiles. */
+    unsigned char *relief_m = NULL;
+    if (!rc && s->modality == ST_MODALITY_PHOTO)
+        rc = track.n_pores ? st_relief_mask(m, surface->width, surface->height, surface->pixel_mm, track.pores,
+                                            track.n_pores, &relief_m, err)
+                           : st_relief_mask(m, surface->width, surface->height, surface->pixel_mm, out->det.pores,
+                                            out->det.n_pores, &relief_m, err);
+    st_detections_clear(&track);
+    if (!rc)
+        rc = stg_surface(surface, relief_m ? relief_m : m, s->modality, c->opts->threads, &out->metrics,
+                         want_images ? &c->result.sessions[i].psd : NULL, err);
+    ST_STAGE_ADD(c, surface, t);
     if (!rc)
         st_detections_offset(&out->det, c->box[0], c->box[1]);
     t = st_tick_now();
     if (!rc && want_tiles) {
         st_tile_sums *ts = &c->tiles[i == 0 ? 0 : 1];
         st_tiles_free(ts);
-        rc = st_tiles_compute(surface->data, surface->stride, m, surface->width, surface->height, c->box[0],
+        rc = st_tiles_compute(surface->data, surface->stride, relief_m ? relief_m : m, surface->width,
+                              surface->height, c->box[0],
                               c->box[1], s->pixel_mm, &out->det, s->modality == ST_MODALITY_PHOTO, ts, err);
         if (!rc)
             rc = st_tiles_to_grid(ts, surface->unit == ST_UNIT_UM ? "um" : "rel",
@@ -496,6 +519,7 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
     st_image_free(chromo_small[1]);
     st_image_free(patch);
     st_image_free(surface);
+    free(relief_m);
     return rc;
 }
 
@@ -586,6 +610,8 @@ int shot_measure_session(analyze_ctx *c, size_t i, st_err *err)
             rc = ST_OK;
         } else if (!rc) {
             got++;
+        } else if (fatal(rc)) {
+            rc = fatal_on(c, i, j, rc, err->msg, err);
         }
         step_done(c, i, j);
     }

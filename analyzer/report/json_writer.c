@@ -260,6 +260,8 @@ static void detections_obj(jb *b, cJSON *o, const st_detections *d)
         num(b, e, "length_mm", c->length_mm, ST_SIG_METRIC);
         num(b, e, "width_mm", c->width_mm, ST_SIG_METRIC);
         str(b, e, "type", c->type);
+        if (c->depth_shadowed) /* photos: its depth does not show (scar_photo.c) */
+            chk(b, cJSON_AddBoolToObject(e, "depth_shadowed", 1));
     }
     cJSON *w = r ? chk(b, cJSON_AddArrayToObject(r, "wrinkles")) : NULL;
     for (size_t i = 0; w && i < d->n_wrinkles; i++) {

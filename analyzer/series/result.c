@@ -58,6 +58,27 @@ static const char *colour_blocker(const st_session_result *b, const st_session_r
     return NULL;
 }
 
+static int has_shadowed_scar(const st_session_result *s)
+{
+    for (size_t i = 0; i < s->det.n_scars; i++)
+        if (s->det.scars[i].depth_shadowed)
+            return 1;
+    return 0;
+}
+
+/* Photos: a scar whose dark wall lies in the lamp's shadow shows no depth
+ * (scar_photo.c), and it is among the scars every depth statistic is made
+ * of (and usually their deepest), so a change of them would not follow the
+ * skin. */
+static const char *scar_depth_blocker(const st_session_result *b, const st_session_result *s)
+{
+    if (has_shadowed_scar(b))
+        return "scar depth not measurable: a scar's wall lies in the lamp's shadow in the baseline";
+    if (has_shadowed_scar(s))
+        return "scar depth not measurable: a scar's wall lies in the lamp's shadow in this session";
+    return NULL;
+}
+
 /* Why the change of `name` between baseline b and session s is not
  * reported (written into buf), or NULL. */
 static const char *why_withheld(const st_session_result *b, const st_session_result *s, const char *name,
@@ -67,10 +88,13 @@ static const char *why_withheld(const st_session_result *b, const st_session_res
     static const char *const relief[] = {"roughness.", "scars.", "wrinkles.", "texture."};
     if (has_prefix(name, colour, 2))
         return colour_blocker(b, s);
+    static const char *const scar_depth[] = {"scars.max_depth", "scars.mean_depth", "scars.volume"};
     if (has_prefix(name, relief, 4) && s->light.present && !s->light.relief_comparable) {
         snprintf(buf, cap, "lamp moved: %.0f\u00b0 from the baseline's", s->light.angle_to_baseline_deg);
         return buf;
     }
+    if (has_prefix(name, scar_depth, 3))
+        return scar_depth_blocker(b, s);
     return NULL;
 }
 

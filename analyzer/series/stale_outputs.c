@@ -16,7 +16,7 @@
 #include "core/error.h"
 
 /* images/session_NN_WHAT.jpg, WHAT in lower-case letters: analyze_images.c's names. */
-static int is_session_image(const char *name)
+int st_is_session_image_name(const char *name)
 {
     const char *p = name;
     if (strncmp(p, "session_", 8))
@@ -75,7 +75,7 @@ int st_remove_stale_outputs(const char *out, const st_series_result *r, int repo
         return rc; /* no images/: nothing stale in it */
     for (struct dirent *e; !rc && (e = readdir(d));) {
         char rel[300];
-        if (!is_session_image(e->d_name) || snprintf(rel, sizeof rel, "images/%s", e->d_name) >= (int)sizeof rel)
+        if (!st_is_session_image_name(e->d_name) || snprintf(rel, sizeof rel, "images/%s", e->d_name) >= (int)sizeof rel)
             continue;
         if (!written(r, rel))
             rc = remove_file(out, rel, notes, err);

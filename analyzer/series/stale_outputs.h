@@ -11,4 +11,7 @@
 int st_remove_stale_outputs(const char *out, const st_series_result *r, int report_written, st_strlist *notes,
                             st_err *err);
 
+/* 1 for session_NN_WHAT.jpg (a name of images/ that skintrack writes). */
+int st_is_session_image_name(const char *name);
+
 #endif

@@ -9,7 +9,8 @@
 #   segment or a PNG eXIf/tEXt/iTXt/zTXt/tIME chunk, and no output file (JSON,
 #   CSV, HTML, PDF, results.db) holds the marker;
 # - under strace: every file opened for writing is a 0600 temporary
-#   (O_EXCL) in the output folder, renamed onto its final name, nothing is
+#   (O_EXCL) in the output folder (or the hidden run folder beside it that
+#   is swapped in whole), renamed onto its final name, nothing is
 #   written elsewhere (fontconfig's cache excepted and reported), and no
 #   network socket is made (AF_UNIX sockets are reported, not failed).
 set -uo pipefail
@@ -94,7 +95,13 @@ import os, re, sys
 trace, out, series = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
 allow = re.compile(sys.argv[4]) if len(sys.argv) > 4 else None
 allowed = []
-bad, temps, renamed, other = 0, 0, 0, []
+bad, temps, renamed, swapped, other = 0, 0, 0, 0, []
+# An analysis is written into a hidden sibling of its output folder,
+# .NAME.skintrack-XXXXXX, swapped in whole at the end (series/run_folder.h):
+# paths in it are read as paths in NAME.
+stage_re = re.compile(r"/\.([^/]+)\.skintrack-[A-Za-z0-9]{6}(?=/|$)")
+def norm(p):
+    return stage_re.sub(r"/\1", os.path.abspath(p))
 # Threads: strace splits a call into "<unfinished ...>" and "<... resumed>".
 lines, pending = [], {}
 for raw in open(trace):
@@ -109,7 +116,7 @@ for raw in open(trace):
 for line in lines:
     m = re.search(r'open(?:at)?\((?:AT_FDCWD, )?"([^"]*)", ([A-Z_|]+)(?:, (0\d+))?\)\s*=\s*(\d+)', line)
     if m:
-        path, flags, mode = os.path.abspath(m.group(1)), m.group(2), m.group(3)
+        path, flags, mode = norm(m.group(1)), m.group(2), m.group(3)
         if not re.search(r"O_WRONLY|O_RDWR|O_CREAT|O_TRUNC", flags):
             continue
         inside = path.startswith(out + "/")
@@ -126,20 +133,25 @@ for line in lines:
         continue
     m = re.search(r'rename(?:at2?)?\((?:AT_FDCWD, )?"([^"]*)", (?:AT_FDCWD, )?"([^"]*)"', line)
     if m and re.search(r"\)\s*=\s*0$", line.strip()):
-        src, dst = os.path.abspath(m.group(1)), os.path.abspath(m.group(2))
+        src, dst = norm(m.group(1)), norm(m.group(2))
+        if src == dst and (dst == out or os.path.dirname(dst) == out) and stage_re.search(m.group(1)):
+            swapped += 1  # the run folder swapped in
+            continue
         if not (src.startswith(out + "/") and dst.startswith(out + "/")
                 and os.path.basename(src).startswith("." + os.path.basename(dst) + ".")):
             print("FAIL unexpected rename: " + line.strip()); bad += 1
         renamed += 1
     if re.search(r"\b(link|linkat|symlink|symlinkat|truncate)\(", line) and re.search(r"\)\s*=\s*0$", line.strip()):
         print("FAIL unexpected call: " + line.strip()); bad += 1
-print("%d temporaries created, %d renamed onto final names" % (temps, renamed))
+print("%d temporaries created, %d renamed onto final names, %d run folders swapped in" % (temps, renamed, swapped))
 for p in sorted(set(allowed)):
     print("note: written in place (its own journal): " + p)
 for p in sorted(set(other)):
     print("note: library cache written outside OUT: " + p)
 if not temps or temps != renamed:
     print("FAIL temporaries and renames do not match"); bad += 1
+if not swapped:
+    print("FAIL no run folder swapped in"); bad += 1
 sys.exit(1 if bad else 0)
 PY
   python3 "$work/writes.py" "$work/files.trace" "$out" "$work/root" \

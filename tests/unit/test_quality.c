@@ -160,6 +160,28 @@ static void test_too_small_or_flat(void)
     CHECK_MSG(q.n_messages == 1 && !strncmp(q.messages[0], "featureless: no texture", 23), "'%s'",
               q.n_messages ? q.messages[0] : "");
     st_image_free(flat);
+    /* a black frame (sensor noise around 0.01) and a white one: the
+     * exposure is the reason, not the focus (issue 24) */
+    for (int bright = 0; bright < 2; bright++) {
+        st_image *frame;
+        CHECK_EQ_INT(st_image_new(320, 240, 3, &frame, NULL), 0);
+        unsigned r = 12345u;
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < 240; y++)
+                for (int x = 0; x < 320; x++) {
+                    r = r * 1103515245u + 12345u;
+                    float noise = (float)((r >> 16) & 0xff) / 255.0f * 0.02f;
+                    st_image_row(frame, c, y)[x] = bright ? 0.98f + noise : noise;
+                }
+        CHECK_EQ_INT(st_quality_measure(frame, &q, NULL, 2, NULL), 0);
+        CHECK_EQ_INT(q.status, 2);
+        const char *want = bright ? "overexposed: too bright to measure" : "underexposed: too dark to measure";
+        CHECK_MSG(q.n_messages >= 1 && !strncmp(q.messages[0], want, strlen(want)), "'%s'",
+                  q.n_messages ? q.messages[0] : "");
+        for (int k = 0; k < q.n_messages; k++)
+            CHECK_MSG(!strstr(q.messages[k], "focus"), "'%s'", q.messages[k]);
+        st_image_free(frame);
+    }
 }
 
 int main(void)

@@ -339,16 +339,15 @@ static void test_photo_index(void)
     st_image_free(img);
 }
 
-/* Photos under a side lamp (an independent model, not skingen): a small
- * raised-cosine dip, 0.7 mm across and 100 um deep (wall slope 0.45, no shadow), on a faint texture,
- * shaded by a Lambertian lamp from azimuth 225 deg at 50 deg elevation
- * (ambient 0.25). Its dark wall alone is under SPEC's smallest area
- * (pi 0.25^2 mm^2), the whole depression above it: the area is judged on
- * the dark and the bright wall together, so the scar is found. */
-static void test_photo_small_dip(void)
+/* A photo's relief surface under a side lamp (an independent model, not
+ * skingen): a raised-cosine dip of radius rad_mm and depth depth_mm at the
+ * centre of an n x n plane, on a faint texture (waves of tex_mm, 0.3-0.5 mm
+ * long, in 6 directions), shaded by a Lambertian lamp from azimuth 225 deg at 50
+ * deg elevation with ambient 0.25 (wall in shadow past a slope of 1.19),
+ * level 0.5, plus noise. The dip's steepest wall: depth x pi / (2 rad). */
+static st_image *lamp_dip(int n, double rad_mm, double depth_mm, double tex_mm)
 {
-    const int n = 300;
-    const double cx = 150, cy = 150, rad_mm = 0.35, depth_mm = 0.1;
+    const double cx = 0.5 * n, cy = 0.5 * n;
     const double el = 50.0 * M_PI / 180.0, az = 225.0 * M_PI / 180.0;
     const double l[3] = {cos(el) * cos(az), cos(el) * sin(az), sin(el)};
     st_image *h = NULL, *img = NULL;
@@ -360,9 +359,9 @@ static void test_photo_small_dip(void)
             double r = hypot(x - cx, y - cy) * PMM, z = 0.0;
             if (r < rad_mm)
                 z = -depth_mm * 0.5 * (1.0 + cos(M_PI * r / rad_mm));
-            for (int k = 0; k < 6; k++) { /* texture: 2 um waves of 0.3-0.5 mm in 6 directions */
+            for (int k = 0; k < 6; k++) {
                 double a = k * M_PI / 6.0, wl = 0.3 + 0.04 * k;
-                z += 0.002 * sin(2.0 * M_PI * (x * cos(a) + y * sin(a)) * PMM / wl + k);
+                z += tex_mm * sin(2.0 * M_PI * (x * cos(a) + y * sin(a)) * PMM / wl + k);
             }
             st_image_row(h, 0, y)[x] = (float)z;
         }
@@ -380,20 +379,75 @@ static void test_photo_small_dip(void)
                 st_image_row(img, 0, y)[x] =
                     st_image_row(img, 0, y == 0 ? 1 : (y == n - 1 ? n - 2 : y))[x == 0 ? 1 : (x == n - 1 ? n - 2 : x)];
     synth_add_noise(img, 0.002, 9);
+    st_image_free(h);
+    return img;
+}
+
+/* The scar on the dip of lamp_dip(n, rad_mm, depth_mm, tex_mm): the
+ * detection within rad_mm of the centre (its fields in *out); returns how
+ * many detections lie there, *all (may be NULL) = how many in the plane. */
+static int dip_scar(int n, double rad_mm, double depth_mm, double tex_mm, st_scar *out, size_t *all)
+{
+    st_image *img = lamp_dip(n, rad_mm, depth_mm, tex_mm);
+    st_err err = {0};
     st_detect_input in = {.surface = img, .pixel_mm = PMM, .modality = ST_DETECT_PHOTO};
     st_metric_set ms = {0};
     st_detections d = {0};
     CHECK_EQ_INT(st_scars_detect(&in, 1, 0, &ms, &d, &err), ST_OK);
     int found = 0;
     for (size_t j = 0; j < d.n_scars; j++)
-        found += hypot(d.scars[j].x - cx, d.scars[j].y - cy) * PMM <= rad_mm;
-    printf("small dip under a side lamp: %zu scars, %d on the dip\n", d.n_scars, found);
-    CHECK_EQ_INT(found, 1);
-    CHECK(d.n_scars == 1);
+        if (hypot(d.scars[j].x - 0.5 * n, d.scars[j].y - 0.5 * n) * PMM <= rad_mm) {
+            found++;
+            *out = d.scars[j];
+        }
+    if (all)
+        *all = d.n_scars;
     st_metric_set_clear(&ms);
     st_detections_clear(&d);
     st_image_free(img);
-    st_image_free(h);
+    return found;
+}
+
+/* A small dip, 0.7 mm across and 100 um deep (wall slope 0.45, no
+ * shadow): its dark wall alone is under SPEC's smallest area (pi 0.25^2
+ * mm^2), the whole depression above it: the area is judged on the dark and
+ * the bright wall together, so the scar is found. */
+static void test_photo_small_dip(void)
+{
+    st_scar sc = {0};
+    size_t all = 0;
+    int found = dip_scar(300, 0.35, 0.1, 0.002, &sc, &all);
+    printf("small dip under a side lamp: %zu scars, %d on the dip\n", all, found);
+    CHECK_EQ_INT(found, 1);
+    CHECK(all == 1);
+    CHECK_EQ_INT(sc.depth_shadowed, 0);
+}
+
+/* Whether a scar's depth shows on a photo (scar_photo.c): a gentle dip
+ * (2 mm across, 200 um deep: wall slope 0.31, and 0.23 when 27 % shallower) is not
+ * marked, and its depth index follows the depth within 6 points; a steep
+ * one (0.7 mm across, 400 um deep: slope 1.8, and 1.3 when 27 %
+ * shallower, both past the lamp's 50 deg) is marked depth_shadowed in both,
+ * while its index falls by much less than its depth. The gentle dip's
+ * texture is 0.5 um: the index is a maximum, and the 2 um texture's own
+ * shading (0.013, a tenth of the dip's) moves it by a few points. */
+static void test_photo_shadowed_wall(void)
+{
+    st_scar g0 = {0}, g1 = {0}, s0 = {0}, s1 = {0};
+    CHECK_EQ_INT(dip_scar(400, 1.0, 0.2, 0.0005, &g0, NULL), 1);
+    CHECK_EQ_INT(dip_scar(400, 1.0, 0.146, 0.0005, &g1, NULL), 1);
+    CHECK_EQ_INT(dip_scar(300, 0.35, 0.4, 0.002, &s0, NULL), 1);
+    CHECK_EQ_INT(dip_scar(300, 0.35, 0.292, 0.002, &s1, NULL), 1);
+    double gch = 100.0 * (g1.max_depth / g0.max_depth - 1), sch = 100.0 * (s1.max_depth / s0.max_depth - 1);
+    printf("gentle dip: index %.4f -> %.4f (%+.1f %%, depth -27 %%), shadowed %d %d; steep dip: index %.4f -> %.4f "
+           "(%+.1f %%), shadowed %d %d\n", g0.max_depth, g1.max_depth, gch, g0.depth_shadowed, g1.depth_shadowed,
+           s0.max_depth, s1.max_depth, sch, s0.depth_shadowed, s1.depth_shadowed);
+    CHECK_EQ_INT(g0.depth_shadowed, 0);
+    CHECK_EQ_INT(g1.depth_shadowed, 0);
+    CHECK(fabs(gch - (-27.0)) <= 6.0);
+    CHECK_EQ_INT(s0.depth_shadowed, 1);
+    CHECK_EQ_INT(s1.depth_shadowed, 1);
+    CHECK(sch > -27.0 + 6.0); /* the index does not follow: why it is marked */
 }
 
 int main(void)
@@ -403,6 +457,7 @@ int main(void)
     test_wide_shallow();
     test_photo_index();
     test_photo_small_dip();
+    test_photo_shadowed_wall();
     test_photo_scars_spots();
     return test_summary();
 }
