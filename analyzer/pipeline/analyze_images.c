@@ -131,8 +131,7 @@ static int save(analyze_ctx *c, const st_image *img, char *rel, size_t cap, size
     return st_image_save_jpeg(img, path, IMG_QUALITY, err);
 }
 
-/* The reduction factor of the images of a patch: at most IMG_MAX_SIDE a side. */
-static int image_factor(const st_image *src)
+int image_factor(const st_image *src)
 {
     int side = src->width > src->height ? src->width : src->height;
     return (side + IMG_MAX_SIDE - 1) / IMG_MAX_SIDE;

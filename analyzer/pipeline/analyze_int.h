@@ -122,8 +122,11 @@ int images_write_session(analyze_ctx *c, size_t i, const st_image *rgb, const st
                          st_image *const chromo_small[2], const st_detections *det, st_err *err);
 /* The melanin and haemoglobin maps of a photo patch (rgb) as images/ shows
  * them, reduced like the patch (mask: its measured pixels): made as soon as
- * the densities are, so that these can be released before the patch is
- * measured. */
+ * the densities are when the factor is 2 or more (they are then smaller
+ * than the two density planes, which are released before the patch is
+ * measured). */
+/* The reduction factor of the images of a patch: at most 1600 px a side. */
+int image_factor(const st_image *src);
 int images_reduce_chromo(const st_image *rgb, const st_chromo *chromo, const unsigned char *mask,
                          st_image *small[2], st_err *err);
 

@@ -454,12 +454,16 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
     int rc = patch_of(c, i, j, &patch, err);
     if (!rc && s->modality == ST_MODALITY_PHOTO) {
         rc = normalise(c, &c->shots[i][j], patch, m, &chromo, &surface, err);
-        /* The densities are only shown: reduced for images/ now, and
-         * released before the patch is measured (two planes of its size). */
+        /* The densities are only shown: reduced for images/ now and
+         * released before the patch is measured (two planes of its size),
+         * unless the maps are not reduced (factor 1: they would be three
+         * times the planes' size). */
         st_tick t = st_tick_now();
-        if (!rc && want_images && !c->opts->no_images)
+        int show = !rc && want_images && !c->opts->no_images;
+        if (show && image_factor(patch) > 1)
             rc = images_reduce_chromo(patch, &chromo, m, chromo_small, err);
-        st_chromo_free(&chromo);
+        if (!show || chromo_small[0] || chromo_small[1] || rc)
+            st_chromo_free(&chromo);
         ST_STAGE_ADD(c, images, t);
     } else if (!rc) {
         surface = patch; /* height maps are measured as they are, in µm */
@@ -508,13 +512,18 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
     ST_STAGE_ADD(c, tiles, t);
     t = st_tick_now();
     if (!rc && want_images && !c->opts->no_images) {
-        rc = images_write_session(c, i, patch, surface, chromo_small, &out->det, err);
+        if (chromo.melanin || chromo.haemoglobin) /* kept at factor 1 */
+            rc = images_reduce_chromo(patch, &chromo, m, chromo_small, err);
+        st_chromo_free(&chromo);
+        if (!rc)
+            rc = images_write_session(c, i, patch, surface, chromo_small, &out->det, err);
         /* An image that cannot be written (read-only folder, full disk) is no
          * fault of the photo: the run stops, and the metrics.json of an
          * earlier run stays as it was. */
         c->output_failed = rc != ST_OK;
     }
     ST_STAGE_ADD(c, images, t);
+    st_chromo_free(&chromo);
     st_image_free(chromo_small[0]);
     st_image_free(chromo_small[1]);
     st_image_free(patch);
