@@ -20,6 +20,17 @@ int st_image_reduce_rgb(const st_image *src, int f, st_image **out, st_err *err)
      * once, in order). */
     for (int c = 0; !rc && c < 3; c++) {
         int sc = src->channels == 3 ? c : 0;
+        if (f == 1) {
+            /* a block of one pixel: its sum 0 + v over 1, written so that
+             * it vectorises (the same value, -0 becoming +0 as below) */
+            for (int y = 0; y < h; y++) {
+                const float *row = st_image_row(src, sc, y);
+                float *o = st_image_row(*out, c, y);
+                for (int x = 0; x < w; x++)
+                    o[x] = (float)(0.0 + (double)row[x]);
+            }
+            continue;
+        }
         for (int y = 0; y < h; y++) {
             int y1 = (y + 1) * f < src->height ? (y + 1) * f : src->height;
             memset(acc, 0, (size_t)w * sizeof *acc);

@@ -1,5 +1,5 @@
 // dlib behind a C interface (see dlib_wrap.h). The shape predictor (a ~100 MB
-// model) is loaded once per path and kept; loading and detection run under a
+// model) is loaded once per path, when the first face is found, and kept; loading and detection run under a
 // mutex, as dlib's detector objects are not meant to be shared between threads.
 #include "cv/dlib_wrap.h"
 
@@ -40,14 +40,16 @@ extern "C" int stdl_face_landmarks(const unsigned char *gray, int w, int h, size
         std::lock_guard<std::mutex> lock(g_mutex);
         if (!model)
             model = STDL_DEFAULT_MODEL;
+        // The model is read (about 1 s of CPU for its 100 MB) only once a
+        // face is found: most skin close-ups have none. A missing file is
+        // still reported first, as before.
+        std::ifstream f;
         if (g_model_path != model) {
-            std::ifstream f(model, std::ios::binary);
+            f.open(model, std::ios::binary);
             if (!f) {
                 set_err(err, errlen, "landmark model not found", model);
                 return 5;
             }
-            dlib::deserialize(g_predictor, f);
-            g_model_path = model;
         }
         if (!g_detector_ready) {
             g_detector = dlib::get_frontal_face_detector();
@@ -62,6 +64,10 @@ extern "C" int stdl_face_landmarks(const unsigned char *gray, int w, int h, size
         if (found.empty()) {
             set_err(err, errlen, "no frontal face found", nullptr);
             return 6;
+        }
+        if (f.is_open()) {
+            dlib::deserialize(g_predictor, f);
+            g_model_path = model;
         }
         // The most confident detection, not the largest: on scikit-image's
         // astronaut turned by -6 deg a larger false face on the suit

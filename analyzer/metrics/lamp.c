@@ -38,6 +38,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "core/error.h"
 #include "metrics/lamp.h"
 #include "simd/kernels.h"
@@ -155,20 +159,15 @@ static double side_skew(const float *sm, const st_image *img, const unsigned cha
     return (s3 / cnt - 3.0 * m * s2 / cnt + 2.0 * m * m * m) / (v * sqrt(v));
 }
 
-int st_lamp_estimate(const st_image *shading, const unsigned char *mask, size_t mask_stride,
-                     st_lamp *out, st_err *err)
+/* st_lamp_estimate on the shading already smoothed (sm, its stride). */
+static int lamp_from_smoothed(const float *sm, const st_image *shading, const unsigned char *mask,
+                              size_t mask_stride, st_lamp *out, st_err *err)
 {
-    memset(out, 0, sizeof *out);
-    int rc = check_shading(shading, "photo's", err);
-    float *sm = NULL;
-    if (rc || (rc = smoothed(shading, &sm, err)))
-        return rc;
     size_t ms = mask_stride ? mask_stride : (size_t)shading->width, n = 0;
     double ux, uy;
     st_lamp_axis(sm, shading->width, shading->height, shading->stride, mask, ms, 1, &ux, &uy,
                  &out->anisotropy);
     double sk = side_skew(sm, shading, mask, ms, ux, uy, &n);
-    free(sm);
     if (n < MIN_SAMPLES)
         return st_err_set(err, ST_EINVAL, "lamp: %zu pixels inside the mask, %d needed", n, MIN_SAMPLES);
     if (sk > 0) {
@@ -181,6 +180,19 @@ int st_lamp_estimate(const st_image *shading, const unsigned char *mask, size_t 
     out->directional = out->anisotropy >= ST_LAMP_MIN_ANISO;
     set_direction(out);
     return ST_OK;
+}
+
+int st_lamp_estimate(const st_image *shading, const unsigned char *mask, size_t mask_stride,
+                     st_lamp *out, st_err *err)
+{
+    memset(out, 0, sizeof *out);
+    int rc = check_shading(shading, "photo's", err);
+    float *sm = NULL;
+    if (rc || (rc = smoothed(shading, &sm, err)))
+        return rc;
+    rc = lamp_from_smoothed(sm, shading, mask, mask_stride, out, err);
+    free(sm);
+    return rc;
 }
 
 /* Eigen-decomposition of a symmetric 4 x 4 matrix by cyclic Jacobi
@@ -224,50 +236,93 @@ static void jacobi4(double a[4][4], double v[4][4])
     }
 }
 
-/* The gradients (Sx, Sy, -Bx, -By) of the smoothed session and baseline
- * at the pixels inside the mask, 4 floats per pixel, in raster order. */
-static float *turn_gradients(const float *sb, const float *ss, const st_image *img,
-                             const unsigned char *mask, size_t ms, size_t *n)
+/* The smoothed baseline and session, and which pixels the fit reads:
+ * inside5 of the mask, one byte per pixel (a 12 MP patch: 12 MB, where
+ * the gradients themselves, 4 floats a pixel, took 192 MB). */
+typedef struct turn_data {
+    const float *sb, *ss;
+    size_t stride;
+    int w, h;
+    unsigned char *in; /* w * h; 1: read */
+    size_t n;
+} turn_data;
+
+static int turn_data_new(turn_data *t, const float *sb, const float *ss, const st_image *img,
+                         const unsigned char *mask, size_t ms)
 {
-    size_t st = img->stride, k = 0;
-    float *g = malloc(4 * (size_t)img->width * (size_t)img->height * sizeof *g);
-    if (!g)
-        return NULL;
-    for (int y = 1; y + 1 < img->height; y++)
-        for (int x = 1; x + 1 < img->width; x++) {
-            if (mask && !inside5(mask, ms, x, y))
-                continue;
-            size_t i = (size_t)y * st + x;
-            float *o = g + 4 * k++;
-            o[0] = 0.5f * (ss[i + 1] - ss[i - 1]);
-            o[1] = 0.5f * (ss[i + st] - ss[i - st]);
-            o[2] = -0.5f * (sb[i + 1] - sb[i - 1]);
-            o[3] = -0.5f * (sb[i + st] - sb[i - st]);
-        }
-    *n = k;
-    return g;
+    *t = (turn_data){sb, ss, img->stride, img->width, img->height, NULL, 0};
+    t->in = calloc((size_t)img->width * (size_t)img->height, 1);
+    if (!t->in)
+        return ST_ENOMEM;
+    for (int y = 1; y + 1 < t->h; y++)
+        for (int x = 1; x + 1 < t->w; x++)
+            if (!mask || inside5(mask, ms, x, y)) {
+                t->in[(size_t)y * t->w + x] = 1;
+                t->n++;
+            }
+    return ST_OK;
 }
 
-/* Weighted second moments of the gradients scaled by k[]; with v given
- * (not NULL), each pixel weighs 1 / (1 + (r / (ROBUST_K s))^2), r = v·g its
- * residual and s the residuals' RMS under the previous weights (*s). */
-static void turn_moments(const float *g, size_t n, const double k[4], const double *v, double *s,
-                         double c[4][4])
+/* Weighted second moments of the gradients (Sx, Sy, -Bx, -By) of the
+ * smoothed session and baseline, scaled by k[], over the pixels read in
+ * raster order; with v given (not NULL), each pixel weighs
+ * 1 / (1 + (r / (ROBUST_K s))^2), r = v·g its residual and s the
+ * residuals' RMS under the previous weights (*s). */
+static void turn_moments(const turn_data *t, const double k[4], const double *v, double *s, double c[4][4])
 {
     double s2[4][4] = {{0}}, sw = 0, rr = 0;
-    for (size_t i = 0; i < n; i++) {
-        double x[4] = {g[4 * i] * k[0], g[4 * i + 1] * k[1], g[4 * i + 2] * k[2], g[4 * i + 3] * k[3]};
-        double w = 1;
-        if (v) {
-            double r = v[0] * x[0] + v[1] * x[1] + v[2] * x[2] + v[3] * x[3], z = r / (ROBUST_K * *s);
-            w = 1.0 / (1.0 + z * z);
-            rr += w * r * r;
+    size_t st = t->stride;
+#if defined(__SSE2__)
+    /* The ten sums of w x_p x_q two to a register (p,q = 00 01 | 02 03 |
+     * 11 12 | 13 22 | 23 33): each lane does the scalar loop's operations,
+     * (w x_p) x_q then the sum, in its order, so the sums are the same bit
+     * for bit, in half the instructions. */
+    __m128d a0 = _mm_setzero_pd(), a1 = a0, a2 = a0, a3 = a0, a4 = a0;
+#endif
+    for (int y = 1; y + 1 < t->h; y++) {
+        const unsigned char *in = t->in + (size_t)y * t->w;
+        for (int x = 1; x + 1 < t->w; x++) {
+            if (!in[x])
+                continue;
+            size_t i = (size_t)y * st + x;
+            const float *ss = t->ss, *sb = t->sb;
+            float g[4] = {0.5f * (ss[i + 1] - ss[i - 1]), 0.5f * (ss[i + st] - ss[i - st]),
+                          -0.5f * (sb[i + 1] - sb[i - 1]), -0.5f * (sb[i + st] - sb[i - st])};
+            double xv[4] = {g[0] * k[0], g[1] * k[1], g[2] * k[2], g[3] * k[3]};
+            double w = 1;
+            if (v) {
+                double r = v[0] * xv[0] + v[1] * xv[1] + v[2] * xv[2] + v[3] * xv[3], z = r / (ROBUST_K * *s);
+                w = 1.0 / (1.0 + z * z);
+                rr += w * r * r;
+            }
+            sw += w;
+#if defined(__SSE2__)
+            __m128d x01 = _mm_set_pd(xv[1], xv[0]), x23 = _mm_set_pd(xv[3], xv[2]), ww = _mm_set1_pd(w);
+            __m128d wx01 = _mm_mul_pd(ww, x01), wx23 = _mm_mul_pd(ww, x23);
+            __m128d wx0 = _mm_unpacklo_pd(wx01, wx01), wx1 = _mm_unpackhi_pd(wx01, wx01);
+            a0 = _mm_add_pd(a0, _mm_mul_pd(wx0, x01));
+            a1 = _mm_add_pd(a1, _mm_mul_pd(wx0, x23));
+            a2 = _mm_add_pd(a2, _mm_mul_pd(wx1, _mm_shuffle_pd(x01, x23, 1)));
+            a3 = _mm_add_pd(a3, _mm_mul_pd(_mm_shuffle_pd(wx01, wx23, 1), _mm_shuffle_pd(x23, x23, 1)));
+            a4 = _mm_add_pd(a4, _mm_mul_pd(wx23, _mm_unpackhi_pd(x23, x23)));
+#else
+            for (int p = 0; p < 4; p++)
+                for (int q = p; q < 4; q++)
+                    s2[p][q] += w * xv[p] * xv[q];
+#endif
         }
-        sw += w;
-        for (int p = 0; p < 4; p++)
-            for (int q = p; q < 4; q++)
-                s2[p][q] += w * x[p] * x[q];
     }
+#if defined(__SSE2__)
+    double lanes[10];
+    _mm_storeu_pd(lanes, a0);
+    _mm_storeu_pd(lanes + 2, a1);
+    _mm_storeu_pd(lanes + 4, a2);
+    _mm_storeu_pd(lanes + 6, a3);
+    _mm_storeu_pd(lanes + 8, a4);
+    static const int pq[10][2] = {{0, 0}, {0, 1}, {0, 2}, {0, 3}, {1, 1}, {1, 2}, {1, 3}, {2, 2}, {2, 3}, {3, 3}};
+    for (int l = 0; l < 10; l++)
+        s2[pq[l][0]][pq[l][1]] = lanes[l];
+#endif
     for (int p = 0; p < 4; p++)
         for (int q = p; q < 4; q++)
             c[p][q] = c[q][p] = s2[p][q] / sw;
@@ -289,48 +344,41 @@ static double null_vector(double c[4][4], double v[4])
     return c[lo][lo];
 }
 
-int st_lamp_turn(const st_image *baseline, const st_image *session, const unsigned char *mask,
-                 size_t mask_stride, double *turn_deg, double *residual, st_err *err)
+static int check_turn(const st_image *baseline, const st_image *session, st_err *err)
 {
-    *turn_deg = 0;
-    if (residual)
-        *residual = 1;
     int rc = check_shading(baseline, "baseline's", err);
     if (!rc && (!session || session->channels != 1 || session->width != baseline->width ||
                 session->height != baseline->height))
         rc = st_err_set(err, ST_EINVAL, "lamp: the session's shading is not the baseline's size");
-    if (rc)
-        return rc;
-    st_image sess = *session;
-    sess.pixel_mm = baseline->pixel_mm; /* registered onto the baseline's pixels */
-    float *sb = NULL, *ss = NULL;
-    if ((rc = smoothed(baseline, &sb, err)) || (rc = smoothed(&sess, &ss, err))) {
-        free(sb);
-        return rc;
-    }
-    size_t ms = mask_stride ? mask_stride : (size_t)baseline->width, n = 0;
-    float *g = turn_gradients(sb, ss, baseline, mask, ms, &n);
-    free(sb);
-    free(ss);
-    if (!g)
+    return rc;
+}
+
+/* st_lamp_turn on the smoothed baseline (sb) and session (ss), both with
+ * the baseline's stride. */
+static int turn_from_smoothed(const float *sb, const float *ss, const st_image *baseline, const unsigned char *mask,
+                              size_t mask_stride, double *turn_deg, double *residual, st_err *err)
+{
+    size_t ms = mask_stride ? mask_stride : (size_t)baseline->width;
+    turn_data td;
+    if (turn_data_new(&td, sb, ss, baseline, mask, ms))
         return st_err_set(err, ST_ENOMEM, "lamp: out of memory");
-    if (n < MIN_SAMPLES) {
-        free(g);
-        return st_err_set(err, ST_EINVAL, "lamp: %zu pixels inside the mask, %d needed", n, MIN_SAMPLES);
+    if (td.n < MIN_SAMPLES) {
+        free(td.in);
+        return st_err_set(err, ST_EINVAL, "lamp: %zu pixels inside the mask, %d needed", td.n, MIN_SAMPLES);
     }
     /* Each photo's gradients scaled to unit variance: the fit is then blind
      * to exposure and contrast, and the noise of both columns is alike, as
      * total least squares assumes. */
     double c[4][4], k[4] = {1, 1, 1, 1}, v[4], s = 0;
-    turn_moments(g, n, k, NULL, NULL, c);
+    turn_moments(&td, k, NULL, NULL, c);
     double ks = sqrt(c[0][0] + c[1][1]), kb = sqrt(c[2][2] + c[3][3]);
     if (!(ks > 0) || !(kb > 0)) {
-        free(g);
+        free(td.in);
         return st_err_set(err, ST_EINVAL, "lamp: a shading without relief (flat image)");
     }
     k[0] = k[1] = 1 / ks;
     k[2] = k[3] = 1 / kb;
-    turn_moments(g, n, k, NULL, NULL, c);
+    turn_moments(&td, k, NULL, NULL, c);
     double lam = null_vector(c, v);
     s = sqrt(lam > 0 ? lam : 0) + 1e-12;
     /* Albedo common to both photos (a pore's dark blob, a brown spot) is no
@@ -338,11 +386,11 @@ int st_lamp_turn(const st_image *baseline, const st_image *session, const unsign
      * turn", where it cancels. It is local, so its pixels have large
      * residuals: iteratively reweighted (Cauchy) total least squares. */
     for (int it = 0; it < ROBUST_ITER; it++) {
-        turn_moments(g, n, k, v, &s, c);
+        turn_moments(&td, k, v, &s, c);
         lam = null_vector(c, v);
         s = s > 1e-12 ? s : 1e-12;
     }
-    free(g);
+    free(td.in);
     /* v is (l, m), the baseline's lamp and the session's, each scaled by a
      * positive factor (the photos' contrasts): their directions are the
      * lamps' azimuths, up to one common sign. */
@@ -355,14 +403,50 @@ int st_lamp_turn(const st_image *baseline, const st_image *session, const unsign
     return ST_OK;
 }
 
+int st_lamp_turn(const st_image *baseline, const st_image *session, const unsigned char *mask,
+                 size_t mask_stride, double *turn_deg, double *residual, st_err *err)
+{
+    *turn_deg = 0;
+    if (residual)
+        *residual = 1;
+    int rc = check_turn(baseline, session, err);
+    if (rc)
+        return rc;
+    st_image sess = *session;
+    sess.pixel_mm = baseline->pixel_mm; /* registered onto the baseline's pixels */
+    float *sb = NULL, *ss = NULL;
+    if (!(rc = smoothed(baseline, &sb, err)) && !(rc = smoothed(&sess, &ss, err)))
+        rc = turn_from_smoothed(sb, ss, baseline, mask, mask_stride, turn_deg, residual, err);
+    free(sb);
+    free(ss);
+    return rc;
+}
+
 int st_lamp_session(const st_image *baseline, const st_lamp *base, const st_image *session,
                     const unsigned char *mask, size_t mask_stride, st_lamp *out,
                     double *angle_to_baseline_deg, st_err *err)
 {
+    /* st_lamp_estimate, then st_lamp_turn, smoothing the session once when
+     * both read it at the same pixel size (a registered series). */
     double turn = 0;
-    int rc = st_lamp_estimate(session, mask, mask_stride, out, err);
+    memset(out, 0, sizeof *out);
+    int rc = check_shading(session, "photo's", err);
+    float *ss = NULL, *sb = NULL, *st = NULL;
+    if (rc || (rc = smoothed(session, &ss, err)))
+        return rc;
+    rc = lamp_from_smoothed(ss, session, mask, mask_stride, out, err);
     if (!rc)
-        rc = st_lamp_turn(baseline, session, mask, mask_stride, &turn, NULL, err);
+        rc = check_turn(baseline, session, err);
+    if (!rc && session->pixel_mm != baseline->pixel_mm) {
+        st_image sess = *session;
+        sess.pixel_mm = baseline->pixel_mm; /* registered onto the baseline's pixels */
+        rc = smoothed(&sess, &st, err);
+    }
+    if (!rc && !(rc = smoothed(baseline, &sb, err)))
+        rc = turn_from_smoothed(sb, st ? st : ss, baseline, mask, mask_stride, &turn, NULL, err);
+    free(ss);
+    free(sb);
+    free(st);
     if (rc)
         return rc;
     out->azimuth_deg = wrap_deg(base->azimuth_deg + turn);

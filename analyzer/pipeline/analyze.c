@@ -97,11 +97,13 @@ static int note(analyze_ctx *c, st_err *err, const char *text)
 static int auto_roi(analyze_ctx *c, st_err *err)
 {
     const st_series *s = &c->series;
-    char canon[32], why[400];
-    int rc = ST_OK;
+    char canon[32], why[400] = "";
+    int rc = ST_OK, no_face = 0;
+    st_tick t = st_tick_now();
     if (s->area[0] && st_face_area_name(s->area, canon)) {
         rc = st_face_area(c->base, s->area, c->opts->face_model, &c->mask, NULL, why, sizeof why, err);
         if (!rc && c->mask.px) {
+            ST_STAGE_ADD(c, face_area, t);
             snprintf(c->result.roi_source, sizeof c->result.roi_source, "face:%s", canon);
             c->roi_by_face = 1;
             return ST_OK;
@@ -111,11 +113,14 @@ static int auto_roi(analyze_ctx *c, st_err *err)
             snprintf(text, sizeof text, "area '%s': %s; the automatic skin area is measured instead", s->area, why);
             rc = note(c, err, text);
         }
+        no_face = !strncmp(why, ST_FACE_NO_LANDMARKS, strlen(ST_FACE_NO_LANDMARKS));
     }
     /* A face in the photo: its own skin colour is the reference (a beige
-     * wall or a tan suit passes the generic skin-colour box). */
-    if (!rc)
+     * wall or a tan suit passes the generic skin-colour box). Not looked
+     * for again when the named area found no landmarks in this photo. */
+    if (!rc && !no_face)
         rc = st_face_skin_mask(c->base, c->opts->face_model, &c->mask, why, sizeof why, err);
+    ST_STAGE_ADD(c, face_area, t);
     if (!rc && c->mask.px && st_mask_count(&c->mask)) {
         snprintf(c->result.roi_source, sizeof c->result.roi_source, "auto");
         c->roi_by_face = 1;
@@ -123,8 +128,10 @@ static int auto_roi(analyze_ctx *c, st_err *err)
     }
     st_mask_free(&c->mask);
     const char *note_text = NULL;
+    t = st_tick_now();
     if (!rc)
         rc = st_skin_mask(c->base, &c->mask, &note_text, c->opts->threads, err);
+    ST_STAGE_ADD(c, skin_mask, t);
     if (!rc && note_text)
         rc = note(c, err, note_text);
     snprintf(c->result.roi_source, sizeof c->result.roi_source, "auto");
@@ -305,22 +312,22 @@ static int progress_and_flags(analyze_ctx *c, st_err *err)
 static int write_outputs(analyze_ctx *c, st_err *err)
 {
     char path[4200];
-    double t = st_now();
+    st_tick t = st_tick_now();
     snprintf(path, sizeof path, "%s/metrics.json", c->out);
     int rc = st_metrics_json_write(&c->result, path, err);
     if (!rc) {
         snprintf(path, sizeof path, "%s/metrics.csv", c->out);
         rc = st_metrics_csv_write(&c->result, path, err);
     }
-    c->res->times.write += st_now() - t;
-    t = st_now();
+    ST_STAGE_ADD(c, write, t);
+    t = st_tick_now();
     /* The report is rendered from the metrics.json just written, so what the
      * clinician reads is exactly what the data files say. */
     if (!rc && !c->opts->no_report) {
         st_report_opts ro = {c->opts->run_date};
         rc = st_report_write_opts(c->out, &ro, err);
     }
-    c->res->times.report += st_now() - t;
+    ST_STAGE_ADD(c, report, t);
     if (!rc)
         rc = st_run_folder_publish(&c->folder, &c->result, !c->opts->no_report, &c->res->notes, err);
     return rc;
@@ -369,9 +376,9 @@ static void ctx_free(analyze_ctx *c)
 
 static int setup(analyze_ctx *c, const char *dir, const char *out, st_err *err)
 {
-    double t = st_now();
+    st_tick t = st_tick_now();
     int rc = st_series_scan(dir, &c->opts->ov, &c->series, err);
-    c->res->times.scan += st_now() - t;
+    ST_STAGE_ADD(c, scan, t);
     if (rc)
         return rc;
     if (out)
@@ -406,9 +413,9 @@ static int run(analyze_ctx *c, st_err *err)
     for (size_t i = 0; i < n && !rc; i++)
         rc = shot_register_session(c, i, err);
     if (!rc && c->base) {
-        double t = st_now();
+        st_tick t = st_tick_now();
         rc = build_roi(c, err);
-        c->res->times.roi += st_now() - t;
+        ST_STAGE_ADD(c, roi, t);
     }
     c->remodel_session = -1;
     for (size_t i = n; i-- > 1;)
@@ -455,7 +462,7 @@ int st_pipeline_run(const char *dir, const char *out, const st_pipeline_opts *op
     memset(c.res, 0, sizeof *c.res);
     if (kept)
         memset(kept, 0, sizeof *kept);
-    double t0 = st_now();
+    st_tick t0 = st_tick_now();
     int rc = setup(&c, dir, out, err);
     if (!rc)
         rc = run(&c, err);
@@ -467,7 +474,7 @@ int st_pipeline_run(const char *dir, const char *out, const st_pipeline_opts *op
     }
     if (!rc)
         fill_result(&c);
-    c.res->times.total = st_now() - t0;
+    ST_STAGE_ADD(&c, total, t0);
     if (!rc && kept) { /* moved out: ctx_free leaves them alone */
         kept->series = c.series;
         kept->result = c.result;

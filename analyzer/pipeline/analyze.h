@@ -12,11 +12,17 @@
 #include "series/strlist.h"
 #include "skintrack/skintrack.h"
 
-/* Wall time of each stage, seconds, summed over the series. */
+/* Time of each stage, seconds, summed over the series (st_pipeline_result
+ * holds it twice: wall time, and the process's CPU time over all threads,
+ * which a loaded machine does not inflate). The second group are parts of
+ * the first: chart and light_grid of normalise (pass 1), skin_mask of roi,
+ * face_area of roi and of registration (the baseline's face box), flatten,
+ * colour, chromo, lamp and shading_copy of normalise (pass 2). */
 typedef struct st_stage_times {
     double scan, load, quality, registration, roi, warp, normalise, surface, detect, tiles,
         images, write, report, total;
-    double detect_family[5]; /* pores, scars, wrinkles, pigment, redness */
+    double chart, light_grid, skin_mask, face_area, flatten, colour, chromo, lamp, shading_copy;
+    double detect_family[5]; /* pores, scars, wrinkles, pigment, redness (wall only) */
 } st_stage_times;
 
 typedef struct st_pipeline_opts {
@@ -39,7 +45,8 @@ typedef struct st_pipeline_result {
     size_t n_sessions, n_failed, n_photos;
     st_strlist failures;    /* "session 2 (IMG_0412.jpg): registration: ..." */
     st_strlist notes;       /* ignored files, manifest warnings, ROI notes */
-    st_stage_times times;
+    st_stage_times times;   /* wall */
+    st_stage_times cpu;     /* process CPU time, all threads */
 } st_pipeline_result;
 
 /* The measured series handed over to the caller (the public st_analysis):

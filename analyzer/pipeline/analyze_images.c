@@ -131,29 +131,65 @@ static int save(analyze_ctx *c, const st_image *img, char *rel, size_t cap, size
     return st_image_save_jpeg(img, path, IMG_QUALITY, err);
 }
 
-/* A chromophore density map on its fixed colour ramp, reduced like the
- * photo (report/chromo_map.h). */
-static int save_map(analyze_ctx *c, const st_image *density, int which, const unsigned char *mask, int f,
-                    char *rel, size_t cap, size_t i, const char *what, st_err *err)
+int image_factor(const st_image *src)
 {
-    st_image *full = NULL, *small = NULL;
-    int rc = st_chromo_map(density, which, mask, 0, &full, err);
-    if (!rc)
-        rc = st_image_reduce_rgb(full, f, &small, err);
-    st_image_free(full);
-    if (!rc)
-        rc = save(c, small, rel, cap, i, what, err);
-    st_image_free(small);
+    int side = src->width > src->height ? src->width : src->height;
+    return (side + IMG_MAX_SIDE - 1) / IMG_MAX_SIDE;
+}
+
+/* A chromophore density map on its fixed colour ramp (report/chromo_map.h),
+ * reduced by f: rendered f rows at a time, each band reduced at once. The
+ * reduction of a band of f rows is that row of the whole map's reduction
+ * (same sums in the same order), so the bytes are those of rendering the
+ * whole map first, without its 3 floats a pixel (144 MB at 12 MP). */
+static int reduced_map(const st_image *density, int which, const unsigned char *mask, int f, st_image **out,
+                       st_err *err)
+{
+    int w = (density->width + f - 1) / f, h = (density->height + f - 1) / f;
+    int rc = st_image_new(w, h, 3, out, err);
+    for (int y = 0; !rc && y < h; y++) {
+        int y0 = y * f;
+        st_image band = *density;
+        band.height = y0 + f <= density->height ? f : density->height - y0;
+        band.data = density->data + (size_t)y0 * density->stride;
+        st_image *full = NULL, *row = NULL;
+        rc = st_chromo_map(&band, which, mask ? mask + (size_t)y0 * density->width : NULL, (size_t)density->width,
+                           &full, err);
+        if (!rc)
+            rc = st_image_reduce_rgb(full, f, &row, err);
+        for (int c = 0; !rc && c < 3; c++)
+            memcpy(st_image_row(*out, c, y), st_image_row(row, c, 0), (size_t)w * sizeof(float));
+        st_image_free(full);
+        st_image_free(row);
+    }
+    if (rc) {
+        st_image_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+int images_reduce_chromo(const st_image *rgb, const st_chromo *chromo, const unsigned char *mask,
+                         st_image *small[2], st_err *err)
+{
+    small[0] = small[1] = NULL;
+    int f = image_factor(rgb), rc = ST_OK;
+    if (chromo->melanin)
+        rc = reduced_map(chromo->melanin, ST_CHROMO_MELANIN, mask, f, &small[0], err);
+    if (!rc && chromo->haemoglobin)
+        rc = reduced_map(chromo->haemoglobin, ST_CHROMO_HAEMOGLOBIN, mask, f, &small[1], err);
+    if (rc) {
+        st_image_free(small[0]);
+        small[0] = NULL;
+    }
     return rc;
 }
 
 int images_write_session(analyze_ctx *c, size_t i, const st_image *rgb, const st_image *surface,
-                         const st_chromo *chromo, const unsigned char *mask, const st_detections *det,
-                         st_err *err)
+                         st_image *const chromo_small[2], const st_detections *det, st_err *err)
 {
     const st_image *src = rgb ? rgb : surface;
-    int side = src->width > src->height ? src->width : src->height;
-    int f = (side + IMG_MAX_SIDE - 1) / IMG_MAX_SIDE;
+    int f = image_factor(src);
     st_image *small = NULL, *plane = NULL, *diff = NULL;
     int rc = st_image_reduce_rgb(src, f, &small, err);
     if (rc)
@@ -178,12 +214,10 @@ int images_write_session(analyze_ctx *c, size_t i, const st_image *rgb, const st
         draw(small, det, c->box[0], c->box[1], f, c->series.pixel_mm);
         rc = save(c, small, sr->image_overlay, sizeof sr->image_overlay, i, "overlay", err);
     }
-    if (!rc && chromo && chromo->melanin)
-        rc = save_map(c, chromo->melanin, ST_CHROMO_MELANIN, mask, f, sr->image_melanin,
-                      sizeof sr->image_melanin, i, "melanin", err);
-    if (!rc && chromo && chromo->haemoglobin)
-        rc = save_map(c, chromo->haemoglobin, ST_CHROMO_HAEMOGLOBIN, mask, f, sr->image_haemoglobin,
-                      sizeof sr->image_haemoglobin, i, "haemoglobin", err);
+    if (!rc && chromo_small && chromo_small[0])
+        rc = save(c, chromo_small[0], sr->image_melanin, sizeof sr->image_melanin, i, "melanin", err);
+    if (!rc && chromo_small && chromo_small[1])
+        rc = save(c, chromo_small[1], sr->image_haemoglobin, sizeof sr->image_haemoglobin, i, "haemoglobin", err);
     st_image_free(small);
     st_image_free(plane);
     st_image_free(diff);
@@ -193,8 +227,7 @@ int images_write_session(analyze_ctx *c, size_t i, const st_image *rgb, const st
 int images_write_area(analyze_ctx *c, st_err *err)
 {
     const st_image *src = c->base;
-    int side = src->width > src->height ? src->width : src->height;
-    int f = (side + IMG_MAX_SIDE - 1) / IMG_MAX_SIDE;
+    int f = image_factor(src);
     st_image *small = NULL;
     int rc = st_image_reduce_rgb(src, f, &small, err);
     if (rc)

@@ -67,12 +67,28 @@ typedef struct analyze_ctx {
     st_pipeline_result *res;
 } analyze_ctx;
 
-static inline double st_now(void)
+/* A stage's start: wall clock and the process's CPU clock (all threads). */
+typedef struct st_tick {
+    double wall, cpu;
+} st_tick;
+
+static inline st_tick st_tick_now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    struct timespec w, p;
+    clock_gettime(CLOCK_MONOTONIC, &w);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &p);
+    return (st_tick){(double)w.tv_sec + 1e-9 * (double)w.tv_nsec, (double)p.tv_sec + 1e-9 * (double)p.tv_nsec};
 }
+
+static inline void st_stage_add(double *wall, double *cpu, st_tick t0)
+{
+    st_tick t1 = st_tick_now();
+    *wall += t1.wall - t0.wall;
+    *cpu += t1.cpu - t0.cpu;
+}
+
+/* Adds the time since t0 to stage `field` of c's result (wall and CPU). */
+#define ST_STAGE_ADD(c, field, t0) st_stage_add(&(c)->res->times.field, &(c)->res->cpu.field, (t0))
 
 /* Pass 1: load, QC and register every photo of session i. */
 int shot_register_session(analyze_ctx *c, size_t i, st_err *err);
@@ -96,14 +112,22 @@ void shot_colour_info(const analyze_ctx *c, const shot_state *sh, st_colour_info
 int roi_cut_charts(analyze_ctx *c, st_err *err);
 
 /* images/: the aligned patch, its detection overlay and, for photos, the
- * melanin and haemoglobin maps (chromo; mask: the measured pixels of the
- * patch) (analyze_images.c). */
+ * melanin and haemoglobin maps (chromo_small, from images_reduce_chromo;
+ * either may be NULL) (analyze_images.c). */
 /* images/session_00_area.jpg: the baseline photo, whole frame, with the
  * measured patch outlined (green when given by series.json or --roi, yellow
  * when found automatically). */
 int images_write_area(analyze_ctx *c, st_err *err);
 int images_write_session(analyze_ctx *c, size_t i, const st_image *rgb, const st_image *surface,
-                         const st_chromo *chromo, const unsigned char *mask, const st_detections *det,
-                         st_err *err);
+                         st_image *const chromo_small[2], const st_detections *det, st_err *err);
+/* The melanin and haemoglobin maps of a photo patch (rgb) as images/ shows
+ * them, reduced like the patch (mask: its measured pixels): made as soon as
+ * the densities are when the factor is 2 or more (they are then smaller
+ * than the two density planes, which are released before the patch is
+ * measured). */
+/* The reduction factor of the images of a patch: at most 1600 px a side. */
+int image_factor(const st_image *src);
+int images_reduce_chromo(const st_image *rgb, const st_chromo *chromo, const unsigned char *mask,
+                         st_image *small[2], st_err *err);
 
 #endif

@@ -79,19 +79,19 @@ int shot_load(analyze_ctx *c, size_t i, size_t j, st_image **img, st_err *err)
 {
     const st_series *s = &c->series;
     if (s->modality == ST_MODALITY_STEREO) {
-        double t0 = st_now();
+        st_tick t0 = st_tick_now();
         int rc = load_stereo(c, i, img, err);
-        c->res->times.load += st_now() - t0;
+        ST_STAGE_ADD(c, load, t0);
         if (!rc)
             (*img)->pixel_mm = s->pixel_mm;
         return rc;
     }
     char path[8192];
     snprintf(path, sizeof path, "%s/%s", s->dir, s->sessions[i].files.items[j]);
-    double t = st_now();
+    st_tick t = st_tick_now();
     int rc = st_load_modality_image(path, s->modality, s->height_um_per_unit, c->opts->max_pixels,
                                     c->opts->max_memory, img, err);
-    c->res->times.load += st_now() - t;
+    ST_STAGE_ADD(c, load, t);
     if (rc)
         return rc;
     (*img)->pixel_mm = s->pixel_mm;
@@ -106,6 +106,11 @@ static void set_identity(double m[9])
 
 /* An error that stops the series (memory, bugs) versus one that fails a photo. */
 static int fatal(int rc) { return rc == ST_ENOMEM || rc == ST_EINTERNAL; }
+
+/* The largest photo kept from pass 1 for pass 2: 4 MP, 48 MB as float
+ * RGB. A 12 MP one (144 MB) held through the baseline's measurement was
+ * the run's peak memory; decoding it again costs ~0.1 s. */
+#define HOLD_MAX_PIXELS 4000000u
 
 /* A bare series of face photos (no roi; the landmarks find a face in the
  * baseline) is registered on the face's box only: the measured area lies on
@@ -144,10 +149,10 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
     }
     sh->w = img->width;
     sh->h = img->height;
-    double t = st_now();
+    st_tick t = st_tick_now();
     rc = stg_quality(img, c->series.modality, c->base ? c->base_sharpness : 0.0, c->opts->threads,
                      &sh->quality, &sh->qmetrics, &e);
-    c->res->times.quality += st_now() - t;
+    ST_STAGE_ADD(c, quality, t);
     if (rc || !strcmp(sh->quality.status, "fail")) {
         /* A photo the checks cannot even measure (e.g. 1x1 pixel) fails
          * itself, not the series. */
@@ -178,14 +183,18 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
         set_identity(sh->matrix);
         sh->reg = (st_registration_info){"ok", "identity", {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, 1, 1, ""};
         sh->ok = 1;
-        return face_reg_box(c, err);
+        t = st_tick_now();
+        rc = face_reg_box(c, err);
+        ST_STAGE_ADD(c, registration, t);
+        ST_STAGE_ADD(c, face_area, t);
+        return rc;
     }
-    t = st_now();
+    t = st_tick_now();
     if (c->reg_box[2])
         rc = stg_register_box(c->base, img, c->reg_box, c->series.modality, c->opts->threads, &sh->reg, err);
     else
         rc = stg_register(c->base, img, c->series.modality, c->opts->threads, &sh->reg, err);
-    c->res->times.registration += st_now() - t;
+    ST_STAGE_ADD(c, registration, t);
     if (rc || !strcmp(sh->reg.status, "fail")) {
         const char *why = rc ? err->msg : sh->reg.message;
         snprintf(sh->reason, sizeof sh->reason, "%s%s", strncmp(why, "registration: ", 14) ? "registration: " : "",
@@ -204,16 +213,21 @@ static int register_one(analyze_ctx *c, size_t i, size_t j, shot_state *sh, st_e
     /* The automatic skin area is skin in every session: each session's own
      * glare, shadow or hair is cut out of it in build_roi. */
     if (!c->series.has_roi && c->series.modality == ST_MODALITY_PHOTO && img->channels == 3) {
+        st_tick t = st_tick_now();
         rc = st_skin_lowres(img, &sh->skin, &sh->skin_f, err);
+        ST_STAGE_ADD(c, roi, t); /* this session's part of the automatic patch */
+        ST_STAGE_ADD(c, skin_mask, t);
         if (rc) {
             st_image_free(img);
             return rc;
         }
     }
-    /* The last photo of pass 1 stays in memory (pass 2 measures it first,
-     * without a second decode); any other is released at once, so pass 1
-     * holds only the baseline and the photo being registered. */
-    if (i + 1 == c->series.n_sessions && j + 1 == c->n_shots[i]) {
+    /* The last photo of pass 1 stays in memory (pass 2 measures it right
+     * after the baseline, without a second decode) when it is small; any
+     * other is released at once, so pass 1 holds only the baseline and the
+     * photo being registered. */
+    if (i + 1 == c->series.n_sessions && j + 1 == c->n_shots[i] &&
+        (uint64_t)img->width * (uint64_t)img->height <= HOLD_MAX_PIXELS) {
         c->held = img;
         c->held_session = i;
         c->held_shot = j;
@@ -269,14 +283,19 @@ static int patch_of(analyze_ctx *c, size_t i, size_t j, st_image **out, st_err *
     }
     if (rc)
         return rc;
-    double t = st_now();
+    st_tick t = st_tick_now();
     rc = stg_warp_box(img, sh->matrix, c->box, c->opts->threads, out, err);
-    c->res->times.warp += st_now() - t;
+    ST_STAGE_ADD(c, warp, t);
     if (own)
         st_image_free(img);
+    /* Neither the held photo nor the baseline's (a whole frame each) is
+     * read again once warped: released before the patch is measured. */
     if (img == c->held) {
         st_image_free(c->held);
         c->held = NULL;
+    } else if (img == c->base) {
+        st_image_free(c->base);
+        c->base = NULL;
     }
     return rc;
 }
@@ -328,19 +347,24 @@ static void set_mean(st_image *img, const unsigned char *m, double target)
 static int normalise(analyze_ctx *c, const shot_state *sh, st_image *patch, const unsigned char *m,
                      st_chromo *chromo, st_image **surface, st_err *err)
 {
-    double t = st_now();
+    st_tick t = st_tick_now(), part = t;
     int rc = shot_correct_colour(c, sh, patch, m, err);
+    ST_STAGE_ADD(c, colour, part);
+    part = st_tick_now();
     if (!rc)
         rc = stg_flatten(patch, c->frame_w, c->frame_h, c->opts->threads, err);
+    ST_STAGE_ADD(c, flatten, part);
+    part = st_tick_now();
     st_chromo_opts o = {m, 0, 0, c->opts->threads};
     if (!rc)
         rc = st_chromophores(patch, &o, chromo, err);
+    ST_STAGE_ADD(c, chromo, part);
     if (!rc) {
         *surface = chromo->shading;
         chromo->shading = NULL; /* moved */
         set_mean(*surface, m, SHADING_MEAN);
     }
-    c->res->times.normalise += st_now() - t;
+    ST_STAGE_ADD(c, normalise, t);
     return rc;
 }
 
@@ -376,7 +400,9 @@ static int estimate_light(analyze_ctx *c, size_t i, size_t j, const st_image *su
         rc = st_lamp_estimate(surface, m, 0, &lamp, &e);
         if (!rc) {
             c->base_lamp = lamp;
+            st_tick t = st_tick_now();
             rc = st_image_clone(surface, &c->base_shading, &e);
+            ST_STAGE_ADD(c, shading_copy, t);
         }
     } else if (c->base_shading) {
         rc = st_lamp_session(c->base_shading, &c->base_lamp, surface, m, 0, &lamp, &angle, &e);
@@ -441,20 +467,32 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
                        int want_tiles, int want_images, st_err *err)
 {
     const st_series *s = &c->series;
-    st_image *patch = NULL, *surface = NULL;
+    st_image *patch = NULL, *surface = NULL, *chromo_small[2] = {NULL, NULL};
     st_chromo chromo = {0};
     int rc = patch_of(c, i, j, &patch, err);
-    if (!rc && s->modality == ST_MODALITY_PHOTO)
+    if (!rc && s->modality == ST_MODALITY_PHOTO) {
         rc = normalise(c, &c->shots[i][j], patch, m, &chromo, &surface, err);
-    else if (!rc) {
+        /* The densities are only shown: reduced for images/ now and
+         * released before the patch is measured (two planes of its size),
+         * unless the maps are not reduced (factor 1: they would be three
+         * times the planes' size). */
+        st_tick t = st_tick_now();
+        int show = !rc && want_images && !c->opts->no_images;
+        if (show && image_factor(patch) > 1)
+            rc = images_reduce_chromo(patch, &chromo, m, chromo_small, err);
+        if (!show || chromo_small[0] || chromo_small[1] || rc)
+            st_chromo_free(&chromo);
+        ST_STAGE_ADD(c, images, t);
+    } else if (!rc) {
         surface = patch; /* height maps are measured as they are, in µm */
         patch = NULL;
     }
-    double t = st_now();
+    st_tick t = st_tick_now();
     if (!rc && s->modality == ST_MODALITY_PHOTO)
         rc = estimate_light(c, i, j, surface, m, &out->light, err);
-    c->res->times.normalise += st_now() - t;
-    t = st_now();
+    ST_STAGE_ADD(c, normalise, t);
+    ST_STAGE_ADD(c, lamp, t); /* the shading copy included */
+    t = st_tick_now();
     st_detections track = baseline_tracks(c, i);
     if (!rc)
         rc = stg_detect(patch, surface, m, s->modality, out->light.present ? out->light.direction : NULL,
@@ -462,8 +500,8 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
                         track.n_pores || track.n_pore_floors || track.n_wrinkles ? &track : NULL,
                         &out->metrics, &out->det,
                         c->res->times.detect_family, err);
-    c->res->times.detect += st_now() - t;
-    t = st_now();
+    ST_STAGE_ADD(c, detect, t);
+    t = st_tick_now();
     /* Photos: the relief is read between the pores (relief_mask.h), the
      * baseline's pores in every session, so the same skin is measured:
      * roughness.*, texture.* and the remodeling index's roughness tiles. */
@@ -477,10 +515,10 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
     if (!rc)
         rc = stg_surface(surface, relief_m ? relief_m : m, s->modality, c->opts->threads, &out->metrics,
                          want_images ? &c->result.sessions[i].psd : NULL, err);
-    c->res->times.surface += st_now() - t;
+    ST_STAGE_ADD(c, surface, t);
     if (!rc)
         st_detections_offset(&out->det, c->box[0], c->box[1]);
-    t = st_now();
+    t = st_tick_now();
     if (!rc && want_tiles) {
         st_tile_sums *ts = &c->tiles[i == 0 ? 0 : 1];
         st_tiles_free(ts);
@@ -491,17 +529,23 @@ static int measure_one(analyze_ctx *c, size_t i, size_t j, const unsigned char *
             rc = st_tiles_to_grid(ts, surface->unit == ST_UNIT_UM ? "um" : "rel",
                                   s->modality == ST_MODALITY_PHOTO ? "rel.mm2" : "mm3", &c->result.sessions[i].tiles, err);
     }
-    c->res->times.tiles += st_now() - t;
-    t = st_now();
+    ST_STAGE_ADD(c, tiles, t);
+    t = st_tick_now();
     if (!rc && want_images && !c->opts->no_images) {
-        rc = images_write_session(c, i, patch, surface, &chromo, m, &out->det, err);
+        if (chromo.melanin || chromo.haemoglobin) /* kept at factor 1 */
+            rc = images_reduce_chromo(patch, &chromo, m, chromo_small, err);
+        st_chromo_free(&chromo);
+        if (!rc)
+            rc = images_write_session(c, i, patch, surface, chromo_small, &out->det, err);
         /* An image that cannot be written (read-only folder, full disk) is no
          * fault of the photo: the run stops, and the metrics.json of an
          * earlier run stays as it was. */
         c->output_failed = rc != ST_OK;
     }
-    c->res->times.images += st_now() - t;
+    ST_STAGE_ADD(c, images, t);
     st_chromo_free(&chromo);
+    st_image_free(chromo_small[0]);
+    st_image_free(chromo_small[1]);
     st_image_free(patch);
     st_image_free(surface);
     free(relief_m);

@@ -27,10 +27,11 @@ int shot_find_chart(analyze_ctx *c, size_t i, shot_state *sh, st_image *img, st_
     st_series *s = &c->series;
     if (s->modality != ST_MODALITY_PHOTO || img->channels != 3)
         return ST_OK;
-    double t = st_now();
+    st_tick t = st_tick_now();
     st_err e = {0};
     int rc = st_colorchart_detect(img, &sh->chart, &e);
-    c->res->times.normalise += st_now() - t;
+    ST_STAGE_ADD(c, normalise, t);
+    ST_STAGE_ADD(c, chart, t);
     if (rc == ST_ENOMEM)
         return st_err_set(err, rc, "%s", e.msg);
     if (rc) {
@@ -51,11 +52,12 @@ int shot_find_chart(analyze_ctx *c, size_t i, shot_state *sh, st_image *img, st_
     }
     if (sh->chart_fitted) {
         double margin = CHART_MARGIN_PITCH * st_colorchart_pitch_px(&sh->chart);
-        t = st_now();
+        t = st_tick_now();
         rc = st_light_grid_new(img, sh->chart.box, margin, &sh->light_grid, err);
         if (!rc && i == 0 && !c->base)
             rc = st_chart_light_new(&sh->light_grid, sh->chart.box, &sh->chart_light, err);
-        c->res->times.normalise += st_now() - t;
+        ST_STAGE_ADD(c, normalise, t);
+        ST_STAGE_ADD(c, light_grid, t);
         if (rc)
             return rc;
     }
@@ -80,11 +82,12 @@ int shot_relate_light(analyze_ctx *c, shot_state *sh, st_err *err)
     const shot_state *b = c->base ? &c->shots[0][c->base_shot] : NULL;
     if (!sh->light_grid.mean || !b || !b->light_grid.mean || sh == b)
         return ST_OK;
-    double t = st_now();
+    st_tick t = st_tick_now();
     int rc = st_chart_light_relative(&b->light_grid, &sh->light_grid, sh->matrix, sh->chart.box,
                                      &sh->chart_light, err);
     st_light_grid_free(&sh->light_grid); /* only the baseline's is read again */
-    c->res->times.normalise += st_now() - t;
+    ST_STAGE_ADD(c, normalise, t);
+    ST_STAGE_ADD(c, light_grid, t);
     return rc;
 }
 

@@ -117,15 +117,17 @@ int st_light_grid_new(const st_image *img, const double quad[8], double margin, 
             st_srgb_to_linear(p[k], lin + (size_t)k * img->width, (size_t)img->width);
         }
         const float *r = lin, *g = lin + img->width, *bl = lin + 2 * (size_t)img->width;
-        for (int x = 0; x < img->width; x++) {
-            /* clipped pixels say nothing of the light */
-            if (p[0][x] >= 0.99f || p[1][x] >= 0.99f || p[2][x] >= 0.99f ||
-                (quad && st_quad_inside(&chart, x, y)))
-                continue;
-            size_t c = (size_t)(y / b) * gw + (size_t)(x / b);
-            sum[c] += 0.2126 * r[x] + 0.7152 * g[x] + 0.0722 * bl[x];
-            cnt[c] += 1.0;
-        }
+        /* cell by cell along the row: no division per pixel */
+        size_t c = (size_t)(y / b) * gw;
+        for (int x0 = 0; x0 < img->width; x0 += b, c++)
+            for (int x = x0, x1 = x0 + b < img->width ? x0 + b : img->width; x < x1; x++) {
+                /* clipped pixels say nothing of the light */
+                if (p[0][x] >= 0.99f || p[1][x] >= 0.99f || p[2][x] >= 0.99f ||
+                    (quad && st_quad_inside(&chart, x, y)))
+                    continue;
+                sum[c] += 0.2126 * r[x] + 0.7152 * g[x] + 0.0722 * bl[x];
+                cnt[c] += 1.0;
+            }
     }
     free(lin);
     /* a cell is seen when at least half its pixels were measured skin */

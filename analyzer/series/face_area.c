@@ -200,7 +200,7 @@ static unsigned char *gray8(const st_image *rgb, double s, int *gw, int *gh)
 static int find_landmarks(const st_image *rgb, const char *model, double lm[136], char *why, size_t whylen)
 {
     if (!stdl_available()) {
-        snprintf(why, whylen, "no facial landmarks: this build has no dlib");
+        snprintf(why, whylen, ST_FACE_NO_LANDMARKS ": this build has no dlib");
         return 1;
     }
     int side = rgb->width > rgb->height ? rgb->width : rgb->height;
@@ -214,7 +214,7 @@ static int find_landmarks(const st_image *rgb, const char *model, double lm[136]
     int r = stdl_face_landmarks(g, gw, gh, (size_t)gw, model, lm, box, msg, sizeof msg);
     free(g);
     if (r) {
-        snprintf(why, whylen, "no facial landmarks (%s)", msg);
+        snprintf(why, whylen, ST_FACE_NO_LANDMARKS " (%s)", msg);
         return 1;
     }
     /* back to the photo's pixels (centres: (x + 0.5) / s - 0.5) */
@@ -229,7 +229,7 @@ static int make_frame(frame *f, const double *lm, char *why, size_t whylen)
     pt el = centre(f, 36, 41), er = centre(f, 42, 47);
     f->d = hypot(er.x - el.x, er.y - el.y);
     if (!(f->d > 4)) {
-        snprintf(why, whylen, "no facial landmarks (the eyes coincide)");
+        snprintf(why, whylen, ST_FACE_NO_LANDMARKS " (the eyes coincide)");
         return 1;
     }
     f->e = (pt){(er.x - el.x) / f->d, (er.y - el.y) / f->d};

@@ -61,6 +61,10 @@ int st_mask_erode(st_mask *m, int r, st_err *err);
  * landmarks are available, m->px is NULL and `why` says why (the caller
  * falls back to the skin area). pts (may be NULL) gets the 68 landmarks. */
 int st_face_area_name(const char *area, char canon[32]);
+/* How `why` starts when the photo gave no usable landmarks (no dlib, no
+ * face, a degenerate face): both functions below then fail alike on that
+ * photo, and a caller may skip the second detection. */
+#define ST_FACE_NO_LANDMARKS "no facial landmarks"
 /* The skin area of a face photo: the skin test with the face's own colour
  * (cheeks, nose, forehead by the landmarks) as reference, largest region;
  * m->px NULL and why set when no face is found. */

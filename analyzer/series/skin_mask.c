@@ -53,19 +53,24 @@ static int make_lowres(const st_image *rgb, lowres *lr)
     lr->g = lr->r + n;
     lr->b = lr->g + n;
     lr->clip = lr->b + n;
+    /* Block by block along each row (x0 the block's first column): every
+     * sum gets its pixels in raster order, without a division per pixel. */
+    int f = lr->f, w = rgb->width;
     for (int y = 0; y < rgb->height; y++) {
         const float *pr = st_image_row(rgb, 0, y), *pg = st_image_row(rgb, 1, y), *pb = st_image_row(rgb, 2, y);
-        float *out = lr->clip + (size_t)(y / lr->f) * lr->w;
-        for (int x = 0; x < rgb->width; x++)
-            out[x / lr->f] += pr[x] >= SKIN_CLIP_LEVEL || pg[x] >= SKIN_CLIP_LEVEL || pb[x] >= SKIN_CLIP_LEVEL;
+        float *out = lr->clip + (size_t)(y / f) * lr->w;
+        for (int x0 = 0, bx = 0; x0 < w; x0 += f, bx++)
+            for (int x = x0, x1 = x0 + f < w ? x0 + f : w; x < x1; x++)
+                out[bx] += pr[x] >= SKIN_CLIP_LEVEL || pg[x] >= SKIN_CLIP_LEVEL || pb[x] >= SKIN_CLIP_LEVEL;
     }
     float *planes[3] = {lr->r, lr->g, lr->b};
     for (int c = 0; c < 3; c++) {
         for (int y = 0; y < rgb->height; y++) {
             const float *row = st_image_row(rgb, c, y);
-            float *out = planes[c] + (size_t)(y / lr->f) * lr->w;
-            for (int x = 0; x < rgb->width; x++)
-                out[x / lr->f] += row[x];
+            float *out = planes[c] + (size_t)(y / f) * lr->w;
+            for (int x0 = 0, bx = 0; x0 < w; x0 += f, bx++)
+                for (int x = x0, x1 = x0 + f < w ? x0 + f : w; x < x1; x++)
+                    out[bx] += row[x];
         }
         for (int y = 0; y < lr->h; y++)
             for (int x = 0; x < lr->w; x++) {
@@ -368,9 +373,12 @@ static int skin_pixels(const st_image *rgb, const st_mask *refm, st_mask *m, int
     *on = 0;
     for (size_t i = 0; i < *total; i++)
         *on += skin[i];
-    for (int y = 0; y < m->h; y++)
-        for (int x = 0; x < m->w; x++)
-            m->px[(size_t)y * m->w + x] = skin[(size_t)(y / lr.f) * lr.w + x / lr.f];
+    for (int y = 0; y < m->h; y++) {
+        const unsigned char *src = skin + (size_t)(y / lr.f) * lr.w;
+        unsigned char *dst = m->px + (size_t)y * m->w;
+        for (int x0 = 0, bx = 0; x0 < m->w; x0 += lr.f, bx++)
+            memset(dst + x0, src[bx], (size_t)(x0 + lr.f < m->w ? lr.f : m->w - x0));
+    }
     free(lr.r);
     free(skin);
     free(ref);

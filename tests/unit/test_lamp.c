@@ -123,6 +123,11 @@ static void test_generated(void)
         double ang = -1;
         CHECK_EQ_INT(st_lamp_session(b, &lb, s, NULL, 0, &ls, &ang, &err), ST_OK);
         CHECK_NEAR(wrapd(ls.azimuth_deg - lb.azimuth_deg), t, 1e-9);
+        /* the session's shading is smoothed once for both: the very values
+         * of its own estimate */
+        st_lamp le;
+        CHECK_EQ_INT(st_lamp_estimate(s, NULL, 0, &le, &err), ST_OK);
+        CHECK(ls.anisotropy == le.anisotropy && ls.side_skew == le.side_skew);
         CHECK_NEAR(ang, 2 * asin(sin(ST_LAMP_SLANT_DEG * M_PI / 180) * sin(fabs(t) * M_PI / 360)) * 180 / M_PI, 1e-6);
         st_image_free(s);
         st_image_free(b);
