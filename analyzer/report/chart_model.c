@@ -64,6 +64,14 @@ void st_chart_legend_pos(const st_chart *c, double w, double h, int k, double *x
     *y = f.bottom + 50 + 15.0 * (k / 2);
 }
 
+void st_chart_legend_text(const st_chart *c, int k, char *out, size_t n)
+{
+    if (k >= c->nser)
+        snprintf(out, n, "failed session (left out)");
+    else
+        snprintf(out, n, "%s%s", c->ser[k].label, c->ser[k].withheld ? " (withheld)" : "");
+}
+
 static void count_legend(st_chart *c)
 {
     int items = c->nser + (c->nmarks ? 1 : 0);
@@ -180,6 +188,10 @@ int st_chart_trend(const st_rp_model *m, int family, st_chart *c)
         s->colour = c->nser;
         if (trend_series(m, mi, s) != 0)
             return -1;
+        /* Only the baseline's point: a withheld metric draws no line, and
+         * its legend item must not look like a line hidden behind another. */
+        for (size_t i = 0; s->n < 2 && i < m->n_sessions; i++)
+            s->withheld |= !m->sessions[i].failed && st_rp_withheld(&m->sessions[i], mi) != NULL;
         c->nser++;
     }
     c->marks = calloc(m->n_sessions + 1, sizeof *c->marks);

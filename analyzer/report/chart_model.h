@@ -18,6 +18,7 @@ typedef struct st_chart_series {
     int has_trend;
     double slope, icept;  /* y = icept + slope * x over the data's x range */
     int dashed;
+    int withheld;         /* no line: its changes are withheld (legend says so) */
 } st_chart_series;
 
 typedef struct st_chart_mark {
@@ -57,6 +58,10 @@ void st_chart_legend_pos(const st_chart *c, double w, double h, int k, double *x
 /* Data → frame coordinates (log applied here). */
 double st_chart_px(const st_chart *c, const st_chart_frame *f, double x);
 double st_chart_py(const st_chart *c, const st_chart_frame *f, double y);
+/* A legend item's text: the label, "… (withheld)" for a series with no line
+ * because its changes are withheld, or the failed-session mark's. */
+void st_chart_legend_text(const st_chart *c, int k, char *out, size_t n);
+
 /* Tick label text: plain numbers, or 10^k on log axes. */
 void st_chart_tick_label(const st_chart *c, int axis_y, double t, char *out, size_t n);
 /* Series colours (colour-blind safe, Okabe–Ito), as 0xRRGGBB. */

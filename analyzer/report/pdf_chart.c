@@ -111,8 +111,10 @@ static void pdf_legend(cairo_t *cr, const st_chart *c, double w, double h)
             cairo_rectangle(cr, x, y - 6, 14, 4);
             cairo_fill(cr);
         }
+        char text[160];
+        st_chart_legend_text(c, k, text, sizeof text);
         st_pdf_rgb(cr, 0x1D2733);
-        st_pdf_text(cr, x + 19, y, 0, fail ? "failed session (left out)" : c->ser[k].label);
+        st_pdf_text(cr, x + 19, y, 0, text);
     }
 }
 

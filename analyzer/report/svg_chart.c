@@ -82,7 +82,9 @@ static void svg_legend(st_sbuf *b, const st_chart *c, double w, double h)
         else
             st_sbuf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"4\" "
                               "fill=\"#%06X\"/>", x, y - 6, st_chart_colour(c->ser[k].colour));
-        svg_text(b, x + 19, y, "start", "legend", fail ? "failed session (left out)" : c->ser[k].label);
+        char text[160];
+        st_chart_legend_text(c, k, text, sizeof text);
+        svg_text(b, x + 19, y, "start", "legend", text);
     }
 }
 

@@ -386,6 +386,34 @@ static void test_bad_input(void)
     st_rp_model_free(&m);
 }
 
+/* A family where only some metrics are withheld (the demo course's scars:
+ * depth not measurable, area measured): the area draws its line, the depth
+ * series have no line and their legend items say "(withheld)". */
+static void test_partly_withheld_chart(void)
+{
+    st_rp_model m;
+    st_err err = {0};
+    CHECK_EQ_INT(st_rp_model_load("data/report/scar_withheld", &m, &err), ST_OK);
+    if (err.code)
+        return;
+    st_chart c;
+    CHECK_EQ_INT(st_chart_trend(&m, ST_FAM_SCARS, &c), 0);
+    CHECK(c.empty_msg == NULL);
+    int lines = 0, withheld = 0;
+    for (int k = 0; k < c.nser; k++) {
+        char text[160];
+        st_chart_legend_text(&c, k, text, sizeof text);
+        int says = strstr(text, "(withheld)") != NULL;
+        CHECK_MSG(says == (c.ser[k].n < 2), "legend '%s' with %zu points", text, c.ser[k].n);
+        lines += c.ser[k].n >= 2;
+        withheld += says;
+    }
+    CHECK_EQ_INT(lines, 1);    /* area covered by scars */
+    CHECK_EQ_INT(withheld, 2); /* mean scar depth, deepest scar point */
+    st_chart_free(&c);
+    st_rp_model_free(&m);
+}
+
 int main(void)
 {
     test_none_at_baseline();
@@ -393,6 +421,7 @@ int main(void)
     test_uncal_and_height();
     test_conditions_demo();
     test_withheld_headline();
+    test_partly_withheld_chart();
     test_conditions_edge();
     test_bad_input();
     return test_summary();
