@@ -284,7 +284,9 @@ static void remodel(analyze_ctx *c)
 
 /* A family takes part in the index when both sessions measured it and its
  * change is not withheld (e.g. relief under a moved lamp; scar depth where
- * a scar's wall is in the lamp's shadow: the scar key is a volume). */
+ * a scar's wall is in the lamp's shadow: the scar key is a volume; photo
+ * scars found that are not the baseline's, which withholds the volume with
+ * the count, series/result.c). */
 static void families_present(analyze_ctx *c)
 {
     static const char *key[ST_FAM_COUNT] = {NULL, "pores.count", "scars.count", "wrinkles.length_mm_cm2"};

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "series/scar_match.h"
 
 void st_session_result_free(st_session_result *s)
 {
@@ -79,10 +80,36 @@ static const char *scar_depth_blocker(const st_session_result *b, const st_sessi
     return NULL;
 }
 
+/* Photos: the scars found in a session are not always the baseline's
+ * (issue #18: a rolling scar shades less than the skin's texture, a small
+ * icepick comes and goes). A count, an area or a volume summed over two
+ * different sets of scars changes with which scars were found, not with the
+ * skin, so it is compared only when every scar has its counterpart
+ * (scar_match.h). Writes the reason into buf; NULL when the sets match or
+ * the series is not photos (height maps find their scars reliably). */
+static int scar_set_blocker(const st_series_result *r, const st_session_result *s, char *buf, size_t cap,
+                            const char **why, st_err *err)
+{
+    *why = NULL;
+    if (!r->series || r->series->modality != ST_MODALITY_PHOTO)
+        return ST_OK;
+    const st_session_result *b = &r->sessions[0];
+    st_scar_match m;
+    if (st_scar_match_sets(b->det.scars, b->det.n_scars, s->det.scars, s->det.n_scars, r->series->pixel_mm, &m))
+        return st_err_set(err, ST_ENOMEM, "progress: out of memory matching scars");
+    if (st_scar_sets_same(&m))
+        return ST_OK;
+    snprintf(buf, cap, "scars found differ from the baseline's (%zu of its %zu matched, %zu new)", m.matched,
+             m.baseline, m.session - m.matched);
+    *why = buf;
+    return ST_OK;
+}
+
 /* Why the change of `name` between baseline b and session s is not
- * reported (written into buf), or NULL. */
+ * reported (written into buf), or NULL. scar_set: why the session's scars
+ * cannot be compared as a set (scar_set_blocker), or NULL. */
 static const char *why_withheld(const st_session_result *b, const st_session_result *s, const char *name,
-                                char *buf, size_t cap)
+                                const char *scar_set, char *buf, size_t cap)
 {
     static const char *const colour[] = {"pigment.", "redness."};
     static const char *const relief[] = {"roughness.", "scars.", "wrinkles.", "texture."};
@@ -93,8 +120,13 @@ static const char *why_withheld(const st_session_result *b, const st_session_res
         snprintf(buf, cap, "lamp moved: %.0f\u00b0 from the baseline's", s->light.angle_to_baseline_deg);
         return buf;
     }
-    if (has_prefix(name, scar_depth, 3))
-        return scar_depth_blocker(b, s);
+    const char *depth = has_prefix(name, scar_depth, 3) ? scar_depth_blocker(b, s) : NULL;
+    if (depth)
+        return depth;
+    static const char *const scar_sums[] = {"scars.count", "scars.area_mm2", "scars.area_fraction", "scars.volume"};
+    for (size_t i = 0; i < 4; i++)
+        if (!strcmp(name, scar_sums[i]))
+            return scar_set;
     return NULL;
 }
 
@@ -110,6 +142,11 @@ static int session_changes(st_series_result *r, size_t i, st_err *err)
 {
     const st_metric_set *base = &r->sessions[0].metrics;
     st_session_result *s = &r->sessions[i];
+    char set_buf[96];
+    const char *scar_set;
+    int rc0 = scar_set_blocker(r, s, set_buf, sizeof set_buf, &scar_set, err);
+    if (rc0)
+        return rc0;
     for (size_t k = 0; k < s->metrics.count; k++) {
         const st_metric *m = &s->metrics.items[k];
         const st_metric *b = st_metric_set_find(base, m->name);
@@ -117,7 +154,7 @@ static int session_changes(st_series_result *r, size_t i, st_err *err)
         if (!b || st_percent_change(m->value, b->value, &c))
             continue;
         char buf[96];
-        const char *why = why_withheld(&r->sessions[0], s, m->name, buf, sizeof buf);
+        const char *why = why_withheld(&r->sessions[0], s, m->name, scar_set, buf, sizeof buf);
         int rc;
         if (why) {
             rc = st_strlist_add(&s->withheld.names, m->name, err);

@@ -15,7 +15,9 @@
 #    session registered within 0.5 px and measured, report written; the pore
 #    diameter's change within 5 points (pores are dark marks on a photo); the
 #    erythema and melanin indices' changes within max(2 points, 25 %) of the
-#    truth and ITA within 3 deg (colour calibrated on the chart);
+#    truth and ITA within 3 deg (colour calibrated on the chart); the scar
+#    count and area changes withheld in every session (its scars found are
+#    not the baseline's) and scars out of the remodeling index;
 #    the other percent changes are printed beside the truth (photos give
 #    luminance indices of the relief, not heights, so they are not asserted).
 set -euo pipefail
@@ -48,6 +50,27 @@ course=$ST_SRC_DIR/samples/demo/photo-course
 [[ -s $work/p1/report.html && -s $work/p1/report.pdf ]]
 python3 "$check" "$work/p1/metrics.json" "$course/truth.json" --no-changes \
   --assert pores.mean_diameter_mm || status=1
+# its scars: found 2 / 5 / 3 / 4 of the truth's 5 (rolling scars shade less
+# than the texture), so the count and area changes compare different scars
+# and are withheld with the numbers, never reported (issue 18)
+python3 - "$work/p1/metrics.json" <<'PY' || status=1
+import json, sys
+m = json.load(open(sys.argv[1]))
+fails = 0
+for s in m["sessions"][1:]:
+    nb, ns = len(m["sessions"][0]["detections"]["scars"]), len(s["detections"]["scars"])
+    for k in ("scars.count", "scars.area_mm2", "scars.area_fraction"):
+        why = s.get("withheld", {}).get(k, "")
+        ok = (k not in s.get("change", {}) and why.startswith("scars found differ from the baseline's")
+              and ("of its %d matched" % nb) in why)
+        print(("ok   " if ok else "FAIL ") + "photo course session %d: %s withheld (%s); %d scars, baseline %d"
+              % (s["index"], k, why or "not withheld", ns, nb))
+        fails += not ok
+if "scars" in m["progress"]["remodeling_index"]["families"]:
+    print("FAIL photo course: the remodeling index uses withheld scar changes")
+    fails += 1
+sys.exit(1 if fails else 0)
+PY
 # its colour: redder after session 1, lighter later, with the light gradient
 # changing between sessions (the chart lit unlike the skin)
 python3 "$ST_SRC_DIR/tests/e2e/colour_check.py" "$work/p1" "$course" calibrated || status=1

@@ -12,6 +12,11 @@ MODE:
           scars.max_depth <= 4 %, wrinkles.* <= 6 %; the baseline's
           wrinkles' length within 35 % of the truth's in the ROI (each
           wrinkle's part inside it: roi_share)
+Both modes: scars.count and scars.area_* changes are either reported (the
+session's scars matched the baseline's one to one: count 0 %, area within
+6 % of the truth's 0) or withheld with "scars found differ from the
+baseline's (M of its N matched, K new)", whose numbers must be the
+detections'.
 Prints every figure (the README's repeatability table comes from them).
 
 scars.max_depth: where a scar's wall lies in the lamp's shadow its depth
@@ -30,6 +35,7 @@ remove it from KNOWN_GAPS and the README)".
 """
 import json
 import math
+import re
 import sys
 
 out, series, mode, name = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
@@ -48,6 +54,11 @@ KNOWN_GAPS = {
     # path as every session's (identical photos now read exactly 0): 2.1 %
     ("repeat3", "pores.mean_diameter_mm"),
     ("repeat5", "pores.count"),
+    # the same three scars matched, but a photo's scar is its shading: as the
+    # relief gets shallower an icepick's dark region shrinks (2.09 -> 0.86 mm2,
+    # truth 1.82 mm2 throughout), so the area reads -47 % (issue 18)
+    ("relief7", "s2 scars.area_mm2"), ("relief7", "s2 scars.area_fraction"),
+    ("relief7", "s3 scars.area_mm2"), ("relief7", "s3 scars.area_fraction"),
 }
 seen = set()
 
@@ -155,6 +166,39 @@ def scar_following():
                   % (s["index"], sc0["kind"], sc0["x"], sc0["y"], got, want))
 
 
+SET_REASON = "scars found differ from the baseline's"
+SET_RE = re.compile(r"\((\d+) of its (\d+) matched, (\d+) new\)")
+# Same scars, same sizes in every session (both modes, truth area change 0):
+# a reported count change compares one-to-one matched sets, so it is exactly
+# 0; their area within 6 % (the issue's limit for wrinkles and spots).
+SCAR_SET_LIMITS = (("scars.count", 0.0), ("scars.area_mm2", 6.0), ("scars.area_fraction", 6.0))
+
+
+def scar_sets():
+    """Each session's scars.count / area changes are either reported (its
+    scars matched the baseline's one to one: within SCAR_SET_LIMITS) or
+    withheld with a reason whose numbers are the detections' (issue 18)."""
+    nb = len(sessions[0].get("detections", {}).get("scars", []))
+    for s in sessions[1:]:
+        ns = len(s.get("detections", {}).get("scars", []))
+        for k, lim in SCAR_SET_LIMITS:
+            got, why = s.get("change", {}).get(k), s.get("withheld", {}).get(k, "")
+            cid = "s%d %s" % (s["index"], k)
+            if got is not None:
+                check(abs(got) <= lim, "session %d: %s %+.1f %% reported (truth 0), %d scars matched to the baseline's %d (limit %g %%)"
+                      % (s["index"], k, got, ns, nb, lim), cid)
+                continue
+            if why.startswith("lamp moved"):
+                print("info session %d: %s withheld (%s)" % (s["index"], k, why))
+                continue
+            g = SET_RE.search(why)
+            ok = (why.startswith(SET_REASON) and g is not None and int(g.group(2)) == nb and
+                  int(g.group(1)) + int(g.group(3)) == ns and (int(g.group(1)) < nb or int(g.group(3)) > 0))
+            check(ok, "session %d: %s withheld (%s); %d scars found, baseline %d"
+                  % (s["index"], k, why or "no reason", ns, nb), cid)
+
+
+scar_sets()
 if mode == "relief":
     pairs = (("roughness.sq", "roughness.sq_um", 5.0), ("scars.max_depth", "scars.max_depth_um", 6.0),
              ("wrinkles.depth_index", "wrinkles.mean_depth_um", 6.0))
