@@ -50,9 +50,12 @@ int st_lamp_estimate(const st_image *shading, const unsigned char *mask, size_t 
  * size, pixel_mm of the baseline): turn_deg in (-180, 180], positive from x
  * towards y. residual (may be NULL) is the fit's misfit in [0, 1] (0: the
  * session's shading is exactly the baseline's relief under the turned lamp).
- * Known bias: albedo common to both photos (pores' dark blobs) pulls the
- * turn towards 0; on generated skin it reads 15-20 % short (never long),
- * and a residual misregistration of 1/3 px can hide a 10° turn
+ * The turn is in the baseline's pixels (the skin's frame), not the
+ * session photo's: it includes the registration's rotation.
+ * Known bias: albedo common to both photos (tone, spots, pores) pulls the
+ * turn towards 0; on generated skin it reads 0.67-0.82 of the turn (never
+ * long; the relief alone 0.93-0.97, tests/unit/test_lamp_bias.c), and a
+ * residual misregistration of 1/3 px can hide a 10° turn
  * (tests/unit/test_lamp.c). Errors as st_lamp_estimate. */
 int st_lamp_turn(const st_image *baseline, const st_image *session, const unsigned char *mask,
                  size_t mask_stride, double *turn_deg, double *residual, st_err *err);

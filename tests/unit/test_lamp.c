@@ -11,7 +11,7 @@
 
 #include "metrics/lamp.h"
 #include "skingen.h"
-#include "flat_luminance.h"
+#include "lamp_photo.h"
 #include "test_util.h"
 
 #define PMM 0.02
@@ -32,24 +32,8 @@ static double wrapd(double a)
 static st_image *gen_photo(const skingen_skin *skin, uint64_t seed, double az, double sl,
                            double dx, double dy)
 {
-    skingen_state s;
-    skingen_state_baseline(&s);
-    s.features = SKINGEN_F_RELIEF | SKINGEN_F_PORES | SKINGEN_F_WRINKLES | SKINGEN_F_COLOUR;
-    skingen_camera c;
-    skingen_camera_default(&c, W, H, seed + 7);
-    skingen_matrix_camera(c.matrix, W, H, dx, dy, 0, 1, 0, 0);
-    double a = az * M_PI / 180.0, t = sl * M_PI / 180.0;
-    c.light[0] = sin(t) * cos(a);
-    c.light[1] = sin(t) * sin(a);
-    c.light[2] = cos(t);
-    st_image *rgb = NULL;
-    st_err err = {0};
-    CHECK_EQ_INT(skingen_render_photo(skin, &s, &c, &rgb, &err), ST_OK);
-    if (!rgb)
-        return NULL;
-    st_image *lum = flat_luminance(rgb, PMM);
-    st_image_free(rgb);
-    return lum;
+    return lamp_photo(skin, SKINGEN_F_RELIEF | SKINGEN_F_PORES | SKINGEN_F_WRINKLES | SKINGEN_F_COLOUR, seed + 7,
+                      az, sl, dx, dy, W, H, PMM);
 }
 
 static double turn_of(const st_image *b, const st_image *s, double *res)
@@ -70,11 +54,8 @@ static void test_generated(void)
     for (int k = 0; k < 3; k++) {
         uint64_t seed = 11 + 17 * (uint64_t)k;
         double az0 = az0s[k];
-        skingen_params p;
-        skingen_params_default(&p, seed, W, H, PMM);
-        skingen_skin *skin = NULL;
+        skingen_skin *skin = lamp_skin(seed, W, H, PMM);
         st_err err = {0};
-        CHECK_EQ_INT(skingen_skin_new(&p, &skin, &err), ST_OK);
         if (!skin)
             return;
         st_image *b = gen_photo(skin, seed, az0, 40, 0, 0);
