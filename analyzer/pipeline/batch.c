@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/parallel.h"
@@ -332,6 +333,25 @@ int st_batch_write_index(const char *out, st_db *db, char *const *names, size_t 
     return rc;
 }
 
+static void live_set(st_batch_live *live, st_db *db, int64_t run_id)
+{
+    if (!live)
+        return;
+    pthread_mutex_lock(&live->lock);
+    live->db = db;
+    live->run_id = run_id;
+    pthread_mutex_unlock(&live->lock);
+}
+
+void st_batch_abandon(st_batch_live *live)
+{
+    st_afile_unlink_live();
+    pthread_mutex_lock(&live->lock); /* never unlocked: the process ends next */
+    st_err ignored; /* nothing more can be done about it: the run stays without an end */
+    if (live->db)
+        st_db_run_end(live->db, live->run_id, "interrupted", &ignored);
+}
+
 /* Input folders are never written (SPEC "Bad input"): OUT may not be ROOT or
  * lie inside it (OUT/index.html would land in the input tree, OUT itself
  * would be read as a series), and ROOT may not lie inside OUT (OUT/<series>
@@ -383,6 +403,7 @@ int st_batch_run(const char *root, const char *out, const st_batch_opts *opts,
         return rc;
     }
     result->total = b.count;
+    live_set(opts->live, b.db, b.run_id);
     if (!(b.series_photos = calloc(b.count ? b.count : 1, sizeof *b.series_photos))) {
         st_db_close(b.db);
         st_db_free_names(b.names, b.count);
@@ -405,6 +426,7 @@ int st_batch_run(const char *root, const char *out, const st_batch_opts *opts,
     rc = b.fatal ? st_err_set(err, b.fatal_err.code, "%s", b.fatal_err.msg) : ST_OK;
     const char *status = b.fatal ? "error" : result->cancelled ? "interrupted"
                          : result->failed ? "some failed" : "ok";
+    live_set(opts->live, NULL, 0);
     st_db_run_end(b.db, b.run_id, status, NULL);
     /* The overview lists every series of this root (or shard) that has
      * outputs; a sharded run leaves it to `skintrack merge`. */
