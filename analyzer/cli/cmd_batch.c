@@ -1,10 +1,13 @@
 /* skintrack batch ROOT [-o OUT] [-j N] [--shard K/N]: every series under ROOT. */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/options.h"
@@ -14,16 +17,6 @@
 #include "series/batch_plan.h"
 
 static volatile sig_atomic_t cancel_requested;
-
-/* First SIGINT/SIGTERM: finish running series, start no new one. Second:
- * stop now (finished series are already stored), removing the temporaries
- * being written. */
-static void on_signal(int sig)
-{
-    (void)sig;
-    cancel_requested = 1;
-    cli_signals_remove_temporaries();
-}
 
 typedef struct batch_cli {
     st_analyze_opts analyze;
@@ -49,6 +42,88 @@ static void options_text(const st_analyze_opts *o, char *buf, size_t len)
 
 /* Series run on several threads: their lines and the bar take turns. */
 static pthread_mutex_t print_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* SIGINT/SIGTERM end the batch within a second (issue 24). The signals are
+ * blocked in every thread and taken by this watcher (sigtimedwait), so it
+ * can act outside a signal handler. The first one stops new series from
+ * starting (st_batch_opts.cancel); a batch with nothing running then ends on
+ * its own, recording its run as "interrupted". Series still running after
+ * STOP_GRACE_S (the analysis has no cancellation point finer than a photo,
+ * which can take seconds), or a second signal, end the process here: the
+ * temporaries and hidden run folders being written are removed, OUT/<series>
+ * of a running series stays as it was, and results.db keeps exactly the
+ * series stored before (each in one SQLite transaction: one half-written is
+ * rolled back), so the next batch redoes the interrupted ones. */
+#define STOP_GRACE_S 0.5
+
+typedef struct signal_watch {
+    pthread_t thread;
+    _Atomic int batch_over; /* set by the main thread when st_batch_run returned */
+    batch_cli *b;
+    st_batch_live live;
+} signal_watch;
+
+static void stop_signals_set(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+}
+
+static _Noreturn void stop_now(signal_watch *w)
+{
+    st_batch_abandon(&w->live);
+    pthread_mutex_lock(&print_lock); /* no line half-printed by a worker */
+    cli_progress_clear(&w->b->bar);
+    cli_line("interrupted: running series stopped (not stored); finished series are in "
+             "results.db; run again to resume");
+    _exit(EXIT_SOME_FAILED);
+}
+
+static void *watch_signals(void *ctx)
+{
+    signal_watch *w = ctx;
+    sigset_t set;
+    stop_signals_set(&set);
+    const struct timespec poll = {0, 50 * 1000 * 1000};
+    struct timespec first = {0, 0}, now;
+    while (!w->batch_over) {
+        int sig = sigtimedwait(&set, NULL, &poll);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (sig > 0 && cancel_requested)
+            stop_now(w); /* a second signal */
+        if (sig > 0) {
+            cancel_requested = 1;
+            first = now;
+        }
+        if (cancel_requested && !w->batch_over &&
+            (double)(now.tv_sec - first.tv_sec) + 1e-9 * (double)(now.tv_nsec - first.tv_nsec) > STOP_GRACE_S)
+            stop_now(w);
+    }
+    return NULL;
+}
+
+/* Blocks SIGINT/SIGTERM in this thread (and so in every thread the batch
+ * starts) and starts the watcher. */
+static int watch_start(signal_watch *w, batch_cli *b)
+{
+    sigset_t set;
+    stop_signals_set(&set);
+    w->b = b;
+    w->batch_over = 0;
+    pthread_mutex_init(&w->live.lock, NULL);
+    w->live.db = NULL;
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    return pthread_create(&w->thread, NULL, watch_signals, w);
+}
+
+/* After st_batch_run: the watcher ends within one poll. A signal that comes
+ * later stays pending (blocked) while the summary is printed. */
+static void watch_end(signal_watch *w)
+{
+    w->batch_over = 1;
+    pthread_join(w->thread, NULL);
+}
 
 /* The series' own name for messages: the last part of its folder. */
 static const char *series_name(const char *dir)
@@ -157,14 +232,17 @@ int cmd_batch(int argc, char **argv)
     options_text(&b.analyze, options, sizeof options);
     b.analyze.run_date = cli_run_date(when, sizeof when);
     cli_progress_init(&b.bar);
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    signal_watch watch;
+    if (watch_start(&watch, &b))
+        return cli_fail(EXIT_INTERNAL, "batch: cannot start the signal watcher");
     st_batch_opts o = {.threads = b.analyze.threads, .shard_k = k, .shard_n = n,
                        .options_text = options, .analyze = analyze_one, .analyze_ctx = &b,
-                       .cancel = &cancel_requested, .progress = on_progress, .progress_ctx = &b};
+                       .cancel = &cancel_requested, .progress = on_progress, .progress_ctx = &b,
+                       .live = &watch.live};
     st_batch_result r;
     st_err err;
     int rc = st_batch_run(root, out, &o, &r, &err);
+    watch_end(&watch);
     cli_progress_clear(&b.bar);
     if (r.db_set_aside[0])
         cli_line("note: results database damaged (%s): set aside as %s and rebuilt", r.db_damage,

@@ -94,7 +94,8 @@ int main(int argc, char **argv)
     if (!c)
         return cli_fail(EXIT_BAD_USAGE, "unknown command '%s' (try skintrack --help)", name);
     /* Every command: SIGINT/SIGTERM remove what is being written, then end
-     * the process (batch puts its own first-signal handler over this one). */
+     * the process (batch blocks them for its own watcher, cmd_batch.c, which
+     * ends it within a second too). */
     cli_signals_remove_temporaries();
     if (wants_help(argc - 1, argv + 1)) {
         cli_print_help(stdout, c);

@@ -10,12 +10,14 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/parallel.h"
 #include "report/cohort_csv.h"
 #include "report/report.h"
 #include "series/batch_plan.h"
+#include "series/manifest.h"
 #include "series/metrics_import.h"
 #include "series/results_db.h"
 
@@ -49,6 +51,22 @@ static int file_exists(const char *path)
     return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
+/* Who a failed series is about: it has no metrics.json, so its series.json
+ * says, when it parses (all "" otherwise, and for what it leaves out). */
+static void manifest_identity(const char *dir, st_db_identity *id)
+{
+    st_manifest m;
+    st_err ignored;
+    id->patient[0] = id->area[0] = id->modality[0] = '\0';
+    if (st_manifest_load(dir, &m, &ignored))
+        return;
+    snprintf(id->patient, sizeof id->patient, "%s", m.patient);
+    snprintf(id->area, sizeof id->area, "%s", m.area);
+    if (m.has_modality)
+        snprintf(id->modality, sizeof id->modality, "%s", st_modality_name(m.modality));
+    st_manifest_free(&m);
+}
+
 /* Stores a series (analysed now, status its outcome; or analysed before and
  * stored by an older schema) from its metrics.json; counts it as partial when
  * sessions failed. A database error stops the batch. */
@@ -56,10 +74,15 @@ static void store_series(batch_state *b, const char *name, const char *dir, cons
                          const st_series_files *files, int *status, st_err *err)
 {
     st_imported imp = {0};
+    st_db_identity failed_id = {0};
     if (!*status)
         *status = st_metrics_import(json, &imp, err);
+    if (*status)
+        manifest_identity(dir, &failed_id);
     st_db_series rec = {.name = name, .dir = dir, .fingerprint = files->fingerprint,
-                        .patient = imp.patient, .area = imp.area, .modality = imp.modality,
+                        .patient = *status ? failed_id.patient : imp.patient,
+                        .area = *status ? failed_id.area : imp.area,
+                        .modality = *status ? failed_id.modality : imp.modality,
                         .status = *status ? "failed" : (imp.n_failed_sessions ? "partial" : "ok"),
                         .message = *status ? err->msg : "", .run_id = b->run_id,
                         .has_index = imp.has_index, .remodeling_index = imp.remodeling_index,
@@ -77,6 +100,34 @@ static void store_series(batch_state *b, const char *name, const char *dir, cons
     }
     pthread_mutex_unlock(&b->lock);
     st_imported_free(&imp);
+}
+
+/* Completes a row stored by schema 1 (no patient, area, modality): a
+ * success from its metrics.json, a failure from its series.json, keeping
+ * the stored cause. Returns the success's status (a metrics.json that no
+ * longer reads fails it); ST_OK for a failure, whose status stays. */
+static int complete_old_row(batch_state *b, const char *name, const char *dir, const char *json,
+                            const st_series_files *files, const char *old_status, st_err *err)
+{
+    int status = ST_OK;
+    if (strcmp(old_status, "failed")) {
+        store_series(b, name, dir, json, files, &status, err);
+        return status;
+    }
+    st_err why;
+    char stored[16];
+    st_err_clear(&why);
+    st_err db_err;
+    if (st_db_series_failure(b->db, name, stored, why.msg, sizeof why.msg, &db_err)) {
+        pthread_mutex_lock(&b->lock); /* a database error stops the batch, as in store_series */
+        b->fatal = 1;
+        b->fatal_err = db_err;
+        pthread_mutex_unlock(&b->lock);
+        return ST_OK;
+    }
+    status = ST_EFORMAT;
+    store_series(b, name, dir, json, files, &status, &why);
+    return ST_OK;
 }
 
 /* Analyses (or skips) one series and stores it; returns the series status. */
@@ -102,8 +153,8 @@ static int one_series(batch_state *b, const char *name, const st_series_tick *ti
                (!strcmp(old_status, "failed") || file_exists(json));
     if (rc || *skipped) {
         int ok = 0;
-        if (!rc && strcmp(old_status, "failed") && outdated) /* a row of schema 1: completed */
-            store_series(b, name, dir, json, &files, &ok, err);
+        if (!rc && outdated) /* a row of schema 1: completed */
+            ok = complete_old_row(b, name, dir, json, &files, old_status, err);
         st_series_files_free(&files);
         if (!rc && !outdated && !strcmp(old_status, "partial")) {
             pthread_mutex_lock(&b->lock);
@@ -208,13 +259,21 @@ static void run_workers(batch_state *b, int workers)
 
 /* The cause the database keeps for each series that failed ("" for the
  * others, and for all when db is NULL), so the overview and the cohort
- * table name it rather than the missing metrics.json. */
+ * table name it rather than the missing metrics.json; and who a failed
+ * series is about (its stored patient, area and modality). */
 static int stored_failures(st_db *db, char *const *names, size_t count, char (*why)[1024],
-                           st_err *err)
+                           st_db_identity *who, st_err *err)
 {
     for (size_t i = 0; i < count; i++) {
         char status[16] = "";
         int rc = db ? st_db_series_failure(db, names[i], status, why[i], sizeof why[i], err) : ST_OK;
+        if (!rc && !strcmp(status, "failed"))
+            rc = st_db_series_identity(db, names[i], &who[i], err);
+        /* A row of schema 1 (merged from an old shard) has none stored:
+         * its series.json, if its folder is still where it was. */
+        if (!rc && !strcmp(status, "failed") && !who[i].patient[0] && !who[i].area[0] &&
+            !who[i].modality[0] && who[i].dir[0])
+            manifest_identity(who[i].dir, &who[i]);
         if (rc)
             return rc;
         if (strcmp(status, "failed"))
@@ -225,7 +284,7 @@ static int stored_failures(st_db *db, char *const *names, size_t count, char (*w
 
 /* OUT/index.html, OUT/summary.csv, then OUT/metrics.csv (the cohort table). */
 static int write_overviews(const char *out, char *const *names, char **dirs, char (*why)[1024],
-                           size_t count, st_err *err)
+                           const st_db_identity *who, size_t count, st_err *err)
 {
     const char **causes = calloc(count ? count : 1, sizeof *causes);
     st_cohort_series *rows = calloc(count ? count : 1, sizeof *rows);
@@ -234,7 +293,8 @@ static int write_overviews(const char *out, char *const *names, char **dirs, cha
     for (size_t i = 0; i < count && !rc; i++) {
         causes[i] = why[i];
         snprintf(json[i], sizeof json[i], "%s/metrics.json", dirs[i]);
-        rows[i] = (st_cohort_series){names[i], json[i], why[i]};
+        rows[i] = (st_cohort_series){names[i], json[i], why[i], who[i].patient, who[i].area,
+                                     who[i].modality};
     }
     if (!rc)
         rc = st_batch_index_write(out, (const char *const *)dirs, causes, count, err);
@@ -252,7 +312,8 @@ int st_batch_write_index(const char *out, st_db *db, char *const *names, size_t 
 {
     char **dirs = calloc(count ? count : 1, sizeof *dirs);
     char (*why)[1024] = calloc(count ? count : 1, sizeof *why);
-    int rc = dirs && why ? ST_OK : st_err_set(err, ST_ENOMEM, "%s: out of memory", out);
+    st_db_identity *who = calloc(count ? count : 1, sizeof *who);
+    int rc = dirs && why && who ? ST_OK : st_err_set(err, ST_ENOMEM, "%s: out of memory", out);
     for (size_t i = 0; i < count && !rc; i++) {
         size_t len = strlen(out) + strlen(names[i]) + 2;
         if (!(dirs[i] = malloc(len)))
@@ -261,14 +322,34 @@ int st_batch_write_index(const char *out, st_db *db, char *const *names, size_t 
             snprintf(dirs[i], len, "%s/%s", out, names[i]);
     }
     if (!rc)
-        rc = stored_failures(db, names, count, why, err);
+        rc = stored_failures(db, names, count, why, who, err);
     if (!rc)
-        rc = write_overviews(out, names, dirs, why, count, err);
+        rc = write_overviews(out, names, dirs, why, who, count, err);
     for (size_t i = 0; dirs && i < count; i++)
         free(dirs[i]);
     free(dirs);
     free(why);
+    free(who);
     return rc;
+}
+
+static void live_set(st_batch_live *live, st_db *db, int64_t run_id)
+{
+    if (!live)
+        return;
+    pthread_mutex_lock(&live->lock);
+    live->db = db;
+    live->run_id = run_id;
+    pthread_mutex_unlock(&live->lock);
+}
+
+void st_batch_abandon(st_batch_live *live)
+{
+    st_afile_unlink_live();
+    pthread_mutex_lock(&live->lock); /* never unlocked: the process ends next */
+    st_err ignored; /* nothing more can be done about it: the run stays without an end */
+    if (live->db)
+        st_db_run_end(live->db, live->run_id, "interrupted", &ignored);
 }
 
 /* Input folders are never written (SPEC "Bad input"): OUT may not be ROOT or
@@ -322,6 +403,7 @@ int st_batch_run(const char *root, const char *out, const st_batch_opts *opts,
         return rc;
     }
     result->total = b.count;
+    live_set(opts->live, b.db, b.run_id);
     if (!(b.series_photos = calloc(b.count ? b.count : 1, sizeof *b.series_photos))) {
         st_db_close(b.db);
         st_db_free_names(b.names, b.count);
@@ -344,6 +426,7 @@ int st_batch_run(const char *root, const char *out, const st_batch_opts *opts,
     rc = b.fatal ? st_err_set(err, b.fatal_err.code, "%s", b.fatal_err.msg) : ST_OK;
     const char *status = b.fatal ? "error" : result->cancelled ? "interrupted"
                          : result->failed ? "some failed" : "ok";
+    live_set(opts->live, NULL, 0);
     st_db_run_end(b.db, b.run_id, status, NULL);
     /* The overview lists every series of this root (or shard) that has
      * outputs; a sharded run leaves it to `skintrack merge`. */

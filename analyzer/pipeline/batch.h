@@ -5,6 +5,7 @@
 #ifndef ST_BATCH_H
 #define ST_BATCH_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 
@@ -41,6 +42,27 @@ typedef struct st_batch_progress {
     const char *message;  /* its error message, "" when ok */
 } st_batch_progress;
 
+/* A running batch, for a caller that must end the process before the
+ * running series finish (SIGTERM/SIGINT, issue 24: the analysis of a series
+ * cannot be broken off in between, and a photo may take seconds). The
+ * caller owns it (its lock initialised, db NULL); the
+ * batch fills db and run_id once its run is recorded and clears them before
+ * closing the database. */
+typedef struct st_batch_live {
+    pthread_mutex_t lock;
+    st_db *db;
+    int64_t run_id;
+} st_batch_live;
+
+/* Called by that caller from any thread (not a signal handler), then ends
+ * the process: removes the temporaries and hidden run folders being
+ * written (OUT/<series> of a running series stays as it was) and records
+ * the run as "interrupted", after any series being stored (each is one
+ * transaction: results.db keeps exactly the series stored before, the
+ * running ones are not recorded, so the next batch redoes them). It keeps
+ * `live` locked: the batch cannot close its database any more. */
+void st_batch_abandon(st_batch_live *live);
+
 typedef struct st_batch_opts {
     int threads;                 /* <= 0: all cores; split across series, never oversubscribed */
     int shard_k, shard_n;        /* shard_n <= 1: everything */
@@ -50,6 +72,7 @@ typedef struct st_batch_opts {
     volatile sig_atomic_t *cancel; /* set to non-zero (e.g. by SIGINT): no new series start */
     void (*progress)(const st_batch_progress *p, void *ctx); /* called under a lock */
     void *progress_ctx;
+    st_batch_live *live;         /* NULL: none (see st_batch_abandon) */
 } st_batch_opts;
 
 typedef struct st_batch_result {

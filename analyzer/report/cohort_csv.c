@@ -54,7 +54,9 @@ static void series_rows(st_sbuf *b, const st_cohort_series *c)
     if (!why && st_metrics_import(c->metrics_json, &imp, &e))
         why = e.msg;
     if (why) {
-        const char *cells[N_COLUMNS] = {[SERIES] = c->name, [QUALITY] = "failed", [MESSAGE] = why};
+        const char *cells[N_COLUMNS] = {[PATIENT] = c->patient, [AREA] = c->area,
+                                        [MODALITY] = c->modality, [SERIES] = c->name,
+                                        [QUALITY] = "failed", [MESSAGE] = why};
         put_row(b, cells);
         return;
     }

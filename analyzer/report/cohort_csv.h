@@ -18,6 +18,10 @@ typedef struct st_cohort_series {
     const char *name;         /* the series' folder name */
     const char *metrics_json; /* its metrics.json */
     const char *failure;      /* non-empty: the series failed, this is why */
+    /* A failed series' patient, area and modality (from results.db, stored
+     * from its series.json); NULL or "" when unknown. A series that did not
+     * fail takes them from its metrics.json. */
+    const char *patient, *area, *modality;
 } st_cohort_series;
 
 #define ST_COHORT_CSV_HEADER                                                                   \

@@ -352,6 +352,22 @@ int st_db_series_failure(st_db *db, const char *name, char status[16], char *mes
     return out;
 }
 
+int st_db_series_identity(st_db *db, const char *name, st_db_identity *id, st_err *err)
+{
+    pthread_mutex_lock(&db->lock);
+    const char *p[] = {name};
+    int found;
+    memset(id, 0, sizeof *id);
+    int rc = query_two_texts(db, "SELECT patient, area FROM series WHERE name=?", p, 1, id->patient,
+                             sizeof id->patient, id->area, sizeof id->area, &found);
+    if (!rc)
+        rc = query_two_texts(db, "SELECT modality, dir FROM series WHERE name=?", p, 1, id->modality,
+                             sizeof id->modality, id->dir, sizeof id->dir, &found);
+    int out = rc ? sql_fail(db, err, "cannot read series identity") : ST_OK;
+    pthread_mutex_unlock(&db->lock);
+    return out;
+}
+
 static int store_children(st_db *db, const st_db_series *r)
 {
     for (size_t i = 0; i < r->n_sessions; i++) {

@@ -97,6 +97,16 @@ int st_db_series_state(st_db *db, const char *name, char fingerprint[65], char s
 int st_db_series_failure(st_db *db, const char *name, char status[16], char *message,
                          size_t message_cap, st_err *err);
 
+/* Who a stored series is about: its patient, area and modality ("" when
+ * unknown or absent), and its folder. For the cohort rows of a failed
+ * series, which has no metrics.json to read them from. */
+#define ST_DB_IDENTITY_LEN 128
+typedef struct st_db_identity {
+    char patient[ST_DB_IDENTITY_LEN], area[ST_DB_IDENTITY_LEN], modality[ST_DB_IDENTITY_LEN];
+    char dir[4096];
+} st_db_identity;
+int st_db_series_identity(st_db *db, const char *name, st_db_identity *id, st_err *err);
+
 /* Replaces everything stored for rec->name, in one transaction. */
 int st_db_store_series(st_db *db, const st_db_series *rec, st_err *err);
 

@@ -18,7 +18,9 @@ $py -c "import pandas" 2>/dev/null || { echo "no pandas for $py"; exit 77; }
 
 # a: a photo course; b: the same with its last photo truncated (a failed
 # session) and an area a spreadsheet would run as a formula; c: a bad
-# series.json (a failed series); d: the demo's height maps.
+# series.json (a failed series); d: the demo's height maps; e: no photo but
+# a good series.json (a failed series whose rows still name its patient,
+# area - formula-like - and modality).
 "$gen" photo "$work/root/a" --seed 3 --size 640x480 --sessions 3 >/dev/null
 "$gen" photo "$work/root/b" --seed 5 --size 640x480 --sessions 3 >/dev/null
 cp -r "$ST_SRC_DIR/samples/demo/height-scars" "$work/root/d"
@@ -35,6 +37,9 @@ PY
 mkdir -p "$work/root/c"
 cp "$work/root/a/2026-01-05.jpg" "$work/root/c/"
 echo '{"pixel_mm": "x"}' >"$work/root/c/series.json"
+mkdir -p "$work/root/e"
+echo "photos to come" >"$work/root/e/notes.txt"
+echo '{"patient": "P-5", "area": "=1+2 forehead", "modality": "photo"}' >"$work/root/e/series.json"
 
 got=0
 "$ST_CLI" batch "$work/root" -o "$work/out" -j2 >/dev/null 2>"$work/err" || got=$?
@@ -84,6 +89,10 @@ for name in ("a", "b", "d"):
             values += 1
 c = df[df.series == "c"]
 assert len(c) == 1 and c.quality.iloc[0] == "failed" and "pixel_mm" in c.message.iloc[0], c
+assert c[["patient", "area", "modality"]].isna().all(axis=None), c  # series.json does not parse
+e = df[df.series == "e"]
+assert len(e) == 1 and e.quality.iloc[0] == "failed" and "no images" in e.message.iloc[0], e
+assert list(e[["patient", "area", "modality"]].iloc[0]) == ["P-5", "'=1+2 forehead", "photo"], e
 assert df[df.series == "b"].quality.eq("failed").sum() == 1
 print(f"ok   metrics.csv: {len(df)} rows, {values} values equal to metrics.json, failed session and series with causes")
 PY
@@ -93,7 +102,7 @@ check_table "$work/out" || bad "metrics.csv does not match the series' metrics.j
 # results.db: patient, area, modality; every failure's message.
 db=$work/out/results.db
 [[ $(sqlite3 "$db" "SELECT name, patient, area, modality FROM series ORDER BY name") == \
-   $'a|P-1|left cheek|photo\nb|P-2|=SUM(1,2)|photo\nc|||\nd|P-0107|right cheek, acne scars|height' ]] ||
+   $'a|P-1|left cheek|photo\nb|P-2|=SUM(1,2)|photo\nc|||\nd|P-0107|right cheek, acne scars|height\ne|P-5|=1+2 forehead|photo' ]] ||
   bad "series table: $(sqlite3 "$db" "SELECT name, patient, area, modality FROM series ORDER BY name")"
 msg=$(sqlite3 "$db" "SELECT message FROM sessions WHERE series='b' AND status='failed'")
 [[ $msg == 2026-03-16.jpg:* ]] || bad "the failed session's message: '$msg'"
@@ -128,6 +137,10 @@ grep -q "0 analysed, 3 skipped" "$work/err" || bad "run over a schema-1 database
 [[ $(sqlite3 "$db" "SELECT message FROM sessions WHERE series='b' AND status='failed'") == "$msg" ]] ||
   bad "migrated: the failed session's message not restored"
 [[ $(sqlite3 "$db" "SELECT count(*) FROM metrics WHERE withheld IS NULL") == 0 ]] || bad "migrated: withheld left NULL"
+[[ $(sqlite3 "$db" "SELECT patient || '/' || area || '/' || modality || '/' || status FROM series WHERE name='e'") == \
+   "P-5/=1+2 forehead/photo/failed" ]] ||
+  bad "migrated failed series not completed from its series.json: $(sqlite3 "$db" "SELECT * FROM series WHERE name='e'")"
+[[ $(sqlite3 "$db" "SELECT message FROM series WHERE name='e'") == *"no images"* ]] || bad "migrated: the failed series' cause lost"
 cmp -s "$work/first.csv" "$work/out/metrics.csv" || bad "metrics.csv changed after the migration"
 
 # Two shards over one OUT, joined by merge: the same table.
@@ -137,7 +150,7 @@ done
 "$ST_CLI" merge -q "$work/sharded/results.db" "$work/sharded"/results.shard-*.db || bad "merge failed"
 cmp -s "$work/first.csv" "$work/sharded/metrics.csv" ||
   bad "merged metrics.csv differs: $(diff "$work/first.csv" "$work/sharded/metrics.csv" | head -5)"
-[[ $(sqlite3 "$work/sharded/results.db" "SELECT count(*) FROM series WHERE patient <> ''") == 3 ]] ||
+[[ $(sqlite3 "$work/sharded/results.db" "SELECT count(*) FROM series WHERE patient <> ''") == 4 ]] ||
   bad "merged series lack their patient"
 # A shard of schema 1 merges too (migrated as it is opened).
 cp -r "$work/sharded" "$work/sharded1" && rm -f "$work/sharded1"/results.db*
@@ -145,5 +158,5 @@ to_schema1 "$work/sharded1/results.shard-1-of-2.db"
 "$ST_CLI" merge -q "$work/sharded1/results.db" "$work/sharded1"/results.shard-*.db 2>"$work/err" ||
   bad "merge with a schema-1 shard: $(cat "$work/err")"
 cmp -s "$work/first.csv" "$work/sharded1/metrics.csv" || bad "metrics.csv after merging a schema-1 shard differs"
-[[ $(sqlite3 "$work/sharded1/results.db" "SELECT count(*) FROM series") == 4 ]] || bad "schema-1 shard: series lost"
+[[ $(sqlite3 "$work/sharded1/results.db" "SELECT count(*) FROM series") == 5 ]] || bad "schema-1 shard: series lost"
 exit $fail
