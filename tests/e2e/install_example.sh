@@ -34,14 +34,16 @@ cmake -S "$ST_SRC_DIR/examples" -B "$tmp/ex-cmake" -DCMAKE_PREFIX_PATH="$prefix"
   -DCMAKE_BUILD_TYPE=Release >"$tmp/ex-cmake.log" 2>&1 || { cat "$tmp/ex-cmake.log"; exit 1; }
 cmake --build "$tmp/ex-cmake" >>"$tmp/ex-cmake.log" 2>&1 || { cat "$tmp/ex-cmake.log"; exit 1; }
 # it must link the installed library, not the build tree's
-ldd "$tmp/ex-cmake/analyze_series" | grep -q "$prefix/.*libskintrack" ||
+# (ldd's output captured first: with pipefail, `ldd | grep -q` fails when grep
+# leaves early and ldd, still writing, gets SIGPIPE)
+grep -q "$prefix/.*libskintrack" <<<"$(ldd "$tmp/ex-cmake/analyze_series")" ||
   { echo "CMake example does not use the installed library"; ldd "$tmp/ex-cmake/analyze_series"; exit 1; }
 
 # ... and with the static library (its dependencies come from the package)
 cmake -S "$ST_SRC_DIR/examples" -B "$tmp/ex-static" -DCMAKE_PREFIX_PATH="$prefix" -DEXAMPLES_STATIC=ON \
   -DCMAKE_BUILD_TYPE=Release >"$tmp/ex-static.log" 2>&1 || { cat "$tmp/ex-static.log"; exit 1; }
 cmake --build "$tmp/ex-static" >>"$tmp/ex-static.log" 2>&1 || { cat "$tmp/ex-static.log"; exit 1; }
-if ldd "$tmp/ex-static/analyze_series" | grep -q libskintrack; then
+if grep -q libskintrack <<<"$(ldd "$tmp/ex-static/analyze_series")"; then
   echo "static example links libskintrack.so"; exit 1
 fi
 
